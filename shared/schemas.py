@@ -1,0 +1,418 @@
+"""marshmallow schemas of the sync payloads and of each synced entity's `data`.
+
+The backend validates every push with these, and the app validates an entry with the same schema
+before it is queued, so a bad entry is refused on the phone with a Danish message instead of
+being rejected by the server later.
+
+Entity data is JSON on the wire: ids are UUID strings, dates 'YYYY-MM-DD', times 'HH:MM',
+instants ISO 8601. `load()` gives Python dates/datetimes; `dump()` gives the wire form.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timezone
+
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from shared import enums
+from shared.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
+
+MAX_MUTATIONS_PER_PUSH = 500
+MAX_PUSH_BYTES = 1_000_000
+MAX_TEXT = 2000
+MAX_TITLE = 200
+MAX_PULL_LIMIT = 1000
+DEFAULT_PULL_LIMIT = 500
+
+# Danish default messages: the app shows them to the young person as they are.
+fields.Field.default_error_messages = {
+    **fields.Field.default_error_messages,
+    "required": "Skal udfyldes.",
+    "null": "Skal udfyldes.",
+    "validator_failed": "Ugyldig værdi.",
+}
+for _cls, _msgs in (
+    (fields.String, {"invalid": "Skal være tekst."}),
+    (fields.Integer, {"invalid": "Skal være et helt tal."}),
+    (fields.Boolean, {"invalid": "Skal være ja eller nej."}),
+    (fields.Date, {"invalid": "Ugyldig dato (brug ÅÅÅÅ-MM-DD)."}),
+    (fields.DateTime, {"invalid": "Ugyldigt tidspunkt."}),
+    (fields.List, {"invalid": "Skal være en liste."}),
+    (fields.Dict, {"invalid": "Skal være et objekt."}),
+):
+    _cls.default_error_messages = {**_cls.default_error_messages, **_msgs}
+Schema.error_messages = {"unknown": "Ukendt felt.", "type": "Ugyldige data."}
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def is_uuid(value: str) -> bool:
+    """True for a canonical UUID string."""
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except (ValueError, AttributeError, TypeError):
+        return False
+
+
+def _uuid(value: str) -> None:
+    if not is_uuid(value):
+        raise ValidationError("Ikke et gyldigt id (UUID).")
+
+
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ValidationError("Teksten indeholder et ugyldigt tegn.")
+
+
+def _enum(e) -> validate.OneOf:
+    return validate.OneOf([m.value for m in e], error="Ugyldig værdi. Tilladt: {choices}.")
+
+
+def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
+    return fields.String(validate=_uuid, **kw)
+
+
+def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw) -> fields.String:  # noqa: N802
+    return fields.String(validate=[validate.Length(min=min_len, max=max_len), _no_nul], **kw)
+
+
+def Choice(e, **kw) -> fields.String:  # noqa: N802
+    return fields.String(validate=_enum(e), **kw)
+
+
+class UTCDateTime(fields.DateTime):
+    """ISO 8601 instant; naive values are taken as UTC, all are returned in UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        dt = super()._deserialize(value, attr, data, **kwargs)
+        if dt.tzinfo is None:
+            return dt.replace(tzinfo=timezone.utc)
+        return dt.astimezone(timezone.utc)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class HHMM(fields.String):
+    def __init__(self, **kw):
+        super().__init__(validate=validate.Regexp(_HHMM, error="Tid skal skrives som TT:MM."), **kw)
+
+
+class EntitySchema(Schema):
+    """Fields every case record has. `id` and `youth_id` are set by the client on create."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = Id(required=True)
+    youth_id = Id(required=True)
+
+
+class OrganizationSchema(Schema):
+    id = Id(required=True)
+    name = Text(MAX_TITLE, required=True)
+    kind = Text(50, load_default=None, allow_none=True)
+
+
+class YouthSchema(EntitySchema):
+    display_name = Text(MAX_TITLE, 1, required=True)
+    birth_date = fields.Date(load_default=None, allow_none=True)
+    target_group = Choice(enums.TargetGroup, load_default=None, allow_none=True)
+    outcome = Choice(enums.Outcome, load_default=enums.Outcome.ACTIVE.value)
+    mentor_id = Id(load_default=None, allow_none=True)
+    coordinator_id = Id(load_default=None, allow_none=True)
+    user_id = Id(load_default=None, allow_none=True)
+
+
+class PlanSchema(EntitySchema):
+    end_goal = Text(MAX_TEXT, 1, required=True)
+    end_goal_kind = Choice(enums.EndGoalKind, required=True)
+    start_date = fields.Date(required=True)
+    target_date = fields.Date(load_default=None, allow_none=True)
+
+
+class GoalSchema(EntitySchema):
+    organization_id = Id(required=True)
+    title = Text(MAX_TITLE, 1, required=True)
+    description = Text(load_default="")
+    status = Choice(enums.GoalStatus, load_default=enums.GoalStatus.OPEN.value)
+    target_date = fields.Date(load_default=None, allow_none=True)
+    visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
+
+
+class ActivitySchema(EntitySchema):
+    organization_id = Id(required=True)
+    goal_id = Id(load_default=None, allow_none=True)
+    title = Text(MAX_TITLE, 1, required=True)
+    weekdays = fields.List(
+        fields.Integer(validate=validate.Range(0, 6)), required=True,
+        validate=validate.Length(max=7),
+    )
+    start_time = HHMM(required=True)
+    end_time = HHMM(required=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(load_default=None, allow_none=True)
+    location = Text(MAX_TITLE, load_default="")
+    visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
+
+    @validates_schema
+    def _times(self, data, **kwargs):
+        if "start_time" in data and "end_time" in data and data["end_time"] <= data["start_time"]:
+            raise ValidationError("Sluttid skal være efter starttid.", "end_time")
+        if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
+            raise ValidationError("Slutdato skal være efter startdato.", "end_date")
+
+    @post_load
+    def _sorted_days(self, data, **kwargs):
+        if "weekdays" in data:
+            data["weekdays"] = sorted(set(data["weekdays"]))
+        return data
+
+
+class AgreementSchema(EntitySchema):
+    organization_id = Id(required=True)
+    text = Text(MAX_TEXT, 1, required=True)
+    responsible = Choice(enums.Responsible, required=True)
+    responsible_user_id = Id(load_default=None, allow_none=True)
+    due_date = fields.Date(required=True)
+    status = Choice(enums.AgreementStatus, load_default=enums.AgreementStatus.OPEN.value)
+    review_note = Text(load_default="")
+    reviewed_at = UTCDateTime(load_default=None, allow_none=True)
+    youth_comment = Text(load_default="")
+    youth_marked_done_at = UTCDateTime(load_default=None, allow_none=True)
+
+
+class AttendanceSchema(EntitySchema):
+    activity_id = Id(required=True)
+    date = fields.Date(required=True)
+    status = Choice(enums.AttendanceStatus, load_default=None, allow_none=True)
+    self_checked_in_at = UTCDateTime(load_default=None, allow_none=True)
+    absence_reason = Text(500, load_default="")
+    note = Text(load_default="")
+
+    @validates_schema
+    def _absence(self, data, **kwargs):
+        if data.get("status") == enums.AttendanceStatus.ABSENT_NOTIFIED and not (
+            data.get("absence_reason") or ""
+        ).strip():
+            raise ValidationError("Skriv kort, hvorfor du ikke kommer.", "absence_reason")
+
+
+class OutreachSchema(EntitySchema):
+    organization_id = Id(required=True)
+    method = Choice(enums.OutreachMethod, required=True)
+    reached = fields.Boolean(required=True)
+    note = Text(load_default="")
+    contacted_at = UTCDateTime(required=True)
+
+
+class AssessmentSchema(EntitySchema):
+    organization_id = Id(load_default=None, allow_none=True)
+    due_date = fields.Date(required=True)
+    rater_role = Choice(enums.RaterRole, required=True)
+    scores = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(strict=True, validate=validate.Range(
+            SCORE_MIN, SCORE_MAX, error=f"Score skal være mellem {SCORE_MIN} og {SCORE_MAX}.")),
+        required=True,
+    )
+    comment = Text(load_default="")
+    submitted_at = UTCDateTime(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _scores(self, data, **kwargs):
+        scores = data.get("scores") or {}
+        rater = data.get("rater_role")
+        allowed = {d.key for d in DIMENSIONS.for_rater(rater or "staff")}
+        unknown = sorted(set(scores) - allowed)
+        if unknown:
+            raise ValidationError(f"Ukendt dimension: {', '.join(unknown)}.", "scores")
+        if data.get("submitted_at") and rater and set(scores) != allowed:
+            missing = sorted(allowed - set(scores))
+            raise ValidationError(
+                f"Alle dimensioner skal have en score før indsendelse (mangler: {', '.join(missing)}).",
+                "scores",
+            )
+
+
+class ConsentSchema(EntitySchema):
+    organization_id = Id(required=True)
+    status = Choice(enums.ConsentStatus, required=True)
+    given_at = UTCDateTime(load_default=None, allow_none=True)
+    withdrawn_at = UTCDateTime(load_default=None, allow_none=True)
+
+
+ENTITY_SCHEMAS: dict[str, type[EntitySchema]] = {
+    "youth": YouthSchema,
+    "plan": PlanSchema,
+    "goal": GoalSchema,
+    "activity": ActivitySchema,
+    "agreement": AgreementSchema,
+    "attendance": AttendanceSchema,
+    "outreach": OutreachSchema,
+    "assessment": AssessmentSchema,
+    "consent": ConsentSchema,
+}
+"""Entities a client may push (organization is pull-only)."""
+
+SERVER_FIELDS: dict[str, frozenset[str]] = {
+    "attendance": frozenset({"organization_id", "visibility", "recorded_by_user_id", "status_source"}),
+    "outreach": frozenset({"user_id"}),
+    "assessment": frozenset({"rater_user_id"}),
+    "consent": frozenset({"recorded_by_user_id"}),
+    "agreement": frozenset({"created_by_user_id"}),
+}
+"""Fields the server sets itself; a client that echoes them back has them ignored."""
+
+PULL_ENTITIES = ("organization", *ENTITY_SCHEMAS)
+
+
+def strip_server_fields(entity: str, data: dict) -> dict:
+    """Copy of `data` without the fields only the server sets (and without `version`)."""
+    drop = SERVER_FIELDS.get(entity, frozenset()) | {"version", "deleted"}
+    return {k: v for k, v in data.items() if k not in drop}
+
+
+def validate_entity(entity: str, data: dict, partial: bool = False) -> dict:
+    """Validate one entity's data; returns the loaded dict or raises ValidationError."""
+    schema_cls = ENTITY_SCHEMAS.get(entity)
+    if schema_cls is None:
+        raise ValidationError({"entity": [f"Ukendt type: {entity}."]})
+    return schema_cls().load(strip_server_fields(entity, data), partial=partial)
+
+
+def dump_entity(entity: str, data: dict) -> dict:
+    """Wire form of a loaded entity dict (dates to ISO strings)."""
+    schema_cls = ENTITY_SCHEMAS.get(entity) or OrganizationSchema
+    return schema_cls().dump(data)
+
+
+# ---- sync payloads ----------------------------------------------------------
+
+
+class LoginSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    username = fields.String(required=True, validate=[validate.Length(min=1, max=100), _no_nul])
+    password = fields.String(required=True, validate=[validate.Length(min=1, max=500), _no_nul])
+    device_name = fields.String(load_default="ukendt enhed", validate=[validate.Length(max=100), _no_nul])
+
+
+class UserOutSchema(Schema):
+    id = fields.String()
+    username = fields.String()
+    role = fields.String()
+    organization_id = fields.String(allow_none=True)
+    display_name = fields.String()
+    youth_id = fields.String(allow_none=True)
+
+
+class LoginResponseSchema(Schema):
+    token = fields.String()
+    user = fields.Nested(UserOutSchema)
+
+
+class MutationSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    mutation_id = Id(required=True)
+    entity = fields.String(required=True, validate=validate.OneOf(list(ENTITY_SCHEMAS)))
+    id = Id(required=True)
+    op = Choice(enums.Op, required=True)
+    base_version = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                  validate=validate.Range(min=1, max=2**31))
+    data = fields.Dict(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _data_for_upsert(self, data, **kwargs):
+        if data.get("op") == enums.Op.UPSERT and not isinstance(data.get("data"), dict):
+            raise ValidationError("upsert kræver data.", "data")
+
+
+class PushSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    device_id = fields.String(required=True, validate=[validate.Length(min=1, max=100), _no_nul])
+    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10_000))
+    mutations = fields.List(fields.Raw(), required=True)
+
+    @validates("mutations")
+    def _count(self, value, **kwargs):
+        if len(value) > MAX_MUTATIONS_PER_PUSH:
+            raise ValidationError(f"Højst {MAX_MUTATIONS_PER_PUSH} ændringer pr. push.")
+
+
+class MutationResultSchema(Schema):
+    mutation_id = fields.String()
+    status = fields.String(validate=_enum(enums.MutationStatus))
+    version = fields.Integer(allow_none=True)
+    record = fields.Dict(allow_none=True)
+    error = fields.Dict(allow_none=True)
+
+
+class PushResponseSchema(Schema):
+    results = fields.List(fields.Nested(MutationResultSchema))
+
+
+class PullQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=validate.Range(1, MAX_PULL_LIMIT))
+
+
+class ChangeSchema(Schema):
+    entity = fields.String()
+    id = fields.String()
+    version = fields.Integer()
+    deleted = fields.Boolean()
+    data = fields.Dict(allow_none=True)
+
+
+class PullResponseSchema(Schema):
+    changes = fields.List(fields.Nested(ChangeSchema))
+    cursor = fields.String()
+    has_more = fields.Boolean()
+    revoked_youth_ids = fields.List(fields.String())
+
+
+class ErrorSchema(Schema):
+    class _Inner(Schema):
+        code = fields.String()
+        message = fields.String()
+        details = fields.Raw(allow_none=True)
+
+    error = fields.Nested(_Inner)
+
+
+def first_error_message(err: ValidationError) -> str:
+    """One readable line from a marshmallow error dict (for the UI and the API message)."""
+    def walk(prefix, msgs):
+        if isinstance(msgs, dict):
+            for k, v in msgs.items():
+                yield from walk(f"{prefix}{k}." if prefix or k != "_schema" else "", v)
+        elif isinstance(msgs, list):
+            for m in msgs:
+                yield from walk(prefix, m)
+        else:
+            yield f"{prefix.rstrip('.')}: {msgs}" if prefix else str(msgs)
+
+    return next(walk("", err.messages), "Ugyldige data.")
