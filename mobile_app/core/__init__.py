@@ -1,0 +1,21 @@
+"""The app's core: local store, outbox, sync client and services. Imports no Flet."""
+
+from mobile_app.core.app_core import AppCore
+from mobile_app.core.errors import (
+    ApiError,
+    AuthExpired,
+    CoreError,
+    Offline,
+    UpdateRequired,
+    ValidationFailed,
+)
+
+__all__ = [
+    "AppCore",
+    "ApiError",
+    "AuthExpired",
+    "CoreError",
+    "Offline",
+    "UpdateRequired",
+    "ValidationFailed",
+]

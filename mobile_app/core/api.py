@@ -1,0 +1,98 @@
+"""HTTP client for the server's /api/v1 (requests), with retries and backoff (tenacity)."""
+
+from __future__ import annotations
+
+import requests
+from tenacity import (
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from mobile_app.core.errors import ApiError, AuthExpired, Offline, UpdateRequired
+
+
+class _Transient(Exception):
+    """A failure worth retrying: no connection, timeout, 5xx, 429."""
+
+
+class ApiClient:
+    """One server, one token. Transient failures are retried with exponential backoff."""
+
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0,
+                 attempts: int = 4, max_wait: float = 8.0):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.attempts = attempts
+        self.max_wait = max_wait
+        self._http = requests.Session()
+
+    def _request(self, method: str, path: str, **kw) -> dict:
+        headers = kw.pop("headers", {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        url = f"{self.base_url}/api/v1{path}"
+
+        def once() -> requests.Response:
+            try:
+                resp = self._http.request(method, url, headers=headers, timeout=self.timeout, **kw)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                raise _Transient(str(exc)) from exc
+            if resp.status_code >= 500 or resp.status_code == 429:
+                raise _Transient(f"HTTP {resp.status_code}")
+            return resp
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=wait_exponential_jitter(initial=0.2, max=self.max_wait),
+            retry=retry_if_exception_type(_Transient),
+            reraise=False,
+        )
+        try:
+            resp = retrying(once)
+        except RetryError as exc:
+            raise Offline() from exc
+        return self._decode(resp)
+
+    @staticmethod
+    def _decode(resp: requests.Response) -> dict:
+        try:
+            body = resp.json()
+        except ValueError:
+            body = {}
+        if resp.status_code < 400:
+            return body
+        err = (body or {}).get("error") or {}
+        message = err.get("message") or f"Serveren svarede {resp.status_code}."
+        if resp.status_code == 401:
+            raise AuthExpired()
+        if resp.status_code == 426:
+            raise UpdateRequired(message or UpdateRequired().message)
+        raise ApiError(resp.status_code, err.get("code") or str(resp.status_code), message)
+
+    def health(self) -> dict:
+        return self._request("GET", "/health")
+
+    def login(self, username: str, password: str, device_name: str) -> dict:
+        body = {"username": username, "password": password, "device_name": device_name}
+        try:
+            return self._request("POST", "/auth/login", json=body)
+        except AuthExpired:
+            # A 401 on the login itself means wrong username or password.
+            raise ApiError(401, "invalid_credentials", "Forkert brugernavn eller adgangskode.") from None
+
+    def logout(self) -> None:
+        self._request("POST", "/auth/logout", json={})
+
+    def pull(self, cursor: str | None, limit: int) -> dict:
+        params = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self._request("GET", "/sync/pull", params=params)
+
+    def push(self, device_id: str, schema_version: int, mutations: list[dict]) -> dict:
+        body = {"device_id": device_id, "schema_version": schema_version, "mutations": mutations}
+        return self._request("POST", "/sync/push", json=body)

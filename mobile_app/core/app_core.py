@@ -1,0 +1,226 @@
+"""The app's core in one object: login state, store, sync, services, and the sync status."""
+
+from __future__ import annotations
+
+import platform
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from mobile_app.core import config
+from mobile_app.core.api import ApiClient
+from mobile_app.core.errors import ApiError, AuthExpired, CoreError, Offline, UpdateRequired, ValidationFailed
+from mobile_app.core.services import Services
+from mobile_app.core.store import Store
+from mobile_app.core.sync import SyncEngine, SyncResult
+from mobile_app.core.validation import check
+
+
+@dataclass
+class RejectedChange:
+    seq: int
+    entity: str
+    description: str
+    reason: str
+    data: dict
+    editable: dict = field(default_factory=dict)
+
+
+@dataclass
+class SyncStatus:
+    online: bool | None          # None: not tried yet
+    pending: int
+    rejected: int
+    last_sync_at: str | None
+    first_sync_done: bool
+    pulled_records: int
+    syncing: bool
+    message: str                 # a Danish line for the status bar
+    needs_login: bool = False
+    update_required: bool = False
+
+
+# Fields a user may correct on a rejected change (the rest are ids, dates set by the app …).
+EDITABLE_FIELDS = ("text", "absence_reason", "note", "review_note", "youth_comment", "comment", "due_date")
+
+
+class AppCore:
+    """Everything the UI needs, none of Flet. Safe to use from the UI and a sync thread."""
+
+    def __init__(self, store_path: str | Path | None = None, server_url: str | None = None,
+                 clock: Callable[[], datetime] | None = None, client_options: dict | None = None,
+                 durable: bool = True):
+        self.store = Store(store_path or config.store_path(), durable=durable)
+        self.clock = clock
+        self.client_options = client_options or {}
+        self.default_server_url = server_url or config.server_url()
+        if not self.store.get_meta("device_id"):
+            self.store.set_meta("device_id", str(uuid.uuid4()))
+        self._state_lock = threading.Lock()
+        self.online: bool | None = None
+        self.syncing = False
+        self.needs_login = False
+        self.update_required_message = ""
+        self.last_error = ""
+        self.progress_records = 0
+        self._client: ApiClient | None = None
+
+    # ---- login -----------------------------------------------------------------------
+
+    @property
+    def user(self) -> dict | None:
+        return self.store.get_meta("user")
+
+    @property
+    def logged_in(self) -> bool:
+        return bool(self.user and self.store.get_meta("token"))
+
+    @property
+    def server_url(self) -> str:
+        return self.store.get_meta("server_url") or self.default_server_url
+
+    @property
+    def device_id(self) -> str:
+        return self.store.get_meta("device_id")
+
+    def client(self) -> ApiClient:
+        token = self.store.get_meta("token")
+        if self._client is None or self._client.base_url != self.server_url.rstrip("/") or self._client.token != token:
+            self._client = ApiClient(self.server_url, token, **self.client_options)
+        return self._client
+
+    def login(self, username: str, password: str, server_url: str | None = None) -> dict:
+        """Log in online once; afterwards the app works offline with the saved token."""
+        username = (username or "").strip()
+        if not username or not password:
+            raise ValidationFailed("Skriv brugernavn og adgangskode.")
+        url = (server_url or self.server_url).strip()
+        if not url.startswith(("http://", "https://")):
+            raise ValidationFailed("Serveradressen skal starte med http:// eller https://.")
+        client = ApiClient(url, None, **self.client_options)
+        body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}")
+        previous = self.user
+        if previous and previous.get("id") != body["user"]["id"]:
+            # Another person's data must never stay behind on a shared phone.
+            self._wipe_keep_device()
+        self.store.set_meta("server_url", url)
+        self.store.set_meta("token", body["token"])
+        self.store.set_meta("user", body["user"])
+        self.needs_login = False
+        self.online = True
+        self._client = None
+        return body["user"]
+
+    def logout(self) -> None:
+        """Revoke the token if the server is reachable, and wipe this user's data from the phone."""
+        try:
+            self.client().logout()
+        except CoreError:
+            pass  # offline or already revoked: the local wipe is what protects the data
+        self._wipe_keep_device()
+        self._client = None
+        self.online = None
+        self.needs_login = False
+
+    def _wipe_keep_device(self) -> None:
+        device_id = self.device_id
+        self.store.wipe()
+        self.store.set_meta("device_id", device_id)
+
+    def services(self) -> Services:
+        return Services(self.store, self.user or {}, self.clock)
+
+    # ---- sync ------------------------------------------------------------------------
+
+    def engine(self) -> SyncEngine:
+        return SyncEngine(self.store, self.client(), self.device_id)
+
+    def sync(self, progress: Callable[[int], None] | None = None) -> SyncResult | None:
+        """One full sync. Never raises for being offline: the status says what happened."""
+        if not self.logged_in or self.needs_login:
+            return None
+        with self._state_lock:
+            if self.syncing:
+                return None
+            self.syncing = True
+
+        def on_progress(n: int) -> None:
+            self.progress_records = n
+            if progress:
+                progress(n)
+
+        try:
+            result = self.engine().sync(on_progress)
+            self.online = True
+            self.last_error = ""
+            return result
+        except Offline as exc:
+            self.online = False
+            self.last_error = exc.message
+        except AuthExpired as exc:
+            self.online = True
+            self.needs_login = True
+            self.last_error = exc.message
+        except UpdateRequired as exc:
+            self.online = True
+            self.update_required_message = exc.message
+            self.last_error = exc.message
+        except ApiError as exc:
+            self.online = True
+            self.last_error = exc.message
+        finally:
+            self.syncing = False
+        return None
+
+    def status(self) -> SyncStatus:
+        pending = self.store.pending_count()
+        rejected = len(self.store.rejected())
+        last = self.store.get_meta("last_sync_at")
+        first_done = bool(self.store.get_meta("first_sync_done"))
+        pulled = self.store.get_meta("pulled_records", 0)
+        if self.syncing and not first_done:
+            msg = f"Henter dine data … {pulled} hentet"
+        elif self.syncing:
+            msg = "Synkroniserer …"
+        elif self.update_required_message:
+            msg = self.update_required_message
+        elif self.needs_login:
+            msg = "Log ind igen for at sende dine ændringer."
+        elif self.online is False:
+            msg = "Offline – alt gemmes på telefonen"
+        elif self.online:
+            msg = "Online"
+        else:
+            msg = "Ikke synkroniseret endnu"
+        return SyncStatus(self.online, pending, rejected, last, first_done, pulled, self.syncing, msg,
+                          self.needs_login, bool(self.update_required_message))
+
+    # ---- rejected changes ------------------------------------------------------------
+
+    def rejected_changes(self) -> list[RejectedChange]:
+        svc = self.services()
+        out = []
+        for e in self.store.rejected():
+            err = e.error or {}
+            reason = err.get("message") or err.get("code") or "Serveren afviste ændringen."
+            data = e.data or {}
+            out.append(RejectedChange(
+                e.seq, e.entity, svc.describe(e.entity, self.store.get(e.entity, e.record_id) or data),
+                reason, data, {k: data[k] for k in EDITABLE_FIELDS if k in data and isinstance(data[k], str)},
+            ))
+        return out
+
+    def fix_rejected(self, seq: int, changes: dict) -> None:
+        """Correct a rejected change and queue it again (checked first, like any entry)."""
+        entry = self.store.outbox_entry(seq)
+        if entry is None:
+            raise ValidationFailed("Ændringen findes ikke længere.")
+        current = self.store.get(entry.entity, entry.record_id) or {}
+        check(entry.entity, {**current, **(entry.data or {}), **changes})
+        self.store.fix_rejected(seq, changes)
+
+    def discard_rejected(self, seq: int) -> None:
+        self.store.discard(seq)

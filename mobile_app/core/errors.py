@@ -1,0 +1,43 @@
+"""Errors the core raises; every one carries a plain Danish message for the screen."""
+
+
+class CoreError(Exception):
+    """Base class: `message` is Danish and safe to show to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(CoreError):
+    """An entry was refused on the phone before it was queued."""
+
+
+class Offline(CoreError):
+    """The server could not be reached (after retries)."""
+
+    def __init__(self, message: str = "Ingen forbindelse til serveren. Dine ændringer er gemt på telefonen."):
+        super().__init__(message)
+
+
+class AuthExpired(CoreError):
+    """401: the token is no longer valid; the user must log in again."""
+
+    def __init__(self, message: str = "Du skal logge ind igen."):
+        super().__init__(message)
+
+
+class UpdateRequired(CoreError):
+    """426: the server no longer accepts this app version."""
+
+    def __init__(self, message: str = "Appen er for gammel. Opdater appen for at kunne sende dine ændringer."):
+        super().__init__(message)
+
+
+class ApiError(CoreError):
+    """Any other error answer from the server."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code

@@ -1,0 +1,446 @@
+"""What the screens call: reading the plan/caseload and saving entries (validated, then queued).
+
+All rules live here (who may write what, when an assessment is due, who has not checked in);
+the views only show the results and pass on what the user entered.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from shared.dimensions import DIMENSIONS
+from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
+from shared.schedule import (
+    assessment_due_dates,
+    not_checked_in,
+    occurs_on,
+    overdue_assessment,
+)
+
+from mobile_app.core.errors import ValidationFailed
+from mobile_app.core.store import Store
+from mobile_app.core.validation import check
+
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+ASSESSMENT_OPENS_DAYS_BEFORE = 7
+"""A 6-weekly assessment can be filled in from a week before its due date."""
+
+ENTITY_LABELS_DA = {
+    "attendance": "Fremmøde",
+    "agreement": "Aftale",
+    "outreach": "Opsøgende kontakt",
+    "assessment": "Måling",
+    "goal": "Delmål",
+    "activity": "Aktivitet",
+    "plan": "Plan",
+    "youth": "Ung",
+    "consent": "Samtykke",
+}
+
+WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def _d(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class ActivityToday:
+    activity: dict
+    day: date
+    attendance: dict | None
+    state: str  # checked_in | absent_notified | recorded | waiting | missing
+    label: str
+
+
+@dataclass
+class CaseloadRow:
+    youth: dict
+    today: list[ActivityToday]
+    missing: list[str]
+    agreements_due: int
+    assessment_overdue: date | None
+    attention: bool = field(init=False)
+
+    def __post_init__(self):
+        self.attention = bool(self.missing or self.agreements_due or self.assessment_overdue)
+
+
+class Services:
+    """The app's use cases for the logged-in user."""
+
+    def __init__(self, store: Store, user: dict, clock: Callable[[], datetime] | None = None):
+        self.store = store
+        self.user = user
+        self._clock = clock or (lambda: datetime.now(LOCAL_TZ))
+
+    # ---- time ------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """Local wall-clock time (the schedule's times are local)."""
+        now = self._clock()
+        return now.astimezone(LOCAL_TZ) if now.tzinfo else now.replace(tzinfo=LOCAL_TZ)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def _utc_now_iso(self) -> str:
+        return self.now().astimezone(timezone.utc).isoformat()
+
+    # ---- who ---------------------------------------------------------------------------
+
+    @property
+    def role(self) -> str:
+        return self.user.get("role", "")
+
+    @property
+    def is_youth(self) -> bool:
+        return self.role == Role.YOUTH
+
+    def my_youth_id(self) -> str | None:
+        """The young person's own youth id (from login, else the youth record linked to the user)."""
+        if self.user.get("youth_id"):
+            return self.user["youth_id"]
+        for y in self.store.all("youth"):
+            if y.get("user_id") == self.user.get("id"):
+                return y["id"]
+        return None
+
+    def _require_staff(self) -> None:
+        if self.is_youth:
+            raise ValidationFailed("Det er din mentor, der registrerer det.")
+
+    def _require_access(self, youth_id: str) -> None:
+        if self.is_youth and youth_id != self.my_youth_id():
+            raise ValidationFailed("Du kan kun skrive i din egen plan.")
+        if self.store.get("youth", youth_id) is None and not self.is_youth:
+            raise ValidationFailed("Den unge findes ikke på telefonen.")
+
+    # ---- reading ---------------------------------------------------------------------
+
+    def youth(self, youth_id: str) -> dict | None:
+        return self.store.get("youth", youth_id)
+
+    def org_name(self, org_id: str | None) -> str:
+        org = self.store.get("organization", org_id) if org_id else None
+        return org.get("name", "") if org else ""
+
+    def caseload(self) -> list[CaseloadRow]:
+        """The mentor's young people with today's status; those needing attention first."""
+        youths = self.store.all("youth")
+        if self.role == Role.MENTOR:
+            mine = [y for y in youths if y.get("mentor_id") == self.user.get("id")]
+            youths = mine or youths
+        today = self.today()
+        rows = []
+        for y in youths:
+            acts = self.activities_on(y["id"], today)
+            rows.append(CaseloadRow(
+                youth=y,
+                today=acts,
+                missing=[a.activity.get("title", "") for a in acts if a.state == "missing"],
+                agreements_due=len(self.agreements_due(y["id"])),
+                assessment_overdue=self.assessment_overdue(y["id"]),
+            ))
+        rows.sort(key=lambda r: (not r.attention, r.youth.get("display_name", "")))
+        return rows
+
+    def activities_on(self, youth_id: str, day: date) -> list[ActivityToday]:
+        """The young person's activities on a day, each with its attendance and a plain status."""
+        now = self.now().replace(tzinfo=None)
+        out = []
+        for a in self.store.all("activity", youth_id):
+            if not occurs_on(a.get("weekdays") or [], _d(a.get("start_date")), _d(a.get("end_date")), day):
+                continue
+            att = self.store.find_attendance(youth_id, a["id"], day.isoformat())
+            status = (att or {}).get("status")
+            if att and status in (AttendanceStatus.ABSENT_NOTIFIED,) :
+                state, label = "absent_notified", "Meldt fra"
+            elif att and status:
+                state, label = "recorded", label_da(status)
+            elif att and att.get("self_checked_in_at"):
+                state, label = "checked_in", "Tjekket ind"
+            elif day < now.date() or (day == now.date() and not_checked_in(a["start_time"], day, now)):
+                state, label = "missing", "Ikke tjekket ind"
+            else:
+                state, label = "waiting", f"Starter kl. {a['start_time']}"
+            out.append(ActivityToday(a, day, att, state, label))
+        out.sort(key=lambda x: x.activity.get("start_time", ""))
+        return out
+
+    def week(self, youth_id: str, day: date | None = None) -> list[tuple[date, list[ActivityToday]]]:
+        """Monday to Sunday of the week containing `day`."""
+        day = day or self.today()
+        monday = day - timedelta(days=day.weekday())
+        return [(monday + timedelta(days=i), self.activities_on(youth_id, monday + timedelta(days=i)))
+                for i in range(7)]
+
+    def plan(self, youth_id: str) -> dict:
+        """The plan: end goal, sub-goals grouped by agency, and what is next."""
+        plans = self.store.all("plan", youth_id)
+        plan = plans[0] if plans else None
+        groups: dict[str, list[dict]] = {}
+        for g in sorted(self.store.all("goal", youth_id), key=lambda g: (g.get("target_date") or "9999", g.get("title", ""))):
+            groups.setdefault(self.org_name(g.get("organization_id")) or "Ukendt", []).append(g)
+        return {
+            "plan": plan,
+            "goals_by_org": sorted(groups.items()),
+            "next_activity": self.next_activity(youth_id),
+            "next_agreement": next(iter(self.agreements(youth_id)), None),
+        }
+
+    def next_activity(self, youth_id: str) -> tuple[date, dict] | None:
+        """The next activity that has not ended yet, within two weeks."""
+        now = self.now().replace(tzinfo=None)
+        for i in range(15):
+            day = now.date() + timedelta(days=i)
+            for item in self.activities_on(youth_id, day):
+                if i == 0 and item.activity.get("end_time", "00:00") <= now.strftime("%H:%M"):
+                    continue
+                return day, item.activity
+        return None
+
+    def agreements(self, youth_id: str, include_closed: bool = False) -> list[dict]:
+        items = self.store.all("agreement", youth_id)
+        if not include_closed:
+            items = [a for a in items if a.get("status", "open") == AgreementStatus.OPEN]
+        return sorted(items, key=lambda a: (a.get("status", "open") != "open", a.get("due_date") or "", a.get("text", "")))
+
+    def agreements_due(self, youth_id: str) -> list[dict]:
+        today = self.today().isoformat()
+        return [a for a in self.agreements(youth_id) if (a.get("due_date") or "") <= today]
+
+    def assessments(self, youth_id: str) -> list[dict]:
+        return sorted((a for a in self.store.all("assessment", youth_id) if a.get("submitted_at")),
+                      key=lambda a: (a.get("due_date") or "", a.get("submitted_at") or ""))
+
+    def _plan_start(self, youth_id: str) -> date | None:
+        plans = self.store.all("plan", youth_id)
+        return _d(plans[0].get("start_date")) if plans else None
+
+    def _submitted_dues(self, youth_id: str, rater_role: str) -> set[date]:
+        return {_d(a["due_date"]) for a in self.assessments(youth_id) if a.get("rater_role") == rater_role}
+
+    def assessment_due(self, youth_id: str, rater_role: str | None = None) -> date | None:
+        """The due date of the assessment this rater should fill in now, or None."""
+        rater_role = rater_role or ("youth" if self.is_youth else "staff")
+        start = self._plan_start(youth_id)
+        if start is None:
+            return None
+        dues = assessment_due_dates(start, self.today() + timedelta(days=ASSESSMENT_OPENS_DAYS_BEFORE))
+        done = self._submitted_dues(youth_id, rater_role)
+        missing = [d for d in dues if d not in done]
+        return missing[-1] if missing else None
+
+    def assessment_overdue(self, youth_id: str) -> date | None:
+        """The latest passed due date without a staff assessment (shown to the mentor)."""
+        return overdue_assessment(self._plan_start(youth_id), self._submitted_dues(youth_id, "staff"), self.today())
+
+    def dimensions(self, rater_role: str | None = None):
+        return DIMENSIONS.for_rater(rater_role or ("youth" if self.is_youth else "staff"))
+
+    def progress(self, youth_id: str) -> dict:
+        """Average score per assessment over time, self vs staff, and the latest per dimension."""
+        series: dict[str, list[tuple[date, float]]] = {"youth": [], "staff": []}
+        latest: dict[str, dict[str, int]] = {"youth": {}, "staff": {}}
+        common = {d.key for d in DIMENSIONS.for_rater("youth")}
+        for a in self.assessments(youth_id):
+            scores = {k: v for k, v in (a.get("scores") or {}).items() if k in common}
+            role = a.get("rater_role")
+            if role not in series or not scores:
+                continue
+            series[role].append((_d(a["due_date"]), round(sum(scores.values()) / len(scores), 1)))
+            latest[role] = dict(a.get("scores") or {})
+        return {"series": series, "latest": latest}
+
+    # ---- saving ----------------------------------------------------------------------
+
+    def _save(self, entity: str, record_id: str, youth_id: str, changes: dict, create: bool) -> dict:
+        current = self.store.get(entity, record_id) if not create else None
+        if not create and current is None:
+            raise ValidationFailed("Det findes ikke længere på telefonen.")
+        merged = {**(current or {}), **changes, "id": record_id, "youth_id": youth_id}
+        check(entity, merged)
+        self.store.save(entity, record_id, youth_id, {**changes} if not create else merged, create=create)
+        return self.store.get(entity, record_id)
+
+    def _activity(self, activity_id: str) -> dict:
+        act = self.store.get("activity", activity_id)
+        if act is None:
+            raise ValidationFailed("Aktiviteten findes ikke.")
+        return act
+
+    def check_in(self, activity_id: str, day: date | None = None) -> dict:
+        """'Jeg er her': the young person's own check-in for an activity today."""
+        youth_id = self.my_youth_id()
+        if not self.is_youth or not youth_id:
+            raise ValidationFailed("Kun den unge kan tjekke ind. Brug 'Registrér fremmøde'.")
+        act = self._activity(activity_id)
+        day = day or self.today()
+        existing = self.store.find_attendance(youth_id, act["id"], day.isoformat())
+        if existing and existing.get("self_checked_in_at"):
+            return existing
+        changes = {"self_checked_in_at": self._utc_now_iso()}
+        if existing:
+            return self._save("attendance", existing["id"], youth_id, changes, create=False)
+        return self._save("attendance", new_id(), youth_id,
+                          {"activity_id": act["id"], "date": day.isoformat(), **changes}, create=True)
+
+    def notify_absence(self, activity_id: str, reason: str, day: date | None = None) -> dict:
+        """'Jeg kommer ikke i dag': an absence notice with a reason."""
+        youth_id = self.my_youth_id()
+        if not self.is_youth or not youth_id:
+            raise ValidationFailed("Kun den unge kan melde fra her.")
+        act = self._activity(activity_id)
+        day = day or self.today()
+        changes = {"status": AttendanceStatus.ABSENT_NOTIFIED.value, "absence_reason": (reason or "").strip()}
+        existing = self.store.find_attendance(youth_id, act["id"], day.isoformat())
+        if existing:
+            return self._save("attendance", existing["id"], youth_id, changes, create=False)
+        return self._save("attendance", new_id(), youth_id,
+                          {"activity_id": act["id"], "date": day.isoformat(), **changes}, create=True)
+
+    def record_attendance(self, youth_id: str, activity_id: str, day: date | str, status: str,
+                          reason: str = "", note: str = "") -> dict:
+        """Staff record: present, late, absent with or without notice."""
+        self._require_staff()
+        self._require_access(youth_id)
+        if status not in {s.value for s in AttendanceStatus}:
+            raise ValidationFailed("Vælg, om den unge mødte, kom for sent eller var væk.")
+        act = self._activity(activity_id)
+        day_iso = _iso(_d(day))
+        changes = {"status": status, "absence_reason": (reason or "").strip(), "note": (note or "").strip()}
+        existing = self.store.find_attendance(youth_id, act["id"], day_iso)
+        if existing:
+            return self._save("attendance", existing["id"], youth_id, changes, create=False)
+        return self._save("attendance", new_id(), youth_id,
+                          {"activity_id": act["id"], "date": day_iso, **changes}, create=True)
+
+    def log_outreach(self, youth_id: str, method: str, reached: bool, note: str = "") -> dict:
+        """Opsøgende kontakt: a call, text or home visit, and whether the young person was reached."""
+        self._require_staff()
+        self._require_access(youth_id)
+        if method not in {m.value for m in OutreachMethod}:
+            raise ValidationFailed("Vælg, hvordan du tog kontakt.")
+        return self._save("outreach", new_id(), youth_id, {
+            "organization_id": self.user.get("organization_id"),
+            "method": method, "reached": bool(reached), "note": (note or "").strip(),
+            "contacted_at": self._utc_now_iso(),
+        }, create=True)
+
+    def add_agreement(self, youth_id: str, text: str, due_date: date | str | None,
+                      responsible: str = "youth") -> dict:
+        self._require_staff()
+        self._require_access(youth_id)
+        return self._save("agreement", new_id(), youth_id, {
+            "organization_id": self.user.get("organization_id"),
+            "text": (text or "").strip(),
+            "responsible": responsible,
+            "responsible_user_id": self.user.get("id") if responsible == "staff" else None,
+            "due_date": _iso(due_date) if due_date else None,
+            "status": AgreementStatus.OPEN.value,
+        }, create=True)
+
+    def review_agreement(self, agreement_id: str, status: str, note: str = "") -> dict:
+        """The daily review: kept, not kept (or cancelled)."""
+        self._require_staff()
+        ag = self.store.get("agreement", agreement_id)
+        if ag is None:
+            raise ValidationFailed("Aftalen findes ikke længere.")
+        if status not in {AgreementStatus.KEPT, AgreementStatus.NOT_KEPT, AgreementStatus.CANCELLED,
+                          AgreementStatus.OPEN}:
+            raise ValidationFailed("Vælg holdt, ikke holdt eller genforhandlet.")
+        return self._save("agreement", agreement_id, ag["youth_id"], {
+            "status": status, "review_note": (note or "").strip(), "reviewed_at": self._utc_now_iso(),
+        }, create=False)
+
+    def renegotiate_agreement(self, agreement_id: str, new_text: str, new_due: date | str,
+                              note: str = "") -> dict:
+        """Renegotiated: the old agreement is closed with a note and a new one replaces it."""
+        self._require_staff()
+        ag = self.store.get("agreement", agreement_id)
+        if ag is None:
+            raise ValidationFailed("Aftalen findes ikke længere.")
+        text = (new_text or "").strip() or ag.get("text", "")
+        # Check the new agreement first, so a bad entry changes nothing.
+        check("agreement", {**ag, "id": new_id(), "text": text, "due_date": _iso(new_due) if new_due else None,
+                            "status": "open"})
+        self.review_agreement(agreement_id, AgreementStatus.CANCELLED.value,
+                              f"Genforhandlet. {note}".strip())
+        return self.add_agreement(ag["youth_id"], text, new_due, ag.get("responsible", "youth"))
+
+    def youth_update_agreement(self, agreement_id: str, done: bool, comment: str = "") -> dict:
+        """The young person marks an agreement done and/or comments (staff set the status)."""
+        ag = self.store.get("agreement", agreement_id)
+        if ag is None:
+            raise ValidationFailed("Aftalen findes ikke længere.")
+        if not self.is_youth:
+            raise ValidationFailed("Brug 'Gennemgå' for at sætte status.")
+        self._require_access(ag["youth_id"])
+        changes = {"youth_comment": (comment or "").strip()}
+        if done and not ag.get("youth_marked_done_at"):
+            changes["youth_marked_done_at"] = self._utc_now_iso()
+        elif not done:
+            changes["youth_marked_done_at"] = None
+        return self._save("agreement", agreement_id, ag["youth_id"], changes, create=False)
+
+    # ---- assessments -------------------------------------------------------------------
+
+    def _draft_key(self, youth_id: str, due: date | str) -> str:
+        rater = "youth" if self.is_youth else "staff"
+        return f"assessment:{youth_id}:{rater}:{_iso(_d(due))}"
+
+    def assessment_draft(self, youth_id: str, due: date | str) -> dict:
+        return self.store.get_draft(self._draft_key(youth_id, due)) or {"scores": {}, "comment": ""}
+
+    def save_assessment_draft(self, youth_id: str, due: date | str, scores: dict, comment: str = "") -> None:
+        """Store answers at once, so they survive the app being closed halfway."""
+        self._require_access(youth_id)
+        self.store.set_draft(self._draft_key(youth_id, due), {"scores": scores, "comment": comment})
+
+    def submit_assessment(self, youth_id: str, due: date | str, scores: dict, comment: str = "") -> dict:
+        """Send the 6-weekly assessment (youth: self-assessment; staff: the mentor's)."""
+        self._require_access(youth_id)
+        rater = "youth" if self.is_youth else "staff"
+        missing = [d.title for d in DIMENSIONS.for_rater(rater) if d.key not in scores]
+        if missing:
+            raise ValidationFailed(f"Du mangler at svare på: {', '.join(missing)}.")
+        rec = self._save("assessment", new_id(), youth_id, {
+            "organization_id": None if self.is_youth else self.user.get("organization_id"),
+            "due_date": _iso(_d(due)),
+            "rater_role": rater,
+            "scores": {k: int(v) for k, v in scores.items()},
+            "comment": (comment or "").strip(),
+            "submitted_at": self._utc_now_iso(),
+        }, create=True)
+        self.store.delete_draft(self._draft_key(youth_id, due))
+        return rec
+
+    # ---- describing queued changes -----------------------------------------------------
+
+    def describe(self, entity: str, data: dict | None) -> str:
+        """A short Danish line naming a queued change, for the list of unsent/rejected changes."""
+        data = data or {}
+        label = ENTITY_LABELS_DA.get(entity, entity)
+        youth = self.store.get("youth", data.get("youth_id") or "") if data.get("youth_id") else None
+        who = f" – {youth['display_name']}" if youth and not self.is_youth else ""
+        detail = data.get("text") or data.get("date") or data.get("due_date") or ""
+        return f"{label}{who}{': ' + str(detail) if detail else ''}"

@@ -1,0 +1,183 @@
+"""The local store and services on their own (no server): outbox, re-base, validation, rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mobile_app.core.errors import ValidationFailed
+from mobile_app.core.services import Services
+from mobile_app.core.store import Store
+
+import app_local_data as ld
+
+TZ = ZoneInfo("Europe/Copenhagen")
+NOW = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "app.sqlite")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def seeded(store):
+    data = ld.changes(NOW.date())
+    store.apply_pull_page(data["changes"], [], "c1")
+    return store, data["activity_id"]
+
+
+def svc(store, user):
+    return Services(store, user, clock=lambda: NOW)
+
+
+def test_save_writes_record_and_outbox_in_one_go(seeded):
+    store, act = seeded
+    rec = svc(store, ld.YOUTH_LOGIN).check_in(act)
+    assert rec["self_checked_in_at"]
+    [entry] = store.outbox()
+    assert entry.entity == "attendance" and entry.is_create and entry.data["activity_id"] == act
+    assert store.get_row("attendance", rec["id"])["pending"] == 1
+
+
+def test_update_queues_only_changed_fields(seeded):
+    store, _ = seeded
+    ag = store.all("agreement")[0]
+    svc(store, ld.YOUTH_LOGIN).youth_update_agreement(ag["id"], True, "Har ringet")
+    [entry] = store.outbox()
+    assert set(entry.data) == {"id", "youth_id", "youth_comment", "youth_marked_done_at"}
+    assert entry.base_version == 1 and not entry.is_create
+
+
+def test_bad_entry_refused_in_danish_and_nothing_queued(seeded):
+    store, act = seeded
+    with pytest.raises(ValidationFailed) as exc:
+        svc(store, ld.YOUTH_LOGIN).notify_absence(act, "   ")
+    assert "hvorfor" in exc.value.message
+    assert store.outbox() == []
+    with pytest.raises(ValidationFailed) as exc:
+        svc(store, ld.MENTOR_LOGIN).add_agreement(ld.YOUTH, "", NOW.date())
+    assert exc.value.message.startswith("Aftalen:")
+    with pytest.raises(ValidationFailed):
+        svc(store, ld.MENTOR_LOGIN).add_agreement(ld.YOUTH, "Gå en tur", "i morgen")
+    assert store.outbox() == []
+
+
+def test_youth_may_not_record_staff_things(seeded):
+    store, act = seeded
+    youth = svc(store, ld.YOUTH_LOGIN)
+    with pytest.raises(ValidationFailed):
+        youth.record_attendance(ld.YOUTH, act, NOW.date(), "late")
+    with pytest.raises(ValidationFailed):
+        youth.add_agreement(ld.YOUTH, "Noget", NOW.date())
+    with pytest.raises(ValidationFailed):
+        svc(store, ld.MENTOR_LOGIN).check_in(act)
+
+
+def test_pull_rebases_unsent_edit_instead_of_overwriting(seeded):
+    store, _ = seeded
+    ag = store.all("agreement")[0]
+    svc(store, ld.YOUTH_LOGIN).youth_update_agreement(ag["id"], False, "Min kommentar")
+    server = {**ag, "text": "Ring til lægen i dag", "review_note": "Husk det"}
+    store.apply_pull_page([{"entity": "agreement", "id": ag["id"], "version": 2, "deleted": False,
+                            "data": server}], [], "c2")
+    row = store.get_row("agreement", ag["id"])
+    assert row["version"] == 2
+    assert row["data"]["text"] == "Ring til lægen i dag"          # server's change taken
+    assert row["data"]["youth_comment"] == "Min kommentar"         # unsent edit kept on top
+    assert store.outbox()[0].base_version == 1                     # the version the user edited
+
+
+def test_unsent_edits_are_folded_but_sent_ones_never_change(seeded):
+    store, _ = seeded
+    youth = svc(store, ld.YOUTH_LOGIN)
+    ag = store.all("agreement")[0]
+    youth.youth_update_agreement(ag["id"], False, "a")
+    youth.youth_update_agreement(ag["id"], False, "b")
+    assert len(store.outbox()) == 1 and store.outbox()[0].data["youth_comment"] == "b"
+    store.next_batch(10)  # now it may have left the phone
+    youth.youth_update_agreement(ag["id"], False, "c")
+    entries = store.outbox()
+    assert [e.data["youth_comment"] for e in entries] == ["b", "c"]
+    # only one mutation per record per batch: the second waits for the first answer
+    assert [e.data["youth_comment"] for e in store.next_batch(10)] == ["b"]
+
+
+def test_revoked_youth_disappears_with_its_queue(seeded):
+    store, act = seeded
+    svc(store, ld.YOUTH_LOGIN).check_in(act)
+    store.apply_pull_page([], [ld.YOUTH], "c3")
+    assert store.all("agreement") == [] and store.all("youth") == [] and store.outbox() == []
+    assert store.get("organization", ld.ORG)
+
+
+def test_attendance_merged_by_server_takes_server_id(seeded):
+    store, act = seeded
+    rec = svc(store, ld.YOUTH_LOGIN).check_in(act)
+    batch = store.next_batch(10)
+    server_rec = {**rec, "id": "11111111-1111-4111-8111-111111111111", "status": "late", "version": 3}
+    store.apply_push_results(batch, [{"mutation_id": batch[0].mutation_id, "status": "merged",
+                                      "version": 3, "record": server_rec, "error": None}])
+    assert store.get("attendance", rec["id"]) is None
+    assert store.find_attendance(ld.YOUTH, act, NOW.date().isoformat())["status"] == "late"
+    assert store.outbox() == []
+
+
+def test_rejected_change_is_kept_fixable_and_discardable(seeded):
+    store, _ = seeded
+    mentor = svc(store, ld.MENTOR_LOGIN)
+    ag = mentor.add_agreement(ld.YOUTH, "Søge 2 jobs", NOW.date())
+    batch = store.next_batch(10)
+    store.apply_push_results(batch, [{"mutation_id": batch[0].mutation_id, "status": "rejected",
+                                      "version": None, "record": None,
+                                      "error": {"code": "forbidden", "message": "Ikke tilladt"}}])
+    assert store.pending_count() == 0 and len(store.rejected()) == 1
+    assert store.next_batch(10) == []
+    seq = store.rejected()[0].seq
+    old_mid = store.rejected()[0].mutation_id
+    store.fix_rejected(seq, {"text": "Søge 3 jobs"})
+    [again] = store.next_batch(10)
+    assert again.mutation_id != old_mid and again.data["text"] == "Søge 3 jobs"
+    store.discard(seq)
+    assert store.get("agreement", ag["id"]) is None  # never reached the server: gone
+
+
+def test_caseload_and_due_rules(seeded):
+    store, act = seeded
+    mentor = svc(store, ld.MENTOR_LOGIN)
+    [row] = mentor.caseload()
+    assert row.missing == ["Værkstedet"]          # 10:00 > 09:00 + 15 min, no check-in
+    assert row.agreements_due == 1
+    assert row.assessment_overdue is not None     # plan started 50 days ago, due at day 42
+    svc(store, ld.YOUTH_LOGIN).check_in(act)
+    [row] = mentor.caseload()
+    assert row.missing == [] and row.today[0].state == "checked_in"
+
+
+def test_assessment_draft_survives_and_submit_needs_all_dims(tmp_path):
+    path = tmp_path / "a.sqlite"
+    store = Store(path)
+    data = ld.changes(NOW.date())
+    store.apply_pull_page(data["changes"], [], "c1")
+    youth = svc(store, ld.YOUTH_LOGIN)
+    due = youth.assessment_due(ld.YOUTH)
+    assert due is not None
+    youth.save_assessment_draft(ld.YOUTH, due, {"hverdagsmestring": 4}, "")
+    store.close()
+    store = Store(path)
+    youth = svc(store, ld.YOUTH_LOGIN)
+    draft = youth.assessment_draft(ld.YOUTH, due)
+    assert draft["scores"] == {"hverdagsmestring": 4}
+    with pytest.raises(ValidationFailed):
+        youth.submit_assessment(ld.YOUTH, due, draft["scores"])
+    scores = {d.key: 5 for d in youth.dimensions()}
+    assert "tro_paa_maalet" not in scores
+    youth.submit_assessment(ld.YOUTH, due, scores, "ok")
+    assert youth.assessment_due(ld.YOUTH) is None
+    assert youth.progress(ld.YOUTH)["series"]["youth"] == [(due, 5.0)]
+    assert store.get_draft(youth._draft_key(ld.YOUTH, due)) is None
+    store.close()
