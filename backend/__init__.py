@@ -1,0 +1,72 @@
+"""Trinvis backend: Flask app factory (`create_app`), sync API, caseworker pages and CLI."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask app; `config` overrides the settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from backend import config as cfg
+
+    app.config.from_mapping(cfg.from_env(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    from backend.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from backend import models  # noqa: F401 - register tables with the metadata
+
+    from backend.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from backend.api import bp as api_bp
+
+    csrf.exempt(api_bp)  # the API uses bearer tokens, not cookies
+    app.register_blueprint(api_bp)
+
+    from backend.web import register_web
+
+    register_web(app)
+
+    from backend.programmes import register_programmes
+
+    register_programmes(app)
+
+    from backend.cli import register_cli
+
+    register_cli(app)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _tune_sqlite(app)
+    return app
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL and a busy timeout so the app and a puller can work on one SQLite file together."""
+    from sqlalchemy import event
+
+    from backend.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()

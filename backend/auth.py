@@ -1,0 +1,104 @@
+"""Passwords (argon2), per-device opaque bearer tokens (stored as SHA-256) and the API guard."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import wraps
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, g, request
+from sqlalchemy import select
+
+from backend.errors import ApiError
+from backend.extensions import db
+from backend.models import DeviceToken, User, utcnow
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so a guess costs the same either way.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, else None."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, device_name: str) -> str:
+    """A new opaque token for one device; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    ttl = timedelta(days=current_app.config["TOKEN_TTL_DAYS"])
+    db.session.add(
+        DeviceToken(user_id=user.id, token_hash=_digest(token), device_name=device_name,
+                    expires_at=utcnow() + ttl)
+    )
+    return token
+
+
+def token_from_request() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header[7:].strip() or None
+    return None
+
+
+def resolve_token(token: str) -> tuple[User, DeviceToken] | None:
+    row = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return user, row
+
+
+def revoke_token(row: DeviceToken) -> None:
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def token_required(fn):
+    """API guard: sets g.user and g.device_token, or answers 401 in the contract's shape."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        token = token_from_request()
+        if not token:
+            raise ApiError(401, "unauthenticated", "Mangler adgangsnøgle (Authorization: Bearer).")
+        found = resolve_token(token)
+        if found is None:
+            raise ApiError(401, "invalid_token", "Adgangsnøglen er ugyldig, udløbet eller tilbagekaldt. Log ind igen.")
+        g.user, g.device_token = found
+        now = utcnow()
+        # Touch at most once a minute: a write per request would serialise readers on SQLite.
+        if g.device_token.last_used_at is None or (now - g.device_token.last_used_at).total_seconds() > 60:
+            g.device_token.last_used_at = now
+            db.session.commit()
+        return fn(*args, **kwargs)
+
+    return wrapper

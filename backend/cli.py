@@ -1,0 +1,103 @@
+"""Administrator commands: organisations, users, assignments, tokens, and the demo municipality."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from backend.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo_cmd)
+    app.cli.add_command(create_org_cmd)
+    app.cli.add_command(create_user_cmd)
+    app.cli.add_command(assign_cmd)
+    app.cli.add_command(revoke_token_cmd)
+
+
+def upgrade_schema() -> None:
+    """Bring the database schema up to date (Alembic migrations)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    from backend.sync.changes import ensure_counter
+
+    ensure_counter()
+
+
+@click.command("seed-demo")
+def seed_demo_cmd():
+    """Create (idempotently) the demo municipality; upgrades the schema first."""
+    from backend.seed import seed_demo
+
+    upgrade_schema()
+    summary = seed_demo()
+    click.echo(summary)
+
+
+@click.command("create-org")
+@click.argument("name")
+@click.option("--kind", default=None, help="e.g. jobcenter, uu, bostotte, rusmiddelcenter")
+def create_org_cmd(name, kind):
+    """Create an organisation."""
+    from backend.admin import create_organization
+
+    org = create_organization(name, kind)
+    click.echo(f"Organisation {org.name} ({org.id})")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["youth", "mentor", "coordinator", "partner", "admin"]), required=True)
+@click.option("--org", "org_name", default=None, help="organisation name (staff roles)")
+@click.option("--name", "display_name", default=None)
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def create_user_cmd(username, role, org_name, display_name, password_stdin):
+    """Create a user. The password is read from stdin or a prompt, never from the command line."""
+    from backend.admin import AdminError, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Adgangskode: ")
+        if password != getpass.getpass("Gentag adgangskode: "):
+            raise click.ClickException("Adgangskoderne er ikke ens.")
+    try:
+        user = create_user(username, password, role, org_name, display_name or username)
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Bruger {user.username} ({user.role}) oprettet: {user.id}")
+
+
+@click.command("assign")
+@click.argument("youth_username")
+@click.option("--mentor", default=None, help="mentor username")
+@click.option("--coordinator", default=None, help="coordinator username")
+def assign_cmd(youth_username, mentor, coordinator):
+    """Assign a mentor and/or coordinator to a young person."""
+    from backend.admin import AdminError, assign
+
+    try:
+        youth = assign(youth_username, mentor, coordinator)
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{youth.display_name}: mentor={mentor or '-'} koordinator={coordinator or '-'}")
+
+
+@click.command("revoke-token")
+@click.argument("username")
+@click.option("--device", default=None, help="device name; all of the user's devices when left out")
+def revoke_token_cmd(username, device):
+    """Revoke a user's device token(s), e.g. for a lost phone."""
+    from backend.admin import AdminError, revoke_tokens
+
+    try:
+        n = revoke_tokens(username, device)
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{n} enhed(er) tilbagekaldt for {username}.")

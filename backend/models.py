@@ -1,0 +1,348 @@
+"""Database model (SQLAlchemy 2 style) for every entity in the DESIGN.md glossary.
+
+Case records (everything but organization and user) carry `youth_id`, a `version` that grows by
+one per accepted change, a tombstone flag `deleted`, and `field_versions` — the version at which
+each field last changed, which the sync engine uses to merge concurrent edits per field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.extensions import db
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(db.TypeDecorator):
+    """Timezone-aware UTC instants on both SQLite (which drops the zone) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+ID = String(36)
+
+
+class Organization(db.Model):
+    __tablename__ = "organization"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    organization_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"))
+    display_name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeviceToken(db.Model):
+    """An opaque bearer token for one device; only its SHA-256 is stored."""
+
+    __tablename__ = "device_token"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CaseRecord:
+    """Columns every synced case record has."""
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    field_versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Youth(CaseRecord, db.Model):
+    __tablename__ = "youth"
+    youth_id: Mapped[str] = mapped_column(ID, index=True)  # equals id; kept for uniform access
+    display_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    target_group: Mapped[str | None] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(30), default="active")
+    mentor_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    coordinator_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+
+
+class Plan(CaseRecord, db.Model):
+    __tablename__ = "plan"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    end_goal: Mapped[str] = mapped_column(Text)
+    end_goal_kind: Mapped[str] = mapped_column(String(20))
+    start_date: Mapped[date] = mapped_column(Date)
+    target_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Goal(CaseRecord, db.Model):
+    __tablename__ = "goal"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    target_date: Mapped[date | None] = mapped_column(Date)
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+
+
+class Activity(CaseRecord, db.Model):
+    __tablename__ = "activity"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"))
+    goal_id: Mapped[str | None] = mapped_column(ID)
+    title: Mapped[str] = mapped_column(String(200))
+    weekdays: Mapped[list] = mapped_column(JSON, default=list)
+    start_time: Mapped[str] = mapped_column(String(5))
+    end_time: Mapped[str] = mapped_column(String(5))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+
+
+class Agreement(CaseRecord, db.Model):
+    __tablename__ = "agreement"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"))
+    text: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(10))
+    responsible_user_id: Mapped[str | None] = mapped_column(ID)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    youth_comment: Mapped[str] = mapped_column(Text, default="")
+    youth_marked_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_user_id: Mapped[str | None] = mapped_column(ID)
+
+
+class Attendance(CaseRecord, db.Model):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("youth_id", "activity_id", "date", name="uq_attendance_natural_key"),)
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    activity_id: Mapped[str] = mapped_column(ForeignKey("activity.id"))
+    date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(30))
+    status_source: Mapped[str | None] = mapped_column(String(10))  # 'youth' or 'staff'
+    self_checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    absence_reason: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    organization_id: Mapped[str | None] = mapped_column(ID)  # the activity's, for access
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+    recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
+
+
+class Outreach(CaseRecord, db.Model):
+    __tablename__ = "outreach"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"))
+    method: Mapped[str] = mapped_column(String(20))
+    reached: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+    contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[str | None] = mapped_column(ID)
+
+
+class Assessment(CaseRecord, db.Model):
+    __tablename__ = "assessment"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    organization_id: Mapped[str | None] = mapped_column(ID)
+    due_date: Mapped[date] = mapped_column(Date)
+    rater_role: Mapped[str] = mapped_column(String(10))
+    rater_user_id: Mapped[str | None] = mapped_column(ID)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Consent(CaseRecord, db.Model):
+    __tablename__ = "consent"
+    __table_args__ = (UniqueConstraint("youth_id", "organization_id", name="uq_consent_youth_org"),)
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
+
+
+ENTITY_MODELS: dict[str, type] = {
+    "youth": Youth,
+    "plan": Plan,
+    "goal": Goal,
+    "activity": Activity,
+    "agreement": Agreement,
+    "attendance": Attendance,
+    "outreach": Outreach,
+    "assessment": Assessment,
+    "consent": Consent,
+}
+
+INTERNAL_COLUMNS = frozenset({"version", "deleted", "field_versions", "created_at", "updated_at", "status_source"})
+
+
+def data_columns(model) -> list[str]:
+    """The columns of a case model that travel in a sync record's `data`."""
+    return [c.key for c in model.__table__.columns if c.key not in INTERNAL_COLUMNS]
+
+
+# ---- sync bookkeeping ---------------------------------------------------------
+
+
+class SyncCounter(db.Model):
+    """One row holding the last change sequence number handed out.
+
+    Writers take it with UPDATE … RETURNING just before commit; the row lock is held until the
+    transaction ends, so sequence numbers become visible in order and a pull cursor can never
+    pass a change that commits late.
+    """
+
+    __tablename__ = "sync_counter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ChangeLog(db.Model):
+    """The latest change of each record, with what access decisions need."""
+
+    __tablename__ = "change_log"
+    entity: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    youth_id: Mapped[str | None] = mapped_column(ID)
+    organization_id: Mapped[str | None] = mapped_column(ID)
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The change narrowed the item from shared to organization: users who lost sight of it get
+    # a tombstone so their device drops its copy.
+    narrowed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_change_log_youth_seq", "youth_id", "seq"),)
+
+
+class AccessGrant(db.Model):
+    """Why a user or organisation may see a young person: self, mentor, coordinator or consent."""
+
+    __tablename__ = "access_grant"
+    __table_args__ = (
+        UniqueConstraint("youth_id", "subject_kind", "subject_id", "reason", name="uq_access_grant"),
+        Index("ix_access_grant_subject", "subject_kind", "subject_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    youth_id: Mapped[str] = mapped_column(ID, index=True)
+    subject_kind: Mapped[str] = mapped_column(String(10))  # 'user' or 'org'
+    subject_id: Mapped[str] = mapped_column(ID)
+    reason: Mapped[str] = mapped_column(String(20))  # self, mentor, coordinator, consent
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)  # when (last) granted
+    revoked_seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AppliedMutation(db.Model):
+    """Every mutation_id seen, with the result returned, so a retry gets the same answer."""
+
+    __tablename__ = "applied_mutation"
+    mutation_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID)
+    device_id: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(ID)
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecordHistory(db.Model):
+    """The data of each version of each record: the base of a per-field three-way merge."""
+
+    __tablename__ = "record_history"
+    entity: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    user_id: Mapped[str | None] = mapped_column(ID)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Conflict(db.Model):
+    """A field changed on two sides: the later arrival won, the other value is kept here."""
+
+    __tablename__ = "conflict"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(ID, index=True)
+    youth_id: Mapped[str] = mapped_column(ID, index=True)
+    field: Mapped[str] = mapped_column(String(50))
+    winning_value: Mapped[object] = mapped_column(JSON, nullable=True)
+    losing_value: Mapped[object] = mapped_column(JSON, nullable=True)
+    losing_user_id: Mapped[str | None] = mapped_column(ID)
+    winning_user_id: Mapped[str | None] = mapped_column(ID)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_user_id: Mapped[str | None] = mapped_column(ID)
+    resolution: Mapped[str | None] = mapped_column(String(20))  # 'confirmed' or 'corrected'
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_youth_at", "youth_id", "at"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[str | None] = mapped_column(ID)
+    action: Mapped[str] = mapped_column(String(20))  # read, create, update, delete, login, ...
+    entity: Mapped[str | None] = mapped_column(String(20))
+    youth_id: Mapped[str | None] = mapped_column(ID)
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(10), default="api")  # api, web, cli

@@ -1,0 +1,63 @@
+"""OpenAPI 3 document of /api/v1, built by apispec from the same marshmallow schemas in shared/."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from shared import SCHEMA_VERSION
+from shared import schemas as s
+
+
+def _err(desc: str) -> dict:
+    return {"description": desc, "content": {"application/json": {"schema": "Error"}}}
+
+
+@lru_cache(maxsize=1)
+def spec_dict() -> dict:
+    spec = APISpec(
+        title="Trinvis sync API", version=str(SCHEMA_VERSION), openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Sync, auth and health for the Trinvis app. Errors: {error: {code, message}}."},
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", schema=s.ErrorSchema)
+    spec.components.schema("Login", schema=s.LoginSchema)
+    spec.components.schema("LoginResponse", schema=s.LoginResponseSchema)
+    spec.components.schema("Mutation", schema=s.MutationSchema)
+    spec.components.schema("Push", schema=s.PushSchema)
+    spec.components.schema("PushResponse", schema=s.PushResponseSchema)
+    spec.components.schema("PullResponse", schema=s.PullResponseSchema)
+    for name, schema in s.ENTITY_SCHEMAS.items():
+        spec.components.schema(f"{name.capitalize()}Data", schema=schema)
+    auth = [{"bearer": []}]
+    common = {"400": _err("Invalid input"), "401": _err("Not logged in"), "429": _err("Rate limited")}
+    spec.path(path="/api/v1/health", operations={"get": {
+        "summary": "Ready to serve", "responses": {"200": {"description": "ok", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"status": {"type": "string"},
+                                                         "schema_version": {"type": "integer"}}}}}}}}})
+    spec.path(path="/api/v1/auth/login", operations={"post": {
+        "summary": "Log in a device", "requestBody": {"required": True, "content": {"application/json": {"schema": "Login"}}},
+        "responses": {"200": {"description": "token", "content": {"application/json": {"schema": "LoginResponse"}}},
+                      **common}}})
+    spec.path(path="/api/v1/auth/logout", operations={"post": {
+        "summary": "Revoke this device's token", "security": auth,
+        "responses": {"200": {"description": "logged out"}, "401": _err("Not logged in")}}})
+    spec.path(path="/api/v1/sync/pull", operations={"get": {
+        "summary": "Changes after the cursor", "security": auth,
+        "parameters": [
+            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 4000}},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": s.MAX_PULL_LIMIT}},
+        ],
+        "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": "PullResponse"}}},
+                      **common}}})
+    spec.path(path="/api/v1/sync/push", operations={"post": {
+        "summary": "Apply mutations", "security": auth,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": "Push"}}},
+        "responses": {"200": {"description": "one result per mutation",
+                              "content": {"application/json": {"schema": "PushResponse"}}},
+                      "413": _err("Too many mutations or too large"), "426": _err("Client too old"), **common}}})
+    return spec.to_dict()

@@ -1,0 +1,7 @@
+"""Programmes (forløb), enrolment, target-group/outcome history and results (issue 6)."""
+
+from flask import Flask
+
+
+def register_programmes(app: Flask) -> None:
+    """Register the programme and results blueprints."""

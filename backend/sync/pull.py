@@ -1,0 +1,161 @@
+"""Handing out changes: everything the user may see that changed after the cursor, in order.
+
+The cursor is opaque to clients (base64 of a small JSON):
+  s  – main position: every visible change with a sequence number ≤ s has been delivered;
+  i  – set during a device's first sync (no tombstones, no revoked ids needed);
+  c  – young people who became visible (new consent or assignment) and whose older records
+       are being caught up, cs – position within that catch-up, cu – its upper bound;
+  g  – grants up to this number have been looked at.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from sqlalchemy import and_, or_, select
+
+from backend import audit
+from backend.access import grant_condition, item_condition, visible_youth_query
+from backend.errors import ApiError
+from backend.extensions import db
+from backend.models import AccessGrant, ChangeLog, User
+from backend.sync.changes import current_seq
+from backend.sync.records import MODELS, columns, mapping_to_wire
+from shared.enums import Role
+
+
+def encode_cursor(state: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        state = json.loads(raw)
+        if not isinstance(state, dict) or not isinstance(state.get("s"), int) or state["s"] < 0:
+            raise ValueError
+        if "c" in state and not (isinstance(state["c"], list) and all(isinstance(x, str) for x in state["c"])):
+            raise ValueError
+        for k in ("cs", "cu", "g"):
+            if k in state and not isinstance(state[k], int):
+                raise ValueError
+        return state
+    except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ApiError(400, "invalid_cursor", "Ugyldig cursor. Start forfra uden cursor.") from None
+
+
+def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> dict:
+    """One page of changes for `user` after `cursor`."""
+    state = decode_cursor(cursor)
+    top = current_seq()
+    if state is None:
+        state = {"s": 0, "i": 1, "g": top}
+    if state["s"] > top:
+        raise ApiError(400, "invalid_cursor", "Cursoren er fra en anden server. Start forfra uden cursor.")
+    initial = bool(state.get("i"))
+    revoked: list[str] = []
+    if not initial:
+        revoked = _revoked_since(user, state["s"])
+        if not state.get("c"):
+            new = _granted_since(user, max(state["s"], state.get("g", 0)), top)
+            if new:
+                state.update(c=sorted(new), cs=0, cu=state["s"])
+            state["g"] = top
+
+    youth_q = visible_youth_query(user)
+    if state.get("c"):
+        rows = _page(user, youth_q, after=state["cs"], upto=state["cu"], limit=limit,
+                     youth_ids=state["c"], skip_deleted=True)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if more:
+            state["cs"] = rows[-1].seq
+        else:
+            for k in ("c", "cs", "cu"):
+                state.pop(k, None)
+        has_more = True  # the main stream comes next
+        if not more:
+            has_more = _page(user, youth_q, after=state["s"], upto=top, limit=0, skip_deleted=initial) != []
+    else:
+        rows = _page(user, youth_q, after=state["s"], upto=top, limit=limit, skip_deleted=initial)
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        state["s"] = rows[-1].seq if has_more else top
+        if not has_more:
+            state.pop("i", None)
+
+    changes = _load(user, rows)
+    if changes:
+        counts: dict = {}
+        for ch in changes:
+            y = ch.pop("_youth_id")
+            if y is not None:
+                counts[(y, ch["entity"])] = counts.get((y, ch["entity"]), 0) + 1
+        if counts:
+            audit.record_many(user, "read", counts, channel=channel)
+            db.session.commit()
+    return {"changes": changes, "cursor": encode_cursor(state), "has_more": has_more,
+            "revoked_youth_ids": revoked}
+
+
+def _page(user: User, youth_q, after: int, upto: int, limit: int, youth_ids: list[str] | None = None,
+          skip_deleted: bool = False) -> list:
+    if user.role == Role.ADMIN:
+        scope = ChangeLog.entity == "organization"
+    elif youth_ids is not None:
+        scope = and_(ChangeLog.youth_id.in_(youth_ids), ChangeLog.youth_id.in_(youth_q))
+    else:
+        scope = or_(ChangeLog.entity == "organization", ChangeLog.youth_id.in_(youth_q))
+    item = or_(item_condition(user), ChangeLog.narrowed.is_(True))
+    q = (select(ChangeLog.entity, ChangeLog.record_id, ChangeLog.seq, ChangeLog.deleted, ChangeLog.youth_id,
+                ChangeLog.organization_id, ChangeLog.visibility)
+         .where(ChangeLog.seq > after, ChangeLog.seq <= upto, scope, item)
+         .order_by(ChangeLog.seq).limit(limit + 1))
+    if skip_deleted:
+        q = q.where(ChangeLog.deleted.is_(False))
+    return db.session.execute(q).all()
+
+
+def _load(user: User, rows) -> list[dict]:
+    """Full records for the change rows, in order; tombstones for deleted or no longer visible ones."""
+    from backend.access import item_visible
+
+    by_entity: dict[str, list[str]] = {}
+    for r in rows:
+        by_entity.setdefault(r.entity, []).append(r.record_id)
+    loaded: dict[tuple[str, str], tuple[int, dict]] = {}
+    for entity, ids in by_entity.items():
+        model = MODELS[entity]
+        select_cols = [getattr(model, c) for c in columns(entity)]
+        if entity != "organization":
+            select_cols.append(model.version)
+        for i in range(0, len(ids), 900):
+            for m in db.session.execute(select(*select_cols).where(model.id.in_(ids[i:i + 900]))).mappings():
+                loaded[(entity, m["id"])] = (m.get("version", 1), mapping_to_wire(entity, m))
+    out = []
+    for r in rows:
+        version, data = loaded.get((r.entity, r.record_id), (0, None))
+        visible = not r.deleted and data is not None and item_visible(user, r.organization_id, r.visibility)
+        out.append({"entity": r.entity, "id": r.record_id, "version": version, "deleted": not visible,
+                    "data": data if visible else None, "_youth_id": r.youth_id if visible else None})
+    return out
+
+
+def _revoked_since(user: User, after: int) -> list[str]:
+    q = select(AccessGrant.youth_id).where(grant_condition(user), AccessGrant.revoked_seq > after).distinct()
+    candidates = set(db.session.scalars(q))
+    if not candidates:
+        return []
+    still = set(db.session.scalars(visible_youth_query(user).where(AccessGrant.youth_id.in_(candidates))))
+    return sorted(candidates - still)
+
+
+def _granted_since(user: User, after: int, upto: int) -> set[str]:
+    if user.role == Role.ADMIN:
+        return set()
+    q = select(AccessGrant.youth_id).where(grant_condition(user), AccessGrant.active.is_(True),
+                                           AccessGrant.seq > after, AccessGrant.seq <= upto)
+    return set(db.session.scalars(q))

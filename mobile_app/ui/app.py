@@ -1,0 +1,205 @@
+"""The app shell: always-visible sync status, one screen at a time, background sync."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import flet as ft
+
+from mobile_app.core import AppCore, CoreError
+from mobile_app.ui import widgets as w
+
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+
+Screen = Callable[..., list[ft.Control]]
+
+
+def _clock_text(iso: str | None) -> str:
+    if not iso:
+        return "aldrig"
+    try:
+        return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%d.%m. kl. %H:%M")
+    except ValueError:
+        return iso
+
+
+class TrinvisApp:
+    """Holds the page and the core; screens are functions that return controls."""
+
+    def __init__(self, page: ft.Page, core: AppCore, sync_interval: float = 20.0):
+        self.page = page
+        self.core = core
+        self.sync_interval = sync_interval
+        self.stack: list[tuple[Screen, tuple]] = []
+        self._wake = asyncio.Event()
+        self.closed = False
+
+        self.status_text = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
+        self.pending_text = ft.Text("", size=15)
+        self.last_sync_text = ft.Text("", size=15)
+        self.progress = ft.ProgressBar(visible=False)
+        self.rejected_button = ft.TextButton(content=ft.Text("", size=16, color=w.ERROR_COLOR),
+                                             visible=False, on_click=lambda e: self.open_rejected())
+        self.sync_button = ft.TextButton(content=ft.Text("Synkronisér nu", size=16),
+                                         on_click=lambda e: self.trigger_sync())
+        self.status_bar = ft.Semantics(identifier="sync-status", content=ft.Container(
+            content=ft.Column([
+                ft.Row([self.status_text, self.sync_button], alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+                ft.Row([self.pending_text, self.last_sync_text], wrap=True, spacing=16),
+                self.progress,
+                self.rejected_button,
+            ], spacing=2),
+            padding=ft.Padding.symmetric(vertical=8, horizontal=12),
+            bgcolor=ft.Colors.BLUE_GREY_100,
+        ))
+        self.notice = ft.Text("", size=18, visible=False)
+        self.body = ft.Column(spacing=14, scroll=ft.ScrollMode.AUTO, expand=True)
+        page.title = "Trinvis"
+        page.padding = 0
+        page.add(ft.SafeArea(expand=True, content=ft.Column([
+            self.status_bar,
+            ft.Container(ft.Column([self.notice, self.body], expand=True, spacing=10),
+                         padding=ft.Padding.all(16), expand=True),
+        ], expand=True, spacing=0)))
+
+    # ---- navigation ------------------------------------------------------------------
+
+    def start(self) -> None:
+        from mobile_app.ui import login
+
+        self.refresh_status()
+        if self.core.logged_in:
+            self.go_home()
+        else:
+            self.show(login.login_screen, root=True)
+
+    def go_home(self) -> None:
+        from mobile_app.ui import mentor, youth
+
+        user = self.core.user or {}
+        if user.get("role") == "youth":
+            self.show(youth.home, root=True)
+        else:
+            self.show(mentor.caseload, root=True)
+
+    def show(self, screen: Screen, *args, root: bool = False, keep_notice: bool = False) -> None:
+        if root:
+            self.stack.clear()
+        self.stack.append((screen, args))
+        if not keep_notice:
+            self.notice.visible = False
+        self.render()
+
+    def back(self) -> None:
+        if len(self.stack) > 1:
+            self.stack.pop()
+        self.notice.visible = False
+        self.render()
+
+    def render(self) -> None:
+        screen, args = self.stack[-1]
+        controls = screen(self, *args)
+        if len(self.stack) > 1:
+            controls = [w.big_button("← Tilbage", lambda e: self.back(), primary=False, ident="back"),
+                        *controls]
+        self.body.controls = controls
+        self.refresh_status()
+        self.page.update()
+
+    def say(self, message: str, error: bool = False) -> None:
+        """A plain message at the top of the screen (kept until the next screen)."""
+        self.notice.value = message
+        self.notice.color = w.ERROR_COLOR if error else w.OK_COLOR
+        self.notice.visible = True
+        self.page.update()
+
+    def act(self, fn: Callable[[], object], done: str | None = None, then: Callable[[], None] | None = None) -> bool:
+        """Run a save; show the Danish reason if it is refused. Nothing typed is lost on refusal."""
+        try:
+            fn()
+        except CoreError as exc:
+            self.say(exc.message, error=True)
+            return False
+        if then:
+            then()
+        if done:
+            self.say(done)
+        self.refresh_status()
+        self.trigger_sync()
+        return True
+
+    def services(self):
+        return self.core.services()
+
+    def open_rejected(self) -> None:
+        from mobile_app.ui import sync_view
+
+        self.show(sync_view.rejected_screen)
+
+    # ---- sync ------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        st = self.core.status()
+        self.status_text.value = ("● " if st.online else "○ ") + st.message
+        self.status_text.color = w.OK_COLOR if st.online else (w.WARN_COLOR if st.online is False else None)
+        self.pending_text.value = ("Alt er sendt" if st.pending == 0
+                                   else f"{st.pending} {'ændring venter' if st.pending == 1 else 'ændringer venter'} på at blive sendt")
+        self.last_sync_text.value = f"Sidst synkroniseret: {_clock_text(st.last_sync_at)}"
+        self.progress.visible = st.syncing and not st.first_sync_done
+        self.rejected_button.visible = st.rejected > 0
+        self.rejected_button.content.value = (
+            f"{st.rejected} {'ændring blev afvist' if st.rejected == 1 else 'ændringer blev afvist'} – se hvorfor"
+        )
+        self.status_bar.visible = self.core.logged_in
+
+    def trigger_sync(self) -> None:
+        self._wake.set()
+
+    async def sync_once(self) -> None:
+        """Sync in a worker thread, refreshing the status bar while it runs."""
+        if not self.core.logged_in:
+            return
+        before = self.core.store.get_meta("pulled_records", 0)
+        task = asyncio.ensure_future(asyncio.to_thread(self.core.sync))
+        while not task.done():
+            await asyncio.wait({task}, timeout=0.5)
+            self.refresh_status()
+            self.page.update()
+        task.result()
+        if self.core.needs_login:
+            from mobile_app.ui import login
+
+            self.show(login.login_screen, root=True)
+            self.say("Du skal logge ind igen. Dine ændringer er gemt.", error=True)
+            return
+        changed = self.core.store.get_meta("pulled_records", 0) != before
+        on_read_only_screen = self.stack and getattr(self.stack[-1][0], "refreshable", False)
+        if changed and on_read_only_screen:
+            self.render()
+        else:
+            self.refresh_status()
+            self.page.update()
+
+    async def sync_loop(self) -> None:
+        """Sync at start, after every save, and every `sync_interval` seconds."""
+        while not self.closed:
+            try:
+                await self.sync_once()
+            except Exception:  # noqa: BLE001 - the loop must survive anything; the bar shows the state
+                import logging
+
+                logging.getLogger("trinvis").exception("sync failed")
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.sync_interval)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+
+
+def refreshable(fn: Screen) -> Screen:
+    """Mark a read-only screen: it is redrawn when a sync brings new data."""
+    fn.refreshable = True
+    return fn

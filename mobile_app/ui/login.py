@@ -1,0 +1,60 @@
+"""Login (online once; afterwards the app works offline) and log out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from mobile_app.core import CoreError
+from mobile_app.ui import widgets as w
+
+
+def login_screen(app) -> list[ft.Control]:
+    username = w.field("Brugernavn")
+    password = w.field("Adgangskode", password=True)
+    server = w.field("Serveradresse", app.core.server_url)
+
+    async def do_login(e):
+        app.say("Logger ind …")
+        try:
+            await asyncio.to_thread(app.core.login, username.value or "", password.value or "", server.value or "")
+        except CoreError as exc:
+            app.say(exc.message, error=True)
+            return
+        app.go_home()
+        app.say("Du er logget ind. Henter dine data …")
+        app.trigger_sync()
+
+    return [
+        w.heading("Trinvis"),
+        w.text("Log ind én gang. Bagefter virker appen også uden net."),
+        ft.Semantics(identifier="username", content=username),
+        ft.Semantics(identifier="password", content=password),
+        w.big_button("Log ind", do_login, ident="login"),
+        ft.Divider(),
+        w.text("Server", bold=True),
+        ft.Semantics(identifier="server", content=server),
+        w.text("Demo: ung.mads eller mentor.lise, adgangskode demo1234", size=15),
+    ]
+
+
+def logout_screen(app) -> list[ft.Control]:
+    pending = app.core.store.pending_count() + len(app.core.store.rejected())
+
+    def do_logout(e):
+        app.core.logout()
+        app.show(login_screen, root=True)
+        app.say("Du er logget ud. Dine data er slettet fra telefonen.")
+
+    warning = (
+        f"Du har {pending} {'ændring' if pending == 1 else 'ændringer'}, der ikke er sendt endnu. "
+        "Hvis du logger ud nu, bliver de slettet. Gå på nettet og synkronisér først."
+        if pending else "Når du logger ud, slettes dine data fra telefonen."
+    )
+    return [
+        w.heading("Log ud"),
+        w.text(warning, color=w.ERROR_COLOR if pending else None),
+        w.big_button("Log ud alligevel" if pending else "Log ud", do_logout,
+                     primary=True, color=w.ERROR_COLOR if pending else None, ident="confirm-logout"),
+    ]

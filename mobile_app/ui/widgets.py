@@ -1,0 +1,65 @@
+"""Small building blocks for the screens: big buttons, headings, cards. Looks only, no rules."""
+
+from __future__ import annotations
+
+import flet as ft
+
+BIG = 20
+TEXT = 18
+
+OK_COLOR = ft.Colors.GREEN_800
+WARN_COLOR = ft.Colors.ORANGE_900
+ERROR_COLOR = ft.Colors.RED_800
+
+
+def heading(text: str) -> ft.Text:
+    return ft.Text(text, size=26, weight=ft.FontWeight.BOLD)
+
+
+def text(value: str, size: int = TEXT, color=None, bold: bool = False) -> ft.Text:
+    return ft.Text(value, size=size, color=color, weight=ft.FontWeight.BOLD if bold else None)
+
+
+def big_button(label: str, on_click, primary: bool = True, ident: str | None = None,
+               color=None) -> ft.Control:
+    """A full-width button with large text (big targets for shaky hands and small screens)."""
+    cls = ft.FilledButton if primary else ft.OutlinedButton
+    kw = {"bgcolor": color} if (color is not None and primary) else {}
+    btn = cls(
+        content=ft.Text(label, size=BIG, text_align=ft.TextAlign.CENTER),
+        on_click=on_click,
+        style=ft.ButtonStyle(padding=ft.Padding.symmetric(vertical=20, horizontal=16)),
+        **kw,
+    )
+    btn.data = label
+    row = ft.Row([ft.Container(btn, expand=True)], tight=False)
+    if ident:
+        return ft.Semantics(content=row, identifier=ident)
+    return row
+
+
+def card(*controls: ft.Control, color=None, on_click=None) -> ft.Container:
+    return ft.Container(
+        content=ft.Column(list(controls), spacing=6),
+        padding=ft.Padding.all(16),
+        border_radius=ft.BorderRadius.all(14),
+        bgcolor=color or ft.Colors.BLUE_GREY_50,
+        on_click=on_click,
+    )
+
+
+def field(label: str, value: str = "", multiline: bool = False, password: bool = False,
+          ident: str | None = None) -> ft.TextField:
+    return ft.TextField(
+        label=label, value=value, multiline=multiline, min_lines=3 if multiline else None,
+        password=password, can_reveal_password=password, text_size=TEXT,
+    )
+
+
+def choice(options: list[tuple[str, str]], value: str | None = None) -> ft.RadioGroup:
+    """One of a few options as large radio buttons (value, Danish label)."""
+    return ft.RadioGroup(
+        value=value,
+        content=ft.Column([ft.Radio(value=v, label=label, label_style=ft.TextStyle(size=TEXT))
+                           for v, label in options]),
+    )
