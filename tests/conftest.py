@@ -92,3 +92,10 @@ def app(database_url):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="PostgreSQL only: set TEST_DATABASE_URL")
+    for item in items:
+        if "postgres_only" in item.keywords and not PG_URL:
+            item.add_marker(skip_pg)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set up everything the tests need and run them all: SQLite, PostgreSQL (when TEST_DATABASE_URL
+# is set) and the browser tests in their own pytest run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing Debian chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+echo "== installing the project (pip install -e '.[dev]')"
+python3 -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+
+status=0
+run() {  # pytest exits 5 when a selection holds no tests; that is not a failure here
+  local rc=0
+  "$@" || rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then status=$rc; fi
+}
+
+echo "== unit and integration tests on SQLite"
+run env -u TEST_DATABASE_URL python3 -m pytest tests -m "not e2e" -q
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "== unit and integration tests on PostgreSQL"
+  run python3 -m pytest tests -m "not e2e" -q
+fi
+echo "== end-to-end tests in headless Chromium"
+run env -u TEST_DATABASE_URL python3 -m pytest tests/e2e -m e2e -q
+
+exit $status
