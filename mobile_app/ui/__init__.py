@@ -1,0 +1,1 @@
+"""Flet views: they call the core and hold no rules."""

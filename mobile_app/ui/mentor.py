@@ -1,0 +1,235 @@
+"""The mentor's screens: caseload with today's status, and per young person the daily work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import flet as ft
+
+from shared.enums import AttendanceStatus, OutreachMethod, label_da
+
+from mobile_app.ui import widgets as w
+from mobile_app.ui.app import refreshable
+from mobile_app.ui.youth import STATE_COLORS, _dk_date, plan_controls, progress_controls
+
+
+@refreshable
+def caseload(app) -> list[ft.Control]:
+    svc = app.services()
+    rows = svc.caseload()
+    name = (app.core.user or {}).get("display_name", "")
+    out: list[ft.Control] = [w.heading("Mine unge"), w.text(f"{name} · {_dk_date(svc.today())}", size=16)]
+    if not rows:
+        out.append(w.text("Ingen unge på telefonen endnu. Gå på nettet, så henter appen dem."))
+    for r in rows:
+        lines = [w.text(r.youth.get("display_name", ""), size=22, bold=True)]
+        for it in r.today:
+            lines.append(w.text(f"{it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
+                                size=16, color=STATE_COLORS.get(it.state)))
+        if not r.today:
+            lines.append(w.text("Ingen aktiviteter i dag", size=16))
+        if r.agreements_due:
+            lines.append(w.text(f"{r.agreements_due} {'aftale' if r.agreements_due == 1 else 'aftaler'} til gennemgang",
+                                size=16, color=w.WARN_COLOR))
+        if r.assessment_overdue:
+            lines.append(w.text(f"Måling overskredet (skulle være lavet {_dk_date(r.assessment_overdue)})",
+                                size=16, color=w.ERROR_COLOR))
+        lines.append(w.big_button("Åbn", lambda e, y=r.youth["id"]: app.show(youth_screen, y), primary=False,
+                                  ident=f"open-{r.youth.get('display_name', '').lower()}"))
+        out.append(w.card(*lines, color=ft.Colors.RED_50 if r.missing else None))
+    out.append(w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"))
+    return out
+
+
+def _logout(app) -> None:
+    from mobile_app.ui import login
+
+    app.show(login.logout_screen)
+
+
+@refreshable
+def youth_screen(app, youth_id: str) -> list[ft.Control]:
+    from mobile_app.ui import assessment
+
+    svc = app.services()
+    y = svc.youth(youth_id) or {}
+    items = svc.activities_on(youth_id, svc.today())
+    due = svc.assessment_due(youth_id)
+    open_count = len(svc.agreements(youth_id))
+    out: list[ft.Control] = [w.heading(y.get("display_name", ""))]
+    for it in items:
+        out.append(w.text(f"I dag {it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
+                          color=STATE_COLORS.get(it.state)))
+    out += [
+        w.big_button("Registrér fremmøde", lambda e: app.show(attendance_screen, youth_id), ident="record-attendance"),
+        w.big_button("Opsøgende kontakt", lambda e: app.show(outreach_screen, youth_id), ident="outreach"),
+        w.big_button(f"Aftaler ({open_count})", lambda e: app.show(agreements_screen, youth_id), ident="agreements"),
+        w.big_button(f"6-ugers måling{' – ' + _dk_date(due) if due else ''}",
+                     lambda e: app.show(assessment.intro, youth_id, (due or svc.today()).isoformat()),
+                     primary=bool(due), ident="mentor-assessment"),
+        w.big_button("Plan", lambda e: app.show(plan_screen, youth_id), primary=False, ident="plan"),
+        w.big_button("Fremskridt", lambda e: app.show(progress_screen, youth_id), primary=False, ident="progress"),
+    ]
+    return out
+
+
+ATTENDANCE_OPTIONS = [(s.value, label_da(s.value)) for s in AttendanceStatus]
+
+
+def attendance_screen(app, youth_id: str) -> list[ft.Control]:
+    svc = app.services()
+    today = svc.today()
+    days = [(today.isoformat(), "I dag"), ((today - timedelta(days=1)).isoformat(), "I går")]
+    day = w.choice(days, today.isoformat())
+    acts = {}
+    for d, _ in days:
+        for it in svc.activities_on(youth_id, today if d == today.isoformat() else today - timedelta(days=1)):
+            acts[it.activity["id"]] = it.activity.get("title", "")
+    activity = w.choice(list(acts.items()), next(iter(acts), None))
+    status = w.choice(ATTENDANCE_OPTIONS)
+    reason = w.field("Grund (ved fravær)")
+    note = w.field("Note (valgfri)", multiline=True)
+
+    def save(e):
+        if not activity.value:
+            app.say("Vælg en aktivitet.", error=True)
+            return
+        if not status.value:
+            app.say("Vælg, om den unge mødte, kom for sent eller var væk.", error=True)
+            return
+        app.act(lambda: svc.record_attendance(youth_id, activity.value, day.value, status.value,
+                                              reason.value or "", note.value or ""),
+                then=lambda: (app.back(), app.say("Fremmøde gemt.")))
+
+    if not acts:
+        return [w.heading("Registrér fremmøde"), w.text("Ingen aktiviteter i dag eller i går.")]
+    return [
+        w.heading("Registrér fremmøde"),
+        w.text("Dag", bold=True), day,
+        w.text("Aktivitet", bold=True), activity,
+        w.text("Hvordan gik det?", bold=True), status,
+        ft.Semantics(identifier="attendance-reason", content=reason),
+        note,
+        w.big_button("Gem", save, ident="save-attendance"),
+    ]
+
+
+def outreach_screen(app, youth_id: str) -> list[ft.Control]:
+    svc = app.services()
+    method = w.choice([(m.value, label_da(m.value)) for m in OutreachMethod])
+    reached = w.choice([("yes", "Ja, jeg fik fat i den unge"), ("no", "Nej, jeg fik ikke fat")])
+    note = w.field("Note (valgfri)", multiline=True)
+
+    def save(e):
+        if not method.value or not reached.value:
+            app.say("Vælg, hvordan du tog kontakt, og om du fik fat i den unge.", error=True)
+            return
+        app.act(lambda: svc.log_outreach(youth_id, method.value, reached.value == "yes", note.value or ""),
+                then=lambda: (app.back(), app.say("Kontakten er gemt.")))
+
+    return [
+        w.heading("Opsøgende kontakt"),
+        w.text("Hvordan?", bold=True), method,
+        w.text("Fik du fat i den unge?", bold=True), reached,
+        note,
+        w.big_button("Gem", save, ident="save-outreach"),
+    ]
+
+
+@refreshable
+def agreements_screen(app, youth_id: str) -> list[ft.Control]:
+    svc = app.services()
+    items = svc.agreements(youth_id)
+    out: list[ft.Control] = [
+        w.heading("Aftaler"),
+        w.big_button("Ny aftale", lambda e: app.show(new_agreement, youth_id), ident="new-agreement"),
+    ]
+    if not items:
+        out.append(w.text("Ingen åbne aftaler."))
+    for ag in items:
+        extra = []
+        if ag.get("youth_marked_done_at"):
+            extra.append(w.text("Den unge siger: gjort", color=w.OK_COLOR, size=16))
+        if ag.get("youth_comment"):
+            extra.append(w.text(f"Den unges kommentar: {ag['youth_comment']}", size=16))
+        out.append(w.card(
+            w.text(ag.get("text", ""), size=20, bold=True),
+            w.text(f"{label_da(ag.get('responsible'))} · senest {_dk_date(ag.get('due_date'))}", size=16),
+            *extra,
+            w.big_button("Gennemgå", lambda e, i=ag["id"]: app.show(review_agreement, i), primary=False),
+        ))
+    return out
+
+
+def new_agreement(app, youth_id: str) -> list[ft.Control]:
+    svc = app.services()
+    text = w.field("Hvad aftaler I?", multiline=True)
+    responsible = w.choice([("youth", "Den unge"), ("staff", "Mig (medarbejder)")], "youth")
+    due = w.field("Senest (ÅÅÅÅ-MM-DD)", (svc.today() + timedelta(days=1)).isoformat())
+
+    def save(e):
+        app.act(lambda: svc.add_agreement(youth_id, text.value or "", (due.value or "").strip(),
+                                          responsible.value or "youth"),
+                then=lambda: (app.back(), app.say("Aftalen er gemt.")))
+
+    return [
+        w.heading("Ny aftale"),
+        ft.Semantics(identifier="agreement-text", content=text),
+        w.text("Hvem skal gøre det?", bold=True), responsible,
+        ft.Semantics(identifier="agreement-due", content=due),
+        w.big_button("Gem aftale", save, ident="save-agreement"),
+    ]
+
+
+def review_agreement(app, agreement_id: str) -> list[ft.Control]:
+    svc = app.services()
+    ag = app.core.store.get("agreement", agreement_id) or {}
+    note = w.field("Note (valgfri)", ag.get("review_note", ""))
+
+    def set_status(status: str, label: str):
+        app.act(lambda: svc.review_agreement(agreement_id, status, note.value or ""),
+                then=lambda: (app.back(), app.say(f"Aftalen er markeret: {label}.")))
+
+    return [
+        w.heading("Gennemgå aftale"),
+        w.text(ag.get("text", ""), size=22, bold=True),
+        w.text(f"Senest {_dk_date(ag.get('due_date'))}"),
+        *([w.text(f"Den unges kommentar: {ag['youth_comment']}")] if ag.get("youth_comment") else []),
+        note,
+        w.big_button("Holdt", lambda e: set_status("kept", "holdt"), color=w.OK_COLOR, ident="kept"),
+        w.big_button("Ikke holdt", lambda e: set_status("not_kept", "ikke holdt"), color=w.ERROR_COLOR,
+                     ident="not-kept"),
+        w.big_button("Genforhandlet", lambda e: app.show(renegotiate, agreement_id), primary=False,
+                     ident="renegotiate"),
+    ]
+
+
+def renegotiate(app, agreement_id: str) -> list[ft.Control]:
+    svc = app.services()
+    ag = app.core.store.get("agreement", agreement_id) or {}
+    text = w.field("Den nye aftale", ag.get("text", ""), multiline=True)
+    due = w.field("Senest (ÅÅÅÅ-MM-DD)", (svc.today() + timedelta(days=7)).isoformat())
+    note = w.field("Hvorfor? (valgfri)")
+
+    def save(e):
+        def done():
+            app.back()
+            app.back()
+            app.say("Aftalen er genforhandlet.")
+
+        app.act(lambda: svc.renegotiate_agreement(agreement_id, text.value or "", (due.value or "").strip(),
+                                                  note.value or ""), then=done)
+
+    return [w.heading("Genforhandl aftalen"), text, due, note, w.big_button("Gem den nye aftale", save)]
+
+
+@refreshable
+def plan_screen(app, youth_id: str) -> list[ft.Control]:
+    y = app.services().youth(youth_id) or {}
+    return [w.heading(f"Plan for {y.get('display_name', '')}"), *plan_controls(app, youth_id)]
+
+
+@refreshable
+def progress_screen(app, youth_id: str) -> list[ft.Control]:
+    y = app.services().youth(youth_id) or {}
+    return [w.heading(f"Fremskridt for {y.get('display_name', '')}"), *progress_controls(app, youth_id)]

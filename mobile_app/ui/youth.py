@@ -1,0 +1,224 @@
+"""The young person's screens: check in, today/this week, my plan, my agreements, my progress."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import flet as ft
+
+from shared.enums import label_da
+
+from mobile_app.core.services import WEEKDAYS_DA
+from mobile_app.ui import widgets as w
+from mobile_app.ui.app import LOCAL_TZ, refreshable
+
+
+def _dk_date(d: date | str | None) -> str:
+    if not d:
+        return ""
+    d = date.fromisoformat(str(d)[:10]) if not isinstance(d, date) else d
+    return f"{WEEKDAYS_DA[d.weekday()]} {d.day}.{d.month}."
+
+
+def _time_of(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%H:%M")
+
+
+STATE_COLORS = {"checked_in": w.OK_COLOR, "recorded": w.OK_COLOR, "absent_notified": w.WARN_COLOR,
+                "missing": w.ERROR_COLOR, "waiting": None}
+
+
+@refreshable
+def home(app) -> list[ft.Control]:
+    svc = app.services()
+    youth_id = svc.my_youth_id()
+    name = (app.core.user or {}).get("display_name", "")
+    out: list[ft.Control] = [w.heading(f"Hej {name}")]
+    if not youth_id or not svc.youth(youth_id):
+        out.append(w.text("Dine data er ikke hentet endnu. Gå på nettet, så henter appen dem."))
+        out.append(w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"))
+        return out
+    items = svc.activities_on(youth_id, svc.today())
+    if not items:
+        out.append(w.card(w.text("Du har ingen aktiviteter i dag.")))
+    for item in items:
+        a = item.activity
+        lines = [w.text(a.get("title", ""), size=22, bold=True),
+                 w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip())]
+        if item.state == "checked_in":
+            lines.append(w.text(f"✓ Du er tjekket ind kl. {_time_of(item.attendance.get('self_checked_in_at'))}",
+                                color=w.OK_COLOR, bold=True))
+        elif item.state in ("absent_notified", "recorded"):
+            lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
+        else:
+            act_id = a["id"]
+            lines.append(w.big_button("Jeg er her", lambda e, i=act_id: app.act(
+                lambda: app.services().check_in(i), "Tak! Du er tjekket ind.", then=app.render),
+                ident="checkin", color=w.OK_COLOR))
+            lines.append(w.big_button("Jeg kommer ikke i dag", lambda e, i=act_id: app.show(absence, i),
+                                      primary=False, ident="absent"))
+        out.append(w.card(*lines))
+    agreements = svc.agreements(youth_id)
+    due = svc.assessment_due(youth_id)
+    out += [
+        w.big_button("Min uge", lambda e: app.show(week), primary=False),
+        w.big_button("Min plan", lambda e: app.show(plan), primary=False, ident="my-plan"),
+        w.big_button(f"Mine aftaler ({len(agreements)})", lambda e: app.show(agreements_screen),
+                     primary=False, ident="my-agreements"),
+    ]
+    if due:
+        from mobile_app.ui import assessment
+
+        out.append(w.big_button("Din måling er klar – udfyld den", lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
+                                ident="my-assessment"))
+    out += [
+        w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
+        w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"),
+    ]
+    return out
+
+
+def _logout(app) -> None:
+    from mobile_app.ui import login
+
+    app.show(login.logout_screen)
+
+
+def absence(app, activity_id: str) -> list[ft.Control]:
+    reason = w.field("Hvorfor kommer du ikke?", multiline=True)
+    act = app.core.store.get("activity", activity_id) or {}
+
+    def send(e):
+        app.act(lambda: app.services().notify_absence(activity_id, reason.value or ""),
+                then=lambda: (app.show(home, root=True),
+                              app.say("Din besked er sendt. Godt, at du meldte fra.")))
+
+    return [
+        w.heading("Jeg kommer ikke i dag"),
+        w.text(act.get("title", "")),
+        ft.Semantics(identifier="absence-reason", content=reason),
+        w.big_button("Send besked", send, ident="send-absence"),
+    ]
+
+
+@refreshable
+def week(app) -> list[ft.Control]:
+    svc = app.services()
+    youth_id = svc.my_youth_id()
+    out: list[ft.Control] = [w.heading("Min uge")]
+    for day, items in svc.week(youth_id):
+        lines = [w.text(_dk_date(day).capitalize(), bold=True)]
+        if not items:
+            lines.append(w.text("Fri", size=16))
+        for it in items:
+            lines.append(w.text(f"{it.activity.get('start_time')} {it.activity.get('title')} – {it.label}",
+                                size=16, color=STATE_COLORS.get(it.state) if day <= svc.today() else None))
+        out.append(w.card(*lines, color=ft.Colors.AMBER_50 if day == svc.today() else None))
+    return out
+
+
+def plan_controls(app, youth_id: str) -> list[ft.Control]:
+    """End goal, what is next, and the sub-goals grouped by agency (used by youth and mentor)."""
+    svc = app.services()
+    p = svc.plan(youth_id)
+    out: list[ft.Control] = []
+    if p["plan"]:
+        pl = p["plan"]
+        goal_lines = [w.text("Mit mål" if svc.is_youth else "Slutmål", size=16),
+                      w.text(pl.get("end_goal", ""), size=22, bold=True),
+                      w.text(label_da(pl.get("end_goal_kind")), size=16)]
+        if pl.get("target_date"):
+            goal_lines.append(w.text(f"Inden {_dk_date(pl['target_date'])} {str(pl['target_date'])[:4]}", size=16))
+        out.append(w.card(*goal_lines, color=ft.Colors.GREEN_50))
+    else:
+        out.append(w.text("Der er ingen plan endnu."))
+    nxt = []
+    if p["next_activity"]:
+        day, act = p["next_activity"]
+        nxt.append(w.text(f"{_dk_date(day).capitalize()} kl. {act.get('start_time')}: {act.get('title')}"))
+    if p["next_agreement"]:
+        ag = p["next_agreement"]
+        nxt.append(w.text(f"Aftale: {ag.get('text')} (senest {_dk_date(ag.get('due_date'))})"))
+    if nxt:
+        out.append(w.card(w.text("Det næste", bold=True), *nxt, color=ft.Colors.AMBER_50))
+    for org, goals in p["goals_by_org"]:
+        lines = [w.text(org, bold=True)]
+        for g in goals:
+            lines.append(w.text(f"• {g.get('title')} – {label_da(g.get('status'))}"))
+        out.append(w.card(*lines))
+    return out
+
+
+@refreshable
+def plan(app) -> list[ft.Control]:
+    return [w.heading("Min plan"), *plan_controls(app, app.services().my_youth_id())]
+
+
+@refreshable
+def agreements_screen(app) -> list[ft.Control]:
+    svc = app.services()
+    items = svc.agreements(svc.my_youth_id())
+    out: list[ft.Control] = [w.heading("Mine aftaler")]
+    if not items:
+        out.append(w.text("Du har ingen åbne aftaler."))
+    for ag in items:
+        done = "✓ Du har sagt, den er gjort" if ag.get("youth_marked_done_at") else ""
+        out.append(w.card(
+            w.text(ag.get("text", ""), size=20, bold=True),
+            w.text(f"Senest {_dk_date(ag.get('due_date'))}", size=16),
+            *( [w.text(done, color=w.OK_COLOR)] if done else []),
+            w.big_button("Åbn", lambda e, i=ag["id"]: app.show(agreement_detail, i), primary=False),
+        ))
+    return out
+
+
+def agreement_detail(app, agreement_id: str) -> list[ft.Control]:
+    ag = app.core.store.get("agreement", agreement_id) or {}
+    comment = w.field("Kommentar (valgfri)", ag.get("youth_comment", ""), multiline=True)
+
+    def save(done: bool):
+        app.act(lambda: app.services().youth_update_agreement(agreement_id, done, comment.value or ""),
+                then=lambda: (app.back(), app.say("Gemt.")))
+
+    done = bool(ag.get("youth_marked_done_at"))
+    return [
+        w.heading("Aftale"),
+        w.text(ag.get("text", ""), size=22, bold=True),
+        w.text(f"Senest {_dk_date(ag.get('due_date'))}"),
+        ft.Semantics(identifier="agreement-comment", content=comment),
+        w.big_button("Jeg har gjort det" if not done else "Gem kommentar", lambda e: save(True),
+                     ident="agreement-done", color=w.OK_COLOR),
+        *([w.big_button("Den er ikke gjort alligevel", lambda e: save(False), primary=False)] if done else []),
+    ]
+
+
+def progress_controls(app, youth_id: str) -> list[ft.Control]:
+    from mobile_app.ui.charts import scores_chart
+
+    svc = app.services()
+    data = svc.progress(youth_id)
+    out: list[ft.Control] = []
+    if not (data["series"]["youth"] or data["series"]["staff"]):
+        return [w.text("Der er ingen målinger endnu.")]
+    out.append(scores_chart(data["series"]))
+    out.append(ft.Row([w.text("— Mig selv" if svc.is_youth else "— Den unge", color=ft.Colors.BLUE_700, bold=True),
+                       w.text("— Mentor", color=ft.Colors.ORANGE_800, bold=True)], spacing=24))
+    latest_y, latest_s = data["latest"]["youth"], data["latest"]["staff"]
+    for d in svc.dimensions("staff"):
+        y, s = latest_y.get(d.key), latest_s.get(d.key)
+        if y is None and s is None:
+            continue
+        parts = []
+        if y is not None:
+            parts.append(f"{'mig' if svc.is_youth else 'den unge'}: {y}")
+        if s is not None:
+            parts.append(f"mentor: {s}")
+        out.append(w.text(f"{d.title}: {', '.join(parts)}", size=16))
+    return out
+
+
+@refreshable
+def progress(app) -> list[ft.Control]:
+    return [w.heading("Mine fremskridt"), *progress_controls(app, app.services().my_youth_id())]

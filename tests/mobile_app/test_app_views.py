@@ -1,0 +1,182 @@
+"""The screens driven without a browser (real Flet session, fake connection, local data)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import app_local_data as ld
+from app_flet_harness import all_text, button, choose, new_session, tap, text_field, type_into
+
+from mobile_app.core import AppCore
+from mobile_app.ui.app import TrinvisApp
+
+TZ = ZoneInfo("Europe/Copenhagen")
+pytestmark = pytest.mark.anyio
+NOW = datetime(2025, 3, 12, 8, 30, tzinfo=TZ)  # before the 09:00 activity
+
+
+def make_core(tmp_path, user) -> AppCore:
+    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
+                   client_options={"attempts": 1, "timeout": 1})
+    data = ld.changes(NOW.date())
+    core.store.apply_pull_page(data["changes"], [], "c1")
+    core.store.set_meta("token", "t")
+    core.store.set_meta("user", user)
+    return core
+
+
+async def start(core) -> tuple:
+    session = await new_session()
+    app = TrinvisApp(session.page, core)
+    app.start()
+    return session, app, session.page
+
+
+async def test_login_refused_offline_with_danish_message(tmp_path):
+    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9",
+                   client_options={"attempts": 1, "timeout": 1})
+    session, app, page = await start(core)
+    assert "Log ind" in all_text(page)
+    await tap(session, page, "Log ind")
+    assert "Skriv brugernavn og adgangskode." in all_text(page)
+    type_into(session, page, "Brugernavn", "ung.mads")
+    type_into(session, page, "Adgangskode", "demo1234")
+    await tap(session, page, "Log ind")
+    assert "Ingen forbindelse til serveren" in all_text(page)
+    assert not core.logged_in
+    assert text_field(page, "Brugernavn").value == "ung.mads"  # what was typed is kept
+
+
+async def test_youth_checks_in_offline_and_sees_it(tmp_path):
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    session, app, page = await start(core)
+    text = all_text(page)
+    assert "Hej Mads" in text and "Værkstedet" in text
+    assert "Alt er sendt" in text
+    await tap(session, page, "Jeg er her")
+    text = all_text(page)
+    assert "Tak! Du er tjekket ind." in text
+    assert "Du er tjekket ind kl." in text
+    assert "1 ændring venter på at blive sendt" in text
+    await app.sync_once()  # the server is unreachable: the bar says so, nothing is lost
+    assert "Offline" in all_text(page)
+    assert core.store.pending_count() == 1
+
+
+async def test_youth_absence_needs_a_reason(tmp_path):
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    session, app, page = await start(core)
+    await tap(session, page, "Jeg kommer ikke i dag")
+    await tap(session, page, "Send besked")
+    assert "Skriv kort, hvorfor du ikke kommer." in all_text(page)
+    assert core.store.pending_count() == 0
+    type_into(session, page, "Hvorfor kommer du ikke?", "Jeg er syg")
+    await tap(session, page, "Send besked")
+    assert "Din besked er sendt" in all_text(page)
+    assert "Meldt fra" in all_text(page)
+    [entry] = core.store.outbox()
+    assert entry.data["status"] == "absent_notified" and entry.data["absence_reason"] == "Jeg er syg"
+
+
+async def test_youth_plan_agreement_and_assessment(tmp_path):
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    session, app, page = await start(core)
+    await tap(session, page, "Min plan")
+    text = all_text(page)
+    assert "Starte på EUD som tømrer" in text and "Jobcenter" in text and "Møde op 4 dage om ugen" in text
+    await tap(session, page, "← Tilbage")
+    await tap(session, page, "Mine aftaler (1)")
+    await tap(session, page, "Åbn")
+    type_into(session, page, "Kommentar (valgfri)", "Jeg har ringet")
+    await tap(session, page, "Jeg har gjort det")
+    ag = core.store.all("agreement")[0]
+    assert ag["youth_comment"] == "Jeg har ringet" and ag["youth_marked_done_at"]
+    await tap(session, page, "← Tilbage")
+    await tap(session, page, "Din måling er klar")
+    await tap(session, page, "Start")
+    dims = app.services().dimensions()
+    assert len(dims) == 8  # the staff-only dimension is skipped
+    for i, d in enumerate(dims):
+        assert d.title in all_text(page)
+        await tap(session, page, str(5 + i % 3))
+        assert d.step_text(5 + i % 3) in all_text(page)
+        await tap(session, page, "Næste")
+    await tap(session, page, "Send målingen")
+    assert "Tak! Din måling er sendt." in all_text(page)
+    [a] = [r for r in core.store.all("assessment")]
+    assert a["rater_role"] == "youth" and len(a["scores"]) == 8
+    await tap(session, page, "Mine fremskridt")
+    assert "Hverdagen: mig: 5" in all_text(page)
+
+
+async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
+    late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    core.clock = lambda: late
+    session, app, page = await start(core)
+    text = all_text(page)
+    assert "Mine unge" in text and "Mads" in text
+    assert "Ikke tjekket ind" in text and "1 aftale til gennemgang" in text and "Måling overskredet" in text
+    await tap(session, page, "Åbn")
+    await tap(session, page, "Registrér fremmøde")
+    await tap(session, page, "Gem")
+    assert "Vælg, om den unge mødte" in all_text(page)
+    choose(session, page, "absent_notified")
+    await tap(session, page, "Gem")
+    assert "Grund: Skriv kort" in all_text(page)  # refused on the phone, in Danish
+    type_into(session, page, "Grund (ved fravær)", "Ringede syg")
+    await tap(session, page, "Gem")
+    assert "Fremmøde gemt." in all_text(page)
+    await tap(session, page, "Opsøgende kontakt")
+    choose(session, page, "call")
+    choose(session, page, "no")
+    await tap(session, page, "Gem")
+    assert "Kontakten er gemt." in all_text(page)
+    await tap(session, page, "Aftaler (1)")
+    await tap(session, page, "Ny aftale")
+    type_into(session, page, "Hvad aftaler I?", "Søge to praktikpladser")
+    type_into(session, page, "Senest (ÅÅÅÅ-MM-DD)", "i morgen")
+    await tap(session, page, "Gem aftale")
+    assert "Dato: Ugyldig dato" in all_text(page)
+    type_into(session, page, "Senest (ÅÅÅÅ-MM-DD)", "2025-03-14")
+    await tap(session, page, "Gem aftale")
+    assert "Aftalen er gemt." in all_text(page) and "Søge to praktikpladser" in all_text(page)
+    entities = sorted(e.entity for e in core.store.outbox())
+    assert entities == ["agreement", "attendance", "outreach"]
+    await tap(session, page, "Gennemgå")
+    await tap(session, page, "Holdt")
+    assert "Aftalen er markeret: holdt." in all_text(page)
+
+
+async def test_rejected_change_shown_fixed_and_discarded(tmp_path):
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    svc = core.services()
+    svc.add_agreement(ld.YOUTH, "Møde kl 8", NOW.date())
+    batch = core.store.next_batch(10)
+    core.store.apply_push_results(batch, [{"mutation_id": batch[0].mutation_id, "status": "rejected",
+                                           "error": {"code": "forbidden", "message": "Du har ikke adgang."}}])
+    session, app, page = await start(core)
+    assert "1 ændring blev afvist – se hvorfor" in all_text(page)
+    await session.dispatch_event(app.rejected_button._i, "click", None)
+    assert "Serverens grund: Du har ikke adgang." in all_text(page)
+    await tap(session, page, "Ret og send igen")
+    type_into(session, page, "Aftalen", "")
+    await tap(session, page, "Send igen")
+    assert "Aftalen: " in all_text(page)  # empty text refused locally
+    type_into(session, page, "Aftalen", "Møde kl 9")
+    await tap(session, page, "Send igen")
+    assert core.store.pending_count() == 1 and core.store.outbox()[0].data["text"] == "Møde kl 9"
+
+
+async def test_logout_warns_about_unsent_and_wipes(tmp_path):
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    session, app, page = await start(core)
+    await tap(session, page, "Jeg er her")
+    await tap(session, page, "Log ud")
+    assert "1 ændring, der ikke er sendt" in all_text(page)
+    await tap(session, page, "Log ud alligevel")
+    assert "Dine data er slettet" in all_text(page)
+    assert core.store.count() == 0 and core.store.pending_count() == 0 and not core.logged_in
