@@ -9,19 +9,23 @@ from functools import wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, request
+from flask import current_app, g, has_app_context, request
 from sqlalchemy import select
 
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import DeviceToken, User, utcnow
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # verifies any parameters; argon2's recommended defaults for new hashes
 # Verified against when the username is unknown, so a guess costs the same either way.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
+    """argon2id hash; ARGON2_TIME_COST/ARGON2_MEMORY_COST lower the cost in test runs only."""
+    cfg = current_app.config if has_app_context() else {}
+    if "ARGON2_TIME_COST" in cfg:
+        return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"]).hash(password)
     return _hasher.hash(password)
 
 
@@ -40,7 +44,7 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if "ARGON2_TIME_COST" not in current_app.config and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 

@@ -105,3 +105,16 @@ class Api:
             self.cursor = page["cursor"]
             if not page["has_more"]:
                 return changes, revoked
+
+
+def goal(w: World, youth: str, org: str, title: str = "Delmål", visibility: str = "shared", **kw) -> dict:
+    return {"id": uid(), "youth_id": w.youths[youth], "organization_id": w.orgs[org], "title": title,
+            "visibility": visibility, **kw}
+
+
+def activity(w: World, youth: str, org: str, title: str = "Aktivitet", visibility: str = "shared", **kw) -> dict:
+    base = {"id": uid(), "youth_id": w.youths[youth], "organization_id": w.orgs[org], "title": title,
+            "weekdays": [0, 2, 4], "start_time": "09:00", "end_time": "12:00", "start_date": "2026-01-05",
+            "visibility": visibility}
+    base.update(kw)
+    return base
