@@ -4,4 +4,5 @@ from flask import Flask
 
 
 def register_programmes(app: Flask) -> None:
-    """Register the programme and results blueprints."""
+    """Register the programme and results blueprints (and the tables, for migrations)."""
+    from backend.programmes import models  # noqa: F401 - register tables with the metadata
