@@ -327,7 +327,7 @@ class Store:
 
     def apply_push_results(self, batch: list[OutboxEntry], results: list[dict]) -> dict:
         """Store the server's answers: accepted records become the new base; rejects are kept."""
-        counts = {"applied": 0, "duplicate": 0, "merged": 0, "rejected": 0}
+        counts: dict[str, int] = {}
         with self.tx() as c:
             for entry, res in zip(batch, results):
                 status = res.get("status")

@@ -1,8 +1,46 @@
-"""Fixtures for the app's tests. Async view tests run on anyio's pytest plugin (asyncio)."""
+"""Fixtures for the app's tests: a real backend on a local port, and app "devices" against it.
+
+Async view tests run on anyio's pytest plugin (asyncio).
+"""
+
+from __future__ import annotations
 
 import pytest
+
+from app_server import LiveServer, build_app, database_url
+
+from mobile_app.core import AppCore
+
+FAST_RETRY = {"attempts": 2, "timeout": 5, "max_wait": 0.2}
 
 
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+@pytest.fixture
+def backend_server(tmp_path):
+    """The real Flask backend (create_app) with the demo municipality, served on 127.0.0.1."""
+    app = build_app(database_url(tmp_path))
+    server = LiveServer(app).start()
+    server.flask_app = app
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def device(tmp_path, backend_server):
+    """Make a phone: its own local store file, talking to the test server."""
+    made = []
+
+    def make(name: str, username: str | None = None, password: str = "demo1234") -> AppCore:
+        core = AppCore(tmp_path / f"{name}.sqlite", server_url=backend_server.url, client_options=FAST_RETRY)
+        if username:
+            core.login(username, password)
+        made.append(core)
+        return core
+
+    yield make
+    for core in made:
+        core.store.close()
