@@ -101,7 +101,10 @@ class AppCore:
         if not url.startswith(("http://", "https://")):
             raise ValidationFailed("Serveradressen skal starte med http:// eller https://.")
         client = ApiClient(url, None, **self.client_options)
-        body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}")
+        try:
+            body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}")
+        except Offline:
+            raise Offline("Kan ikke nå serveren. Tjek, at du er på nettet, og at serveradressen er rigtig.") from None
         previous = self.user
         if previous and previous.get("id") != body["user"]["id"]:
             # Another person's data must never stay behind on a shared phone.

@@ -56,7 +56,8 @@ class TrinvisApp:
             bgcolor=ft.Colors.BLUE_GREY_100,
         ))
         self.notice = ft.Text("", size=18, visible=False)
-        self.body = ft.Column(spacing=14, scroll=ft.ScrollMode.AUTO, expand=True)
+        self.body = ft.Column(spacing=14, scroll=ft.ScrollMode.AUTO, expand=True,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         page.title = "Trinvis"
         page.padding = 0
         page.add(ft.SafeArea(expand=True, content=ft.Column([

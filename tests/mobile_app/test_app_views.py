@@ -45,7 +45,7 @@ async def test_login_refused_offline_with_danish_message(tmp_path):
     type_into(session, page, "Brugernavn", "ung.mads")
     type_into(session, page, "Adgangskode", "demo1234")
     await tap(session, page, "Log ind")
-    assert "Ingen forbindelse til serveren" in all_text(page)
+    assert "Kan ikke nå serveren" in all_text(page)
     assert not core.logged_in
     assert text_field(page, "Brugernavn").value == "ung.mads"  # what was typed is kept
 
