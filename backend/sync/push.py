@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import time
+
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import audit
 from backend.access import Denied, can_see_youth, check_write, item_visible
+from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import (
     Activity,
@@ -70,12 +74,31 @@ class PushContext:
         return self.visible_cache[youth_id]
 
 
+PUSH_ATTEMPTS = 4
+
+
 def push(user: User, device_id: str, mutations: list, channel: str = "api", system: bool = False) -> list[dict]:
     """Apply a batch of mutations for `user`; returns one result per mutation, in order, and commits.
 
     The web pages and the CLI use this too, so every change gets a version, a history entry and a
     change number, and reaches the phones. `system=True` is for administrator tooling only.
+
+    Two devices may race on the same record, natural key or mutation_id; the loser's transaction
+    hits a unique constraint. Nothing of it was committed, so the whole batch is simply run again
+    and then sees the winner's row (merge, or `duplicate`).
     """
+    for attempt in range(PUSH_ATTEMPTS):
+        try:
+            return _push_once(user, device_id, mutations, channel, system)
+        except (IntegrityError, OperationalError) as e:
+            db.session.rollback()
+            if attempt == PUSH_ATTEMPTS - 1:
+                raise ApiError(409, "busy", "Serveren var optaget af en samtidig ændring. Prøv igen.") from e
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool) -> list[dict]:
     ctx = PushContext(user, device_id, channel, system)
     _prefetch(mutations)
     seen = _seen_mutations(mutations)
@@ -431,10 +454,7 @@ def _create(ctx: PushContext, entity: str, model, loaded: dict) -> Outcome:
     now = utcnow()
     row.created_at = row.updated_at = now
     db.session.add(row)
-    try:
-        db.session.flush()
-    except Exception as e:  # a concurrent create of the same natural key, for instance
-        raise Rejected("conflict", "Registreringen kunne ikke gemmes (findes allerede).") from e
+    db.session.flush()  # a concurrent create of the same id/natural key raises here: push() retries
     wire = row_to_wire(entity, row)
     db.session.add(RecordHistory(entity=entity, record_id=row.id, version=1, data=wire, user_id=ctx.user.id))
     _touch(ctx, entity, row, wire, False)
