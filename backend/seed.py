@@ -152,12 +152,14 @@ class _Seeder:
             self.youth[y] = youth.id
         db.session.remove()
 
-        if db.session.get(Assessment, self.final_marker()) is None:
+        complete = db.session.get(Assessment, self.final_marker()) is not None
+        if not complete:
             self.case_data()
         db.session.remove()
+        data = ("sagsdata fandtes allerede (intet ændret)" if complete else
+                f"{self.applied} registreringer skrevet" + (f", {self.skipped} fandtes i forvejen" if self.skipped else ""))
         return (f"Demo-kommunen er klar: {len(orgs)} organisationer, {len(USERS)} brugere ({new_users} nye), "
-                f"{self.applied} registreringer skrevet, {self.skipped} fandtes i forvejen. "
-                f"Adgangskode for alle demo-brugere: {DEMO_PASSWORD} (kun til demo).")
+                f"{data}. Adgangskode for alle demo-brugere: {DEMO_PASSWORD} (kun til demo).")
 
     def final_marker(self) -> str:
         return rid("ung.sara", "assessment", "staff", "2")
