@@ -1,7 +1,48 @@
-"""Caseworker web pages (server-rendered, session login, CSRF)."""
+"""Caseworker web pages (server-rendered, session login, CSRF, strict security headers)."""
 
-from flask import Flask
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 def register_web(app: Flask) -> None:
-    """Register the caseworker blueprints."""
+    """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
+    from backend.web import audit_view, auth, caseload, conflicts, plan, progression
+    from backend.web.common import ROLE_LABELS, current_user, da_date, da_datetime
+    from shared.enums import label_da
+
+    for mod in (auth, caseload, plan, progression, conflicts, audit_view):
+        app.register_blueprint(mod.bp)
+
+    app.jinja_env.filters["da_date"] = da_date
+    app.jinja_env.filters["da_datetime"] = da_datetime
+    app.jinja_env.filters["label_da"] = label_da
+
+    @app.context_processor
+    def _globals():
+        if request.path.startswith("/api/"):
+            return {}
+        return {"current_user": current_user(), "role_label": ROLE_LABELS}
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(e):
+        return render_template("error.html", status=400,
+                               message="Formularen er udløbet eller mangler sikkerhedsnøglen. "
+                                       "Gå tilbage, genindlæs siden og prøv igen."), 400
+
+    @app.after_request
+    def _security_headers(resp):
+        h = resp.headers
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        if not request.path.startswith("/api/"):
+            h.setdefault("Content-Security-Policy", CSP)
+            if not request.path.startswith("/static/"):
+                # Case data must not linger in shared browser caches or the back/forward cache.
+                h["Cache-Control"] = "no-store"
+        return resp

@@ -1,0 +1,334 @@
+"""The caseload overview: each visible young person with the flags that need action today.
+
+The rules (`compute_flags` and its helpers) are pure functions of plain data, so they can be
+tested to the minute; `load_caseload` gathers that data with the same access rules as the API
+(`visible_youth_ids`, `item_visible`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from backend.access import item_visible, visible_youth_ids
+from backend.extensions import db
+from backend.models import (
+    Activity,
+    Agreement,
+    Assessment,
+    Attendance,
+    Conflict,
+    Outreach,
+    Plan,
+    User,
+    Youth,
+)
+from backend.sync.records import MODELS
+from shared.enums import TargetGroup, label_da
+from shared.schedule import not_checked_in, occurs_on, overdue_assessment
+
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+"""Activity times are local wall-clock times in the municipality."""
+
+CONTACT_DAYS = 30
+"""The monthly minimum: a young person must have been in personal contact within this many days."""
+
+FLAG_LABELS: dict[str, str] = {
+    "not_checked_in": "Ikke tjekket ind i dag",
+    "unexplained_absence": "Udeblevet uden besked i denne uge",
+    "agreement_overdue": "Aftale overskredet",
+    "assessment_overdue": "Progressionsmåling forsinket",
+    "conflict": "Uløst synkroniseringskonflikt",
+    "no_contact": "Ingen kontakt i 30 dage",
+}
+FLAG_KEYS = tuple(FLAG_LABELS)
+
+SORT_KEYS = {"name": "Navn", "flags": "Antal markeringer", "target_group": "Målgruppe", "mentor": "Mentor"}
+
+
+def local_now(now: datetime | None = None) -> datetime:
+    """`now` (default: the current instant) as naive local wall-clock time."""
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+def to_local(instant: datetime | None) -> datetime | None:
+    if instant is None:
+        return None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+# ---- pure rules ------------------------------------------------------------------------------
+
+
+@dataclass
+class Flag:
+    key: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return FLAG_LABELS[self.key]
+
+
+@dataclass
+class Snapshot:
+    """What the flag rules need to know about one young person (only items the viewer may see)."""
+
+    active: bool = True
+    plan_start: date | None = None
+    followed_since: date | None = None  # plan start, else when the young person was registered
+    activities: list[dict] = field(default_factory=list)  # id, title, weekdays, start_time, end_time, start_date, end_date
+    attendance: list[dict] = field(default_factory=list)  # activity_id, date, status, self_checked_in_at (local)
+    agreements: list[dict] = field(default_factory=list)  # status, due_date, text
+    submitted_due_dates: set[date] = field(default_factory=set)
+    unresolved_conflicts: int = 0
+    reached_contacts: list[datetime] = field(default_factory=list)  # local time of outreach that reached
+
+
+def missing_check_ins(snap: Snapshot, now: datetime) -> list[dict]:
+    """Activities today that started more than the grace period ago without a check-in or notice.
+
+    `now` is local wall-clock time. Any attendance record with a status or a check-in time for
+    that activity and day counts: the young person checked in, called in, or staff registered it.
+    """
+    today = now.date()
+    handled = {a["activity_id"] for a in snap.attendance
+               if a["date"] == today and (a.get("status") or a.get("self_checked_in_at"))}
+    return [a for a in snap.activities
+            if occurs_on(a["weekdays"], a["start_date"], a["end_date"], today)
+            and not_checked_in(a["start_time"], today, now) and a["id"] not in handled]
+
+
+def unexplained_absences_this_week(snap: Snapshot, today: date) -> list[dict]:
+    """Unnotified absences from Monday of this week up to and including today."""
+    monday = today - timedelta(days=today.weekday())
+    return [a for a in snap.attendance if a.get("status") == "absent_unnotified" and monday <= a["date"] <= today]
+
+
+def overdue_agreements(snap: Snapshot, today: date) -> list[dict]:
+    """Open agreements whose due date has passed (due today is not yet overdue)."""
+    return [a for a in snap.agreements if a["status"] == "open" and a["due_date"] < today]
+
+
+def last_contact(snap: Snapshot) -> date | None:
+    """The last day of personal contact: outreach that reached the young person, or attendance."""
+    days = [c.date() for c in snap.reached_contacts]
+    days += [a["date"] for a in snap.attendance if a.get("status") in ("present", "late") or a.get("self_checked_in_at")]
+    return max(days) if days else None
+
+
+def no_contact(snap: Snapshot, today: date) -> bool:
+    """No contact for CONTACT_DAYS days (counted from the last contact, or from when the case began)."""
+    since = last_contact(snap) or snap.followed_since
+    return since is not None and (today - since).days >= CONTACT_DAYS
+
+
+def compute_flags(snap: Snapshot, now: datetime) -> list[Flag]:
+    """The flags for one young person at local time `now`; none for a finished case."""
+    if not snap.active:
+        return []
+    today = now.date()
+    flags: list[Flag] = []
+    missing = missing_check_ins(snap, now)
+    if missing:
+        flags.append(Flag("not_checked_in", ", ".join(f"{a['title']} kl. {a['start_time']}" for a in missing)))
+    absences = unexplained_absences_this_week(snap, today)
+    if absences:
+        flags.append(Flag("unexplained_absence", f"{len(absences)} gang(e)"))
+    overdue = overdue_agreements(snap, today)
+    if overdue:
+        flags.append(Flag("agreement_overdue", f"{len(overdue)} aftale(r)"))
+    due = overdue_assessment(snap.plan_start, snap.submitted_due_dates, today)
+    if due is not None:
+        flags.append(Flag("assessment_overdue", f"skulle være lavet {due.strftime('%d.%m.%Y')}"))
+    if snap.unresolved_conflicts:
+        flags.append(Flag("conflict", f"{snap.unresolved_conflicts} konflikt(er)"))
+    if no_contact(snap, today):
+        last = last_contact(snap)
+        flags.append(Flag("no_contact", f"sidst {last.strftime('%d.%m.%Y')}" if last else "ingen kontakt registreret"))
+    return flags
+
+
+# ---- filters -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    flag: str = ""
+    target_group: str = ""
+    mentor: str = ""
+    sort: str = "flags"
+    direction: str = "desc"
+
+
+def parse_filters(args, mentor_ids: set[str]) -> tuple[Filters, list[str]]:
+    """Filters from query arguments; bad values are dropped with a Danish message each."""
+    f = Filters()
+    errors: list[str] = []
+    flag = (args.get("flag") or "").strip()
+    if flag:
+        if flag in FLAG_KEYS:
+            f.flag = flag
+        else:
+            errors.append("Ukendt markering i filteret – viser alle.")
+    tg = (args.get("target_group") or "").strip()
+    if tg:
+        if tg in {t.value for t in TargetGroup} or tg == "none":
+            f.target_group = tg
+        else:
+            errors.append("Ukendt målgruppe i filteret – viser alle.")
+    mentor = (args.get("mentor") or "").strip()
+    if mentor:
+        if mentor in mentor_ids or mentor == "none":
+            f.mentor = mentor
+        else:
+            errors.append("Ukendt mentor i filteret – viser alle.")
+    sort = (args.get("sort") or "").strip()
+    if sort:
+        if sort in SORT_KEYS:
+            f.sort = sort
+        else:
+            errors.append("Ukendt sortering – sorterer efter antal markeringer.")
+    direction = (args.get("dir") or "").strip()
+    if direction:
+        if direction in ("asc", "desc"):
+            f.direction = direction
+        else:
+            errors.append("Ukendt sorteringsretning.")
+    elif sort and sort != "flags":
+        f.direction = "asc"
+    return f, errors
+
+
+# ---- loading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseloadRow:
+    youth_id: str
+    display_name: str
+    target_group: str | None
+    outcome: str
+    mentor_id: str | None
+    mentor_name: str
+    coordinator_name: str
+    flags: list[Flag]
+
+    @property
+    def target_group_label(self) -> str:
+        return label_da(self.target_group) if self.target_group else "Ikke angivet"
+
+    @property
+    def flag_keys(self) -> set[str]:
+        return {f.key for f in self.flags}
+
+
+def _visible(user: User, row) -> bool:
+    return not row.deleted and item_visible(user, getattr(row, "organization_id", None),
+                                            getattr(row, "visibility", "shared"))
+
+
+def _in(model, ids):
+    return select(model).where(model.youth_id.in_(ids), model.deleted.is_(False))
+
+
+def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str, Snapshot]:
+    """Snapshots of the given (already visible) young people with only the items `user` may see."""
+    today = now.date()
+    window_start = min(today - timedelta(days=today.weekday()), today - timedelta(days=CONTACT_DAYS + 1))
+    snaps: dict[str, Snapshot] = {}
+    if not youth_ids:
+        return snaps
+    youths = db.session.scalars(select(Youth).where(Youth.id.in_(youth_ids), Youth.deleted.is_(False))).all()
+    for y in youths:
+        snaps[y.id] = Snapshot(active=(y.outcome or "active") == "active",
+                               followed_since=to_local(y.created_at).date() if y.created_at else None)
+    ids = list(snaps)
+    for p in db.session.scalars(_in(Plan, ids)):
+        snaps[p.youth_id].plan_start = p.start_date
+        snaps[p.youth_id].followed_since = p.start_date
+    for a in db.session.scalars(_in(Activity, ids)):
+        if _visible(user, a):
+            snaps[a.youth_id].activities.append(
+                {"id": a.id, "title": a.title, "weekdays": list(a.weekdays or []), "start_time": a.start_time,
+                 "end_time": a.end_time, "start_date": a.start_date, "end_date": a.end_date})
+    for a in db.session.scalars(_in(Attendance, ids).where(Attendance.date >= window_start)):
+        if _visible(user, a):
+            snaps[a.youth_id].attendance.append(
+                {"activity_id": a.activity_id, "date": a.date, "status": a.status,
+                 "self_checked_in_at": to_local(a.self_checked_in_at)})
+    for a in db.session.scalars(_in(Agreement, ids).where(Agreement.status == "open", Agreement.due_date < today)):
+        if _visible(user, a):
+            snaps[a.youth_id].agreements.append({"status": a.status, "due_date": a.due_date, "text": a.text})
+    for a in db.session.scalars(_in(Assessment, ids).where(Assessment.submitted_at.is_not(None))):
+        if _visible(user, a):
+            snaps[a.youth_id].submitted_due_dates.add(a.due_date)
+    # Bound in UTC: SQLite stores instants without their offset.
+    since = datetime.combine(window_start, datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    for o in db.session.scalars(_in(Outreach, ids).where(Outreach.reached.is_(True), Outreach.contacted_at >= since)):
+        if _visible(user, o):
+            snaps[o.youth_id].reached_contacts.append(to_local(o.contacted_at))
+    for c in unresolved_conflicts(user, ids):
+        snaps[c.youth_id].unresolved_conflicts += 1
+    return snaps
+
+
+def unresolved_conflicts(user: User, youth_ids: list[str]) -> list[Conflict]:
+    """Unresolved conflicts on records of these young people that `user` may see."""
+    if not youth_ids:
+        return []
+    rows = db.session.scalars(select(Conflict).where(Conflict.youth_id.in_(youth_ids), Conflict.resolved_at.is_(None))
+                              .order_by(Conflict.created_at)).all()
+    out = []
+    for c in rows:
+        model = MODELS.get(c.entity)
+        rec = db.session.get(model, c.record_id) if model else None
+        if rec is not None and item_visible(user, getattr(rec, "organization_id", None),
+                                            getattr(rec, "visibility", "shared")):
+            out.append(c)
+    return out
+
+
+def load_caseload(user: User, now: datetime | None = None) -> list[CaseloadRow]:
+    """Every young person `user` may see, with their flags at `now` (an instant; default: now)."""
+    local = local_now(now)
+    ids = sorted(visible_youth_ids(user))
+    snaps = load_snapshots(user, ids, local)
+    youths = db.session.scalars(select(Youth).where(Youth.id.in_(list(snaps)))).all() if snaps else []
+    staff_ids = {y.mentor_id for y in youths if y.mentor_id} | {y.coordinator_id for y in youths if y.coordinator_id}
+    names = {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(staff_ids)))} if staff_ids else {}
+    return [CaseloadRow(y.id, y.display_name, y.target_group, y.outcome or "active", y.mentor_id,
+                        names.get(y.mentor_id, ""), names.get(y.coordinator_id, ""),
+                        compute_flags(snaps[y.id], local))
+            for y in youths]
+
+
+def apply_filters(rows: list[CaseloadRow], f: Filters) -> list[CaseloadRow]:
+    """Filter and sort caseload rows (pure)."""
+    out = rows
+    if f.flag:
+        out = [r for r in out if f.flag in r.flag_keys]
+    if f.target_group:
+        want = None if f.target_group == "none" else f.target_group
+        out = [r for r in out if r.target_group == want]
+    if f.mentor:
+        want = None if f.mentor == "none" else f.mentor
+        out = [r for r in out if r.mentor_id == want]
+    # Stable two-pass sort: names stay A→Z within equal primary keys, whatever the direction.
+    out = sorted(out, key=lambda r: r.display_name.casefold(), reverse=f.sort == "name" and f.direction == "desc")
+    primary = {
+        "flags": lambda r: len(r.flags),
+        "target_group": lambda r: r.target_group_label.casefold(),
+        "mentor": lambda r: r.mentor_name.casefold(),
+    }.get(f.sort)
+    if primary is not None:
+        out = sorted(out, key=primary, reverse=f.direction == "desc")
+    return out

@@ -1,0 +1,268 @@
+"""Read side of one young person's common plan, progression and audit trail.
+
+`load_plan_view` returns only what the viewer may see (backend.access) and the counts per entity
+for the audit log; the grouping and calendar rules below are pure functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from backend.access import can_see_youth, item_visible
+from backend.extensions import db
+from backend.models import (
+    Activity,
+    Agreement,
+    Assessment,
+    Attendance,
+    AuditLog,
+    Consent,
+    Goal,
+    Organization,
+    Outreach,
+    Plan,
+    User,
+    Youth,
+)
+from backend.services.caseload import to_local
+from shared.dimensions import DIMENSIONS
+from shared.schedule import activity_clashes, assessment_due_dates, occurs_on
+from shared.schemas import is_uuid
+
+WEEKDAYS_DA = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag")
+CALENDAR_WEEKS = 8
+
+
+@dataclass
+class PlanView:
+    youth: Youth
+    plan: Plan | None
+    coordinator: User | None
+    mentor: User | None
+    organizations: dict[str, Organization]
+    goals: list[Goal]
+    activities: list[Activity]
+    agreements: list[Agreement]
+    attendance: list[Attendance]
+    outreach: list[Outreach]
+    consents: dict[str, Consent]  # organization id -> consent
+    assessments: list[Assessment]
+    users: dict[str, User]
+    today: date
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def org_name(self, org_id: str | None) -> str:
+        org = self.organizations.get(org_id or "")
+        return org.name if org else "Ukendt organisation"
+
+    def user_name(self, user_id: str | None) -> str:
+        u = self.users.get(user_id or "")
+        return u.display_name if u else ""
+
+    @property
+    def goals_by_org(self) -> list[tuple[str, list[Goal]]]:
+        return goals_by_org(self.goals, self.org_name)
+
+    @property
+    def current_activities(self) -> list[Activity]:
+        return [a for a in self.activities if a.end_date is None or a.end_date >= self.today]
+
+    @property
+    def clashes(self) -> list[tuple[dict, dict, list[int]]]:
+        return activity_clashes([activity_dict(a) for a in self.current_activities])
+
+    @property
+    def clashing_ids(self) -> set[str]:
+        return {x["id"] for pair in self.clashes for x in pair[:2]}
+
+    @property
+    def week_grid(self) -> list[tuple[int, str, list[Activity]]]:
+        return week_grid(self.current_activities)
+
+    @property
+    def agreement_stats(self) -> dict[str, dict]:
+        return agreement_stats(self.agreements)
+
+    @property
+    def calendar(self) -> list[list[dict]]:
+        return attendance_calendar(self.activities, self.attendance, self.today)
+
+    @property
+    def goal_titles(self) -> dict[str, str]:
+        return {g.id: g.title for g in self.goals}
+
+
+def activity_dict(a: Activity) -> dict:
+    return {"id": a.id, "title": a.title, "weekdays": list(a.weekdays or []), "start_time": a.start_time,
+            "end_time": a.end_time, "start_date": a.start_date, "end_date": a.end_date,
+            "organization_id": a.organization_id}
+
+
+def goals_by_org(goals, org_name) -> list[tuple[str, list]]:
+    """Goals grouped by owning organisation (organisations A→Z, goals by target date then title)."""
+    groups: dict[str, list] = defaultdict(list)
+    for g in goals:
+        groups[org_name(g.organization_id)].append(g)
+    return [(name, sorted(gs, key=lambda g: (g.target_date or date.max, g.title.casefold())))
+            for name, gs in sorted(groups.items(), key=lambda kv: kv[0].casefold())]
+
+
+def week_grid(activities) -> list[tuple[int, str, list]]:
+    """(weekday, Danish name, activities that day by start time); the weekend only when used."""
+    days = []
+    for wd, name in enumerate(WEEKDAYS_DA):
+        todays = sorted((a for a in activities if wd in (a.weekdays or [])), key=lambda a: (a.start_time, a.title))
+        if wd < 5 or todays:
+            days.append((wd, name, todays))
+    return days
+
+
+def agreement_stats(agreements) -> dict[str, dict]:
+    """Per responsible side (youth/staff): counts and the kept rate of the reviewed agreements."""
+    out = {}
+    for side in ("youth", "staff"):
+        rows = [a for a in agreements if a.responsible == side]
+        kept = sum(a.status == "kept" for a in rows)
+        not_kept = sum(a.status == "not_kept" for a in rows)
+        reviewed = kept + not_kept
+        out[side] = {"total": len(rows), "open": sum(a.status == "open" for a in rows), "kept": kept,
+                     "not_kept": not_kept, "rate": round(100 * kept / reviewed) if reviewed else None}
+    return out
+
+
+def attendance_calendar(activities, attendance, today: date, weeks: int = CALENDAR_WEEKS) -> list[list[dict]]:
+    """Weeks (Monday first, oldest first) of days, each with its entries.
+
+    An entry is a registered attendance (status) or, for a past scheduled day without any
+    registration, status "missing" — so a gap is visible, not just an empty cell.
+    """
+    monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    by_day: dict[date, list] = defaultdict(list)
+    for a in attendance:
+        by_day[a.date].append(a)
+    titles = {a.id: a.title for a in activities}
+    out = []
+    for w in range(weeks):
+        week = []
+        for d in range(7):
+            day = monday + timedelta(weeks=w, days=d)
+            entries = []
+            seen = set()
+            for a in sorted(by_day.get(day, []), key=lambda a: titles.get(a.activity_id, "")):
+                seen.add(a.activity_id)
+                status = a.status or ("present" if a.self_checked_in_at else "missing")
+                entries.append({"title": titles.get(a.activity_id, "Aktivitet"), "status": status,
+                                "reason": a.absence_reason or ""})
+            if day < today:
+                for act in activities:
+                    if act.id not in seen and occurs_on(act.weekdays, act.start_date, act.end_date, day):
+                        entries.append({"title": act.title, "status": "missing", "reason": ""})
+            week.append({"date": day, "entries": entries, "future": day > today, "today": day == today})
+        out.append(week)
+    return out
+
+
+def _visible_rows(user: User, model, youth_id: str, order):
+    rows = db.session.scalars(select(model).where(model.youth_id == youth_id, model.deleted.is_(False))
+                              .order_by(*order)).all()
+    return [r for r in rows if item_visible(user, getattr(r, "organization_id", None),
+                                            getattr(r, "visibility", "shared"))]
+
+
+def visible_youth(user: User, youth_id: str) -> Youth | None:
+    """The young person if `youth_id` is a UUID the user may see, else None (→ 404)."""
+    if not isinstance(youth_id, str) or not is_uuid(youth_id) or not can_see_youth(user, youth_id):
+        return None
+    youth = db.session.get(Youth, youth_id)
+    return youth if youth is not None and not youth.deleted else None
+
+
+def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
+    """Everything on the plan page that `user` may see, or None when the young person is not visible."""
+    youth = visible_youth(user, youth_id)
+    if youth is None:
+        return None
+    plan = db.session.scalar(select(Plan).where(Plan.youth_id == youth.id, Plan.deleted.is_(False)))
+    orgs = {o.id: o for o in db.session.scalars(select(Organization))}
+    goals = _visible_rows(user, Goal, youth.id, (Goal.created_at,))
+    activities = _visible_rows(user, Activity, youth.id, (Activity.start_time, Activity.title))
+    agreements = _visible_rows(user, Agreement, youth.id, (Agreement.due_date.desc(), Agreement.created_at))
+    since = today - timedelta(days=today.weekday()) - timedelta(weeks=CALENDAR_WEEKS - 1)
+    attendance = [a for a in _visible_rows(user, Attendance, youth.id, (Attendance.date,)) if a.date >= since]
+    outreach = _visible_rows(user, Outreach, youth.id, (Outreach.contacted_at.desc(),))
+    consents = {c.organization_id: c for c in _visible_rows(user, Consent, youth.id, (Consent.created_at,))}
+    assessments = _visible_rows(user, Assessment, youth.id, (Assessment.due_date, Assessment.created_at))
+    user_ids = {youth.mentor_id, youth.coordinator_id}
+    user_ids |= {o.user_id for o in outreach} | {c.recorded_by_user_id for c in consents.values()}
+    user_ids |= {a.responsible_user_id for a in agreements} | {a.rater_user_id for a in assessments}
+    user_ids.discard(None)
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    view = PlanView(youth, plan, users.get(youth.coordinator_id), users.get(youth.mentor_id), orgs, goals,
+                    activities, agreements, attendance, outreach, consents, assessments, users, today)
+    view.counts = {"youth": 1, "plan": int(plan is not None), "goal": len(goals), "activity": len(activities),
+                   "agreement": len(agreements), "attendance": len(attendance), "outreach": len(outreach),
+                   "consent": len(consents), "assessment": len(assessments)}
+    return view
+
+
+# ---- progression -------------------------------------------------------------------------------
+
+
+@dataclass
+class Progression:
+    by_rater: dict[str, list[Assessment]]  # submitted, oldest first
+    overdue: list[tuple[date, list[str]]]  # due date, rater roles missing
+    dimensions: tuple
+
+    def first_latest(self, rater: str) -> tuple[Assessment | None, Assessment | None]:
+        rows = self.by_rater.get(rater) or []
+        if not rows:
+            return None, None
+        return rows[0], rows[-1]
+
+    def distance(self) -> list[dict]:
+        """Per dimension: first and latest score per rater and the distance travelled."""
+        out = []
+        for d in self.dimensions:
+            row = {"key": d.key, "title": d.title, "staff_only": d.staff_only}
+            for rater in ("youth", "staff"):
+                first, latest = self.first_latest(rater)
+                f = first.scores.get(d.key) if first else None
+                last = latest.scores.get(d.key) if latest else None
+                row[rater] = {"first": f, "latest": last,
+                              "distance": (last - f) if f is not None and last is not None else None}
+            out.append(row)
+        return out
+
+
+def progression(assessments, plan: Plan | None, today: date) -> Progression:
+    """Submitted assessments per rater role and the due dates that passed without one (pure)."""
+    submitted = [a for a in assessments if a.submitted_at is not None]
+    by_rater: dict[str, list] = {"youth": [], "staff": []}
+    for a in sorted(submitted, key=lambda a: (a.due_date, a.submitted_at)):
+        by_rater.setdefault(a.rater_role, []).append(a)
+    overdue = []
+    if plan is not None:
+        done = {(a.due_date, a.rater_role) for a in submitted}
+        for due in assessment_due_dates(plan.start_date, today - timedelta(days=1)):
+            missing = [r for r in ("youth", "staff") if (due, r) not in done]
+            if missing:
+                overdue.append((due, missing))
+    return Progression(by_rater, overdue, DIMENSIONS.dimensions)
+
+
+def audit_entries(youth_id: str, limit: int = 500) -> tuple[list[AuditLog], dict[str, User]]:
+    """The newest audit log entries about one young person, with the users named in them."""
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.youth_id == youth_id)
+                              .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)).all()
+    ids = {r.user_id for r in rows if r.user_id}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return rows, users
+
+
+__all__ = ["PlanView", "load_plan_view", "visible_youth", "progression", "audit_entries", "to_local",
+           "WEEKDAYS_DA"]

@@ -1,0 +1,33 @@
+"""Audit trail of one young person (`/youth/<id>/audit`), for the coordinator."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from backend.services.plan_view import audit_entries, visible_youth
+from backend.web.common import audit_read, coordinator_required, current_user, require_uuid
+
+bp = Blueprint("audit", __name__, url_prefix="/youth")
+
+ACTION_LABELS = {"read": "Læst", "write": "Ændret / oprettet", "delete": "Slettet", "create": "Oprettet",
+                 "update": "Ændret", "resolve_conflict": "Konflikt afklaret", "login": "Logget ind",
+                 "logout": "Logget ud", "purge": "Fjernet fra enhed"}
+CHANNEL_LABELS = {"api": "App / API", "web": "Browser", "cli": "Administration"}
+ENTITY_LABELS = {"youth": "Stamdata", "plan": "Plan", "goal": "Delmål", "activity": "Aktiviteter",
+                 "agreement": "Aftaler", "attendance": "Fremmøde", "outreach": "Opsøgende kontakt",
+                 "assessment": "Progressionsmålinger", "consent": "Samtykke", "conflict": "Konflikter",
+                 "audit_log": "Logbog"}
+
+
+@bp.get("/<youth_id>/audit")
+@coordinator_required
+def show(youth_id: str):
+    require_uuid(youth_id)
+    user = current_user()
+    youth = visible_youth(user, youth_id)
+    if youth is None:
+        abort(404)
+    rows, users = audit_entries(youth.id)
+    audit_read(user, {(youth.id, "audit_log"): len(rows)}, "audit")
+    return render_template("audit.html", youth=youth, rows=rows, users=users, action_labels=ACTION_LABELS,
+                           channel_labels=CHANNEL_LABELS, entity_labels=ENTITY_LABELS)

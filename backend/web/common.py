@@ -1,0 +1,211 @@
+"""Shared pieces of the caseworker pages: the logged-in user, guards, formatting, pushing a form."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from functools import wraps
+
+from flask import abort, g, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError
+
+from backend import audit
+from backend.extensions import db
+from backend.models import User
+from backend.services.caseload import local_now, to_local
+from backend.sync.push import push
+from shared.enums import STAFF_ROLES, Role
+from shared.schemas import is_uuid, validate_entity
+
+ROLE_LABELS = {"mentor": "Mentor", "coordinator": "Tovholder", "partner": "Samarbejdspartner",
+               "youth": "Ung", "admin": "Administrator"}
+
+FIELD_LABELS = {
+    "title": "Titel", "status": "Status", "target_date": "Måldato", "visibility": "Synlighed",
+    "description": "Beskrivelse", "organization_id": "Organisation", "goal_id": "Delmål",
+    "weekdays": "Ugedage", "start_time": "Starttid", "end_time": "Sluttid", "start_date": "Startdato",
+    "end_date": "Slutdato", "location": "Sted", "text": "Aftale", "responsible": "Ansvarlig",
+    "due_date": "Frist", "youth_id": "Ung", "id": "Id", "_schema": "", "end_goal": "Slutmål",
+}
+
+NO_CASE_PAGES = {
+    Role.YOUTH: "Sagssiderne er for medarbejdere. Som ung bruger du Trinvis-appen på din telefon – "
+                "der kan du se din plan, dine aftaler og tjekke ind.",
+    Role.ADMIN: "Administratorer har ikke adgang til sagsdata. Brugere, organisationer og tildelinger "
+                "administreres med kommandolinjen (flask --app backend create-user, assign …).",
+}
+
+
+def current_user() -> User | None:
+    """The staff member logged in to this browser session, if still active."""
+    if "web_user" in g:
+        return g.web_user
+    user = None
+    uid = session.get("user_id")
+    if isinstance(uid, str):
+        user = db.session.get(User, uid)
+        if user is None or not user.active or user.role not in STAFF_ROLES:
+            session.clear()
+            user = None
+    g.web_user = user
+    return user
+
+
+def login_required(view):
+    """Staff only; others are sent to the login page."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def coordinator_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        user = current_user()
+        if user is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if user.role != Role.COORDINATOR:
+            return render_template("error.html", status=403,
+                                   message="Kun den koordinerende sagsbehandler (tovholderen) har adgang til denne side."), 403
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after login; anything else (other hosts, //evil) goes to the caseload."""
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return url_for("caseload.index")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or "\x00" in target:
+        return url_for("caseload.index")
+    return target
+
+
+def require_uuid(value: str) -> str:
+    if not is_uuid(value):
+        abort(404)
+    return value
+
+
+def now_local() -> datetime:
+    return local_now()
+
+
+def today_local() -> date:
+    return local_now().date()
+
+
+# ---- forms through the sync engine ----------------------------------------------------------
+
+
+def form_mutation_id() -> str:
+    """The mutation id the form was rendered with (so a double submit is applied once)."""
+    mid = request.form.get("mutation_id", "")
+    return mid if is_uuid(mid) else str(uuid.uuid4())
+
+
+def field_errors(err: ValidationError | dict) -> dict[str, str]:
+    """marshmallow messages as one Danish message per field."""
+    messages = err.messages if isinstance(err, ValidationError) else err
+    out: dict[str, str] = {}
+    if not isinstance(messages, dict):
+        return {"_schema": str(messages)}
+    for k, v in messages.items():
+        while isinstance(v, (list, dict)):
+            if isinstance(v, dict):
+                v = next(iter(v.values()), "Ugyldig værdi.")
+            else:
+                v = v[0] if v else "Ugyldig værdi."
+        out[k] = str(v)
+    return out
+
+
+def summary(errors: dict[str, str]) -> str:
+    parts = []
+    for k, v in errors.items():
+        label = FIELD_LABELS.get(k, k)
+        parts.append(f"{label}: {v}" if label else v)
+    return " ".join(parts)
+
+
+class FormRejected(Exception):
+    """A form the engine or the schema refused; `errors` per field, `message` for the top."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+def push_form(user: User, entity: str, record_id: str, data: dict, base_version: int | None,
+              partial: bool, op: str = "upsert") -> dict:
+    """Validate `data` (wire form) like the phones do, then push it through the sync engine.
+
+    Returns the engine's result; raises FormRejected with Danish messages on any refusal.
+    """
+    if op == "upsert":
+        try:
+            validate_entity(entity, data, partial=partial)
+        except ValidationError as e:
+            errs = field_errors(e)
+            raise FormRejected("Rettelser mangler: " + summary(errs), errs) from None
+    mutation = {"mutation_id": form_mutation_id(), "entity": entity, "id": record_id, "op": op,
+                "base_version": base_version, "data": data if op == "upsert" else None}
+    result = push(user, "web", [mutation], channel="web")[0]
+    if result["status"] == "rejected":
+        err = result.get("error") or {}
+        details = err.get("details")
+        errs = field_errors(details) if isinstance(details, dict) else {}
+        raise FormRejected(err.get("message") or "Ændringen blev afvist.", errs)
+    return result
+
+
+def parse_base_version(raw: str | None) -> int | None:
+    """The version shown in the form; garbage is a Danish error, not a 500."""
+    if raw in (None, ""):
+        return None
+    try:
+        v = int(raw)
+    except (TypeError, ValueError):
+        raise FormRejected("Formularen er ugyldig (version). Genindlæs siden.") from None
+    if v < 1 or v > 2**31:
+        raise FormRejected("Formularen er ugyldig (version). Genindlæs siden.")
+    return v
+
+
+def audit_read(user: User, counts: dict[tuple[str | None, str | None], int], detail: str) -> None:
+    audit.record_many(user, "read", {k: v for k, v in counts.items() if v}, channel="web", detail=detail)
+    db.session.commit()
+
+
+# ---- template helpers --------------------------------------------------------------------------
+
+
+def da_date(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.strftime("%d.%m.%Y")
+
+
+def da_datetime(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    local = to_local(value)
+    return local.strftime("%d.%m.%Y kl. %H:%M")

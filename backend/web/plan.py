@@ -1,0 +1,272 @@
+"""The young person's common plan (`/youth/<id>`): read, edit through the sync engine, print."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from backend.extensions import db
+from backend.models import Consent, Organization
+from backend.services.plan_view import WEEKDAYS_DA, load_plan_view
+from backend.web.common import (
+    FormRejected,
+    audit_read,
+    current_user,
+    login_required,
+    parse_base_version,
+    push_form,
+    require_uuid,
+    today_local,
+)
+from shared.enums import AgreementStatus, GoalStatus, Responsible, Role, Visibility, label_da
+
+bp = Blueprint("plan", __name__, url_prefix="/youth")
+
+MAX_FIELD = 5000  # longer than any schema allows: the schema gives the Danish message, we just cap memory
+
+
+def _view_or_404(youth_id: str):
+    require_uuid(youth_id)
+    view = load_plan_view(current_user(), youth_id, today_local())
+    if view is None:
+        abort(404)
+    return view
+
+
+def may_edit(user, entity: str, organization_id: str | None) -> bool:
+    """Whether to offer an edit form (the engine's check_write decides for real)."""
+    if user.role == Role.COORDINATOR:
+        return True
+    if entity == "consent":
+        return False
+    return user.role in (Role.MENTOR, Role.PARTNER) and organization_id == user.organization_id
+
+
+def org_choices(user, orgs: dict) -> list[tuple[str, str]]:
+    if user.role == Role.COORDINATOR:
+        return sorted(((o.id, o.name) for o in orgs.values()), key=lambda x: x[1].casefold())
+    org = orgs.get(user.organization_id or "")
+    return [(org.id, org.name)] if org else []
+
+
+def render_plan(view, state: dict | None = None, status: int = 200):
+    user = current_user()
+    audit_read(user, {(view.youth.id, e): n for e, n in view.counts.items()}, "plan")
+    state = state or {}
+
+    def fv(key: str, defaults: dict) -> dict:
+        if state.get("key") == key:
+            return {**defaults, **state["values"]}
+        return defaults
+
+    def ferr(key: str) -> dict:
+        return state.get("errors", {}) if state.get("key") == key else {}
+
+    return render_template(
+        "plan.html", v=view, state=state, fv=fv, ferr=ferr, new_id=lambda: str(uuid.uuid4()),
+        may_edit=lambda entity, org: may_edit(user, entity, org), orgs=org_choices(user, view.organizations),
+        goal_options=[(g.id, g.title) for g in view.goals],
+        weekdays=WEEKDAYS_DA, goal_statuses=[(s.value, label_da(s.value)) for s in GoalStatus],
+        visibilities=[(s.value, label_da(s.value)) for s in Visibility],
+        responsibles=[(s.value, label_da(s.value)) for s in Responsible],
+        agreement_statuses=[(s.value, label_da(s.value)) for s in AgreementStatus],
+    ), status
+
+
+@bp.get("/<youth_id>")
+@login_required
+def show(youth_id: str):
+    return render_plan(_view_or_404(youth_id))
+
+
+@bp.get("/<youth_id>/print")
+@login_required
+def print_view(youth_id: str):
+    view = _view_or_404(youth_id)
+    audit_read(current_user(), {(view.youth.id, e): n for e, n in view.counts.items()}, "print")
+    return render_template("plan_print.html", v=view, weekdays=WEEKDAYS_DA)
+
+
+def _form(*names: str) -> dict[str, str]:
+    return {n: (request.form.get(n) or "").strip()[:MAX_FIELD] for n in names}
+
+
+def _optional_date(value: str):
+    return value or None
+
+
+def _rejected(view, key: str, e: FormRejected, values: dict):
+    return render_plan(view, {"key": key, "values": values, "errors": e.errors, "message": e.message}, 400)
+
+
+def _done(youth_id: str, anchor: str, message: str, result: dict | None = None):
+    if result is not None and result.get("status") == "merged":
+        message += " En anden havde ændret det samme imens – ændringerne er flettet; se Konflikter."
+    flash(message, "success")
+    return redirect(url_for("plan.show", youth_id=youth_id) + "#" + anchor)
+
+
+# ---- goals -------------------------------------------------------------------------------------
+
+
+GOAL_FIELDS = ("title", "description", "status", "target_date", "visibility")
+
+
+@bp.post("/<youth_id>/goals", defaults={"goal_id": None})
+@bp.post("/<youth_id>/goals/<goal_id>")
+@login_required
+def save_goal(youth_id: str, goal_id: str | None):
+    view = _view_or_404(youth_id)
+    user = current_user()
+    values = _form(*GOAL_FIELDS, "organization_id", "base_version")
+    key = "goal-new"
+    if goal_id is not None:
+        require_uuid(goal_id)
+        if goal_id not in {g.id for g in view.goals}:
+            abort(404)
+        key = f"goal-{goal_id}"
+    data = {"youth_id": view.youth.id, "title": values["title"], "description": values["description"],
+            "status": values["status"], "target_date": _optional_date(values["target_date"]),
+            "visibility": values["visibility"]}
+    try:
+        if goal_id is None:
+            rid = str(uuid.uuid4())
+            data.update(id=rid, organization_id=values["organization_id"])
+            result = push_form(user, "goal", rid, data, None, partial=False)
+        else:
+            data["id"] = goal_id
+            result = push_form(user, "goal", goal_id, data, parse_base_version(values["base_version"]), partial=True)
+    except FormRejected as e:
+        return _rejected(view, key, e, values)
+    return _done(view.youth.id, f"goal-{result['record']['id']}" if result.get("record") else "goals",
+                 "Delmålet er gemt.", result)
+
+
+# ---- activities --------------------------------------------------------------------------------
+
+
+ACTIVITY_FIELDS = ("title", "goal_id", "start_time", "end_time", "start_date", "end_date", "location", "visibility")
+
+
+def _weekdays() -> tuple[list[int], list[str]]:
+    raw = request.form.getlist("weekdays")[:7]
+    days = []
+    for r in raw:
+        try:
+            d = int(r)
+        except ValueError:
+            raise FormRejected("Ugedage: Ugyldig værdi.", {"weekdays": "Ugyldig værdi."}) from None
+        days.append(d)
+    return days, raw
+
+
+@bp.post("/<youth_id>/activities", defaults={"activity_id": None})
+@bp.post("/<youth_id>/activities/<activity_id>")
+@login_required
+def save_activity(youth_id: str, activity_id: str | None):
+    view = _view_or_404(youth_id)
+    user = current_user()
+    values = _form(*ACTIVITY_FIELDS, "organization_id", "base_version")
+    key = "activity-new"
+    if activity_id is not None:
+        require_uuid(activity_id)
+        if activity_id not in {a.id for a in view.activities}:
+            abort(404)
+        key = f"activity-{activity_id}"
+    try:
+        days, raw_days = _weekdays()
+    except FormRejected as e:
+        return _rejected(view, key, e, {**values, "weekdays": request.form.getlist("weekdays")[:7]})
+    values["weekdays"] = raw_days
+    if not days:
+        e = FormRejected("Vælg mindst én ugedag.", {"weekdays": "Vælg mindst én ugedag."})
+        return _rejected(view, key, e, values)
+    data = {"youth_id": view.youth.id, "title": values["title"], "goal_id": values["goal_id"] or None,
+            "weekdays": days, "start_time": values["start_time"], "end_time": values["end_time"],
+            "start_date": values["start_date"], "end_date": _optional_date(values["end_date"]),
+            "location": values["location"], "visibility": values["visibility"]}
+    try:
+        if activity_id is None:
+            rid = str(uuid.uuid4())
+            data.update(id=rid, organization_id=values["organization_id"])
+            result = push_form(user, "activity", rid, data, None, partial=False)
+        else:
+            rid = activity_id
+            data["id"] = rid
+            result = push_form(user, "activity", rid, data, parse_base_version(values["base_version"]), partial=True)
+    except FormRejected as e:
+        return _rejected(view, key, e, values)
+    message = "Aktiviteten er gemt."
+    clash = _clash_note(view.youth.id, rid)
+    if clash:
+        flash(clash, "warning")
+    return _done(view.youth.id, "activities", message, result)
+
+
+def _clash_note(youth_id: str, activity_id: str) -> str:
+    """A warning when the saved activity overlaps another visible one (the grid shows it too)."""
+    view = load_plan_view(current_user(), youth_id, today_local())
+    if view is None:
+        return ""
+    notes = []
+    for a, b, days in view.clashes:
+        if activity_id in (a["id"], b["id"]):
+            other = b if a["id"] == activity_id else a
+            names = ", ".join(WEEKDAYS_DA[d].lower() for d in days)
+            notes.append(f"{other['title']} ({view.org_name(other['organization_id'])}, {names} "
+                         f"{other['start_time']}–{other['end_time']})")
+    return ("Bemærk: aktiviteten overlapper med " + "; ".join(notes) + ".") if notes else ""
+
+
+# ---- agreements --------------------------------------------------------------------------------
+
+
+@bp.post("/<youth_id>/agreements")
+@login_required
+def add_agreement(youth_id: str):
+    view = _view_or_404(youth_id)
+    user = current_user()
+    values = _form("text", "responsible", "due_date", "organization_id")
+    rid = str(uuid.uuid4())
+    data = {"id": rid, "youth_id": view.youth.id, "organization_id": values["organization_id"],
+            "text": values["text"], "responsible": values["responsible"], "due_date": values["due_date"],
+            "responsible_user_id": user.id if values["responsible"] == "staff" else None}
+    try:
+        result = push_form(user, "agreement", rid, data, None, partial=False)
+    except FormRejected as e:
+        return _rejected(view, "agreement-new", e, values)
+    return _done(view.youth.id, "agreements", "Aftalen er oprettet.", result)
+
+
+# ---- consent -----------------------------------------------------------------------------------
+
+
+@bp.post("/<youth_id>/consents/<org_id>")
+@login_required
+def save_consent(youth_id: str, org_id: str):
+    view = _view_or_404(youth_id)
+    user = current_user()
+    require_uuid(org_id)
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        abort(404)
+    values = _form("status", "base_version")
+    key = f"consent-{org_id}"
+    existing = db.session.scalar(db.select(Consent).where(Consent.youth_id == view.youth.id,
+                                                          Consent.organization_id == org_id))
+    data = {"youth_id": view.youth.id, "organization_id": org_id, "status": values["status"]}
+    try:
+        if existing is None:
+            rid = str(uuid.uuid4())
+            data["id"] = rid
+            result = push_form(user, "consent", rid, data, None, partial=False)
+        else:
+            data["id"] = existing.id
+            result = push_form(user, "consent", existing.id, data, parse_base_version(values["base_version"]),
+                               partial=True)
+    except FormRejected as e:
+        return _rejected(view, key, e, values)
+    word = "registreret" if values["status"] == "given" else "trukket tilbage"
+    return _done(view.youth.id, "consent", f"Samtykket for {org.name} er {word}.", result)
+
