@@ -1,0 +1,137 @@
+"""Parsing the programme, enrolment and history forms into clean values, with Danish messages.
+
+Each parser returns (values, errors); errors map a field name to a message, and the page shows
+the form again with what the user typed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from backend.programmes.reports import EFFECT_KINDS, EFFECT_LABELS_DA
+from shared.enums import Outcome, TargetGroup
+
+WEEKDAYS_DA = {"man": 0, "tir": 1, "ons": 2, "tor": 3, "fre": 4, "lør": 5, "lor": 5, "søn": 6, "son": 6}
+WEEKDAY_NAMES = ["man", "tir", "ons", "tor", "fre", "lør", "søn"]
+_TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _int(value: str, field: str, errors: dict, lo: int = 0, hi: int = 10_000, required: bool = False):
+    value = (value or "").strip()
+    if not value:
+        if required:
+            errors[field] = "Skal udfyldes."
+        return None
+    if not value.isdigit() or not lo <= int(value) <= hi:
+        errors[field] = f"Skriv et helt tal mellem {lo} og {hi}."
+        return None
+    return int(value)
+
+
+def parse_date(value: str, field: str, errors: dict, required: bool = True) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            errors[field] = "Skal udfyldes."
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[field] = "Ugyldig dato (brug ÅÅÅÅ-MM-DD)."
+        return None
+
+
+def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
+    """The programme form: fields plus phases, expected effects and activities, one per line."""
+    errors: dict[str, str] = {}
+    name = (form.get("name") or "").strip()
+    if not name:
+        errors["name"] = "Skal udfyldes."
+    elif len(name) > 200:
+        errors["name"] = "Højst 200 tegn."
+    org = (form.get("organization_id") or "").strip() or None
+    if org and org not in org_ids:
+        errors["organization_id"] = "Vælg en organisation fra listen."
+    data = {
+        "name": name,
+        "description": (form.get("description") or "").strip()[:4000],
+        "organization_id": org,
+        "capacity": _int(form.get("capacity"), "capacity", errors, 1, 10_000),
+        "team_size": _int(form.get("team_size"), "team_size", errors, 1, 1000),
+        "hours_per_week": _int(form.get("hours_per_week"), "hours_per_week", errors, 1, 60),
+        "start_rule": (form.get("start_rule") or "").strip()[:200],
+        "active": form.get("active") in ("on", "1", "true", "y"),
+        "phases": [], "effects": [], "activities": [],
+    }
+    for i, line in enumerate(_lines(form.get("phases")), 1):
+        parts = [p.strip() for p in line.split(";")]
+        if len(parts) != 2 or not parts[0] or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 260:
+            errors["phases"] = f"Linje {i}: skriv «navn; antal uger», fx «Screening; 2»."
+            break
+        data["phases"].append((parts[0][:200], int(parts[1])))
+    if not data["phases"] and "phases" not in errors:
+        errors["phases"] = "Angiv mindst én fase, fx «Forløb; 16»."
+    for i, line in enumerate(_lines(form.get("effects")), 1):
+        parts = [p.strip() for p in line.split(";")]
+        ok = (len(parts) == 3 and parts[0] in EFFECT_KINDS and parts[1].rstrip("% ").isdigit()
+              and int(parts[1].rstrip("% ")) <= 100 and parts[2].isdigit() and 1 <= int(parts[2]) <= 520)
+        if not ok:
+            errors["effects"] = (f"Linje {i}: skriv «effekt; procent; uge efter start», fx «self_supporting; 50; 26». "
+                                 f"Effekt er en af: {', '.join(EFFECT_KINDS)}.")
+            break
+        data["effects"].append((parts[0], int(parts[1].rstrip("% ")), int(parts[2])))
+    n_phases = len(data["phases"])
+    for i, line in enumerate(_lines(form.get("activities")), 1):
+        parts = [p.strip() for p in line.split(";")]
+        msg = (f"Linje {i}: skriv «titel; dage; tt:mm-tt:mm; sted; fase-nr.», "
+               "fx «Holdundervisning; man,ons; 09:00-12:00; Jobcentret; 1» (sted og fase kan udelades).")
+        if len(parts) < 3 or not parts[0]:
+            errors["activities"] = msg
+            break
+        days = [WEEKDAYS_DA.get(d.strip().lower()[:3]) for d in parts[1].split(",") if d.strip()]
+        tm = _TIME_RANGE.match(parts[2])
+        phase = parts[4] if len(parts) > 4 and parts[4] else ""
+        if (not days or None in days or not tm or (tm.group(3), tm.group(4)) <= (tm.group(1), tm.group(2))
+                or (phase and (not phase.isdigit() or not 1 <= int(phase) <= n_phases))):
+            errors["activities"] = msg
+            break
+        data["activities"].append({
+            "title": parts[0][:150], "weekdays": sorted(set(days)),
+            "start_time": f"{tm.group(1)}:{tm.group(2)}", "end_time": f"{tm.group(3)}:{tm.group(4)}",
+            "location": (parts[3] if len(parts) > 3 else "")[:200], "phase": int(phase) if phase else None})
+    return data, errors
+
+
+def programme_to_form(p) -> dict:
+    """A stored programme in the shape of the form (for editing)."""
+    return {
+        "name": p.name, "description": p.description, "organization_id": p.organization_id or "",
+        "capacity": p.capacity or "", "team_size": p.team_size or "", "hours_per_week": p.hours_per_week or "",
+        "start_rule": p.start_rule, "active": "on" if p.active else "",
+        "phases": "\n".join(f"{ph.name}; {ph.weeks}" for ph in p.phases),
+        "effects": "\n".join(f"{e.outcome}; {e.share_pct}; {e.weeks_after_start}" for e in p.effects),
+        "activities": "\n".join(
+            f"{a.title}; {','.join(WEEKDAY_NAMES[d] for d in a.weekdays)}; {a.start_time}-{a.end_time}; "
+            f"{a.location}; {a.phase_position or ''}".rstrip("; ") for a in p.activities),
+    }
+
+
+def parse_history(form, kind: str) -> tuple[dict, dict]:
+    """A target-group or outcome entry: value, valid-from date and note."""
+    errors: dict[str, str] = {}
+    allowed = {t.value for t in (TargetGroup if kind == "target_group" else Outcome)}
+    value = (form.get("value") or "").strip()
+    if value not in allowed:
+        errors["value"] = "Vælg en værdi fra listen."
+    d = parse_date(form.get("valid_from"), "valid_from", errors)
+    if d and d > date.today().replace(year=date.today().year + 1):
+        errors["valid_from"] = "Datoen ligger for langt ude i fremtiden."
+    return {"value": value, "valid_from": d, "note": (form.get("note") or "").strip()[:2000]}, errors
+
+
+def _lines(text: str | None) -> list[str]:
+    return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+
+
+EFFECT_CHOICES = [(k, EFFECT_LABELS_DA[k]) for k in EFFECT_KINDS]

@@ -1,0 +1,206 @@
+"""Reading the rows the results figures need, for the young people a user may see.
+
+Heavy tables (attendance, agreements, assessments) are aggregated in SQL; the small ones
+(plans, enrolments, histories — a few rows per young person) are read as rows and handed to the
+pure functions in `reports`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validates_schema
+from sqlalchemy import extract, func, or_, select
+
+from backend.access import visible_youth_query
+from backend.extensions import db
+from backend.models import Agreement, Assessment, Attendance, Plan, User, Youth
+from backend.programmes import reports
+from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
+from shared.dimensions import DIMENSIONS
+from shared.enums import Role
+from shared.schemas import is_uuid
+
+MAX_MONTHS = 60
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class FilterError(Exception):
+    """Bad filter input; `message` is Danish and meant for the user."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class _FilterSchema(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    from_month = fields.String(data_key="from", load_default="")
+    to_month = fields.String(data_key="to", load_default="")
+    programme = fields.String(load_default="")
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        for k, key in (("from_month", "from"), ("to_month", "to")):
+            v = (data.get(k) or "").strip()
+            if v and not _MONTH.match(v):
+                raise ValidationError("Skriv måneden som ÅÅÅÅ-MM, fx 2026-01.", key)
+        p = (data.get("programme") or "").strip()
+        if p and not is_uuid(p):
+            raise ValidationError("Vælg et forløb fra listen.", "programme")
+
+
+def parse_filters(args: dict, today: date) -> dict:
+    """Validated filters {from, to, programme_id, months} from query arguments; raises FilterError.
+
+    Defaults: the 12 months up to and including the current month, all programmes.
+    """
+    try:
+        raw = _FilterSchema().load({k: v for k, v in args.items() if isinstance(v, str)})
+    except ValidationError as e:
+        key, msgs = next(iter(e.messages.items()))
+        msg = msgs[0] if isinstance(msgs, list) else str(msgs)
+        raise FilterError(msg if isinstance(msg, str) else "Ugyldigt filter.", key) from None
+    current = reports.month_key(today)
+    to_m = raw["to_month"].strip() or current
+    from_m = raw["from_month"].strip() or reports.month_key(reports.add_months(date(int(to_m[:4]), int(to_m[5:]), 1), -11))
+    if to_m > current:
+        raise FilterError(f"Til-måneden kan ikke ligge efter denne måned ({current}).", "to")
+    if from_m > to_m:
+        raise FilterError("Fra-måneden skal ligge før eller være lig med til-måneden.", "from")
+    months = reports.month_range(from_m, to_m)
+    if len(months) > MAX_MONTHS:
+        raise FilterError(f"Vælg højst {MAX_MONTHS} måneder ad gangen.", "from")
+    pid = raw["programme"].strip() or None
+    if pid and db.session.get(Programme, pid) is None:
+        raise FilterError("Forløbet findes ikke.", "programme")
+    return {"from": from_m, "to": to_m, "programme_id": pid, "months": months}
+
+
+def scope_query(user: User, programme_id: str | None):
+    """SELECT of the ids of the young people the figures cover for this user and filter."""
+    q = select(Youth.id).where(Youth.deleted.is_(False), Youth.id.in_(visible_youth_query(user)))
+    if programme_id:
+        q = q.where(Youth.id.in_(select(Enrolment.youth_id).where(Enrolment.programme_id == programme_id)))
+    return q
+
+
+def _item_filter(user: User, model):
+    """Partners see shared items and their own organisation's (as everywhere else)."""
+    if user.role == Role.PARTNER:
+        return or_(model.visibility == "shared", model.organization_id == user.organization_id)
+    return None
+
+
+def _month_rows(stmt) -> list[tuple[str, str, int]]:
+    return [(f"{int(y):04d}-{int(m):02d}", s, int(n)) for y, m, s, n in db.session.execute(stmt)]
+
+
+def compute_results(user: User, filters: dict, today: date) -> dict:
+    """Every figure of the results page for `user` (see `reports` for the definitions)."""
+    months = filters["months"]
+    lo = reports.month_bounds(months[0])[0]
+    hi = reports.month_bounds(months[-1])[1]
+    scope = scope_query(user, filters["programme_id"]).scalar_subquery()
+    youth_ids = set(db.session.scalars(scope_query(user, filters["programme_id"])))
+
+    # Follow-up start per young person: the earliest plan start, enrolment start or history entry.
+    starts: dict[str, date] = {}
+    for stmt in (
+        select(Plan.youth_id, func.min(Plan.start_date)).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))
+        .group_by(Plan.youth_id),
+        select(Enrolment.youth_id, func.min(Enrolment.start_date)).where(Enrolment.youth_id.in_(scope))
+        .group_by(Enrolment.youth_id),
+    ):
+        for yid, d in db.session.execute(stmt):
+            if d is not None and (yid not in starts or d < starts[yid]):
+                starts[yid] = d
+    outcome_rows = db.session.execute(
+        select(OutcomeChange.youth_id, OutcomeChange.valid_from, OutcomeChange.outcome, OutcomeChange.recorded_at)
+        .where(OutcomeChange.youth_id.in_(scope))).all()
+    tg_rows = db.session.execute(
+        select(TargetGroupChange.youth_id, TargetGroupChange.valid_from, TargetGroupChange.target_group,
+               TargetGroupChange.recorded_at).where(TargetGroupChange.youth_id.in_(scope))).all()
+    timelines = reports.outcome_timelines(starts, [tuple(r) for r in outcome_rows])
+    tg_timelines = reports.target_group_timelines([tuple(r) for r in tg_rows])
+
+    flow = reports.monthly_flow(months, timelines, today)
+
+    prog_q = select(Programme).order_by(Programme.name)
+    if filters["programme_id"]:
+        prog_q = prog_q.where(Programme.id == filters["programme_id"])
+    programmes = [{"id": p.id, "name": p.name,
+                   "effects": [{"outcome": e.outcome, "share_pct": e.share_pct,
+                                "weeks_after_start": e.weeks_after_start} for e in p.effects]}
+                  for p in db.session.scalars(prog_q)]
+    enr_q = select(Enrolment.youth_id, Enrolment.programme_id, Enrolment.start_date).where(
+        Enrolment.youth_id.in_(scope), Enrolment.start_date >= lo, Enrolment.start_date <= hi)
+    if filters["programme_id"]:
+        enr_q = enr_q.where(Enrolment.programme_id == filters["programme_id"])
+    enrolments = [{"youth_id": y, "programme_id": p, "start_date": d} for y, p, d in db.session.execute(enr_q)]
+    cohorts = reports.cohort_results(programmes, enrolments, timelines, tg_timelines, months, today)
+
+    ym = (extract("year", Attendance.date), extract("month", Attendance.date))
+    att_q = (select(*ym, Attendance.status, func.count())
+             .where(Attendance.youth_id.in_(scope), Attendance.deleted.is_(False),
+                    Attendance.date >= lo, Attendance.date <= min(hi, today), Attendance.status.is_not(None))
+             .group_by(*ym, Attendance.status))
+    cond = _item_filter(user, Attendance)
+    if cond is not None:
+        att_q = att_q.where(cond)
+    attendance = reports.attendance_by_month(months, _month_rows(att_q))
+
+    ym = (extract("year", Agreement.due_date), extract("month", Agreement.due_date))
+    agr_q = (select(*ym, Agreement.status, func.count())
+             .where(Agreement.youth_id.in_(scope), Agreement.deleted.is_(False),
+                    Agreement.due_date >= lo, Agreement.due_date <= hi,
+                    Agreement.status.in_(("kept", "not_kept")))
+             .group_by(*ym, Agreement.status))
+    if user.role == Role.PARTNER:
+        # agreements have no visibility of their own: a partner counts its own organisation's
+        agr_q = agr_q.where(Agreement.organization_id == user.organization_id)
+    agreements = reports.agreements_by_month(months, _month_rows(agr_q))
+
+    plan_starts = dict(db.session.execute(
+        select(Plan.youth_id, Plan.start_date).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))).all())
+    sub_q = (select(Assessment.youth_id, Assessment.due_date, func.min(Assessment.submitted_at))
+             .where(Assessment.youth_id.in_(scope), Assessment.deleted.is_(False),
+                    Assessment.submitted_at.is_not(None), Assessment.due_date >= lo, Assessment.due_date <= hi)
+             .group_by(Assessment.youth_id, Assessment.due_date))
+    first_submitted = {(y, d): reports.local_date(s) for y, d, s in db.session.execute(sub_q)}
+    on_time = reports.assessments_on_time(months, plan_starts, first_submitted, timelines, today)
+
+    progression = reports.progression_change(_first_and_latest_assessments(scope, hi), list(DIMENSIONS.keys))
+
+    return {
+        "filters": {"from": filters["from"], "to": filters["to"], "programme_id": filters["programme_id"]},
+        "today": today.isoformat(),
+        "youth_count": len(youth_ids),
+        "monthly": flow,
+        "cohorts": cohorts,
+        "attendance": attendance,
+        "agreements": agreements,
+        "assessments_on_time": on_time,
+        "progression": progression,
+    }
+
+
+def _first_and_latest_assessments(scope, until: date) -> list[dict]:
+    """The first and the latest submitted assessment per (young person, rater role), due by `until`."""
+    order_asc = (Assessment.due_date.asc(), Assessment.submitted_at.asc(), Assessment.id.asc())
+    order_desc = (Assessment.due_date.desc(), Assessment.submitted_at.desc(), Assessment.id.desc())
+    part = (Assessment.youth_id, Assessment.rater_role)
+    inner = (select(Assessment.youth_id, Assessment.rater_role, Assessment.due_date, Assessment.submitted_at,
+                    Assessment.scores,
+                    func.row_number().over(partition_by=part, order_by=order_asc).label("rn_first"),
+                    func.row_number().over(partition_by=part, order_by=order_desc).label("rn_last"))
+             .where(Assessment.youth_id.in_(scope), Assessment.deleted.is_(False),
+                    Assessment.submitted_at.is_not(None), Assessment.due_date <= until)
+             .subquery())
+    stmt = select(inner.c.youth_id, inner.c.rater_role, inner.c.due_date, inner.c.submitted_at,
+                  inner.c.scores).where(or_(inner.c.rn_first == 1, inner.c.rn_last == 1))
+    return [dict(r._mapping) for r in db.session.execute(stmt)]

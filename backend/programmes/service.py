@@ -1,0 +1,217 @@
+"""Writes: the catalogue, enrolments and the target-group / outcome history.
+
+The tables of this package are written directly (they are not synced); what phones must see —
+the enrolment's activities and the youth's current target group and outcome — goes through
+`backend.sync.push.push`, so it gets versions, history and change numbers like any other edit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from backend import audit
+from backend.access import can_see_youth
+from backend.extensions import db
+from backend.models import Activity, User, Youth, utcnow
+from backend.programmes.models import (
+    Enrolment,
+    ExpectedEffect,
+    OutcomeChange,
+    Programme,
+    ProgrammeActivity,
+    ProgrammePhase,
+    TargetGroupChange,
+)
+from backend.sync.push import push
+from shared.enums import Role
+
+END_REASONS = {
+    "completed": "Gennemført",
+    "dropped_out": "Afbrudt",
+    "moved": "Fraflyttet",
+    "other_programme": "Overgået til andet forløb",
+    "other": "Andet",
+}
+
+
+class ServiceError(Exception):
+    """A write that cannot be made; the message is Danish and meant for the user."""
+
+
+def may_edit_catalogue(user: User) -> bool:
+    return user.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+def may_record(user: User, youth_id: str) -> bool:
+    """Enrolments and status history are the coordinating caseworker's (they change the youth record)."""
+    return user.role == Role.COORDINATOR and can_see_youth(user, youth_id)
+
+
+# ---- catalogue -----------------------------------------------------------------------------
+
+
+def save_programme(user: User, programme: Programme | None, data: dict) -> Programme:
+    """Create or replace a programme with its phases, expected effects and activities."""
+    if not may_edit_catalogue(user):
+        raise ServiceError("Kun koordinatorer og administratorer kan redigere tilbudsviften.")
+    other = db.session.scalar(select(Programme).where(Programme.name == data["name"]))
+    if other is not None and (programme is None or other.id != programme.id):
+        raise ServiceError("Der findes allerede et forløb med det navn.")
+    if programme is None:
+        programme = Programme(id=data.get("id") or str(uuid.uuid4()))
+        db.session.add(programme)
+    for k in ("name", "description", "organization_id", "capacity", "team_size", "hours_per_week",
+              "start_rule", "active"):
+        setattr(programme, k, data[k])
+    programme.updated_at = utcnow()
+    programme.phases = [ProgrammePhase(position=i, name=n, weeks=w) for i, (n, w) in enumerate(data["phases"], 1)]
+    programme.effects = [ExpectedEffect(outcome=o, share_pct=s, weeks_after_start=w) for o, s, w in data["effects"]]
+    programme.activities = [
+        ProgrammeActivity(position=i, title=a["title"], weekdays=a["weekdays"], start_time=a["start_time"],
+                          end_time=a["end_time"], location=a["location"], phase_position=a["phase"])
+        for i, a in enumerate(data["activities"], 1)
+    ]
+    audit.record(user, "write", entity="programme", count=1, detail=f"programme={programme.id}", channel="web")
+    db.session.commit()
+    return programme
+
+
+def phase_dates(programme: Programme, start: date) -> dict[int, tuple[date, date]]:
+    """First and last day of each phase (by position) for an enrolment starting on `start`."""
+    out = {}
+    d = start
+    for ph in programme.phases:
+        end = d + timedelta(weeks=ph.weeks) - timedelta(days=1)
+        out[ph.position] = (d, end)
+        d = end + timedelta(days=1)
+    return out
+
+
+# ---- enrolment -----------------------------------------------------------------------------
+
+
+def enrol(user: User, youth_id: str, programme: Programme, start: date, planned_end: date | None,
+          note: str = "", device_id: str = "web") -> Enrolment:
+    """Enrol a young person; the programme's activities become activity records in their schedule."""
+    if not may_record(user, youth_id):
+        raise ServiceError("Kun den unges koordinator kan tilmelde til et forløb.")
+    duration = programme.duration_weeks
+    if planned_end is None:
+        planned_end = start + timedelta(weeks=duration) - timedelta(days=1) if duration else start
+    if planned_end < start:
+        raise ServiceError("Planlagt slutdato skal være efter startdatoen.")
+    org = programme.organization_id or user.organization_id
+    phases = phase_dates(programme, start)
+    mutations = []
+    for pa in programme.activities:
+        first, last = phases.get(pa.phase_position, (start, planned_end)) if pa.phase_position else (start, planned_end)
+        aid = str(uuid.uuid4())
+        mutations.append({"mutation_id": str(uuid.uuid4()), "entity": "activity", "id": aid, "op": "upsert",
+                          "base_version": None, "data": {
+                              "id": aid, "youth_id": youth_id, "organization_id": org,
+                              "title": f"{programme.name}: {pa.title}"[:200], "weekdays": list(pa.weekdays or []),
+                              "start_time": pa.start_time, "end_time": pa.end_time,
+                              "start_date": first.isoformat(), "end_date": min(last, planned_end).isoformat(),
+                              "location": pa.location or "", "visibility": "shared"}})
+    enrolment = Enrolment(id=str(uuid.uuid4()), youth_id=youth_id, programme_id=programme.id, start_date=start,
+                          planned_end_date=planned_end, note=note, recorded_by_user_id=user.id,
+                          activity_ids=[m["id"] for m in mutations])
+    # Validate the activities first: nothing is stored when one of them would be refused.
+    _check_activities(mutations)
+    db.session.add(enrolment)
+    audit.record(user, "write", youth_id=youth_id, entity="enrolment", count=1, channel="web")
+    results = push(user, device_id, mutations, channel="web") if mutations else None
+    if results is None:
+        db.session.commit()
+    _raise_rejected(results)
+    return enrolment
+
+
+def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, device_id: str = "web") -> None:
+    """Record the actual end; the enrolment's activities in the schedule end the same day."""
+    if not may_record(user, enrolment.youth_id):
+        raise ServiceError("Kun den unges koordinator kan afslutte et forløb.")
+    if reason not in END_REASONS:
+        raise ServiceError("Vælg en årsag.")
+    if end < enrolment.start_date:
+        raise ServiceError("Slutdatoen kan ikke ligge før startdatoen.")
+    enrolment.actual_end_date = end
+    enrolment.end_reason = reason
+    enrolment.updated_at = utcnow()
+    mutations = []
+    for aid in enrolment.activity_ids or []:
+        act = db.session.get(Activity, aid)
+        if act is None or act.deleted:
+            continue
+        new_end = max(min(act.end_date or end, end), act.start_date)
+        if act.end_date == new_end:
+            continue
+        mutations.append({"mutation_id": str(uuid.uuid4()), "entity": "activity", "id": aid, "op": "upsert",
+                          "base_version": act.version, "data": {"id": aid, "end_date": new_end.isoformat()}})
+    audit.record(user, "write", youth_id=enrolment.youth_id, entity="enrolment", count=1, channel="web")
+    results = push(user, device_id, mutations, channel="web") if mutations else None
+    if results is None:
+        db.session.commit()
+    _raise_rejected(results)
+
+
+# ---- target group and outcome history -------------------------------------------------------
+
+
+def record_target_group(user: User, youth_id: str, target_group: str, valid_from: date, note: str = "",
+                        device_id: str = "web") -> TargetGroupChange:
+    return _record(user, youth_id, TargetGroupChange, "target_group", target_group, valid_from, note, device_id)
+
+
+def record_outcome(user: User, youth_id: str, outcome: str, valid_from: date, note: str = "",
+                   device_id: str = "web") -> OutcomeChange:
+    return _record(user, youth_id, OutcomeChange, "outcome", outcome, valid_from, note, device_id)
+
+
+def _record(user, youth_id, model, column, value, valid_from, note, device_id):
+    if not may_record(user, youth_id):
+        raise ServiceError("Kun den unges koordinator kan registrere målgruppe og status.")
+    entry = model(id=str(uuid.uuid4()), youth_id=youth_id, valid_from=valid_from, note=note,
+                  recorded_by_user_id=user.id, recorded_at=utcnow(), **{column: value})
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(user, "write", youth_id=youth_id, entity=model.__tablename__, count=1, channel="web")
+    current = latest_value(model, column, youth_id)
+    youth = db.session.get(Youth, youth_id)
+    if current is not None and getattr(youth, column) != current:
+        results = push(user, device_id, [{
+            "mutation_id": str(uuid.uuid4()), "entity": "youth", "id": youth_id, "op": "upsert",
+            "base_version": youth.version, "data": {"id": youth_id, "youth_id": youth_id, column: current}}],
+            channel="web")
+        _raise_rejected(results)
+    else:
+        db.session.commit()
+    return entry
+
+
+def latest_value(model, column: str, youth_id: str) -> str | None:
+    """The current value: the entry valid from the latest date (same day: the last recorded)."""
+    return db.session.scalar(
+        select(getattr(model, column)).where(model.youth_id == youth_id)
+        .order_by(model.valid_from.desc(), model.recorded_at.desc()).limit(1))
+
+
+def _check_activities(mutations: list[dict]) -> None:
+    from marshmallow import ValidationError
+
+    from shared.schemas import first_error_message, validate_entity
+
+    for m in mutations:
+        try:
+            validate_entity("activity", m["data"])
+        except ValidationError as e:
+            raise ServiceError(f"Aktiviteten «{m['data']['title']}» er ugyldig: {first_error_message(e)}") from None
+
+
+def _raise_rejected(results: list[dict] | None) -> None:
+    bad = [r for r in results or [] if r["status"] == "rejected"]
+    if bad:
+        raise ServiceError("; ".join(r["error"]["message"] for r in bad))
