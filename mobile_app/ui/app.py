@@ -37,6 +37,7 @@ class TrinvisApp:
         self._wake = asyncio.Event()
         self.closed = False
 
+        self.status_icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=22)
         self.status_text = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
         self.pending_text = ft.Text("", size=15)
         self.last_sync_text = ft.Text("", size=15)
@@ -47,7 +48,8 @@ class TrinvisApp:
                                          on_click=lambda e: self.trigger_sync())
         self.status_bar = ft.Semantics(identifier="sync-status", content=ft.Container(
             content=ft.Column([
-                ft.Row([self.status_text, self.sync_button], alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+                ft.Row([ft.Row([self.status_icon, self.status_text], spacing=6, expand=True), self.sync_button],
+                       alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
                 ft.Row([self.pending_text, self.last_sync_text], wrap=True, spacing=16),
                 self.progress,
                 self.rejected_button,
@@ -144,8 +146,11 @@ class TrinvisApp:
 
     def refresh_status(self) -> None:
         st = self.core.status()
-        self.status_text.value = ("● " if st.online else "○ ") + st.message
+        self.status_text.value = st.message
         self.status_text.color = w.OK_COLOR if st.online else (w.WARN_COLOR if st.online is False else None)
+        self.status_icon.icon = (ft.Icons.CLOUD_DONE if st.online else
+                                 ft.Icons.CLOUD_OFF if st.online is False else ft.Icons.CLOUD_OUTLINED)
+        self.status_icon.color = self.status_text.color
         self.pending_text.value = ("Alt er sendt" if st.pending == 0
                                    else f"{st.pending} {'ændring venter' if st.pending == 1 else 'ændringer venter'} på at blive sendt")
         self.last_sync_text.value = f"Sidst synkroniseret: {_clock_text(st.last_sync_at)}"

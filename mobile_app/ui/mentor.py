@@ -35,7 +35,7 @@ def caseload(app) -> list[ft.Control]:
             lines.append(w.text(f"Måling overskredet (skulle være lavet {_dk_date(r.assessment_overdue)})",
                                 size=16, color=w.ERROR_COLOR))
         lines.append(w.big_button("Åbn", lambda e, y=r.youth["id"]: app.show(youth_screen, y), primary=False,
-                                  ident=f"open-{r.youth.get('display_name', '').lower()}"))
+                                  ident=f"open-{(r.youth.get('display_name') or '-').split()[0].lower()}"))
         out.append(w.card(*lines, color=ft.Colors.RED_50 if r.missing else None))
     out.append(w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"))
     return out

@@ -100,7 +100,9 @@ def open_app(browser, app: AppProcess):
 
 def type_in(page, ident: str, text: str) -> None:
     page.locator(f'[flt-semantics-identifier="{ident}"]').click()
-    page.keyboard.type(text, delay=15)
+    # Flutter moves focus to its hidden input a moment after the tap; typing earlier drops keys.
+    page.wait_for_timeout(400)
+    page.keyboard.type(text, delay=25)
 
 
 def tap(page, name: str, exact: bool = True) -> None:
@@ -112,7 +114,15 @@ def tap_id(page, ident: str) -> None:
 
 
 def see(page, text: str, timeout: float = 20000) -> None:
-    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+    try:
+        # Text inside a Semantics container is exposed as its aria-label, not as text.
+        page.get_by_text(text, exact=False).or_(page.locator(f'[aria-label*="{text}"]')).first.wait_for(
+            timeout=timeout)
+    except Exception:
+        # Keep what the screen showed: the first thing anyone asks when an e2e test fails.
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "app_failure.png"), full_page=True)
+        raise
 
 
 def shot(page, name: str) -> Path:

@@ -5,6 +5,8 @@ Run on their own: `pytest tests/e2e -m e2e`.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app_fixtures import (  # noqa: F401 - fixtures
@@ -54,13 +56,17 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     see(youth, "1 ændring venter på at blive sendt")
     see(youth, "Offline")
     shot(youth, "youth_checked_in_offline")
-    youth_id = next(r["id"] for r in _server_rows(backend, "Youth", display_name="Mads"))
-    assert not [a for a in _server_rows(backend, "Attendance", youth_id=youth_id) if a["self_checked_in_at"]]
+    user_id = _server_rows(backend, "User", username="ung.mads")[0]["id"]
+    youth_id = _server_rows(backend, "Youth", user_id=user_id)[0]["id"]
+    today = date.today()
+    assert not [a for a in _server_rows(backend, "Attendance", youth_id=youth_id, date=today)
+                if a["self_checked_in_at"]]
 
     # The backend comes back: the phone sends the check-in by itself.
     backend.start()
     see(youth, "Alt er sendt", timeout=30000)
-    assert [a for a in _server_rows(backend, "Attendance", youth_id=youth_id) if a["self_checked_in_at"]]
+    assert [a for a in _server_rows(backend, "Attendance", youth_id=youth_id, date=today)
+            if a["self_checked_in_at"]]
 
     # The mentor's phone shows it.
     mentor = open_app(browser, mentor_phone)
@@ -97,9 +103,12 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
 
     agreements = _server_rows(backend, "Agreement", youth_id=youth_id, text="Søg to praktikpladser")
     assert len(agreements) == 1 and agreements[0]["status"] == "open"
+    from shared.dimensions import DIMENSIONS
+
+    expected = {d.key: 6 + i % 3 for i, d in enumerate(DIMENSIONS.for_rater("staff"))}
     staff = [a for a in _server_rows(backend, "Assessment", youth_id=youth_id, rater_role="staff")
-             if a["comment"] == "" and a["scores"].get("tro_paa_maalet") == 6]
-    assert staff and len(staff[-1]["scores"]) == 9
+             if a["scores"] == expected]
+    assert len(staff) == 1 and staff[0]["submitted_at"]
 
     # The young person sees the mentor's scores next to their own.
     tap_id(mentor, "open-mads")
