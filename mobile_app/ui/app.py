@@ -48,11 +48,10 @@ class TrinvisApp:
                                          on_click=lambda e: self.trigger_sync())
         self.status_bar = ft.Semantics(identifier="sync-status", content=ft.Container(
             content=ft.Column([
-                ft.Row([ft.Row([self.status_icon, self.status_text], spacing=6, expand=True), self.sync_button],
-                       alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+                ft.Row([self.status_icon, ft.Container(self.status_text, expand=True)], spacing=6),
                 ft.Row([self.pending_text, self.last_sync_text], wrap=True, spacing=16),
                 self.progress,
-                self.rejected_button,
+                ft.Row([self.sync_button, self.rejected_button], wrap=True),
             ], spacing=2),
             padding=ft.Padding.symmetric(vertical=8, horizontal=12),
             bgcolor=ft.Colors.BLUE_GREY_100,
@@ -106,7 +105,8 @@ class TrinvisApp:
         screen, args = self.stack[-1]
         controls = screen(self, *args)
         if len(self.stack) > 1:
-            controls = [w.big_button("← Tilbage", lambda e: self.back(), primary=False, ident="back"),
+            controls = [w.big_button("Tilbage", lambda e: self.back(), primary=False, ident="back",
+                                     icon=ft.Icons.ARROW_BACK),
                         *controls]
         self.body.controls = controls
         self.refresh_status()
@@ -169,6 +169,7 @@ class TrinvisApp:
         if not self.core.logged_in:
             return
         before = self.core.store.get_meta("pulled_records", 0)
+        first_done_before = bool(self.core.store.get_meta("first_sync_done"))
         task = asyncio.ensure_future(asyncio.to_thread(self.core.sync))
         while not task.done():
             await asyncio.wait({task}, timeout=0.5)
@@ -182,6 +183,8 @@ class TrinvisApp:
             self.say("Du skal logge ind igen. Dine ændringer er gemt.", error=True)
             return
         changed = self.core.store.get_meta("pulled_records", 0) != before
+        if not first_done_before and self.core.store.get_meta("first_sync_done"):
+            self.notice.visible = False  # "henter dine data …" is done
         on_read_only_screen = self.stack and getattr(self.stack[-1][0], "refreshable", False)
         if changed and on_read_only_screen:
             self.render()

@@ -56,8 +56,9 @@ def question(app, youth_id: str, due: str, index: int) -> list[ft.Control]:
         else:
             app.show(finish, youth_id, due)
 
+    about = "" if svc.is_youth else f" · om {(svc.youth(youth_id) or {}).get('display_name', 'den unge')}"
     out: list[ft.Control] = [
-        w.text(f"Spørgsmål {index + 1} af {len(dims)}", size=16),
+        w.text(f"Spørgsmål {index + 1} af {len(dims)}{about}", size=16),
         w.heading(dim.title),
         w.text(dim.question, size=22),
         ft.Row([score_button(n) for n in range(1, 6)], spacing=6),

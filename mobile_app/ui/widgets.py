@@ -21,13 +21,14 @@ def text(value: str, size: int = TEXT, color=None, bold: bool = False) -> ft.Tex
 
 
 def big_button(label: str, on_click, primary: bool = True, ident: str | None = None,
-               color=None) -> ft.Control:
+               color=None, icon=None) -> ft.Control:
     """A full-width button with large text (big targets for shaky hands and small screens)."""
     cls = ft.FilledButton if primary else ft.OutlinedButton
     kw = {"bgcolor": color} if (color is not None and primary) else {}
     btn = cls(
         content=ft.Text(label, size=BIG, text_align=ft.TextAlign.CENTER),
         on_click=on_click,
+        icon=icon,
         style=ft.ButtonStyle(padding=ft.Padding.symmetric(vertical=20, horizontal=16)),
         **kw,
     )
@@ -63,3 +64,10 @@ def choice(options: list[tuple[str, str]], value: str | None = None) -> ft.Radio
         content=ft.Column([ft.Radio(value=v, label=label, label_style=ft.TextStyle(size=TEXT))
                            for v, label in options]),
     )
+
+
+def done_line(value: str, size: int = TEXT) -> ft.Row:
+    """A green line with a check mark icon (an icon, as the web font may lack the ✓ glyph)."""
+    return ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK_COLOR, size=size + 4),
+                   ft.Text(value, size=size, color=OK_COLOR, weight=ft.FontWeight.BOLD, expand=True)],
+                  spacing=6)

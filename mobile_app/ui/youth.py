@@ -48,8 +48,7 @@ def home(app) -> list[ft.Control]:
         lines = [w.text(a.get("title", ""), size=22, bold=True),
                  w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip())]
         if item.state == "checked_in":
-            lines.append(w.text(f"✓ Du er tjekket ind kl. {_time_of(item.attendance.get('self_checked_in_at'))}",
-                                color=w.OK_COLOR, bold=True))
+            lines.append(w.done_line(f"Du er tjekket ind kl. {_time_of(item.attendance.get('self_checked_in_at'))}"))
         elif item.state in ("absent_notified", "recorded"):
             lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
         else:
@@ -164,11 +163,11 @@ def agreements_screen(app) -> list[ft.Control]:
     if not items:
         out.append(w.text("Du har ingen åbne aftaler."))
     for ag in items:
-        done = "✓ Du har sagt, den er gjort" if ag.get("youth_marked_done_at") else ""
+        done = ag.get("youth_marked_done_at")
         out.append(w.card(
             w.text(ag.get("text", ""), size=20, bold=True),
             w.text(f"Senest {_dk_date(ag.get('due_date'))}", size=16),
-            *( [w.text(done, color=w.OK_COLOR)] if done else []),
+            *([w.done_line("Du har sagt, den er gjort", 16)] if done else []),
             w.big_button("Åbn", lambda e, i=ag["id"]: app.show(agreement_detail, i), primary=False),
         ))
     return out

@@ -127,9 +127,13 @@ def see(page, text: str, timeout: float = 20000) -> None:
 
 def shot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(1000)
     path = SCREENSHOTS / f"app_{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    for _ in range(4):
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(path))
+        # A frame caught while Flutter repaints is blank (a few KB); take it again.
+        if path.stat().st_size > 15_000:
+            break
     return path
 
 

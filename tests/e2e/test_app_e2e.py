@@ -86,7 +86,7 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     see(mentor, "Aftalen er gemt.")
     see(mentor, "Søg to praktikpladser")
     shot(mentor, "mentor_agreements")
-    tap(mentor, "← Tilbage")
+    tap(mentor, "Tilbage")
 
     # … and the 6-weekly assessment, one dimension per screen.
     tap_id(mentor, "mentor-assessment")

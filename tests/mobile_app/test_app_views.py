@@ -87,14 +87,14 @@ async def test_youth_plan_agreement_and_assessment(tmp_path):
     await tap(session, page, "Min plan")
     text = all_text(page)
     assert "Starte på EUD som tømrer" in text and "Jobcenter" in text and "Møde op 4 dage om ugen" in text
-    await tap(session, page, "← Tilbage")
+    await tap(session, page, "Tilbage")
     await tap(session, page, "Mine aftaler (1)")
     await tap(session, page, "Åbn")
     type_into(session, page, "Kommentar (valgfri)", "Jeg har ringet")
     await tap(session, page, "Jeg har gjort det")
     ag = core.store.all("agreement")[0]
     assert ag["youth_comment"] == "Jeg har ringet" and ag["youth_marked_done_at"]
-    await tap(session, page, "← Tilbage")
+    await tap(session, page, "Tilbage")
     await tap(session, page, "Din måling er klar")
     await tap(session, page, "Start")
     dims = app.services().dimensions()
