@@ -203,8 +203,8 @@ def parse_filters(args, mentor_ids: set[str]) -> tuple[Filters, list[str]]:
             f.direction = direction
         else:
             errors.append("Ukendt sorteringsretning.")
-    elif sort and sort != "flags":
-        f.direction = "asc"
+    elif f.sort != "flags":
+        f.direction = "asc"  # names and labels read A→Z by default, flags most first
     return f, errors
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from functools import wraps
@@ -109,6 +110,32 @@ def form_mutation_id() -> str:
     return mid if is_uuid(mid) else str(uuid.uuid4())
 
 
+_EN_DA = (
+    # marshmallow's built-in validators still speak English (shared.schemas only overrides some).
+    (re.compile(r"Length must be between 1 and (\d+)\."), lambda m: f"Skal udfyldes (højst {m[1]} tegn)."),
+    (re.compile(r"Length must be between (\d+) and (\d+)\."), lambda m: f"Skal være mellem {m[1]} og {m[2]} tegn."),
+    (re.compile(r"Shorter than minimum length 1\."), lambda m: "Skal udfyldes."),
+    (re.compile(r"Shorter than minimum length (\d+)\."), lambda m: f"Skal være mindst {m[1]} tegn."),
+    (re.compile(r"Longer than maximum length (\d+)\."), lambda m: f"Må højst være {m[1]} tegn."),
+    (re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\."),
+     lambda m: f"Skal være mellem {m[1]} og {m[2]}."),
+    (re.compile(r"Not a valid (integer|number)\."), lambda m: "Skal være et helt tal."),
+    (re.compile(r"Not a valid (date|datetime)\."), lambda m: "Ugyldig dato (brug ÅÅÅÅ-MM-DD)."),
+    (re.compile(r"Not a valid string\."), lambda m: "Skal være tekst."),
+    (re.compile(r"Not a valid list\."), lambda m: "Skal være en liste."),
+    (re.compile(r"Unknown field\."), lambda m: "Ukendt felt."),
+    (re.compile(r"Missing data for required field\."), lambda m: "Skal udfyldes."),
+    (re.compile(r"Field may not be null\."), lambda m: "Skal udfyldes."),
+)
+
+
+def danish(message: str) -> str:
+    """A validation message in Danish (messages that already are pass through)."""
+    for pattern, repl in _EN_DA:
+        message = pattern.sub(repl, message)
+    return message
+
+
 def field_errors(err: ValidationError | dict) -> dict[str, str]:
     """marshmallow messages as one Danish message per field."""
     messages = err.messages if isinstance(err, ValidationError) else err
@@ -121,7 +148,7 @@ def field_errors(err: ValidationError | dict) -> dict[str, str]:
                 v = next(iter(v.values()), "Ugyldig værdi.")
             else:
                 v = v[0] if v else "Ugyldig værdi."
-        out[k] = str(v)
+        out[k] = danish(str(v))
     return out
 
 
@@ -161,7 +188,7 @@ def push_form(user: User, entity: str, record_id: str, data: dict, base_version:
         err = result.get("error") or {}
         details = err.get("details")
         errs = field_errors(details) if isinstance(details, dict) else {}
-        raise FormRejected(err.get("message") or "Ændringen blev afvist.", errs)
+        raise FormRejected(danish(err.get("message") or "Ændringen blev afvist."), errs)
     return result
 
 
