@@ -184,6 +184,9 @@ def programme_edit(programme_id: str):
 # ---- a young person's programmes and status history -----------------------------------------
 
 
+_NOT_COORDINATOR = "Kun den unges koordinator kan tilmelde forløb og registrere målgruppe og status."
+
+
 def _youth_or_404(youth_id: str) -> Youth:
     youth = db.session.get(Youth, youth_id[:36])
     if youth is None or youth.deleted or not can_see_youth(g.web_user, youth.id):
@@ -230,6 +233,8 @@ def youth_programmes(youth_id: str):
 @login_required
 def youth_enrol(youth_id: str):
     youth = _youth_or_404(youth_id)
+    if not service.may_record(g.web_user, youth.id):
+        return _forbid(_NOT_COORDINATOR)
     errors: dict = {}
     values = request.form.to_dict()
     programme = db.session.get(Programme, (values.get("programme_id") or "")[:36])
@@ -251,6 +256,8 @@ def youth_enrol(youth_id: str):
 @login_required
 def youth_end_enrolment(youth_id: str, enrolment_id: str):
     youth = _youth_or_404(youth_id)
+    if not service.may_record(g.web_user, youth.id):
+        return _forbid(_NOT_COORDINATOR)
     enrolment = db.session.get(Enrolment, enrolment_id[:36])
     if enrolment is None or enrolment.youth_id != youth.id:
         abort(404)
@@ -275,6 +282,8 @@ def youth_history(youth_id: str, kind: str):
         abort(404)
     youth = _youth_or_404(youth_id)
     col = "target_group" if kind == "target-group" else "outcome"
+    if not service.may_record(g.web_user, youth.id):
+        return _forbid(_NOT_COORDINATOR)
     data, errors = forms.parse_history(request.form, col)
     if not errors:
         try:

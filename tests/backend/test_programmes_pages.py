@@ -1,0 +1,152 @@
+"""Catalogue, enrolment and history pages: writes go through the engine and reach the phones."""
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.models import Activity, Youth
+from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
+from tests.backend.world import Api, build_world
+
+
+def login(client, user_id):
+    with client.session_transaction() as s:
+        s["user_id"] = user_id
+
+
+def csrf(client, path):
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+PROGRAMME_FORM = {
+    "name": "Brobygning til uddannelse", "description": "Screening og brobygning", "capacity": "24",
+    "team_size": "", "hours_per_week": "", "start_rule": "Opstart i januar", "active": "on",
+    "phases": "Screening; 2\nBrobygning; 14",
+    "effects": "self_supporting; 65; 16\njob; 10; 16",
+    "activities": "Screeningssamtale; tir; 10:00-11:00; UU-centret; 1\nBrobygning; man,tir,ons,tor; 08:30-13:30; Erhvervsskolen; 2",
+}
+
+
+def make_programme(app, client, w):
+    login(client, w.users["ahmed"])
+    token = csrf(client, "/programmes/new")
+    r = client.post("/programmes/new", data={**PROGRAMME_FORM, "csrf_token": token,
+                                             "organization_id": w.orgs["UU"]})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    with app.app_context():
+        return db.session.scalar(select(Programme.id).where(Programme.name == PROGRAMME_FORM["name"]))
+
+
+def test_login_required_redirects(app, client):
+    for path in ("/results", "/programmes", "/programmes/new"):
+        r = client.get(path)
+        assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+
+
+def test_catalogue_create_edit_and_bad_input_keeps_text(app, client):
+    w = build_world(app)
+    pid = make_programme(app, client, w)
+    with app.app_context():
+        p = db.session.get(Programme, pid)
+        assert p.duration_weeks == 16 and [ph.weeks for ph in p.phases] == [2, 14]
+        assert [(e.outcome, e.share_pct, e.weeks_after_start) for e in p.effects] == [("job", 10, 16),
+                                                                                     ("self_supporting", 65, 16)]
+        assert p.activities[1].weekdays == [0, 1, 2, 3] and p.activities[1].phase_position == 2
+    html = client.get("/programmes").get_data(as_text=True)
+    assert "Brobygning til uddannelse" in html and "65 %" in html
+    token = csrf(client, f"/programmes/{pid}/edit")
+    bad = {**PROGRAMME_FORM, "effects": "selvforsørgende; halvtreds; 26", "csrf_token": token}
+    r = client.post(f"/programmes/{pid}/edit", data=bad)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Linje 1" in page and "selvforsørgende; halvtreds; 26" in page
+    # a partner may read the catalogue but not edit it
+    login(client, w.users["karen"])
+    assert client.get("/programmes").status_code == 200
+    assert client.get(f"/programmes/{pid}/edit").status_code == 403
+
+
+def test_enrolment_creates_activities_that_reach_the_phone(app, client):
+    w = build_world(app)
+    pid = make_programme(app, client, w)
+    mads = w.youths["mads"]
+    token = csrf(client, f"/programmes/youth/{mads}")
+    r = client.post(f"/programmes/youth/{mads}/enrol", data={
+        "csrf_token": token, "programme_id": pid, "start_date": "2026-01-05", "planned_end_date": ""})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    with app.app_context():
+        enr = db.session.scalar(select(Enrolment).where(Enrolment.youth_id == mads))
+        assert enr.planned_end_date == date(2026, 4, 26)  # 16 weeks
+        acts = {a.title: a for a in db.session.scalars(select(Activity).where(Activity.id.in_(enr.activity_ids)))}
+        screening = acts["Brobygning til uddannelse: Screeningssamtale"]
+        bridge = acts["Brobygning til uddannelse: Brobygning"]
+        assert (screening.start_date, screening.end_date) == (date(2026, 1, 5), date(2026, 1, 18))
+        assert (bridge.start_date, bridge.end_date) == (date(2026, 1, 19), date(2026, 4, 26))
+        assert screening.organization_id == w.orgs["UU"] and screening.version == 1
+    # the young person's phone gets them through the normal sync
+    changes, _ = Api(client, "mads").pull_all()
+    assert {c["id"] for c in changes if c["entity"] == "activity"} >= set(enr.activity_ids)
+
+    # ending early ends the activities too
+    login(client, w.users["ahmed"])
+    token = csrf(client, f"/programmes/youth/{mads}")
+    r = client.post(f"/programmes/youth/{mads}/enrolments/{enr.id}/end", data={
+        "csrf_token": token, "actual_end_date": "2026-02-01", "end_reason": "dropped_out"})
+    assert r.status_code == 302
+    with app.app_context():
+        bridge = db.session.get(Activity, bridge.id)
+        assert bridge.end_date == date(2026, 2, 1) and bridge.version == 2
+        assert db.session.get(Enrolment, enr.id).end_reason == "dropped_out"
+    page = client.get(f"/programmes/youth/{mads}").get_data(as_text=True)
+    assert "Afbrudt" in page and "Brobygning til uddannelse" in page
+
+
+def test_bad_enrolment_input_gives_danish_message(app, client):
+    w = build_world(app)
+    pid = make_programme(app, client, w)
+    mads = w.youths["mads"]
+    token = csrf(client, f"/programmes/youth/{mads}")
+    r = client.post(f"/programmes/youth/{mads}/enrol", data={
+        "csrf_token": token, "programme_id": pid, "start_date": "5/1-2026"})
+    assert r.status_code == 400 and "Ugyldig dato" in r.get_data(as_text=True)
+    assert "5/1-2026" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Enrolment.id)) is None
+
+
+def test_history_updates_youth_through_the_engine_and_latest_wins(app, client):
+    w = build_world(app)
+    login(client, w.users["ahmed"])
+    sara = w.youths["sara"]
+    token = csrf(client, f"/programmes/youth/{sara}")
+    for kind, value, d in (("target-group", "activity_ready", "2026-01-01"), ("target-group", "education_ready",
+                                                                             "2026-03-01"),
+                           ("target-group", "job_ready", "2026-02-01"),  # back-dated: not the current one
+                           ("outcome", "education", "2026-04-01")):
+        r = client.post(f"/programmes/youth/{sara}/{kind}", data={"csrf_token": token, "value": value,
+                                                                   "valid_from": d, "note": ""})
+        assert r.status_code == 302, r.get_data(as_text=True)
+    with app.app_context():
+        youth = db.session.get(Youth, sara)
+        assert youth.target_group == "education_ready" and youth.outcome == "education"
+        assert youth.version == 5  # created, assigned, three changes (the back-dated entry changes nothing)
+        assert len(db.session.scalars(select(TargetGroupChange)).all()) == 3
+        assert db.session.scalar(select(OutcomeChange.recorded_by_user_id)) == w.users["ahmed"]
+    changes, _ = Api(client, "lise").pull_all()
+    sara_rec = next(c for c in changes if c["entity"] == "youth" and c["id"] == sara)
+    assert sara_rec["data"]["outcome"] == "education"
+    # bad value: Danish message, nothing stored
+    r = client.post(f"/programmes/youth/{sara}/outcome", data={"csrf_token": token, "value": "rich",
+                                                                "valid_from": "2026-05-01"})
+    assert r.status_code == 400 and "Vælg en værdi" in r.get_data(as_text=True)
+    # a mentor sees the page but cannot record
+    login(client, w.users["lise"])
+    assert client.get(f"/programmes/youth/{sara}").status_code == 200
+    r = client.post(f"/programmes/youth/{sara}/outcome", data={"csrf_token": token, "value": "job",
+                                                                "valid_from": "2026-05-01"})
+    assert r.status_code == 403 and "koordinator" in r.get_data(as_text=True)
+    # a partner without consent does not see Sara at all
+    login(client, w.users["nina"])
+    assert client.get(f"/programmes/youth/{sara}").status_code == 404
