@@ -287,12 +287,19 @@ def strip_server_fields(entity: str, data: dict) -> dict:
     return {k: v for k, v in data.items() if k not in drop}
 
 
+_SCHEMA_INSTANCES: dict[str, EntitySchema] = {}
+
+
 def validate_entity(entity: str, data: dict, partial: bool = False) -> dict:
     """Validate one entity's data; returns the loaded dict or raises ValidationError."""
-    schema_cls = ENTITY_SCHEMAS.get(entity)
-    if schema_cls is None:
-        raise ValidationError({"entity": [f"Ukendt type: {entity}."]})
-    return schema_cls().load(strip_server_fields(entity, data), partial=partial)
+    schema = _SCHEMA_INSTANCES.get(entity)
+    if schema is None:
+        schema_cls = ENTITY_SCHEMAS.get(entity)
+        if schema_cls is None:
+            raise ValidationError({"entity": [f"Ukendt type: {entity}."]})
+        # Schemas hold no per-call state; building one is the expensive part.
+        schema = _SCHEMA_INSTANCES[entity] = schema_cls()
+    return schema.load(strip_server_fields(entity, data), partial=partial)
 
 
 def dump_entity(entity: str, data: dict) -> dict:
