@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from backend.extensions import db
 from backend.models import AccessGrant, ChangeLog, SyncCounter
@@ -62,12 +62,13 @@ class ChangeSet:
         ).scalar_one()
         seq = top - n + 1
         existing = self._existing_log_rows()
+        new_rows = []
         for t in self.touches.values():
             row = existing.get((t.entity, t.record_id))
             if row is None:
-                session.add(ChangeLog(entity=t.entity, record_id=t.record_id, seq=seq, youth_id=t.youth_id,
-                                      organization_id=t.organization_id, visibility=t.visibility,
-                                      deleted=t.deleted, narrowed=t.narrowed))
+                new_rows.append(dict(entity=t.entity, record_id=t.record_id, seq=seq, youth_id=t.youth_id,
+                                     organization_id=t.organization_id, visibility=t.visibility,
+                                     deleted=t.deleted, narrowed=t.narrowed))
             else:
                 row.seq = seq
                 row.youth_id = t.youth_id
@@ -76,6 +77,8 @@ class ChangeSet:
                 row.deleted = t.deleted
                 row.narrowed = row.narrowed or t.narrowed
             seq += 1
+        if new_rows:
+            session.execute(insert(ChangeLog), new_rows)
         for (youth_id, kind, subject, reason), active, row in pending:
             if row is None:
                 session.add(AccessGrant(youth_id=youth_id, subject_kind=kind, subject_id=subject,
