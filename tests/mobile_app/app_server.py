@@ -22,13 +22,24 @@ def free_port() -> int:
 
 
 def database_url(tmp_dir) -> str:
-    """TEST_DATABASE_URL (PostgreSQL) when APP_TEST_POSTGRES=1, else a fresh SQLite file."""
-    if os.environ.get("APP_TEST_POSTGRES") == "1" and os.environ.get("TEST_DATABASE_URL"):
-        url = os.environ["TEST_DATABASE_URL"]
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        return url
-    return f"sqlite:///{tmp_dir}/server.sqlite"
+    """A fresh SQLite file; with TEST_DATABASE_URL set, a PostgreSQL database of the app's own.
+
+    The app's tests get their own database next to the one in TEST_DATABASE_URL (suffix
+    `_app`), so resetting it never touches the backend's tests.
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir}/server.sqlite"
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url.replace("postgres://", "postgresql://", 1))
+    name = f"{base.database or 'postgres'}_app"
+    plain = base.set(drivername="postgresql")
+    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
 
 
 def build_app(db_url: str):
@@ -47,9 +58,9 @@ def build_app(db_url: str):
         from backend.extensions import db
 
         if db_url.startswith("postgresql"):
-            db.drop_all()
             with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
         upgrade_schema()
         seed(app)
         db.session.remove()
