@@ -45,9 +45,12 @@ def seed_demo_cmd():
 @click.option("--kind", default=None, help="e.g. jobcenter, uu, bostotte, rusmiddelcenter")
 def create_org_cmd(name, kind):
     """Create an organisation."""
-    from backend.admin import create_organization
+    from backend.admin import AdminError, create_organization
 
-    org = create_organization(name, kind)
+    try:
+        org = create_organization(name, kind)
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
     click.echo(f"Organisation {org.name} ({org.id})")
 
 
