@@ -168,6 +168,5 @@ def test_clear_errors(app, cli, staffed, args, stdin, phrases):
         db.session.remove()
 
 
-@pytest.mark.xfail(strict=True, reason="backend/cli.py create-org does not turn AdminError into a ClickException")
 def test_create_org_with_empty_name_is_a_clean_error(cli):
     failed(cli("create-org", "   "), "tomt")
