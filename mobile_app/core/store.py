@@ -112,6 +112,8 @@ class Store:
         # FULL: a saved entry survives even a power cut, not only a killed process.
         self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self._conn.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows (a revoked young person, a wiped login) are overwritten, not just unlinked.
+        self._conn.execute("PRAGMA secure_delete=ON")
         with self._lock:
             self._conn.executescript(SCHEMA)
 
@@ -469,3 +471,4 @@ class Store:
                 c.execute(f"DELETE FROM {table}")
         with self._lock:
             self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
