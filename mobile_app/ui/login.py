@@ -11,9 +11,11 @@ from mobile_app.ui import widgets as w
 
 
 def login_screen(app) -> list[ft.Control]:
-    username = w.field("Brugernavn")
+    previous = app.core.user or {}
+    username = w.field("Brugernavn", previous.get("username", ""))
     password = w.field("Adgangskode", password=True)
     server = w.field("Serveradresse", app.core.server_url)
+    waiting = app.core.store.pending_count() if previous else 0
 
     async def do_login(e):
         app.say("Logger ind …")
@@ -29,6 +31,9 @@ def login_screen(app) -> list[ft.Control]:
     return [
         w.heading("Trinvis"),
         w.text("Log ind én gang. Bagefter virker appen også uden net."),
+        *([w.text(f"Du har {waiting} {'ændring' if waiting == 1 else 'ændringer'}, der venter. "
+                  f"Log ind som {previous.get('username')} for at sende dem.", color=w.WARN_COLOR)]
+          if waiting else []),
         ft.Semantics(identifier="username", content=username),
         ft.Semantics(identifier="password", content=password),
         w.big_button("Log ind", do_login, ident="login"),

@@ -7,9 +7,11 @@ for the app, exactly as a phone sees it.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
+from pathlib import Path
 
 import requests
 from werkzeug.serving import make_server
@@ -21,6 +23,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _pg_admin(url: str):
+    """(base url, a psycopg autocommit connection to the server's maintenance database)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url.replace("postgres://", "postgresql://", 1))
+    conn = psycopg.connect(base.set(drivername="postgresql").render_as_string(hide_password=False),
+                           autocommit=True)
+    return base, conn
+
+
 def database_url(tmp_dir) -> str:
     """A fresh SQLite file; with TEST_DATABASE_URL set, a PostgreSQL database of the app's own.
 
@@ -30,29 +43,29 @@ def database_url(tmp_dir) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_dir}/server.sqlite"
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url.replace("postgres://", "postgresql://", 1))
+    base, conn = _pg_admin(url)
     name = f"{base.database or 'postgres'}_app"
-    plain = base.set(drivername="postgresql")
-    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as conn:
+    with conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     return base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
 
 
-def build_app(db_url: str):
-    """create_app on the given database, schema up to date and the demo seeded."""
+def make_app(db_url: str):
     import backend
 
-    app = backend.create_app({
+    return backend.create_app({
         "SQLALCHEMY_DATABASE_URI": db_url,
         "TESTING": True,
         "DEMO_MODE": True,
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "SECRET_KEY": "app-tests",
     })
+
+
+def build_app(db_url: str):
+    """create_app on the given database, schema up to date and the demo seeded."""
+    app = make_app(db_url)
     with app.app_context():
         from backend.cli import upgrade_schema
         from backend.extensions import db
@@ -64,7 +77,36 @@ def build_app(db_url: str):
         upgrade_schema()
         seed(app)
         db.session.remove()
+        if db_url.startswith("sqlite"):
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
     return app
+
+
+class SeededTemplate:
+    """Migrate and seed once per test session, then give each test a copy (seeding is slow)."""
+
+    def __init__(self, tmp_dir: Path):
+        self.url = database_url(tmp_dir)
+        build_app(self.url)
+
+    def fresh(self, tmp_dir: Path) -> str:
+        """A new database with the seeded content; returns its URL."""
+        if self.url.startswith("sqlite"):
+            src = Path(self.url[len("sqlite:///"):])
+            dst = Path(tmp_dir) / "server.sqlite"
+            shutil.copyfile(src, dst)
+            return f"sqlite:///{dst}"
+        from sqlalchemy.engine import make_url
+
+        tpl = make_url(self.url)
+        name = f"{tpl.database}_t"
+        _, conn = _pg_admin(self.url)
+        with conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{tpl.database}"')
+        return tpl.set(database=name).render_as_string(hide_password=False)
 
 
 DEMO_PASSWORD = "demo1234"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_server import LiveServer, build_app, database_url
+from app_server import LiveServer, SeededTemplate, make_app
 
 from mobile_app.core import AppCore
 
@@ -19,10 +19,16 @@ def anyio_backend():
     return "asyncio"
 
 
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory):
+    """The demo municipality, migrated and seeded once; each test gets a copy."""
+    return SeededTemplate(tmp_path_factory.mktemp("server-template"))
+
+
 @pytest.fixture
-def backend_server(tmp_path):
+def backend_server(tmp_path, seeded_database):
     """The real Flask backend (create_app) with the demo municipality, served on 127.0.0.1."""
-    app = build_app(database_url(tmp_path))
+    app = make_app(seeded_database.fresh(tmp_path))
     server = LiveServer(app).start()
     server.flask_app = app
     yield server

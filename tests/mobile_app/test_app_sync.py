@@ -297,3 +297,18 @@ def test_old_app_is_told_to_update_and_expired_login_keeps_data(backend_server, 
     assert youth.status().needs_login and youth.store.pending_count() == 1
     youth.login("ung.mads", "demo1234")         # same user again: nothing is wiped
     assert youth.sync() is not None and youth.store.pending_count() == 0
+
+
+def test_short_outage_is_bridged_by_retries_with_backoff(backend_server, device):
+    """The server is down when the sync starts and back a moment later: the retry gets through."""
+    import threading
+
+    youth = device("mads", "ung.mads")
+    youth.sync()
+    youth.services().check_in(todays_activity(youth)["id"])
+    backend_server.stop()
+    threading.Timer(0.8, backend_server.start).start()
+    patient = ApiClient(backend_server.url, youth.store.get_meta("token"), attempts=8, max_wait=0.5)
+    result = SyncEngine(youth.store, patient, youth.device_id).sync()
+    assert result.pushed == {"applied": 1} or result.pushed == {"merged": 1}
+    assert youth.store.pending_count() == 0

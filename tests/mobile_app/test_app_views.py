@@ -180,3 +180,17 @@ async def test_logout_warns_about_unsent_and_wipes(tmp_path):
     await tap(session, page, "Log ud alligevel")
     assert "Dine data er slettet" in all_text(page)
     assert core.store.count() == 0 and core.store.pending_count() == 0 and not core.logged_in
+
+
+async def test_expired_login_asks_again_and_keeps_changes(tmp_path):
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    core.services().check_in(core.store.all("activity")[0]["id"])
+    core.needs_login = True  # what a 401 during sync leaves behind
+    session = await new_session()
+    app = TrinvisApp(session.page, core)
+    from mobile_app.ui import login
+
+    app.show(login.login_screen, root=True)
+    page = session.page
+    assert text_field(page, "Brugernavn").value == "ung.mads"
+    assert "Du har 1 ændring, der venter. Log ind som ung.mads for at sende dem." in all_text(page)
