@@ -196,6 +196,12 @@ def _duplicate(ctx: PushContext, prior: dict, m: dict) -> dict:
         return _result(m["mutation_id"], "rejected", None, None,
                        {"code": "mutation_id_reused", "message": "mutation_id er allerede brugt til en anden ændring."})
     current = _current_record(ctx, m["entity"], prior["record_id"])
+    if current is None and m["entity"] == "attendance" and prior["status"] in ("applied", "merged"):
+        # Merged by natural key into another record the first time: answer with that record, or
+        # the client keeps its own id beside the server's (two records for one day on the phone).
+        row = _attendance_by_natural_key(ctx, m.get("data") or {})
+        if row is not None:
+            current = _current_record(ctx, "attendance", row.id)
     return _result(m["mutation_id"], "duplicate", prior["version"],
                    current["data"] if current else None, prior["error"])
 
