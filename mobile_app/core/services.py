@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from shared.dimensions import DIMENSIONS
 from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
 from shared.schedule import (
+    ASSESSMENT_INTERVAL_DAYS,
     assessment_due_dates,
+    next_assessment_due,
     not_checked_in,
     occurs_on,
     overdue_assessment,
@@ -249,6 +251,24 @@ class Services:
         done = self._submitted_dues(youth_id, rater_role)
         missing = [d for d in dues if d not in done]
         return missing[-1] if missing else None
+
+    def next_assessment(self, youth_id: str) -> tuple[date, str] | None:
+        """The assessment to fill in now: (due date, 'overdue' | 'due' | 'early'); None without a plan.
+
+        Staff may fill in the next one early (a meeting a few days before the due date); a young
+        person is only offered it when it is due (see assessment_due).
+        """
+        due = self.assessment_due(youth_id)
+        if due:
+            return due, ("overdue" if due < self.today() else "due")
+        start = self._plan_start(youth_id)
+        if start is None:
+            return None
+        rater = "youth" if self.is_youth else "staff"
+        nxt = next_assessment_due(start, self.today())
+        while nxt in self._submitted_dues(youth_id, rater):
+            nxt += timedelta(days=ASSESSMENT_INTERVAL_DAYS)
+        return nxt, "early"
 
     def assessment_overdue(self, youth_id: str) -> date | None:
         """The latest passed due date without a staff assessment (shown to the mentor)."""

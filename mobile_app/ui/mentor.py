@@ -54,7 +54,7 @@ def youth_screen(app, youth_id: str) -> list[ft.Control]:
     svc = app.services()
     y = svc.youth(youth_id) or {}
     items = svc.activities_on(youth_id, svc.today())
-    due = svc.assessment_due(youth_id)
+    nxt = svc.next_assessment(youth_id)
     open_count = len(svc.agreements(youth_id))
     out: list[ft.Control] = [w.heading(y.get("display_name", ""))]
     for it in items:
@@ -64,13 +64,25 @@ def youth_screen(app, youth_id: str) -> list[ft.Control]:
         w.big_button("Registrér fremmøde", lambda e: app.show(attendance_screen, youth_id), ident="record-attendance"),
         w.big_button("Opsøgende kontakt", lambda e: app.show(outreach_screen, youth_id), ident="outreach"),
         w.big_button(f"Aftaler ({open_count})", lambda e: app.show(agreements_screen, youth_id), ident="agreements"),
-        w.big_button(f"6-ugers måling{' – ' + _dk_date(due) if due else ''}",
-                     lambda e: app.show(assessment.intro, youth_id, (due or svc.today()).isoformat()),
-                     primary=bool(due), ident="mentor-assessment"),
+        _assessment_button(app, youth_id, nxt),
         w.big_button("Plan", lambda e: app.show(plan_screen, youth_id), primary=False, ident="plan"),
         w.big_button("Fremskridt", lambda e: app.show(progress_screen, youth_id), primary=False, ident="progress"),
     ]
     return out
+
+
+def _assessment_button(app, youth_id: str, nxt) -> ft.Control:
+    from mobile_app.ui import assessment
+
+    if nxt is None:
+        return w.text("6-ugers måling: der er ingen plan endnu.", size=16)
+    due, state = nxt
+    label = {"overdue": f"6-ugers måling – overskredet ({_dk_date(due)})",
+             "due": f"6-ugers måling – senest {_dk_date(due)}",
+             "early": f"6-ugers måling – næste er {_dk_date(due)}"}[state]
+    return w.big_button(label, lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
+                        primary=state != "early", ident="mentor-assessment",
+                        color=w.ERROR_COLOR if state == "overdue" else None)
 
 
 ATTENDANCE_OPTIONS = [(s.value, label_da(s.value)) for s in AttendanceStatus]

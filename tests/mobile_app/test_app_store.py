@@ -153,6 +153,11 @@ def test_caseload_and_due_rules(seeded):
     assert row.missing == ["Værkstedet"]          # 10:00 > 09:00 + 15 min, no check-in
     assert row.agreements_due == 1
     assert row.assessment_overdue is not None     # plan started 50 days ago, due at day 42
+    due, state = mentor.next_assessment(ld.YOUTH)
+    assert state == "overdue" and (NOW.date() - due).days == 8
+    mentor.submit_assessment(ld.YOUTH, due, {d.key: 7 for d in mentor.dimensions()})
+    nxt, state = mentor.next_assessment(ld.YOUTH)
+    assert state == "early" and (nxt - due).days == 42 and mentor.assessment_overdue(ld.YOUTH) is None
     svc(store, ld.YOUTH_LOGIN).check_in(act)
     [row] = mentor.caseload()
     assert row.missing == [] and row.today[0].state == "checked_in"
