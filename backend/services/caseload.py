@@ -131,6 +131,10 @@ def no_contact(snap: Snapshot, today: date) -> bool:
     return since is not None and (today - since).days >= CONTACT_DAYS
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def compute_flags(snap: Snapshot, now: datetime) -> list[Flag]:
     """The flags for one young person at local time `now`; none for a finished case."""
     if not snap.active:
@@ -142,15 +146,15 @@ def compute_flags(snap: Snapshot, now: datetime) -> list[Flag]:
         flags.append(Flag("not_checked_in", ", ".join(f"{a['title']} kl. {a['start_time']}" for a in missing)))
     absences = unexplained_absences_this_week(snap, today)
     if absences:
-        flags.append(Flag("unexplained_absence", f"{len(absences)} gang(e)"))
+        flags.append(Flag("unexplained_absence", _count(len(absences), "gang", "gange")))
     overdue = overdue_agreements(snap, today)
     if overdue:
-        flags.append(Flag("agreement_overdue", f"{len(overdue)} aftale(r)"))
+        flags.append(Flag("agreement_overdue", _count(len(overdue), "aftale", "aftaler")))
     due = overdue_assessment(snap.plan_start, snap.submitted_due_dates, today)
     if due is not None:
         flags.append(Flag("assessment_overdue", f"skulle være lavet {due.strftime('%d.%m.%Y')}"))
     if snap.unresolved_conflicts:
-        flags.append(Flag("conflict", f"{snap.unresolved_conflicts} konflikt(er)"))
+        flags.append(Flag("conflict", _count(snap.unresolved_conflicts, "konflikt", "konflikter")))
     if no_contact(snap, today):
         last = last_contact(snap)
         flags.append(Flag("no_contact", f"sidst {last.strftime('%d.%m.%Y')}" if last else "ingen kontakt registreret"))

@@ -100,7 +100,7 @@ def test_unexplained_absence_counts_only_this_week(w):
     assert "unexplained_absence" not in flags("ahmed", w, at(WED, "08:00"))
     monday = WED - timedelta(days=2)
     write("attendance", youth_id=w.youths["mads"], activity_id=act, date=monday.isoformat(), status="absent_unnotified")
-    assert flags("ahmed", w, at(WED, "08:00"))["unexplained_absence"] == "1 gang(e)"
+    assert flags("ahmed", w, at(WED, "08:00"))["unexplained_absence"] == "1 gang"
     # Next Monday it is last week's.
     assert "unexplained_absence" not in flags("ahmed", w, at(monday + timedelta(days=7), "08:00"))
 
@@ -109,7 +109,7 @@ def test_agreement_overdue_the_day_after_its_due_date_while_open(w):
     aid = write("agreement", youth_id=w.youths["mads"], organization_id=w.orgs["Jobcenter"], text="Ring til UU",
                 responsible="youth", due_date=WED.isoformat())
     assert "agreement_overdue" not in flags("ahmed", w, at(WED, "23:59"))
-    assert flags("ahmed", w, at(WED + timedelta(days=1), "00:00"))["agreement_overdue"] == "1 aftale(r)"
+    assert flags("ahmed", w, at(WED + timedelta(days=1), "00:00"))["agreement_overdue"] == "1 aftale"
     system_write([{"entity": "agreement", "id": aid, "base_version": 1,
                    "data": {"id": aid, "youth_id": w.youths["mads"], "status": "kept"}}])
     assert "agreement_overdue" not in flags("ahmed", w, at(WED + timedelta(days=1), "00:00"))
@@ -139,7 +139,7 @@ def test_unresolved_conflict_flag_until_resolved(w):
         r = push(user, "t", [{"mutation_id": uid(), "entity": "goal", "id": gid, "op": "upsert", "base_version": 1,
                               "data": {"id": gid, "youth_id": w.youths["mads"], "title": title}}])[0]
         assert r["status"] in ("applied", "merged")
-    assert flags("ahmed", w, at(WED, "08:00"))["conflict"] == "1 konflikt(er)"
+    assert flags("ahmed", w, at(WED, "08:00"))["conflict"] == "1 konflikt"
     c = db.session.query(Conflict).one()
     c.resolved_at = datetime.now(timezone.utc)
     db.session.commit()
