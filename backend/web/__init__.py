@@ -26,7 +26,9 @@ def register_web(app: Flask) -> None:
     def _globals():
         if request.path.startswith("/api/"):
             return {}
-        return {"current_user": current_user(), "role_label": ROLE_LABELS}
+        # Other packages' pages (e.g. programmes, issue 6) get a menu entry once they exist.
+        return {"current_user": current_user(), "role_label": ROLE_LABELS,
+                "has_endpoint": lambda name: name in app.view_functions}
 
     @app.errorhandler(CSRFError)
     def _csrf_error(e):
