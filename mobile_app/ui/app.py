@@ -162,7 +162,16 @@ class TrinvisApp:
         self.status_bar.visible = self.core.logged_in
 
     def trigger_sync(self) -> None:
-        self._wake.set()
+        """Ask the sync loop to run now (safe from any thread)."""
+        loop = getattr(self, "_loop", None)
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is not None and running is not loop:
+            loop.call_soon_threadsafe(self._wake.set)
+        else:
+            self._wake.set()
 
     async def sync_once(self) -> None:
         """Sync in a worker thread, refreshing the status bar while it runs."""
@@ -194,6 +203,7 @@ class TrinvisApp:
 
     async def sync_loop(self) -> None:
         """Sync at start, after every save, and every `sync_interval` seconds."""
+        self._loop = asyncio.get_running_loop()
         while not self.closed:
             try:
                 await self.sync_once()

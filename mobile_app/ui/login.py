@@ -47,8 +47,10 @@ def login_screen(app) -> list[ft.Control]:
 def logout_screen(app) -> list[ft.Control]:
     pending = app.core.store.pending_count() + len(app.core.store.rejected())
 
-    def do_logout(e):
-        app.core.logout()
+    async def do_logout(e):
+        app.say("Logger ud …")
+        # The server is told first (revokes the token); offline that can take a while.
+        await asyncio.to_thread(app.core.logout)
         app.show(login_screen, root=True)
         app.say("Du er logget ud. Dine data er slettet fra telefonen.")
 

@@ -17,6 +17,10 @@ import requests
 from werkzeug.serving import make_server
 
 
+FAST_RETRY = {"attempts": 2, "timeout": 5, "max_wait": 0.2}
+"""Client options for test devices: give up quickly when the server is down on purpose."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -29,8 +33,8 @@ def _pg_admin(url: str):
     from sqlalchemy.engine import make_url
 
     base = make_url(url.replace("postgres://", "postgresql://", 1))
-    conn = psycopg.connect(base.set(drivername="postgresql").render_as_string(hide_password=False),
-                           autocommit=True)
+    admin = base.set(drivername="postgresql", database="postgres")
+    conn = psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True)
     return base, conn
 
 
@@ -38,13 +42,13 @@ def database_url(tmp_dir) -> str:
     """A fresh SQLite file; with TEST_DATABASE_URL set, a PostgreSQL database of the app's own.
 
     The app's tests get their own database next to the one in TEST_DATABASE_URL (suffix
-    `_app`), so resetting it never touches the backend's tests.
+    `_app_<pid>`), so resetting it never touches the backend's tests or a parallel run.
     """
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_dir}/server.sqlite"
     base, conn = _pg_admin(url)
-    name = f"{base.database or 'postgres'}_app"
+    name = f"{base.database or 'postgres'}_app_{os.getpid()}"
     with conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -107,6 +111,18 @@ class SeededTemplate:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{tpl.database}"')
         return tpl.set(database=name).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        """Drop the PostgreSQL databases this session made (SQLite files go with tmp_path)."""
+        if self.url.startswith("sqlite"):
+            return
+        from sqlalchemy.engine import make_url
+
+        tpl = make_url(self.url).database
+        _, conn = _pg_admin(self.url)
+        with conn:
+            for name in (f"{tpl}_t", tpl):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 DEMO_PASSWORD = "demo1234"

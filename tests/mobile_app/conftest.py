@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from app_server import LiveServer, SeededTemplate, make_app
+from app_server import FAST_RETRY, LiveServer, SeededTemplate, make_app
 
 from mobile_app.core import AppCore
 
-FAST_RETRY = {"attempts": 2, "timeout": 5, "max_wait": 0.2}
 
 
 @pytest.fixture
@@ -22,7 +21,9 @@ def anyio_backend():
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory):
     """The demo municipality, migrated and seeded once; each test gets a copy."""
-    return SeededTemplate(tmp_path_factory.mktemp("server-template"))
+    template = SeededTemplate(tmp_path_factory.mktemp("server-template"))
+    yield template
+    template.close()
 
 
 @pytest.fixture

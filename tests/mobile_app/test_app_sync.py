@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAST_RETRY
+from app_server import FAST_RETRY
 
 from mobile_app.core import AppCore
 from mobile_app.core.api import ApiClient
