@@ -1,0 +1,375 @@
+"""Morning check-in peak: N simulated devices against gunicorn + PostgreSQL on loopback.
+
+Each device logs in, pulls everything it may see, pushes 1–5 mutations (a young person's check-in
+or absence notice, a mentor's attendance, agreement review and outreach) and pulls again. The
+devices start spread over a short ramp (everyone opens the app around 9 o'clock) and the run is
+bounded in time. Prints throughput, p50/p95/p99 per request kind and every error.
+
+    python bench/load.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
+    python bench/load.py --devices 200 --workers 3 --concurrency 50 --ramp 10 --max-seconds 180
+
+With --database-url it makes its own database (trinvis_load_<pid>), migrates it, seeds one young
+person per youth device (mentors look after 10 each), starts `python -m gunicorn -w <workers>` on
+a free loopback port and drops everything afterwards. Passwords are hashed with argon2's
+production defaults (the server would re-hash a cheap test hash at the first login and distort the
+figures), so a login costs what it costs in production. Exit code 1 when any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "load-test-1234"
+
+
+def _schema_version() -> int:
+    from shared import SCHEMA_VERSION as v
+
+    return v
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """`python -m gunicorn -w N 'backend:create_app()'` on a free loopback port."""
+
+    def __init__(self, database_url: str, workers: int = 3, log_path: str | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": database_url, "TRINVIS_LOGIN_RATE_LIMIT": "1000000 per minute",
+               "SECRET_KEY": "load-test", "PYTHONPATH": str(ROOT)}
+        self.log = open(log_path or os.devnull, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "-w", str(workers),
+             "--timeout", "60", "--graceful-timeout", "5", "--preload", "backend:create_app()"],
+            cwd=str(ROOT), env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 30
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
+            try:
+                if requests.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.time() > deadline:
+                self.stop()
+                raise RuntimeError("gunicorn did not answer /api/v1/health within 30 s")
+            time.sleep(0.2)
+        for _ in range(10 * workers):  # every worker up before the clock starts
+            requests.get(f"{self.url}/api/v1/health", timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        self.log.close()
+
+
+# ---- seeding ------------------------------------------------------------------------------------
+
+def seed(app, n_youth: int, n_mentors: int) -> dict:
+    """Organisation, mentors, young people (each with a plan, a daily activity, an agreement)."""
+    from backend.admin import create_organization, create_user, system_write
+    from backend.extensions import db
+    from backend.models import Youth
+
+    with app.app_context():
+        org = create_organization("Jobcenter", "jobcenter")
+        mentors = [create_user(f"load.mentor{i}", PASSWORD, "mentor", "Jobcenter", f"Mentor {i}").id
+                   for i in range(n_mentors)]
+        coord = create_user("load.coordinator", PASSWORD, "coordinator", "Jobcenter", "Koordinator").id
+        youths = []
+        today = date.today()
+        for i in range(n_youth):
+            u = create_user(f"load.youth{i}", PASSWORD, "youth", None, f"Ung {i}")
+            y = db.session.query(Youth).filter_by(user_id=u.id).one()
+            youths.append((f"load.youth{i}", y.id, y.version))
+        muts = []
+        for i, (_name, yid, version) in enumerate(youths):
+            mentor = mentors[i % n_mentors] if n_mentors else None
+            muts.append({"entity": "youth", "id": yid, "base_version": version,
+                         "data": {"id": yid, "youth_id": yid, "mentor_id": mentor, "coordinator_id": coord}})
+        system_write(muts)
+        muts = []
+        for _name, yid, _v in youths:
+            pid, aid, ag = (str(uuid.uuid4()) for _ in range(3))
+            muts += [
+                {"entity": "plan", "id": pid, "data": {"id": pid, "youth_id": yid, "end_goal": "Uddannelse",
+                                                       "end_goal_kind": "education",
+                                                       "start_date": (today - timedelta(days=30)).isoformat()}},
+                {"entity": "activity", "id": aid, "data": {
+                    "id": aid, "youth_id": yid, "organization_id": org.id, "title": "Værksted",
+                    "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "09:00", "end_time": "15:00",
+                    "start_date": (today - timedelta(days=30)).isoformat(), "visibility": "shared"}},
+                {"entity": "agreement", "id": ag, "data": {
+                    "id": ag, "youth_id": yid, "organization_id": org.id, "text": "Mød op kl. 9",
+                    "responsible": "youth", "due_date": today.isoformat()}},
+            ]
+            if len(muts) >= 450:
+                system_write(muts)
+                muts = []
+        if muts:
+            system_write(muts)
+        db.session.remove()
+    return {"youths": [y[0] for y in youths], "mentors": [f"load.mentor{i}" for i in range(n_mentors)]}
+
+
+def make_database(base_url: str, n_youth: int, n_mentors: int) -> tuple[str, dict]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from backend import create_app
+
+    url = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1)
+                   if base_url.startswith("postgresql://") else base_url)
+    name = f"trinvis_load_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url.set(database="postgres").render_as_string(hide_password=False),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    db_url = url.set(database=name).render_as_string(hide_password=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "TESTING": True})
+    with app.app_context():
+        from backend.cli import upgrade_schema
+
+        upgrade_schema()
+    users = seed(app, n_youth, n_mentors)
+    with app.app_context():
+        from backend.extensions import db
+
+        db.engine.dispose()
+    return db_url, users
+
+
+def drop_database(db_url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    admin = create_engine(url.set(database="postgres").render_as_string(hide_password=False),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+# ---- the devices -------------------------------------------------------------------------------
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = {}
+        self.errors: list[str] = []
+        self.mutations = 0
+
+    def timed(self, kind: str, fn):
+        t = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            with self.lock:
+                self.times.setdefault(kind, []).append(time.perf_counter() - t)
+
+    def error(self, msg: str) -> None:
+        with self.lock:
+            self.errors.append(msg)
+
+
+def device(base: str, username: str, role: str, stats: Stats, rng: random.Random, deadline: float) -> None:
+    s = requests.Session()
+    try:
+        r = stats.timed("login", lambda: s.post(f"{base}/api/v1/auth/login", timeout=30, json={
+            "username": username, "password": PASSWORD, "device_name": f"load-{username}"}))
+        if r.status_code != 200:
+            return stats.error(f"{username} login {r.status_code} {r.text[:200]}")
+        body = r.json()
+        s.headers["Authorization"] = f"Bearer {body['token']}"
+        user = body["user"]
+        records, cursor = pull_all(s, base, stats, username, None)
+        if records is None or time.time() > deadline:
+            return
+        muts = mutations_for(role, user, records, rng)
+        r = stats.timed("push", lambda: s.post(f"{base}/api/v1/sync/push", timeout=30, json={
+            "device_id": f"load-{username}", "schema_version": _schema_version(), "mutations": muts}))
+        if r.status_code != 200:
+            return stats.error(f"{username} push {r.status_code} {r.text[:200]}")
+        bad = [x for x in r.json()["results"] if x["status"] not in ("applied", "merged", "duplicate")]
+        if bad:
+            stats.error(f"{username} push rejected: {bad[0]['error']}")
+        with stats.lock:
+            stats.mutations += len(muts)
+        pull_all(s, base, stats, username, cursor)
+    except requests.RequestException as e:
+        stats.error(f"{username}: {e!r}")
+    finally:
+        s.close()
+
+
+def pull_all(s, base, stats: Stats, username: str, cursor):
+    records: dict[tuple[str, str], dict] = {}
+    while True:
+        params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        r = stats.timed("pull", lambda: s.get(f"{base}/api/v1/sync/pull", params=params, timeout=30))
+        if r.status_code != 200:
+            stats.error(f"{username} pull {r.status_code} {r.text[:200]}")
+            return None, cursor
+        page = r.json()
+        for ch in page["changes"]:
+            if not ch["deleted"]:
+                records[(ch["entity"], ch["id"])] = ch
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return records, cursor
+
+
+def mutations_for(role: str, user: dict, records: dict, rng: random.Random) -> list[dict]:
+    now = datetime.now(timezone.utc)
+    today = date.today().isoformat()
+    acts = [r["data"] for (e, _), r in records.items() if e == "activity"]
+    ags = [r for (e, _), r in records.items() if e == "agreement"]
+    out = []
+
+    def m(entity, rid, data, base=None):
+        out.append({"mutation_id": str(uuid.uuid4()), "entity": entity, "id": rid, "op": "upsert",
+                    "base_version": base, "data": {"id": rid, **data}})
+
+    for _ in range(rng.randint(1, 5)):
+        act = rng.choice(acts)
+        day = (date.today() - timedelta(days=rng.randint(0, 6))).isoformat()
+        key = {"youth_id": act["youth_id"], "activity_id": act["id"], "date": day}
+        if role == "youth":
+            if rng.random() < 0.8:
+                m("attendance", str(uuid.uuid4()), {**key, "self_checked_in_at": now.isoformat()})
+            else:
+                m("attendance", str(uuid.uuid4()), {**key, "status": "absent_notified", "absence_reason": "Syg"})
+        else:
+            kind = rng.choice(["attendance", "attendance", "review", "outreach"])
+            if kind == "attendance":
+                m("attendance", str(uuid.uuid4()), {**key, "status": rng.choice(["present", "late"])})
+            elif kind == "review" and ags:
+                ag = rng.choice(ags)
+                m("agreement", ag["id"], {"youth_id": ag["data"]["youth_id"], "review_note": "Gennemgået",
+                                          "status": rng.choice(["kept", "not_kept", "open"])}, ag["version"])
+            else:
+                m("outreach", str(uuid.uuid4()), {"youth_id": act["youth_id"], "organization_id": user["organization_id"],
+                                                  "method": "call", "reached": True, "note": "",
+                                                  "contacted_at": now.isoformat()})
+    return out
+
+
+def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max_seconds: float,
+        seed_: int = 1) -> dict:
+    """Start `devices` devices over `ramp` seconds; returns the figures (and prints them)."""
+    rng = random.Random(seed_)
+    n_mentor_devices = min(len(users["mentors"]), max(1, devices // 10)) if users["mentors"] else 0
+    plan = [(u, "mentor") for u in users["mentors"][:n_mentor_devices]]
+    plan += [(u, "youth") for u in users["youths"][: devices - len(plan)]]
+    rng.shuffle(plan)
+    stats = Stats()
+    start = time.time()
+    deadline = start + max_seconds
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        futures = []
+        for i, (username, role) in enumerate(plan):
+            at = start + ramp * i / max(1, len(plan))
+            futures.append(pool.submit(_delayed, at, deadline, device, base, username, role, stats,
+                                       random.Random(rng.random()), deadline))
+        for f in futures:
+            f.result()
+    elapsed = time.time() - start
+    return report(stats, len(plan), elapsed)
+
+
+def _delayed(at: float, deadline: float, fn, *args):
+    if time.time() < at:
+        time.sleep(at - time.time())
+    if time.time() < deadline:
+        fn(*args)
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, int(round(p / 100 * len(values) + 0.5)) - 1))
+    return values[k] * 1000
+
+
+def report(stats: Stats, devices: int, elapsed: float) -> dict:
+    all_times = [t for ts in stats.times.values() for t in ts]
+    figures = {
+        "devices": devices, "seconds": round(elapsed, 2), "requests": len(all_times),
+        "throughput_rps": round(len(all_times) / elapsed, 1) if elapsed else 0.0,
+        "mutations": stats.mutations, "errors": len(stats.errors),
+        "p50_ms": round(_pct(all_times, 50), 1), "p95_ms": round(_pct(all_times, 95), 1),
+        "p99_ms": round(_pct(all_times, 99), 1),
+        "by_kind": {k: {"n": len(v), "p50_ms": round(_pct(v, 50), 1), "p95_ms": round(_pct(v, 95), 1),
+                        "p99_ms": round(_pct(v, 99), 1), "mean_ms": round(statistics.mean(v) * 1000, 1)}
+                    for k, v in sorted(stats.times.items())},
+        "error_samples": stats.errors[:10],
+    }
+    print(f"devices {devices}, {figures['requests']} requests in {figures['seconds']} s "
+          f"= {figures['throughput_rps']} req/s, {stats.mutations} mutations, errors {len(stats.errors)}")
+    print(f"all      p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms")
+    for k, v in figures["by_kind"].items():
+        print(f"{k:8} p50 {v['p50_ms']:7.1f} ms  p95 {v['p95_ms']:7.1f} ms  p99 {v['p99_ms']:7.1f} ms  (n={v['n']})")
+    for e in stats.errors[:10]:
+        print("ERROR", e)
+    return figures
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL",
+                                                             "postgresql://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--devices", type=int, default=200)
+    ap.add_argument("--workers", type=int, default=3)
+    ap.add_argument("--concurrency", type=int, default=50, help="devices talking at the same moment")
+    ap.add_argument("--ramp", type=float, default=10.0, help="seconds over which the devices start")
+    ap.add_argument("--max-seconds", type=float, default=180.0)
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    n_mentors = max(1, args.devices // 10)
+    db_url, users = make_database(args.database_url, args.devices, n_mentors)
+    server = Gunicorn(db_url, args.workers)
+    try:
+        figures = run(server.url, users, args.devices, args.concurrency, args.ramp, args.max_seconds)
+    finally:
+        server.stop()
+        drop_database(db_url)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return 1 if figures["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Fixtures for the fire tests: the real backend on a loopback port (werkzeug, or gunicorn -w 3 on
+PostgreSQL) and app cores ("devices") behind a fault-injecting transport."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_app, truncate_all
+from tests.fire.harness import FireDevice, LiveServer, build_fire_world
+
+
+@pytest.fixture
+def fire_app(database_url):
+    app = make_app(database_url)
+    truncate_all(app)
+    yield app
+    from backend.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live(fire_app):
+    server = LiveServer(fire_app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(fire_app):
+    return build_fire_world(fire_app)
+
+
+@pytest.fixture
+def make_device(tmp_path, live):
+    """make_device(name, username) -> a logged-in FireDevice with its own local store."""
+    from tests.backend.world import PASSWORD
+
+    made = []
+
+    def make(name: str, username: str | None = None, transport=None) -> FireDevice:
+        core = FireDevice(tmp_path / f"{name}-{len(made)}.sqlite", live.url, name, transport)
+        if username:
+            core.login(username, PASSWORD)
+        made.append(core)
+        return core
+
+    yield make
+    for core in made:
+        core.store.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quiet_werkzeug():
+    """One log line per request would drown the report and cost time."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
