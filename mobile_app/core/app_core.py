@@ -194,6 +194,8 @@ class AppCore:
             msg = "Log ind igen for at sende dine ændringer."
         elif self.online is False:
             msg = "Offline – alt gemmes på telefonen"
+        elif self.online and self.last_error:
+            msg = f"Online, men serveren svarede: {self.last_error}"
         elif self.online:
             msg = "Online"
         else:

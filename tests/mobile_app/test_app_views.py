@@ -194,3 +194,22 @@ async def test_expired_login_asks_again_and_keeps_changes(tmp_path):
     page = session.page
     assert text_field(page, "Brugernavn").value == "ung.mads"
     assert "Du har 1 ændring, der venter. Log ind som ung.mads for at sende dem." in all_text(page)
+
+
+async def test_week_view_and_first_sync_progress(tmp_path):
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    session, app, page = await start(core)
+    await tap(session, page, "Min uge")
+    text = all_text(page)
+    for day in ("Mandag", "Onsdag", "Søndag"):
+        assert day in text
+    assert "09:00 Værkstedet – Starter kl. 09:00" in text  # today, before it starts
+    # While a first sync runs, the bar shows how much has arrived.
+    core.syncing = True
+    core.store.set_meta("pulled_records", 1500)
+    app.refresh_status()
+    assert "Henter dine data … 1500 hentet" in all_text(page) and app.progress.visible
+    core.syncing = False
+    core.store.set_meta("first_sync_done", True)
+    app.refresh_status()
+    assert not app.progress.visible
