@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "mobile_app"))
 
 from mobile_app.core import AppCore  # noqa: E402
-from mobile_app.core.services import Services  # noqa: E402
 from mobile_app.core.store import Store  # noqa: E402
 from mobile_app.core.sync import SyncEngine  # noqa: E402
 

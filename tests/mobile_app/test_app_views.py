@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import app_local_data as ld
-from app_flet_harness import all_text, button, choose, new_session, tap, text_field, type_into
+from app_flet_harness import all_text, choose, new_session, tap, text_field, type_into
 
 from mobile_app.core import AppCore
 from mobile_app.ui.app import TrinvisApp
