@@ -5,7 +5,8 @@ Run on their own: `pytest tests/e2e -m e2e`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     shot(youth, "youth_checked_in_offline")
     user_id = _server_rows(backend, "User", username="ung.mads")[0]["id"]
     youth_id = _server_rows(backend, "Youth", user_id=user_id)[0]["id"]
-    today = date.today()
+    today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()  # the app's day, not the machine's
     assert not [a for a in _server_rows(backend, "Attendance", youth_id=youth_id, date=today)
                 if a["self_checked_in_at"]]
 
