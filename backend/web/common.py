@@ -26,7 +26,8 @@ FIELD_LABELS = {
     "description": "Beskrivelse", "organization_id": "Organisation", "goal_id": "Delmål",
     "weekdays": "Ugedage", "start_time": "Starttid", "end_time": "Sluttid", "start_date": "Startdato",
     "end_date": "Slutdato", "location": "Sted", "text": "Aftale", "responsible": "Ansvarlig",
-    "due_date": "Frist", "youth_id": "Ung", "id": "Id", "_schema": "", "end_goal": "Slutmål",
+    "due_date": "Frist", "method": "Kontaktform", "reached": "Fik kontakt", "contacted_at": "Tidspunkt",
+    "note": "Note", "review_note": "Opfølgning", "youth_id": "Ung", "id": "Id", "_schema": "", "end_goal": "Slutmål",
 }
 
 NO_CASE_PAGES = {

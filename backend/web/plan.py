@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from backend.access import MENTOR_ENTITIES, PARTNER_ENTITIES
 from backend.extensions import db
 from backend.models import Consent, Organization
+from backend.services.caseload import LOCAL_TZ
 from backend.services.plan_view import WEEKDAYS_DA, load_plan_view
 from backend.web.common import (
     FormRejected,
     audit_read,
     current_user,
     login_required,
+    now_local,
     parse_base_version,
     push_form,
     require_uuid,
     today_local,
 )
-from shared.enums import AgreementStatus, GoalStatus, Responsible, Role, Visibility, label_da
+from shared.enums import AgreementStatus, GoalStatus, OutreachMethod, Responsible, Role, Visibility, label_da
 
 bp = Blueprint("plan", __name__, url_prefix="/youth")
 
@@ -34,13 +38,19 @@ def _view_or_404(youth_id: str):
     return view
 
 
-def may_edit(user, entity: str, organization_id: str | None) -> bool:
-    """Whether to offer an edit form (the engine's check_write decides for real)."""
+def may_edit(user, entity: str, organization_id: str | None, existing: bool = True) -> bool:
+    """Whether to offer a form (mirrors backend.access.check_write, which decides for real)."""
     if user.role == Role.COORDINATOR:
         return True
-    if entity == "consent":
-        return False
-    return user.role in (Role.MENTOR, Role.PARTNER) and organization_id == user.organization_id
+    if user.role == Role.MENTOR:
+        if entity not in MENTOR_ENTITIES:
+            return False
+        if entity == "agreement" and existing:
+            return True
+        return organization_id == user.organization_id
+    if user.role == Role.PARTNER:
+        return entity in PARTNER_ENTITIES and organization_id == user.organization_id
+    return False
 
 
 def org_choices(user, orgs: dict) -> list[tuple[str, str]]:
@@ -65,7 +75,8 @@ def render_plan(view, state: dict | None = None, status: int = 200):
 
     return render_template(
         "plan.html", v=view, state=state, fv=fv, ferr=ferr, new_id=lambda: str(uuid.uuid4()),
-        may_edit=lambda entity, org: may_edit(user, entity, org), orgs=org_choices(user, view.organizations),
+        may_edit=lambda entity, org, existing=True: may_edit(user, entity, org, existing),
+        outreach_methods=[(m.value, label_da(m.value)) for m in OutreachMethod], now_local=now_local(), orgs=org_choices(user, view.organizations),
         goal_options=[(g.id, g.title) for g in view.goals],
         weekdays=WEEKDAYS_DA, goal_statuses=[(s.value, label_da(s.value)) for s in GoalStatus],
         visibilities=[(s.value, label_da(s.value)) for s in Visibility],
@@ -237,6 +248,64 @@ def add_agreement(youth_id: str):
     except FormRejected as e:
         return _rejected(view, "agreement-new", e, values)
     return _done(view.youth.id, "agreements", "Aftalen er oprettet.", result)
+
+
+@bp.post("/<youth_id>/agreements/<agreement_id>")
+@login_required
+def review_agreement(youth_id: str, agreement_id: str):
+    """Follow-up on an agreement: kept, not kept, cancelled (or reopened), with a note."""
+    view = _view_or_404(youth_id)
+    user = current_user()
+    require_uuid(agreement_id)
+    if agreement_id not in {a.id for a in view.agreements}:
+        abort(404)
+    values = _form("status", "review_note", "base_version")
+    data = {"id": agreement_id, "youth_id": view.youth.id, "status": values["status"],
+            "review_note": values["review_note"]}
+    if values["status"] != "open":
+        data["reviewed_at"] = datetime.now(timezone.utc).isoformat()
+    try:
+        result = push_form(user, "agreement", agreement_id, data, parse_base_version(values["base_version"]),
+                           partial=True)
+    except FormRejected as e:
+        return _rejected(view, f"agreement-{agreement_id}", e, values)
+    return _done(view.youth.id, f"agreement-{agreement_id}", "Opfølgningen på aftalen er gemt.", result)
+
+
+# ---- outreach ----------------------------------------------------------------------------------
+
+
+@bp.post("/<youth_id>/outreach")
+@login_required
+def add_outreach(youth_id: str):
+    """Document a contact attempt (call, sms, home visit) – also the ones that did not reach."""
+    view = _view_or_404(youth_id)
+    user = current_user()
+    values = _form("method", "reached", "date", "time", "note")
+    key = "outreach-new"
+    errors = {}
+    contacted = None
+    try:
+        day = date.fromisoformat(values["date"])
+        hh, mm = values["time"].split(":")
+        contacted = datetime.combine(day, time(int(hh), int(mm)), tzinfo=LOCAL_TZ)
+    except ValueError:
+        errors["contacted_at"] = "Skriv dato (ÅÅÅÅ-MM-DD) og klokkeslæt (TT:MM)."
+    if contacted is not None and contacted > datetime.now(timezone.utc) + timedelta(minutes=5):
+        errors["contacted_at"] = "Tidspunktet kan ikke ligge i fremtiden."
+    if values["reached"] not in ("yes", "no"):
+        errors["reached"] = "Vælg om I fik kontakt."
+    if errors:
+        return _rejected(view, key, FormRejected("Rettelser mangler: " + " ".join(errors.values()), errors), values)
+    rid = str(uuid.uuid4())
+    data = {"id": rid, "youth_id": view.youth.id, "organization_id": user.organization_id,
+            "method": values["method"], "reached": values["reached"] == "yes", "note": values["note"],
+            "contacted_at": contacted.astimezone(timezone.utc).isoformat()}
+    try:
+        result = push_form(user, "outreach", rid, data, None, partial=False)
+    except FormRejected as e:
+        return _rejected(view, key, e, values)
+    return _done(view.youth.id, "outreach", "Kontaktforsøget er registreret.", result)
 
 
 # ---- consent -----------------------------------------------------------------------------------

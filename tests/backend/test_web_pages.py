@@ -427,9 +427,10 @@ def test_no_page_returns_500_for_nasty_ids(app, w):
     for bad in NASTY:
         for url in (f"/youth/{bad}", f"/youth/{bad}/progression", f"/youth/{bad}/audit", f"/youth/{bad}/print",
                     f"/youth/{y}/goals/{bad}", f"/conflicts/{bad}", f"/youth/{y}/consents/{bad}",
-                    f"/youth/{y}/activities/{bad}", f"/youth/{bad}/goals"):
-            r = b.post(url, goal_form()) if "/goals" in url or "/conflicts/" in url or "/consents/" in url \
-                or "/activities/" in url else b.get(url)
+                    f"/youth/{y}/activities/{bad}", f"/youth/{bad}/goals", f"/youth/{y}/agreements/{bad}",
+                    f"/youth/{bad}/outreach", f"/youth/{bad}/agreements"):
+            posts = ("/goals", "/conflicts/", "/consents/", "/activities/", "/agreements", "/outreach")
+            r = b.post(url, goal_form()) if any(p in url for p in posts) else b.get(url)
             assert r.status_code in (400, 404, 405), (url, r.status_code)
         r = b.get("/", query_string={"flag": bad, "target_group": bad, "mentor": bad, "sort": bad, "dir": bad})
         assert r.status_code == 400 and "Ukendt markering" in r.text
@@ -476,3 +477,63 @@ def test_print_view(app, w):
     assert "Noter fra mødet" in page.text
     css = Browser(app).get("/static/css/print.css")
     assert css.status_code == 200 and b"@page" in css.data
+
+
+def test_oversized_form_is_refused_in_danish(app, w):
+    b = Browser(app, "ahmed")
+    r = b.post(f"/youth/{w.youths['mads']}/goals/{w.goal}", goal_form(description="x" * 1_200_000))
+    assert r.status_code == 413 and "for stor" in r.text
+    assert goal_row(app, w.goal).version == 1
+
+
+def test_follow_up_on_an_agreement(app, w):
+    with app.app_context():
+        aid = uid()
+        system_write([{"entity": "agreement", "id": aid, "data": {
+            "youth_id": w.youths["mads"], "organization_id": w.orgs["UU"], "text": "Besøg erhvervsskolen",
+            "responsible": "youth", "due_date": "2026-01-10"}}])
+    lise = Browser(app, "lise")
+    url = f"/youth/{w.youths['mads']}/agreements/{aid}"
+    r = lise.post(url, {"status": "kept?", "review_note": "Det gik fint", "base_version": "1"})
+    assert r.status_code == 400 and "Ugyldig værdi" in r.text and "Det gik fint" in r.text
+    r = lise.post(url, {"status": "kept", "review_note": "Det gik fint", "base_version": "1"})
+    assert r.status_code == 302
+    with app.app_context():
+        from backend.models import Agreement
+
+        a = db.session.get(Agreement, aid)
+        assert (a.status, a.review_note, a.version) == ("kept", "Det gik fint", 2) and a.reviewed_at is not None
+    page = lise.get(f"/youth/{w.youths['mads']}").text
+    assert "100 %" in page  # the young person's kept rate: 1 of 1 reviewed
+    # Bostøtte may not follow up on UU's agreement: refused by the engine, in Danish.
+    r = Browser(app, "peter").post(url, {"status": "not_kept", "review_note": "", "base_version": "2"})
+    assert r.status_code == 400 and "egen organisations" in r.text
+
+
+def test_document_a_contact_attempt(app, w):
+    b = Browser(app, "lise")
+    y = w.youths["mads"]
+    form = {"method": "home_visit", "reached": "no", "date": "2026-01-05", "time": "09:15",
+            "note": "Ingen lukkede op. Lagde seddel."}
+    r = b.post(f"/youth/{y}/outreach", {**form, "time": "9.15"})
+    assert r.status_code == 400 and "klokkeslæt" in r.text and "Lagde seddel." in r.text
+    r = b.post(f"/youth/{y}/outreach", {**form, "date": "2999-01-01"})
+    assert r.status_code == 400 and "fremtiden" in r.text
+    r = b.post(f"/youth/{y}/outreach", {**form, "reached": ""})
+    assert r.status_code == 400 and "Vælg om I fik kontakt" in r.text
+    r = b.post(f"/youth/{y}/outreach", {**form, "method": "pigeon"})
+    assert r.status_code == 400 and "Ugyldig værdi" in r.text
+    r = b.post(f"/youth/{y}/outreach", form)
+    assert r.status_code == 302
+    page = b.get(f"/youth/{y}").text
+    assert "Kontaktforsøget er registreret." in page and "05.01.2026 kl. 09:15" in page and "Hjemmebesøg" in page
+    with app.app_context():
+        from backend.models import Outreach
+
+        o = db.session.scalar(select(Outreach))
+        assert (o.reached, o.user_id, o.organization_id) == (False, w.users["lise"], w.orgs["Jobcenter"])
+        assert o.contacted_at == datetime(2026, 1, 5, 8, 15, tzinfo=timezone.utc)  # 09:15 in Copenhagen (winter)
+    # Partners do not record outreach.
+    nina = Browser(app, "nina")
+    assert "Registrér kontaktforsøg" not in nina.get(f"/youth/{y}").text
+    assert nina.post(f"/youth/{y}/outreach", form).status_code == 400
