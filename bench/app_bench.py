@@ -49,13 +49,15 @@ def bench_saves_and_push(n: int, tmp: Path) -> None:
         mentor = AppCore(tmp / "mentor.sqlite", server_url=server.url)
         mentor.login("mentor.lise", "demo1234")
         mentor.sync()
-        youth = AppCore(tmp / "youth.sqlite", server_url=server.url)
+        # The young person's clock walks back a day per check-in: one check-in per day, at 09:30.
+        youth_clock = {"now": datetime.now(TZ)}
+        youth = AppCore(tmp / "youth.sqlite", server_url=server.url, clock=lambda: youth_clock["now"])
         youth.login("ung.mads", "demo1234")
         youth.sync()
 
         msvc, ysvc = mentor.services(), youth.services()
         youth_ids = [y["id"] for y in mentor.store.all("youth")]
-        my_act = [a for a in youth.store.all("activity", ysvc.my_youth_id())][0]
+        my_act = next(a for a in youth.store.all("activity", ysvc.my_youth_id()) if a["title"] == "Dagligt værksted")
         agreements = [a for y in youth_ids for a in msvc.agreements(y)]
         times: list[float] = []
         today = msvc.today()
@@ -63,8 +65,10 @@ def bench_saves_and_push(n: int, tmp: Path) -> None:
             kind = i % 4
             t0 = time.perf_counter()
             if kind == 0:
-                # A young person's check-in on a past day of the activity (a new attendance record).
-                ysvc.check_in(my_act["id"], day=today - timedelta(days=i // 4))
+                # A young person's check-in (a new attendance record each day).
+                day = today - timedelta(days=i // 4)
+                youth_clock["now"] = datetime.combine(day, datetime.min.time(), TZ).replace(hour=9, minute=30)
+                ysvc.check_in(my_act["id"])
             elif kind == 1:
                 msvc.log_outreach(youth_ids[i % len(youth_ids)], "call", bool(i % 2), f"Opkald {i}")
             elif kind == 2:

@@ -21,6 +21,7 @@ from shared.schedule import (
     not_checked_in,
     occurs_on,
     overdue_assessment,
+    parse_hhmm,
 )
 
 from mobile_app.core.errors import ValidationFailed
@@ -30,6 +31,9 @@ from mobile_app.core.validation import check
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 ASSESSMENT_OPENS_DAYS_BEFORE = 7
 """A 6-weekly assessment can be filled in from a week before its due date."""
+
+CHECK_IN_OPENS_MINUTES = 60
+"""'Jeg er her' works from an hour before an activity starts until it ends (that day only)."""
 
 ENTITY_LABELS_DA = {
     "attendance": "Fremmøde",
@@ -71,6 +75,7 @@ class ActivityToday:
     attendance: dict | None
     state: str  # checked_in | absent_notified | recorded | waiting | missing
     label: str
+    can_check_in: bool = False
 
 
 @dataclass
@@ -184,9 +189,23 @@ class Services:
                 state, label = "missing", "Ikke tjekket ind"
             else:
                 state, label = "waiting", f"Starter kl. {a['start_time']}"
-            out.append(ActivityToday(a, day, att, state, label))
+            open_now = state in ("waiting", "missing") and self._check_in_refusal(a, day) is None
+            out.append(ActivityToday(a, day, att, state, label, open_now))
         out.sort(key=lambda x: x.activity.get("start_time", ""))
         return out
+
+    def _check_in_refusal(self, activity: dict, day: date) -> str | None:
+        """Why 'Jeg er her' cannot be used now for this activity and day (None: it can)."""
+        now = self.now().replace(tzinfo=None)
+        if day != now.date():
+            return "Du kan kun tjekke ind på dagen."
+        start = datetime.combine(day, parse_hhmm(activity["start_time"]))
+        opens = start - timedelta(minutes=CHECK_IN_OPENS_MINUTES)
+        if now < opens:
+            return f"Du kan tjekke ind fra kl. {opens:%H:%M}."
+        if now > datetime.combine(day, parse_hhmm(activity["end_time"])):
+            return "Aktiviteten er slut for i dag. Sig til din mentor, hvis du var der."
+        return None
 
     def week(self, youth_id: str, day: date | None = None) -> list[tuple[date, list[ActivityToday]]]:
         """Monday to Sunday of the week containing `day`."""
@@ -318,6 +337,9 @@ class Services:
         existing = self.store.find_attendance(youth_id, act["id"], day.isoformat())
         if existing and existing.get("self_checked_in_at"):
             return existing
+        refusal = self._check_in_refusal(act, day)
+        if refusal:
+            raise ValidationFailed(refusal)
         changes = {"self_checked_in_at": self._utc_now_iso()}
         if existing:
             return self._save("attendance", existing["id"], youth_id, changes, create=False)

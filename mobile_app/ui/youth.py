@@ -53,9 +53,12 @@ def home(app) -> list[ft.Control]:
             lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
         else:
             act_id = a["id"]
-            lines.append(w.big_button("Jeg er her", lambda e, i=act_id: app.act(
-                lambda: app.services().check_in(i), "Tak! Du er tjekket ind.", then=app.render),
-                ident="checkin", color=w.OK_COLOR))
+            if item.can_check_in:
+                lines.append(w.big_button("Jeg er her", lambda e, i=act_id: app.act(
+                    lambda: app.services().check_in(i), "Tak! Du er tjekket ind.", then=app.render),
+                    ident="checkin", color=w.OK_COLOR))
+            else:
+                lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
             lines.append(w.big_button("Jeg kommer ikke i dag", lambda e, i=act_id: app.show(absence, i),
                                       primary=False, ident="absent"))
         out.append(w.card(*lines))

@@ -193,7 +193,7 @@ def seed(app) -> dict:
         act = _uid()
         muts.append({"entity": "activity", "id": act, "data": {
             "id": act, "youth_id": yid, "organization_id": orgs["Jobcenter"], "title": "Dagligt værksted",
-            "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "07:00", "end_time": "23:59",
+            "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "00:00", "end_time": "23:59",
             "start_date": (today - timedelta(days=14)).isoformat(), "location": "Værkstedet", "visibility": "shared"}})
     system_write(muts)
     return orgs

@@ -186,3 +186,19 @@ def test_assessment_draft_survives_and_submit_needs_all_dims(tmp_path):
     assert youth.progress(ld.YOUTH)["series"]["youth"] == [(due, 5.0)]
     assert store.get_draft(youth._draft_key(ld.YOUTH, due)) is None
     store.close()
+
+
+def test_check_in_only_around_the_activity_on_the_day(seeded):
+    store, act = seeded  # activity 09:00–12:00 every day
+    at = lambda h, m=0: Services(store, ld.YOUTH_LOGIN, clock=lambda: NOW.replace(hour=h, minute=m))  # noqa: E731
+    with pytest.raises(ValidationFailed) as exc:
+        at(7, 30).check_in(act)
+    assert exc.value.message == "Du kan tjekke ind fra kl. 08:00."
+    assert not at(7, 30).activities_on(ld.YOUTH, NOW.date())[0].can_check_in
+    with pytest.raises(ValidationFailed):
+        at(12, 30).check_in(act)
+    with pytest.raises(ValidationFailed):
+        at(8, 30).check_in(act, day=NOW.date().replace(day=NOW.day - 1))
+    assert store.outbox() == []
+    assert at(8, 0).activities_on(ld.YOUTH, NOW.date())[0].can_check_in
+    assert at(8, 0).check_in(act)["self_checked_in_at"]
