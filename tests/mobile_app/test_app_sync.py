@@ -312,3 +312,22 @@ def test_short_outage_is_bridged_by_retries_with_backoff(backend_server, device)
     result = SyncEngine(youth.store, patient, youth.device_id).sync()
     assert result.pushed == {"applied": 1} or result.pushed == {"merged": 1}
     assert youth.store.pending_count() == 0
+
+
+def test_rejected_change_keeps_server_reason_and_can_be_discarded(backend_server, device):
+    """A change the server refuses (here: a young person editing the text of an agreement, as an
+    older app without the local rule could) is kept with the server's reason, not retried, and
+    discarding it brings back the server's version."""
+    youth = device("mads", "ung.mads")
+    youth.sync()
+    me = youth.services().my_youth_id()
+    ag = youth.services().agreements(me)[0]
+    youth.store.save("agreement", ag["id"], me, {"text": "Jeg bestemmer selv"}, create=False)
+    assert youth.sync().pushed == {"rejected": 1}
+    [rej] = youth.rejected_changes()
+    assert rej.reason and "text" in rej.reason and rej.editable == {"text": "Jeg bestemmer selv"}
+    assert youth.status().rejected == 1 and youth.status().pending == 0
+    assert youth.sync().pushed == {}                     # not sent again
+    youth.discard_rejected(rej.seq)
+    assert youth.store.get("agreement", ag["id"])["text"] == ag["text"]
+    assert youth.store.get_row("agreement", ag["id"])["pending"] == 0
