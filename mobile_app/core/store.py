@@ -405,7 +405,11 @@ class Store:
             if row is None:
                 return
             e = _entry(row)
-            c.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+            if e.is_create:
+                # Later edits of a record that will never exist on the server go with it.
+                c.execute("DELETE FROM outbox WHERE entity = ? AND record_id = ?", (e.entity, e.record_id))
+            else:
+                c.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
             data, pending = self._overlay(c, e.entity, e.record_id, self._base(c, e.entity, e.record_id))
             if data is None:
                 c.execute("DELETE FROM record WHERE entity = ? AND id = ?", (e.entity, e.record_id))

@@ -142,8 +142,13 @@ def test_rejected_change_is_kept_fixable_and_discardable(seeded):
     store.fix_rejected(seq, {"text": "Søge 3 jobs"})
     [again] = store.next_batch(10)
     assert again.mutation_id != old_mid and again.data["text"] == "Søge 3 jobs"
+    store.apply_push_results([again], [{"mutation_id": again.mutation_id, "status": "rejected",
+                                        "error": {"code": "forbidden", "message": "Stadig ikke"}}])
+    mentor.review_agreement(ag["id"], "kept")   # a later edit waits behind the rejected create
+    assert store.next_batch(10) == []
     store.discard(seq)
     assert store.get("agreement", ag["id"]) is None  # never reached the server: gone
+    assert store.outbox() == []                      # and so did the edit that waited for it
 
 
 def test_caseload_and_due_rules(seeded):
