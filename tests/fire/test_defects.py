@@ -29,3 +29,21 @@ def test_duplicate_of_a_natural_key_merge_answers_with_the_merged_record(app, cl
     assert first["status"] == "merged" and first["record"]["id"] == staff["id"]
     assert again["status"] == "duplicate" and again["version"] == first["version"]
     assert again["record"] is not None and again["record"]["id"] == staff["id"]
+
+
+def test_system_write_can_delete(app, client, w):
+    """D4: administrator tooling (backend.admin.system_write, "without permission checks") could not
+    delete anything: the delete path ran the permission check for the SYSTEM actor ("Ukendt
+    rolle") and, for organisation-only items, the visibility check ("not found")."""
+    from backend.admin import system_write
+    from backend.extensions import db
+    from backend.models import Goal
+
+    g = {"id": uid(), "youth_id": w.youths["mads"], "organization_id": w.orgs["Rusmiddelcenter"],
+         "title": "Behandling", "visibility": "organization"}
+    with app.app_context():
+        system_write([{"entity": "goal", "id": g["id"], "data": g}])
+        [res] = system_write([{"entity": "goal", "id": g["id"], "op": "delete", "data": None}])
+        assert res["status"] == "applied"
+        assert db.session.get(Goal, g["id"]).deleted
+        db.session.remove()
