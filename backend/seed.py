@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import click
 from sqlalchemy import select
 
 from backend.admin import assign, create_organization, create_user, youth_of
@@ -57,8 +58,11 @@ EXTRA_SEEDERS: list[Callable[[], str | None]] = []
 """Further demo data (e.g. programmes); append at import time. Each must be idempotent itself."""
 
 
-class SeedError(Exception):
-    """A demo step the server refused; the message names the step and the reason."""
+class SeedError(click.ClickException):
+    """A demo step the server refused; the message names the step and the reason.
+
+    A ClickException, so `flask seed-demo` ends with the message and exit code 1, not a traceback.
+    """
 
 
 def extra_seeders() -> list[Callable[[], str | None]]:
@@ -406,10 +410,12 @@ class _Seeder:
         # Every unexplained absence is followed up (opsøgende kontakt) by the mentor, same day.
         outreach = []
         methods = (("call", False, "Ringede – ingen svar. Lagde besked om at ringe tilbage."),
-                   ("sms", True, "Sendte sms. Svarede at han/hun havde sovet over sig; kommer i morgen."),
-                   ("call", True, "Talte med den unge. Havde det skidt, men glemte at melde fra. Aftalt at ringe næste gang."),
-                   ("home_visit", True, "Hjemmebesøg. Den unge lukkede op; vi talte om, hvordan man melder fra."),
+                   ("sms", True, "Sendte sms. {name} svarede, at alarmen ikke havde ringet; kommer i morgen."),
+                   ("call", True, "Talte med {name}, som havde det skidt, men glemte at melde fra. "
+                                  "Aftalt at ringe før kl. 8 næste gang."),
+                   ("home_visit", True, "Hjemmebesøg. {name} lukkede op; vi talte om, hvordan man melder fra."),
                    ("home_visit", False, "Hjemmebesøg – ingen lukkede op. Lagde seddel i postkassen."))
+        names = {"ung.mads": "Mads", "ung.sara": "Sara"}
         for o in occ:
             if o["status"] != "absent_unnotified":
                 continue
@@ -417,7 +423,8 @@ class _Seeder:
             method, reached, note = methods[o["rng"].randrange(len(methods))]
             outreach.append({"entity": "outreach", "id": rid(y, "outreach", a["id"], day.isoformat()), "data": {
                 "youth_id": self.youth[y], "organization_id": self.org["Jobcenter"], "method": method,
-                "reached": reached, "note": note, "contacted_at": self.at(day, a["start_time"], 45)}})
+                "reached": reached, "note": note.format(name=names[y]),
+                "contacted_at": self.at(day, a["start_time"], 45)}})
             if not reached:
                 outreach.append({"entity": "outreach", "id": rid(y, "outreach2", a["id"], day.isoformat()), "data": {
                     "youth_id": self.youth[y], "organization_id": self.org["Jobcenter"], "method": "sms",

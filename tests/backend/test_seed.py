@@ -271,3 +271,13 @@ def test_flask_seed_demo_command(app):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 8
         db.session.remove()
+
+
+def test_flask_seed_demo_reports_a_refused_step_without_traceback(app, monkeypatch):
+    monkeypatch.setitem(seed.CONSENTS, "ung.sara", ("Jobcenter",))
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        db.session.remove()
+    assert result.exit_code == 1
+    assert "afvist" in result.output and "uu.karen" in result.output
+    assert "Traceback" not in result.output
