@@ -548,3 +548,9 @@ class _Seeder:
         # The marker of a complete seed (Sara's second staff assessment) is written last.
         staff.sort(key=lambda m: m["id"] == self.final_marker())
         self.send("mentor.lise", "assessment_staff", staff)
+
+
+# The programme catalogue and the results history (issue 6) seed after the core demo.
+from backend.programmes.seed import seed_programmes  # noqa: E402
+
+EXTRA_SEEDERS.append(seed_programmes)
