@@ -236,12 +236,15 @@ class CaseloadRow:
 
 
 def _visible(user: User, row) -> bool:
-    return not row.deleted and item_visible(user, getattr(row, "organization_id", None),
-                                            getattr(row, "visibility", "shared"))
+    return item_visible(user, getattr(row, "organization_id", None), getattr(row, "visibility", "shared"))
 
 
-def _in(model, ids):
-    return select(model).where(model.youth_id.in_(ids), model.deleted.is_(False))
+def _rows(model, ids, *cols, where=()):
+    """Plain rows (no ORM objects: a large caseload has thousands of attendance rows) of live records."""
+    extra = [c for c in ("organization_id", "visibility") if hasattr(model, c)]
+    q = select(model.youth_id, *cols, *(getattr(model, c) for c in extra)).where(
+        model.youth_id.in_(ids), model.deleted.is_(False), *where)
+    return db.session.execute(q).all()
 
 
 def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str, Snapshot]:
@@ -251,35 +254,41 @@ def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str,
     snaps: dict[str, Snapshot] = {}
     if not youth_ids:
         return snaps
-    youths = db.session.scalars(select(Youth).where(Youth.id.in_(youth_ids), Youth.deleted.is_(False))).all()
-    for y in youths:
-        snaps[y.id] = Snapshot(active=(y.outcome or "active") == "active",
-                               followed_since=to_local(y.created_at).date() if y.created_at else None)
+    for yid, outcome, created in db.session.execute(
+            select(Youth.id, Youth.outcome, Youth.created_at).where(Youth.id.in_(youth_ids), Youth.deleted.is_(False))):
+        snaps[yid] = Snapshot(active=(outcome or "active") == "active",
+                              followed_since=to_local(created).date() if created else None)
     ids = list(snaps)
-    for p in db.session.scalars(_in(Plan, ids)):
-        snaps[p.youth_id].plan_start = p.start_date
-        snaps[p.youth_id].followed_since = p.start_date
-    for a in db.session.scalars(_in(Activity, ids)):
-        if _visible(user, a):
-            snaps[a.youth_id].activities.append(
-                {"id": a.id, "title": a.title, "weekdays": list(a.weekdays or []), "start_time": a.start_time,
-                 "end_time": a.end_time, "start_date": a.start_date, "end_date": a.end_date})
-    for a in db.session.scalars(_in(Attendance, ids).where(Attendance.date >= window_start)):
-        if _visible(user, a):
-            snaps[a.youth_id].attendance.append(
-                {"activity_id": a.activity_id, "date": a.date, "status": a.status,
-                 "self_checked_in_at": to_local(a.self_checked_in_at)})
-    for a in db.session.scalars(_in(Agreement, ids).where(Agreement.status == "open", Agreement.due_date < today)):
-        if _visible(user, a):
-            snaps[a.youth_id].agreements.append({"status": a.status, "due_date": a.due_date, "text": a.text})
-    for a in db.session.scalars(_in(Assessment, ids).where(Assessment.submitted_at.is_not(None))):
-        if _visible(user, a):
-            snaps[a.youth_id].submitted_due_dates.add(a.due_date)
+    if not ids:
+        return snaps
+    for r in _rows(Plan, ids, Plan.start_date):
+        snaps[r.youth_id].plan_start = r.start_date
+        snaps[r.youth_id].followed_since = r.start_date
+    for r in _rows(Activity, ids, Activity.id, Activity.title, Activity.weekdays, Activity.start_time,
+                   Activity.end_time, Activity.start_date, Activity.end_date):
+        if _visible(user, r):
+            snaps[r.youth_id].activities.append(
+                {"id": r.id, "title": r.title, "weekdays": list(r.weekdays or []), "start_time": r.start_time,
+                 "end_time": r.end_time, "start_date": r.start_date, "end_date": r.end_date})
+    for r in _rows(Attendance, ids, Attendance.activity_id, Attendance.date, Attendance.status,
+                   Attendance.self_checked_in_at, where=(Attendance.date >= window_start,)):
+        if _visible(user, r):
+            snaps[r.youth_id].attendance.append(
+                {"activity_id": r.activity_id, "date": r.date, "status": r.status,
+                 "self_checked_in_at": to_local(r.self_checked_in_at)})
+    for r in _rows(Agreement, ids, Agreement.status, Agreement.due_date, Agreement.text,
+                   where=(Agreement.status == "open", Agreement.due_date < today)):
+        if _visible(user, r):
+            snaps[r.youth_id].agreements.append({"status": r.status, "due_date": r.due_date, "text": r.text})
+    for r in _rows(Assessment, ids, Assessment.due_date, where=(Assessment.submitted_at.is_not(None),)):
+        if _visible(user, r):
+            snaps[r.youth_id].submitted_due_dates.add(r.due_date)
     # Bound in UTC: SQLite stores instants without their offset.
     since = datetime.combine(window_start, datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
-    for o in db.session.scalars(_in(Outreach, ids).where(Outreach.reached.is_(True), Outreach.contacted_at >= since)):
-        if _visible(user, o):
-            snaps[o.youth_id].reached_contacts.append(to_local(o.contacted_at))
+    for r in _rows(Outreach, ids, Outreach.contacted_at,
+                   where=(Outreach.reached.is_(True), Outreach.contacted_at >= since)):
+        if _visible(user, r):
+            snaps[r.youth_id].reached_contacts.append(to_local(r.contacted_at))
     for c in unresolved_conflicts(user, ids):
         snaps[c.youth_id].unresolved_conflicts += 1
     return snaps
