@@ -208,7 +208,7 @@ def progress_controls(app, youth_id: str) -> list[ft.Control]:
     out.append(ft.Row([w.text("— Mig selv" if svc.is_youth else "— Den unge", color=ft.Colors.BLUE_700, bold=True),
                        w.text("— Mentor", color=ft.Colors.ORANGE_800, bold=True)], spacing=24))
     latest_y, latest_s = data["latest"]["youth"], data["latest"]["staff"]
-    for d in svc.dimensions("staff"):
+    for d in svc.dimensions():  # a young person does not see the staff-only dimension
         y, s = latest_y.get(d.key), latest_s.get(d.key)
         if y is None and s is None:
             continue

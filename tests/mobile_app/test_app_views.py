@@ -110,6 +110,7 @@ async def test_youth_plan_agreement_and_assessment(tmp_path):
     assert a["rater_role"] == "youth" and len(a["scores"]) == 8
     await tap(session, page, "Mine fremskridt")
     assert "Hverdagen: mig: 5" in all_text(page)
+    assert "Medarbejderens tro på målet" not in all_text(page)
 
 
 async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
