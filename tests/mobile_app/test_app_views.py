@@ -108,8 +108,14 @@ async def test_youth_plan_agreement_and_assessment(tmp_path):
     assert "Tak! Din måling er sendt." in all_text(page)
     [a] = [r for r in core.store.all("assessment")]
     assert a["rater_role"] == "youth" and len(a["scores"]) == 8
+    staff = {"id": "22222222-2222-4222-8222-222222222222", "youth_id": ld.YOUTH, "organization_id": ld.ORG,
+             "due_date": a["due_date"], "rater_role": "staff", "comment": "",
+             "scores": {d.key: 7 for d in app.services().dimensions("staff")},
+             "submitted_at": "2025-03-10T10:00:00+00:00"}
+    core.store.apply_pull_page([{"entity": "assessment", "id": staff["id"], "version": 1, "deleted": False,
+                                 "data": staff}], [], "c2")
     await tap(session, page, "Mine fremskridt")
-    assert "Hverdagen: mig: 5" in all_text(page)
+    assert "Hverdagen: mig: 5, mentor: 7" in all_text(page)
     assert "Medarbejderens tro på målet" not in all_text(page)
 
 
