@@ -36,7 +36,9 @@ def test_coordinator_sees_the_caseload_plan_progression_audit_and_print(demo_ser
     page = new_page()
     login(page, demo_server, "tovholder.ahmed")
     assert page.url == demo_server.url + "/"
-    assert sorted(caseload_names(page)) == ["Mads Jensen", "Sara Ahmadi"]
+    # The demo's programme history adds more young people to Ahmed's caseload; Mads and Sara are in it.
+    names = caseload_names(page)
+    assert {"Mads Jensen", "Sara Ahmadi"} <= set(names)
     assert page.get_by_test_id("current-user").inner_text().startswith("Ahmed Hassan")
     assert page.locator("[data-flag]").count() >= 1
     shot(page, "caseload_coordinator")
@@ -44,11 +46,11 @@ def test_coordinator_sees_the_caseload_plan_progression_audit_and_print(demo_ser
     page.get_by_label("Sortér efter").select_option("name")
     page.get_by_label("Rækkefølge").select_option("desc")
     page.get_by_role("button", name="Vis").click()
-    assert caseload_names(page) == ["Sara Ahmadi", "Mads Jensen"]
+    assert caseload_names(page) == sorted(names, key=str.casefold, reverse=True)
 
     page.goto(demo_server.url + "/?flag=bogus&sort=%3Cscript%3E")
     assert page.get_by_text("Ukendt markering i filteret").is_visible()
-    assert sorted(caseload_names(page)) == ["Mads Jensen", "Sara Ahmadi"]
+    assert sorted(caseload_names(page)) == sorted(names)
 
     page.goto(demo_server.url + "/")
     page.get_by_role("link", name="Mads Jensen").click()
