@@ -13,6 +13,7 @@ from sqlalchemy import and_, false, or_, select, true
 from backend.extensions import db
 from backend.models import AccessGrant, ChangeLog, User
 from shared.enums import Role
+from shared.schemas import field_label
 
 SEES_ALL_ITEMS = frozenset({Role.MENTOR, Role.COORDINATOR})
 
@@ -111,7 +112,8 @@ def check_write(user: User, entity: str, op: str, existing: dict | None, new: di
             raise Denied("forbidden", "Aftaler laves sammen med din mentor.")
         extra = changed - allowed
         if extra:
-            raise Denied("forbidden_field", f"Det kan du ikke ændre selv: {', '.join(sorted(extra))}.")
+            names = ", ".join(field_label(f) for f in sorted(extra))
+            raise Denied("forbidden_field", f"Det kan du ikke ændre selv: {names}.")
         if entity == "attendance" and "status" in changed and new.get("status") not in YOUTH_STATUSES:
             raise Denied("forbidden_field", "Kun din mentor kan registrere sent fremmøde eller udeblivelse.")
         if entity == "assessment" and new.get("rater_role") != "youth":

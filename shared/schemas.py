@@ -84,7 +84,10 @@ def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
 
 
 def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw) -> fields.String:  # noqa: N802
-    return fields.String(validate=[validate.Length(min=min_len, max=max_len), _no_nul], **kw)
+    length = validate.Length(
+        min=min_len, max=max_len,
+        error=f"Skal udfyldes og må højst være {max_len} tegn." if min_len else f"Højst {max_len} tegn.")
+    return fields.String(validate=[length, _no_nul], **kw)
 
 
 def Choice(e, **kw) -> fields.String:  # noqa: N802
@@ -158,8 +161,8 @@ class ActivitySchema(EntitySchema):
     goal_id = Id(load_default=None, allow_none=True)
     title = Text(MAX_TITLE, 1, required=True)
     weekdays = fields.List(
-        fields.Integer(validate=validate.Range(0, 6)), required=True,
-        validate=validate.Length(max=7),
+        fields.Integer(validate=validate.Range(0, 6, error="Ugedag skal være 0 (mandag) til 6 (søndag).")),
+        required=True, validate=validate.Length(max=7, error="Højst 7 ugedage."),
     )
     start_time = HHMM(required=True)
     end_time = HHMM(required=True)
@@ -409,12 +412,38 @@ class ErrorSchema(Schema):
     error = fields.Nested(_Inner)
 
 
+FIELD_LABELS_DA = {
+    "id": "Id", "youth_id": "Den unge", "organization_id": "Organisation", "title": "Titel",
+    "description": "Beskrivelse", "status": "Status", "target_date": "Måldato", "visibility": "Synlighed",
+    "goal_id": "Delmål", "weekdays": "Ugedage", "start_time": "Starttid", "end_time": "Sluttid",
+    "start_date": "Startdato", "end_date": "Slutdato", "location": "Sted", "text": "Aftalen",
+    "responsible": "Ansvarlig", "responsible_user_id": "Ansvarlig medarbejder", "due_date": "Dato",
+    "review_note": "Opfølgning", "reviewed_at": "Fulgt op", "youth_comment": "Din kommentar",
+    "youth_marked_done_at": "Markeret som gjort", "activity_id": "Aktivitet", "date": "Dato",
+    "self_checked_in_at": "Tjekket ind", "absence_reason": "Grund til fravær", "note": "Note",
+    "method": "Måde", "reached": "Fik fat i", "contacted_at": "Tidspunkt", "rater_role": "Hvem vurderer",
+    "scores": "Point", "comment": "Kommentar", "submitted_at": "Indsendt", "given_at": "Givet",
+    "withdrawn_at": "Trukket tilbage", "display_name": "Navn", "birth_date": "Fødselsdato",
+    "target_group": "Målgruppe", "outcome": "Status for forløbet", "mentor_id": "Mentor",
+    "coordinator_id": "Koordinator", "user_id": "Bruger", "end_goal": "Slutmål", "end_goal_kind": "Slutmålets art",
+    "mutation_id": "Ændringens id", "entity": "Type", "op": "Handling", "base_version": "Version",
+    "data": "Data", "device_id": "Enhed", "schema_version": "App-version", "mutations": "Ændringer",
+    "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
+}
+
+
+def field_label(name: str) -> str:
+    """The Danish label of a field name (the name itself when unknown)."""
+    return FIELD_LABELS_DA.get(name, name)
+
+
 def first_error_message(err: ValidationError) -> str:
-    """One readable line from a marshmallow error dict (for the UI and the API message)."""
+    """One readable Danish line from a marshmallow error dict (for the UI and the API message)."""
     def walk(prefix, msgs):
         if isinstance(msgs, dict):
             for k, v in msgs.items():
-                yield from walk(f"{prefix}{k}." if prefix or k != "_schema" else "", v)
+                label = field_label(k) if isinstance(k, str) else str(k)
+                yield from walk(f"{prefix}{label}." if prefix or k != "_schema" else "", v)
         elif isinstance(msgs, list):
             for m in msgs:
                 yield from walk(prefix, m)

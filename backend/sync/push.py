@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import audit
-from backend.access import Denied, can_see_youth, check_write, item_visible
+from backend.access import Denied, check_write, item_visible, visible_youth_ids
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import (
@@ -66,7 +66,6 @@ class PushContext:
     system: bool = False  # administrator tooling: no visibility or permission checks
     changes: ChangeSet = field(default_factory=ChangeSet)
     audit_counts: Counter = field(default_factory=Counter)
-    visible_cache: dict = field(default_factory=dict)
     # Rows and history created in this batch: not yet flushed (no autoflush while applying),
     # so later mutations of the same batch must find them here.
     rows: dict = field(default_factory=dict)  # (model, id) -> row or None (known absent)
@@ -88,12 +87,16 @@ class PushContext:
         self.rows[(model, key)] = row
         return row
 
+    visible: set | None = None
+    new_rows: list = field(default_factory=list)  # (model, row) created in this batch, inserted at the end
+    history_users: dict = field(default_factory=dict)
+
     def sees_youth(self, youth_id: str) -> bool:
         if self.system:
             return True
-        if youth_id not in self.visible_cache:
-            self.visible_cache[youth_id] = can_see_youth(self.user, youth_id)
-        return self.visible_cache[youth_id]
+        if self.visible is None:  # one query per batch
+            self.visible = visible_youth_ids(self.user)
+        return youth_id in self.visible
 
 
 PUSH_ATTEMPTS = 4
@@ -165,6 +168,7 @@ def _push_once(user: User, device_id: str, mutations: list, channel: str, system
     for (youth_id, entity, action), n in ctx.audit_counts.items():
         audit.record(user, action, youth_id=youth_id, entity=entity, count=n,
                      detail=f"device={device_id}", channel=channel)
+    _insert_new_rows(ctx)
     db.session.flush()
     # Plain multi-row INSERTs: building ORM objects for bookkeeping rows was half the push time.
     if ctx.history_rows:
@@ -499,6 +503,8 @@ def _check_references(ctx: PushContext, entity: str, wire: dict) -> None:
 
         other = db.session.scalar(select(Plan.id).where(Plan.youth_id == wire.get("youth_id"), Plan.id != wire["id"],
                                                         Plan.deleted.is_(False)))
+        other = other or next((r.id for m, r in ctx.new_rows if m is Plan and r.youth_id == wire.get("youth_id")
+                               and r.id != wire["id"] and not r.deleted), None)
         if other is not None:
             raise Rejected("duplicate_plan", "Den unge har allerede én fælles plan.")
 
@@ -512,7 +518,9 @@ def _create(ctx: PushContext, entity: str, model, loaded: dict) -> Outcome:
     row.field_versions = {}
     now = utcnow()
     row.created_at = row.updated_at = now
-    db.session.add(row)  # a concurrent create of the same id/natural key fails at flush: push() retries
+    # Not added to the session: new rows are inserted together at the end of the batch (a
+    # concurrent create of the same id/natural key fails there and push() runs the batch again).
+    ctx.new_rows.append((model, row))
     wire = row_to_wire(entity, row)
     ctx.rows[(model, row.id)] = row
     if entity == "attendance":
@@ -552,16 +560,45 @@ def _delete(ctx: PushContext, entity: str, row, m: dict) -> Outcome:
     return Outcome("applied", row.id, version, None, youth_id=row.youth_id, op="delete")
 
 
+_INSERT_ORDER = ["youth", "plan", "goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent"]
+
+
+def _insert_new_rows(ctx: PushContext) -> None:
+    """Insert the batch's new records with one multi-row INSERT per table, parents first."""
+    by_model: dict = {}
+    for model, row in ctx.new_rows:
+        by_model.setdefault(model, []).append(row)
+    for entity in _INSERT_ORDER:
+        model = MODELS[entity]
+        rows = by_model.get(model)
+        if not rows:
+            continue
+        cols = list(model.__table__.columns)
+        db.session.execute(insert(model), [_column_values(cols, r) for r in rows])
+
+
+def _column_values(cols, row) -> dict:
+    out = {}
+    for c in cols:
+        v = getattr(row, c.key)
+        if v is None and c.default is not None and c.default.is_scalar:
+            v = c.default.arg
+        out[c.key] = v
+    return out
+
+
 def _history(ctx: PushContext, entity: str, record_id: str, version: int, wire: dict) -> None:
     ctx.history[(entity, record_id, version)] = wire
+    ctx.history_users[(entity, record_id, version)] = ctx.user.id
     ctx.history_rows.append(dict(entity=entity, record_id=record_id, version=version, data=wire,
                                  user_id=ctx.user.id, at=utcnow()))
 
 
 def _conflict(ctx, entity, row, f, losing, winning, base_version, version) -> None:
-    last = db.session.scalar(select(RecordHistory.user_id).where(
-        RecordHistory.entity == entity, RecordHistory.record_id == row.id,
-        RecordHistory.version == row.version))
+    key = (entity, row.id, row.version)
+    last = ctx.history_users[key] if key in ctx.history_users else db.session.scalar(
+        select(RecordHistory.user_id).where(RecordHistory.entity == entity, RecordHistory.record_id == row.id,
+                                            RecordHistory.version == row.version))
     db.session.add(Conflict(entity=entity, record_id=row.id, youth_id=row.youth_id, field=f,
                             winning_value=winning, losing_value=losing, losing_user_id=last,
                             winning_user_id=ctx.user.id, base_version=base_version, version=version))
@@ -585,7 +622,9 @@ def _side_effects(ctx: PushContext, entity: str, before: dict | None, after: dic
                 cs.revoke(yid, "user", old, reason)
             if new:
                 cs.grant(yid, "user", new, reason)
-        ctx.visible_cache.clear()
+        if ctx.visible is not None and ctx.user.id in {after.get("mentor_id"), after.get("coordinator_id"),
+                                                       after.get("user_id")}:
+            ctx.visible.add(yid)  # the grant is written at commit; this batch may go on with the youth
     elif entity == "consent":
         old = (before or {}).get("status")
         new = after.get("status")
@@ -603,8 +642,10 @@ def _side_effects(ctx: PushContext, entity: str, before: dict | None, after: dic
 
 def _cascade_activity(ctx: PushContext, act, deleted: bool) -> None:
     """Attendance inherits its activity's owner and visibility (treatment attendance stays private)."""
-    rows = db.session.scalars(select(Attendance).where(Attendance.activity_id == act.id)).all()
-    for att in rows:
+    rows = {r.id: r for r in db.session.scalars(select(Attendance).where(Attendance.activity_id == act.id))}
+    # plus attendance created earlier in this batch (not in the database yet)
+    rows.update({r.id: r for m, r in ctx.new_rows if m is Attendance and r.activity_id == act.id})
+    for att in rows.values():
         narrowed = att.visibility == "shared" and act.visibility == "organization"
         att.organization_id = act.organization_id
         att.visibility = act.visibility

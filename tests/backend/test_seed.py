@@ -54,6 +54,12 @@ def snapshot(app) -> dict:
         return counts
 
 
+@pytest.fixture(autouse=True)
+def core_demo_only(monkeypatch):
+    """These tests are about the core demo; the programme history has its own tests (and takes ~10 s)."""
+    monkeypatch.setattr(seed, "EXTRA_SEEDERS", [])
+
+
 @pytest.fixture
 def demo(app):
     with app.app_context():
@@ -86,9 +92,9 @@ def test_seed_is_idempotent(app, demo):
 def test_seed_resumes_after_partial_run(app, monkeypatch):
     """A run that stopped half-way (e.g. a crash) is completed by the next run without duplicates."""
     with app.app_context():
-        monkeypatch.setattr(seed._Seeder, "assessments", lambda self: None)
-        seed.seed_demo()
-        monkeypatch.undo()
+        with monkeypatch.context() as mp:
+            mp.setattr(seed._Seeder, "assessments", lambda self: None)
+            seed.seed_demo()
         assert db.session.scalar(select(func.count()).select_from(Assessment)) == 0
         n_att = db.session.scalar(select(func.count()).select_from(Attendance))
         summary = seed.seed_demo()

@@ -131,7 +131,7 @@ def test_one_bad_mutation_does_not_affect_the_others(app, client, w):
     res = lise.push(*[{"mutation_id": uid(), "entity": "goal", "id": d["id"], "op": "upsert", "base_version": None,
                        "data": d} for d in (good1, bad, good2)])
     assert [r["status"] for r in res] == ["applied", "rejected", "applied"]
-    assert res[1]["error"]["code"] == "invalid" and "status" in res[1]["error"]["message"]
+    assert res[1]["error"]["code"] == "invalid" and "Status" in res[1]["error"]["message"]
     changes, _ = Api(client, "ahmed").pull_all()
     assert {good1["id"], good2["id"]} <= {c["id"] for c in changes}
     assert bad["id"] not in {c["id"] for c in changes}

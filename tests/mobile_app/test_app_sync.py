@@ -325,7 +325,7 @@ def test_rejected_change_keeps_server_reason_and_can_be_discarded(backend_server
     youth.store.save("agreement", ag["id"], me, {"text": "Jeg bestemmer selv"}, create=False)
     assert youth.sync().pushed == {"rejected": 1}
     [rej] = youth.rejected_changes()
-    assert rej.reason and "text" in rej.reason and rej.editable == {"text": "Jeg bestemmer selv"}
+    assert rej.reason and "Aftalen" in rej.reason and rej.editable == {"text": "Jeg bestemmer selv"}
     assert youth.status().rejected == 1 and youth.status().pending == 0
     assert youth.sync().pushed == {}                     # not sent again
     youth.discard_rejected(rej.seq)
