@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select, text
@@ -34,6 +36,13 @@ def json_body() -> dict:
         body = None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "Body skal være et JSON-objekt.")
+    try:
+        # JSON can spell a lone UTF-16 surrogate ("\ud800"); no database can store it (was a 500).
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "invalid_json", "Teksten indeholder ugyldige tegn.") from None
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "Body er for dybt indlejret.") from None
     return body
 
 
