@@ -184,8 +184,13 @@ def _result(mid, status, version, record, error) -> dict:
     return {"mutation_id": mid, "status": status, "version": version, "record": record, "error": error}
 
 
+def _queryable(value) -> bool:
+    """A string we may put in a query: PostgreSQL refuses NUL in text (the schema rejects it later)."""
+    return isinstance(value, str) and "\x00" not in value
+
+
 def _seen_mutations(mutations: list) -> dict[str, dict]:
-    ids = [m.get("mutation_id") for m in mutations if isinstance(m, dict) and isinstance(m.get("mutation_id"), str)]
+    ids = [m.get("mutation_id") for m in mutations if isinstance(m, dict) and _queryable(m.get("mutation_id"))]
     found = {}
     for i in range(0, len(ids), 500):
         for row in db.session.scalars(select(AppliedMutation).where(AppliedMutation.mutation_id.in_(ids[i:i + 500]))):
@@ -225,7 +230,7 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
     by_entity: dict[str, set] = {}
     att_keys = set()
     for m in mutations:
-        if isinstance(m, dict) and isinstance(m.get("entity"), str) and isinstance(m.get("id"), str):
+        if isinstance(m, dict) and isinstance(m.get("entity"), str) and _queryable(m.get("id")):
             by_entity.setdefault(m["entity"], set()).add(m["id"])
             data = m.get("data")
             if m["entity"] == "attendance" and isinstance(data, dict):
@@ -241,7 +246,7 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
             for k in chunk:
                 ctx.rows[(model, k)] = found.get(k)
     if att_keys:
-        acts = sorted({a for a, _ in att_keys if isinstance(a, str)})
+        acts = sorted({a for a, _ in att_keys if _queryable(a)})
         dates = set()
         for _, d in att_keys:
             try:
