@@ -6,7 +6,7 @@ devices start spread over a short ramp (everyone opens the app around 9 o'clock)
 bounded in time. Prints throughput, p50/p95/p99 per request kind and every error.
 
     python bench/load.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
-    python bench/load.py --devices 200 --workers 3 --concurrency 50 --ramp 10 --max-seconds 180
+    python bench/load.py --devices 200 --workers 3 --concurrency 50 --ramp 30 --max-seconds 180
 
 With --database-url it makes its own database (trinvis_load_<pid>), migrates it, seeds one young
 person per youth device (mentors look after 10 each), starts `python -m gunicorn -w <workers>` on
@@ -354,7 +354,7 @@ def main(argv=None) -> int:
     ap.add_argument("--devices", type=int, default=200)
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--concurrency", type=int, default=50, help="devices talking at the same moment")
-    ap.add_argument("--ramp", type=float, default=10.0, help="seconds over which the devices start")
+    ap.add_argument("--ramp", type=float, default=30.0, help="seconds over which the devices start")
     ap.add_argument("--max-seconds", type=float, default=180.0)
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)

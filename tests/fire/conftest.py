@@ -9,8 +9,24 @@ from tests.conftest import make_app, truncate_all
 from tests.fire.harness import FireDevice, LiveServer, build_fire_world
 
 
+@pytest.fixture(scope="session")
+def fast_commits(database_url):
+    """On PostgreSQL, commits of this throw-away test database need not wait for the disk
+    (synchronous_commit=off: a server crash could lose the last commits, nothing else changes)."""
+    if database_url.startswith("postgresql"):
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        name = make_url(database_url).database
+        engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as c:
+            c.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+        engine.dispose()
+    return database_url
+
+
 @pytest.fixture
-def fire_app(database_url):
+def fire_app(database_url, fast_commits):
     app = make_app(database_url)
     truncate_all(app)
     yield app

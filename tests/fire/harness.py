@@ -470,11 +470,9 @@ def reset_case_data(app, w) -> None:
     with app.app_context():
         tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
         with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)))
-            else:
-                for t in reversed(tables):
-                    conn.execute(text(f'DELETE FROM "{t}"'))
+            # DELETE, not TRUNCATE: on a few hundred rows it is several times faster on PostgreSQL
+            for t in reversed(tables):
+                conn.execute(text(f'DELETE FROM "{t}"'))
             conn.execute(text("INSERT INTO sync_counter (id, value) VALUES (1, 0)"))
         cs = ChangeSet()
         for org in db.session.query(Organization).all():

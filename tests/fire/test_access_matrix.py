@@ -58,7 +58,7 @@ def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
     if role == "youth":
         # a young person has no organisation: for them "own" is just another organisation's item
         hidden = entity in HAS_VISIBILITY and item in ("own", "other_private")
-        # sees "own plan (shared parts), own agreements, attendance, scores" (decision D6 in
+        # sees "own plan (shared parts), own agreements, attendance, scores" (decision A1 in
         # docs/fire.md: outreach and consent records of their own case are shown too)
         if op == "read":
             return not hidden

@@ -47,3 +47,63 @@ def test_system_write_can_delete(app, client, w):
         assert res["status"] == "applied"
         assert db.session.get(Goal, g["id"]).deleted
         db.session.remove()
+
+
+@pytest.mark.xfail(strict=True, reason="D5: backend/errors.py drops the Allow header (diff in docs/fire.md)")
+def test_405_names_the_allowed_methods(app, client):
+    """D5: a 405 must carry `Allow` (RFC 9110 §15.5.6); the JSON error handler dropped werkzeug's headers."""
+    r = client.delete("/api/v1/auth/login")
+    assert r.status_code == 405 and r.get_json()["error"]["code"] == "method_not_allowed"
+    assert "POST" in r.headers.get("Allow", "")
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/api/v1/auth/login", '{"username": "\\ud800", "password": "x", "device_name": "x"}'),
+    ("/api/v1/sync/push", '{"device_id": "d", "schema_version": 1, "mutations": [{"mutation_id": "\\udfff", '
+                          '"entity": "goal", "id": "x", "op": "upsert", "base_version": null, "data": {}}]}'),
+], ids=["login", "push"])
+def test_lone_surrogate_in_json_is_400_not_500(app, client, w, path, body):
+    """D6: JSON may spell a lone UTF-16 surrogate (\\ud800); Python decodes it into a str that no
+    database driver can encode, so login and push answered 500. Such text is invalid input: 400."""
+    headers = {"Authorization": f"Bearer {Api(client, 'lise').token}"} if "push" in path else {}
+    r = client.post(path, data=body, content_type="application/json", headers=headers)
+    assert r.status_code == 400, r.get_data(as_text=True)[:200]
+    assert r.get_json()["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("field", ["id", "mutation_id", "activity_id"])
+def test_null_byte_in_an_id_is_rejected_alone_on_postgresql(app, client, w, field):
+    """D7: a NUL in a mutation's id, mutation_id or an attendance's activity_id reached the batch's
+    look-up queries before validation; PostgreSQL refuses NUL in text, so the push was a 500."""
+    rid = uid()
+    m = {"mutation_id": uid(), "entity": "attendance", "id": rid, "op": "upsert", "base_version": None,
+         "data": {"id": rid, "youth_id": w.youths["mads"], "activity_id": uid(), "date": "2026-01-05",
+                  "status": "present"}}
+    if field == "activity_id":
+        m["data"]["activity_id"] = "a\x00b"
+    else:
+        m[field] = "a\x00b"
+        if field == "id":
+            m["data"]["id"] = "a\x00b"
+    r = Api(client, "lise").push_raw([m])
+    assert r.status_code == 200, r.get_data(as_text=True)[:200]
+    assert r.get_json()["results"][0]["status"] == "rejected"
+
+
+def test_system_write_of_a_new_youth_with_its_records_in_one_batch(app, w):
+    """D8: a batch that creates a young person and records of theirs (administrator tooling, e.g. a
+    migration from another system) failed as a whole with 409 'busy': the push no longer flushes per
+    record and SQLAlchemy inserted the consent/plan before the youth row (foreign key)."""
+    from backend.admin import system_write
+    from backend.extensions import db
+    from backend.models import Consent, Youth
+
+    yid, cid = uid(), uid()
+    with app.app_context():
+        system_write([
+            {"entity": "youth", "id": yid, "data": {"id": yid, "youth_id": yid, "display_name": "Ny"}},
+            {"entity": "consent", "id": cid, "data": {"id": cid, "youth_id": yid,
+                                                      "organization_id": w.orgs["UU"], "status": "given"}},
+        ])
+        assert db.session.get(Youth, yid) is not None and db.session.get(Consent, cid) is not None
+        db.session.remove()
