@@ -290,7 +290,7 @@ def page_checks(app, client) -> list[tuple]:
     return out
 
 
-def test_access_matrix(app, client, capsys):
+def test_access_matrix(app, client, request):
     roles = design_roles()
     assert set(roles) == set(ACTORS), f"DESIGN.md roles {roles} vs rules for {sorted(ACTORS)}"
     matrix = {}
@@ -332,6 +332,6 @@ def test_access_matrix(app, client, capsys):
     out = ROOT / "build" / "access_matrix.txt"
     out.parent.mkdir(exist_ok=True)
     out.write_text(text + "\n", encoding="utf-8")
-    with capsys.disabled():
+    if request.config.getoption("capture") == "no":  # pytest -s
         print("\n" + text)
     assert not wrong, "\n".join(wrong)

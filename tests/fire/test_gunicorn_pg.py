@@ -70,8 +70,8 @@ def _run(threads):
 def test_no_pull_misses_a_late_commit(fire_app, gunicorn):
     w = build_world(fire_app)
     org_of = {"lise": "Jobcenter", "ahmed": "Jobcenter", "karen": "UU"}
-    writers = ["lise", "ahmed", "karen"] * (4 if FULL else 2)
-    per_writer = 40 if FULL else 12
+    writers = ["lise", "ahmed", "karen"] * (5 if FULL else 3)
+    per_writer = 40 if FULL else 15
     applied: set[str] = set()
     errors: list[str] = []
     lock = threading.Lock()
