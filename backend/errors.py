@@ -52,9 +52,11 @@ def register_error_handlers(app: Flask) -> None:
         code, message = _CODES.get(e.code or 500, ("error", e.description or "Fejl."))
         if e.code == 429:
             message = "For mange forsøg. Vent et minut og prøv igen."
+        # Keep werkzeug's headers (Allow on 405, Retry-After, WWW-Authenticate), not its body type.
+        headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
         if _is_api():
-            return jsonify(error_body(code, message)), e.code
-        return render_template("error.html", status=e.code, message=message), e.code
+            return jsonify(error_body(code, message)), e.code, headers
+        return render_template("error.html", status=e.code, message=message), e.code, headers
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):

@@ -459,7 +459,9 @@ def _server_fields(ctx: PushContext, entity: str, row, loaded: dict, changed: di
         activity_id = loaded.get("activity_id") or (row.activity_id if row is not None else None)
         act = ctx.get(Activity, activity_id)
         youth_id = loaded.get("youth_id") or (row.youth_id if row is not None else None)
-        if act is None or act.youth_id != youth_id or act.deleted:
+        if act is None or act.youth_id != youth_id or act.deleted or not (
+                ctx.system or item_visible(user, act.organization_id, act.visibility)):
+            # an activity the writer may not see is as good as absent (no check-in to hidden treatment)
             raise Rejected("invalid_reference", "Aktiviteten findes ikke for denne unge.")
         out["organization_id"] = act.organization_id
         out["visibility"] = act.visibility
@@ -627,8 +629,9 @@ def _side_effects(ctx: PushContext, entity: str, before: dict | None, after: dic
                 cs.revoke(yid, "user", old, reason)
             if new:
                 cs.grant(yid, "user", new, reason)
-        if ctx.visible is not None and ctx.user.id in {after.get("mentor_id"), after.get("coordinator_id"),
-                                                       after.get("user_id")}:
+        if not ctx.system and ctx.user.id in {after.get("mentor_id"), after.get("coordinator_id"),
+                                              after.get("user_id")}:
+            ctx.sees_youth(yid)  # load the visible set before adding to it
             ctx.visible.add(yid)  # the grant is written at commit; this batch may go on with the youth
     elif entity == "consent":
         old = (before or {}).get("status")

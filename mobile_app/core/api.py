@@ -39,10 +39,20 @@ class ApiClient:
         def once() -> requests.Response:
             try:
                 resp = self._http.request(method, url, headers=headers, timeout=self.timeout, **kw)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+                # ChunkedEncodingError: the connection broke in the middle of the answer.
                 raise _Transient(str(exc)) from exc
             if resp.status_code >= 500 or resp.status_code == 429:
                 raise _Transient(f"HTTP {resp.status_code}")
+            if resp.status_code < 400:
+                try:
+                    ok = isinstance(resp.json(), dict)
+                except ValueError:
+                    ok = False
+                if not ok:
+                    # A 200 that is not the API's JSON: a captive portal (hotel wifi) or a proxy's page.
+                    raise _Transient("svaret var ikke fra Trinvis-serveren")
             return resp
 
         retrying = Retrying(

@@ -141,3 +141,30 @@ def test_record_of_invisible_youth_is_not_found_not_forbidden(app, client, w):
     res = Api(client, "peter").upsert("goal", goal(w, "sara", "Bostøtte"))
     assert res["status"] == "rejected" and res["error"]["code"] == "not_found"
     assert res["record"] is None
+
+
+def test_youth_cannot_check_in_to_an_activity_hidden_from_them(app, client, w):
+    act = Api(client, "nina").upsert("activity", activity(w, "mads", "Rusmiddelcenter", "Samtale", "organization"))
+    res = Api(client, "mads").upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["record"]["id"],
+                                                    "date": "2026-01-05", "self_checked_in_at": "2026-01-05T09:00:00Z"})
+    assert res["status"] == "rejected" and res["error"]["code"] == "invalid_reference"
+    assert res["record"] is None
+
+
+def test_coordinator_creates_a_youth_with_plan_in_one_push(app, client, w):
+    ahmed = Api(client, "ahmed")
+    yid, pid = uid(), uid()
+    act = activity(w, "mads", "Jobcenter") | {"youth_id": yid}
+    res = ahmed.push(
+        {"mutation_id": uid(), "entity": "youth", "id": yid, "op": "upsert", "base_version": None,
+         "data": {"id": yid, "youth_id": yid, "display_name": "Ny ung"}},
+        {"mutation_id": uid(), "entity": "plan", "id": pid, "op": "upsert", "base_version": None,
+         "data": {"id": pid, "youth_id": yid, "end_goal": "Uddannelse", "end_goal_kind": "education",
+                  "start_date": "2026-01-05"}},
+        {"mutation_id": uid(), "entity": "activity", "id": act["id"], "op": "upsert", "base_version": None,
+         "data": act},
+    )
+    assert [r["status"] for r in res] == ["applied", "applied", "applied"], res
+    assert res[0]["record"]["coordinator_id"] == w.users["ahmed"]
+    changes, _ = Api(client, "ahmed", "pc").pull_all()
+    assert {("youth", yid), ("plan", pid)} <= {(c["entity"], c["id"]) for c in changes}
