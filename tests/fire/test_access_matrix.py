@@ -64,9 +64,9 @@ def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
             return not hidden
         # writes "own check-ins, own self-assessment, comments on own agreements"
         if entity == "attendance":
-            # a check-in on a hidden (treatment) activity is accepted (question Q1 in docs/fire.md),
-            # an existing hidden record cannot be changed
-            return op == "create" or (op == "update" and not hidden)
+            # only on activities they can see: a check-in on a hidden (treatment) activity is refused
+            # (question Q1 in docs/fire.md, decided so), and a hidden record cannot be changed
+            return op in ("create", "update") and not hidden
         if entity == "assessment":
             return op == "create"
         if entity == "agreement":

@@ -46,10 +46,7 @@ from tests.fire.harness import (
 EXAMPLES = int(os.environ.get("TRINVIS_FIRE_EXAMPLES") or (1000 if FULL else 200))
 DEVICES = (("mads", "mads"), ("lise-phone", "lise"), ("lise-tablet", "lise"), ("ahmed", "ahmed"),
            ("karen", "karen"), ("nina", "nina"))
-# "cut_body" and "captive_portal" break the app core (defects D1/D2 in docs/fire.md, xfail tests in
-# test_faults.py); they join the random faults here once the mobile_app fix is in.
-KNOWN_BROKEN = {"cut_body", "captive_portal"}
-CONVERGENCE_FAULTS = tuple(f for f in FAULTS if f not in KNOWN_BROKEN) + (None,)
+CONVERGENCE_FAULTS = tuple(FAULTS) + (None,)
 ACTIONS = ("edit", "edit", "edit", "edit", "sync", "push", "pull", "faulty_sync", "web_delete",
            "consent", "parallel_sync")
 

@@ -49,7 +49,6 @@ def test_system_write_can_delete(app, client, w):
         db.session.remove()
 
 
-@pytest.mark.xfail(strict=True, reason="D5: backend/errors.py drops the Allow header (diff in docs/fire.md)")
 def test_405_names_the_allowed_methods(app, client):
     """D5: a 405 must carry `Allow` (RFC 9110 §15.5.6); the JSON error handler dropped werkzeug's headers."""
     r = client.delete("/api/v1/auth/login")
@@ -109,7 +108,6 @@ def test_system_write_of_a_new_youth_with_its_records_in_one_batch(app, w):
         db.session.remove()
 
 
-@pytest.mark.xfail(strict=True, reason="D9: shared/schemas.py's NUL check is invisible to apispec (diff in docs/fire.md)")
 def test_openapi_says_text_fields_refuse_nul(client):
     """D9: every text field refuses NUL (400), but /api/v1/openapi.json says "any string", so a
     client (or schemathesis) following the document gets a 400 for a valid-looking body."""
