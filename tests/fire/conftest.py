@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app, truncate_all
 from tests.fire.harness import FireDevice, LiveServer, build_fire_world
 
 
@@ -26,15 +25,9 @@ def fast_commits(database_url):
 
 
 @pytest.fixture
-def fire_app(database_url, fast_commits):
-    app = make_app(database_url)
-    truncate_all(app)
-    yield app
-    from backend.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def fire_app(fast_commits, app):
+    """The shared `app` fixture (empty tables), after the database was switched to fast commits."""
+    return app
 
 
 @pytest.fixture
