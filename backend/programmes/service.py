@@ -124,7 +124,12 @@ def enrol(user: User, youth_id: str, programme: Programme, start: date, planned_
     db.session.add(enrolment)
     audit.record(user, "write", youth_id=youth_id, entity="enrolment", count=1, channel="web")
     results = push(user, device_id, mutations, channel="web") if mutations else None
-    if results is None:
+    if results is None or enrolment not in db.session:
+        # push() commits the enrolment with its activities; when it had to run its batch again
+        # after a race, the rollback took the pending enrolment (and its audit entry) with it.
+        if enrolment not in db.session:
+            db.session.add(enrolment)
+            audit.record(user, "write", youth_id=youth_id, entity="enrolment", count=1, channel="web")
         db.session.commit()
     _raise_rejected(results)
     return enrolment

@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.extensions import db
 from backend.models import Activity, Youth
@@ -150,3 +150,38 @@ def test_history_updates_youth_through_the_engine_and_latest_wins(app, client):
     # a partner without consent does not see Sara at all
     login(client, w.users["nina"])
     assert client.get(f"/programmes/youth/{sara}").status_code == 404
+
+
+def test_enrolment_survives_a_push_that_ran_its_batch_again(app, client, monkeypatch):
+    """A unique-constraint race makes push() roll back and run again; the enrolment must not be lost."""
+    from sqlalchemy.exc import IntegrityError
+
+    from backend.programmes import service
+    from backend.programmes.models import Programme
+    from backend.sync import push as push_module
+
+    w = build_world(app)
+    pid = make_programme(app, client, w)
+    real = push_module._push_once
+    calls = []
+
+    def racing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("INSERT", {}, Exception("simulated concurrent insert"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(push_module, "_push_once", racing)
+    with app.app_context():
+        from backend.models import User
+
+        ahmed = db.session.get(User, w.users["ahmed"])
+        programme = db.session.get(Programme, pid)
+        enr = service.enrol(ahmed, w.youths["mads"], programme, date(2026, 1, 5), None)
+        enr_id, act_ids = enr.id, list(enr.activity_ids)
+        db.session.remove()
+    assert len(calls) == 2
+    with app.app_context():
+        stored = db.session.get(Enrolment, enr_id)
+        assert stored is not None and stored.activity_ids == act_ids
+        assert db.session.scalar(select(func.count()).select_from(Activity).where(Activity.id.in_(act_ids))) == len(act_ids)
