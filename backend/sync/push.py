@@ -211,8 +211,10 @@ def _duplicate(ctx: PushContext, prior: dict, m: dict) -> dict:
         row = _attendance_by_natural_key(ctx, m.get("data") or {})
         if row is not None:
             current = _current_record(ctx, "attendance", row.id)
-    return _result(m["mutation_id"], "duplicate", prior["version"],
-                   current["data"] if current else None, prior["error"])
+    # DESIGN.md: a seen mutation_id is always `duplicate` with the same result again; for one that
+    # was rejected the first time that result includes its `error`, which clients must honour.
+    return _result(m["mutation_id"], "duplicate", prior["version"], current["data"] if current else None,
+                   prior["error"])
 
 
 def _current_record(ctx: PushContext, entity: str, record_id: str) -> dict | None:

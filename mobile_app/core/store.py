@@ -334,7 +334,8 @@ class Store:
             for entry, res in zip(batch, results):
                 status = res.get("status")
                 counts[status] = counts.get(status, 0) + 1
-                if status == "rejected":
+                if status == "rejected" or (status == "duplicate" and res.get("error")):
+                    # a duplicate that carries an error repeats a rejection whose answer was lost
                     c.execute("UPDATE outbox SET state = 'rejected', error = ? WHERE seq = ?",
                               (json.dumps(res.get("error") or {}), entry.seq))
                     continue

@@ -143,3 +143,14 @@ def test_invalid_merged_record_is_rejected(app, client, w):
     res = ahmed.upsert("activity", {"id": a["id"], "end_time": "08:00"}, base_version=1)
     assert res["status"] == "rejected" and res["error"]["code"] == "invalid"
     assert res["record"]["end_time"] == "12:00"
+
+
+def test_retry_of_a_rejected_mutation_repeats_the_rejection(app, client, w):
+    mads = Api(client, "mads")
+    g = goal(w, "mads", "Jobcenter", "Må ikke")
+    m = {"mutation_id": uid(), "entity": "goal", "id": g["id"], "op": "upsert", "base_version": None, "data": g}
+    first = mads.push(m)[0]
+    again = mads.push(m)[0]
+    assert first["status"] == "rejected"
+    # DESIGN.md: `duplicate`, "same result again" — the error included, so the client shows it
+    assert again["status"] == "duplicate" and again["error"] == first["error"] and again["error"]

@@ -366,7 +366,9 @@ def acknowledged_changes_kept(app, ledger: Ledger) -> list[str]:
         # acknowledged mutations by record, with the version the server gave them
         acked: dict[tuple, list] = {}
         for mid, answers in ledger.answers.items():
-            ok = [a for a in answers if a["status"] in ("applied", "merged", "duplicate")]
+            # a duplicate carrying an error repeats a rejection: not an acknowledgement
+            ok = [a for a in answers if a["status"] in ("applied", "merged")
+                  or (a["status"] == "duplicate" and not a.get("error"))]
             if not ok or mid not in ledger.sent:
                 continue
             m = ledger.sent[mid]

@@ -207,3 +207,15 @@ def test_check_in_only_around_the_activity_on_the_day(seeded):
     assert store.outbox() == []
     assert at(8, 0).activities_on(ld.YOUTH, NOW.date())[0].can_check_in
     assert at(8, 0).check_in(act)["self_checked_in_at"]
+
+
+def test_duplicate_answer_repeating_a_rejection_is_shown_as_rejected(seeded):
+    """The first answer (rejected) was lost; the retry's `duplicate` carries the same error."""
+    store, _ = seeded
+    svc(store, ld.MENTOR_LOGIN).add_agreement(ld.YOUTH, "Søge 2 jobs", NOW.date())
+    batch = store.next_batch(10)
+    store.apply_push_results(batch, [{"mutation_id": batch[0].mutation_id, "status": "duplicate",
+                                      "version": None, "record": None,
+                                      "error": {"code": "not_found", "message": "Den unge er ikke synlig"}}])
+    [rej] = store.rejected()
+    assert rej.mutation_id == batch[0].mutation_id and store.pending_count() == 0
