@@ -2,7 +2,7 @@
 
 The cursor is opaque to clients (base64 of a small JSON):
   s  – main position: every visible change with a sequence number ≤ s has been delivered;
-  i  – set during a device's first sync (no tombstones, no revoked ids needed);
+  i  – set during a device's first sync (no revoked ids, no tombstones older than t, its start);
   c  – young people who became visible (new consent or assignment) and whose older records
        are being caught up, cs – position within that catch-up, cu – its upper bound;
   g  – grants up to this number have been looked at.
@@ -52,7 +52,7 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
     state = decode_cursor(cursor)
     top = current_seq()
     if state is None:
-        state = {"s": 0, "i": 1, "g": top}
+        state = {"s": 0, "i": 1, "g": top, "t": top}
     if state["s"] > top:
         raise ApiError(400, "invalid_cursor", "Cursoren er fra en anden server. Start forfra uden cursor.")
     initial = bool(state.get("i"))
@@ -68,7 +68,7 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
     youth_q = visible_youth_query(user)
     if state.get("c"):
         rows = _page(user, youth_q, after=state["cs"], upto=state["cu"], limit=limit,
-                     youth_ids=state["c"], skip_deleted=True)
+                     youth_ids=state["c"], skip_deleted_upto=state["cu"])
         more = len(rows) > limit
         rows = _Page(rows[:limit], rows.conds)
         if more:
@@ -78,9 +78,11 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
                 state.pop(k, None)
         has_more = True  # the main stream comes next
         if not more:
-            has_more = _page(user, youth_q, after=state["s"], upto=top, limit=0, skip_deleted=initial) != []
+            has_more = _page(user, youth_q, after=state["s"], upto=top, limit=0,
+                             skip_deleted_upto=state.get("t", top) if initial else None) != []
     else:
-        rows = _page(user, youth_q, after=state["s"], upto=top, limit=limit, skip_deleted=initial)
+        rows = _page(user, youth_q, after=state["s"], upto=top, limit=limit,
+                     skip_deleted_upto=state.get("t", top) if initial else None)
         has_more = len(rows) > limit
         rows = _Page(rows[:limit], rows.conds)
         state["s"] = rows[-1].seq if has_more else top
@@ -102,7 +104,14 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
 
 
 def _page(user: User, youth_q, after: int, upto: int, limit: int, youth_ids: list[str] | None = None,
-          skip_deleted: bool = False) -> list:
+          skip_deleted_upto: int | None = None) -> list:
+    """Change rows after `after` up to `upto`, in order.
+
+    Tombstones numbered up to `skip_deleted_upto` are left out: they are older than the sync or
+    catch-up that is running, so the device cannot hold those records. A record deleted while a
+    first sync is paging gets a later number and its tombstone is sent (the device may already
+    have received the record on an earlier page).
+    """
     if user.role == Role.ADMIN:
         scope = ChangeLog.entity == "organization"
     elif youth_ids is not None:
@@ -111,8 +120,8 @@ def _page(user: User, youth_q, after: int, upto: int, limit: int, youth_ids: lis
         scope = or_(ChangeLog.entity == "organization", ChangeLog.youth_id.in_(youth_q))
     item = or_(item_condition(user), ChangeLog.narrowed.is_(True))
     conds = [ChangeLog.seq > after, ChangeLog.seq <= upto, scope, item]
-    if skip_deleted:
-        conds.append(ChangeLog.deleted.is_(False))
+    if skip_deleted_upto is not None:
+        conds.append(or_(ChangeLog.deleted.is_(False), ChangeLog.seq > skip_deleted_upto))
     q = (select(ChangeLog.entity, ChangeLog.record_id, ChangeLog.seq, ChangeLog.deleted, ChangeLog.youth_id,
                 ChangeLog.organization_id, ChangeLog.visibility)
          .where(*conds).order_by(ChangeLog.seq).limit(limit + 1))

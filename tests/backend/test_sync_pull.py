@@ -169,3 +169,20 @@ def test_pull_is_audit_logged(app, client, w):
         rows = db.session.scalars(select(AuditLog).where(AuditLog.user_id == w.users["karen"],
                                                          AuditLog.action == "read")).all()
         assert {r.youth_id for r in rows} == {w.youths["mads"], w.youths["sara"]}
+
+
+def test_record_deleted_during_a_paged_first_sync_is_removed_from_the_device(app, client, w):
+    lise = Api(client, "lise")
+    made = {lise.upsert("goal", goal(w, "mads", "Jobcenter", f"Mål {i}"))["record"]["id"] for i in range(6)}
+    ahmed = Api(client, "ahmed")
+    seen = []
+    while not any(c["id"] in made for c in seen):  # page until the device holds a goal
+        page = ahmed.pull_page(ahmed.cursor, limit=4)
+        assert page["has_more"]
+        seen += page["changes"]
+        ahmed.cursor = page["cursor"]
+    early = next(c["id"] for c in seen if c["id"] in made)
+    lise.delete("goal", early, base_version=1)  # deleted while the first sync is still paging
+    rest, _ = ahmed.pull_all(limit=4)
+    assert ("goal", early) not in live(seen + rest)
+    assert [c["deleted"] for c in rest if c["id"] == early] == [True]

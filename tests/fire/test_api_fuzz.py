@@ -5,6 +5,8 @@ error is the contract's JSON shape."""
 
 from __future__ import annotations
 
+import os
+
 import json
 
 import pytest
@@ -38,7 +40,8 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=150 if FULL else 40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150 if FULL else 40, deadline=None, derandomize=bool(os.environ.get("CI")),
+          suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case, token):
     """No 5xx, status codes, headers and bodies as documented, for generated valid and invalid requests."""
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"})

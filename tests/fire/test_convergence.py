@@ -255,8 +255,10 @@ steps = st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, len(DEVICES)
                  min_size=1, max_size=16)
 
 
+# CI runs a fixed set of examples (derandomize) so that main stays green for reasons in the
+# change, not by chance; runs by hand explore new ones every time.
 @settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
-          suppress_health_check=list(HealthCheck))
+          derandomize=bool(os.environ.get("CI")), suppress_health_check=list(HealthCheck))
 @given(program=steps)
 def _property(run_factory, program):
     run = run_factory()
