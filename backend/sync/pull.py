@@ -5,7 +5,13 @@ The cursor is opaque to clients (base64 of a small JSON):
   i  – set during a device's first sync (no revoked ids, no tombstones older than t, its start);
   c  – young people who became visible (new consent or assignment) and whose older records
        are being caught up, cs – position within that catch-up, cu – its upper bound;
-  g  – grants up to this number have been looked at.
+  g  – grants up to this number have been looked at;
+  r  – revocations up to this number have been looked at.
+
+`g` and `r` are the counter as it stood when a pull began. A grant or revocation that commits
+while a pull runs may or may not be reflected in that pull's pages, so the next pull looks at it
+again: a revocation is reported if the young person is still hidden, and a young person hidden
+and visible again gets a catch-up with tombstones (the device may hold records deleted meanwhile).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ def decode_cursor(cursor: str | None) -> dict | None:
             raise ValueError
         if "c" in state and not (isinstance(state["c"], list) and all(isinstance(x, str) for x in state["c"])):
             raise ValueError
-        for k in ("cs", "cu", "g"):
+        for k in ("cs", "cu", "g", "r", "t"):
             if k in state and not isinstance(state[k], int):
                 raise ValueError
         return state
@@ -58,17 +64,21 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
     initial = bool(state.get("i"))
     revoked: list[str] = []
     if not initial:
-        revoked = _revoked_since(user, state["s"])
+        # A first sync looks at neither while it pages; both then start from where it began.
+        revoked = _revoked_since(user, state.get("r", state["s"]))
+        state["r"] = top
         if not state.get("c"):
-            new = _granted_since(user, max(state["s"], state.get("g", 0)), top)
+            new = _granted_since(user, state.get("g", state["s"]), top)
             if new:
                 state.update(c=sorted(new), cs=0, cu=state["s"])
             state["g"] = top
 
     youth_q = visible_youth_query(user)
     if state.get("c"):
+        # Tombstones too: a young person hidden and visible again may have records on the device
+        # that were deleted while hidden.
         rows = _page(user, youth_q, after=state["cs"], upto=state["cu"], limit=limit,
-                     youth_ids=state["c"], skip_deleted_upto=state["cu"])
+                     youth_ids=state["c"])
         more = len(rows) > limit
         rows = _Page(rows[:limit], rows.conds)
         if more:
@@ -86,8 +96,9 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
         has_more = len(rows) > limit
         rows = _Page(rows[:limit], rows.conds)
         state["s"] = rows[-1].seq if has_more else top
-        if not has_more:
+        if not has_more and initial:
             state.pop("i", None)
+            state["r"] = state.pop("t", state["g"])
 
     changes = _load(user, rows)
     if changes:

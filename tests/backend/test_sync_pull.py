@@ -186,3 +186,112 @@ def test_record_deleted_during_a_paged_first_sync_is_removed_from_the_device(app
     rest, _ = ahmed.pull_all(limit=4)
     assert ("goal", early) not in live(seen + rest)
     assert [c["deleted"] for c in rest if c["id"] == early] == [True]
+
+
+
+def _withdraw(client, w, youth="mads", org="Rusmiddelcenter", status="withdrawn"):
+    """Ahmed sets a consent's status; returns the applied record."""
+    ahmed = Api(client, "ahmed", f"pc-{uid()[:6]}")
+    consent = next(c for c in live(ahmed.pull_all()[0]).values()
+                   if c["entity"] == "consent" and c["data"]["organization_id"] == w.orgs[org]
+                   and c["data"]["youth_id"] == w.youths[youth])
+    res = ahmed.upsert("consent", {"id": consent["id"], "status": status}, base_version=consent["version"])
+    assert res["status"] == "applied", res
+    return res["record"]
+
+
+class Device:
+    """What a phone holds: pages applied like the app's store does (revoked young people first)."""
+
+    def __init__(self, api):
+        self.api, self.records = api, {}
+
+    def apply(self, changes, revoked):
+        self.records = {k: c for k, c in self.records.items() if (c["data"] or {}).get("youth_id") not in revoked}
+        for c in changes:
+            key = (c["entity"], c["id"])
+            if c["deleted"]:
+                self.records.pop(key, None)
+            else:
+                self.records[key] = c
+
+    def page(self, limit=4):
+        page = self.api.pull_page(self.api.cursor, limit=limit)
+        self.apply(page["changes"], page["revoked_youth_ids"])
+        self.api.cursor = page["cursor"]
+        return page
+
+    def sync(self):
+        while self.page(limit=500)["has_more"]:
+            pass
+
+    def page_until_holding(self, record_id):
+        """Page a first sync, 4 at a time, until this device holds `record_id`."""
+        while ("goal", record_id) not in self.records:
+            assert self.page()["has_more"]
+
+    def holds_youth(self, youth_id):
+        return [k for k, c in self.records.items() if c["data"].get("youth_id") == youth_id]
+
+
+def _early_goal(client, w):
+    """A goal for Mads followed by enough other changes that a first sync pages past it."""
+    ahmed = Api(client, "ahmed")
+    g = ahmed.upsert("goal", goal(w, "mads", "Jobcenter", "Tidligt mål"))["record"]
+    for i in range(8):
+        ahmed.upsert("goal", goal(w, "mads", "Jobcenter", f"Senere mål {i}"))
+    return ahmed, g
+
+
+def test_consent_withdrawn_during_a_paged_first_sync_is_reported_afterwards(app, client, w):
+    _, g = _early_goal(client, w)
+    nina = Device(Api(client, "nina"))
+    nina.page_until_holding(g["id"])
+    _withdraw(client, w)  # while Nina's phone is still paging
+    nina.sync()
+    nina.sync()
+    assert nina.holds_youth(w.youths["mads"]) == []
+
+
+def test_record_deleted_while_consent_was_withdrawn_is_removed_when_consent_returns(app, client, w):
+    """Withdrawn during Nina's first sync, a goal deleted, consent given again: the goal must go."""
+    ahmed, g = _early_goal(client, w)
+    nina = Device(Api(client, "nina"))
+    nina.page_until_holding(g["id"])
+    _withdraw(client, w)
+    ahmed.delete("goal", g["id"], base_version=1)
+    nina.sync()  # pages past the deletion while Mads is hidden
+    _withdraw(client, w, status="given")
+    nina.sync()
+    assert ("goal", g["id"]) not in nina.records
+    assert ("youth", w.youths["mads"]) in nina.records
+
+
+def test_revocation_racing_a_pull_is_not_lost_when_consent_returns(app, client, w, monkeypatch):
+    """A pull read the counter, then the withdrawal committed before it selected its page.
+
+    The page left Mads out but moved the cursor past a deletion; the consent came back before
+    the next pull. The device must still lose the deleted goal.
+    """
+    from backend.sync import changes as changes_mod
+    from backend.sync import pull as pull_mod
+
+    ahmed = Api(client, "ahmed")
+    g = ahmed.upsert("goal", goal(w, "mads", "Jobcenter", "Slettes"))["record"]
+    nina = Device(Api(client, "nina"))
+    nina.sync()
+    assert ("goal", g["id"]) in nina.records
+    ahmed.delete("goal", g["id"], base_version=1)
+    with app.app_context():
+        before = changes_mod.current_seq()
+    _withdraw(client, w)
+    # the racing pull: counter read before the withdrawal, revocations looked at before it too
+    monkeypatch.setattr(pull_mod, "current_seq", lambda: before)
+    monkeypatch.setattr(pull_mod, "_revoked_since", lambda user, after: [])
+    page = nina.page(limit=500)
+    assert not page["has_more"] and ("goal", g["id"]) in nina.records
+    monkeypatch.undo()
+    _withdraw(client, w, status="given")
+    nina.sync()
+    assert ("goal", g["id"]) not in nina.records
+    assert ("youth", w.youths["mads"]) in nina.records
