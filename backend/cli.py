@@ -32,9 +32,16 @@ def upgrade_schema() -> None:
 
 @click.command("seed-demo")
 def seed_demo_cmd():
-    """Create (idempotently) the demo municipality; upgrades the schema first."""
+    """Create (idempotently) the demo municipality; upgrades the schema first. Needs TRINVIS_DEMO=1."""
+    from flask import current_app
+
     from backend.seed import seed_demo
 
+    if not current_app.config.get("DEMO_MODE"):
+        # The demo users share one published password: never in a real municipality's database.
+        raise click.ClickException(
+            "seed-demo opretter demobrugere med en kendt adgangskode og hører kun til en demo-database. "
+            "Sæt TRINVIS_DEMO=1 for at bekræfte, at det er en demo.")
     upgrade_schema()
     summary = seed_demo()
     click.echo(summary)

@@ -51,19 +51,22 @@ def _layout():
 
 
 def web_user() -> User | None:
-    uid = session.get("user_id")
-    user = db.session.get(User, uid) if uid else None
-    return user if user is not None and user.active else None
+    """The caseworker pages' session user (same idle timeout and checks as those pages)."""
+    from backend.web.common import current_user
+
+    return current_user()
 
 
 def login_required(fn):
     from functools import wraps
 
+    from backend.web.common import login_url
+
     @wraps(fn)
     def wrapper(*args, **kwargs):
         user = web_user()
         if user is None:
-            return redirect("/login?next=" + request.full_path.rstrip("?"))
+            return redirect(login_url())
         g.web_user = user
         return fn(*args, **kwargs)
 

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from backend import audit
 from backend.auth import authenticate
 from backend.extensions import db, limiter
-from backend.web.common import NO_CASE_PAGES, current_user, safe_next
+from backend.web.common import NO_CASE_PAGES, current_user, safe_next, start_session
 from shared.enums import STAFF_ROLES
 
 bp = Blueprint("auth", __name__)
@@ -39,8 +39,7 @@ def login():
         db.session.commit()
         return render_template("no_case_pages.html", message=NO_CASE_PAGES.get(user.role, "Ingen adgang."),
                                name=user.display_name), 403
-    session.clear()  # a fresh session at login: no fixation
-    session["user_id"] = user.id
+    start_session(user)
     audit.record(user, "login", detail="browser", channel="web")
     db.session.commit()
     return redirect(safe_next(next_url))

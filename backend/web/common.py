@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from datetime import date, datetime
 from functools import wraps
 
-from flask import abort, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
 from backend import audit
@@ -28,6 +29,7 @@ FIELD_LABELS = {
     "end_date": "Slutdato", "location": "Sted", "text": "Aftale", "responsible": "Ansvarlig",
     "due_date": "Frist", "method": "Kontaktform", "reached": "Fik kontakt", "contacted_at": "Tidspunkt",
     "note": "Note", "review_note": "Opfølgning", "youth_id": "Ung", "id": "Id", "_schema": "", "end_goal": "Slutmål",
+    "end_goal_kind": "Retning", "mentor_id": "Mentor",
 }
 
 NO_CASE_PAGES = {
@@ -45,12 +47,35 @@ def current_user() -> User | None:
     user = None
     uid = session.get("user_id")
     if isinstance(uid, str):
-        user = db.session.get(User, uid)
-        if user is None or not user.active or user.role not in STAFF_ROLES:
+        now = int(time.time())
+        seen = session.get("seen")
+        idle = int(current_app.config.get("WEB_IDLE_MINUTES", 30)) * 60
+        if not isinstance(seen, int) or not 0 <= now - seen <= idle:
+            # Case data on an unattended screen: the session ends after the idle time.
             session.clear()
-            user = None
+            g.session_expired = True
+        else:
+            user = db.session.get(User, uid)
+            if user is None or not user.active or user.role not in STAFF_ROLES:
+                session.clear()
+                user = None
+            elif now - seen >= 30:  # not on every request: the cookie need not change each time
+                session["seen"] = now
     g.web_user = user
     return user
+
+
+def start_session(user: User) -> None:
+    """A fresh session at login (no fixation), with the idle clock started."""
+    session.clear()
+    session["user_id"] = user.id
+    session["seen"] = int(time.time())
+
+
+def login_url():
+    """The login page, coming back here afterwards; says so when the session ran out."""
+    return url_for("auth.login", next=request.full_path.rstrip("?"),
+                   expired=1 if g.get("session_expired") else None)
 
 
 def login_required(view):
@@ -59,7 +84,7 @@ def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if current_user() is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return redirect(login_url())
         return view(*args, **kwargs)
 
     return wrapper
@@ -70,7 +95,7 @@ def coordinator_required(view):
     def wrapper(*args, **kwargs):
         user = current_user()
         if user is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return redirect(login_url())
         if user.role != Role.COORDINATOR:
             return render_template("error.html", status=403,
                                    message="Kun den koordinerende sagsbehandler (tovholderen) har adgang til denne side."), 403

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from backend.access import MENTOR_ENTITIES, PARTNER_ENTITIES
 from backend.extensions import db
-from backend.models import Consent, Organization
+from backend.models import Consent, Organization, User
 from backend.services.caseload import LOCAL_TZ
 from backend.services.plan_view import WEEKDAYS_DA, load_plan_view
 from backend.web.common import (
@@ -23,7 +23,16 @@ from backend.web.common import (
     require_uuid,
     today_local,
 )
-from shared.enums import AgreementStatus, GoalStatus, OutreachMethod, Responsible, Role, Visibility, label_da
+from shared.enums import (
+    AgreementStatus,
+    EndGoalKind,
+    GoalStatus,
+    OutreachMethod,
+    Responsible,
+    Role,
+    Visibility,
+    label_da,
+)
 
 bp = Blueprint("plan", __name__, url_prefix="/youth")
 
@@ -82,7 +91,16 @@ def render_plan(view, state: dict | None = None, status: int = 200):
         visibilities=[(s.value, label_da(s.value)) for s in Visibility],
         responsibles=[(s.value, label_da(s.value)) for s in Responsible],
         agreement_statuses=[(s.value, label_da(s.value)) for s in AgreementStatus],
+        end_goal_kinds=[(s.value, label_da(s.value)) for s in EndGoalKind],
+        mentor_choices=mentor_choices(view) if user.role == Role.COORDINATOR else [],
     ), status
+
+
+def mentor_choices(view) -> list[tuple[str, str]]:
+    """Active mentors a coordinator can assign, with their organisation's name."""
+    mentors = db.session.scalars(db.select(User).where(User.role == Role.MENTOR, User.active.is_(True)))
+    return sorted(((u.id, f"{u.display_name} ({view.org_name(u.organization_id)})") for u in mentors),
+                  key=lambda x: x[1].casefold())
 
 
 @bp.get("/<youth_id>")
@@ -116,6 +134,52 @@ def _done(youth_id: str, anchor: str, message: str, result: dict | None = None):
         message += " En anden havde ændret det samme imens – ændringerne er flettet; se Konflikter."
     flash(message, "success")
     return redirect(url_for("plan.show", youth_id=youth_id) + "#" + anchor)
+
+
+# ---- end goal and mentor (the coordinator's) ---------------------------------------------------
+
+
+@bp.post("/<youth_id>/plan")
+@login_required
+def save_plan(youth_id: str):
+    """Create or change the common plan's end goal; the phones receive it through sync."""
+    view = _view_or_404(youth_id)
+    user = current_user()
+    values = _form("end_goal", "end_goal_kind", "target_date", "base_version")
+    data = {"youth_id": view.youth.id, "end_goal": values["end_goal"], "end_goal_kind": values["end_goal_kind"],
+            "target_date": _optional_date(values["target_date"])}
+    try:
+        if view.plan is None:
+            rid = str(uuid.uuid4())
+            data.update(id=rid, start_date=today_local().isoformat())
+            result = push_form(user, "plan", rid, data, None, partial=False)
+        else:
+            data["id"] = view.plan.id
+            result = push_form(user, "plan", view.plan.id, data, parse_base_version(values["base_version"]),
+                               partial=True)
+    except FormRejected as e:
+        return _rejected(view, "plan", e, values)
+    return _done(view.youth.id, "end-goal", "Slutmålet er gemt.", result)
+
+
+@bp.post("/<youth_id>/mentor")
+@login_required
+def save_mentor(youth_id: str):
+    """Assign (or remove) the young person's mentor; the old mentor's phone drops the case."""
+    view = _view_or_404(youth_id)
+    user = current_user()
+    values = _form("mentor_id", "base_version")
+    mentor_id = values["mentor_id"] or None
+    if mentor_id is not None and mentor_id not in {m for m, _ in mentor_choices(view)}:
+        e = FormRejected("Vælg en mentor fra listen.", {"mentor_id": "Vælg en mentor fra listen."})
+        return _rejected(view, "mentor", e, values)
+    data = {"id": view.youth.id, "youth_id": view.youth.id, "mentor_id": mentor_id}
+    try:
+        result = push_form(user, "youth", view.youth.id, data, parse_base_version(values["base_version"]),
+                           partial=True)
+    except FormRejected as e:
+        return _rejected(view, "mentor", e, values)
+    return _done(view.youth.id, "people", "Mentoren er gemt." if mentor_id else "Mentoren er fjernet.", result)
 
 
 # ---- goals -------------------------------------------------------------------------------------
@@ -320,8 +384,12 @@ def save_consent(youth_id: str, org_id: str):
     org = db.session.get(Organization, org_id)
     if org is None:
         abort(404)
-    values = _form("status", "base_version")
+    values = _form("status", "base_version", "confirm")
     key = f"consent-{org_id}"
+    if values["status"] == "withdrawn" and values["confirm"] != "yes" and user.role == Role.COORDINATOR:
+        # Withdrawal cuts an organisation off at once, phones included: ask before doing it.
+        return render_template("consent_confirm.html", v=view, org=org, base_version=values["base_version"],
+                               new_id=str(uuid.uuid4()))
     existing = db.session.scalar(db.select(Consent).where(Consent.youth_id == view.youth.id,
                                                           Consent.organization_id == org_id))
     data = {"youth_id": view.youth.id, "organization_id": org_id, "status": values["status"]}

@@ -107,6 +107,7 @@ def test_seed_resumes_after_partial_run(app, monkeypatch):
 def test_seed_writes_as_the_real_users_and_fails_loudly(app, monkeypatch):
     # Without Sara's consent to UU, UU's worker may not write her goals: the seed must stop, not skip.
     monkeypatch.setitem(seed.CONSENTS, "ung.sara", ("Jobcenter",))
+    app.config["DEMO_MODE"] = True
     with app.app_context():
         with pytest.raises(seed.SeedError, match="uu.karen"):
             seed.seed_demo()
@@ -264,7 +265,17 @@ def test_extra_seeders_are_called(app, monkeypatch):
     assert summary.endswith("Ekstra demodata: klar.")
 
 
+def test_flask_seed_demo_refuses_outside_demo_mode(app):
+    app.config["DEMO_MODE"] = False
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 1 and "TRINVIS_DEMO=1" in result.output
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        db.session.remove()
+
+
 def test_flask_seed_demo_command(app):
+    app.config["DEMO_MODE"] = True
     runner = app.test_cli_runner()
     # The commands are plain click commands: `flask` pushes the app context, here we do.
     with app.app_context():
@@ -281,6 +292,7 @@ def test_flask_seed_demo_command(app):
 
 def test_flask_seed_demo_reports_a_refused_step_without_traceback(app, monkeypatch):
     monkeypatch.setitem(seed.CONSENTS, "ung.sara", ("Jobcenter",))
+    app.config["DEMO_MODE"] = True
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["seed-demo"])
         db.session.remove()

@@ -317,8 +317,15 @@ def test_coordinator_withdraws_consent_and_the_partner_loses_access(app, w):
                   {"status": "withdrawn", "base_version": str(version)})
     assert r.status_code == 400 and "kan ikke ændre" in r.text
     b = Browser(app, "ahmed")
+    # The first click asks; nothing changes until the coordinator confirms.
     r = b.post(f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
                {"status": "withdrawn", "base_version": str(version)})
+    assert r.status_code == 200 and "Træk samtykket tilbage?" in r.text and "Rusmiddelcenter mister adgangen" in r.text
+    with app.app_context():
+        assert db.session.get(Consent, cid).status == "given"
+    assert nina.get(f"/youth/{w.youths['mads']}").status_code == 200
+    r = b.post(f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
+               {"status": "withdrawn", "base_version": str(version), "confirm": "yes"})
     assert r.status_code == 302
     with app.app_context():
         c = db.session.get(Consent, cid)
@@ -537,3 +544,74 @@ def test_document_a_contact_attempt(app, w):
     nina = Browser(app, "nina")
     assert "Registrér kontaktforsøg" not in nina.get(f"/youth/{y}").text
     assert nina.post(f"/youth/{y}/outreach", form).status_code == 400
+
+
+def test_coordinator_edits_the_end_goal_and_the_phone_receives_it(app, w, client):
+    b = Browser(app, "ahmed")
+    page = b.get(f"/youth/{w.youths['mads']}").text
+    assert 'data-testid="plan-form"' in page
+    version = re.search(r'id="plan-form".*?name="base_version" value="(\d+)"', page, re.S).group(1)
+    r = b.post(f"/youth/{w.youths['mads']}/plan", {"end_goal": "Svendebrev som tømrer", "end_goal_kind": "education",
+                                                    "target_date": "2027-08-01", "base_version": version})
+    assert r.status_code == 302, r.text
+    assert "Slutmålet er gemt." in b.get(f"/youth/{w.youths['mads']}").text
+    changes, _ = Api(client, "mads").pull_all()
+    plan = next(c for c in changes if c["entity"] == "plan")
+    assert (plan["data"]["end_goal"], plan["data"]["target_date"]) == ("Svendebrev som tømrer", "2027-08-01")
+    # Bad input: a Danish message, what was typed is kept, the saved end goal is untouched.
+    r = b.post(f"/youth/{w.youths['mads']}/plan", {"end_goal": "", "end_goal_kind": "education",
+                                                    "target_date": "2027-13-45", "base_version": "2"})
+    assert r.status_code == 400 and "Ændringen blev ikke gemt" in r.text and "2027-13-45" in r.text
+    assert "Svendebrev som tømrer" in b.get(f"/youth/{w.youths['mads']}").text
+    # Only the coordinator edits the common plan.
+    nina = Browser(app, "nina")
+    assert 'data-testid="plan-form"' not in nina.get(f"/youth/{w.youths['mads']}").text
+    r = nina.post(f"/youth/{w.youths['mads']}/plan", {"end_goal": "Andet", "end_goal_kind": "job", "base_version": "2"})
+    assert r.status_code == 400 and "Din organisation kan ikke ændre dette." in r.text
+
+
+def test_coordinator_creates_a_plan_where_none_exists(app, w, client):
+    ahmed = Api(client, "ahmed")
+    yid = uid()
+    ahmed.upsert("youth", {"id": yid, "youth_id": yid, "display_name": "Ny Ung", "coordinator_id": w.users["ahmed"]})
+    b = Browser(app, "ahmed")
+    assert "Opret fælles plan" in b.get(f"/youth/{yid}").text
+    r = b.post(f"/youth/{yid}/plan", {"end_goal": "Job i detailhandlen", "end_goal_kind": "job", "target_date": ""})
+    assert r.status_code == 302, r.text
+    page = b.get(f"/youth/{yid}").text
+    assert "Job i detailhandlen" in page and "Ret slutmål" in page
+
+
+def test_coordinator_changes_mentor_and_the_old_mentor_loses_the_case(app, w, client):
+    lise = Api(client, "lise")
+    assert ("youth", w.youths["mads"]) in {(c["entity"], c["id"]) for c in lise.pull_all()[0]}
+    b = Browser(app, "ahmed")
+    page = b.get(f"/youth/{w.youths['mads']}").text
+    version = re.search(r'id="mentor-form".*?name="base_version" value="(\d+)"', page, re.S).group(1)
+    r = b.post(f"/youth/{w.youths['mads']}/mentor", {"mentor_id": w.users["ole"], "base_version": version})
+    assert r.status_code == 302, r.text
+    page = b.get(f"/youth/{w.youths['mads']}").text
+    assert "Mentoren er gemt." in page
+    assert re.search(r'data-testid="mentor-name">([^<]+)<', page).group(1) != "Lise"
+    _, revoked = lise.pull_all()
+    assert revoked == [w.youths["mads"]]
+    assert ("youth", w.youths["mads"]) in {(c["entity"], c["id"]) for c in Api(client, "ole").pull_all()[0]}
+    # Not a mentor: refused in Danish, nothing changed.
+    r = b.post(f"/youth/{w.youths['mads']}/mentor", {"mentor_id": w.users["nina"], "base_version": str(int(version) + 1)})
+    assert r.status_code == 400 and "Vælg en mentor fra listen." in r.text
+
+
+def test_idle_session_ends_and_login_says_why(app, w, monkeypatch):
+    import backend.web.common as common
+
+    b = Browser(app, "ahmed")
+    assert b.get("/").status_code == 200
+    now = common.time.time()
+    monkeypatch.setattr(common.time, "time", lambda: now + 29 * 60)
+    assert b.get("/").status_code == 200  # still in use: the clock restarts
+    monkeypatch.setattr(common.time, "time", lambda: now + 29 * 60 + 31 * 60)
+    r = b.get(f"/youth/{w.youths['mads']}")
+    assert r.status_code == 302 and "expired=1" in r.headers["Location"]
+    page = b.get(r.headers["Location"]).text
+    assert "Du blev logget ud, fordi siden ikke var i brug i 30 minutter." in page
+    assert b.get("/results").status_code == 302  # the results pages share the session rules

@@ -115,6 +115,11 @@ def test_coordinator_withdraws_consent_and_the_partner_loses_access(demo_server,
     assert "Givet" in row.inner_text()
     row.get_by_role("button", name="Træk samtykke tilbage for Rusmiddelcenter").click()
     page.wait_for_load_state()
+    # One more step: the page says what withdrawal means and asks to confirm.
+    assert page.get_by_test_id("consent-confirm").is_visible()
+    shot(page, "consent_confirm", full_page=False)
+    page.get_by_role("button", name="Ja, træk samtykket tilbage for Rusmiddelcenter").click()
+    page.wait_for_load_state()
     assert page.get_by_text("Samtykket for Rusmiddelcenter er trukket tilbage.").is_visible()
     row = page.get_by_test_id("consent-table").locator("tr[data-org=Rusmiddelcenter]")
     assert "Trukket tilbage" in row.inner_text() and "Ahmed Hassan" in row.inner_text()
@@ -172,6 +177,40 @@ def test_coordinator_edits_a_goal_and_bad_input_keeps_what_was_typed(demo_server
     assert page.get_by_test_id("page-error").is_visible()
     form.scroll_into_view_if_needed()
     shot(page, "form_error", full_page=False)
+
+
+def test_coordinator_changes_the_end_goal_and_the_mentor(demo_server, new_page):
+    from backend.extensions import db
+    from backend.models import Plan, Youth
+
+    y = ids(demo_server)
+    page = new_page()
+    login(page, demo_server, "tovholder.ahmed")
+    page.goto(f"{demo_server.url}/youth/{y['sara']}")
+    section = page.locator("#end-goal")
+    section.get_by_text("Ret slutmål").click()
+    form = page.get_by_test_id("plan-form")
+    form.get_by_label("Slutmål").fill("Starte på SOSU-uddannelsen i august")
+    form.get_by_label("Måldato").fill("2027-08-15")
+    form.get_by_role("button", name="Gem slutmål").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Slutmålet er gemt.").is_visible()
+    assert "Starte på SOSU-uddannelsen i august" in page.locator("#end-goal").inner_text()
+    assert "15.08.2027" in page.locator("#end-goal").inner_text()
+
+    page.get_by_text("Skift mentor").click()
+    form = page.get_by_test_id("mentor-form")
+    form.get_by_label("Mentor").select_option(index=0)  # "Ingen mentor"
+    form.get_by_role("button", name="Gem mentor").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Mentoren er fjernet.").is_visible()
+    assert page.get_by_test_id("mentor-name").inner_text() == "Ingen"
+    shot(page, "end_goal_and_mentor", full_page=False)
+    with demo_server.app.app_context():
+        plan = db.session.scalar(select(Plan).where(Plan.youth_id == y["sara"]))
+        assert plan.end_goal == "Starte på SOSU-uddannelsen i august"
+        assert db.session.get(Youth, y["sara"]).mentor_id is None
+        db.session.remove()
 
 
 def test_overlapping_activity_shows_a_clash_warning(demo_server, new_page):

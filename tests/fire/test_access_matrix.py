@@ -12,6 +12,7 @@ build/access_matrix.txt.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -284,6 +285,7 @@ def page_checks(app, client) -> list[tuple]:
         c = app.test_client()
         with c.session_transaction() as s:
             s["user_id"] = w.users[username]
+            s["seen"] = int(time.time())  # as a login does
         for p in pages:
             status = c.get(p.format(id=w.youths[youth])).status_code
             out.append((username, youth, p, may, status))
