@@ -47,6 +47,10 @@ ENTITY_LABELS_DA = {
     "consent": "Samtykke",
 }
 
+# A mentor catching up after a day off may record attendance for the past week; older days are
+# the caseworker's to correct on the plan page.
+ATTENDANCE_DAYS_BACK = 7
+
 WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
@@ -192,6 +196,19 @@ class Services:
             open_now = state in ("waiting", "missing") and self._check_in_refusal(a, day) is None
             out.append(ActivityToday(a, day, att, state, label, open_now))
         out.sort(key=lambda x: x.activity.get("start_time", ""))
+        return out
+
+    def attendance_days(self, youth_id: str, days: int = ATTENDANCE_DAYS_BACK) -> list[date]:
+        """Days a mentor may still record attendance for (today and back), newest first, each
+        with at least one of the young person's activities."""
+        today = self.today()
+        acts = self.store.all("activity", youth_id)
+        out = []
+        for back in range(days):
+            day = today - timedelta(days=back)
+            if any(occurs_on(a.get("weekdays") or [], _d(a.get("start_date")), _d(a.get("end_date")), day)
+                   for a in acts):
+                out.append(day)
         return out
 
     def _check_in_refusal(self, activity: dict, day: date) -> str | None:
@@ -368,7 +385,17 @@ class Services:
         if status not in {s.value for s in AttendanceStatus}:
             raise ValidationFailed("Vælg, om den unge mødte, kom for sent eller var væk.")
         act = self._activity(activity_id)
-        day_iso = _iso(_d(day))
+        try:
+            the_day = _d(day)
+        except ValueError:
+            the_day = None
+        if the_day is None:
+            raise ValidationFailed("Vælg en dag.")
+        if the_day > self.today():
+            raise ValidationFailed("Fremmøde kan først registreres på dagen.")
+        if not occurs_on(act.get("weekdays") or [], _d(act.get("start_date")), _d(act.get("end_date")), the_day):
+            raise ValidationFailed("Aktiviteten ligger ikke på den dag. Vælg en anden dag eller aktivitet.")
+        day_iso = _iso(the_day)
         changes = {"status": status, "absence_reason": (reason or "").strip(), "note": (note or "").strip()}
         existing = self.store.find_attendance(youth_id, act["id"], day_iso)
         if existing:

@@ -88,16 +88,30 @@ def _assessment_button(app, youth_id: str, nxt) -> ft.Control:
 ATTENDANCE_OPTIONS = [(s.value, label_da(s.value)) for s in AttendanceStatus]
 
 
-def attendance_screen(app, youth_id: str) -> list[ft.Control]:
+def attendance_screen(app, youth_id: str, day_iso: str | None = None) -> list[ft.Control]:
+    """Pick a day of the past week, then one of that day's activities and how it went."""
     svc = app.services()
     today = svc.today()
-    days = [(today.isoformat(), "I dag"), ((today - timedelta(days=1)).isoformat(), "I går")]
-    day = w.choice(days, today.isoformat())
-    acts = {}
-    for d, _ in days:
-        for it in svc.activities_on(youth_id, today if d == today.isoformat() else today - timedelta(days=1)):
-            acts[it.activity["id"]] = it.activity.get("title", "")
-    activity = w.choice(list(acts.items()), next(iter(acts), None))
+    days = svc.attendance_days(youth_id)
+    if not days:
+        return [w.heading("Registrér fremmøde"), w.text("Ingen aktiviteter den seneste uge.")]
+    chosen = next((d for d in days if d.isoformat() == day_iso), days[0])
+
+    def day_label(d) -> str:
+        return {0: "I dag", 1: "I går"}.get((today - d).days, _dk_date(d).capitalize())
+
+    day = w.choice([(d.isoformat(), day_label(d)) for d in days], chosen.isoformat())
+
+    def change_day(e):
+        # Same screen, that day's activities: replace rather than stack, so "Tilbage" goes home.
+        app.stack[-1] = (attendance_screen, (youth_id, day.value))
+        app.render()
+
+    day.on_change = change_day
+    items = svc.activities_on(youth_id, chosen)
+    activity = w.choice([(it.activity["id"], f"{it.activity.get('start_time')} {it.activity.get('title', '')}"
+                          f" – {it.label}") for it in items],
+                        items[0].activity["id"] if len(items) == 1 else None)
     status = w.choice(ATTENDANCE_OPTIONS)
     reason = w.field("Grund (ved fravær)")
     note = w.field("Note (valgfri)", multiline=True)
@@ -109,12 +123,10 @@ def attendance_screen(app, youth_id: str) -> list[ft.Control]:
         if not status.value:
             app.say("Vælg, om den unge mødte, kom for sent eller var væk.", error=True)
             return
-        app.act(lambda: svc.record_attendance(youth_id, activity.value, day.value, status.value,
+        app.act(lambda: svc.record_attendance(youth_id, activity.value, chosen, status.value,
                                               reason.value or "", note.value or ""),
                 then=lambda: (app.back(), app.say("Fremmøde gemt.")))
 
-    if not acts:
-        return [w.heading("Registrér fremmøde"), w.text("Ingen aktiviteter i dag eller i går.")]
     return [
         w.heading("Registrér fremmøde"),
         w.text("Dag", bold=True), day,

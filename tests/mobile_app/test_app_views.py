@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import app_local_data as ld
-from app_flet_harness import all_text, choose, new_session, tap, text_field, type_into
+from app_flet_harness import all_text, choose, new_session, radio_group_with, tap, text_field, type_into
 
 from mobile_app.core import AppCore
 from mobile_app.ui.app import TrinvisApp
@@ -220,3 +221,48 @@ async def test_week_view_and_first_sync_progress(tmp_path):
     core.store.set_meta("first_sync_done", True)
     app.refresh_status()
     assert not app.progress.visible
+
+
+def radio_labels(page) -> list[str]:
+    import flet as ft
+
+    from app_flet_harness import walk
+
+    return [c.label for c in walk(page) if isinstance(c, ft.Radio)]
+
+
+async def test_mentor_records_attendance_for_an_earlier_day_of_the_week(tmp_path):
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    session, app, page = await start(core)
+    await tap(session, page, "Åbn")
+    await tap(session, page, "Registrér fremmøde")
+    labels = radio_labels(page)
+    assert labels[:3] == ["I dag", "I går", "Mandag 10.3."] and labels[6] == "Torsdag 6.3."
+    assert "Onsdag 5.3." not in labels  # a week back is as far as the phone goes
+    day = "2025-03-08"
+    choose(session, page, day)
+    await session.dispatch_event(radio_group_with(page, day)._i, "change", day)
+    await asyncio.sleep(0)
+    assert "09:00 Værkstedet – Ikke tjekket ind" in radio_labels(page)
+    choose(session, page, "late")
+    await tap(session, page, "Gem")
+    assert "Fremmøde gemt." in all_text(page)
+    [att] = [r for r in core.store.all("attendance")]
+    assert (att["date"], att["status"]) == (day, "late")
+    await tap(session, page, "Tilbage")  # the day change did not stack screens: back is the caseload
+    assert "Mine unge" in all_text(page)
+
+
+def test_attendance_on_a_day_without_the_activity_or_in_the_future_is_refused(tmp_path):
+    from mobile_app.core.errors import ValidationFailed
+
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    svc = core.services()
+    act = core.store.all("activity", ld.YOUTH)[0]
+    core.store.save("activity", act["id"], ld.YOUTH, {"weekdays": [0, 2, 4]}, create=False)  # Mon Wed Fri
+    with pytest.raises(ValidationFailed, match="ligger ikke på den dag"):
+        svc.record_attendance(ld.YOUTH, act["id"], "2025-03-11", "present")  # a Tuesday
+    with pytest.raises(ValidationFailed, match="først registreres på dagen"):
+        svc.record_attendance(ld.YOUTH, act["id"], "2025-03-14", "present")
+    svc.record_attendance(ld.YOUTH, act["id"], "2025-03-10", "present")
+    assert [d.isoformat() for d in svc.attendance_days(ld.YOUTH)] == ["2025-03-12", "2025-03-10", "2025-03-07"]
