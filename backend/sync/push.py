@@ -172,9 +172,9 @@ def _push_once(user: User, device_id: str, mutations: list, channel: str, system
     db.session.flush()
     # Plain multi-row INSERTs: building ORM objects for bookkeeping rows was half the push time.
     if ctx.history_rows:
-        db.session.execute(insert(RecordHistory), ctx.history_rows)
+        db.session.execute(insert(RecordHistory.__table__), ctx.history_rows)
     if ctx.applied_rows:
-        db.session.execute(insert(AppliedMutation), ctx.applied_rows)
+        db.session.execute(insert(AppliedMutation.__table__), ctx.applied_rows)
     ctx.changes.finalize()
     db.session.commit()
     return results
@@ -227,6 +227,10 @@ def _current_record(ctx: PushContext, entity: str, record_id: str) -> dict | Non
     return {"version": row.version, "data": None if row.deleted else row_to_wire(entity, row)}
 
 
+_REFERENCES = (("youth_id", "youth"), ("activity_id", "activity"), ("organization_id", "organization"),
+               ("goal_id", "goal"))
+
+
 def _prefetch(ctx: PushContext, mutations: list) -> None:
     """Load what a batch touches in a few queries (fills the identity map, notes absent ids)."""
     by_entity: dict[str, set] = {}
@@ -235,13 +239,18 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
         if isinstance(m, dict) and isinstance(m.get("entity"), str) and _queryable(m.get("id")):
             by_entity.setdefault(m["entity"], set()).add(m["id"])
             data = m.get("data")
-            if m["entity"] == "attendance" and isinstance(data, dict):
-                att_keys.add((data.get("activity_id"), data.get("date")))
+            if isinstance(data, dict):
+                # The rows the checks look up (the young person, activity, organisation, goal).
+                for key, entity in _REFERENCES:
+                    if _queryable(data.get(key)):
+                        by_entity.setdefault(entity, set()).add(data[key])
+                if m["entity"] == "attendance":
+                    att_keys.add((data.get("activity_id"), data.get("date")))
     for entity, ids in by_entity.items():
         model = MODELS.get(entity)
-        if model is None or entity == "organization":
+        if model is None:
             continue
-        ids = list(ids)
+        ids = [k for k in ids if (model, k) not in ctx.rows]
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             found = {r.id: r for r in db.session.scalars(select(model).where(model.id.in_(chunk)))}
@@ -583,7 +592,8 @@ def _insert_new_rows(ctx: PushContext) -> None:
         if not rows:
             continue
         cols = list(model.__table__.columns)
-        db.session.execute(insert(model), [_column_values(cols, r) for r in rows])
+        # Core insert on the table: the ORM's bulk-insert bookkeeping is not needed for plain rows.
+        db.session.execute(insert(model.__table__), [_column_values(cols, r) for r in rows])
 
 
 def _column_values(cols, row) -> dict:
