@@ -615,3 +615,21 @@ def test_idle_session_ends_and_login_says_why(app, w, monkeypatch):
     page = b.get(r.headers["Location"]).text
     assert "Du blev logget ud, fordi siden ikke var i brug i 30 minutter." in page
     assert b.get("/results").status_code == 302  # the results pages share the session rules
+
+
+def test_only_the_coordinator_changes_mentor_and_end_goal(app, w):
+    lise = Browser(app, "lise")
+    page = lise.get(f"/youth/{w.youths['mads']}").text
+    assert 'data-testid="mentor-form"' not in page and 'data-testid="plan-form"' not in page
+    r = lise.post(f"/youth/{w.youths['mads']}/mentor", {"mentor_id": w.users["lise"], "base_version": "1"})
+    assert r.status_code == 400 and "Kun koordinatoren kan ændre dette." in r.text
+    r = lise.post(f"/youth/{w.youths['mads']}/plan", {"end_goal": "Andet", "end_goal_kind": "job"})
+    assert r.status_code == 400 and "Kun koordinatoren kan ændre dette." in r.text
+    peter = Browser(app, "peter")  # Bostøtte: no consent from Sara
+    assert peter.post(f"/youth/{w.youths['sara']}/mentor", {"mentor_id": ""}).status_code == 404
+    assert peter.post(f"/youth/{w.youths['sara']}/plan", {"end_goal": "x", "end_goal_kind": "job"}).status_code == 404
+    with app.app_context():
+        from backend.models import Plan, Youth
+
+        assert db.session.get(Youth, w.youths["mads"]).mentor_id == w.users["lise"]
+        assert db.session.scalar(select(Plan.end_goal).where(Plan.youth_id == w.youths["mads"])) == "Uddannelse for mads"
