@@ -136,7 +136,9 @@ def _page(user: User, youth_q, after: int, upto: int, limit: int, youth_ids: lis
     q = (select(ChangeLog.entity, ChangeLog.record_id, ChangeLog.seq, ChangeLog.deleted, ChangeLog.youth_id,
                 ChangeLog.organization_id, ChangeLog.visibility)
          .where(*conds).order_by(ChangeLog.seq).limit(limit + 1))
-    return _Page(db.session.execute(q).all(), conds)
+    # Core execution on the session's connection (same transaction): these are plain column
+    # selects, and the ORM's result processing was a fifth of a large pull.
+    return _Page(db.session.connection().execute(q).all(), conds)
 
 
 class _Page(list):
@@ -166,7 +168,7 @@ def _load(user: User, rows: _Page) -> list[dict]:
         q = (select(*select_cols)
              .join(ChangeLog, and_(ChangeLog.record_id == model.id, ChangeLog.entity == entity))
              .where(*rows.conds, ChangeLog.seq <= last))
-        for m in db.session.execute(q).mappings():
+        for m in db.session.connection().execute(q).mappings():
             loaded[(entity, m["id"])] = (m.get("version", 1), mapping_to_wire(entity, m))
     sees_all = user.role in SEES_ALL_ITEMS
     out = []
