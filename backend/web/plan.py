@@ -125,6 +125,17 @@ def _optional_date(value: str):
     return value or None
 
 
+def _save(user, entity: str, record_id: str | None, data: dict, base_version: str,
+          on_create: dict | None = None) -> tuple[str, dict]:
+    """Create the record (no id yet: a new one, with `on_create`'s fields too) or change it from
+    the version the form showed. Returns its id and the engine's result; raises FormRejected."""
+    if record_id is None:
+        rid = str(uuid.uuid4())
+        return rid, push_form(user, entity, rid, {**data, **(on_create or {}), "id": rid}, None, partial=False)
+    return record_id, push_form(user, entity, record_id, {**data, "id": record_id},
+                                parse_base_version(base_version), partial=True)
+
+
 def _rejected(view, key: str, e: FormRejected, values: dict):
     return render_plan(view, {"key": key, "values": values, "errors": e.errors, "message": e.message}, 400)
 
@@ -149,14 +160,8 @@ def save_plan(youth_id: str):
     data = {"youth_id": view.youth.id, "end_goal": values["end_goal"], "end_goal_kind": values["end_goal_kind"],
             "target_date": _optional_date(values["target_date"])}
     try:
-        if view.plan is None:
-            rid = str(uuid.uuid4())
-            data.update(id=rid, start_date=today_local().isoformat())
-            result = push_form(user, "plan", rid, data, None, partial=False)
-        else:
-            data["id"] = view.plan.id
-            result = push_form(user, "plan", view.plan.id, data, parse_base_version(values["base_version"]),
-                               partial=True)
+        _, result = _save(user, "plan", view.plan.id if view.plan else None, data, values["base_version"],
+                          on_create={"start_date": today_local().isoformat()})
     except FormRejected as e:
         return _rejected(view, "plan", e, values)
     return _done(view.youth.id, "end-goal", "Slutmålet er gemt.", result)
@@ -205,13 +210,8 @@ def save_goal(youth_id: str, goal_id: str | None):
             "status": values["status"], "target_date": _optional_date(values["target_date"]),
             "visibility": values["visibility"]}
     try:
-        if goal_id is None:
-            rid = str(uuid.uuid4())
-            data.update(id=rid, organization_id=values["organization_id"])
-            result = push_form(user, "goal", rid, data, None, partial=False)
-        else:
-            data["id"] = goal_id
-            result = push_form(user, "goal", goal_id, data, parse_base_version(values["base_version"]), partial=True)
+        _, result = _save(user, "goal", goal_id, data, values["base_version"],
+                          on_create={"organization_id": values["organization_id"]})
     except FormRejected as e:
         return _rejected(view, key, e, values)
     return _done(view.youth.id, f"goal-{result['record']['id']}" if result.get("record") else "goals",
@@ -262,14 +262,8 @@ def save_activity(youth_id: str, activity_id: str | None):
             "start_date": values["start_date"], "end_date": _optional_date(values["end_date"]),
             "location": values["location"], "visibility": values["visibility"]}
     try:
-        if activity_id is None:
-            rid = str(uuid.uuid4())
-            data.update(id=rid, organization_id=values["organization_id"])
-            result = push_form(user, "activity", rid, data, None, partial=False)
-        else:
-            rid = activity_id
-            data["id"] = rid
-            result = push_form(user, "activity", rid, data, parse_base_version(values["base_version"]), partial=True)
+        rid, result = _save(user, "activity", activity_id, data, values["base_version"],
+                            on_create={"organization_id": values["organization_id"]})
     except FormRejected as e:
         return _rejected(view, key, e, values)
     message = "Aktiviteten er gemt."
@@ -394,14 +388,7 @@ def save_consent(youth_id: str, org_id: str):
                                                           Consent.organization_id == org_id))
     data = {"youth_id": view.youth.id, "organization_id": org_id, "status": values["status"]}
     try:
-        if existing is None:
-            rid = str(uuid.uuid4())
-            data["id"] = rid
-            result = push_form(user, "consent", rid, data, None, partial=False)
-        else:
-            data["id"] = existing.id
-            result = push_form(user, "consent", existing.id, data, parse_base_version(values["base_version"]),
-                               partial=True)
+        _, result = _save(user, "consent", existing.id if existing else None, data, values["base_version"])
     except FormRejected as e:
         return _rejected(view, key, e, values)
     word = "registreret" if values["status"] == "given" else "trukket tilbage"
