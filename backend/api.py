@@ -1,4 +1,4 @@
-"""The sync API (`/api/v1`), exactly as DESIGN.md's contract: auth, pull, push, health, OpenAPI."""
+"""The sync API (`/api/v1`), exactly as the contract in docs/architecture.md#sync-contract: auth, pull, push, health, OpenAPI."""
 
 from __future__ import annotations
 

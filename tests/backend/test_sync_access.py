@@ -1,4 +1,4 @@
-"""Visibility and write rights per role, entity by entity (DESIGN.md roles table)."""
+"""Visibility and write rights per role, entity by entity (docs/architecture.md#users-and-roles)."""
 
 import pytest
 

@@ -152,5 +152,5 @@ def test_retry_of_a_rejected_mutation_repeats_the_rejection(app, client, w):
     first = mads.push(m)[0]
     again = mads.push(m)[0]
     assert first["status"] == "rejected"
-    # DESIGN.md: `duplicate`, "same result again" — the error included, so the client shows it
+    # docs/architecture.md#endpoints: `duplicate`, "same result again" — the error included, so the client shows it
     assert again["status"] == "duplicate" and again["error"] == first["error"] and again["error"]
