@@ -2,12 +2,7 @@
 
 import pytest
 
-from tests.backend.world import Api, activity, build_world, goal, uid
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
+from tests.backend.world import Api, activity, goal, uid
 
 
 def ids_of(changes, entity=None):

@@ -1,16 +1,10 @@
 """Idempotent pushes, per-field merge with conflict records, attendance merge, immutability, deletes."""
 
-import pytest
 from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import Attendance, Conflict
-from tests.backend.world import Api, activity, build_world, goal, uid
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
+from tests.backend.world import Api, activity, goal, uid
 
 
 def test_same_mutation_twice_applies_once(app, client, w):
