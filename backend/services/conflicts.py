@@ -53,9 +53,14 @@ def conflict_overview(user: User) -> ConflictOverview:
     if not ids:
         return ConflictOverview()
     open_rows = unresolved_conflicts(user, ids)
-    resolved = list(db.session.scalars(
-        select(Conflict).where(Conflict.youth_id.in_(ids), Conflict.resolved_at.is_not(None))
-        .order_by(Conflict.resolved_at.desc()).limit(RECENTLY_RESOLVED)))
+    resolved = list(
+        db.session.scalars(
+            select(Conflict)
+            .where(Conflict.youth_id.in_(ids), Conflict.resolved_at.is_not(None))
+            .order_by(Conflict.resolved_at.desc())
+            .limit(RECENTLY_RESOLVED)
+        )
+    )
     youths = {y.id: y.display_name for y in db.session.scalars(select(Youth).where(Youth.id.in_(ids)))}
     uids = {u for c in open_rows + resolved for u in (c.losing_user_id, c.winning_user_id)}
     uids |= {c.resolved_by_user_id for c in resolved}
@@ -65,8 +70,12 @@ def conflict_overview(user: User) -> ConflictOverview:
     for c in open_rows:
         counts[(c.youth_id, "conflict")] = counts.get((c.youth_id, "conflict"), 0) + 1
     audit.record_many(user, "read", counts, channel="web", detail="conflicts")
-    return ConflictOverview(open=[(c, db.session.get(MODELS[c.entity], c.record_id)) for c in open_rows],
-                            resolved=resolved, youth_names=youths, user_names=names)
+    return ConflictOverview(
+        open=[(c, db.session.get(MODELS[c.entity], c.record_id)) for c in open_rows],
+        resolved=resolved,
+        youth_names=youths,
+        user_names=names,
+    )
 
 
 def resolve_conflict(user: User, conflict_id: str, action: str) -> str | None:
@@ -91,8 +100,15 @@ def resolve_conflict(user: User, conflict_id: str, action: str) -> str | None:
     c.resolved_at = utcnow()
     c.resolved_by_user_id = user.id
     c.resolution = "corrected" if action == "correct" else "confirmed"
-    audit.record(user, "resolve_conflict", youth_id=c.youth_id, entity=c.entity, count=1,
-                 detail=f"conflict={c.id} field={c.field} {c.resolution}", channel="web")
+    audit.record(
+        user,
+        "resolve_conflict",
+        youth_id=c.youth_id,
+        entity=c.entity,
+        count=1,
+        detail=f"conflict={c.id} field={c.field} {c.resolution}",
+        channel="web",
+    )
     return c.resolution
 
 
@@ -100,8 +116,14 @@ def _write_back(user: User, c: Conflict, rec) -> None:
     """Write the conflict's losing value back onto its record, as a new version."""
     if c.field == "deleted" or rec.deleted:
         raise ResolveRefused("Sletninger kan ikke rettes tilbage herfra. Opret punktet igen på planen.")
-    mutation = {"mutation_id": str(uuid.uuid4()), "entity": c.entity, "id": rec.id, "op": "upsert",
-                "base_version": rec.version, "data": {"id": rec.id, "youth_id": rec.youth_id, c.field: c.losing_value}}
+    mutation = {
+        "mutation_id": str(uuid.uuid4()),
+        "entity": c.entity,
+        "id": rec.id,
+        "op": "upsert",
+        "base_version": rec.version,
+        "data": {"id": rec.id, "youth_id": rec.youth_id, c.field: c.losing_value},
+    }
     result = push(user, "web", [mutation], channel="web")[0]
     if result["status"] == "rejected":
         msg = (result.get("error") or {}).get("message") or "Rettelsen blev afvist."
