@@ -1,0 +1,122 @@
+"""Export (art. 15) for the young person (API) and the coordinator (web, API); erasure (art. 17) on the web."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+
+from backend import audit
+from backend.auth import token_required
+from backend.errors import ApiError
+from backend.extensions import db
+from backend.models import User, Youth
+from backend.rights.document import ROLE_DA, access_rows, sections
+from backend.rights.erasure import erase_youth, plan_erasure
+from backend.rights.export import build_export, scope_for
+from backend.services.plan_view import visible_youth
+from backend.web.common import coordinator_required, current_user, require_uuid
+from shared.schemas import is_uuid
+
+web_bp = Blueprint("rights", __name__, url_prefix="/youth", template_folder="templates")
+api_bp = Blueprint("rights_api", __name__, url_prefix="/api/v1/youth")
+
+ERASE_LABELS = {"youth": "Stamdata", "plan": "Plan", "goal": "Delmål", "activity": "Aktiviteter",
+                "attendance": "Fremmøde", "agreement": "Aftaler", "outreach": "Kontakter",
+                "assessment": "Vurderinger", "consent": "Samtykker", "enrolment": "Forløb",
+                "target_group_history": "Målgruppehistorik", "outcome_history": "Statushistorik",
+                "record_history": "Tidligere versioner", "conflict": "Konflikter",
+                "applied_mutation": "Modtagne ændringer", "change_log": "Synkroniseringslog",
+                "audit_log_deleted": "Logbogslinjer ældre end opbevaringstiden", "user_account": "Den unges login"}
+
+
+def exported(viewer: User, youth: Youth, scope: str, fmt: str, channel: str) -> dict:
+    """The export for `viewer`, audit-logged in the same transaction."""
+    export = build_export(viewer, youth, scope)
+    audit.record(viewer, "export", youth_id=youth.id, count=sum(export["counts"].values()),
+                 detail=f"format={fmt} scope={scope}", channel=channel)
+    db.session.commit()
+    return export
+
+
+def render_document(export: dict, standalone: bool) -> str:
+    return render_template("rights/export_document.html", e=export, sections=sections(export),
+                           access=access_rows(export), roles=ROLE_DA, standalone=standalone)
+
+
+def json_download(export: dict) -> Response:
+    name = f"trinvis-udtraek-{export['generated_at'][:10]}.json"
+    return Response(json.dumps(export, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---- API: the young person's own token, or their coordinator's ---------------------------------
+
+
+@api_bp.get("/<youth_id>/export")
+@token_required
+def api_export(youth_id: str):
+    """Everything Trinvis holds about the young person: JSON, or `?format=html` for the document."""
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "html"):
+        raise ApiError(400, "invalid", "format skal være json eller html.")
+    youth = db.session.get(Youth, youth_id) if is_uuid(youth_id) else None
+    scope = scope_for(g.user, youth) if youth is not None else None
+    if scope is None:
+        raise ApiError(404, "not_found", "Den unge findes ikke eller er ikke synlig for dig.")
+    export = exported(g.user, youth, scope, fmt, channel="api")
+    if fmt == "html":
+        return Response(render_document(export, standalone=True), mimetype="text/html")
+    return export
+
+
+# ---- web: the coordinator, from the plan page --------------------------------------------------
+
+
+def _coordinators_youth(youth_id: str) -> Youth:
+    require_uuid(youth_id)
+    youth = visible_youth(current_user(), youth_id)
+    if youth is None:
+        abort(404)
+    return youth
+
+
+@web_bp.get("/<youth_id>/export")
+@coordinator_required
+def export_page(youth_id: str):
+    youth = _coordinators_youth(youth_id)
+    export = exported(current_user(), youth, "staff", "html", channel="web")
+    return render_document(export, standalone=False)
+
+
+@web_bp.get("/<youth_id>/export.json")
+@coordinator_required
+def export_json(youth_id: str):
+    youth = _coordinators_youth(youth_id)
+    return json_download(exported(current_user(), youth, "staff", "json", channel="web"))
+
+
+@web_bp.get("/<youth_id>/erase")
+@coordinator_required
+def erase_confirm(youth_id: str):
+    youth = _coordinators_youth(youth_id)
+    return _erase_page(youth)
+
+
+def _erase_page(youth: Youth, error: str = "", status: int = 200):
+    plan = plan_erasure(youth.id)
+    rows = [(ERASE_LABELS.get(k, k), n) for k, n in plan.counts.items() if n]
+    return render_template("rights/erase_confirm.html", youth=youth, rows=rows, error=error), status
+
+
+@web_bp.post("/<youth_id>/erase")
+@coordinator_required
+def erase(youth_id: str):
+    youth = _coordinators_youth(youth_id)
+    typed = (request.form.get("confirm_name") or "").strip()[:300]
+    if request.form.get("checked") != "yes" or typed.casefold() != youth.display_name.strip().casefold():
+        return _erase_page(youth, "Skriv den unges fulde navn og sæt flueben for at bekræfte sletningen.", 400)
+    name = youth.display_name
+    erase_youth(youth.id, current_user(), "request", channel="web")
+    flash(f"Alle oplysninger om {name} er slettet. Telefonerne fjerner sagen ved næste synkronisering.", "success")
+    return redirect(url_for("caseload.index"))
