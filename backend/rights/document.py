@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from backend.admin import SYSTEM
 from backend.services.caseload import to_local
 from shared.dimensions import DIMENSIONS
 from shared.enums import label_da
@@ -84,7 +85,9 @@ def fmt(name: str, value, names: dict) -> str:
         return ", ".join(f"{label(k)}: {fmt(k, v, names)}" for k, v in value.items()) \
             if isinstance(value, dict) else ", ".join(fmt(name, v, names) for v in value)
     text = str(value)
-    for group in ("organizations", "programmes"):
+    if name == "field":
+        return label(text)
+    for group in ("organizations", "programmes", "titles"):
         if text in names.get(group, {}):
             return names[group][text]
     if text in names.get("users", {}):
@@ -118,9 +121,18 @@ def _item(row: dict, names: dict) -> list[tuple[str, str]]:
     return pairs
 
 
+def _names(export: dict) -> dict:
+    """The export's names, plus titles of its goals and activities and who 'you' and 'the system' are."""
+    titles = {r["id"]: r["title"] for key in ("goal", "activity") for r in export["records"].get(key, [])}
+    titles[SYSTEM.id] = "Systemet (administration)"
+    if export["youth"].get("user_id"):
+        titles[export["youth"]["user_id"]] = "Dig selv" if export["scope"] == "self" else export["youth"]["display_name"]
+    return {**export["names"], "titles": titles}
+
+
 def sections(export: dict) -> list[Section]:
     """The document's sections in reading order (empty ones say so in the template)."""
-    names = export["names"]
+    names = _names(export)
     out = []
     for group, key, title, explanation in SECTIONS:
         s = Section(key, title, explanation)
