@@ -25,6 +25,6 @@ def purge_closed_cases_cmd(dry_run: bool, as_of):
         click.echo(f"{verb}: ung {case.youth_id} (afsluttet {case.closed_on.isoformat()}): "
                    f"{case.erasure.summary() if case.erasure else ''}")
     click.echo(f"{verb}: {len(report.cases)} afsluttede sager, {report.audit_entries} gamle logbogslinjer, "
-               f"{report.grants} udløbne adgangsrettigheder.")
+               f"{report.grants} udløbne adgangsrettigheder, {report.accounts} lukkede logins.")
     if dry_run:
         click.echo("Tørkørsel: intet er ændret.")

@@ -2,12 +2,14 @@
 
 `erase_youth` removes everything Trinvis holds about a young person: the case records, their
 version history, conflicts, applied mutations, programme enrolments and status history, the
-change log rows (so no device can pull them back), and the young person's login and devices.
+change log rows (so no device can pull them back), and the young person's name and password.
 Every access grant to the young person is revoked through the change numbering, so each device
 that held the case is told at its next pull (`revoked_youth_ids`) and drops it.
 
 What is kept (docs/decisions.md): the revoked access grants (random ids only, needed to tell
-devices; removed by the retention job once no token that could still pull is old enough), and
+devices; removed by the retention job once no token that could still pull is old enough), the
+young person's login anonymised and closed (its tokens let their own phone learn of the erasure;
+deleted by the retention job when they have expired), and
 the audit log reduced to what the law requires — entries younger than the audit retention
 period keep who did what when, without free text; older ones are deleted; one `erase` entry
 records the erasure itself.
@@ -15,6 +17,7 @@ records the erasure itself.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -151,15 +154,26 @@ def _revoke_all_access(youth_id: str) -> None:
     cs.finalize()
 
 
+ERASED_PASSWORD_HASH = "!erased"  # no argon2 hash: nobody can log in again
+ERASED_USERNAME_PREFIX = "erased:"
+
+
 def _erase_account(user_id: str) -> None:
-    """The young person's login: devices and account go (their audit lines keep only the random id)."""
+    """Anonymise the young person's login and close it for logins.
+
+    The account row and its tokens stay (without the name or device names) until the tokens have
+    expired, so the young person's own phone can make one last pull, learn that the case is gone
+    and drop it; the retention job then deletes them (backend.rights.retention).
+    """
     user = db.session.get(User, user_id)
-    _delete(DeviceToken, DeviceToken.user_id == user_id)
     if user is not None:
         db.session.execute(update(AuditLog).where(AuditLog.action == "login_failed",
                                                   AuditLog.detail == f"username={user.username}")
                            .values(detail=""))
-        db.session.delete(user)
+        user.username = f"{ERASED_USERNAME_PREFIX}{uuid.uuid4().hex[:16]}"
+        user.display_name = "Slettet bruger"
+        user.password_hash = ERASED_PASSWORD_HASH
+    db.session.execute(update(DeviceToken).where(DeviceToken.user_id == user_id).values(device_name=""))
     db.session.execute(update(AuditLog).where(AuditLog.user_id == user_id).values(detail=""))
 
 

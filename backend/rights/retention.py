@@ -20,9 +20,25 @@ from flask import current_app
 from sqlalchemy import delete, exists, func, select
 
 from backend.extensions import db
-from backend.models import ENTITY_MODELS, AccessGrant, AuditLog, RecordHistory, User, Youth, utcnow
+from backend.models import (
+    ENTITY_MODELS,
+    AccessGrant,
+    AuditLog,
+    DeviceToken,
+    RecordHistory,
+    User,
+    Youth,
+    utcnow,
+)
 from backend.programmes.models import Enrolment, OutcomeChange, TargetGroupChange
-from backend.rights.erasure import Erasure, audit_cutoff, erase_youth, plan_erasure
+from backend.rights.erasure import (
+    ERASED_PASSWORD_HASH,
+    ERASED_USERNAME_PREFIX,
+    Erasure,
+    audit_cutoff,
+    erase_youth,
+    plan_erasure,
+)
 from backend.services.caseload import to_local
 from shared.enums import Outcome
 
@@ -41,6 +57,7 @@ class PurgeReport:
     cases: list[Expired] = field(default_factory=list)
     audit_entries: int = 0
     grants: int = 0
+    accounts: int = 0
 
 
 def retention_years() -> int:
@@ -93,6 +110,7 @@ def purge_closed_cases(as_of: date, dry_run: bool) -> PurgeReport:
     for case in report.cases:
         case.erasure = plan_erasure(case.youth_id) if dry_run else \
             erase_youth(case.youth_id, None, "retention", channel="cli")
+    report.accounts = _tidy_accounts(dry_run)
     report.audit_entries, report.grants = _tidy(dry_run)
     if not dry_run:
         db.session.commit()
@@ -118,3 +136,15 @@ def _tidy(dry_run: bool) -> tuple[int, int]:
     n_grants = db.session.execute(delete(AccessGrant).where(*grant_cond), execution_options={
         "synchronize_session": False}).rowcount or 0
     return n_audit, n_grants
+
+
+def _tidy_accounts(dry_run: bool) -> int:
+    """Erased young people's anonymised logins, once none of their tokens can still pull."""
+    live_token = exists().where(DeviceToken.user_id == User.id, DeviceToken.revoked_at.is_(None),
+                                DeviceToken.expires_at > utcnow())
+    ids = list(db.session.scalars(select(User.id).where(
+        User.password_hash == ERASED_PASSWORD_HASH, User.username.startswith(ERASED_USERNAME_PREFIX), ~live_token)))
+    if not dry_run and ids:
+        db.session.execute(delete(DeviceToken).where(DeviceToken.user_id.in_(ids)))
+        db.session.execute(delete(User).where(User.id.in_(ids)), execution_options={"synchronize_session": False})
+    return len(ids)

@@ -43,6 +43,8 @@ class SyncStatus:
     update_required: bool = False
 
 
+ERASED_MESSAGE = "Dit forløb i Trinvis er slut, og dine oplysninger er slettet fra telefonen."
+
 # Fields a user may correct on a rejected change (the rest are ids, dates set by the app …).
 EDITABLE_FIELDS = ("text", "absence_reason", "note", "review_note", "youth_comment", "comment", "due_date")
 
@@ -159,6 +161,13 @@ class AppCore:
             result = self.engine().sync(on_progress)
             self.online = True
             self.last_error = ""
+            own = (self.user or {}).get("youth_id")
+            if own and own in result.revoked:
+                # The young person's own case was erased (on request or after retention): nothing
+                # of it may stay on the phone, and the login is closed.
+                self._wipe_keep_device()
+                self._client = None
+                self.last_error = ERASED_MESSAGE
             return result
         except Offline as exc:
             self.online = False

@@ -45,10 +45,10 @@ def full_case(app, client, w, youth: str, tag: str) -> dict:
     with app.app_context():
         coordinator = db.session.get(User, w.users["ahmed"])
         p = service.save_programme(coordinator, None, {
-            "name": f"Forløb {tag} {uid()[:6]}", "description": "", "organization_id": w.orgs["Jobcenter"],
+            "name": f"Forløb {uid()[:6]}", "description": "", "organization_id": w.orgs["Jobcenter"],
             "capacity": 20, "team_size": None, "hours_per_week": None, "start_rule": "", "active": True,
             "phases": [("Forløb", 16)], "effects": [("job", 60, 12)],
-            "activities": [{"title": f"Hold {tag}", "weekdays": [1], "start_time": "09:00", "end_time": "12:00",
+            "activities": [{"title": "Hold", "weekdays": [1], "start_time": "09:00", "end_time": "12:00",
                             "location": "", "phase": None}]})
         coordinator = db.session.get(User, w.users["ahmed"])
         service.enrol(coordinator, yid, p, date(2026, 1, 12), None)
