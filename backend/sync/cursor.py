@@ -21,6 +21,12 @@ MAX_CATCH_UP_IDS = 10_000
 INVALID = "Ugyldig cursor. Start forfra uden cursor."
 
 
+def _uuid(value: str) -> None:
+    # marshmallow 4 validators must raise (a False return no longer fails).
+    if not is_uuid(value):
+        raise ValidationError("Not a UUID.")
+
+
 def _position(required: bool = False):
     return fields.Integer(required=required, strict=True, validate=validate.Range(0, MAX_POSITION))
 
@@ -33,7 +39,7 @@ class CursorSchema(Schema):
 
     s = _position(required=True)
     i = fields.Integer(strict=True, validate=validate.OneOf([0, 1]))
-    c = fields.List(fields.String(validate=is_uuid), validate=validate.Length(min=1, max=MAX_CATCH_UP_IDS))
+    c = fields.List(fields.String(validate=_uuid), validate=validate.Length(min=1, max=MAX_CATCH_UP_IDS))
     cs = _position()
     cu = _position()
     g = _position()
