@@ -138,3 +138,24 @@ def test_coordinator_exports_from_the_plan_page(app, client, w):
     login(client, w.users["ahmed"])
     assert client.get("/youth/00000000-0000-0000-0000-000000000001/export").status_code == 404
     assert re.search("Indsigt", plan)
+
+
+def test_app_gets_a_short_lived_link_to_the_document(app, client, w):
+    mads = Api(client, "mads")
+    r = client.post(f"/api/v1/youth/{w.youths['mads']}/export-link", headers=mads.headers)
+    assert r.status_code == 200 and r.get_json()["expires_in"] == 600
+    url = r.get_json()["url"]
+    assert url.startswith("http://localhost/youth/mine-data/")
+    page = client.get(url.removeprefix("http://localhost"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Alt hvad Trinvis har om Mads" in html and "Udskriv eller gem som PDF" in html
+    assert "Tilbage til planen" not in html and "SARA" not in html
+    assert "style-src 'self'" in page.headers["Content-Security-Policy"] and "<style>" not in html
+    # another young person's link cannot be had; a tampered or revoked link shows a plain message
+    assert client.post(f"/api/v1/youth/{w.youths['sara']}/export-link", headers=mads.headers).status_code == 404
+    bad = client.get(url.removeprefix("http://localhost")[:-3] + "abc")
+    assert bad.status_code == 404 and "Linket er udløbet" in bad.get_data(as_text=True)
+    client.post("/api/v1/auth/logout", headers=mads.headers)
+    assert client.get(url.removeprefix("http://localhost")).status_code == 404
+    with app.app_context():
+        assert db.session.scalars(select(AuditLog.channel).where(AuditLog.action == "export")).all() == ["api"]
