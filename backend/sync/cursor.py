@@ -62,7 +62,7 @@ def decode_cursor(cursor: str | None) -> dict | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         state = json.loads(raw)
         if not isinstance(state, dict):
-            raise ValueError("not an object")
+            raise TypeError("not an object")
         state = _SCHEMA.load(state)
     except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, RecursionError, ValidationError):
         raise ApiError(400, "invalid_cursor", INVALID) from None

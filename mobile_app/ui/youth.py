@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import asyncio
+from datetime import date, datetime
 
 import flet as ft
 

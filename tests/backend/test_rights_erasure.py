@@ -177,6 +177,6 @@ def test_coordinator_erases_on_request_with_confirmation(app, client, w):
         assert "reason=request" in erase[0].detail
         assert db.session.get(Youth, w.youths["mads"]) is not None
     assert set(rows_mentioning(app, sara, "SARA-Y")) <= {"access_grant", "audit_log"}
-    changes, revoked = lise.pull_all()
+    _changes, revoked = lise.pull_all()
     assert revoked == [sara]
     assert client.get(f"/youth/{sara}/erase").status_code == 404
