@@ -22,9 +22,16 @@ def purge_closed_cases_cmd(dry_run: bool, as_of):
     verb = "Ville slette" if dry_run else "Slettet"
     click.echo(f"Opbevaringsperiode {report.retention_years} år efter afslutning; dato {day.isoformat()}.")
     for case in report.cases:
+        if case.error:
+            click.echo(f"FEJL: ung {case.youth_id} blev ikke slettet: {case.error}", err=True)
+            continue
         click.echo(f"{verb}: ung {case.youth_id} (afsluttet {case.closed_on.isoformat()}): "
                    f"{case.erasure.summary() if case.erasure else ''}")
-    click.echo(f"{verb}: {len(report.cases)} afsluttede sager, {report.audit_entries} gamle logbogslinjer, "
+    done = [c for c in report.cases if not c.error]
+    click.echo(f"{verb}: {len(done)} afsluttede sager, {report.audit_entries} gamle logbogslinjer, "
                f"{report.grants} udløbne adgangsrettigheder, {report.accounts} lukkede logins.")
     if dry_run:
         click.echo("Tørkørsel: intet er ændret.")
+    if len(done) < len(report.cases):
+        # A non-zero exit, so cron mails it / the systemd unit shows failed; the next run tries again.
+        raise SystemExit(1)

@@ -48,6 +48,7 @@ class Expired:
     youth_id: str
     closed_on: date
     erasure: Erasure | None = None
+    error: str = ""
 
 
 @dataclass
@@ -120,8 +121,13 @@ def purge_closed_cases(as_of: date, dry_run: bool) -> PurgeReport:
     """Erase (or, in a dry run, only list) the closed cases past retention, then tidy what erasures left."""
     report = PurgeReport(as_of, retention_years(), expired_cases(as_of))
     for case in report.cases:
-        case.erasure = plan_erasure(case.youth_id) if dry_run else \
-            erase_youth(case.youth_id, None, "retention", channel="cli")
+        try:
+            case.erasure = plan_erasure(case.youth_id) if dry_run else \
+                erase_youth(case.youth_id, None, "retention", channel="cli")
+        except Exception as exc:  # one case failing (e.g. a lock timeout) must not stop the others
+            db.session.rollback()
+            current_app.logger.exception("Erasure of %s failed", case.youth_id)
+            case.error = f"{type(exc).__name__}: {exc}"[:300]
     report.accounts = _tidy_accounts(dry_run)
     report.audit_entries, report.grants = _tidy(dry_run)
     if not dry_run:

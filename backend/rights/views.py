@@ -160,6 +160,9 @@ def erase(youth_id: str):
     if request.form.get("checked") != "yes" or typed.casefold() != youth.display_name.strip().casefold():
         return _erase_page(youth, "Skriv den unges fulde navn og sæt flueben for at bekræfte sletningen.", 400)
     name = youth.display_name
-    erase_youth(youth.id, current_user(), "request", channel="web")
+    try:
+        erase_youth(youth.id, current_user(), "request", channel="web")
+    except LookupError:  # erased a moment ago (another click, another coordinator)
+        db.session.rollback()
     flash(f"Alle oplysninger om {name} er slettet. Telefonerne fjerner sagen ved næste synkronisering.", "success")
     return redirect(url_for("caseload.index"))

@@ -180,3 +180,28 @@ def test_coordinator_erases_on_request_with_confirmation(app, client, w):
     _changes, revoked = lise.pull_all()
     assert revoked == [sara]
     assert client.get(f"/youth/{sara}/erase").status_code == 404
+
+
+def test_a_case_that_fails_to_erase_does_not_stop_the_others_and_the_job_exits_non_zero(app, w, monkeypatch):
+    from backend.rights import retention
+
+    with app.app_context():
+        service.record_outcome(db.session.get(User, w.users["ahmed"]), w.youths["sara"], "education", CLOSED)
+        db.session.remove()
+    real = retention.erase_youth
+
+    def flaky(youth_id, *args, **kw):
+        if youth_id == w.youths["mads"]:
+            raise RuntimeError("lock timeout")
+        return real(youth_id, *args, **kw)
+
+    monkeypatch.setattr(retention, "erase_youth", flaky)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        result = runner.invoke(args=["purge-closed-cases", "--as-of", far_future()])
+        db.session.remove()
+    assert result.exit_code == 1
+    assert f"FEJL: ung {w.youths['mads']} blev ikke slettet: RuntimeError: lock timeout" in result.output
+    assert "Slettet: 1 afsluttede sager" in result.output
+    with app.app_context():
+        assert db.session.get(Youth, w.youths["mads"]) is not None and db.session.get(Youth, w.youths["sara"]) is None
