@@ -68,7 +68,10 @@ def api_export(youth_id: str):
     youth, scope = _export_target(youth_id)
     export = exported(g.user, youth, scope, fmt, channel="api")
     if fmt == "html":
-        return Response(render_document(export, mode="api"), mimetype="text/html")
+        # A document with its styles inline and nothing else: no scripts, no requests.
+        return Response(render_document(export, mode="api"), mimetype="text/html", headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            "Cache-Control": "no-store"})
     return export
 
 

@@ -81,6 +81,8 @@ def test_youth_export_as_a_readable_document(app, client, w):
     mads = Api(client, "mads")
     r = client.get(f"/api/v1/youth/{w.youths['mads']}/export?format=html", headers=mads.headers)
     assert r.status_code == 200 and r.mimetype == "text/html"
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert r.headers["Cache-Control"] == "no-store"
     html = r.get_data(as_text=True)
     for text in ("Alt hvad Trinvis har om Mads", "Din plan", "Uddannelse MADS-X", "Behandling MADS-X",
                  "Fremmøde (1)", "Vækket MADS-X", "Samtykker (4)", "Målgruppe over tid", "Uddannelsesparat",
