@@ -205,3 +205,34 @@ def test_a_case_that_fails_to_erase_does_not_stop_the_others_and_the_job_exits_n
     assert "Slettet: 1 afsluttede sager" in result.output
     with app.app_context():
         assert db.session.get(Youth, w.youths["mads"]) is not None and db.session.get(Youth, w.youths["sara"]) is None
+
+
+def test_device_in_the_middle_of_its_first_sync_drops_the_erased_case(app, client, w):
+    lise = Api(client, "lise")
+    held: dict = {}
+
+    def apply(page):
+        for c in page["changes"]:
+            if c["deleted"]:
+                held.pop((c["entity"], c["id"]), None)
+            else:
+                held[(c["entity"], c["id"])] = c["data"]
+        for y in page["revoked_youth_ids"]:  # what the app's store does
+            for key in [k for k, d in held.items() if d.get("youth_id") == y]:
+                held.pop(key)
+        lise.cursor = page["cursor"]
+
+    apply(lise.pull_page(None, limit=5))  # first sync under way: Mads's first records are on the phone
+    assert any(d.get("youth_id") == w.youths["mads"] for d in held.values())
+    with app.app_context():
+        from backend.rights.erasure import erase_youth
+
+        erase_youth(w.youths["mads"], None, "request", channel="cli")
+    while True:
+        page = lise.pull_page(lise.cursor, limit=5)
+        apply(page)
+        if not page["has_more"]:
+            break
+    apply(lise.pull_page(lise.cursor))  # the next sync
+    assert not any(d.get("youth_id") == w.youths["mads"] for d in held.values())
+    assert any(d.get("youth_id") == w.youths["sara"] for d in held.values())
