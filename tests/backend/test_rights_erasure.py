@@ -228,6 +228,7 @@ def test_device_in_the_middle_of_its_first_sync_drops_the_erased_case(app, clien
         from backend.rights.erasure import erase_youth
 
         erase_youth(w.youths["mads"], None, "request", channel="cli")
+        db.session.commit()  # the caller owns the transaction
     while True:
         page = lise.pull_page(lise.cursor, limit=5)
         apply(page)
