@@ -7,7 +7,8 @@
   500/502 or times out, and cuts a pull response in the middle of the body.
 - `FireDevice`: an AppCore whose HTTP client always goes through its transport.
 - `Oracle`: what each user may see, computed from the database with the roles table
-  (docs/architecture.md#users-and-roles; independently of backend.access), and the invariants checked after everyone has synced.
+  (docs/architecture.md#users-and-roles; independently of backend.access), and the invariants
+  checked after everyone has synced.
 """
 
 from __future__ import annotations
