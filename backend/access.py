@@ -13,6 +13,7 @@ from sqlalchemy import and_, false, or_, select, true
 from backend.extensions import db
 from backend.models import AccessGrant, ChangeLog, User
 from shared.enums import Role
+from shared.plan_voice import voice_write
 from shared.schemas import field_label
 
 SEES_ALL_ITEMS = frozenset({Role.MENTOR, Role.COORDINATOR})
@@ -103,6 +104,11 @@ def check_write(user: User, entity: str, op: str, existing: dict | None, new: di
         raise Denied("forbidden", "Kan ikke slettes. Træk i stedet samtykket tilbage eller afslut forløbet.")
     if existing is not None and new.get("youth_id") != existing.get("youth_id"):
         raise Denied("invalid", "En registrering kan ikke flyttes til en anden ung.")
+    verdict = voice_write(role, entity, op, existing, new, changed)  # the young person's own words
+    if verdict is not False:
+        if verdict is not None:
+            raise Denied(*verdict)
+        return
 
     if role == Role.YOUTH:
         allowed = YOUTH_WRITABLE.get(entity)

@@ -120,6 +120,19 @@ class Plan(CaseRecord, db.Model):
     end_goal_kind: Mapped[str] = mapped_column(String(20))
     start_date: Mapped[date] = mapped_column(Date)
     target_date: Mapped[date | None] = mapped_column(Date)
+    # "Det vil jeg": the young person's own words (docs/contract-changes-steps.md)
+    youth_wish: Mapped[str] = mapped_column(Text, default="")
+    youth_strengths: Mapped[str] = mapped_column(Text, default="")
+    youth_barriers: Mapped[str] = mapped_column(Text, default="")
+    voice_updated_by_user_id: Mapped[str | None] = mapped_column(ID)
+    voice_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The plan's content version (end goal, shared sub-goals) and the young person's answer to one
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    youth_answer: Mapped[str | None] = mapped_column(String(10))
+    youth_answer_comment: Mapped[str] = mapped_column(Text, default="")
+    youth_answer_revision: Mapped[int | None] = mapped_column(Integer)
+    youth_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Goal(CaseRecord, db.Model):
@@ -214,6 +227,21 @@ class Consent(CaseRecord, db.Model):
     recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
 
 
+class GoalProposal(CaseRecord, db.Model):
+    """A sub-goal the young person proposes in their own words, and staff's answer to it."""
+
+    __tablename__ = "goal_proposal"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    goal_id: Mapped[str | None] = mapped_column(ID)
+    proposed_by_user_id: Mapped[str | None] = mapped_column(ID)
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_user_id: Mapped[str | None] = mapped_column(ID)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 ENTITY_MODELS: dict[str, type] = {
     "youth": Youth,
     "plan": Plan,
@@ -224,6 +252,7 @@ ENTITY_MODELS: dict[str, type] = {
     "outreach": Outreach,
     "assessment": Assessment,
     "consent": Consent,
+    "goal_proposal": GoalProposal,
 }
 
 INTERNAL_COLUMNS = frozenset({"version", "deleted", "field_versions", "created_at", "updated_at", "status_source"})

@@ -144,6 +144,39 @@ class PlanSchema(EntitySchema):
     end_goal_kind = Choice(enums.EndGoalKind, required=True)
     start_date = fields.Date(required=True)
     target_date = fields.Date(load_default=None, allow_none=True)
+    youth_wish = Text(load_default="")
+    youth_strengths = Text(load_default="")
+    youth_barriers = Text(load_default="")
+    youth_answer = Choice(enums.YouthAnswer, load_default=None, allow_none=True)
+    youth_answer_comment = Text(load_default="")
+    youth_answer_revision = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                           validate=validate.Range(min=1, max=2**31))
+
+    @validates_schema
+    def _answer(self, data, **kwargs):
+        answer = data.get("youth_answer")
+        if answer and not data.get("youth_answer_revision"):
+            raise ValidationError("Svaret skal høre til en bestemt udgave af planen.", "youth_answer_revision")
+        if answer == enums.YouthAnswer.DISAGREE and not (data.get("youth_answer_comment") or "").strip():
+            raise ValidationError("Skriv kort, hvad du ikke er enig i.", "youth_answer_comment")
+
+
+class GoalProposalSchema(EntitySchema):
+    """A sub-goal the young person proposes; staff answer it (accepted/reworded point at the goal)."""
+
+    text = Text(500, 1, required=True)
+    status = Choice(enums.ProposalStatus, load_default=enums.ProposalStatus.PROPOSED.value)
+    answer = Text(load_default="")
+    goal_id = Id(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _answered(self, data, **kwargs):
+        status = data.get("status")
+        if status in (enums.ProposalStatus.ACCEPTED, enums.ProposalStatus.REWORDED) and not data.get("goal_id"):
+            raise ValidationError("Vælg det delmål, forslaget blev til.", "goal_id")
+        if status in (enums.ProposalStatus.DECLINED, enums.ProposalStatus.REWORDED) and not (
+                data.get("answer") or "").strip():
+            raise ValidationError("Skriv til den unge, hvorfor.", "answer")
 
 
 class GoalSchema(EntitySchema):
@@ -267,6 +300,7 @@ ENTITY_SCHEMAS: dict[str, type[EntitySchema]] = {
     "outreach": OutreachSchema,
     "assessment": AssessmentSchema,
     "consent": ConsentSchema,
+    "goal_proposal": GoalProposalSchema,
 }
 """Entities a client may push (organization is pull-only)."""
 
@@ -276,6 +310,8 @@ SERVER_FIELDS: dict[str, frozenset[str]] = {
     "assessment": frozenset({"rater_user_id"}),
     "consent": frozenset({"recorded_by_user_id"}),
     "agreement": frozenset({"created_by_user_id"}),
+    "plan": frozenset({"voice_updated_by_user_id", "voice_updated_at", "revision", "revised_at", "youth_answered_at"}),
+    "goal_proposal": frozenset({"proposed_by_user_id", "proposed_at", "answered_by_user_id", "answered_at"}),
 }
 """Fields the server sets itself; a client that echoes them back has them ignored."""
 
@@ -427,6 +463,9 @@ FIELD_LABELS_DA = {
     "coordinator_id": "Koordinator", "user_id": "Bruger", "end_goal": "Slutmål", "end_goal_kind": "Slutmålets art",
     "mutation_id": "Ændringens id", "entity": "Type", "op": "Handling", "base_version": "Version",
     "data": "Data", "device_id": "Enhed", "schema_version": "App-version", "mutations": "Ændringer",
+    "youth_wish": "Det vil jeg", "youth_strengths": "Det er jeg god til", "youth_barriers": "Det står i vejen",
+    "youth_answer": "Dit svar på planen", "youth_answer_comment": "Hvad du ikke er enig i",
+    "youth_answer_revision": "Udgave af planen", "answer": "Svar til den unge",
     "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
 }
 
