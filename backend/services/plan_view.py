@@ -22,6 +22,7 @@ from backend.models import (
     AuditLog,
     Consent,
     Goal,
+    GoalProposal,
     Organization,
     Outreach,
     Plan,
@@ -54,6 +55,7 @@ class PlanView:
     users: dict[str, User]
     today: date
     counts: dict[str, int] = field(default_factory=dict)
+    proposals: list[GoalProposal] = field(default_factory=list)  # the young person's proposed sub-goals
 
     def org_name(self, org_id: str | None) -> str:
         org = self.organizations.get(org_id or "")
@@ -196,16 +198,20 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     outreach = _visible_rows(user, Outreach, youth.id, (Outreach.contacted_at.desc(),))
     consents = {c.organization_id: c for c in _visible_rows(user, Consent, youth.id, (Consent.created_at,))}
     assessments = _visible_rows(user, Assessment, youth.id, (Assessment.due_date, Assessment.created_at))
-    user_ids = {youth.mentor_id, youth.coordinator_id}
+    proposals = _visible_rows(user, GoalProposal, youth.id, (GoalProposal.created_at,))
+    user_ids = {youth.mentor_id, youth.coordinator_id, plan.voice_updated_by_user_id if plan else None}
+    user_ids |= {p.answered_by_user_id for p in proposals} | {p.proposed_by_user_id for p in proposals}
     user_ids |= {o.user_id for o in outreach} | {c.recorded_by_user_id for c in consents.values()}
     user_ids |= {a.responsible_user_id for a in agreements} | {a.rater_user_id for a in assessments}
     user_ids.discard(None)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
     view = PlanView(youth, plan, users.get(youth.coordinator_id), users.get(youth.mentor_id), orgs, goals,
-                    activities, agreements, attendance, outreach, consents, assessments, users, today)
+                    activities, agreements, attendance, outreach, consents, assessments, users, today,
+                    proposals=proposals)
     view.counts = {"youth": 1, "plan": int(plan is not None), "goal": len(goals), "activity": len(activities),
                    "agreement": len(agreements), "attendance": len(attendance), "outreach": len(outreach),
-                   "consent": len(consents), "assessment": len(assessments)}
+                   "consent": len(consents), "assessment": len(assessments),
+                   "goal_proposal": len(proposals)}
     return view
 
 
