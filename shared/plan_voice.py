@@ -77,14 +77,13 @@ def _proposal(role: str, existing: dict | None, new: dict, changed: set[str]) ->
 
 def agreed_to_current(plan: dict | None) -> bool:
     """Whether the young person said they agree to the plan's current version."""
-    return bool(plan and plan.get("youth_answer") == "agree"
-                and plan.get("youth_answer_revision") == plan.get("revision"))
+    return answer_state(plan) == "agree"
 
 
 def answer_state(plan: dict | None) -> str:
     """`none`, `agree`, `disagree` (to the current version) or `older` (answered an earlier one)."""
     if not plan or not plan.get("youth_answer"):
         return "none"
-    if plan.get("youth_answer_revision") != plan.get("revision"):
+    if plan.get("youth_answer_revision") != (plan.get("revision") or 1):  # a plan from before versions: 1
         return "older"
     return str(plan["youth_answer"])
