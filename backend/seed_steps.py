@@ -1,0 +1,72 @@
+"""Demo data for issue 14 (an `EXTRA_SEEDERS` entry, after the core demo): Mads' and Sara's own words
+at the top of their plans, their proposed sub-goals and the answers, and Mads' "Jeg er enig".
+
+Written through the sync engine as the real users would (`backend.seed._Seeder.send`: idempotent,
+deterministic ids, a refused step fails loudly).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.models import GoalProposal, Organization, Plan
+from backend.seed import _Seeder, rid
+
+MADS_WORDS = {
+    "youth_wish": "Jeg vil være tømrer og bygge rigtige huse. Jeg vil tjene mine egne penge.",
+    "youth_strengths": "Jeg er god med hænderne og til at måle op. Jeg er stærk og hjælper gerne andre.",
+    "youth_barriers": "Det er svært at komme op om morgenen. Lange tekster stresser mig.",
+}
+SARA_WORDS = {
+    "youth_wish": "Jeg vil arbejde i en butik, gerne med tøj.",
+    "youth_strengths": "Jeg er god til at holde orden og hjælpe kunder, når jeg først er i gang.",
+    "youth_barriers": "Jeg bliver nervøs, når jeg skal tale med nye mennesker. Bussen om morgenen er svær.",
+}
+
+
+def seed_voice(today: date | None = None) -> str | None:
+    """The young people's own words and proposals in the demo (skips what an earlier run wrote)."""
+    s = _Seeder(today or date.today())
+    youth = {y: s.user(y) for y in ("ung.mads", "ung.sara")}
+    if any(u is None for u in youth.values()):
+        return None
+    mads_plan, sara_plan = rid("ung.mads", "plan"), rid("ung.sara", "plan")
+    if db.session.get(Plan, mads_plan) is None or db.session.get(Plan, sara_plan) is None:
+        return None
+    mads_id = db.session.get(Plan, mads_plan).youth_id
+    sara_id = db.session.get(Plan, sara_plan).youth_id
+    s.send("ung.mads", "voice_words", [{"entity": "plan", "id": mads_plan, "base_version": _version(Plan, mads_plan),
+                                        "data": MADS_WORDS}])
+    # Sara dictated hers to her mentor
+    s.send("mentor.lise", "voice_words", [{"entity": "plan", "id": sara_plan,
+                                           "base_version": _version(Plan, sara_plan), "data": SARA_WORDS}])
+    mads_prop, sara_prop = rid("ung.mads", "proposal", "byggeplads"), rid("ung.sara", "proposal", "bus")
+    s.send("ung.mads", "voice_proposal", [{"entity": "goal_proposal", "id": mads_prop, "data": {
+        "youth_id": mads_id, "text": "Prøve at arbejde på en rigtig byggeplads"}}])
+    s.send("ung.sara", "voice_proposal", [{"entity": "goal_proposal", "id": sara_prop, "data": {
+        "youth_id": sara_id, "text": "Lære at tage bussen alene til praktikken"}}])
+    goal_id = rid("ung.mads", "goal", "byggeplads")
+    s.send("mentor.lise", "voice_answer", [
+        {"entity": "goal", "id": goal_id, "data": {
+            "youth_id": mads_id, "visibility": "shared",
+            "organization_id": db.session.scalar(select(Organization.id).where(Organization.name == "Jobcenter")),
+            "title": "En dag på en byggeplads med tømrerværkstedets sjak",
+            "description": "Mads' eget forslag, aftalt sammen med ham."}},
+        {"entity": "goal_proposal", "id": mads_prop, "base_version": _version(GoalProposal, mads_prop), "data": {
+            "status": "reworded", "goal_id": goal_id,
+            "answer": "Godt forslag! Vi starter med én dag sammen med sjakket fra værkstedet."}},
+    ])
+    revision = db.session.get(Plan, mads_plan).revision
+    s.send("ung.mads", "voice_agree", [{"entity": "plan", "id": mads_plan, "base_version": _version(Plan, mads_plan),
+                                        "data": {
+        "youth_answer": "agree", "youth_answer_comment": "", "youth_answer_revision": revision}}])
+    db.session.remove()
+    return "Den unges stemme: Mads' og Saras egne ord, forslag til delmål og Mads' svar på planen."
+
+
+def _version(model, record_id: str) -> int | None:
+    row = db.session.get(model, record_id)
+    return row.version if row is not None else None

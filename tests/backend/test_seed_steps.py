@@ -1,0 +1,40 @@
+"""Issue 14's demo data: Mads' and Sara's own words at the top of their plans, their proposals and
+the answers, Mads' "Jeg er enig" — written as the real users would, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from backend import seed
+from backend.extensions import db
+from backend.models import GoalProposal, Plan, User
+from backend.seed_steps import seed_voice
+
+
+@pytest.fixture(autouse=True)
+def only_issue_14(monkeypatch):
+    monkeypatch.setattr(seed, "EXTRA_SEEDERS", [seed_voice])
+
+
+def test_demo_gives_both_young_people_their_own_words(app):
+    with app.app_context():
+        seed.seed_demo()
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        mads = db.session.get(Plan, seed.rid("ung.mads", "plan"))
+        sara = db.session.get(Plan, seed.rid("ung.sara", "plan"))
+        assert "tømrer" in mads.youth_wish and mads.voice_updated_by_user_id == users["ung.mads"].id
+        assert "butik" in sara.youth_wish and sara.voice_updated_by_user_id == users["mentor.lise"].id
+        assert mads.youth_answer == "agree" and mads.youth_answer_revision == mads.revision
+        assert sara.youth_answer is None
+        props = {p.youth_id: p for p in db.session.scalars(select(GoalProposal))}
+        assert props[mads.youth_id].status == "reworded" and props[mads.youth_id].goal_id
+        assert props[sara.youth_id].status == "proposed"
+        n = db.session.scalar(select(func.count()).select_from(GoalProposal))
+        versions = (mads.version, sara.version)
+        db.session.remove()
+        seed.seed_demo()  # again: nothing new
+        assert db.session.scalar(select(func.count()).select_from(GoalProposal)) == n
+        assert (db.session.get(Plan, seed.rid("ung.mads", "plan")).version,
+                db.session.get(Plan, seed.rid("ung.sara", "plan")).version) == versions
+        db.session.remove()
