@@ -242,6 +242,18 @@ class GoalProposal(CaseRecord, db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class StepChange(CaseRecord, db.Model):
+    """A move of the young person's step (trin) in the three-step model; the history is these rows."""
+
+    __tablename__ = "step_change"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    step: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date] = mapped_column(Date)
+    changed_by_user_id: Mapped[str | None] = mapped_column(ID)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 ENTITY_MODELS: dict[str, type] = {
     "youth": Youth,
     "plan": Plan,
@@ -253,6 +265,7 @@ ENTITY_MODELS: dict[str, type] = {
     "assessment": Assessment,
     "consent": Consent,
     "goal_proposal": GoalProposal,
+    "step_change": StepChange,
 }
 
 INTERNAL_COLUMNS = frozenset({"version", "deleted", "field_versions", "created_at", "updated_at", "status_source"})

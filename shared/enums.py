@@ -155,6 +155,10 @@ LABELS_DA = {
     "reworded": "Taget med i andre ord",
     "declined": "Ikke taget med",
     "agree": "Jeg er enig i planen",
+    "afklaring": "Trin 1: Afklaring",
+    "paa_vej_mod_job": "Trin 2: På vej mod job",
+    "virksomhedsforloeb": "Trin 3: Virksomhedsforløb",
+    "ikke_i_trinmodellen": "Ikke i trinmodellen",
     "disagree": "Jeg er ikke enig",
 }
 

@@ -26,6 +26,7 @@ from marshmallow import (
 )
 
 from shared import enums
+from shared.steps import Step
 from shared.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
 
 MAX_MUTATIONS_PER_PUSH = 500
@@ -179,6 +180,14 @@ class GoalProposalSchema(EntitySchema):
             raise ValidationError("Skriv til den unge, hvorfor.", "answer")
 
 
+class StepChangeSchema(EntitySchema):
+    """A move of the young person's step in the three-step model, with why and from when."""
+
+    step = Choice(Step, required=True)
+    reason = Text(MAX_TEXT, 1, required=True)
+    valid_from = fields.Date(required=True)
+
+
 class GoalSchema(EntitySchema):
     organization_id = Id(required=True)
     title = Text(MAX_TITLE, 1, required=True)
@@ -301,6 +310,7 @@ ENTITY_SCHEMAS: dict[str, type[EntitySchema]] = {
     "assessment": AssessmentSchema,
     "consent": ConsentSchema,
     "goal_proposal": GoalProposalSchema,
+    "step_change": StepChangeSchema,
 }
 """Entities a client may push (organization is pull-only)."""
 
@@ -312,6 +322,7 @@ SERVER_FIELDS: dict[str, frozenset[str]] = {
     "agreement": frozenset({"created_by_user_id"}),
     "plan": frozenset({"voice_updated_by_user_id", "voice_updated_at", "revision", "revised_at", "youth_answered_at"}),
     "goal_proposal": frozenset({"proposed_by_user_id", "proposed_at", "answered_by_user_id", "answered_at"}),
+    "step_change": frozenset({"changed_by_user_id", "changed_at"}),
 }
 """Fields the server sets itself; a client that echoes them back has them ignored."""
 
@@ -466,6 +477,7 @@ FIELD_LABELS_DA = {
     "youth_wish": "Det vil jeg", "youth_strengths": "Det er jeg god til", "youth_barriers": "Det står i vejen",
     "youth_answer": "Dit svar på planen", "youth_answer_comment": "Hvad du ikke er enig i",
     "youth_answer_revision": "Udgave af planen", "answer": "Svar til den unge",
+    "step": "Trin", "reason": "Hvorfor", "valid_from": "Gælder fra",
     "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
 }
 

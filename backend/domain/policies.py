@@ -371,9 +371,26 @@ class ConsentPolicy(Policy):
         return [Access(after["youth_id"], "org", after["organization_id"], "consent", granted=new == "given")]
 
 
+class StepChangePolicy(Policy):
+    """Trin: a move of the young person's step; who moved it and when. A move is history: it can be
+    neither changed nor deleted (a wrong one is followed by a new move that says why)."""
+
+    entity = "step_change"
+    references = (YOUTH,)
+    locked_change = "Et trinskift kan ikke ændres bagefter. Registrér et nyt trinskift i stedet."
+    locked_delete = "Et trinskift kan ikke slettes. Registrér et nyt trinskift, der retter det."
+
+    def locked(self, row) -> bool:
+        return True
+
+    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
+        return {"changed_by_user_id": writer.id, "changed_at": now} if row is None else {}
+
+
 POLICIES: dict[str, Policy] = {p.entity: p for p in (
     YouthPolicy(), PlanPolicy(), GoalPolicy(), ActivityPolicy(), AgreementPolicy(), AttendancePolicy(),
-    OutreachPolicy(), AssessmentPolicy(), ConsentPolicy(), GoalProposalPolicy())}
+    OutreachPolicy(), AssessmentPolicy(), ConsentPolicy(), GoalProposalPolicy(),
+    StepChangePolicy())}
 
 
 def policy(entity: str) -> Policy:

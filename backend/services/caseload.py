@@ -26,9 +26,11 @@ from backend.models import (
     User,
     Youth,
 )
+from backend.services.steps import current_steps
 from backend.sync.records import MODELS
 from shared.enums import TargetGroup, label_da
 from shared.schedule import not_checked_in, occurs_on, overdue_assessment
+from shared.steps import STEPS, step_info
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 """Activity times are local wall-clock times in the municipality."""
@@ -169,6 +171,7 @@ class Filters:
     flag: str = ""
     target_group: str = ""
     mentor: str = ""
+    step: str = ""
     sort: str = "flags"
     direction: str = "desc"
 
@@ -195,6 +198,12 @@ def parse_filters(args, mentor_ids: set[str]) -> tuple[Filters, list[str]]:
             f.mentor = mentor
         else:
             errors.append("Ukendt mentor i filteret – viser alle.")
+    step = (args.get("step") or "").strip()
+    if step:
+        if step in STEPS or step == "none":
+            f.step = step
+        else:
+            errors.append("Ukendt trin i filteret – viser alle.")
     sort = (args.get("sort") or "").strip()
     if sort:
         if sort in SORT_KEYS:
@@ -225,6 +234,12 @@ class CaseloadRow:
     mentor_name: str
     coordinator_name: str
     flags: list[Flag]
+    step: str | None = None  # the step (trin) today; None: not placed
+
+    @property
+    def step_title(self) -> str:
+        info = step_info(self.step)
+        return info.title if info else "Ikke placeret"
 
     @property
     def target_group_label(self) -> str:
@@ -318,9 +333,10 @@ def load_caseload(user: User, now: datetime | None = None) -> list[CaseloadRow]:
     youths = db.session.scalars(select(Youth).where(Youth.id.in_(list(snaps)))).all() if snaps else []
     staff_ids = {y.mentor_id for y in youths if y.mentor_id} | {y.coordinator_id for y in youths if y.coordinator_id}
     names = {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(staff_ids)))} if staff_ids else {}
+    steps = current_steps(list(snaps), local.date())
     return [CaseloadRow(y.id, y.display_name, y.target_group, y.outcome or "active", y.mentor_id,
                         names.get(y.mentor_id, ""), names.get(y.coordinator_id, ""),
-                        compute_flags(snaps[y.id], local))
+                        compute_flags(snaps[y.id], local), steps.get(y.id))
             for y in youths]
 
 
@@ -335,6 +351,9 @@ def apply_filters(rows: list[CaseloadRow], f: Filters) -> list[CaseloadRow]:
     if f.mentor:
         want = None if f.mentor == "none" else f.mentor
         out = [r for r in out if r.mentor_id == want]
+    if f.step:
+        want = None if f.step == "none" else f.step
+        out = [r for r in out if r.step == want]
     # Stable two-pass sort: names stay A→Z within equal primary keys, whatever the direction.
     out = sorted(out, key=lambda r: r.display_name.casefold(), reverse=f.sort == "name" and f.direction == "desc")
     primary = {

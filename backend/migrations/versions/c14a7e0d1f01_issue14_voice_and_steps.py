@@ -1,4 +1,4 @@
-"""the young person's voice on the plan, plan revisions and answers, goal proposals (issue 14)
+"""issue 14: the young person's voice on the plan, plan revisions and answers, goal proposals, steps
 
 Revision ID: c14a7e0d1f01
 Revises: b6e1c0a7d3f2
@@ -52,8 +52,31 @@ def upgrade():
     with op.batch_alter_table('goal_proposal', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_goal_proposal_youth_id'), ['youth_id'], unique=False)
 
+    op.create_table(
+        'step_change',
+        sa.Column('youth_id', sa.String(length=36), nullable=False),
+        sa.Column('step', sa.String(length=30), nullable=False),
+        sa.Column('reason', sa.Text(), nullable=False),
+        sa.Column('valid_from', sa.Date(), nullable=False),
+        sa.Column('changed_by_user_id', sa.String(length=36), nullable=True),
+        sa.Column('changed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('id', sa.String(length=36), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('deleted', sa.Boolean(), nullable=False),
+        sa.Column('field_versions', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['youth_id'], ['youth.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('step_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_step_change_youth_id'), ['youth_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('step_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_step_change_youth_id'))
+    op.drop_table('step_change')
     with op.batch_alter_table('goal_proposal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_goal_proposal_youth_id'))
     op.drop_table('goal_proposal')
