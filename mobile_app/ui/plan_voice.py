@@ -6,6 +6,7 @@ from __future__ import annotations
 import flet as ft
 
 from mobile_app.core.plan_voice import WORD_FIELDS, VoiceServices
+from mobile_app.core.steps import step_now
 from mobile_app.ui import widgets as w
 from mobile_app.ui.app import refreshable
 
@@ -67,6 +68,21 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
     out.append(w.big_button(f"{label} ({len(v.proposals)}{', ' + str(waiting) + ' venter' if waiting else ''})",
                             lambda e: app.show(proposals_screen, youth_id), primary=False, ident="proposals"))
     return out
+
+
+def step_controls(app, youth_id: str) -> list[ft.Control]:
+    """The young person's step in plain Danish: its name, what it is for, and what ends it."""
+    now = step_now(app.services(), youth_id)
+    if now is None:
+        return []
+    info, since = now
+    lines: list[ft.Control] = [w.text(info.title, size=22, bold=True),
+                               w.text(f"Siden {since.day}.{since.month}.{since.year}", size=16),
+                               w.text(info.purpose, size=16)]
+    if info.exit_criteria:
+        lines.append(w.text("Trinnet er slut, når:", bold=True))
+        lines += [w.text(f"• {c}", size=16) for c in info.exit_criteria]
+    return [w.card(*lines, color=ft.Colors.PURPLE_50)]
 
 
 def words_screen(app, youth_id: str) -> list[ft.Control]:

@@ -65,3 +65,17 @@ async def test_mentor_answers_a_proposal_on_the_phone(tmp_path):
     await tap(session, page, "Send svaret")
     text = all_text(page)
     assert "Svaret er gemt." in text and "Taget med i andre ord" in text and "Delmål: Bestå teoriprøven" in text
+
+
+async def test_plan_shows_the_step_in_plain_danish(tmp_path):
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    core.store.apply_pull_page([{"entity": "step_change", "id": "5b0c0f8e-0000-4000-8000-000000000001", "version": 1,
+                                 "deleted": False, "data": {
+                                     "id": "5b0c0f8e-0000-4000-8000-000000000001", "youth_id": ld.YOUTH,
+                                     "step": "virksomhedsforloeb", "reason": "Praktikaftale", "valid_from": "2025-02-03",
+                                     "changed_at": "2025-02-03T10:00:00+00:00"}}], [], "c3")
+    session, app, page = await start(core)
+    await tap(session, page, "Min plan")
+    text = all_text(page)
+    assert "Trin 3: Virksomhedsforløb" in text and "Siden 3.2.2025" in text
+    assert "Du har mindst 30 ordinære timer om måneden" in text
