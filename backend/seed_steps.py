@@ -7,7 +7,7 @@ deterministic ids, a refused step fails loudly).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -63,8 +63,33 @@ def seed_voice(today: date | None = None) -> str | None:
     s.send("ung.mads", "voice_agree", [{"entity": "plan", "id": mads_plan, "base_version": _version(Plan, mads_plan),
                                         "data": {
         "youth_answer": "agree", "youth_answer_comment": "", "youth_answer_revision": revision}}])
+    _steps(s, mads_id, sara_id)
     db.session.remove()
-    return "Den unges stemme: Mads' og Saras egne ord, forslag til delmål og Mads' svar på planen."
+    return ("Issue 14: Mads' og Saras egne ord, forslag til delmål og Mads' svar på planen; "
+            "Mads på trin 3, Sara på trin 2.")
+
+
+STEP_MOVES = {
+    # young person: [(weeks after the plan's start, step, why)]
+    "ung.mads": [(0, "afklaring", "Første samtale i projektet. Mads vil være tømrer."),
+                 (3, "paa_vej_mod_job", "CV er lavet, jobønsket er tømrer, Lise er hans jobformidler."),
+                 (6, "virksomhedsforloeb", "Praktikaftale med tømrerværkstedet: opgaver, timer, kontaktperson "
+                                           "og opfølgningsplan er på plads.")],
+    "ung.sara": [(0, "afklaring", "Første samtale. Sara vil arbejde i en butik."),
+                 (5, "paa_vej_mod_job", "CV ligger på Jobnet, jobønsket er detailhandel. Vi søger en butik.")],
+}
+
+
+def _steps(s: _Seeder, mads_id: str, sara_id: str) -> None:
+    """Mads in trin 3 (virksomhedsforløb), Sara in trin 2 (på vej mod job), moved by the coordinator."""
+    ids = {"ung.mads": mads_id, "ung.sara": sara_id}
+    muts = []
+    for y, moves in STEP_MOVES.items():
+        for weeks, step, reason in moves:
+            muts.append({"entity": "step_change", "id": rid(y, "step", step), "data": {
+                "youth_id": ids[y], "step": step, "reason": reason,
+                "valid_from": (s.start + timedelta(weeks=weeks)).isoformat()}})
+    s.send("tovholder.ahmed", "steps", muts)
 
 
 def _version(model, record_id: str) -> int | None:

@@ -3,6 +3,8 @@ the answers, Mads' "Jeg er enig" — written as the real users would, idempotent
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -10,6 +12,7 @@ from backend import seed
 from backend.extensions import db
 from backend.models import GoalProposal, Plan, User
 from backend.seed_steps import seed_voice
+from backend.services.steps import current_steps
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +33,8 @@ def test_demo_gives_both_young_people_their_own_words(app):
         props = {p.youth_id: p for p in db.session.scalars(select(GoalProposal))}
         assert props[mads.youth_id].status == "reworded" and props[mads.youth_id].goal_id
         assert props[sara.youth_id].status == "proposed"
+        steps = current_steps([mads.youth_id, sara.youth_id], date.today())
+        assert steps == {mads.youth_id: "virksomhedsforloeb", sara.youth_id: "paa_vej_mod_job"}
         n = db.session.scalar(select(func.count()).select_from(GoalProposal))
         versions = (mads.version, sara.version)
         db.session.remove()
