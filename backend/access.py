@@ -74,9 +74,9 @@ YOUTH_WRITABLE = {
 }
 YOUTH_STATUSES = {None, "present", "absent_notified"}
 
-MENTOR_ENTITIES = {"attendance", "agreement", "outreach", "assessment", "goal", "activity"}
-PARTNER_ENTITIES = {"attendance", "agreement", "assessment", "goal", "activity"}
-OWN_ORG_ENTITIES = {"goal", "activity", "outreach", "assessment"}
+MENTOR_ENTITIES = {"attendance", "agreement", "outreach", "assessment", "goal", "activity", "company_agreement"}
+PARTNER_ENTITIES = {"attendance", "agreement", "assessment", "goal", "activity", "company_agreement"}
+OWN_ORG_ENTITIES = {"goal", "activity", "outreach", "assessment", "company_agreement"}
 """Mentors write these only for their own organisation (partners write everything only for theirs)."""
 
 

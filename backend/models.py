@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -254,6 +255,28 @@ class StepChange(CaseRecord, db.Model):
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class CompanyAgreement(CaseRecord, db.Model):
+    """Virksomhedsaftale: a placement's agreement with a company (hours, tasks, support, follow-ups)."""
+
+    __tablename__ = "company_agreement"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"))
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+    activity_id: Mapped[str | None] = mapped_column(ID)
+    company: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    hours_per_week: Mapped[float | None] = mapped_column(Float)
+    hours_spread: Mapped[str] = mapped_column(String(500), default="")
+    tasks: Mapped[str] = mapped_column(Text, default="")
+    workplace_support: Mapped[str] = mapped_column(Text, default="")
+    health_considerations: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    follow_ups: Mapped[list] = mapped_column(JSON, default=list)  # [{date, done, note}], date order
+    created_by_user_id: Mapped[str | None] = mapped_column(ID)
+
+
 ENTITY_MODELS: dict[str, type] = {
     "youth": Youth,
     "plan": Plan,
@@ -266,6 +289,7 @@ ENTITY_MODELS: dict[str, type] = {
     "consent": Consent,
     "goal_proposal": GoalProposal,
     "step_change": StepChange,
+    "company_agreement": CompanyAgreement,
 }
 
 INTERNAL_COLUMNS = frozenset({"version", "deleted", "field_versions", "created_at", "updated_at", "status_source"})

@@ -188,6 +188,54 @@ class StepChangeSchema(EntitySchema):
     valid_from = fields.Date(required=True)
 
 
+class FollowUpSchema(Schema):
+    """One planned follow-up of a company agreement: the date, whether it happened, a note."""
+
+    class Meta:
+        unknown = RAISE
+
+    date = fields.Date(required=True)
+    done = fields.Boolean(load_default=False)
+    note = Text(500, load_default="")
+
+
+_PHONE = validate.Regexp(r"^[0-9+()\- ]{0,30}$", error="Telefonnummer: kun tal, mellemrum, + og - (højst 30 tegn).")
+
+
+class CompanyAgreementSchema(EntitySchema):
+    """Virksomhedsaftale: the agreement with a company about a placement (trin 2 → 3)."""
+
+    organization_id = Id(required=True)
+    visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
+    activity_id = Id(load_default=None, allow_none=True)
+    company = Text(MAX_TITLE, 1, required=True)
+    contact_name = Text(MAX_TITLE, load_default="")
+    contact_phone = fields.String(load_default="", validate=_PHONE)
+    hours_per_week = fields.Float(load_default=None, allow_none=True, validate=validate.Range(
+        0, 60, error="Timer om ugen skal være mellem 0 og 60."))
+    hours_spread = Text(500, load_default="")
+    tasks = Text(load_default="")
+    workplace_support = Text(load_default="")
+    health_considerations = Text(load_default="")
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(load_default=None, allow_none=True)
+    follow_ups = fields.List(fields.Nested(FollowUpSchema), load_default=list,
+                             validate=validate.Length(max=120, error="Højst 120 opfølgninger."))
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
+            raise ValidationError("Slutdato skal være efter startdato.", "end_date")
+
+    @post_load
+    def _wire_follow_ups(self, data, **kwargs):
+        # stored as JSON: the dates in their wire form, in date order
+        if "follow_ups" in data:
+            data["follow_ups"] = sorted(({**f, "date": f["date"].isoformat()} for f in data["follow_ups"]),
+                                        key=lambda f: f["date"])
+        return data
+
+
 class GoalSchema(EntitySchema):
     organization_id = Id(required=True)
     title = Text(MAX_TITLE, 1, required=True)
@@ -311,6 +359,7 @@ ENTITY_SCHEMAS: dict[str, type[EntitySchema]] = {
     "consent": ConsentSchema,
     "goal_proposal": GoalProposalSchema,
     "step_change": StepChangeSchema,
+    "company_agreement": CompanyAgreementSchema,
 }
 """Entities a client may push (organization is pull-only)."""
 
@@ -323,6 +372,7 @@ SERVER_FIELDS: dict[str, frozenset[str]] = {
     "plan": frozenset({"voice_updated_by_user_id", "voice_updated_at", "revision", "revised_at", "youth_answered_at"}),
     "goal_proposal": frozenset({"proposed_by_user_id", "proposed_at", "answered_by_user_id", "answered_at"}),
     "step_change": frozenset({"changed_by_user_id", "changed_at"}),
+    "company_agreement": frozenset({"created_by_user_id"}),
 }
 """Fields the server sets itself; a client that echoes them back has them ignored."""
 
@@ -478,6 +528,10 @@ FIELD_LABELS_DA = {
     "youth_answer": "Dit svar på planen", "youth_answer_comment": "Hvad du ikke er enig i",
     "youth_answer_revision": "Udgave af planen", "answer": "Svar til den unge",
     "step": "Trin", "reason": "Hvorfor", "valid_from": "Gælder fra",
+    "company": "Virksomhed", "contact_name": "Kontaktperson", "contact_phone": "Kontaktpersonens telefon",
+    "hours_per_week": "Timer om ugen", "hours_spread": "Fordeling af timerne", "tasks": "Opgaver",
+    "workplace_support": "Støtte/mentor på arbejdspladsen", "health_considerations": "Hensyn til helbred",
+    "follow_ups": "Opfølgninger", "done": "Gennemført",
     "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
 }
 

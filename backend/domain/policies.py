@@ -387,10 +387,22 @@ class StepChangePolicy(Policy):
         return {"changed_by_user_id": writer.id, "changed_at": now} if row is None else {}
 
 
+class CompanyAgreementPolicy(Policy):
+    """Virksomhedsaftale: owned by an organisation; its placement activity belongs to the same young
+    person; remembers who made it."""
+
+    entity = "company_agreement"
+    references = (ORGANIZATION, YOUTH, Reference("activity_id", "activity", "invalid_reference",
+                                                 "Aktiviteten findes ikke for denne unge.", same_youth=True))
+
+    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
+        return {"created_by_user_id": writer.id} if row is None else {}
+
+
 POLICIES: dict[str, Policy] = {p.entity: p for p in (
     YouthPolicy(), PlanPolicy(), GoalPolicy(), ActivityPolicy(), AgreementPolicy(), AttendancePolicy(),
     OutreachPolicy(), AssessmentPolicy(), ConsentPolicy(), GoalProposalPolicy(),
-    StepChangePolicy())}
+    StepChangePolicy(), CompanyAgreementPolicy())}
 
 
 def policy(entity: str) -> Policy:

@@ -20,6 +20,7 @@ from backend.models import (
     Agreement,
     Assessment,
     Attendance,
+    CompanyAgreement,
     Conflict,
     Outreach,
     Plan,
@@ -28,6 +29,7 @@ from backend.models import (
 )
 from backend.services.steps import current_steps
 from backend.sync.records import MODELS
+from shared.company import follow_up_state
 from shared.enums import TargetGroup, label_da
 from shared.schedule import not_checked_in, occurs_on, overdue_assessment
 from shared.steps import STEPS, step_info
@@ -45,6 +47,7 @@ FLAG_LABELS: dict[str, str] = {
     "assessment_overdue": "Progressionsmåling forsinket",
     "conflict": "Uløst synkroniseringskonflikt",
     "no_contact": "Ingen kontakt i 30 dage",
+    "company_follow_up": "Opfølgning på virksomhedsaftale",
 }
 FLAG_KEYS = tuple(FLAG_LABELS)
 
@@ -93,6 +96,7 @@ class Snapshot:
     submitted_due_dates: set[date] = field(default_factory=set)
     unresolved_conflicts: int = 0
     reached_contacts: list[datetime] = field(default_factory=list)  # local time of outreach that reached
+    company_agreements: list[dict] = field(default_factory=list)  # company, start_date, end_date, follow_ups
 
 
 def missing_check_ins(snap: Snapshot, now: datetime) -> list[dict]:
@@ -160,7 +164,24 @@ def compute_flags(snap: Snapshot, now: datetime) -> list[Flag]:
     if no_contact(snap, today):
         last = last_contact(snap)
         flags.append(Flag("no_contact", f"sidst {last.strftime('%d.%m.%Y')}" if last else "ingen kontakt registreret"))
+    company = company_follow_up_detail(snap.company_agreements, today)
+    if company:
+        flags.append(Flag("company_follow_up", company))
     return flags
+
+
+COMPANY_STATES = {"overdue": "forfalden siden {day}", "due": "i dag", "unplanned": "ingen planlagt inden {day}"}
+
+
+def company_follow_up_detail(agreements: list[dict], today: date) -> str:
+    """'<company>: <state>' for each company agreement whose follow-up is due, overdue or not planned."""
+    out = []
+    for ag in agreements:
+        st = follow_up_state(ag, today)
+        if st.state in COMPANY_STATES:
+            day = st.day.strftime("%d.%m.%Y") if st.day else ""
+            out.append(f"{ag['company']}: {COMPANY_STATES[st.state].format(day=day)}")
+    return "; ".join(out)
 
 
 # ---- filters -----------------------------------------------------------------------------------
@@ -306,6 +327,12 @@ def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str,
             snaps[r.youth_id].reached_contacts.append(to_local(r.contacted_at))
     for c in unresolved_conflicts(user, ids):
         snaps[c.youth_id].unresolved_conflicts += 1
+    for r in _rows(CompanyAgreement, ids, CompanyAgreement.company, CompanyAgreement.start_date,
+                   CompanyAgreement.end_date, CompanyAgreement.follow_ups):
+        if _visible(user, r):
+            snaps[r.youth_id].company_agreements.append(
+                {"company": r.company, "start_date": r.start_date, "end_date": r.end_date,
+                 "follow_ups": list(r.follow_ups or [])})
     return snaps
 
 

@@ -20,6 +20,7 @@ from backend.models import (
     Assessment,
     Attendance,
     AuditLog,
+    CompanyAgreement,
     Consent,
     Goal,
     GoalProposal,
@@ -58,6 +59,7 @@ class PlanView:
     counts: dict[str, int] = field(default_factory=dict)
     proposals: list[GoalProposal] = field(default_factory=list)  # the young person's proposed sub-goals
     steps: list[StepChange] = field(default_factory=list)  # the step history, oldest first
+    company_agreements: list[CompanyAgreement] = field(default_factory=list)
 
     @property
     def current_step(self) -> StepChange | None:
@@ -208,6 +210,7 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     assessments = _visible_rows(user, Assessment, youth.id, (Assessment.due_date, Assessment.created_at))
     proposals = _visible_rows(user, GoalProposal, youth.id, (GoalProposal.created_at,))
     steps = _visible_rows(user, StepChange, youth.id, (StepChange.valid_from, StepChange.changed_at))
+    companies = _visible_rows(user, CompanyAgreement, youth.id, (CompanyAgreement.start_date.desc(),))
     user_ids = {youth.mentor_id, youth.coordinator_id, plan.voice_updated_by_user_id if plan else None}
     user_ids |= {p.answered_by_user_id for p in proposals} | {p.proposed_by_user_id for p in proposals}
     user_ids |= {s.changed_by_user_id for s in steps}
@@ -217,11 +220,12 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
     view = PlanView(youth, plan, users.get(youth.coordinator_id), users.get(youth.mentor_id), orgs, goals,
                     activities, agreements, attendance, outreach, consents, assessments, users, today,
-                    proposals=proposals, steps=steps)
+                    proposals=proposals, steps=steps, company_agreements=companies)
     view.counts = {"youth": 1, "plan": int(plan is not None), "goal": len(goals), "activity": len(activities),
                    "agreement": len(agreements), "attendance": len(attendance), "outreach": len(outreach),
                    "consent": len(consents), "assessment": len(assessments),
-                   "goal_proposal": len(proposals), "step_change": len(steps)}
+                   "goal_proposal": len(proposals), "step_change": len(steps),
+                   "company_agreement": len(companies)}
     return view
 
 

@@ -11,16 +11,17 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def register_web(app: Flask) -> None:
     """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
-    from backend.web import audit_view, auth, caseload, conflicts, plan, plan_voice, progression, steps
+    from backend.web import audit_view, auth, caseload, company, conflicts, plan, plan_voice, progression, steps
     from backend.web.common import ROLE_LABELS, current_user, da_date, da_datetime
     from shared.enums import label_da
     from shared.plan_voice import answer_state
+    from shared.company import follow_up_state, gaps_over_a_month
     from shared.steps import STEPS, step_info
 
     def plan_answer_state(plan) -> str:
         return answer_state({f: getattr(plan, f) for f in ("youth_answer", "youth_answer_revision", "revision")})
 
-    for mod in (auth, caseload, plan, plan_voice, steps, progression, conflicts, audit_view):
+    for mod in (auth, caseload, plan, plan_voice, steps, company, progression, conflicts, audit_view):
         app.register_blueprint(mod.bp)
     app.register_blueprint(steps.results_bp)
 
@@ -29,6 +30,8 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["label_da"] = label_da
     app.jinja_env.globals["answer_state"] = plan_answer_state
     app.jinja_env.globals["step_info"] = step_info
+    app.jinja_env.globals["follow_up_state"] = follow_up_state
+    app.jinja_env.globals["follow_up_gaps"] = gaps_over_a_month
     app.jinja_env.globals["step_choices"] = [(k, s.title) for k, s in STEPS.items()]
 
     @app.context_processor

@@ -72,8 +72,42 @@ def upgrade():
     with op.batch_alter_table('step_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_step_change_youth_id'), ['youth_id'], unique=False)
 
+    op.create_table(
+        'company_agreement',
+        sa.Column('youth_id', sa.String(length=36), nullable=False),
+        sa.Column('organization_id', sa.String(length=36), nullable=False),
+        sa.Column('visibility', sa.String(length=20), nullable=False),
+        sa.Column('activity_id', sa.String(length=36), nullable=True),
+        sa.Column('company', sa.String(length=200), nullable=False),
+        sa.Column('contact_name', sa.String(length=200), nullable=False),
+        sa.Column('contact_phone', sa.String(length=30), nullable=False),
+        sa.Column('hours_per_week', sa.Float(), nullable=True),
+        sa.Column('hours_spread', sa.String(length=500), nullable=False),
+        sa.Column('tasks', sa.Text(), nullable=False),
+        sa.Column('workplace_support', sa.Text(), nullable=False),
+        sa.Column('health_considerations', sa.Text(), nullable=False),
+        sa.Column('start_date', sa.Date(), nullable=False),
+        sa.Column('end_date', sa.Date(), nullable=True),
+        sa.Column('follow_ups', sa.JSON(), nullable=False),
+        sa.Column('created_by_user_id', sa.String(length=36), nullable=True),
+        sa.Column('id', sa.String(length=36), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('deleted', sa.Boolean(), nullable=False),
+        sa.Column('field_versions', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['youth_id'], ['youth.id']),
+        sa.ForeignKeyConstraint(['organization_id'], ['organization.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('company_agreement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_company_agreement_youth_id'), ['youth_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('company_agreement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_company_agreement_youth_id'))
+    op.drop_table('company_agreement')
     with op.batch_alter_table('step_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_step_change_youth_id'))
     op.drop_table('step_change')
