@@ -77,3 +77,34 @@ def test_only_the_young_person_answers_and_proposes(backend_server, device):
     youth = device("mads", "ung.mads")
     youth.sync()
     assert VoiceServices(youth.services()).voice(me).written_by == "staff"
+
+
+def test_mentor_makes_a_company_agreement_and_follows_up_offline(backend_server, device):
+    from datetime import timedelta
+
+    from mobile_app.core.company import CompanyServices
+
+    mentor = device("lise", "mentor.lise")
+    mentor.sync()
+    me = mads_id(mentor)
+    backend_server.stop()
+    cs = CompanyServices(mentor.services())
+    today = mentor.services().today()
+    with pytest.raises(ValidationFailed):
+        cs.save(me, {"company": "Værksted", "hours_per_week": "mange"})
+    ag = cs.save(me, {"company": "Tømrerværkstedet", "contact_name": "Jens", "contact_phone": "20304050",
+                      "hours_per_week": "7,5", "start_date": (today - timedelta(days=10)).isoformat(),
+                      "first_follow_up": (today - timedelta(days=1)).isoformat()})
+    [(_, st)] = cs.agreements(me)
+    assert st.state == "overdue"
+    cs.record_follow_up(ag["id"], "Går godt", (today + timedelta(days=20)).isoformat())
+    [(_, st)] = cs.agreements(me)
+    assert st.state == "ok" and mentor.store.pending_count() == 1
+    backend_server.start()
+    mentor.sync()
+    assert not mentor.store.rejected() and mentor.store.pending_count() == 0
+    youth = device("mads", "ung.mads")
+    youth.sync()
+    [(got, st)] = CompanyServices(youth.services()).agreements(me)
+    assert got["company"] == "Tømrerværkstedet" and got["hours_per_week"] == 7.5
+    assert [f["done"] for f in got["follow_ups"]] == [True, False] and got["follow_ups"][0]["note"] == "Går godt"

@@ -79,3 +79,28 @@ async def test_plan_shows_the_step_in_plain_danish(tmp_path):
     text = all_text(page)
     assert "Trin 3: Virksomhedsforløb" in text and "Siden 3.2.2025" in text
     assert "Du har mindst 30 ordinære timer om måneden" in text
+
+
+async def test_mentor_creates_a_company_agreement_and_records_a_follow_up(tmp_path):
+    from mobile_app.ui.mentor import plan_screen
+
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    session, app, page = await start(core)
+    app.show(plan_screen, ld.YOUTH)
+    await tap(session, page, "Ny aftale med en virksomhed")
+    type_into(session, page, "Virksomhed", "Tømrerværkstedet")
+    type_into(session, page, "Timer om ugen", "otte")
+    await tap(session, page, "Gem aftalen")
+    assert "Timer om ugen skal være et tal" in all_text(page)
+    type_into(session, page, "Timer om ugen", "8")
+    type_into(session, page, "Første opfølgning (ÅÅÅÅ-MM-DD)", "2025-03-12")
+    await tap(session, page, "Gem aftalen")
+    text = all_text(page)
+    assert "Aftalen er gemt." in text and "Tømrerværkstedet" in text and "Opfølgning i dag" in text
+    await tap(session, page, "Registrér opfølgning")
+    type_into(session, page, "Hvad talte I om?", "Går godt")
+    type_into(session, page, "Næste opfølgning (ÅÅÅÅ-MM-DD)", "2025-04-09")
+    await tap(session, page, "Gem opfølgning")
+    text = all_text(page)
+    assert "Opfølgningen er gemt." in text and "Næste opfølgning: 9.4.2025" in text
+    assert core.store.pending_count() == 1
