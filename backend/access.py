@@ -74,9 +74,10 @@ YOUTH_WRITABLE = {
 }
 YOUTH_STATUSES = {None, "present", "absent_notified"}
 
-MENTOR_ENTITIES = {"attendance", "agreement", "outreach", "assessment", "goal", "activity", "company_agreement"}
-PARTNER_ENTITIES = {"attendance", "agreement", "assessment", "goal", "activity", "company_agreement"}
-OWN_ORG_ENTITIES = {"goal", "activity", "outreach", "assessment", "company_agreement"}
+MENTOR_ENTITIES = {"attendance", "agreement", "outreach", "assessment", "goal", "activity", "company_agreement",
+                   "work_hours"}
+PARTNER_ENTITIES = {"attendance", "agreement", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+OWN_ORG_ENTITIES = {"goal", "activity", "outreach", "assessment", "company_agreement", "work_hours"}
 """Mentors write these only for their own organisation (partners write everything only for theirs)."""
 
 

@@ -277,6 +277,22 @@ class CompanyAgreement(CaseRecord, db.Model):
     created_by_user_id: Mapped[str | None] = mapped_column(ID)
 
 
+class WorkHours(CaseRecord, db.Model):
+    """Ordinary and supported working hours of one week or month (the 30-hour exit rule of trin 3)."""
+
+    __tablename__ = "work_hours"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"))
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+    company_agreement_id: Mapped[str | None] = mapped_column(ID)
+    period: Mapped[str] = mapped_column(String(10))  # week | month
+    period_start: Mapped[date] = mapped_column(Date)
+    ordinary_hours: Mapped[float] = mapped_column(Float)
+    supported_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
+
+
 ENTITY_MODELS: dict[str, type] = {
     "youth": Youth,
     "plan": Plan,
@@ -290,6 +306,7 @@ ENTITY_MODELS: dict[str, type] = {
     "goal_proposal": GoalProposal,
     "step_change": StepChange,
     "company_agreement": CompanyAgreement,
+    "work_hours": WorkHours,
 }
 
 INTERNAL_COLUMNS = frozenset({"version", "deleted", "field_versions", "created_at", "updated_at", "status_source"})

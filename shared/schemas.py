@@ -236,6 +236,31 @@ class CompanyAgreementSchema(EntitySchema):
         return data
 
 
+_HOURS = validate.Range(0, 744, error="Timer skal være mellem 0 og 744.")
+
+
+class WorkHoursSchema(EntitySchema):
+    """Ordinary and supported working hours of one week (from a Monday) or month (from the 1st)."""
+
+    organization_id = Id(required=True)
+    visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
+    company_agreement_id = Id(load_default=None, allow_none=True)
+    period = fields.String(required=True, validate=validate.OneOf(
+        ["week", "month"], error="Vælg uge eller måned."))
+    period_start = fields.Date(required=True)
+    ordinary_hours = fields.Float(required=True, validate=_HOURS)
+    supported_hours = fields.Float(load_default=0.0, validate=_HOURS)
+    note = Text(500, load_default="")
+
+    @validates_schema
+    def _start(self, data, **kwargs):
+        start, period = data.get("period_start"), data.get("period")
+        if start and period == "week" and start.weekday() != 0:
+            raise ValidationError("En uge starter om mandagen.", "period_start")
+        if start and period == "month" and start.day != 1:
+            raise ValidationError("En måned starter den 1.", "period_start")
+
+
 class GoalSchema(EntitySchema):
     organization_id = Id(required=True)
     title = Text(MAX_TITLE, 1, required=True)
@@ -360,6 +385,7 @@ ENTITY_SCHEMAS: dict[str, type[EntitySchema]] = {
     "goal_proposal": GoalProposalSchema,
     "step_change": StepChangeSchema,
     "company_agreement": CompanyAgreementSchema,
+    "work_hours": WorkHoursSchema,
 }
 """Entities a client may push (organization is pull-only)."""
 
@@ -373,6 +399,7 @@ SERVER_FIELDS: dict[str, frozenset[str]] = {
     "goal_proposal": frozenset({"proposed_by_user_id", "proposed_at", "answered_by_user_id", "answered_at"}),
     "step_change": frozenset({"changed_by_user_id", "changed_at"}),
     "company_agreement": frozenset({"created_by_user_id"}),
+    "work_hours": frozenset({"recorded_by_user_id"}),
 }
 """Fields the server sets itself; a client that echoes them back has them ignored."""
 
@@ -531,7 +558,8 @@ FIELD_LABELS_DA = {
     "company": "Virksomhed", "contact_name": "Kontaktperson", "contact_phone": "Kontaktpersonens telefon",
     "hours_per_week": "Timer om ugen", "hours_spread": "Fordeling af timerne", "tasks": "Opgaver",
     "workplace_support": "Støtte/mentor på arbejdspladsen", "health_considerations": "Hensyn til helbred",
-    "follow_ups": "Opfølgninger", "done": "Gennemført",
+    "follow_ups": "Opfølgninger", "done": "Gennemført", "period": "Periode", "period_start": "Periodens start",
+    "ordinary_hours": "Ordinære timer", "supported_hours": "Støttede timer", "company_agreement_id": "Virksomhedsaftale",
     "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
 }
 

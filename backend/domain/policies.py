@@ -399,10 +399,22 @@ class CompanyAgreementPolicy(Policy):
         return {"created_by_user_id": writer.id} if row is None else {}
 
 
+class WorkHoursPolicy(Policy):
+    """Arbejdstimer: owned by an organisation; its company agreement belongs to the same young person;
+    remembers who recorded it."""
+
+    entity = "work_hours"
+    references = (ORGANIZATION, YOUTH, Reference("company_agreement_id", "company_agreement", "invalid_reference",
+                                                 "Virksomhedsaftalen findes ikke for denne unge.", same_youth=True))
+
+    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
+        return {"recorded_by_user_id": writer.id}
+
+
 POLICIES: dict[str, Policy] = {p.entity: p for p in (
     YouthPolicy(), PlanPolicy(), GoalPolicy(), ActivityPolicy(), AgreementPolicy(), AttendancePolicy(),
     OutreachPolicy(), AssessmentPolicy(), ConsentPolicy(), GoalProposalPolicy(),
-    StepChangePolicy(), CompanyAgreementPolicy())}
+    StepChangePolicy(), CompanyAgreementPolicy(), WorkHoursPolicy())}
 
 
 def policy(entity: str) -> Policy:

@@ -29,9 +29,11 @@ from backend.models import (
     Plan,
     StepChange,
     User,
+    WorkHours,
     Youth,
 )
 from backend.services.caseload import to_local
+from backend.services.steps import hours_overview
 from shared.dimensions import DIMENSIONS
 from shared.schedule import activity_clashes, assessment_due_dates, occurs_on
 from shared.schemas import is_uuid
@@ -60,6 +62,12 @@ class PlanView:
     proposals: list[GoalProposal] = field(default_factory=list)  # the young person's proposed sub-goals
     steps: list[StepChange] = field(default_factory=list)  # the step history, oldest first
     company_agreements: list[CompanyAgreement] = field(default_factory=list)
+    work_hours: list[WorkHours] = field(default_factory=list)
+
+    @property
+    def hours(self):
+        """The last six months' ordinary hours against the 30-hour exit rule, and the 3-month flag."""
+        return hours_overview(self.work_hours, self.today)
 
     @property
     def current_step(self) -> StepChange | None:
@@ -211,6 +219,7 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     proposals = _visible_rows(user, GoalProposal, youth.id, (GoalProposal.created_at,))
     steps = _visible_rows(user, StepChange, youth.id, (StepChange.valid_from, StepChange.changed_at))
     companies = _visible_rows(user, CompanyAgreement, youth.id, (CompanyAgreement.start_date.desc(),))
+    hours = _visible_rows(user, WorkHours, youth.id, (WorkHours.period_start,))
     user_ids = {youth.mentor_id, youth.coordinator_id, plan.voice_updated_by_user_id if plan else None}
     user_ids |= {p.answered_by_user_id for p in proposals} | {p.proposed_by_user_id for p in proposals}
     user_ids |= {s.changed_by_user_id for s in steps}
@@ -220,12 +229,12 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
     view = PlanView(youth, plan, users.get(youth.coordinator_id), users.get(youth.mentor_id), orgs, goals,
                     activities, agreements, attendance, outreach, consents, assessments, users, today,
-                    proposals=proposals, steps=steps, company_agreements=companies)
+                    proposals=proposals, steps=steps, company_agreements=companies, work_hours=hours)
     view.counts = {"youth": 1, "plan": int(plan is not None), "goal": len(goals), "activity": len(activities),
                    "agreement": len(agreements), "attendance": len(attendance), "outreach": len(outreach),
                    "consent": len(consents), "assessment": len(assessments),
                    "goal_proposal": len(proposals), "step_change": len(steps),
-                   "company_agreement": len(companies)}
+                   "company_agreement": len(companies), "work_hours": len(hours)}
     return view
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import StepChange
+from shared.hours import HoursRecord, MonthHours, exit_rule
 from shared.steps import StepChange as Change
 from shared.steps import current_step
 
@@ -27,3 +28,11 @@ def step_histories(youth_ids) -> dict[str, list[Change]]:
 def current_steps(youth_ids, today: date) -> dict[str, str | None]:
     """The step each young person is in today (absent: never placed)."""
     return {yid: current_step(changes, today) for yid, changes in step_histories(youth_ids).items()}
+
+
+def hours_overview(rows, today: date) -> tuple[list[MonthHours], bool]:
+    """WorkHours rows → the last six months (oldest first) and whether 30 hours were met 3 months in a row."""
+    records = [HoursRecord(r.period, r.period_start, r.ordinary_hours, r.supported_hours or 0.0,
+                           r.company_agreement_id or "", f"{r.updated_at.isoformat() if r.updated_at else ''}")
+               for r in rows]
+    return exit_rule(records, today)

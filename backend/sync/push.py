@@ -222,7 +222,8 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
 
 
 _INSERT_ORDER = ["youth", "plan", "goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent",
-                 "goal_proposal", "step_change", "company_agreement"]
+                 "goal_proposal", "step_change", "company_agreement",
+                 "work_hours"]
 
 
 def _insert_new_rows(ctx: PushContext) -> None:

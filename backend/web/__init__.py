@@ -32,6 +32,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["step_info"] = step_info
     app.jinja_env.globals["follow_up_state"] = follow_up_state
     app.jinja_env.globals["follow_up_gaps"] = gaps_over_a_month
+    app.jinja_env.globals["company_choices"] = lambda v: [(c.id, c.company) for c in v.company_agreements]
     app.jinja_env.globals["step_choices"] = [(k, s.title) for k, s in STEPS.items()]
 
     @app.context_processor

@@ -50,7 +50,8 @@ def save_company(youth_id: str, agreement_id: str | None):
     try:
         data = {f: values[f] for f in FIELDS}
         data.update(youth_id=view.youth.id, end_date=values["end_date"] or None,
-                    activity_id=values["activity_id"] or None, hours_per_week=_hours(values["hours_per_week"]),
+                    activity_id=values["activity_id"] or None,
+                    hours_per_week=_number(values["hours_per_week"], "hours_per_week"),
                     follow_ups=parse_follow_up_dates(values["follow_up_dates"],
                                                      list(existing.follow_ups or []) if existing else []))
         _, result = _save(current_user(), "company_agreement", agreement_id, data, values["base_version"],
@@ -90,11 +91,29 @@ def record_follow_up(youth_id: str, agreement_id: str):
     return _done(view.youth.id, f"company-{ag.id}", "Opfølgningen er registreret.")
 
 
-def _hours(raw: str):
+@bp.post("/<youth_id>/hours")
+@login_required
+def record_hours(youth_id: str):
+    """Ordinary and supported hours of one week or month (the mentor's or the company contact's numbers)."""
+    view = _view_or_404(youth_id)
+    values = _form("period", "period_start", "ordinary_hours", "supported_hours", "company_agreement_id", "note")
+    try:
+        data = {"youth_id": view.youth.id, "period": values["period"], "period_start": values["period_start"],
+                "ordinary_hours": _number(values["ordinary_hours"], "ordinary_hours", required=True),
+                "supported_hours": _number(values["supported_hours"], "supported_hours") or 0.0,
+                "company_agreement_id": values["company_agreement_id"] or None, "note": values["note"]}
+        _save(current_user(), "work_hours", None, data, "", on_create={"organization_id": current_user().organization_id})
+    except FormRejected as e:
+        return _rejected(view, "hours", e, values)
+    return _done(view.youth.id, "hours", "Timerne er gemt.")
+
+
+def _number(raw: str, name: str, required: bool = False):
     if not raw:
+        if required:
+            raise FormRejected("Skriv antal timer.", {name: "Skriv antal timer."})
         return None
     try:
         return float(raw.replace(",", "."))
     except ValueError:
-        raise FormRejected("Timer om ugen skal være et tal, fx 12 eller 7,5.",
-                           {"hours_per_week": "Skriv et tal, fx 12 eller 7,5."}) from None
+        raise FormRejected("Timer skal være et tal, fx 12 eller 7,5.", {name: "Skriv et tal, fx 12 eller 7,5."}) from None

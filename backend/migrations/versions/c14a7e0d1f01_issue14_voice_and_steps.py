@@ -103,8 +103,36 @@ def upgrade():
     with op.batch_alter_table('company_agreement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_company_agreement_youth_id'), ['youth_id'], unique=False)
 
+    op.create_table(
+        'work_hours',
+        sa.Column('youth_id', sa.String(length=36), nullable=False),
+        sa.Column('organization_id', sa.String(length=36), nullable=False),
+        sa.Column('visibility', sa.String(length=20), nullable=False),
+        sa.Column('company_agreement_id', sa.String(length=36), nullable=True),
+        sa.Column('period', sa.String(length=10), nullable=False),
+        sa.Column('period_start', sa.Date(), nullable=False),
+        sa.Column('ordinary_hours', sa.Float(), nullable=False),
+        sa.Column('supported_hours', sa.Float(), nullable=False),
+        sa.Column('note', sa.String(length=500), nullable=False),
+        sa.Column('recorded_by_user_id', sa.String(length=36), nullable=True),
+        sa.Column('id', sa.String(length=36), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('deleted', sa.Boolean(), nullable=False),
+        sa.Column('field_versions', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['youth_id'], ['youth.id']),
+        sa.ForeignKeyConstraint(['organization_id'], ['organization.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('work_hours', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_hours_youth_id'), ['youth_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('work_hours', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_hours_youth_id'))
+    op.drop_table('work_hours')
     with op.batch_alter_table('company_agreement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_company_agreement_youth_id'))
     op.drop_table('company_agreement')
