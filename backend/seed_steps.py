@@ -14,6 +14,7 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.models import GoalProposal, Organization, Plan
 from backend.seed import _Seeder, rid
+from shared.hours import previous_months
 
 MADS_WORDS = {
     "youth_wish": "Jeg vil være tømrer og bygge rigtige huse. Jeg vil tjene mine egne penge.",
@@ -64,9 +65,10 @@ def seed_voice(today: date | None = None) -> str | None:
                                         "data": {
         "youth_answer": "agree", "youth_answer_comment": "", "youth_answer_revision": revision}}])
     _steps(s, mads_id, sara_id)
+    _company_and_hours(s, mads_id)
     db.session.remove()
     return ("Issue 14: Mads' og Saras egne ord, forslag til delmål og Mads' svar på planen; "
-            "Mads på trin 3, Sara på trin 2.")
+            "Mads på trin 3 med aftale med tømrerværkstedet og timer over 30 i sidste måned, Sara på trin 2.")
 
 
 STEP_MOVES = {
@@ -95,3 +97,37 @@ def _steps(s: _Seeder, mads_id: str, sara_id: str) -> None:
 def _version(model, record_id: str) -> int | None:
     row = db.session.get(model, record_id)
     return row.version if row is not None else None
+
+
+def _company_and_hours(s: _Seeder, mads_id: str) -> None:
+    """Mads' agreement with the carpentry workshop (from his move to trin 3), monthly follow-ups, and
+    his ordinary hours: 12, 22 and 31.5 the last three months (crossing 30), this month week by week."""
+    jobcenter = db.session.scalar(select(Organization.id).where(Organization.name == "Jobcenter"))
+    start = s.start + timedelta(weeks=6)
+    ups, day, n = [], start + timedelta(days=14), 0
+    notes = ("Godt i gang. Jens roser hans opmåling.", "Træt om mandagen – vi flytter mødetiden til kl. 8.30.")
+    while day <= s.today + timedelta(days=31):
+        done = day < s.today
+        ups.append({"date": day.isoformat(), "done": done, "note": notes[n % 2] if done else ""})
+        day, n = day + timedelta(days=28), n + 1
+    agreement = rid("ung.mads", "company_agreement", "holm")
+    s.send("mentor.lise", "company_agreement", [{"entity": "company_agreement", "id": agreement, "data": {
+        "youth_id": mads_id, "organization_id": jobcenter, "visibility": "shared",
+        "activity_id": rid("ung.mads", "activity", "praktik"), "company": "Holm Byg & Tømrer (tømrerværkstedet)",
+        "contact_name": "Jens Holm", "contact_phone": "+45 40 12 34 56", "hours_per_week": 10.5,
+        "hours_spread": "mandag, tirsdag og torsdag kl. 8.30–12", "tasks": "Opmåling, tilskæring og slibning; "
+        "oprydning på værkstedet", "workplace_support": "Fast makker: svend Ali. Jens er kontaktperson.",
+        "health_considerations": "Ingen tunge løft over 20 kg de første uger (ryg).",
+        "start_date": start.isoformat(), "follow_ups": ups}}])
+    months = previous_months(s.today, 4)
+    muts = [{"entity": "work_hours", "id": rid("ung.mads", "hours", f"{y}-{m}"), "data": {
+        "youth_id": mads_id, "organization_id": jobcenter, "company_agreement_id": agreement, "period": "month",
+        "period_start": date(y, m, 1).isoformat(), "ordinary_hours": hours, "supported_hours": supported,
+        "note": "Tal fra Jens Holm"}} for (y, m), hours, supported in zip(months[:3], (12, 22, 31.5), (30, 24, 16))]
+    monday = s.monday_before(date(*months[-1], 1))
+    while monday <= s.today:
+        muts.append({"entity": "work_hours", "id": rid("ung.mads", "hours", monday.isoformat()), "data": {
+            "youth_id": mads_id, "organization_id": jobcenter, "company_agreement_id": agreement, "period": "week",
+            "period_start": monday.isoformat(), "ordinary_hours": 8, "supported_hours": 3, "note": ""}})
+        monday += timedelta(days=7)
+    s.send("mentor.lise", "work_hours", muts)

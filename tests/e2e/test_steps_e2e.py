@@ -24,6 +24,10 @@ def test_coordinator_sees_voice_and_step_and_answers_a_proposal(demo_server, new
         assert "er enig i denne udgave" in page.get_by_test_id("plan-answer").inner_text()
         assert page.get_by_test_id("step-title").inner_text().startswith("Trin 3: Virksomhedsforløb")
         shot(page, f"issue14_plan_mads_{width}", full_page=False)  # what the coordinator sees first
+        assert "Holm Byg" in page.get_by_test_id("company-agreements").inner_text()
+        assert "af 30 ordinære timer" in page.get_by_test_id("hours-now").inner_text()
+        page.get_by_test_id("work-hours").scroll_into_view_if_needed()
+        shot(page, f"issue14_plan_mads_full_{width}")
 
     page = new_page(1366, 768)
     login(page, demo_server, "tovholder.ahmed")
