@@ -61,8 +61,9 @@ def _latest(records: list[HoursRecord]) -> list[HoursRecord]:
     return list(best.values())
 
 
-def month_hours(records: list[HoursRecord], year: int, month: int) -> MonthHours:
-    """The month's ordinary and supported hours (see the module docstring)."""
+def month_hours(records: list[HoursRecord], year: int, month: int, today: date | None = None) -> MonthHours:
+    """The month's ordinary and supported hours (see the module docstring); weeks that have not begun
+    by `today` are not missing yet."""
     first, last = _month_days(year, month)
     recs = _latest(records)
     out = MonthHours(year, month)
@@ -86,7 +87,7 @@ def month_hours(records: list[HoursRecord], year: int, month: int) -> MonthHours
     if weeks:
         out.source = "weeks"
         seen = {r.period_start for r in weeks}
-        out.missing_weeks = [m for m in mondays if m not in seen]
+        out.missing_weeks = [m for m in mondays if m not in seen and (today is None or m <= today)]
     return out
 
 
@@ -103,6 +104,6 @@ def previous_months(today: date, n: int) -> list[tuple[int, int]]:
 def exit_rule(records: list[HoursRecord], today: date, months: int = 6) -> tuple[list[MonthHours], bool]:
     """The last `months` months' hours (oldest first) and whether the three complete months before
     this one all reached 30 ordinary hours (the running month is not judged until it ends)."""
-    rows = [month_hours(records, y, m) for y, m in previous_months(today, months)]
+    rows = [month_hours(records, y, m, today) for y, m in previous_months(today, months)]
     done = rows[:-1][-MONTHS_IN_A_ROW:]
     return rows, len(done) == MONTHS_IN_A_ROW and all(r.met for r in done)

@@ -41,3 +41,8 @@ def test_three_complete_months_in_a_row_flag_the_exit_and_the_running_month_is_n
     assert [r.ordinary for r in rows[-5:]] == [12, 30, 31.5, 40, 0] and flagged
     assert not exit_rule(months, date(2026, 5, 31))[1]  # May is still running: Feb–Apr has 12
     assert not exit_rule(months[1:3], date(2026, 6, 1))[1]  # May missing
+
+
+def test_weeks_not_begun_are_not_missing_yet():
+    m = month_hours([week("2026-11-30", 8)], 2026, 12, today=date(2026, 12, 1))
+    assert m.missing_weeks == [] and m.ordinary == round(8 * 6 / 7, 1)
