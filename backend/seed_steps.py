@@ -123,7 +123,8 @@ def _company_and_hours(s: _Seeder, mads_id: str) -> None:
     muts = [{"entity": "work_hours", "id": rid("ung.mads", "hours", f"{y}-{m}"), "data": {
         "youth_id": mads_id, "organization_id": jobcenter, "company_agreement_id": agreement, "period": "month",
         "period_start": date(y, m, 1).isoformat(), "ordinary_hours": hours, "supported_hours": supported,
-        "note": "Tal fra Jens Holm"}} for (y, m), hours, supported in zip(months[:3], (12, 22, 31.5), (30, 24, 16))]
+        "note": "Tal fra Jens Holm"}}
+        for (y, m), hours, supported in zip(months[:3], (12, 22, 31.5), (30, 24, 16), strict=True)]
     monday = s.monday_before(date(*months[-1], 1))
     while monday <= s.today:
         muts.append({"entity": "work_hours", "id": rid("ung.mads", "hours", monday.isoformat()), "data": {

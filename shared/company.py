@@ -56,7 +56,7 @@ def gaps_over_a_month(agreement: dict) -> list[tuple[date, date]]:
     if start is None:
         return []
     days = [start] + sorted(_d(f["date"]) for f in agreement.get("follow_ups") or [] if f.get("date"))
-    return [(a, b) for a, b in zip(days, days[1:]) if (b - a).days > FOLLOW_UP_MAX_GAP_DAYS]
+    return [(a, b) for a, b in zip(days, days[1:], strict=False) if (b - a).days > FOLLOW_UP_MAX_GAP_DAYS]
 
 
 def next_follow_up(agreement: dict) -> date | None:

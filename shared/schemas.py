@@ -26,8 +26,8 @@ from marshmallow import (
 )
 
 from shared import enums
-from shared.steps import Step
 from shared.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
+from shared.steps import Step
 
 MAX_MUTATIONS_PER_PUSH = 500
 MAX_PUSH_BYTES = 1_000_000
@@ -559,7 +559,8 @@ FIELD_LABELS_DA = {
     "hours_per_week": "Timer om ugen", "hours_spread": "Fordeling af timerne", "tasks": "Opgaver",
     "workplace_support": "Støtte/mentor på arbejdspladsen", "health_considerations": "Hensyn til helbred",
     "follow_ups": "Opfølgninger", "done": "Gennemført", "period": "Periode", "period_start": "Periodens start",
-    "ordinary_hours": "Ordinære timer", "supported_hours": "Støttede timer", "company_agreement_id": "Virksomhedsaftale",
+    "ordinary_hours": "Ordinære timer", "supported_hours": "Støttede timer",
+    "company_agreement_id": "Virksomhedsaftale",
     "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
 }
 

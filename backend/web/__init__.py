@@ -13,9 +13,9 @@ def register_web(app: Flask) -> None:
     """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
     from backend.web import audit_view, auth, caseload, company, conflicts, plan, plan_voice, progression, steps
     from backend.web.common import ROLE_LABELS, current_user, da_date, da_datetime
+    from shared.company import follow_up_state, gaps_over_a_month
     from shared.enums import label_da
     from shared.plan_voice import answer_state
-    from shared.company import follow_up_state, gaps_over_a_month
     from shared.steps import STEPS, step_info
 
     def plan_answer_state(plan) -> str:

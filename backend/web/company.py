@@ -102,7 +102,8 @@ def record_hours(youth_id: str):
                 "ordinary_hours": _number(values["ordinary_hours"], "ordinary_hours", required=True),
                 "supported_hours": _number(values["supported_hours"], "supported_hours") or 0.0,
                 "company_agreement_id": values["company_agreement_id"] or None, "note": values["note"]}
-        _save(current_user(), "work_hours", None, data, "", on_create={"organization_id": current_user().organization_id})
+        _save(current_user(), "work_hours", None, data, "",
+              on_create={"organization_id": current_user().organization_id})
     except FormRejected as e:
         return _rejected(view, "hours", e, values)
     return _done(view.youth.id, "hours", "Timerne er gemt.")
@@ -116,4 +117,5 @@ def _number(raw: str, name: str, required: bool = False):
     try:
         return float(raw.replace(",", "."))
     except ValueError:
-        raise FormRejected("Timer skal være et tal, fx 12 eller 7,5.", {name: "Skriv et tal, fx 12 eller 7,5."}) from None
+        raise FormRejected("Timer skal være et tal, fx 12 eller 7,5.",
+                           {name: "Skriv et tal, fx 12 eller 7,5."}) from None

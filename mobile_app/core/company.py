@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.company import FollowUpState, follow_up_state
-
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services, new_id
+from shared.company import FollowUpState, follow_up_state
 
 TEXT_FIELDS = ("company", "contact_name", "contact_phone", "hours_spread", "tasks", "workplace_support",
                "health_considerations")

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.enums import ProposalStatus, YouthAnswer, label_da
-from shared.plan_voice import answer_state
-
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services, new_id
+from shared.enums import ProposalStatus, YouthAnswer, label_da
+from shared.plan_voice import answer_state
 
 WORD_FIELDS = (("youth_wish", "Det vil jeg"), ("youth_strengths", "Det er jeg god til"),
                ("youth_barriers", "Det står i vejen"))

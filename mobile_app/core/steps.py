@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.steps import StepChange, StepInfo, current_step, step_info
-
 from mobile_app.core.services import Services
+from shared.steps import StepChange, StepInfo, current_step, step_info
 
 
 def step_now(svc: Services, youth_id: str) -> tuple[StepInfo, date] | None:

@@ -65,7 +65,8 @@ def follow_up_screen(app, agreement_id: str) -> list[ft.Control]:
     nxt = w.field("Næste opfølgning (ÅÅÅÅ-MM-DD)")
 
     def save(e):
-        app.act(lambda: CompanyServices(app.services()).record_follow_up(agreement_id, note.value or "", nxt.value or ""),
+        app.act(lambda: CompanyServices(app.services()).record_follow_up(agreement_id, note.value or "",
+                                                                         nxt.value or ""),
                 then=lambda: (app.back(), app.say("Opfølgningen er gemt.")))
 
     return [w.heading("Opfølgning"), w.text(ag.get("company", ""), size=20, bold=True),

@@ -40,8 +40,8 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
     for _, label, value in v.words:
         lines += [w.text(label, size=16), w.text(value or "Ikke skrevet endnu.", bold=bool(value))]
     if v.written_by == "staff":
-        lines.append(w.text("Skrevet sammen med din mentor." if youth else "Skrevet af en medarbejder sammen med den unge.",
-                            size=16))
+        by = "Skrevet sammen med din mentor." if youth else "Skrevet af en medarbejder sammen med den unge."
+        lines.append(w.text(by, size=16))
     if youth or vs.svc.role == "mentor":
         lines.append(w.big_button("Skriv dine ord" if youth else "Skriv den unges ord sammen med den unge",
                                   lambda e: app.show(words_screen, youth_id), primary=False, ident="voice-words"))

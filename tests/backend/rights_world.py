@@ -48,7 +48,8 @@ def full_case(app, client, w, youth: str, tag: str) -> dict:
     made["work_hours"] = lise.upsert("work_hours", {
         "youth_id": yid, "organization_id": w.orgs["Jobcenter"], "company_agreement_id": made["company_agreement"],
         "period": "week", "period_start": "2026-01-05", "ordinary_hours": 6, "supported_hours": 10})["record"]["id"]
-    made["goal_proposal"] = me.upsert("goal_proposal", {"youth_id": yid, "text": f"Tage kørekort {tag}"})["record"]["id"]
+    made["goal_proposal"] = me.upsert("goal_proposal", {"youth_id": yid,
+                                                        "text": f"Tage kørekort {tag}"})["record"]["id"]
     lise.upsert("outreach", {"youth_id": yid, "organization_id": w.orgs["Jobcenter"], "method": "call",
                              "reached": True, "note": f"Vækket {tag}", "contacted_at": "2026-01-06T07:30:00Z"})
     with app.app_context():

@@ -35,7 +35,7 @@ def test_contract_rules_for_hours(client, w):
 def test_plan_page_shows_this_month_against_30_and_flags_three_months(app, client, w):
     lise = Api(client, "lise")
     months = previous_months(date.today(), 4)
-    for (y, m), h in zip(months[:3], (30, 32.5, 45)):
+    for (y, m), h in zip(months[:3], (30, 32.5, 45), strict=True):
         lise.upsert("work_hours", _hours(w, start=date(y, m, 1).isoformat(), ordinary=h))
     y, m = months[-1]
     yid = w.youths["mads"]

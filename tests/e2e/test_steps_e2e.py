@@ -9,7 +9,7 @@ import re
 from tests.e2e.web_fixtures import chromium, demo_server, login, new_page, shot  # noqa: F401
 
 
-def test_coordinator_sees_voice_and_step_and_answers_a_proposal(demo_server, new_page):
+def test_coordinator_sees_voice_and_step_and_answers_a_proposal(demo_server, new_page):  # noqa: F811
     for width, height in ((1366, 768), (390, 844)):
         page = new_page(width, height)
         login(page, demo_server, "tovholder.ahmed")

@@ -3,11 +3,11 @@ their words, 'Jeg er enig i planen', a proposed sub-goal and the mentor's answer
 
 from __future__ import annotations
 
+import pytest
+
 from mobile_app.core import AppCore, ValidationFailed
 from mobile_app.core.plan_voice import VoiceServices
 from tests.mobile_app.test_app_sync import FAST_RETRY, mads_id
-
-import pytest
 
 
 def test_words_answer_and_proposal_round_trip_offline(backend_server, device, tmp_path):
@@ -31,7 +31,8 @@ def test_words_answer_and_proposal_round_trip_offline(backend_server, device, tm
     youth.store.close()
     youth = AppCore(path, client_options=FAST_RETRY)
     voice = VoiceServices(youth.services())
-    assert voice.voice(me).words[0][2] == "Jeg vil være tømrer" and youth.store.pending_count() == 2  # the plan edits share one queued change
+    # the plan's two edits share one queued change
+    assert voice.voice(me).words[0][2] == "Jeg vil være tømrer" and youth.store.pending_count() == 2
 
     backend_server.start()
     result = youth.sync()

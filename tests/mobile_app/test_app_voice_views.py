@@ -72,7 +72,8 @@ async def test_plan_shows_the_step_in_plain_danish(tmp_path):
     core.store.apply_pull_page([{"entity": "step_change", "id": "5b0c0f8e-0000-4000-8000-000000000001", "version": 1,
                                  "deleted": False, "data": {
                                      "id": "5b0c0f8e-0000-4000-8000-000000000001", "youth_id": ld.YOUTH,
-                                     "step": "virksomhedsforloeb", "reason": "Praktikaftale", "valid_from": "2025-02-03",
+                                     "step": "virksomhedsforloeb", "reason": "Praktikaftale",
+                                     "valid_from": "2025-02-03",
                                      "changed_at": "2025-02-03T10:00:00+00:00"}}], [], "c3")
     session, app, page = await start(core)
     await tap(session, page, "Min plan")

@@ -6,9 +6,8 @@ Create Date: 2026-12-01 11:40:00
 
 Existing plans get empty words, revision 1 (revised when they were last changed) and no answer.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c14a7e0d1f01'
 down_revision = 'b6e1c0a7d3f2'
