@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 FOLLOW_UP_MAX_GAP_DAYS = 31
 """At least monthly: no more than this many days between follow-ups (from the start)."""
@@ -22,19 +23,28 @@ class FollowUpState:
     day: date | None
 
 
-def _d(value) -> date | None:
+def _d(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
 
 
-def follow_up_state(agreement: dict, today: date) -> FollowUpState:
+def _dates(agreement: dict[str, Any], open_only: bool = False) -> list[tuple[date, bool]]:
+    """The follow-ups as (date, done), in date order."""
+    out = []
+    for f in agreement.get("follow_ups") or []:
+        day = _d(f.get("date"))
+        if day is not None and not (open_only and f.get("done")):
+            out.append((day, bool(f.get("done"))))
+    return sorted(out)
+
+
+def follow_up_state(agreement: dict[str, Any], today: date) -> FollowUpState:
     """Where an agreement's follow-ups stand today (plain data: start_date, end_date, follow_ups)."""
     start, end = _d(agreement.get("start_date")), _d(agreement.get("end_date"))
     if start is None or (end is not None and end < today):
         return FollowUpState("ok", None)
-    ups = sorted(((_d(f.get("date")), bool(f.get("done"))) for f in agreement.get("follow_ups") or []
-                  if f.get("date")), key=lambda x: x[0])
+    ups = _dates(agreement)
     open_ = [d for d, done in ups if not done]
     past = [d for d in open_ if d < today]
     if past:
@@ -50,16 +60,16 @@ def follow_up_state(agreement: dict, today: date) -> FollowUpState:
     return FollowUpState("ok", next((d for d in open_ if d >= today), None))
 
 
-def gaps_over_a_month(agreement: dict) -> list[tuple[date, date]]:
+def gaps_over_a_month(agreement: dict[str, Any]) -> list[tuple[date, date]]:
     """Stretches between the start and the planned follow-ups longer than a month (for a warning)."""
     start = _d(agreement.get("start_date"))
     if start is None:
         return []
-    days = [start] + sorted(_d(f["date"]) for f in agreement.get("follow_ups") or [] if f.get("date"))
+    days = [start] + [d for d, _ in _dates(agreement)]
     return [(a, b) for a, b in zip(days, days[1:], strict=False) if (b - a).days > FOLLOW_UP_MAX_GAP_DAYS]
 
 
-def next_follow_up(agreement: dict) -> date | None:
+def next_follow_up(agreement: dict[str, Any]) -> date | None:
     """The first follow-up not done yet."""
-    open_ = sorted(_d(f["date"]) for f in agreement.get("follow_ups") or [] if f.get("date") and not f.get("done"))
-    return open_[0] if open_ else None
+    open_ = _dates(agreement, open_only=True)
+    return open_[0][0] if open_ else None

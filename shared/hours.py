@@ -53,7 +53,7 @@ def _month_days(year: int, month: int) -> tuple[date, date]:
 
 
 def _latest(records: list[HoursRecord]) -> list[HoursRecord]:
-    best: dict[tuple, HoursRecord] = {}
+    best: dict[tuple[str, date, str], HoursRecord] = {}
     for r in records:
         key = (r.period, r.period_start, r.agreement)
         if key not in best or r.order >= best[key].order:

@@ -14,6 +14,8 @@ offers only what would be accepted). docs/contract-changes-steps.md describes th
 
 from __future__ import annotations
 
+from typing import Any
+
 VOICE_FIELDS = frozenset({"youth_wish", "youth_strengths", "youth_barriers"})
 ANSWER_FIELDS = frozenset({"youth_answer", "youth_answer_comment", "youth_answer_revision"})
 PLAN_CONTENT_FIELDS = frozenset({"end_goal", "end_goal_kind", "start_date", "target_date"})
@@ -26,7 +28,7 @@ Verdict = tuple[str, str] | None
 """None: allowed; (code, Danish message): refused."""
 
 
-def voice_write(role: str, entity: str, op: str, existing: dict | None, new: dict,
+def voice_write(role: str, entity: str, op: str, existing: dict[str, Any] | None, new: dict[str, Any],
                 changed: set[str]) -> Verdict | bool:
     """The rule for the plan's voice fields and for goal proposals.
 
@@ -40,7 +42,7 @@ def voice_write(role: str, entity: str, op: str, existing: dict | None, new: dic
     return False
 
 
-def _plan(role: str, existing: dict | None, changed: set[str]) -> Verdict | bool:
+def _plan(role: str, existing: dict[str, Any] | None, changed: set[str]) -> Verdict | bool:
     own = changed & (VOICE_FIELDS | ANSWER_FIELDS)
     if role == "youth":
         if existing is None:
@@ -59,7 +61,7 @@ def _plan(role: str, existing: dict | None, changed: set[str]) -> Verdict | bool
     return ("forbidden", "Kun koordinatoren kan ændre dette.")
 
 
-def _proposal(role: str, existing: dict | None, new: dict, changed: set[str]) -> Verdict | bool:
+def _proposal(role: str, existing: dict[str, Any] | None, new: dict[str, Any], changed: set[str]) -> Verdict | bool:
     if role == "youth":
         if existing is None and new.get("status", "proposed") != "proposed":
             return ("forbidden_field", "Det er din mentor eller tovholder, der svarer på dit forslag.")
@@ -75,12 +77,12 @@ def _proposal(role: str, existing: dict | None, new: dict, changed: set[str]) ->
     return None
 
 
-def agreed_to_current(plan: dict | None) -> bool:
+def agreed_to_current(plan: dict[str, Any] | None) -> bool:
     """Whether the young person said they agree to the plan's current version."""
     return answer_state(plan) == "agree"
 
 
-def answer_state(plan: dict | None) -> str:
+def answer_state(plan: dict[str, Any] | None) -> str:
     """`none`, `agree`, `disagree` (to the current version) or `older` (answered an earlier one)."""
     if not plan or not plan.get("youth_answer"):
         return "none"

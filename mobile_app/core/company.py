@@ -4,6 +4,7 @@ follow-ups offline; the young person reads theirs. Validated with the shared sch
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services, new_id
@@ -17,7 +18,7 @@ class CompanyServices:
     def __init__(self, svc: Services):
         self.svc = svc
 
-    def agreements(self, youth_id: str) -> list[tuple[dict, FollowUpState]]:
+    def agreements(self, youth_id: str) -> list[tuple[dict[str, Any], FollowUpState]]:
         """The young person's agreements (newest first), each with where its follow-ups stand."""
         items = sorted(self.svc.store.all("company_agreement", youth_id), key=lambda a: a.get("start_date") or "",
                        reverse=True)
@@ -27,7 +28,7 @@ class CompanyServices:
         self.svc._require_staff()
         self.svc._require_access(youth_id)
 
-    def save(self, youth_id: str, values: dict, agreement_id: str | None = None) -> dict:
+    def save(self, youth_id: str, values: dict[str, Any], agreement_id: str | None = None) -> dict[str, Any]:
         """Create (no id) or change an agreement from the form's text values."""
         self._staff(youth_id)
         data = {f: (values.get(f) or "").strip() for f in TEXT_FIELDS}
@@ -41,7 +42,7 @@ class CompanyServices:
             return self.svc._save("company_agreement", new_id(), youth_id, data, create=True)
         return self.svc._save("company_agreement", agreement_id, youth_id, data, create=False)
 
-    def record_follow_up(self, agreement_id: str, note: str, next_date: str = "") -> dict:
+    def record_follow_up(self, agreement_id: str, note: str, next_date: str = "") -> dict[str, Any]:
         """Mark the next planned follow-up done (today's, or the oldest open one) and plan the next."""
         ag = self.svc.store.get("company_agreement", agreement_id)
         if ag is None:
@@ -60,8 +61,8 @@ class CompanyServices:
                               {"follow_ups": sorted(ups, key=lambda f: f["date"])}, create=False)
 
 
-def _day(value, label: str) -> str | None:
-    value = (value or "").strip()
+def _day(value: object, label: str) -> str | None:
+    value = str(value or "").strip()
     if not value:
         return None
     try:
@@ -70,7 +71,7 @@ def _day(value, label: str) -> str | None:
         raise ValidationFailed(f"{label}: skriv datoen som ÅÅÅÅ-MM-DD.") from None
 
 
-def _hours(value) -> float | None:
+def _hours(value: object) -> float | None:
     value = str(value or "").strip().replace(",", ".")
     if not value:
         return None

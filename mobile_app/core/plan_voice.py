@@ -7,6 +7,7 @@ Works offline like every other entry: validated with the shared schema, saved lo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services, new_id
@@ -21,12 +22,12 @@ WORD_FIELDS = (("youth_wish", "Det vil jeg"), ("youth_strengths", "Det er jeg go
 class Voice:
     """What the plan screen shows at the top."""
 
-    plan: dict | None
+    plan: dict[str, Any] | None
     words: list[tuple[str, str, str]]  # (field, Danish label, text)
     written_by: str  # "self", "staff" or "" (nothing written yet)
     answer: str  # none | agree | disagree | older (see shared.plan_voice.answer_state)
     revision: int
-    proposals: list[dict]
+    proposals: list[dict[str, Any]]
 
     @property
     def has_words(self) -> bool:
@@ -39,7 +40,7 @@ class VoiceServices:
     def __init__(self, svc: Services):
         self.svc = svc
 
-    def _plan(self, youth_id: str) -> dict | None:
+    def _plan(self, youth_id: str) -> dict[str, Any] | None:
         plans = [p for p in self.svc.store.all("plan", youth_id) if not p.get("deleted")]
         return plans[0] if plans else None
 
@@ -55,7 +56,7 @@ class VoiceServices:
                            key=lambda p: (p.get("status") != ProposalStatus.PROPOSED, p.get("proposed_at") or "~"))
         return Voice(plan, words, written_by, answer_state(plan), int((plan or {}).get("revision") or 1), proposals)
 
-    def save_words(self, youth_id: str, wish: str, strengths: str, barriers: str) -> dict:
+    def save_words(self, youth_id: str, wish: str, strengths: str, barriers: str) -> dict[str, Any]:
         """The young person's own words (or a mentor writing them together with the young person)."""
         self.svc._require_access(youth_id)
         if self.svc.role not in ("youth", "mentor"):
@@ -67,7 +68,7 @@ class VoiceServices:
                    "youth_barriers": (barriers or "").strip()}
         return self.svc._save("plan", plan["id"], youth_id, changes, create=False)
 
-    def answer_plan(self, agree: bool, comment: str = "") -> dict:
+    def answer_plan(self, agree: bool, comment: str = "") -> dict[str, Any]:
         """'Jeg er enig i planen' / 'Jeg er ikke enig' (with a comment), for the version on the phone."""
         youth_id = self.svc.my_youth_id()
         if not self.svc.is_youth or not youth_id:
@@ -83,7 +84,7 @@ class VoiceServices:
             "youth_answer_comment": comment, "youth_answer_revision": int(plan.get("revision") or 1),
         }, create=False)
 
-    def propose_goal(self, text: str) -> dict:
+    def propose_goal(self, text: str) -> dict[str, Any]:
         """The young person proposes a sub-goal in their own words; staff answer it."""
         youth_id = self.svc.my_youth_id()
         if not self.svc.is_youth or not youth_id:
@@ -95,7 +96,7 @@ class VoiceServices:
                               {"text": text, "status": ProposalStatus.PROPOSED.value, "answer": "", "goal_id": None},
                               create=True)
 
-    def answer_proposal(self, proposal_id: str, action: str, title: str = "", answer: str = "") -> dict:
+    def answer_proposal(self, proposal_id: str, action: str, title: str = "", answer: str = "") -> dict[str, Any]:
         """A mentor answers a proposal with the young person: `accept` (the words become a shared
         sub-goal of the mentor's organisation), `reword` (a sub-goal in other words, and why) or
         `decline` (and why). Both records are queued in order and pushed in one batch."""
@@ -125,7 +126,7 @@ class VoiceServices:
         return self.svc._save("goal_proposal", proposal_id, prop["youth_id"],
                               {"status": status.value, "answer": answer, "goal_id": goal_id}, create=False)
 
-    def proposal_lines(self, proposal: dict) -> list[str]:
+    def proposal_lines(self, proposal: dict[str, Any]) -> list[str]:
         """Plain Danish lines about one proposal for the young person: status, the answer, the goal."""
         out = [label_da(proposal.get("status") or ProposalStatus.PROPOSED)]
         goal = self.svc.store.get("goal", proposal["goal_id"]) if proposal.get("goal_id") else None
