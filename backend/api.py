@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select, text
 
 from backend import audit
-from backend.auth import authenticate, issue_token, revoke_token, token_required
+from backend.auth import REVOKE_NOTICE_DA, authenticate, issue_token, revoke_token, token_required
 from backend.errors import ApiError
 from backend.extensions import db, limiter
 from backend.models import DeviceToken, User, Youth
@@ -137,7 +137,8 @@ def revoke(token_id: str):
     revoke_token(row)
     audit.record(g.user, "revoke_token", detail=f"token={row.id} user={target.username}")
     db.session.commit()
-    return {"status": "revoked", "id": row.id}
+    return {"status": "revoked", "id": row.id,
+            "message": REVOKE_NOTICE_DA}
 
 
 @bp.get("/sync/pull")

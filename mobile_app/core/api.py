@@ -11,7 +11,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from mobile_app.core.errors import ApiError, AuthExpired, Offline, UpdateRequired
+from mobile_app.core.errors import ApiError, AuthExpired, Offline, TokenRevoked, UpdateRequired
 
 
 class _Transient(Exception):
@@ -78,6 +78,8 @@ class ApiClient:
         err = (body or {}).get("error") or {}
         message = err.get("message") or f"Serveren svarede {resp.status_code}."
         if resp.status_code == 401:
+            if err.get("code") == "token_revoked":
+                raise TokenRevoked()
             raise AuthExpired()
         if resp.status_code == 426:
             raise UpdateRequired(message or UpdateRequired().message)

@@ -26,7 +26,7 @@ def test_missing_bad_and_revoked_tokens(app, client, w):
     assert_error(client.get("/api/v1/sync/pull", headers={"Authorization": "Bearer nope"}), 401, "invalid_token")
     lise = Api(client, "lise")
     assert client.post("/api/v1/auth/logout", headers=lise.headers).status_code == 200
-    assert_error(client.get("/api/v1/sync/pull", headers=lise.headers), 401, "invalid_token")
+    assert_error(client.get("/api/v1/sync/pull", headers=lise.headers), 401, "token_revoked")
 
 
 def test_coordinator_revokes_a_lost_phone(app, client, w):
@@ -37,7 +37,8 @@ def test_coordinator_revokes_a_lost_phone(app, client, w):
     assert [t["device_name"] for t in tokens] == ["Mads' telefon"]
     r = client.post(f"/api/v1/auth/tokens/{tokens[0]['id']}/revoke", headers=ahmed.headers)
     assert r.status_code == 200
-    assert_error(client.get("/api/v1/sync/pull", headers=mads.headers), 401)
+    assert "sletter appen alle data" in r.get_json()["message"]  # the coordinator is told what happens
+    assert_error(client.get("/api/v1/sync/pull", headers=mads.headers), 401, "token_revoked")
     # a partner may not revoke tokens of another organisation's users
     karen = Api(client, "karen")
     assert_error(client.get("/api/v1/auth/tokens", headers=karen.headers, query_string={"user_id": w.users["lise"]}),

@@ -172,6 +172,7 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from mobile_app.core import AppCore
     core = AppCore({path!r}, client_options={{"attempts": 2, "timeout": 5, "max_wait": 0.01}})
+    core.unlock("2580")  # tests.app_lock_params.TEST_PIN
     svc = core.services()
     mads = [y["id"] for y in core.store.all("youth") if y["display_name"] == "Mads"][0]
     n = 0

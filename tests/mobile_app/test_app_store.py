@@ -10,16 +10,18 @@ import pytest
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services
 from mobile_app.core.store import Store
+from mobile_app.core.vault import new_data_key
 
 import app_local_data as ld
 
 TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
+KEY = new_data_key()
 
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "app.sqlite")
+    s = Store(tmp_path / "app.sqlite", key=KEY)
     yield s
     s.close()
 
@@ -170,7 +172,7 @@ def test_caseload_and_due_rules(seeded):
 
 def test_assessment_draft_survives_and_submit_needs_all_dims(tmp_path):
     path = tmp_path / "a.sqlite"
-    store = Store(path)
+    store = Store(path, key=KEY)
     data = ld.changes(NOW.date())
     store.apply_pull_page(data["changes"], [], "c1")
     youth = svc(store, ld.YOUTH_LOGIN)
@@ -178,7 +180,7 @@ def test_assessment_draft_survives_and_submit_needs_all_dims(tmp_path):
     assert due is not None
     youth.save_assessment_draft(ld.YOUTH, due, {"hverdagsmestring": 4}, "")
     store.close()
-    store = Store(path)
+    store = Store(path, key=KEY)
     youth = svc(store, ld.YOUTH_LOGIN)
     draft = youth.assessment_draft(ld.YOUTH, due)
     assert draft["scores"] == {"hverdagsmestring": 4}
