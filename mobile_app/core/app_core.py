@@ -135,6 +135,17 @@ class AppCore:
             body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}")
         except Offline:
             raise Offline("Kan ikke nå serveren. Tjek, at du er på nettet, og at serveradressen er rigtig.") from None
+        self.adopt_login(body, url)
+        self.online = True
+        return body["user"]
+
+    def adopt_login(self, body: dict, url: str) -> None:
+        """Keep a login's answer (token + user) on the phone, sealed with this login's data key.
+
+        A different user than the last one: the last one's data is wiped first (shared phone).
+        A new login on an empty phone gets a new data key, which waits in memory until the PIN
+        is chosen (needs_pin) and is then kept only wrapped by it.
+        """
         previous = self.user
         if previous and previous.get("id") != body["user"]["id"]:
             # Another person's data must never stay behind on a shared phone.
@@ -151,9 +162,7 @@ class AppCore:
         self.store.set_meta("token", body["token"])
         self.store.set_meta("user", body["user"])
         self.needs_login = False
-        self.online = True
         self._client = None
-        return body["user"]
 
     def logout(self) -> None:
         """Revoke the token if the server is reachable, and wipe this user's data from the phone."""

@@ -57,6 +57,12 @@ def field(label: str, value: str = "", multiline: bool = False, password: bool =
     )
 
 
+def pin_field(label: str) -> ft.TextField:
+    """A PIN: digits only, hidden, the number keyboard on a phone, large."""
+    return ft.TextField(label=label, password=True, keyboard_type=ft.KeyboardType.NUMBER, max_length=6,
+                        text_size=BIG + 4, autofocus=True)
+
+
 def choice(options: list[tuple[str, str]], value: str | None = None) -> ft.RadioGroup:
     """One of a few options as large radio buttons (value, Danish label)."""
     return ft.RadioGroup(

@@ -290,6 +290,17 @@ def _rows(core: AppCore) -> list[dict]:
     return [{"entity": r["entity"], "id": r["id"]} for r in rows]
 
 
+def expire_tokens(backend_server) -> None:
+    with backend_server.flask_app.app_context():
+        from backend.extensions import db
+        from backend.models import DeviceToken
+
+        for row in db.session.query(DeviceToken).all():
+            row.expires_at = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        db.session.commit()
+        db.session.remove()
+
+
 def test_old_app_is_told_to_update_and_expired_login_keeps_data(backend_server, device):
     youth = device("mads", "ung.mads")
     youth.sync()
@@ -297,7 +308,7 @@ def test_old_app_is_told_to_update_and_expired_login_keeps_data(backend_server, 
         ApiClient(backend_server.url, youth.store.get_meta("token"), **FAST_RETRY).push(youth.device_id, 0, [])
     svc = youth.services()
     svc.check_in(todays_activity(youth)["id"])
-    youth.client().logout()                     # the token is revoked (e.g. a lost phone)
+    expire_tokens(backend_server)               # 90 days unused: expired, not revoked
     assert youth.sync() is None
     assert youth.status().needs_login and youth.store.pending_count() == 1
     youth.login("ung.mads", "demo1234")         # same user again: nothing is wiped

@@ -13,6 +13,7 @@ from app_flet_harness import all_text, choose, new_session, radio_group_with, ta
 
 from mobile_app.core import AppCore
 from mobile_app.ui.app import TrinvisApp
+from tests.app_lock_params import FAST_KDF, TEST_PIN
 
 TZ = ZoneInfo("Europe/Copenhagen")
 pytestmark = pytest.mark.anyio
@@ -20,12 +21,13 @@ NOW = datetime(2025, 3, 12, 8, 30, tzinfo=TZ)  # before the 09:00 activity
 
 
 def make_core(tmp_path, user) -> AppCore:
+    """A phone with `user` logged in (PIN chosen) and the local test data, the server unreachable."""
     core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
-                   client_options={"attempts": 1, "timeout": 1})
+                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF)
+    core.adopt_login({"token": "t", "user": user}, "http://127.0.0.1:9")
+    core.choose_pin(TEST_PIN)
     data = ld.changes(NOW.date())
     core.store.apply_pull_page(data["changes"], [], "c1")
-    core.store.set_meta("token", "t")
-    core.store.set_meta("user", user)
     return core
 
 
