@@ -33,9 +33,13 @@ class WrongKey(Exception):
 
 @dataclass(frozen=True)
 class KdfParams:
-    """scrypt cost. n=2**15, r=8 takes ~0.1 s and 32 MiB on a laptop, a few tenths on a phone."""
+    """scrypt cost: n=2**16, r=8 is 64 MiB and ~0.2 s on a laptop (about a second on a slow phone).
 
-    n: int = 2 ** 15
+    Every unlock pays it once. It slows guessing a stolen file's PIN; it cannot make a 4–6 digit
+    PIN strong against a patient attacker (see docs/app.md: a device-bound key is the next step).
+    """
+
+    n: int = 2 ** 16
     r: int = 8
     p: int = 1
 
