@@ -118,8 +118,14 @@ class TrinvisApp:
 
     async def idle_loop(self, every: float = 5.0) -> None:
         """Lock after the idle time (core decides); runs as long as the page does."""
+        typed: tuple = ()
         while not self.closed:
             await asyncio.sleep(every)
+            now_typed = w.typed_values(self.body)
+            if now_typed != typed:
+                # Writing a long note is use too: typing keeps the app open.
+                typed = now_typed
+                self.core.touch()
             if not self.on_lock_screen() and self.core.pin_lock.has_pin and self.core.lock_if_idle():
                 self.lock_now()
 

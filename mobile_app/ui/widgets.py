@@ -77,3 +77,16 @@ def done_line(value: str, size: int = TEXT) -> ft.Row:
     return ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK_COLOR, size=size + 4),
                    ft.Text(value, size=size, color=OK_COLOR, weight=ft.FontWeight.BOLD, expand=True)],
                   spacing=6)
+
+
+def typed_values(control) -> tuple:
+    """What is typed in the text fields under `control` (to notice typing as activity)."""
+    if isinstance(control, ft.TextField):
+        return (control.value or "",)
+    out: tuple = ()
+    for child in (getattr(control, "controls", None) or []):
+        out += typed_values(child)
+    content = getattr(control, "content", None)
+    if isinstance(content, ft.Control):
+        out += typed_values(content)
+    return out

@@ -343,3 +343,27 @@ async def test_revoked_phone_says_it_was_emptied(device, backend_server):
     text = all_text(page)
     assert "Telefonen er blevet tømt" in text and "Log ind" in text
     assert core.store.count() == 0 and not core.logged_in
+
+
+async def test_typing_a_long_note_keeps_the_app_open(tmp_path):
+    clock = {"t": 0.0}
+    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
+                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF, idle_clock=lambda: clock["t"])
+    core.adopt_login({"token": "t", "user": ld.YOUTH_LOGIN}, "http://127.0.0.1:9")
+    core.choose_pin(TEST_PIN)
+    core.store.apply_pull_page(ld.changes(NOW.date())["changes"], [], "c1")
+    session, app, page = await start(core)
+    await tap(session, page, "Jeg kommer ikke i dag")
+    idle = asyncio.ensure_future(app.idle_loop(every=0.01))
+    try:
+        for i in range(4):                      # 4 x 10 minutes, typing all along (limit: 30)
+            clock["t"] += 600
+            type_into(session, page, "Hvorfor kommer du ikke?", "Jeg er syg" + "." * i)
+            await asyncio.sleep(0.05)
+            assert not core.locked
+        clock["t"] += 1800                      # then nothing for 30 minutes
+        await asyncio.sleep(0.05)
+        assert core.locked and "Appen er låst" in all_text(page)
+    finally:
+        app.closed = True
+        await idle
