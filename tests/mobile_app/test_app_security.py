@@ -274,3 +274,18 @@ def test_pin_rules_and_the_key_wrapping():
 
     with pytest.raises(WrongKey):
         unwrap_key(row, "2581")
+
+
+def test_another_user_on_the_same_phone_gets_a_new_key_and_none_of_the_old_data(device):
+    core = device("shared", "mentor.lise")
+    core.sync()
+    lise_only = {core.store.get_meta("token"), "Lise Mortensen"} | {
+        y["display_name"] for y in core.store.all("youth") if not y["display_name"].startswith("Mads")}
+    old_wrapped = core.store.get_keyring()["wrapped"]
+    core.login("ung.mads", "demo1234")                 # a young person borrows the phone
+    assert core.needs_pin and core.store.get_keyring() is None and core.store.count() == 0
+    core.choose_pin("3691")
+    assert core.store.get_keyring()["wrapped"] != old_wrapped
+    core.sync()
+    assert [y["display_name"] for y in core.store.all("youth")] == ["Mads Jensen"]
+    assert len(lise_only) >= 3 and raw_hits(phone_files(core.store.path), lise_only) == []
