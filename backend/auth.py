@@ -87,17 +87,24 @@ REVOKE_NOTICE_DA = ("Næste gang telefonen har forbindelse til Trinvis, sletter 
 """What a coordinator is told when revoking a phone's access (API answer and CLI)."""
 
 
-def token_revoked(token: str) -> bool:
-    """The token was revoked (lost phone, logout) or its user closed: the phone must wipe itself.
+def token_state_by_hash(digest: str) -> str:
+    """'revoked' (revoked, or its user closed: the phone must wipe itself), 'active' or 'unknown'.
 
-    Told apart from an expired or unknown token, where the phone keeps its unsent changes and
-    only asks for a new login.
+    An expired token is 'unknown' to the phone's wipe logic: it keeps its unsent changes and only
+    asks for a new login.
     """
-    row = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == _digest(token)))
+    row = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == digest))
     if row is None:
-        return False
+        return "unknown"
     user = db.session.get(User, row.user_id)
-    return row.revoked_at is not None or user is None or not user.active
+    if row.revoked_at is not None or user is None or not user.active:
+        return "revoked"
+    return "active" if row.expires_at > utcnow() else "unknown"
+
+
+def token_revoked(token: str) -> bool:
+    """The token was revoked (lost phone, logout) or its user closed: the phone must wipe itself."""
+    return token_state_by_hash(_digest(token)) == "revoked"
 
 
 def revoke_token(row: DeviceToken) -> None:

@@ -96,6 +96,10 @@ class ApiClient:
             # A 401 on the login itself means wrong username or password.
             raise ApiError(401, "invalid_credentials", "Forkert brugernavn eller adgangskode.") from None
 
+    def token_status(self, token_hash: str) -> str:
+        """'revoked', 'active' or 'unknown' for the token with this SHA-256 (no token needed)."""
+        return str(self._request("POST", "/auth/token-status", json={"token_hash": token_hash}).get("status"))
+
     def logout(self) -> None:
         self._request("POST", "/auth/logout", json={})
 

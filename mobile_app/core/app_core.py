@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import threading
 import uuid
@@ -108,8 +109,6 @@ class AppCore:
 
     @property
     def server_url(self) -> str:
-        if self.store.locked:
-            return self.default_server_url
         return self.store.get_meta("server_url") or self.default_server_url
 
     @property
@@ -160,6 +159,7 @@ class AppCore:
         self.idle.touch()
         self.store.set_meta("server_url", url)
         self.store.set_meta("token", body["token"])
+        self.store.set_meta("token_probe", hashlib.sha256(body["token"].encode()).hexdigest())
         self.store.set_meta("user", body["user"])
         self.needs_login = False
         self._client = None
@@ -220,6 +220,23 @@ class AppCore:
     def forget_pin_and_wipe(self) -> None:
         """'I forgot my PIN': the same as five wrong tries, on purpose."""
         self._wipe_keep_device()
+
+    def wipe_if_revoked_while_locked(self) -> bool:
+        """A locked phone asks whether its token was revoked; if so it wipes itself. True if wiped.
+
+        Without this a lost phone would wait for someone who knows the PIN before its next contact.
+        """
+        probe = self.store.get_meta("token_probe")
+        if not self.locked or not probe:
+            return False
+        try:
+            state = ApiClient(self.server_url, None, **self.client_options).token_status(probe)
+        except CoreError:
+            return False  # offline: try again later
+        if state != "revoked":
+            return False
+        self._remote_wipe()
+        return True
 
     def _remote_wipe(self) -> None:
         self._wipe_keep_device()

@@ -22,8 +22,12 @@ from mobile_app.core.vault import Cipher
 FORMAT_VERSION = 2
 """PRAGMA user_version of an encrypted store; a file without it predates encryption."""
 
-PLAIN_META = frozenset({"device_id", "pulled_records", "first_sync_done", "last_sync_at"})
-"""Meta keys kept in plain JSON (needed while locked, identify nobody); all others are sealed."""
+PLAIN_META = frozenset({"device_id", "pulled_records", "first_sync_done", "last_sync_at", "server_url",
+                        "token_probe"})
+"""Meta keys kept in plain JSON (needed while locked, identify nobody); all others are sealed.
+
+`server_url` and `token_probe` (SHA-256 of the token, which cannot log in) let a locked phone
+ask whether it was revoked, and wipe itself if so."""
 
 FILE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);   -- sealed unless PLAIN_META

@@ -229,7 +229,11 @@ class TrinvisApp:
 
     async def sync_once(self) -> None:
         """Sync in a worker thread, refreshing the status bar while it runs."""
-        if not self.core.logged_in or self.core.locked:
+        if self.core.locked:
+            if await asyncio.to_thread(self.core.wipe_if_revoked_while_locked):
+                self.show_wiped()
+            return
+        if not self.core.logged_in:
             return
         before = self.core.store.get_meta("pulled_records", 0)
         first_done_before = bool(self.core.store.get_meta("first_sync_done"))
@@ -240,10 +244,7 @@ class TrinvisApp:
             self.page.update()
         task.result()
         if self.core.wiped_message:
-            from mobile_app.ui import login
-
-            self.show(login.login_screen, root=True)
-            self.say(self.core.wiped_message, error=True)
+            self.show_wiped()
             return
         if self.core.locked:
             return  # locked while syncing: the lock screen stays
@@ -262,6 +263,14 @@ class TrinvisApp:
         else:
             self.refresh_status()
             self.page.update()
+
+    def show_wiped(self) -> None:
+        """The phone wiped itself (revoked): say so plainly on the login screen."""
+        from mobile_app.ui import login
+
+        self._resume = None
+        self.show(login.login_screen, root=True)
+        self.say(self.core.wiped_message, error=True)
 
     async def sync_loop(self) -> None:
         """Sync at start, after every save, and every `sync_interval` seconds."""

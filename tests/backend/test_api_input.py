@@ -193,3 +193,21 @@ def test_openapi_document_describes_the_contract(client):
         assert path in doc["paths"]
     assert set(doc["components"]["schemas"]["Mutation"]["properties"]) == {
         "mutation_id", "entity", "id", "op", "base_version", "data"}
+
+
+def test_token_status_lets_a_locked_phone_learn_it_was_revoked(app, client, w):
+    import hashlib
+
+    def status(token_hash):
+        return client.post("/api/v1/auth/token-status", json={"token_hash": token_hash})
+
+    for bad in ({}, {"token_hash": "x"}, {"token_hash": "A" * 64}, {"token_hash": 5}):
+        assert_error(client.post("/api/v1/auth/token-status", json=bad), 400, "invalid")
+    assert status("0" * 64).get_json() == {"status": "unknown"}
+    mads = Api(client, "mads", "Mads' telefon")
+    digest = hashlib.sha256(mads.headers["Authorization"][7:].encode()).hexdigest()
+    assert status(digest).get_json() == {"status": "active"}
+    # The hash is not a token: it logs nobody in.
+    assert_error(client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {digest}"}), 401, "invalid_token")
+    assert client.post("/api/v1/auth/logout", headers=mads.headers).status_code == 200
+    assert status(digest).get_json() == {"status": "revoked"}

@@ -289,3 +289,18 @@ def test_another_user_on_the_same_phone_gets_a_new_key_and_none_of_the_old_data(
     core.sync()
     assert [y["display_name"] for y in core.store.all("youth")] == ["Mads Jensen"]
     assert len(lise_only) >= 3 and raw_hits(phone_files(core.store.path), lise_only) == []
+
+
+def test_a_locked_revoked_phone_wipes_itself_before_anyone_knows_the_pin(device, backend_server):
+    core = device("lost", "mentor.lise")
+    core.sync()
+    core.lock()
+    assert not core.wipe_if_revoked_while_locked()           # not revoked: nothing happens
+    assert core.locked and core.store.count() > 0
+    backend_server.stop()
+    assert not core.wipe_if_revoked_while_locked()           # offline: try again later
+    backend_server.start()
+    _revoke_all_tokens_of(backend_server, "mentor.lise")
+    assert core.wipe_if_revoked_while_locked()
+    assert core.wiped_message.startswith("Telefonen er blevet tømt")
+    assert not core.logged_in and not core.store.has_data() and core.store.get_keyring() is None

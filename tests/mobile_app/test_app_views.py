@@ -367,3 +367,21 @@ async def test_typing_a_long_note_keeps_the_app_open(tmp_path):
     finally:
         app.closed = True
         await idle
+
+
+async def test_locked_revoked_phone_leaves_the_lock_screen_emptied(device, backend_server):
+    import requests
+
+    core = device("mads", "ung.mads")
+    core.sync()
+    token = core.store.get_meta("token")
+    core.lock()
+    session, app, page = await start(core)
+    assert "Appen er låst" in all_text(page)
+    await app.sync_once()
+    assert "Appen er låst" in all_text(page) and core.locked   # still valid: stays locked
+    requests.post(f"{backend_server.url}/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    await app.sync_once()
+    text = all_text(page)
+    assert "Telefonen er blevet tømt" in text and "Log ind" in text and "Appen er låst" not in text
+    assert core.store.count() == 0
