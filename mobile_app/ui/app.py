@@ -36,7 +36,7 @@ class TrinvisApp:
         self.stack: list[tuple[Screen, tuple]] = []
         self._wake = asyncio.Event()
         self.closed = False
-        self._resume: list | None = None   # the screens under the lock screen
+        self.resume_stack: list | None = None   # the screens under the lock screen
 
         self.status_icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=22)
         self.status_text = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
@@ -97,12 +97,12 @@ class TrinvisApp:
         self.core.lock()
         if self.on_lock_screen():
             return
-        self._resume = list(self.stack)
+        self.resume_stack = list(self.stack)
         self.show(lock_view.unlock_screen, root=True)
 
     def unlocked(self) -> None:
-        resume = getattr(self, "_resume", None)
-        self._resume = None
+        resume = self.resume_stack
+        self.resume_stack = None
         if resume:
             self.stack = resume
             self.notice.visible = False
@@ -268,7 +268,7 @@ class TrinvisApp:
         """The phone wiped itself (revoked): say so plainly on the login screen."""
         from mobile_app.ui import login
 
-        self._resume = None
+        self.resume_stack = None
         self.show(login.login_screen, root=True)
         self.say(self.core.wiped_message, error=True)
 

@@ -72,6 +72,7 @@ def unlock_screen(app) -> list[ft.Control]:
         except WipedAfterWrongPins as exc:
             from mobile_app.ui import login
 
+            app.resume_stack = None  # the screens of the wiped data must not come back
             app.show(login.login_screen, root=True)
             app.say(exc.message, error=True)
             return
@@ -98,6 +99,7 @@ def forgot_pin_screen(app) -> list[ft.Control]:
         from mobile_app.ui import login
 
         app.core.forget_pin_and_wipe()
+        app.resume_stack = None
         app.show(login.login_screen, root=True)
         app.say("Telefonen er tømt. Log ind igen, og vælg en ny pinkode.")
 
