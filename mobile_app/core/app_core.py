@@ -301,6 +301,7 @@ class AppCore:
                 self._wipe_keep_device()
                 self._client = None
                 self.last_error = ERASED_MESSAGE
+                self.wiped_message = ERASED_MESSAGE  # the screen says it on the login page
             return result
         except Offline as exc:
             self.online = False

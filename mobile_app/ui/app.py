@@ -248,6 +248,11 @@ class TrinvisApp:
             return
         if self.core.locked:
             return  # locked while syncing: the lock screen stays
+        if not self.core.logged_in:
+            from mobile_app.ui import login
+
+            self.show(login.login_screen, root=True)  # wiped under us: nothing left to show
+            return
         if self.core.needs_login:
             from mobile_app.ui import login
 

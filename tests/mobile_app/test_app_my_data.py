@@ -108,3 +108,26 @@ def _user(db, user_id):
     from backend.models import User
 
     return db.session.get(User, user_id)
+
+
+@pytest.mark.anyio
+async def test_erased_young_person_sees_why_the_app_is_empty(backend_server, device):
+    mads = device("mads-erased", "ung.mads")
+    mads.sync()
+    session = await new_session()
+    app = TrinvisApp(session.page, mads)
+    app.start()
+    mads_id = mads.services().my_youth_id()
+    with backend_server.flask_app.app_context():
+        from backend.extensions import db
+        from backend.models import Youth
+        from backend.programmes import service
+        from backend.rights.retention import purge_closed_cases
+
+        youth = db.session.get(Youth, mads_id)
+        service.record_outcome(_user(db, youth.coordinator_id), mads_id, "education", date.today())
+        purge_closed_cases(date.today() + timedelta(days=366 * 5), dry_run=False)
+        db.session.remove()
+    await app.sync_once()
+    text = all_text(session.page)
+    assert ERASED_MESSAGE in text and "Log ind" in text and mads.store.count() == 0
