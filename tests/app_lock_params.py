@@ -6,4 +6,4 @@ The real cost (vault.KdfParams()) is exercised by tests/mobile_app/test_app_secu
 from mobile_app.core.vault import KdfParams
 
 TEST_PIN = "2580"
-FAST_KDF = KdfParams(n=2 ** 10, r=8, p=1)
+FAST_KDF = KdfParams(n=2**10, r=8, p=1)

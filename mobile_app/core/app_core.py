@@ -6,15 +6,22 @@ import hashlib
 import platform
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from mobile_app.core import config
 from mobile_app.core.api import ApiClient
 from mobile_app.core.errors import (
-    ApiError, AuthExpired, CoreError, Locked, Offline, TokenRevoked, UpdateRequired, ValidationFailed,
+    ApiError,
+    AuthExpired,
+    CoreError,
+    Locked,
+    Offline,
+    TokenRevoked,
+    UpdateRequired,
+    ValidationFailed,
 )
 from mobile_app.core.lock import IdleTimer, PinLock, check_pin
 from mobile_app.core.services import Services

@@ -8,8 +8,8 @@ PINs in a row the phone's data is wiped (the count is on disk, so restarting doe
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.sealed_file import SealedFile
@@ -26,7 +26,7 @@ def check_pin(pin: str) -> str:
         raise ValidationFailed("Pinkoden skal være 4 til 6 tal.")
     if len(set(pin)) == 1:
         raise ValidationFailed("Brug ikke det samme tal hele vejen. Vælg en anden pinkode.")
-    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
     if steps in ({1}, {-1}):
         raise ValidationFailed("Tal i rækkefølge er lette at gætte. Vælg en anden pinkode.")
     return pin
@@ -43,7 +43,7 @@ class WrongPin(ValidationFailed):
 class WipedAfterWrongPins(ValidationFailed):
     """The last allowed attempt was wrong: everything on the phone has been deleted."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("Forkert pinkode 5 gange. Telefonen er tømt for dine data. Log ind igen.")
 
 
@@ -95,7 +95,7 @@ class IdleTimer:
     timeout: float
     clock: Callable[[], float] = time.monotonic
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.last_activity = self.clock()
 
     def touch(self) -> None:

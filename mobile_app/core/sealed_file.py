@@ -11,10 +11,11 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from mobile_app.core.errors import Locked
 from mobile_app.core.vault import Cipher
@@ -22,8 +23,7 @@ from mobile_app.core.vault import Cipher
 FORMAT_VERSION = 2
 """PRAGMA user_version of an encrypted store; a file without it predates encryption."""
 
-PLAIN_META = frozenset({"device_id", "pulled_records", "first_sync_done", "last_sync_at", "server_url",
-                        "token_probe"})
+PLAIN_META = frozenset({"device_id", "pulled_records", "first_sync_done", "last_sync_at", "server_url", "token_probe"})
 """Meta keys kept in plain JSON (needed while locked, identify nobody); all others are sealed.
 
 `server_url` and `token_probe` (SHA-256 of the token, which cannot log in) let a locked phone
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS keyring (      -- the data key wrapped by the PIN's k
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _private_file(path: str) -> None:
@@ -93,8 +93,12 @@ class SealedFile:
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
         if version == FORMAT_VERSION:
             return
-        tables = [r[0] for r in self._conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         for t in tables:
             self._conn.execute(f"DROP TABLE {t}")
         self._conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
@@ -133,22 +137,24 @@ class SealedFile:
     def _open(self, aad: str, blob: bytes) -> Any:
         return self.cipher.open(aad, blob)
 
-    def _lookup(self, entity: str, data: dict) -> str | None:
+    def _lookup(self, entity: str, data: dict[str, Any]) -> str | None:
         """Attendance is found by (activity, day): a blind hash, so the column says neither."""
         if entity != "attendance":
             return None
         return self.cipher.lookup(str(data.get("activity_id")), str(data.get("date")))
 
-    def get_keyring(self) -> dict | None:
+    def get_keyring(self) -> dict[str, Any] | None:
         rows = self._q("SELECT * FROM keyring WHERE id = 1")
         return dict(rows[0]) if rows else None
 
-    def set_keyring(self, row: dict) -> None:
+    def set_keyring(self, row: dict[str, Any]) -> None:
         with self.tx() as c:
-            c.execute("INSERT INTO keyring (id, salt, nonce, wrapped, params, failed) VALUES (1, ?, ?, ?, ?, 0) "
-                      "ON CONFLICT(id) DO UPDATE SET salt = excluded.salt, nonce = excluded.nonce, "
-                      "wrapped = excluded.wrapped, params = excluded.params, failed = 0",
-                      (row["salt"], row["nonce"], row["wrapped"], row["params"]))
+            c.execute(
+                "INSERT INTO keyring (id, salt, nonce, wrapped, params, failed) VALUES (1, ?, ?, ?, ?, 0) "
+                "ON CONFLICT(id) DO UPDATE SET salt = excluded.salt, nonce = excluded.nonce, "
+                "wrapped = excluded.wrapped, params = excluded.params, failed = 0",
+                (row["salt"], row["nonce"], row["wrapped"], row["params"]),
+            )
 
     def set_failed_pins(self, n: int) -> None:
         with self.tx() as c:
@@ -189,11 +195,11 @@ class SealedFile:
             with self.tx() as c:
                 c.execute(sql, (key, raw))
 
-    def get_draft(self, key: str) -> dict | None:
+    def get_draft(self, key: str) -> dict[str, Any] | None:
         rows = self._q("SELECT data FROM draft WHERE key = ?", (key,))
         return self._open(f"draft|{key}", rows[0]["data"]) if rows else None
 
-    def set_draft(self, key: str, data: dict, youth_id: str | None = None) -> None:
+    def set_draft(self, key: str, data: dict[str, Any], youth_id: str | None = None) -> None:
         """Keep a half-filled form; `youth_id` lets a revoked young person's drafts go by column."""
         with self.tx() as c:
             c.execute(
@@ -230,9 +236,6 @@ class SealedFile:
             self._cipher = None
             self._conn.execute("VACUUM")
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def rejected_count(self) -> int:
-        return self._q("SELECT COUNT(*) AS n FROM outbox WHERE state = 'rejected'")[0]["n"]
 
     def has_data(self) -> bool:
         """Anything of a user on the phone (readable or not)."""

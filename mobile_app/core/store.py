@@ -188,7 +188,8 @@ class Store(SealedFile):
             if unsent is not None:
                 mid = unsent["mutation_id"]
                 merged = {**(self._open(f"outbox|{mid}", unsent["data"]) if unsent["data"] else {}), **payload}
-                c.execute("UPDATE outbox SET data = ? WHERE seq = ?", (self._seal(f"outbox|{mid}", merged), unsent["seq"]))
+                c.execute("UPDATE outbox SET data = ? WHERE seq = ?",
+                          (self._seal(f"outbox|{mid}", merged), unsent["seq"]))
                 return unsent["mutation_id"]
             mutation_id = str(uuid.uuid4())
             c.execute(
@@ -216,6 +217,9 @@ class Store(SealedFile):
 
     def pending_count(self) -> int:
         return self._q("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")[0]["n"]
+
+    def rejected_count(self) -> int:
+        return int(self._q("SELECT COUNT(*) AS n FROM outbox WHERE state = 'rejected'")[0]["n"])
 
     def rejected(self) -> list[OutboxEntry]:
         return self.outbox("rejected")
@@ -256,8 +260,8 @@ class Store(SealedFile):
 
     def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str, base: dict | None) -> tuple[dict | None, int]:
         """Base plus the data of the record's remaining outbox mutations, and their count."""
-        rows = c.execute("SELECT mutation_id, data FROM outbox WHERE entity = ? AND record_id = ? ORDER BY seq",
-                         (entity, record_id)).fetchall()
+        rows = c.execute("SELECT mutation_id, data FROM outbox WHERE entity = ? AND record_id = ? "
+                         "ORDER BY seq", (entity, record_id)).fetchall()
         if base is None and not rows:
             return None, 0
         data = dict(base or {})

@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-FORMAT = b"\x01"          # first byte of every sealed value: lets a later format coexist
+FORMAT = b"\x01"  # first byte of every sealed value: lets a later format coexist
 NONCE_BYTES = 12
 KEY_BYTES = 32
 WRAP_AAD = b"trinvis|data-key"
@@ -39,15 +39,15 @@ class KdfParams:
     PIN strong against a patient attacker (see docs/app.md: a device-bound key is the next step).
     """
 
-    n: int = 2 ** 16
+    n: int = 2**16
     r: int = 8
     p: int = 1
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"kdf": "scrypt", "n": self.n, "r": self.r, "p": self.p}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "KdfParams":
+    def from_dict(cls, d: dict[str, Any]) -> KdfParams:
         return cls(n=int(d["n"]), r=int(d["r"]), p=int(d["p"]))
 
 
@@ -61,7 +61,7 @@ def derive_pin_key(pin: str, salt: bytes, params: KdfParams) -> bytes:
     return kdf.derive(pin.encode("utf-8"))
 
 
-def wrap_key(data_key: bytes, pin: str, params: KdfParams) -> dict:
+def wrap_key(data_key: bytes, pin: str, params: KdfParams) -> dict[str, Any]:
     """The data key encrypted under the PIN's key, as the row to store (no secret in plain)."""
     salt = os.urandom(16)
     nonce = os.urandom(NONCE_BYTES)
@@ -69,7 +69,7 @@ def wrap_key(data_key: bytes, pin: str, params: KdfParams) -> dict:
     return {"salt": salt, "nonce": nonce, "wrapped": wrapped, "params": json.dumps(params.as_dict())}
 
 
-def unwrap_key(row: dict, pin: str) -> bytes:
+def unwrap_key(row: dict[str, Any], pin: str) -> bytes:
     """The data key, or WrongKey when the PIN is not the one it was wrapped with."""
     params = KdfParams.from_dict(json.loads(row["params"]))
     try:
@@ -96,7 +96,7 @@ class Cipher:
     def open(self, aad: str, blob: bytes) -> Any:
         if not blob or blob[:1] != FORMAT:
             raise WrongKey()
-        nonce, body = blob[1:1 + NONCE_BYTES], blob[1 + NONCE_BYTES:]
+        nonce, body = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
         try:
             plain = self._aead.decrypt(nonce, body, aad.encode("utf-8"))
         except InvalidTag:

@@ -30,8 +30,7 @@ def choose_pin_screen(app) -> list[ft.Control]:
 
     return [
         w.heading("Vælg en pinkode"),
-        w.text("Du skal bruge pinkoden, hver gang du åbner appen. Den holder andre ude, "
-               "hvis du mister telefonen."),
+        w.text("Du skal bruge pinkoden, hver gang du åbner appen. Den holder andre ude, hvis du mister telefonen."),
         w.text("Brug 4 til 6 tal. Du må ikke bruge 1234 eller 0000.", size=16),
         ft.Semantics(identifier="pin", content=pin),
         w.big_button("Næste", next_step, ident="pin-next"),
@@ -87,8 +86,12 @@ def unlock_screen(app) -> list[ft.Control]:
         w.text("Skriv din pinkode."),
         ft.Semantics(identifier="unlock-pin", content=pin),
         w.big_button("Lås op", unlock, ident="unlock"),
-        w.big_button("Jeg har glemt min pinkode", lambda e: app.show(forgot_pin_screen, root=True),
-                     primary=False, ident="forgot-pin"),
+        w.big_button(
+            "Jeg har glemt min pinkode",
+            lambda e: app.show(forgot_pin_screen, root=True),
+            primary=False,
+            ident="forgot-pin",
+        ),
     ]
 
 
@@ -106,8 +109,11 @@ def forgot_pin_screen(app) -> list[ft.Control]:
     return [
         w.heading("Glemt pinkode"),
         w.text("Uden pinkoden kan appen ikke åbne dine data. Du kan logge ind igen og vælge en ny pinkode."),
-        w.text("Så bliver alt på telefonen slettet, også ændringer, der ikke er sendt endnu. "
-               "Dine data på serveren er der stadig.", color=w.ERROR_COLOR),
+        w.text(
+            "Så bliver alt på telefonen slettet, også ændringer, der ikke er sendt endnu. "
+            "Dine data på serveren er der stadig.",
+            color=w.ERROR_COLOR,
+        ),
         w.big_button("Slet og log ind igen", wipe, color=w.ERROR_COLOR, ident="forgot-pin-wipe"),
         w.big_button("Tilbage", lambda e: app.show(unlock_screen, root=True), primary=False),
     ]

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from app_server import FAST_RETRY
 
 from mobile_app.core import AppCore, Locked
@@ -21,8 +20,8 @@ from mobile_app.core.vault import KdfParams, unwrap_key, wrap_key
 from tests.app_lock_params import FAST_KDF, TEST_PIN
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})?([T ]?[0-9:.+\-Z]*)?$")   # dates, times, instants
-ENUM = re.compile(r"^[a-z_]+$")   # status words and kinds, not case text
+ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})?([T ]?[0-9:.+\-Z]*)?$")  # dates, times, instants
+ENUM = re.compile(r"^[a-z_]+$")  # status words and kinds, not case text
 SECRET_NOTE = "Hemmelig note: gæld til udlejer"
 SECRET_REASON = "Jeg har ondt i maven igen"
 SECRET_DRAFT = "Kladde: svært med søvnen"
@@ -57,8 +56,13 @@ def secrets_of(core: AppCore) -> set[str]:
     for entity in entities:
         for rec in core.store.all(entity):
             for value in rec.values():
-                if (isinstance(value, str) and len(value) >= 5 and not UUID.match(value)
-                        and not ISO.match(value) and not ENUM.match(value)):
+                if (
+                    isinstance(value, str)
+                    and len(value) >= 5
+                    and not UUID.match(value)
+                    and not ISO.match(value)
+                    and not ENUM.match(value)
+                ):
                     found.add(value)
     for e in core.store.outbox():
         found.update(v for v in (e.data or {}).values() if isinstance(v, str) and " " in v)
@@ -117,13 +121,13 @@ def test_raw_files_hold_no_token_name_or_case_text_after_full_sync(username, pho
     assert any(n.startswith("Mads") for n in needles)
     folder = phone_dir(tmp_path)
     assert {p.name for p in folder.iterdir()} >= {"trinvis-app.sqlite", "trinvis-app.sqlite-wal"}
-    assert_nothing_readable(folder, needles)           # while open: database and WAL
+    assert_nothing_readable(folder, needles)  # while open: database and WAL
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for f in folder.iterdir():
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
 
     core.store.close()
-    assert_nothing_readable(folder, needles)           # after the app is closed
+    assert_nothing_readable(folder, needles)  # after the app is closed
     reopened = AppCore(server_url=backend_server.url, client_options=FAST_RETRY)
     assert reopened.locked and reopened.user is None
     with pytest.raises(Locked):
@@ -149,8 +153,9 @@ def test_five_wrong_pins_wipe_the_phone_and_a_fresh_login_works(device, backend_
     core.services().log_outreach(core.store.all("youth")[0]["id"], "sms", False, SECRET_NOTE)
     core.lock()
     for left in (4, 3, 2, 1):
-        with pytest.raises(WrongPin):
+        with pytest.raises(WrongPin) as wrong:
             core.unlock("1470")
+        assert wrong.value.attempts_left == left
     with pytest.raises(WipedAfterWrongPins) as exc:
         core.unlock("1470")
     assert "Log ind igen" in exc.value.message
@@ -165,22 +170,27 @@ def test_five_wrong_pins_wipe_the_phone_and_a_fresh_login_works(device, backend_
 
 def test_idle_lock_then_unlock_and_offline_use(tmp_path, backend_server, monkeypatch):
     clock = {"t": 1000.0}
-    core = AppCore(tmp_path / "idle.sqlite", server_url=backend_server.url, client_options=FAST_RETRY,
-                   kdf=FAST_KDF, idle_clock=lambda: clock["t"])
+    core = AppCore(
+        tmp_path / "idle.sqlite",
+        server_url=backend_server.url,
+        client_options=FAST_RETRY,
+        kdf=FAST_KDF,
+        idle_clock=lambda: clock["t"],
+    )
     core.login("mentor.lise", "demo1234")
     core.choose_pin(TEST_PIN)
     core.sync()
-    assert core.idle.timeout == 300            # staff: 5 minutes
+    assert core.idle.timeout == 300  # staff: 5 minutes
     clock["t"] += 299
     assert not core.lock_if_idle()
-    core.touch()                               # the user did something
+    core.touch()  # the user did something
     clock["t"] += 299
     assert not core.lock_if_idle()
     clock["t"] += 1
     assert core.lock_if_idle() and core.locked
     with pytest.raises(Locked):
         core.services().caseload()
-    assert core.sync() is None                 # nothing leaves or arrives while locked
+    assert core.sync() is None  # nothing leaves or arrives while locked
     backend_server.stop()
     core.unlock(TEST_PIN)
     assert not core.locked
@@ -191,10 +201,15 @@ def test_idle_lock_then_unlock_and_offline_use(tmp_path, backend_server, monkeyp
 
     monkeypatch.setenv("TRINVIS_LOCK_AFTER_YOUTH", "600")
     backend_server.start()
-    young = AppCore(tmp_path / "young.sqlite", server_url=backend_server.url, client_options=FAST_RETRY,
-                    kdf=FAST_KDF, idle_clock=lambda: clock["t"])
+    young = AppCore(
+        tmp_path / "young.sqlite",
+        server_url=backend_server.url,
+        client_options=FAST_RETRY,
+        kdf=FAST_KDF,
+        idle_clock=lambda: clock["t"],
+    )
     young.login("ung.mads", "demo1234")
-    assert young.idle.timeout == 600           # configurable; the default for a young person is 30 min
+    assert young.idle.timeout == 600  # configurable; the default for a young person is 30 min
     monkeypatch.delenv("TRINVIS_LOCK_AFTER_YOUTH")
     from mobile_app.core import config
 
@@ -205,8 +220,9 @@ def test_idle_lock_then_unlock_and_offline_use(tmp_path, backend_server, monkeyp
 def _revoke_all_tokens_of(backend_server, username: str) -> dict:
     """The coordinator revokes the user's phones through the API, as on a lost phone."""
     base = f"{backend_server.url}/api/v1"
-    tok = requests.post(f"{base}/auth/login", json={"username": "tovholder.ahmed", "password": "demo1234",
-                                                    "device_name": "kontor"}).json()["token"]
+    tok = requests.post(
+        f"{base}/auth/login", json={"username": "tovholder.ahmed", "password": "demo1234", "device_name": "kontor"}
+    ).json()["token"]
     h = {"Authorization": f"Bearer {tok}"}
     with backend_server.flask_app.app_context():
         from backend.extensions import db
@@ -228,14 +244,14 @@ def test_revoked_or_closed_account_wipes_the_phone_at_next_contact(how, device, 
     svc = core.services()
     mads = next(y["id"] for y in core.store.all("youth") if y["display_name"].startswith("Mads"))
     backend_server.stop()
-    svc.log_outreach(mads, "call", True, SECRET_NOTE)           # unsent
+    svc.log_outreach(mads, "call", True, SECRET_NOTE)  # unsent
     due = svc.next_assessment(mads)[0]
-    svc.save_assessment_draft(mads, due, {}, SECRET_DRAFT)       # a draft
+    svc.save_assessment_draft(mads, due, {}, SECRET_DRAFT)  # a draft
     needles = secrets_of(core) | {SECRET_DRAFT}
     backend_server.start()
     if how == "revoked":
         answer = _revoke_all_tokens_of(backend_server, "mentor.lise")
-        assert "sletter appen alle data" in answer["message"]    # what the coordinator is told
+        assert "sletter appen alle data" in answer["message"]  # what the coordinator is told
     else:
         with backend_server.flask_app.app_context():
             from backend.extensions import db
@@ -262,13 +278,19 @@ def test_logout_destroys_the_key(device):
 
 
 def test_pin_rules_and_the_key_wrapping():
-    for bad, word in (("12a4", "4 til 6 tal"), ("123", "4 til 6 tal"), ("1234567", "4 til 6 tal"),
-                      ("0000", "samme tal"), ("1234", "rækkefølge"), ("98765", "rækkefølge")):
+    for bad, word in (
+        ("12a4", "4 til 6 tal"),
+        ("123", "4 til 6 tal"),
+        ("1234567", "4 til 6 tal"),
+        ("0000", "samme tal"),
+        ("1234", "rækkefølge"),
+        ("98765", "rækkefølge"),
+    ):
         with pytest.raises(Exception) as exc:
             check_pin(bad)
         assert word in exc.value.message
     assert check_pin(" 2580 ") == "2580"
-    row = wrap_key(b"k" * 32, "2580", KdfParams(n=2 ** 10))
+    row = wrap_key(b"k" * 32, "2580", KdfParams(n=2**10))
     assert b"k" * 32 not in row["wrapped"] and unwrap_key(row, "2580") == b"k" * 32
     from mobile_app.core.vault import WrongKey
 
@@ -280,9 +302,10 @@ def test_another_user_on_the_same_phone_gets_a_new_key_and_none_of_the_old_data(
     core = device("shared", "mentor.lise")
     core.sync()
     lise_only = {core.store.get_meta("token"), "Lise Mortensen"} | {
-        y["display_name"] for y in core.store.all("youth") if not y["display_name"].startswith("Mads")}
+        y["display_name"] for y in core.store.all("youth") if not y["display_name"].startswith("Mads")
+    }
     old_wrapped = core.store.get_keyring()["wrapped"]
-    core.login("ung.mads", "demo1234")                 # a young person borrows the phone
+    core.login("ung.mads", "demo1234")  # a young person borrows the phone
     assert core.needs_pin and core.store.get_keyring() is None and core.store.count() == 0
     core.choose_pin("3691")
     assert core.store.get_keyring()["wrapped"] != old_wrapped
@@ -295,10 +318,10 @@ def test_a_locked_revoked_phone_wipes_itself_before_anyone_knows_the_pin(device,
     core = device("lost", "mentor.lise")
     core.sync()
     core.lock()
-    assert not core.wipe_if_revoked_while_locked()           # not revoked: nothing happens
+    assert not core.wipe_if_revoked_while_locked()  # not revoked: nothing happens
     assert core.locked and core.store.count() > 0
     backend_server.stop()
-    assert not core.wipe_if_revoked_while_locked()           # offline: try again later
+    assert not core.wipe_if_revoked_while_locked()  # offline: try again later
     backend_server.start()
     _revoke_all_tokens_of(backend_server, "mentor.lise")
     assert core.wipe_if_revoked_while_locked()
