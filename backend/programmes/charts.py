@@ -10,6 +10,7 @@ import pygal
 from pygal.style import CleanStyle
 
 from backend.programmes.reports import EFFECT_LABELS_DA, OUTCOMES
+from backend.programmes.tables import anchor_da
 from shared.enums import label_da
 
 
@@ -62,7 +63,7 @@ def cohort_chart(res: dict) -> str:
             for e in c["effects"]:
                 if e["actual_share"] is None:
                     continue
-                labels.append(f"{p['name']} {c['start_month']} – uge {e['weeks_after_start']}: "
+                labels.append(f"{p['name']} {c['start_month']} – {anchor_da(e)}: "
                               f"{EFFECT_LABELS_DA.get(e['outcome'], e['outcome'])}")
                 expected.append(round(e["expected_share"] * 100, 1))
                 actual.append({"value": round(e["actual_share"] * 100, 1),

@@ -134,8 +134,7 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     if filters["programme_id"]:
         prog_q = prog_q.where(Programme.id == filters["programme_id"])
     programmes = [{"id": p.id, "name": p.name,
-                   "effects": [{"outcome": e.outcome, "share_pct": e.share_pct,
-                                "weeks_after_start": e.weeks_after_start} for e in p.effects]}
+                   "effects": [effect_dict(e) for e in p.effects]}
                   for p in db.session.scalars(prog_q)]
     enr_q = select(Enrolment.youth_id, Enrolment.programme_id, Enrolment.start_date).where(
         Enrolment.youth_id.in_(scope), Enrolment.start_date >= lo, Enrolment.start_date <= hi)
@@ -187,6 +186,12 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
         "assessments_on_time": on_time,
         "progression": progression,
     }
+
+
+def effect_dict(e) -> dict:
+    """An expected effect as the pure report functions take it."""
+    return {"outcome": e.outcome, "share_pct": e.share_pct, "weeks_after_start": e.weeks_after_start,
+            "measure_date": e.measure_date, "anchor_text": e.anchor_text}
 
 
 def _first_and_latest_assessments(scope, until: date) -> list[dict]:

@@ -27,6 +27,7 @@ from backend.programmes.models import (
     ProgrammePhase,
     TargetGroupChange,
 )
+from backend.programmes.catalogue import CATALOGUE, THEORY_FIELDS
 from backend.sync.push import push
 from shared.dimensions import DIMENSIONS
 from shared.schedule import assessment_due_dates, occurs_on
@@ -34,40 +35,6 @@ from shared.schedule import assessment_due_dates, occurs_on
 NAMESPACE = uuid.UUID("0b7f4a0e-6f43-4c1e-9a57-3c3b1f0d6e21")
 SEED = 20260106
 EXTRA_YOUTH = 36
-
-# name, description, organisation, capacity, team size, hours/week, start rule,
-# phases [(name, weeks)], effects [(kind, pct, week)], activities [(title, days, start, end, place, phase)]
-CATALOGUE = (
-    ("Unge på Toppen", "Holdforløb for unge uddannelsesparate med fokus på at komme i gang med uddannelse.",
-     "Jobcenter", 20, 20, None, "Opstart i januar",
-     [("Forløb", 16)], [("self_supporting", 50, 26), ("self_supporting", 75, 52)],
-     [("Holdundervisning", [0, 2], "09:00", "12:00", "Jobcentret, lokale 3", None),
-      ("Virksomhedsbesøg", [3], "10:00", "13:00", "", None)]),
-    ("Formel 1", "To faser: afklaring og praktik, derefter brobygning til uddannelse eller job.",
-     "Jobcenter", 20, None, None, "Løbende optag",
-     [("Afklaring og praktik", 16), ("Brobygning", 16)], [("self_supporting", 50, 26), ("self_supporting", 75, 52)],
-     [("Praktik", [0, 1, 2], "08:00", "12:00", "Praktikvirksomhed", 1),
-      ("Brobygningsdag", [1, 3], "09:00", "14:00", "Erhvervsskolen", 2)]),
-    ("Brobygning til uddannelse", "To ugers screening og 14 ugers brobygning på en uddannelsesinstitution.",
-     "UU", 24, None, None, "Opstart i januar og august",
-     [("Screening", 2), ("Brobygning", 14)], [("self_supporting", 65, 16), ("job", 10, 16)],
-     [("Screeningssamtale", [1], "10:00", "11:00", "UU-centret", 1),
-      ("Brobygning", [0, 1, 2, 3], "08:30", "13:30", "Erhvervsskolen", 2)]),
-    ("Arbejde & Sundhed", "12 ugers forløb med træning og sundhed, 10 timer om ugen, hold på op til 10.",
-     "Jobcenter", 30, 10, 10, "Løbende optag",
-     [("Forløb", 12)], [("self_supporting", 10, 12), ("target_group_change", 40, 12), ("other_benefit", 20, 12)],
-     [("Træning og sundhed", [1, 3], "09:00", "14:00", "Sundhedshuset", None)]),
-    ("FOKUS", "Afklaringsforløb: 4 ugers afklaring og 8 ugers målrettet indsats.",
-     "Jobcenter", 15, None, None, "Løbende optag",
-     [("Afklaring", 4), ("Målrettet indsats", 8)], [("case_closed", 20, 12), ("job_or_education_ready", 60, 12)],
-     [("Afklaringssamtale", [0], "13:00", "14:00", "Jobcentret", 1),
-      ("Værksted", [0, 2], "09:00", "12:00", "Jobcentret, værkstedet", 2)]),
-    ("Forløb for borgere med angst og depression", "Gruppeforløb med psykolog: 8 ugers gruppe og 12 ugers opfølgning.",
-     "Jobcenter", 12, 8, None, "Løbende optag",
-     [("Gruppeforløb", 8), ("Opfølgning", 12)], [("target_group_change", 60, 20), ("self_supporting", 20, 20)],
-     [("Gruppesession", [2], "10:00", "12:00", "Sundhedshuset", 1),
-      ("Opfølgningssamtale", [4], "10:00", "11:00", "Jobcentret", 2)]),
-)
 
 FIRST_NAMES = ("Emil", "Freja", "Noah", "Ida", "Oliver", "Clara", "William", "Alma", "Lucas", "Ella", "Victor",
                "Sofia", "Malthe", "Laura", "Oscar", "Agnes", "Magnus", "Josefine", "Elias", "Mathilde", "Aksel",
@@ -104,19 +71,22 @@ def seed_programmes(today: date | None = None) -> str:
 def _catalogue() -> int:
     orgs = {o.name: o.id for o in db.session.scalars(select(Organization))}
     created = 0
-    for name, desc, org, cap, team, hours, rule, phases, effects, acts in CATALOGUE:
-        pid = sid("programme", name)
+    for c in CATALOGUE:
+        pid = sid("programme", c["name"])
         if db.session.get(Programme, pid) is not None:
             continue  # keep whatever a coordinator has edited since
-        p = Programme(id=pid, name=name, description=desc, organization_id=orgs.get(org), capacity=cap,
-                      team_size=team, hours_per_week=hours, start_rule=rule, active=True)
-        p.phases = [ProgrammePhase(id=sid(pid, "phase", i), position=i, name=n, weeks=w)
-                    for i, (n, w) in enumerate(phases, 1)]
-        p.effects = [ExpectedEffect(id=sid(pid, "effect", i), outcome=k, share_pct=s, weeks_after_start=w)
-                     for i, (k, s, w) in enumerate(effects, 1)]
+        p = Programme(id=pid, name=c["name"], description=c["description"], organization_id=orgs.get(c["org"]),
+                      capacity=c["capacity"], team_size=c["team_size"], hours_per_week=c["hours"],
+                      start_rule=c["start_rule"], active=True, follow_on=c["follow_on"],
+                      **{k: c[k] for k in THEORY_FIELDS})
+        p.phases = [ProgrammePhase(id=sid(pid, "phase", i), position=i, name=n, weeks=w, description=d)
+                    for i, (n, w, d) in enumerate(c["phases"], 1)]
+        p.effects = [ExpectedEffect(id=sid(pid, "effect", i), outcome=k, share_pct=s, weeks_after_start=w,
+                                    measure_date=on, anchor_text=words)
+                     for i, (k, s, w, on, words) in enumerate(c["effects"], 1)]
         p.activities = [ProgrammeActivity(id=sid(pid, "activity", i), position=i, title=t, weekdays=d,
                                           start_time=s, end_time=e, location=loc, phase_position=ph)
-                        for i, (t, d, s, e, loc, ph) in enumerate(acts, 1)]
+                        for i, (t, d, s, e, loc, ph) in enumerate(c["activities"], 1)]
         db.session.add(p)
         created += 1
     db.session.commit()
@@ -131,7 +101,7 @@ class _History:
         self.sent = 0
         self.lise = db.session.scalar(select(User).where(User.username == "mentor.lise"))
         self.orgs = {o.name: o.id for o in db.session.scalars(select(Organization))}
-        self.programmes = [db.session.get(Programme, sid("programme", c[0])) for c in CATALOGUE]
+        self.programmes = [db.session.get(Programme, sid("programme", c["name"])) for c in CATALOGUE]
 
     def push(self, step: str, mutations: list[dict]) -> None:
         for m in mutations:

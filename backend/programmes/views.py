@@ -26,7 +26,7 @@ from backend.extensions import db
 from backend.models import Organization, User, Youth
 from backend.programmes import charts, forms, queries, reports, service
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
-from backend.programmes.tables import TABLE_TITLES, result_tables, to_csv
+from backend.programmes.tables import TABLE_TITLES, anchor_da, result_tables, to_csv
 from shared.enums import Outcome, Role, TargetGroup, label_da
 
 web = Blueprint("programmes", __name__, template_folder="templates")
@@ -143,7 +143,8 @@ def programme_list():
     orgs = {o.id: o.name for o in db.session.scalars(select(Organization))}
     return render_template("programmes/catalogue.html", programmes=programmes, orgs=orgs,
                            may_edit=service.may_edit_catalogue(g.web_user),
-                           effect_labels=reports.EFFECT_LABELS_DA, weekday_names=forms.WEEKDAY_NAMES, **_common())
+                           effect_labels=reports.EFFECT_LABELS_DA, weekday_names=forms.WEEKDAY_NAMES,
+                           anchor_da=anchor_da, **_common())
 
 
 def _programme_form(programme: Programme | None):
@@ -153,7 +154,7 @@ def _programme_form(programme: Programme | None):
     orgs = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     errors: dict = {}
     if request.method == "POST":
-        values = request.form.to_dict()
+        values = {**request.form.to_dict(), "target_groups": request.form.getlist("target_groups")}
         data, errors = forms.parse_programme(request.form, {o.id for o in orgs})
         if not errors:
             try:
@@ -166,7 +167,8 @@ def _programme_form(programme: Programme | None):
         values = forms.programme_to_form(programme) if programme else {"active": "on"}
     status = 400 if errors else 200
     return render_template("programmes/programme_form.html", programme=programme, values=values, errors=errors,
-                           orgs=orgs, effect_choices=forms.EFFECT_CHOICES, **_common()), status
+                           orgs=orgs, effect_choices=forms.EFFECT_CHOICES,
+                           target_group_choices=[t.value for t in TargetGroup], **_common()), status
 
 
 @web.route("/programmes/new", methods=["GET", "POST"])
@@ -345,9 +347,14 @@ def programme_json(p: Programme) -> dict:
     return {"id": p.id, "name": p.name, "description": p.description, "organization_id": p.organization_id,
             "capacity": p.capacity, "team_size": p.team_size, "hours_per_week": p.hours_per_week,
             "start_rule": p.start_rule, "active": p.active, "duration_weeks": p.duration_weeks,
-            "phases": [{"position": ph.position, "name": ph.name, "weeks": ph.weeks} for ph in p.phases],
+            "target_group_text": p.target_group_text, "target_groups": p.target_groups, "goals": p.goals,
+            "sub_goals": p.sub_goals, "content": p.content, "mechanisms": p.mechanisms, "follow_on": p.follow_on,
+            "phases": [{"position": ph.position, "name": ph.name, "weeks": ph.weeks, "description": ph.description}
+                       for ph in p.phases],
             "expected_effects": [{"outcome": e.outcome, "share": e.share_pct / 100,
-                                  "weeks_after_start": e.weeks_after_start} for e in p.effects],
+                                  "weeks_after_start": e.weeks_after_start,
+                                  "measure_date": e.measure_date.isoformat() if e.measure_date else None,
+                                  "anchor_text": e.anchor_text} for e in p.effects],
             "activities": [{"title": a.title, "weekdays": a.weekdays, "start_time": a.start_time,
                             "end_time": a.end_time, "location": a.location, "phase": a.phase_position}
                            for a in p.activities]}
