@@ -60,8 +60,12 @@ def result_tables(res: dict) -> dict[str, tuple[str, list[str], list[list]]]:
     )
     rows = []
     for p in res["cohorts"]:
-        if not p["cohorts"]:
-            rows.append([p["name"], "–", 0, "Ingen deltagere", "", "", "", "", "", "", ""])
+        before = p.get("started_before_period", 0)
+        if not p["cohorts"] and before:
+            rows.append([p["name"], "–", before, f"Intet hold startede i perioden; {before} deltog, startet før "
+                         "perioden (se «Forløb i måneden»)", "", "", "", "", "", "", ""])
+        elif not p["cohorts"]:
+            rows.append([p["name"], "–", 0, "Ingen deltagere i perioden", "", "", "", "", "", "", ""])
         for c in p["cohorts"]:
             if not c["effects"]:
                 rows.append([p["name"], c["start_month"], c["participants"], "Ingen forventet effekt angivet",

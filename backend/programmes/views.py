@@ -380,6 +380,7 @@ def definitions() -> dict:
 
 def register(app) -> None:
     from backend.extensions import csrf
+    from backend.programmes import monthly_views  # noqa: F401 - its routes join the `web` blueprint
 
     csrf.exempt(api)
     app.register_blueprint(web)
