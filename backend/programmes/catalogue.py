@@ -175,3 +175,13 @@ CATALOGUE: tuple[dict, ...] = (
                     ("Praktik", [0, 1, 3], "09:00", "13:00", "Praktikvirksomhed", 2)]),
 )
 
+
+# The strategy's targets per target group (shared/sources/001_3ae5fe61d7117840.txt, KIK-II
+# 2018–2022): how those who leave the group are expected to leave it, and the aimed reduction.
+# group: (self-supporting %, target-group change %, other benefit %, reduction)
+KIK_II_TARGETS = {
+    "job_ready": (80, 15, 5, 100),
+    "education_ready": (80, 15, 5, 135),
+    "activity_ready": (31, 23, 46, 115),
+}
+KIK_II_SOURCE = "KIK-II 2018–2022, kommunal investeringsstrategi (forventet effekt pr. målgruppe)"

@@ -165,3 +165,20 @@ def _lines(text: str | None) -> list[str]:
 
 
 EFFECT_CHOICES = [(k, EFFECT_LABELS_DA[k]) for k in EFFECT_KINDS]
+
+
+TARGET_KEYS = ("self_supporting_pct", "target_group_change_pct", "other_benefit_pct")
+
+
+def parse_targets(form, groups: tuple[str, ...]) -> tuple[dict, dict]:
+    """The targets form: per target group three shares in percent (0–100, at most 100 together)
+    and an optional aimed reduction; field names are «<group>-<key>»."""
+    values: dict[str, dict] = {}
+    errors: dict[str, str] = {}
+    for g in groups:
+        v = {k: _int(form.get(f"{g}-{k}"), f"{g}-{k}", errors, 0, 100, required=True) for k in TARGET_KEYS}
+        v["reduction"] = _int(form.get(f"{g}-reduction"), f"{g}-reduction", errors, 0, 100_000)
+        if all(v[k] is not None for k in TARGET_KEYS) and sum(v[k] for k in TARGET_KEYS) > 100:
+            errors[f"{g}-self_supporting_pct"] = "De tre andele kan højst give 100 % tilsammen."
+        values[g] = v
+    return values, errors

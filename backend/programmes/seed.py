@@ -26,8 +26,9 @@ from backend.programmes.models import (
     ProgrammeActivity,
     ProgrammePhase,
     TargetGroupChange,
+    TargetGroupTarget,
 )
-from backend.programmes.catalogue import CATALOGUE, THEORY_FIELDS
+from backend.programmes.catalogue import CATALOGUE, KIK_II_SOURCE, KIK_II_TARGETS, THEORY_FIELDS
 from backend.sync.push import push
 from shared.dimensions import DIMENSIONS
 from shared.schedule import assessment_due_dates, occurs_on
@@ -52,6 +53,7 @@ def seed_programmes(today: date | None = None) -> str:
     """Create the catalogue and the demo history (idempotent); returns a Danish summary line."""
     today = today or date.today()
     n_prog = _catalogue()
+    _targets(today)
     ahmed = db.session.scalar(select(User).where(User.username == "tovholder.ahmed"))
     if ahmed is None:
         return f"Tilbudsvifte: {n_prog} nye forløb (ingen tovholder.ahmed, så ingen demo-historik)."
@@ -91,6 +93,21 @@ def _catalogue() -> int:
         created += 1
     db.session.commit()
     return created
+
+
+def _targets(today: date) -> None:
+    """The strategy's targets for the years the demo history covers (kept once set)."""
+    from backend.programmes.status_queries import municipality
+
+    muni = municipality()
+    for year in range(today.year - 2, today.year + 1):
+        for group, (ss, tgc, other, reduction) in KIK_II_TARGETS.items():
+            tid = sid("target", muni, year, group)
+            if db.session.get(TargetGroupTarget, tid) is None:
+                db.session.add(TargetGroupTarget(
+                    id=tid, municipality=muni, year=year, target_group=group, self_supporting_pct=ss,
+                    target_group_change_pct=tgc, other_benefit_pct=other, reduction=reduction, source=KIK_II_SOURCE))
+    db.session.commit()
 
 
 class _History:

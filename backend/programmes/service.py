@@ -25,6 +25,7 @@ from backend.programmes.models import (
     ProgrammeActivity,
     ProgrammePhase,
     TargetGroupChange,
+    TargetGroupTarget,
 )
 from backend.sync.push import push
 from shared.enums import Role
@@ -233,3 +234,26 @@ def _raise_rejected(results: list[dict] | None) -> None:
     bad = [r for r in results or [] if r["status"] == "rejected"]
     if bad:
         raise ServiceError("; ".join(r["error"]["message"] for r in bad))
+
+
+# ---- targets per target group ----------------------------------------------------------------
+
+
+def save_targets(user: User, municipality: str, year: int, values: dict[str, dict]) -> None:
+    """Set the year's targets per target group ({group: {self_supporting_pct, …, reduction}})."""
+    if not may_edit_catalogue(user):
+        raise ServiceError("Kun koordinatorer og administratorer kan sætte mål for målgrupperne.")
+    existing = {t.target_group: t for t in db.session.scalars(select(TargetGroupTarget).where(
+        TargetGroupTarget.municipality == municipality, TargetGroupTarget.year == year))}
+    for group, v in values.items():
+        t = existing.get(group) or TargetGroupTarget(id=str(uuid.uuid4()), municipality=municipality, year=year,
+                                                     target_group=group, source="")
+        for k in ("self_supporting_pct", "target_group_change_pct", "other_benefit_pct", "reduction"):
+            setattr(t, k, v[k])
+        if "source" in v:
+            t.source = v["source"]
+        t.updated_by_user_id, t.updated_at = user.id, utcnow()
+        db.session.add(t)
+    audit.record(user, "write", entity="target_group_target", count=len(values), detail=f"year={year}",
+                 channel="web")
+    db.session.commit()

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from backend.extensions import db
-from backend.models import User
-from backend.programmes import monthly, reports
-from backend.programmes.models import Enrolment, Programme
+from backend.models import Organization, User, Youth
+from backend.programmes import monthly, reports, target_status
+from backend.programmes.models import Enrolment, Programme, TargetGroupTarget
 from backend.programmes.queries import FilterError, effect_dict, load_timelines, scope_query
 from shared.schemas import is_uuid
 
@@ -76,3 +77,74 @@ def programme_month(user: User, programme: Programme, month: str, today: date) -
     timelines, tg_timelines = load_timelines(scope)
     prog = {"id": programme.id, "name": programme.name, "effects": [effect_dict(e) for e in programme.effects]}
     return monthly.programme_month(prog, enrolments, timelines, tg_timelines, month, today)
+
+
+# ---- target groups: monthly status and targets ----------------------------------------------
+
+
+class TargetStatusSchema(Schema):
+    """Query of the target-group status: month and the four filters (all optional)."""
+
+    class Meta:
+        unknown = "exclude"
+
+    month = fields.String(load_default="", validate=validate.Regexp(MONTH_RE + "|^$", error=MONTH_MESSAGE))
+    target_group = fields.String(load_default="", validate=validate.OneOf(
+        ("", *target_status.GROUPS), error="Vælg en målgruppe fra listen."))
+    organization = fields.String(load_default="", validate=_uuid_or_empty)
+    programme = fields.String(load_default="", validate=_uuid_or_empty)
+    mentor = fields.String(load_default="", validate=_uuid_or_empty)
+
+
+def parse_target_status(args: dict, today: date) -> dict:
+    """Validated filters of the target-group status; unknown ids are a FilterError too."""
+    raw = load_args(TargetStatusSchema(), args)
+    for key, model, message in (("organization", Organization, "Organisationen findes ikke."),
+                                ("programme", Programme, "Forløbet findes ikke."),
+                                ("mentor", User, "Mentoren findes ikke.")):
+        if raw[key] and db.session.get(model, raw[key]) is None:
+            raise FilterError(message, key)
+    return {**{k: raw[k] or None for k in ("target_group", "organization", "programme", "mentor")},
+            "month": checked_month(raw["month"], today)}
+
+
+def municipality() -> str:
+    """The municipality this server serves (config TRINVIS_MUNICIPALITY)."""
+    return current_app.config.get("TRINVIS_MUNICIPALITY") or "Kommunen"
+
+
+def targets_for(year: int) -> dict[str, dict]:
+    """The strategy's targets for a year: target group -> shares in percent and aimed reduction."""
+    rows = db.session.scalars(select(TargetGroupTarget).where(
+        TargetGroupTarget.municipality == municipality(), TargetGroupTarget.year == year))
+    return {t.target_group: {"self_supporting_pct": t.self_supporting_pct,
+                             "target_group_change_pct": t.target_group_change_pct,
+                             "other_benefit_pct": t.other_benefit_pct, "reduction": t.reduction,
+                             "source": t.source} for t in rows}
+
+
+def target_status_data(user: User, filters: dict, today: date) -> dict:
+    """`target_status.target_group_status` over the young people `user` may see, filtered."""
+    q = scope_query(user, filters["programme"])
+    if filters["mentor"]:
+        q = q.where(Youth.mentor_id == filters["mentor"])
+    if filters["organization"]:
+        staff = select(User.id).where(User.organization_id == filters["organization"])
+        q = q.where(or_(Youth.mentor_id.in_(staff), Youth.coordinator_id.in_(staff)))
+    scope = q.scalar_subquery()
+    timelines, tg_timelines = load_timelines(scope)
+    first, _ = reports.month_bounds(filters["month"])
+    ref = monthly.reference_day(filters["month"], today)
+    ids = set(db.session.scalars(q))
+    if filters["target_group"]:
+        ids = {y for y in ids if _in_group(tg_timelines.get(y), filters["target_group"], first, ref)}
+    out = target_status.target_group_status(ids, timelines, tg_timelines, first, ref, targets_for(ref.year))
+    out["youth_count"] = len(ids)
+    return out
+
+
+def _in_group(tl, group: str, first: date, ref: date) -> bool:
+    """Whether a target-group timeline has `group` on some day from `first` to `ref`."""
+    if tl is None:
+        return False
+    return tl.on(first) == group or any(first <= d <= ref and v == group for d, v in zip(tl.dates, tl.values))
