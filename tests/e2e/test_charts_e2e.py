@@ -112,5 +112,4 @@ def test_results_and_progression_pages_do_not_overflow(demo_server, new_page):
         for name in ("results", "progression"):
             page.goto(demo_server.url + pages[name])
             problems += check_charts(page, new_page, name) if width == SIZES[0][0] else []
-    print("\n".join(problems))
     assert problems == [], "\n".join(problems)
