@@ -9,6 +9,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
@@ -249,12 +250,24 @@ def youth_enrol(youth_id: str):
     planned = forms.parse_date(values.get("planned_end_date"), "planned_end_date", errors, required=False)
     if not errors:
         try:
-            service.enrol(g.web_user, youth.id, programme, start, planned, (values.get("note") or "")[:2000])
+            enrolment = service.enrol(g.web_user, youth.id, programme, start, planned,
+                                      (values.get("note") or "")[:2000])
+            _warn_clashes(youth.id, enrolment)
             return redirect(url_for("programmes.youth_programmes", youth_id=youth.id))
         except service.ServiceError as e:
             db.session.rollback()
             errors["enrol"] = str(e)
     return _youth_page(youth, errors, values, 400)
+
+
+def _warn_clashes(youth_id: str, enrolment: Enrolment) -> None:
+    """Warn, as the activity form does, when the programme's activities overlap the young person's
+    other activities (e.g. treatment at the same hour); the enrolment is kept."""
+    from backend.web.plan import clash_note
+
+    note = clash_note(youth_id, set(enrolment.activity_ids or []))
+    if note:
+        flash(note.replace("aktiviteten overlapper", "forløbets aktiviteter overlapper", 1), "warning")
 
 
 @web.post("/programmes/youth/<youth_id>/enrolments/<enrolment_id>/end")
