@@ -7,16 +7,17 @@ Routes live on the programmes blueprint (`views.web`); this module is imported b
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from backend import audit
 from backend.extensions import db
 from backend.models import Organization, User, Youth
 from backend.programmes import forms, reports, service, status_queries, target_status
+from backend.programmes import monthly_report as monthly_report_text
 from backend.programmes.models import Programme
 from backend.programmes.queries import FilterError
-from backend.programmes.tables import STATE_DA, anchor_da, pct
+from backend.programmes.tables import STATE_DA, anchor_da, pct, to_csv
 from backend.auth import token_required
 from backend.errors import ApiError
 from backend.programmes.views import REPORT_ROLES, _common, _forbid, api, login_required, today, web
@@ -165,3 +166,53 @@ def api_targets(year: int):
             raise ApiError(400, "invalid", next(iter(errors.values())), errors)
         service.save_targets(user, muni, year, parsed)
     return {"municipality": muni, "year": year, "targets": status_queries.targets_for(year)}
+
+
+# ---- the monthly report for the council ------------------------------------------------------
+
+
+def _report_data(user) -> tuple[str, list[dict], dict]:
+    raw = status_queries.load_args(status_queries.ProgrammeMonthSchema(), {"month": request.args.get("month", "")})
+    month = status_queries.checked_month(raw["month"], today())
+    programmes = status_queries.programmes_month(user, month, today())
+    filters = {"month": month, "target_group": None, "organization": None, "programme": None, "mentor": None}
+    st = status_queries.target_status_data(user, filters, today())
+    return month, programmes, st
+
+
+@web.get("/results/report")
+@login_required
+def monthly_report():
+    """The printable monthly report: one page per programme and one for the target groups."""
+    user = g.web_user
+    if user.role not in REPORT_ROLES:
+        return _forbid(NO_ACCESS)
+    try:
+        month, programmes, st = _report_data(user)
+    except FilterError as e:
+        return render_template("error.html", status=400, message=e.message), 400
+    audit.record(user, "read", entity="report", count=st["youth_count"], detail=f"monthly-report month={month}",
+                 channel="web")
+    db.session.commit()
+    return render_template("programmes/monthly_report.html", month=month, month_da=monthly_report_text.month_da(month),
+                           programmes=programmes, st=st, months=month_choices(reports.month_key(today())),
+                           reading=monthly_report_text, pct=pct, anchor_da=anchor_da,
+                           effect_labels=reports.EFFECT_LABELS_DA, **_common())
+
+
+@web.get("/results/report.csv")
+@login_required
+def monthly_report_csv():
+    user = g.web_user
+    if user.role not in REPORT_ROLES:
+        return _forbid(NO_ACCESS)
+    try:
+        month, programmes, st = _report_data(user)
+    except FilterError as e:
+        return Response(e.message, status=400, mimetype="text/plain")
+    audit.record(user, "export", entity="report", count=st["youth_count"], detail=f"monthly-report.csv month={month}",
+                 channel="web")
+    db.session.commit()
+    headers, rows = monthly_report_text.csv_rows(month, programmes, st)
+    return Response(to_csv("", headers, rows), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="trinvis-maanedsrapport-{month}.csv"'})

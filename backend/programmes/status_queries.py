@@ -148,3 +148,22 @@ def _in_group(tl, group: str, first: date, ref: date) -> bool:
     if tl is None:
         return False
     return tl.on(first) == group or any(first <= d <= ref and v == group for d, v in zip(tl.dates, tl.values))
+
+
+def programmes_month(user: User, month: str, today: date) -> list[dict]:
+    """`monthly.programme_month` for every programme in use (one read of the histories)."""
+    scope = scope_query(user, None).scalar_subquery()
+    timelines, tg_timelines = load_timelines(scope)
+    rows = db.session.execute(
+        select(Enrolment.programme_id, Enrolment.youth_id, Enrolment.start_date, Enrolment.planned_end_date,
+               Enrolment.actual_end_date).where(Enrolment.youth_id.in_(scope))).all()
+    by_programme: dict[str, list[dict]] = {}
+    for pid, y, s, p, a in rows:
+        by_programme.setdefault(pid, []).append(
+            {"youth_id": y, "start_date": s, "planned_end_date": p, "actual_end_date": a})
+    out = []
+    for programme in db.session.scalars(select(Programme).where(Programme.active.is_(True)).order_by(Programme.name)):
+        prog = {"id": programme.id, "name": programme.name, "effects": [effect_dict(e) for e in programme.effects]}
+        out.append(monthly.programme_month(prog, by_programme.get(programme.id, []), timelines, tg_timelines,
+                                           month, today))
+    return out

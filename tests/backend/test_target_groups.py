@@ -106,7 +106,7 @@ def test_monthly_status_counts_movement_and_actual_vs_target(app, client, world)
     assert "Ingen skift af målgruppe i måneden" in html
     march = client.get("/results/target-groups?month=2026-03").get_data(as_text=True)
     move = re.search(r'data-testid="movement".*?</table>', march, re.S).group(0)
-    assert "Aktivitetsparat" in move and "Uddannelsesparat" in move and "<td>1</td>" in move
+    assert "Aktivitetsparat" in move and "Uddannelsesparat" in move and 'data-label="Antal">1</td>' in move
     assert row(march, "by-group", "education_ready")["active"] == "1"
 
 
@@ -144,3 +144,40 @@ def test_demo_seeds_the_strategy_targets(app):
     assert got[(2026, "job_ready")] == (80, 15, 5, 100)
     assert got[(2026, "education_ready")] == (80, 15, 5, 135)
     assert got[(2024, "activity_ready")] == (31, 23, 46, 115)
+
+
+def test_monthly_report_page_and_csv(app, client, world):
+    """One section per programme and one for the target groups, each with a plain-Danish reading."""
+    w = world
+    with app.app_context():
+        from backend.programmes.models import Programme
+
+        ahmed = db.session.get(User, w.users["ahmed"])
+        p = service.save_programme(ahmed, None, {
+            "name": "Formel 1", "description": "", "organization_id": w.orgs["Jobcenter"], "capacity": None,
+            "team_size": None, "hours_per_week": None, "start_rule": "", "active": True,
+            "phases": [("1. del", 16)], "effects": [("self_supporting", 50, 16)], "activities": []})
+        service.enrol(db.session.get(User, w.users["ahmed"]), w.youths["mads"], db.session.get(Programme, p.id),
+                      date(2026, 1, 5), None)
+        db.session.remove()
+    login(client, w.users["ahmed"])
+    assert set_targets(client).status_code == 302
+    html = client.get("/results/report?month=2026-04").get_data(as_text=True)
+    assert html.count('data-testid="report-programme"') == 1 and 'data-testid="report-target-groups"' in html
+    assert "I april 2026 deltog 1 unge i Formel 1; 0 er stadig i forløbet." in html
+    assert "1 har skiftet målgruppe." in html
+    assert "Forventet 50,0 % selvforsørgende uge 16: 0 af 1 målte (0,0 %) – under det forventede." in html
+    # Mads changed to uddannelsesparat (March) and Sara went to flexjob (April)
+    assert ("Af de 2 aktivitetsparate, der har forladt målgruppen siden 1. januar: 0,0 % selvforsørgende "
+            "(mål 31,0 %), 50,0 % skiftede målgruppe (mål 23,0 %), 50,0 % overgik til anden ydelse (mål 46,0 %).") in html
+    assert "Mads" not in html  # aggregate figures only
+    csv = client.get("/results/report.csv?month=2026-04")
+    lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert csv.status_code == 200 and lines[0] == "Måned;Afsnit;Navn;Tal;Værdi;Forventet/mål"
+    assert "2026-04;Forløb;Formel 1;Deltagere i måneden;1;" in lines
+    assert "2026-04;Forløb;Formel 1;Målt: selvforsørgende uge 16;0,0 %;50,0 %" in lines
+    assert "2026-04;Målgruppe;Aktivitetsparat;selvforsørgende;0,0 %;31,0 %" in lines
+    assert client.get("/results/report?month=2026-14").status_code == 400
+    assert client.get("/results/report.csv?month=x").status_code == 400
+    login(client, w.users["mads"])
+    assert client.get("/results/report").status_code in (302, 403)

@@ -1,4 +1,4 @@
-"""Results and progression pages and their charts in real Chromium, at 1366×768 and 820×1180.
+"""Results, monthly report and progression pages and their charts in real Chromium, at 1366×768 and 820×1180.
 
 Fails on overflow, not only on "the page loaded": the page must not scroll sideways, no element
 may have content sticking out of it or hidden in a scroll box (scrollWidth > clientWidth), and
@@ -97,6 +97,8 @@ def test_results_and_progression_pages_do_not_overflow(demo_server, new_page):
         "results": "/results",
         "programme_month": f"/results/programme?programme={known['utop']}",
         "target_groups": "/results/target-groups",
+        "targets": "/results/targets",
+        "monthly_report": "/results/report",
         "progression": f"/youth/{known['mads']}/progression",
     }
     problems = []
