@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from backend.extensions import db
 from backend.services.plan_view import load_plan_view, progression
 from backend.web import charts
 from backend.web.common import audit_read, current_user, da_date, login_required, require_uuid, today_local
@@ -34,6 +35,7 @@ def show(youth_id: str):
         radars[rater] = charts.radar(f"{RATER_TITLES[rater]}: første og seneste", [d.title for d in dims], series)
     small = _small_multiples(prog)
     audit_read(user, {(view.youth.id, "assessment"): len(view.assessments)}, "progression")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     return render_template("progression.html", v=view, prog=prog, radars=radars, small_multiples=small,
                            rater_titles=RATER_TITLES)
 
