@@ -20,8 +20,17 @@ def _month(key: str) -> str:
 
 
 def _config(width: int = 900, height: int = 380, **kw) -> dict:
-    return base_config(**{"style": style(FONT), "width": width, "height": height, "x_label_rotation": 0,
-                          "legend_at_bottom_columns": 3, "margin_right": 40, **kw})
+    return base_config(
+        **{
+            "style": style(FONT),
+            "width": width,
+            "height": height,
+            "x_label_rotation": 0,
+            "legend_at_bottom_columns": 3,
+            "margin_right": 40,
+            **kw,
+        }
+    )
 
 
 def flow_charts(res: dict) -> list[str]:
@@ -29,16 +38,26 @@ def flow_charts(res: dict) -> list[str]:
     says so in its label, '(0)', since a zero bar has no height to see)."""
     rows = res["monthly"]
     labels = [_month(r["month"]) for r in rows]
-    active = pygal.Line(**_config(title="Aktive unge pr. måned", show_legend=False, dots_size=4,
-                                  y_labels=count_axis(max((r["active"] for r in rows), default=0)),
-                                  **spaced_labels(labels, 800, FONT)))
+    active = pygal.Line(
+        **_config(
+            title="Aktive unge pr. måned",
+            show_legend=False,
+            dots_size=4,
+            y_labels=count_axis(max((r["active"] for r in rows), default=0)),
+            **spaced_labels(labels, 800, FONT),
+        )
+    )
     active.x_labels = labels
     active.add("Aktive", [r["active"] for r in rows])
-    out_labels = [f"{lab} ({r['outflow_total']})" for lab, r in zip(labels, rows)]
-    chart = pygal.StackedBar(**_config(
-        title="Afgang pr. måned fordelt på udfald (antal i parentes)", height=440,
-        y_labels=count_axis(max((r["outflow_total"] for r in rows), default=0)),
-        **spaced_labels(out_labels, 800, FONT)))
+    out_labels = [f"{lab} ({r['outflow_total']})" for lab, r in zip(labels, rows, strict=True)]
+    chart = pygal.StackedBar(
+        **_config(
+            title="Afgang pr. måned fordelt på udfald (antal i parentes)",
+            height=440,
+            y_labels=count_axis(max((r["outflow_total"] for r in rows), default=0)),
+            **spaced_labels(out_labels, 800, FONT),
+        )
+    )
     chart.x_labels = out_labels
     for o in OUTCOMES:
         chart.add(label_da(o), [r["outflow"][o] for r in rows])
@@ -48,9 +67,16 @@ def flow_charts(res: dict) -> list[str]:
 def rates_chart(res: dict) -> str:
     """Attendance, kept agreements and on-time assessments per month, in percent (0–100)."""
     labels = [_month(r["month"]) for r in res["attendance"]]
-    chart = pygal.Line(**_config(title="Fremmøde, overholdte aftaler og målinger til tiden (%)", range=(0, 100),
-                                 y_labels=[0, 20, 40, 60, 80, 100], dots_size=4, allow_interruptions=True,
-                                 **spaced_labels(labels, 800, FONT)))
+    chart = pygal.Line(
+        **_config(
+            title="Fremmøde, overholdte aftaler og målinger til tiden (%)",
+            range=(0, 100),
+            y_labels=[0, 20, 40, 60, 80, 100],
+            dots_size=4,
+            allow_interruptions=True,
+            **spaced_labels(labels, 800, FONT),
+        )
+    )
     chart.x_labels = labels
 
     def pcts(rows, key):
@@ -71,17 +97,28 @@ def cohort_chart(res: dict) -> str:
             for e in c["effects"]:
                 if e["actual_share"] is None:
                     continue
-                labels.append(f"{p['name']} {_month(c['start_month'])}, {anchor_da(e)}: "
-                              f"{EFFECT_LABELS_DA.get(e['outcome'], e['outcome']).split(' (')[0].lower()}"
-                              f"{' (bagud)' if e['behind'] else ''}")
+                labels.append(
+                    f"{p['name']} {_month(c['start_month'])}, {anchor_da(e)}: "
+                    f"{EFFECT_LABELS_DA.get(e['outcome'], e['outcome']).split(' (')[0].lower()}"
+                    f"{' (bagud)' if e['behind'] else ''}"
+                )
                 expected.append(round(e["expected_share"] * 100))
                 actual.append(round(e["actual_share"] * 100))
     if not labels:
         return ""
-    chart = pygal.HorizontalBar(**_config(
-        title="Faktisk mod forventet effekt (%)", width=1100, height=max(360, 44 * len(labels) + 160),
-        range=(0, 100), y_labels=[0, 20, 40, 60, 80, 100], print_values=True, print_zeroes=True,
-        formatter=lambda v: f"{v:.0f} %", legend_at_bottom_columns=2))
+    chart = pygal.HorizontalBar(
+        **_config(
+            title="Faktisk mod forventet effekt (%)",
+            width=1100,
+            height=max(360, 44 * len(labels) + 160),
+            range=(0, 100),
+            y_labels=[0, 20, 40, 60, 80, 100],
+            print_values=True,
+            print_zeroes=True,
+            formatter=lambda v: f"{v:.0f} %",
+            legend_at_bottom_columns=2,
+        )
+    )
     chart.x_labels = labels
     chart.add("Forventet", expected)
     chart.add("Faktisk", actual)

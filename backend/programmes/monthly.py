@@ -51,14 +51,29 @@ def month_participants(enrolments: list[dict], month: str, today: date) -> list[
     return sorted(latest.values(), key=lambda e: (e["start_date"], e["youth_id"]))
 
 
-def programme_month(programme: dict, enrolments: list[dict], timelines: dict[str, Timeline],
-                    tg_timelines: dict[str, Timeline], month: str, today: date) -> dict:
+def programme_month(
+    programme: dict,
+    enrolments: list[dict],
+    timelines: dict[str, Timeline],
+    tg_timelines: dict[str, Timeline],
+    month: str,
+    today: date,
+) -> dict:
     """One programme in one month: participants, their status now, and each expected effect."""
     ref = reference_day(month, today)
     people = month_participants(enrolments, month, today)
-    counts = {"participants": len(people), "still_enrolled": 0, "active": 0, "self_supporting": 0,
-              "education": 0, "job": 0, "self_supporting_other": 0, "other_benefit": 0, "moved": 0,
-              "target_group_changed": 0}
+    counts = {
+        "participants": len(people),
+        "still_enrolled": 0,
+        "active": 0,
+        "self_supporting": 0,
+        "education": 0,
+        "job": 0,
+        "self_supporting_other": 0,
+        "other_benefit": 0,
+        "moved": 0,
+        "target_group_changed": 0,
+    }
     rows = []
     for e in people:
         status, tg_start, tg_now = _status(e, ref, timelines, tg_timelines)
@@ -73,16 +88,32 @@ def programme_month(programme: dict, enrolments: list[dict], timelines: dict[str
         counts["target_group_changed"] += changed
         if status in ("education", "job", "self_supporting_other"):
             counts[status] += 1
-        rows.append({"youth_id": e["youth_id"], "start_date": e["start_date"], "end_date": end,
-                     "still_enrolled": enrolled, "status": status, "target_group_start": tg_start,
-                     "target_group_now": tg_now, "target_group_changed": changed})
+        rows.append(
+            {
+                "youth_id": e["youth_id"],
+                "start_date": e["start_date"],
+                "end_date": end,
+                "still_enrolled": enrolled,
+                "status": status,
+                "target_group_start": tg_start,
+                "target_group_now": tg_now,
+                "target_group_changed": changed,
+            }
+        )
     counted = len(people) - counts["moved"]
-    effects = [_effect_now_and_measured(eff, people, timelines, tg_timelines, ref, counted) for eff in
-               programme["effects"]]
-    return {"programme_id": programme["id"], "name": programme["name"], "month": month,
-            "reference_day": ref.isoformat(), "counts": counts,
-            "self_supporting_share": share(counts["self_supporting"], counted),
-            "effects": effects, "participants": rows}
+    effects = [
+        _effect_now_and_measured(eff, people, timelines, tg_timelines, ref, counted) for eff in programme["effects"]
+    ]
+    return {
+        "programme_id": programme["id"],
+        "name": programme["name"],
+        "month": month,
+        "reference_day": ref.isoformat(),
+        "counts": counts,
+        "self_supporting_share": share(counts["self_supporting"], counted),
+        "effects": effects,
+        "participants": rows,
+    }
 
 
 def _status(e: dict, ref: date, timelines, tg_timelines) -> tuple[str, str | None, str | None]:
@@ -94,8 +125,7 @@ def _status(e: dict, ref: date, timelines, tg_timelines) -> tuple[str, str | Non
     return status, tg_tl.on(e["start_date"]) or (tg_tl.values[0] if tg_tl.values else None), tg_tl.on(ref)
 
 
-def _effect_now_and_measured(eff: dict, people: list[dict], timelines, tg_timelines, ref: date,
-                             counted: int) -> dict:
+def _effect_now_and_measured(eff: dict, people: list[dict], timelines, tg_timelines, ref: date, counted: int) -> dict:
     now_hits = measured = hits = pending = not_applicable = moved = 0
     next_day: date | None = None
     for e in people:
@@ -128,11 +158,22 @@ def _effect_now_and_measured(eff: dict, people: list[dict], timelines, tg_timeli
     expected = eff["share_pct"] / 100
     actual = share(hits, measured)
     on = eff.get("measure_date")
-    return {"outcome": eff["outcome"], "expected_share": expected,
-            "weeks_after_start": eff.get("weeks_after_start"), "measure_date": on.isoformat() if on else None,
-            "anchor_text": eff.get("anchor_text", ""),
-            "now_hits": now_hits, "now_counted": counted, "now_share": share(now_hits, counted),
-            "measured": measured, "hits": hits, "actual_share": actual, "pending": pending,
-            "next_measure_day": next_day.isoformat() if next_day else None, "not_applicable": not_applicable,
-            "moved_excluded": moved, "state": state,
-            "behind": state == "complete" and actual is not None and actual < expected}
+    return {
+        "outcome": eff["outcome"],
+        "expected_share": expected,
+        "weeks_after_start": eff.get("weeks_after_start"),
+        "measure_date": on.isoformat() if on else None,
+        "anchor_text": eff.get("anchor_text", ""),
+        "now_hits": now_hits,
+        "now_counted": counted,
+        "now_share": share(now_hits, counted),
+        "measured": measured,
+        "hits": hits,
+        "actual_share": actual,
+        "pending": pending,
+        "next_measure_day": next_day.isoformat() if next_day else None,
+        "not_applicable": not_applicable,
+        "moved_excluded": moved,
+        "state": state,
+        "behind": state == "complete" and actual is not None and actual < expected,
+    }

@@ -70,10 +70,11 @@ def programme_month(user: User, programme: Programme, month: str, today: date) -
     """`monthly.programme_month` for one programme, over the young people `user` may see."""
     scope = scope_query(user, programme.id).scalar_subquery()
     rows = db.session.execute(
-        select(Enrolment.youth_id, Enrolment.start_date, Enrolment.planned_end_date, Enrolment.actual_end_date)
-        .where(Enrolment.programme_id == programme.id, Enrolment.youth_id.in_(scope))).all()
-    enrolments = [{"youth_id": y, "start_date": s, "planned_end_date": p, "actual_end_date": a}
-                  for y, s, p, a in rows]
+        select(Enrolment.youth_id, Enrolment.start_date, Enrolment.planned_end_date, Enrolment.actual_end_date).where(
+            Enrolment.programme_id == programme.id, Enrolment.youth_id.in_(scope)
+        )
+    ).all()
+    enrolments = [{"youth_id": y, "start_date": s, "planned_end_date": p, "actual_end_date": a} for y, s, p, a in rows]
     timelines, tg_timelines = load_timelines(scope)
     prog = {"id": programme.id, "name": programme.name, "effects": [effect_dict(e) for e in programme.effects]}
     return monthly.programme_month(prog, enrolments, timelines, tg_timelines, month, today)
@@ -89,8 +90,9 @@ class TargetStatusSchema(Schema):
         unknown = "exclude"
 
     month = fields.String(load_default="", validate=validate.Regexp(MONTH_RE + "|^$", error=MONTH_MESSAGE))
-    target_group = fields.String(load_default="", validate=validate.OneOf(
-        ("", *target_status.GROUPS), error="Vælg en målgruppe fra listen."))
+    target_group = fields.String(
+        load_default="", validate=validate.OneOf(("", *target_status.GROUPS), error="Vælg en målgruppe fra listen.")
+    )
     organization = fields.String(load_default="", validate=_uuid_or_empty)
     programme = fields.String(load_default="", validate=_uuid_or_empty)
     mentor = fields.String(load_default="", validate=_uuid_or_empty)
@@ -99,13 +101,17 @@ class TargetStatusSchema(Schema):
 def parse_target_status(args: dict, today: date) -> dict:
     """Validated filters of the target-group status; unknown ids are a FilterError too."""
     raw = load_args(TargetStatusSchema(), args)
-    for key, model, message in (("organization", Organization, "Organisationen findes ikke."),
-                                ("programme", Programme, "Forløbet findes ikke."),
-                                ("mentor", User, "Mentoren findes ikke.")):
+    for key, model, message in (
+        ("organization", Organization, "Organisationen findes ikke."),
+        ("programme", Programme, "Forløbet findes ikke."),
+        ("mentor", User, "Mentoren findes ikke."),
+    ):
         if raw[key] and db.session.get(model, raw[key]) is None:
             raise FilterError(message, key)
-    return {**{k: raw[k] or None for k in ("target_group", "organization", "programme", "mentor")},
-            "month": checked_month(raw["month"], today)}
+    return {
+        **{k: raw[k] or None for k in ("target_group", "organization", "programme", "mentor")},
+        "month": checked_month(raw["month"], today),
+    }
 
 
 def municipality() -> str:
@@ -115,12 +121,21 @@ def municipality() -> str:
 
 def targets_for(year: int) -> dict[str, dict]:
     """The strategy's targets for a year: target group -> shares in percent and aimed reduction."""
-    rows = db.session.scalars(select(TargetGroupTarget).where(
-        TargetGroupTarget.municipality == municipality(), TargetGroupTarget.year == year))
-    return {t.target_group: {"self_supporting_pct": t.self_supporting_pct,
-                             "target_group_change_pct": t.target_group_change_pct,
-                             "other_benefit_pct": t.other_benefit_pct, "reduction": t.reduction,
-                             "source": t.source} for t in rows}
+    rows = db.session.scalars(
+        select(TargetGroupTarget).where(
+            TargetGroupTarget.municipality == municipality(), TargetGroupTarget.year == year
+        )
+    )
+    return {
+        t.target_group: {
+            "self_supporting_pct": t.self_supporting_pct,
+            "target_group_change_pct": t.target_group_change_pct,
+            "other_benefit_pct": t.other_benefit_pct,
+            "reduction": t.reduction,
+            "source": t.source,
+        }
+        for t in rows
+    }
 
 
 def target_status_data(user: User, filters: dict, today: date) -> dict:
@@ -147,7 +162,9 @@ def _in_group(tl, group: str, first: date, ref: date) -> bool:
     """Whether a target-group timeline has `group` on some day from `first` to `ref`."""
     if tl is None:
         return False
-    return tl.on(first) == group or any(first <= d <= ref and v == group for d, v in zip(tl.dates, tl.values))
+    return tl.on(first) == group or any(
+        first <= d <= ref and v == group for d, v in zip(tl.dates, tl.values, strict=True)
+    )
 
 
 def programmes_month(user: User, month: str, today: date) -> list[dict]:
@@ -155,15 +172,23 @@ def programmes_month(user: User, month: str, today: date) -> list[dict]:
     scope = scope_query(user, None).scalar_subquery()
     timelines, tg_timelines = load_timelines(scope)
     rows = db.session.execute(
-        select(Enrolment.programme_id, Enrolment.youth_id, Enrolment.start_date, Enrolment.planned_end_date,
-               Enrolment.actual_end_date).where(Enrolment.youth_id.in_(scope))).all()
+        select(
+            Enrolment.programme_id,
+            Enrolment.youth_id,
+            Enrolment.start_date,
+            Enrolment.planned_end_date,
+            Enrolment.actual_end_date,
+        ).where(Enrolment.youth_id.in_(scope))
+    ).all()
     by_programme: dict[str, list[dict]] = {}
     for pid, y, s, p, a in rows:
         by_programme.setdefault(pid, []).append(
-            {"youth_id": y, "start_date": s, "planned_end_date": p, "actual_end_date": a})
+            {"youth_id": y, "start_date": s, "planned_end_date": p, "actual_end_date": a}
+        )
     out = []
     for programme in db.session.scalars(select(Programme).where(Programme.active.is_(True)).order_by(Programme.name)):
         prog = {"id": programme.id, "name": programme.name, "effects": [effect_dict(e) for e in programme.effects]}
-        out.append(monthly.programme_month(prog, by_programme.get(programme.id, []), timelines, tg_timelines,
-                                           month, today))
+        out.append(
+            monthly.programme_month(prog, by_programme.get(programme.id, []), timelines, tg_timelines, month, today)
+        )
     return out

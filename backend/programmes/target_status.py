@@ -39,8 +39,14 @@ def _leave_kind(outcome: str) -> str | None:
     return None
 
 
-def target_group_status(youth_ids: set[str], timelines: dict[str, Timeline], tg_timelines: dict[str, Timeline],
-                        first: date, ref: date, targets: dict[str, dict]) -> dict:
+def target_group_status(
+    youth_ids: set[str],
+    timelines: dict[str, Timeline],
+    tg_timelines: dict[str, Timeline],
+    first: date,
+    ref: date,
+    targets: dict[str, dict],
+) -> dict:
     """Counts by target group and status, movement in the month, and year-to-date actual vs target.
 
     `first`: the month's first day; `ref`: its reference day; `targets`: target group ->
@@ -83,17 +89,38 @@ def target_group_status(youth_ids: set[str], timelines: dict[str, Timeline], tg_
         for k in LEAVE_KINDS:
             target = t[f"{k}_pct"] / 100 if t else None
             actual = share(left[g][k], total)
-            kinds.append({"kind": k, "count": left[g][k], "actual_share": actual, "target_share": target,
-                          "difference": None if actual is None or target is None else actual - target})
-        rows.append({"target_group": g, "left_total": total, "kinds": kinds,
-                     "count_new_year": at_new_year[g], "count_now": now[g],
-                     "reduction": at_new_year[g] - now[g], "target_reduction": t.get("reduction") if t else None,
-                     "has_target": t is not None})
+            kinds.append(
+                {
+                    "kind": k,
+                    "count": left[g][k],
+                    "actual_share": actual,
+                    "target_share": target,
+                    "difference": None if actual is None or target is None else actual - target,
+                }
+            )
+        rows.append(
+            {
+                "target_group": g,
+                "left_total": total,
+                "kinds": kinds,
+                "count_new_year": at_new_year[g],
+                "count_now": now[g],
+                "reduction": at_new_year[g] - now[g],
+                "target_reduction": t.get("reduction") if t else None,
+                "has_target": t is not None,
+            }
+        )
     return {
-        "reference_day": ref.isoformat(), "year_from": new_year.isoformat(),
-        "by_group": [{"target_group": g, "total": sum(matrix[g].values()),
-                      "status": {s: matrix[g].get(s, 0) for s in (ACTIVE, *OUTCOMES)}}
-                     for g in (*GROUPS, NONE)],
+        "reference_day": ref.isoformat(),
+        "year_from": new_year.isoformat(),
+        "by_group": [
+            {
+                "target_group": g,
+                "total": sum(matrix[g].values()),
+                "status": {s: matrix[g].get(s, 0) for s in (ACTIVE, *OUTCOMES)},
+            }
+            for g in (*GROUPS, NONE)
+        ],
         "movement": [{"from": a, "to": b, "count": n} for (a, b), n in sorted(movement.items())],
         "vs_target": rows,
     }

@@ -26,10 +26,22 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#0
 def style(font: int = 16, colors: tuple[str, ...] = PALETTE) -> Style:
     """The charts' style; `font` is the label size in SVG units (the image is scaled to its box)."""
     return Style(
-        background="#ffffff", plot_background="#ffffff", foreground="#1f2933", foreground_strong="#1f2933",
-        foreground_subtle="#52606d", opacity="1", opacity_hover="1", transition="0s", colors=colors,
-        font_family="system-ui, 'Segoe UI', Arial, sans-serif", label_font_size=font, major_label_font_size=font,
-        legend_font_size=font + 1, title_font_size=font + 4, value_font_size=font - 2, tooltip_font_size=font,
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#1f2933",
+        foreground_strong="#1f2933",
+        foreground_subtle="#52606d",
+        opacity="1",
+        opacity_hover="1",
+        transition="0s",
+        colors=colors,
+        font_family="system-ui, 'Segoe UI', Arial, sans-serif",
+        label_font_size=font,
+        major_label_font_size=font,
+        legend_font_size=font + 1,
+        title_font_size=font + 4,
+        value_font_size=font - 2,
+        tooltip_font_size=font,
     )
 
 
@@ -38,9 +50,19 @@ STYLE = style(18)
 
 def base_config(**kw) -> dict:
     # js=[]: pygal would otherwise link its tooltip script from a CDN.
-    return {"js": [], "style": STYLE, "disable_xml_declaration": True, "legend_at_bottom": True, "margin": 24,
-            "truncate_legend": -1, "truncate_label": -1, "legend_box_size": 16, "show_y_guides": True,
-            "show_x_guides": False, **kw}
+    return {
+        "js": [],
+        "style": STYLE,
+        "disable_xml_declaration": True,
+        "legend_at_bottom": True,
+        "margin": 24,
+        "truncate_legend": -1,
+        "truncate_label": -1,
+        "legend_box_size": 16,
+        "show_y_guides": True,
+        "show_x_guides": False,
+        **kw,
+    }
 
 
 def count_axis(max_value: float, max_ticks: int = 6) -> list[int]:
@@ -72,18 +94,33 @@ def radar(title: str, labels: list[str], series: list[tuple[str, list[int | None
     The dimension names stand level (not along the spokes) with room around the web, and the
     scale stops at 8 so its top number never sits on the top dimension's name.
     """
-    chart = pygal.Radar(**base_config(
-        title=title, fill=False, dots_size=6, stroke_style={"width": 5}, range=(0, 10), y_labels=[2, 4, 6, 8],
-        width=1000, height=760, x_label_rotation=0.001, margin_left=40, margin_right=40,
-        legend_at_bottom_columns=2))
+    chart = pygal.Radar(
+        **base_config(
+            title=title,
+            fill=False,
+            dots_size=6,
+            stroke_style={"width": 5},
+            range=(0, 10),
+            y_labels=[2, 4, 6, 8],
+            width=1000,
+            height=760,
+            x_label_rotation=0.001,
+            margin_left=40,
+            margin_right=40,
+            legend_at_bottom_columns=2,
+        )
+    )
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
     return to_data_uri(chart)
 
 
-def small_multiples(x_labels: list[str], panels: list[tuple[str, list[tuple[str, list[int | None]]]]],
-                    colours: dict[str, str] | None = None) -> list[str]:
+def small_multiples(
+    x_labels: list[str],
+    panels: list[tuple[str, list[tuple[str, list[int | None]]]]],
+    colours: dict[str, str] | None = None,
+) -> list[str]:
     """One small line chart per panel (title, [(series name, values)]), all on the same 0–10 scale,
     instead of many lines on top of each other. `colours` keeps a series' colour the same in
     every panel (e.g. the young person always blue, the staff always orange)."""
@@ -91,11 +128,25 @@ def small_multiples(x_labels: list[str], panels: list[tuple[str, list[tuple[str,
     out = []
     for title, series in panels:
         cols = tuple((colours or {}).get(name, PALETTE[i]) for i, (name, _) in enumerate(series))
-        chart = pygal.Line(**base_config(
-            title=title, style=style(font, cols), range=(0, 10), y_labels=[0, 2, 4, 6, 8, 10], width=460,
-            height=340, margin_bottom=24,
-            dots_size=5, stroke_style={"width": 3}, x_label_rotation=0, legend_at_bottom_columns=len(series), margin=12, margin_right=36,
-            allow_interruptions=True, **spaced_labels(x_labels, 360, font)))
+        chart = pygal.Line(
+            **base_config(
+                title=title,
+                style=style(font, cols),
+                range=(0, 10),
+                y_labels=[0, 2, 4, 6, 8, 10],
+                width=460,
+                height=340,
+                margin_bottom=24,
+                dots_size=5,
+                stroke_style={"width": 3},
+                x_label_rotation=0,
+                legend_at_bottom_columns=len(series),
+                margin=12,
+                margin_right=36,
+                allow_interruptions=True,
+                **spaced_labels(x_labels, 360, font),
+            )
+        )
         chart.x_labels = x_labels
         for name, values in series:
             chart.add(name, values)

@@ -36,8 +36,9 @@ def show(youth_id: str):
     small = _small_multiples(prog)
     audit_read(user, {(view.youth.id, "assessment"): len(view.assessments)}, "progression")
     db.session.commit()  # the view owns the transaction: the audit lines of this read
-    return render_template("progression.html", v=view, prog=prog, radars=radars, small_multiples=small,
-                           rater_titles=RATER_TITLES)
+    return render_template(
+        "progression.html", v=view, prog=prog, radars=radars, small_multiples=small, rater_titles=RATER_TITLES
+    )
 
 
 SERIES_NAMES = {"youth": "Den unge", "staff": "Medarbejder"}
@@ -60,6 +61,9 @@ def _small_multiples(prog) -> list[tuple[str, str]]:
                 series.append((SERIES_NAMES[rater], [by_due.get(due) for due in dues]))
         if series:
             out.append((d.title, series))
-    uris = charts.small_multiples([da_date(due)[:6] + da_date(due)[-2:] for due in dues], out,
-                                  {"Den unge": charts.PALETTE[0], "Medarbejder": charts.PALETTE[1]})
-    return [(title, uri) for (title, _), uri in zip(out, uris)]
+    uris = charts.small_multiples(
+        [da_date(due)[:6] + da_date(due)[-2:] for due in dues],
+        out,
+        {"Den unge": charts.PALETTE[0], "Medarbejder": charts.PALETTE[1]},
+    )
+    return [(title, uri) for (title, _), uri in zip(out, uris, strict=True)]

@@ -20,47 +20,83 @@ SS, TGC = "self_supporting", "target_group_change"
 # what follows the programme.
 SHEETS = {
     "Unge på Toppen": dict(
-        capacity=20, team_size=None, hours=None, groups=["activity_ready"],
+        capacity=20,
+        team_size=None,
+        hours=None,
+        groups=["activity_ready"],
         phases=[(16, "13 ugers virksomhedspraktik")],
         effects=[(SS, 50, None, date(2018, 6, 30)), (SS, 75, None, date(2018, 12, 31))],
-        target=["aktivitetsparate", "risikogruppen", "veteraner"], goals=["arbejde eller uddannelse"],
+        target=["aktivitetsparate", "risikogruppen", "veteraner"],
+        goals=["arbejde eller uddannelse"],
         content=["Kost og idræt", "Individuel coaching", "Virksomhedspraktik i 13 uger", "Efterværn"],
-        mechanisms=["døgnrytme", "motivation"], follow_on="Efterværn"),
+        mechanisms=["døgnrytme", "motivation"],
+        follow_on="Efterværn",
+    ),
     "Formel 1": dict(
-        capacity=None, team_size=None, hours=None, groups=["activity_ready"],
+        capacity=None,
+        team_size=None,
+        hours=None,
+        groups=["activity_ready"],
         phases=[(16, "fysisk udfordring"), (16, "AMU")],
         effects=[(SS, 50, 16, None), (SS, 75, 32, None)],
-        target=["aktivitetsparate"], goals=["AMU"],
+        target=["aktivitetsparate"],
+        goals=["AMU"],
         content=["Idræt og kost", "udviklingssamtaler", "Praktik", "AMU"],
-        mechanisms=["Ingen stabilitet – ingen kørekort"], follow_on=""),
+        mechanisms=["Ingen stabilitet – ingen kørekort"],
+        follow_on="",
+    ),
     "Brobygning til uddannelse": dict(
-        capacity=20, team_size=None, hours=None, groups=["education_ready", "activity_ready"],
+        capacity=20,
+        team_size=None,
+        hours=None,
+        groups=["education_ready", "activity_ready"],
         phases=[(2, "Screening"), (14, "snuse")],
         effects=[("job", 10, 16, None), (SS, 65, 16, None)],
-        target=["under 30 år", "uddannelsesparate", "aktivitetsparate"], goals=["gennemfører en uddannelse"],
+        target=["under 30 år", "uddannelsesparate", "aktivitetsparate"],
+        goals=["gennemfører en uddannelse"],
         content=["Screening", "snuse", "Dansk og matematik", "Uddannelsesmentor", "Fastholdelsesmentor"],
-        mechanisms=["mentor"], follow_on="Fastholdelsesmentor"),
+        mechanisms=["mentor"],
+        follow_on="Fastholdelsesmentor",
+    ),
     "Arbejde & Sundhed": dict(
-        capacity=None, team_size=10, hours=10, groups=["activity_ready"],
+        capacity=None,
+        team_size=10,
+        hours=10,
+        groups=["activity_ready"],
         phases=[(12, "2 timer alle hverdage")],
         effects=[("other_benefit", 20, 12, None), (SS, 10, 12, None), (TGC, 40, 12, None)],
-        target=["angst", "Depression".lower(), "social fobi"], goals=["jobmarkedet"],
+        target=["angst", "Depression".lower(), "social fobi"],
+        goals=["jobmarkedet"],
         content=["fysioterapeut", "ergoterapeut", "erhvervspsykolog"],
-        mechanisms=["funktionsniveau"], follow_on="virksomhedskonsulent"),
+        mechanisms=["funktionsniveau"],
+        follow_on="virksomhedskonsulent",
+    ),
     "FOKUS": dict(
-        capacity=None, team_size=None, hours=None, groups=["activity_ready", "job_ready"],
+        capacity=None,
+        team_size=None,
+        hours=None,
+        groups=["activity_ready", "job_ready"],
         phases=[(4, "jobsøgning"), (8, "Praktik")],
         effects=[("case_closed", 20, 12, None), ("job_or_education_ready", 60, 12, None)],
-        target=["Aktivitetsparate", "risikogruppen"], goals=["Aktivitetsparat til Job- og Uddannelsesparat".lower()],
+        target=["Aktivitetsparate", "risikogruppen"],
+        goals=["Aktivitetsparat til Job- og Uddannelsesparat".lower()],
         content=["CV", "jobsamtaler", "Virksomhedsbesøg", "Praktikudplacering"],
-        mechanisms=["tiltro"], follow_on=""),
+        mechanisms=["tiltro"],
+        follow_on="",
+    ),
     "Forløb for borgere med angst og depression": dict(
-        capacity=None, team_size=None, hours=None, groups=["activity_ready"],
+        capacity=None,
+        team_size=None,
+        hours=None,
+        groups=["activity_ready"],
         phases=[(8, "Psykoedukation".lower()), (12, "Praktik")],
         effects=[(SS, 20, 20, None), (TGC, 60, 20, None)],
-        target=["angst, stress og depression"], goals=["passiv til aktiv"],
+        target=["angst, stress og depression"],
+        goals=["passiv til aktiv"],
         content=["coachsamtaler", "Psykoedukation", "Afspænding", "Fysisk træning", "Hjemmeopgaver"],
-        mechanisms=["passiv til aktiv"], follow_on=""),
+        mechanisms=["passiv til aktiv"],
+        follow_on="",
+    ),
 }
 
 
@@ -77,11 +113,14 @@ def test_seeded_catalogue_matches_the_programme_sheets(app):
         assert set(progs) == set(SHEETS)
         for name, want in SHEETS.items():
             p = progs[name]
-            assert (p.capacity, p.team_size, p.hours_per_week) == (want["capacity"], want["team_size"],
-                                                                   want["hours"]), name
+            assert (p.capacity, p.team_size, p.hours_per_week) == (
+                want["capacity"],
+                want["team_size"],
+                want["hours"],
+            ), name
             assert p.target_groups == want["groups"], name
             assert [ph.weeks for ph in p.phases] == [w for w, _ in want["phases"]], name
-            for ph, (_, words) in zip(p.phases, want["phases"]):
+            for ph, (_, words) in zip(p.phases, want["phases"], strict=True):
                 assert _has(f"{ph.name} {ph.description}", words), (name, ph.name)
             got = sorted((e.outcome, e.share_pct, e.weeks_after_start, e.measure_date) for e in p.effects)
             assert got == sorted(want["effects"]), name
@@ -126,19 +165,31 @@ def test_edit_form_round_trips_theory_and_dated_effects(app, client):
         s["seen"] = int(time.time())
     html = client.get(f"/programmes/{pid}/edit").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    areas = {m.group(1): m.group(2) for m in re.finditer(r'<textarea id="p-\w+" name="(\w+)" rows="\d+">(.*?)</textarea>',
-                                                          html, re.S)}
+    areas = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'<textarea id="p-\w+" name="(\w+)" rows="\d+">(.*?)</textarea>', html, re.S)
+    }
     assert "self_supporting; 50; 2018-06-30; 30. juni 2018" in areas["effects"]
-    form = {**areas, "csrf_token": token, "name": "Unge på Toppen", "capacity": "20", "active": "on",
-            "start_rule": "Opstart i januar", "target_groups": ["activity_ready"]}
+    form = {
+        **areas,
+        "csrf_token": token,
+        "name": "Unge på Toppen",
+        "capacity": "20",
+        "active": "on",
+        "start_rule": "Opstart i januar",
+        "target_groups": ["activity_ready"],
+    }
     import html as h
+
     form = {k: h.unescape(v) if isinstance(v, str) else v for k, v in form.items()}
     r = client.post(f"/programmes/{pid}/edit", data=form)
     assert r.status_code == 302, r.get_data(as_text=True)
     with app.app_context():
         p = db.session.get(Programme, pid)
         assert [(e.share_pct, e.measure_date, e.anchor_text) for e in p.effects] == [
-            (50, date(2018, 6, 30), "30. juni 2018"), (75, date(2018, 12, 31), "31. december 2018")]
+            (50, date(2018, 6, 30), "30. juni 2018"),
+            (75, date(2018, 12, 31), "31. december 2018"),
+        ]
         assert p.target_groups == ["activity_ready"] and "Efterværn" in p.content and len(p.mechanisms) == 3
         assert p.phases[0].description.startswith("Kost og idræt")
     bad = {**form, "effects": "self_supporting; 50; 30-06-2018"}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import User
-from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
+from backend.programmes.models import Enrolment, OutcomeChange, TargetGroupChange
 from backend.programmes.seed import sid
 
 SELF_SUPPORTING = {"education", "job", "self_supporting_other"}
@@ -58,15 +58,19 @@ def known_answer(app, programme_name, today, first=None):
                     latest[e.youth_id] = e
         statuses, changed = {}, 0
         for yid, e in latest.items():
-            rows = db.session.execute(select(OutcomeChange.valid_from, OutcomeChange.recorded_at,
-                                             OutcomeChange.outcome).where(OutcomeChange.youth_id == yid)).all()
+            rows = db.session.execute(
+                select(OutcomeChange.valid_from, OutcomeChange.recorded_at, OutcomeChange.outcome).where(
+                    OutcomeChange.youth_id == yid
+                )
+            ).all()
             statuses[yid] = status_on(rows, today)
-            tgs = db.session.execute(select(TargetGroupChange.valid_from, TargetGroupChange.recorded_at,
-                                            TargetGroupChange.target_group)
-                                     .where(TargetGroupChange.youth_id == yid)).all()
+            tgs = db.session.execute(
+                select(
+                    TargetGroupChange.valid_from, TargetGroupChange.recorded_at, TargetGroupChange.target_group
+                ).where(TargetGroupChange.youth_id == yid)
+            ).all()
             at_start, now = status_on(tgs, e.start_date), status_on(tgs, today)
-            changed += (statuses[yid] == "target_group_change"
-                        or (tgs and at_start != "active" and now != at_start))
+            changed += statuses[yid] == "target_group_change" or (tgs and at_start != "active" and now != at_start)
         return pid, statuses, changed
 
 
@@ -83,8 +87,17 @@ def test_head_of_departments_question_on_the_demo(demo, client):
     assert participants >= 1  # the demo always has a current Unge på Toppen participant
     moved = sum(s == "moved_other" for s in statuses.values())
     self_supporting = sum(s in SELF_SUPPORTING for s in statuses.values())
-    print("demo answer:", participants, "participants,", self_supporting, "self-supporting,", moved, "moved,",
-          changed, "changed target group")
+    print(
+        "demo answer:",
+        participants,
+        "participants,",
+        self_supporting,
+        "self-supporting,",
+        moved,
+        "moved,",
+        changed,
+        "changed target group",
+    )
 
     login(client, app, "tovholder.ahmed")
     # menu «Resultater» (1) → «Unge på Toppen» under «Forløb i denne måned» (2)
@@ -103,7 +116,10 @@ def test_head_of_departments_question_on_the_demo(demo, client):
     assert f"{self_supporting} af {participants - moved}" in row
     assert "Gælder ikke" in row  # no measurement at the sheet's date: shown as such, not as «no participants»
     answer = re.search(r'data-testid="answer">(.*?)</p>', html, re.S).group(1)
-    assert f"<strong>{participants}</strong> unge" in answer and f"<strong>{self_supporting}</strong> selvforsørgende" in answer
+    assert (
+        f"<strong>{participants}</strong> unge" in answer
+        and f"<strong>{self_supporting}</strong> selvforsørgende" in answer
+    )
     assert "Forventet: 50,0 % pr. 30.06.2018" in answer
 
 
@@ -156,9 +172,12 @@ def test_results_page_no_longer_says_no_participants_when_some_started_earlier(d
 
 def test_bad_query_is_a_plain_danish_400_and_youth_cannot_open_it(demo, client):
     login(client, demo, "tovholder.ahmed")
-    for query, message in (({"month": "2026-13"}, "ÅÅÅÅ-MM"), ({"programme": "x"}, "Vælg fra listen"),
-                           ({"month": "2999-01"}, "efter denne måned"),
-                           ({"programme": "00000000-0000-4000-8000-000000000000"}, "findes ikke")):
+    for query, message in (
+        ({"month": "2026-13"}, "ÅÅÅÅ-MM"),
+        ({"programme": "x"}, "Vælg fra listen"),
+        ({"month": "2999-01"}, "efter denne måned"),
+        ({"programme": "00000000-0000-4000-8000-000000000000"}, "findes ikke"),
+    ):
         r = client.get("/results/programme", query_string=query)
         html = r.get_data(as_text=True)
         assert r.status_code == 400 and 'data-testid="filter-error"' in html and message in html, query

@@ -2,7 +2,8 @@
 
 Fails on overflow, not only on "the page loaded": the page must not scroll sideways, no element
 may have content sticking out of it or hidden in a scroll box (scrollWidth > clientWidth), and
-inside every chart (an SVG image, opened on its own) every text must lie within the picture, tick labels must not run together, legend entries must not overlap, and the radar's
+inside every chart (an SVG image, opened on its own) every text must lie within the picture,
+tick labels must not run together, legend entries must not overlap, and the radar's
 dimension labels must stay clear of its scale. Screenshots: build/screenshots/web_charts_*.png.
 """
 
@@ -25,9 +26,12 @@ PAGE_OVERFLOW_JS = """() => {
     const cs = getComputedStyle(el);
     if (cs.display === 'none' || cs.display === 'inline' || el.clientWidth === 0) continue;
     if (el.scrollWidth > el.clientWidth + 1) {
-      bad.push(`${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}: ${(el.innerText || '').slice(0, 60)}`);
+      const what = `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}`;
+      bad.push(`${what}: ${(el.innerText || '').slice(0, 60)}`);
     }
-    if (cs.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth) bad.push(`clipped text: ${el.innerText.slice(0, 60)}`);
+    if (cs.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth) {
+      bad.push(`clipped text: ${el.innerText.slice(0, 60)}`);
+    }
   }
   const imgs = [...document.querySelectorAll('img')].filter(i => i.naturalWidth === 0);
   if (imgs.length) bad.push(`${imgs.length} images did not load`);
@@ -41,14 +45,17 @@ SVG_CHECK_JS = """() => {
   const bad = [];
   const box = t => t.getBBox();
   const inside = (b) => b.x >= -0.5 && b.y >= -0.5 && b.x + b.width <= W + 0.5 && b.y + b.height <= H + 0.5;
-  const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none');
+  const texts = [...svg.querySelectorAll('text')]
+    .filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none');
   for (const t of texts) {
     // getBBox is in the text's own user space; transform it to the SVG's
     const r = t.getBoundingClientRect(), s = svg.getBoundingClientRect();
-    const b = {x: (r.x - s.x) * W / s.width, y: (r.y - s.y) * H / s.height, width: r.width * W / s.width, height: r.height * H / s.height};
+    const b = {x: (r.x - s.x) * W / s.width, y: (r.y - s.y) * H / s.height,
+               width: r.width * W / s.width, height: r.height * H / s.height};
     if (!inside(b)) bad.push(`text outside the picture: "${t.textContent.trim().slice(0, 40)}"`);
   }
-  const rects = sel => [...svg.querySelectorAll(sel)].filter(t => t.textContent.trim()).map(t => [t.textContent.trim(), t.getBoundingClientRect()]);
+  const rects = sel => [...svg.querySelectorAll(sel)].filter(t => t.textContent.trim())
+    .map(t => [t.textContent.trim(), t.getBoundingClientRect()]);
   const overlaps = (list, what) => {
     for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) {
       const [a, ra] = list[i], [b, rb] = list[j];
@@ -59,7 +66,9 @@ SVG_CHECK_JS = """() => {
   overlaps(rects('.axis.x .guides text, .axis.x > text'), 'x tick labels');
   overlaps(rects('.axis.y .guides text, .axis.y > text'), 'y tick labels');
   overlaps(rects('.legends .legend text'), 'legend entries');
-  for (const [t] of rects('.legends .legend text, .axis text, .title')) if (t.endsWith('…')) bad.push(`truncated: "${t}"`);
+  for (const [t] of rects('.legends .legend text, .axis text, .title')) {
+    if (t.endsWith('…')) bad.push(`truncated: "${t}"`);
+  }
   if (svg.querySelector('.radar, .graph.radar-graph, .radar-graph')) {
     overlaps([...rects('.axis.x text'), ...rects('.axis.y text')], 'radar labels and scale');
   }
@@ -73,13 +82,15 @@ def ids(server) -> dict[str, str]:
     from backend.programmes.models import Programme
 
     with server.app.app_context():
-        out = {"mads": youth_of("ung.mads").id,
-               "utop": db.session.scalar(select(Programme.id).where(Programme.name == "Unge på Toppen"))}
+        out = {
+            "mads": youth_of("ung.mads").id,
+            "utop": db.session.scalar(select(Programme.id).where(Programme.name == "Unge på Toppen")),
+        }
         db.session.remove()
     return out
 
 
-def check_charts(page, new_page, where: str) -> list[str]:
+def check_charts(page, new_page, where: str) -> list[str]:  # noqa: F811 - the fixture
     """Open every chart of the page as its own document and run the SVG checks."""
     problems = []
     srcs = [s for s in page.locator("img").evaluate_all("els => els.map(e => e.src)") if s.startswith("data:image/svg")]
@@ -91,7 +102,7 @@ def check_charts(page, new_page, where: str) -> list[str]:
     return problems
 
 
-def test_results_and_progression_pages_do_not_overflow(demo_server, new_page):
+def test_results_and_progression_pages_do_not_overflow(demo_server, new_page):  # noqa: F811
     known = ids(demo_server)
     pages = {
         "results": "/results",
