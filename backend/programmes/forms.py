@@ -80,15 +80,7 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
                                  f"Effekt er en af: {', '.join(EFFECT_KINDS)}.")
             break
         data["effects"].append(effect)
-    for key in ("goals", "sub_goals", "content", "mechanisms"):
-        data[key] = [ln[:500] for ln in _lines(form.get(key))][:40]
-    data["target_group_text"] = (form.get("target_group_text") or "").strip()[:4000]
-    data["follow_on"] = (form.get("follow_on") or "").strip()[:2000]
-    groups = form.getlist("target_groups") if hasattr(form, "getlist") else form.get("target_groups") or []
-    valid = {t.value for t in TargetGroup}
-    if any(g not in valid for g in groups):
-        errors["target_groups"] = "Vælg målgrupper fra listen."
-    data["target_groups"] = [t.value for t in TargetGroup if t.value in groups]
+    _theory(form, data, errors)
     n_phases = len(data["phases"])
     for i, line in enumerate(_lines(form.get("activities")), 1):
         parts = [p.strip() for p in line.split(";")]
@@ -109,6 +101,19 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
             "start_time": f"{tm.group(1)}:{tm.group(2)}", "end_time": f"{tm.group(3)}:{tm.group(4)}",
             "location": (parts[3] if len(parts) > 3 else "")[:200], "phase": int(phase) if phase else None})
     return data, errors
+
+
+def _theory(form, data: dict, errors: dict) -> None:
+    """The programme-theory fields: one item per line; target groups from the checkboxes."""
+    for key in ("goals", "sub_goals", "content", "mechanisms"):
+        data[key] = [ln[:500] for ln in _lines(form.get(key))][:40]
+    data["target_group_text"] = (form.get("target_group_text") or "").strip()[:4000]
+    data["follow_on"] = (form.get("follow_on") or "").strip()[:2000]
+    groups = form.getlist("target_groups") if hasattr(form, "getlist") else form.get("target_groups") or []
+    valid = {t.value for t in TargetGroup}
+    if any(g not in valid for g in groups):
+        errors["target_groups"] = "Vælg målgrupper fra listen."
+    data["target_groups"] = [t.value for t in TargetGroup if t.value in groups]
 
 
 def _effect_line(line: str) -> tuple | None:

@@ -32,6 +32,19 @@ from backend.programmes.reports import (
     share,
 )
 
+COUNT_KEYS = (
+    "participants",
+    "still_enrolled",
+    "active",
+    "self_supporting",
+    "education",
+    "job",
+    "self_supporting_other",
+    "other_benefit",
+    "moved",
+    "target_group_changed",
+)
+
 
 def reference_day(month: str, today: date) -> date:
     """The day a month's status is read on: its last day, or today while it runs."""
@@ -62,44 +75,19 @@ def programme_month(
     """One programme in one month: participants, their status now, and each expected effect."""
     ref = reference_day(month, today)
     people = month_participants(enrolments, month, today)
-    counts = {
-        "participants": len(people),
-        "still_enrolled": 0,
-        "active": 0,
-        "self_supporting": 0,
-        "education": 0,
-        "job": 0,
-        "self_supporting_other": 0,
-        "other_benefit": 0,
-        "moved": 0,
-        "target_group_changed": 0,
-    }
-    rows = []
-    for e in people:
-        status, tg_start, tg_now = _status(e, ref, timelines, tg_timelines)
-        end = e.get("actual_end_date") or e["planned_end_date"]
-        enrolled = end >= ref
-        changed = status == "target_group_change" or (tg_start is not None and tg_now not in (None, tg_start))
-        counts["still_enrolled"] += enrolled
+    rows = [_participant(e, ref, timelines, tg_timelines) for e in people]
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    counts["participants"] = len(people)
+    for r in rows:
+        status = r["status"]
+        counts["still_enrolled"] += r["still_enrolled"]
         counts["active"] += status == "active"
         counts["self_supporting"] += status in SELF_SUPPORTING
         counts["other_benefit"] += status in OTHER_BENEFIT
         counts["moved"] += status == MOVED
-        counts["target_group_changed"] += changed
+        counts["target_group_changed"] += r["target_group_changed"]
         if status in ("education", "job", "self_supporting_other"):
             counts[status] += 1
-        rows.append(
-            {
-                "youth_id": e["youth_id"],
-                "start_date": e["start_date"],
-                "end_date": end,
-                "still_enrolled": enrolled,
-                "status": status,
-                "target_group_start": tg_start,
-                "target_group_now": tg_now,
-                "target_group_changed": changed,
-            }
-        )
     counted = len(people) - counts["moved"]
     effects = [
         _effect_now_and_measured(eff, people, timelines, tg_timelines, ref, counted) for eff in programme["effects"]
@@ -113,6 +101,23 @@ def programme_month(
         "self_supporting_share": share(counts["self_supporting"], counted),
         "effects": effects,
         "participants": rows,
+    }
+
+
+def _participant(e: dict, ref: date, timelines, tg_timelines) -> dict:
+    """One participant's row: status and target group on the reference day."""
+    status, tg_start, tg_now = _status(e, ref, timelines, tg_timelines)
+    end = e.get("actual_end_date") or e["planned_end_date"]
+    changed = status == "target_group_change" or (tg_start is not None and tg_now not in (None, tg_start))
+    return {
+        "youth_id": e["youth_id"],
+        "start_date": e["start_date"],
+        "end_date": end,
+        "still_enrolled": end >= ref,
+        "status": status,
+        "target_group_start": tg_start,
+        "target_group_now": tg_now,
+        "target_group_changed": changed,
     }
 
 

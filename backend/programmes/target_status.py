@@ -81,35 +81,7 @@ def target_group_status(
             group = tg.on(d)
             if old == ACTIVE and kind and new_year <= d <= ref and group in left:
                 left[group][kind] += 1
-    rows = []
-    for g in GROUPS:
-        total = sum(left[g].values())
-        t = targets.get(g)
-        kinds = []
-        for k in LEAVE_KINDS:
-            target = t[f"{k}_pct"] / 100 if t else None
-            actual = share(left[g][k], total)
-            kinds.append(
-                {
-                    "kind": k,
-                    "count": left[g][k],
-                    "actual_share": actual,
-                    "target_share": target,
-                    "difference": None if actual is None or target is None else actual - target,
-                }
-            )
-        rows.append(
-            {
-                "target_group": g,
-                "left_total": total,
-                "kinds": kinds,
-                "count_new_year": at_new_year[g],
-                "count_now": now[g],
-                "reduction": at_new_year[g] - now[g],
-                "target_reduction": t.get("reduction") if t else None,
-                "has_target": t is not None,
-            }
-        )
+    rows = [_vs_target(g, left[g], targets.get(g), at_new_year[g], now[g]) for g in GROUPS]
     return {
         "reference_day": ref.isoformat(),
         "year_from": new_year.isoformat(),
@@ -123,4 +95,32 @@ def target_group_status(
         ],
         "movement": [{"from": a, "to": b, "count": n} for (a, b), n in sorted(movement.items())],
         "vs_target": rows,
+    }
+
+
+def _vs_target(group: str, left: Counter, target: dict | None, at_new_year: int, now: int) -> dict:
+    """One target group's leaving, year to date, against its target."""
+    total = sum(left.values())
+    kinds = []
+    for k in LEAVE_KINDS:
+        goal = target[f"{k}_pct"] / 100 if target else None
+        actual = share(left[k], total)
+        kinds.append(
+            {
+                "kind": k,
+                "count": left[k],
+                "actual_share": actual,
+                "target_share": goal,
+                "difference": None if actual is None or goal is None else actual - goal,
+            }
+        )
+    return {
+        "target_group": group,
+        "left_total": total,
+        "kinds": kinds,
+        "count_new_year": at_new_year,
+        "count_now": now,
+        "reduction": at_new_year - now,
+        "target_reduction": target.get("reduction") if target else None,
+        "has_target": target is not None,
     }
