@@ -71,28 +71,49 @@ def seed_programmes(today: date | None = None) -> str:
 
 
 def _catalogue() -> int:
+    """Write the catalogue; returns how many programmes were created or brought up to the sheets."""
     orgs = {o.name: o.id for o in db.session.scalars(select(Organization))}
-    created = 0
+    written = 0
     for c in CATALOGUE:
         pid = sid("programme", c["name"])
-        if db.session.get(Programme, pid) is not None:
+        p = db.session.get(Programme, pid)
+        if p is not None and not _unedited_old_seed(p):
             continue  # keep whatever a coordinator has edited since
-        p = Programme(id=pid, name=c["name"], description=c["description"], organization_id=orgs.get(c["org"]),
-                      capacity=c["capacity"], team_size=c["team_size"], hours_per_week=c["hours"],
-                      start_rule=c["start_rule"], active=True, follow_on=c["follow_on"],
-                      **{k: c[k] for k in THEORY_FIELDS})
-        p.phases = [ProgrammePhase(id=sid(pid, "phase", i), position=i, name=n, weeks=w, description=d)
-                    for i, (n, w, d) in enumerate(c["phases"], 1)]
-        p.effects = [ExpectedEffect(id=sid(pid, "effect", i), outcome=k, share_pct=s, weeks_after_start=w,
-                                    measure_date=on, anchor_text=words)
-                     for i, (k, s, w, on, words) in enumerate(c["effects"], 1)]
-        p.activities = [ProgrammeActivity(id=sid(pid, "activity", i), position=i, title=t, weekdays=d,
-                                          start_time=s, end_time=e, location=loc, phase_position=ph)
-                        for i, (t, d, s, e, loc, ph) in enumerate(c["activities"], 1)]
-        db.session.add(p)
-        created += 1
+        if p is None:
+            p = Programme(id=pid)
+            db.session.add(p)
+        else:  # an old demo row: its children go first, the new ones reuse their ids
+            p.phases, p.effects, p.activities = [], [], []
+            db.session.flush()
+        _fill(p, c, orgs)
+        written += 1
     db.session.commit()
-    return created
+    return written
+
+
+def _unedited_old_seed(p: Programme) -> bool:
+    """Written by the seed before the catalogue followed the programme sheets (no programme theory)
+    and never saved on the catalogue page since (saving stamps `updated_at`)."""
+    untouched = p.updated_at is not None and p.created_at is not None and \
+        abs((p.updated_at - p.created_at).total_seconds()) < 5
+    return untouched and not p.target_group_text and not p.goals
+
+
+def _fill(p: Programme, c: dict, orgs: dict[str, str]) -> None:
+    pid = p.id
+    for k, v in dict(name=c["name"], description=c["description"], organization_id=orgs.get(c["org"]),
+                     capacity=c["capacity"], team_size=c["team_size"], hours_per_week=c["hours"],
+                     start_rule=c["start_rule"], active=True, follow_on=c["follow_on"],
+                     **{k: c[k] for k in THEORY_FIELDS}).items():
+        setattr(p, k, v)
+    p.phases = [ProgrammePhase(id=sid(pid, "phase", i), position=i, name=n, weeks=w, description=d)
+                for i, (n, w, d) in enumerate(c["phases"], 1)]
+    p.effects = [ExpectedEffect(id=sid(pid, "effect", i), outcome=k, share_pct=s, weeks_after_start=w,
+                                measure_date=on, anchor_text=words)
+                 for i, (k, s, w, on, words) in enumerate(c["effects"], 1)]
+    p.activities = [ProgrammeActivity(id=sid(pid, "activity", i), position=i, title=t, weekdays=d,
+                                      start_time=s, end_time=e, location=loc, phase_position=ph)
+                    for i, (t, d, s, e, loc, ph) in enumerate(c["activities"], 1)]
 
 
 def _targets(today: date) -> None:

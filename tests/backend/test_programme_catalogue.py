@@ -4,7 +4,7 @@ The table below is written from the sheets, not from the seed: every number, pha
 its measuring point, and the key words of target group, goals, content and mechanisms.
 """
 
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import select
 
@@ -195,3 +195,40 @@ def test_edit_form_round_trips_theory_and_dated_effects(app, client):
     bad = {**form, "effects": "self_supporting; 50; 30-06-2018"}
     r = client.post(f"/programmes/{pid}/edit", data=bad)
     assert r.status_code == 400 and "2018-06-30" in r.get_data(as_text=True)
+
+
+def test_an_old_unedited_demo_catalogue_is_brought_up_to_the_sheets(app):
+    """A demo database seeded before the sheets were followed (Formel 1 at weeks 26/52) is corrected
+    by the next seed; a programme a coordinator has edited is left alone."""
+    from datetime import datetime, timedelta
+
+    from backend.programmes.models import ExpectedEffect, ProgrammePhase
+    from backend.programmes.seed import sid
+
+    build_world(app)
+    with app.app_context():
+        made = datetime(2026, 1, 1, tzinfo=UTC)
+        for name, edited in (("Formel 1", False), ("FOKUS", True)):
+            pid = sid("programme", name)
+            p = Programme(
+                id=pid,
+                name=name,
+                description="gammel",
+                capacity=20,
+                start_rule="",
+                active=True,
+                created_at=made,
+                updated_at=made + timedelta(days=3 if edited else 0),
+            )
+            p.phases = [ProgrammePhase(id=sid(pid, "phase", 1), position=1, name="Afklaring", weeks=16)]
+            p.effects = [
+                ExpectedEffect(id=sid(pid, "effect", 1), outcome="self_supporting", share_pct=50, weeks_after_start=26)
+            ]
+            db.session.add(p)
+        db.session.commit()
+        _catalogue()
+        f1 = db.session.get(Programme, sid("programme", "Formel 1"))
+        assert sorted(e.weeks_after_start for e in f1.effects) == [16, 32] and f1.capacity is None
+        assert [ph.weeks for ph in f1.phases] == [16, 16] and f1.mechanisms
+        fokus = db.session.get(Programme, sid("programme", "FOKUS"))
+        assert fokus.description == "gammel" and [e.weeks_after_start for e in fokus.effects] == [26]
