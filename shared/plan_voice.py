@@ -35,9 +35,11 @@ def voice_write(role: str, entity: str, op: str, existing: dict[str, Any] | None
     Returns False when the write is none of this rule's business (the general rules decide),
     None when it is allowed, or (code, message) when it is refused.
     """
+    if op != "upsert":
+        return False  # deletes: the general rules (only the coordinator deletes)
     if entity == "plan":
         return _plan(role, existing, changed)
-    if entity == "goal_proposal" and op == "upsert":
+    if entity == "goal_proposal":
         return _proposal(role, existing, new, changed)
     return False
 

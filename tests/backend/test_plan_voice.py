@@ -50,6 +50,8 @@ def test_who_may_write_what_on_the_plan(client, w):
         "forbidden"
     assert karen.upsert("plan", {"id": plan["id"], "youth_wish": "UU's ord"}, base_version=2)["error"]["code"] == \
         "forbidden"
+    for api in (mads, lise):  # writing their words does not let them delete the plan
+        assert api.delete("plan", plan["id"])["error"]["code"] == "forbidden"
 
 
 def test_plan_versions_follow_content_and_shared_goals_only(client, w):
