@@ -11,6 +11,7 @@ from shared.enums import label_da
 
 from mobile_app.core import CoreError
 from mobile_app.core.services import WEEKDAYS_DA
+from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
 from mobile_app.ui.app import LOCAL_TZ, refreshable
 
@@ -80,6 +81,8 @@ def home(app) -> list[ft.Control]:
     out += [
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
         w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),
+        w.big_button("Mit nummer og påmindelser", lambda e: app.show(contact.my_contact), primary=False,
+                     ident="my-contact"),
         w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"),
     ]
     return out

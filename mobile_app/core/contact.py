@@ -1,0 +1,88 @@
+"""Reaching someone, in the app (issue 13): the young person's own contact details and the
+mentor's one-tap call or text that records the contact attempt by itself.
+
+Pure use cases on `Services` (no Flet): the UI opens the tel:/sms: link these return through the
+phone's launcher and asks "Fik du fat i …?" afterwards.
+"""
+
+from __future__ import annotations
+
+from shared.contact import format_phone, normalize_phone, sms_link, tel_link
+from shared.enums import OutreachMethod
+from shared.schemas import HHMM
+from marshmallow import ValidationError
+
+from mobile_app.core.errors import ValidationFailed
+from mobile_app.core.services import Services
+
+
+def my_contact(svc: Services) -> dict:
+    """The young person's own contact details as shown in the form."""
+    y = svc.youth(svc.my_youth_id() or "") or {}
+    return {"phone": format_phone(y.get("phone")), "contact_time": y.get("contact_time") or "",
+            "reminder_time": y.get("reminder_time") or "", "reminders_enabled": y.get("reminders_enabled", True)}
+
+
+def save_my_contact(svc: Services, phone: str, contact_time: str, reminder_time: str,
+                    reminders_enabled: bool) -> dict:
+    """The young person changes their own number, best time to call and morning reminder."""
+    youth_id = svc.my_youth_id()
+    if not svc.is_youth or not youth_id or svc.youth(youth_id) is None:
+        raise ValidationFailed("Kun den unge selv kan rette sine kontaktoplysninger her.")
+    try:
+        e164 = normalize_phone(phone)
+    except ValueError as e:
+        raise ValidationFailed(str(e)) from None
+    reminder = (reminder_time or "").strip() or None
+    if reminder is not None:
+        try:
+            HHMM().deserialize(reminder)
+        except ValidationError:
+            raise ValidationFailed("Skriv tiden som TT:MM, fx 07:30 – eller lad feltet være tomt.") from None
+    changes = {"phone": e164, "contact_time": (contact_time or "").strip(), "reminder_time": reminder,
+               "reminders_enabled": bool(reminders_enabled)}
+    return svc._save("youth", youth_id, youth_id, changes, create=False)
+
+
+# ---- the mentor's one tap ------------------------------------------------------------------
+
+KIND_TEXT = ("Hej {first}. Vi savner dig i dag til {title} kl. {start}. Er du ok? "
+             "Skriv eller ring, så finder vi ud af det sammen. Hilsen {mentor}")
+
+
+def kind_text(youth_name: str, title: str, start: str, mentor_name: str) -> str:
+    """The prefilled, kind text for a young person who has not checked in."""
+    first = (youth_name or "").split(" ")[0] or "der"
+    return KIND_TEXT.format(first=first, title=title, start=start, mentor=mentor_name or "din mentor")
+
+
+def contact_link(svc: Services, youth_id: str, method: str, body: str = "") -> str:
+    """The tel:/sms: link for a young person's number; ValidationFailed if none is known."""
+    svc._require_staff()
+    y = svc.youth(youth_id) or {}
+    if not y.get("phone"):
+        raise ValidationFailed("Der er intet mobilnummer på den unge. Koordinatoren kan skrive det i planen.")
+    if method == OutreachMethod.SMS.value:
+        return sms_link(y["phone"], body)
+    return tel_link(y["phone"])
+
+
+def start_contact(svc: Services, youth_id: str, method: str, body: str = "") -> tuple[str, dict]:
+    """One tap: the link to open and the contact attempt, recorded now as not (yet) reached.
+
+    The attempt exists even if the mentor never answers "Fik du fat i …?"; `answer_reached`
+    then changes it, so nothing is typed twice and nothing is lost.
+    """
+    link = contact_link(svc, youth_id, method, body)
+    note = "Ringet op fra appen." if method == OutreachMethod.CALL.value else "Sms sendt fra appen."
+    rec = svc.log_outreach(youth_id, method, False, note)
+    return link, rec
+
+
+def answer_reached(svc: Services, outreach_id: str, reached: bool) -> dict:
+    """The mentor's answer to "Fik du fat i …?" after the call or text."""
+    svc._require_staff()
+    rec = svc.store.get("outreach", outreach_id)
+    if rec is None:
+        raise ValidationFailed("Kontaktforsøget findes ikke længere på telefonen.")
+    return svc._save("outreach", outreach_id, rec["youth_id"], {"reached": bool(reached)}, create=False)
