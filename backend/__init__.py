@@ -52,6 +52,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_reminders(app)
 
+    from backend.reach import register_reach
+
+    register_reach(app)
+
     from backend.cli import register_cli
 
     register_cli(app)

@@ -1,0 +1,104 @@
+"""Caseworker pages for reaching the young person: the morning list (`/morning`) with one-tap
+call/text that records the attempt, and the answer to "Fik du fat i …?"."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+
+from backend.extensions import db
+from backend.models import Outreach
+from backend.reach.morning import REACHING_ROLES, morning_list
+from backend.services.plan_view import visible_youth
+from backend.web.common import (
+    FormRejected,
+    audit_read,
+    current_user,
+    form_mutation_id,
+    login_required,
+    parse_base_version,
+    push_form,
+    require_uuid,
+)
+from shared.enums import OutreachMethod
+
+bp = Blueprint("reach", __name__, template_folder="templates")
+
+AUTO_NOTE = {OutreachMethod.CALL.value: "Ringet op med ét tryk fra morgenlisten.",
+             OutreachMethod.SMS.value: "Sms sendt med ét tryk fra morgenlisten."}
+
+
+def _reaching_user():
+    user = current_user()
+    if user.role not in REACHING_ROLES:
+        abort(403)
+    return user
+
+
+@bp.get("/morning")
+@login_required
+def morning():
+    """Today's no-shows with their number, best time to call and today's attempts."""
+    user = _reaching_user()
+    rows = morning_list(user)
+    audit_read(user, {(r.youth_id, "outreach"): len(r.attempts) + 1 for r in rows}, "morning list")
+    return render_template("morning.html", rows=rows, new_id=lambda: str(uuid.uuid4()),
+                           ask=request.args.get("ask"), staff_name=user.display_name)
+
+
+@bp.post("/morning/<youth_id>/attempt")
+@login_required
+def record_attempt(youth_id: str):
+    """The tap on Ring/Sms: the attempt is recorded now (not reached until answered). The page's
+    script sends it as the tel:/sms: link opens; the form's mutation_id makes a double tap count once."""
+    user = _reaching_user()
+    require_uuid(youth_id)
+    if visible_youth(user, youth_id) is None:
+        abort(404)
+    method = request.form.get("method", "")
+    if method not in AUTO_NOTE:
+        return _answer({"error": "Ukendt kontaktform."}, 400)
+    # The record id follows from the form's mutation id: a double tap is the same attempt, once.
+    rid = str(uuid.uuid5(uuid.NAMESPACE_URL, "trinvis-outreach:" + form_mutation_id()))
+    data = {"id": rid, "youth_id": youth_id, "organization_id": user.organization_id, "method": method,
+            "reached": False, "note": AUTO_NOTE[method], "contacted_at": datetime.now(timezone.utc).isoformat()}
+    try:
+        push_form(user, "outreach", rid, data, None, partial=False)
+    except FormRejected as e:
+        return _answer({"error": e.message}, 400)
+    return _answer({"id": rid, "ask_url": url_for("reach.answer", outreach_id=rid)}, 200, rid)
+
+
+def _answer(body: dict, status: int, rid: str | None = None):
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(body), status
+    if status != 200:
+        flash(body["error"], "error")
+        return redirect(url_for("reach.morning"))
+    return redirect(url_for("reach.morning", ask=rid) + "#ask")
+
+
+@bp.post("/morning/attempt/<outreach_id>/reached")
+@login_required
+def answer(outreach_id: str):
+    """'Fik du fat i …?' Ja/Nej after the call (for a text: did they answer)."""
+    user = _reaching_user()
+    require_uuid(outreach_id)
+    rec = db.session.get(Outreach, outreach_id)
+    if rec is None or rec.deleted or visible_youth(user, rec.youth_id) is None:
+        abort(404)
+    reached = request.form.get("reached")
+    if reached not in ("yes", "no"):
+        flash("Vælg Ja eller Nej.", "error")
+        return redirect(url_for("reach.morning", ask=outreach_id) + "#ask")
+    try:
+        push_form(user, "outreach", rec.id, {"id": rec.id, "youth_id": rec.youth_id, "reached": reached == "yes"},
+                  parse_base_version(request.form.get("base_version")), partial=True)
+    except FormRejected as e:
+        flash(e.message, "error")
+        return redirect(url_for("reach.morning"))
+    flash("Godt – det er noteret." if reached == "yes" else "Noteret. Prøv igen senere, eller send en sms.", "success")
+    back = request.form.get("next") or ""
+    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("reach.morning"))
