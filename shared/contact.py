@@ -18,6 +18,18 @@ QUIET_START = time(21, 0)
 QUIET_END = time(7, 0)
 """No reminder is sent between these local times (a reminder due then waits until QUIET_END)."""
 
+KIND_TEXT = ("Hej {first}. Vi savner dig i dag til {title} kl. {start}. Er du ok? "
+             "Skriv eller ring, så finder vi ud af det sammen. Hilsen {staff}")
+"""The prefilled text to a young person who has not come (web and app): kind, no blame, one SMS."""
+
+
+
+def kind_text(youth_name: str, title: str, start: str, staff_name: str) -> str:
+    """KIND_TEXT for one young person, one missed activity and the first name of who writes."""
+    first = (youth_name or "").split(" ")[0] or "du"
+    return KIND_TEXT.format(first=first, title=title, start=start, staff=(staff_name or "").split(" ")[0])
+
+
 MAX_CONTACT_TIME = 100
 PHONE_ERROR = "Skriv et gyldigt telefonnummer, fx 31 23 45 67 eller +45 31 23 45 67."
 

@@ -12,20 +12,12 @@ from backend.access import item_visible, visible_youth_ids
 from backend.extensions import db
 from backend.models import Outreach, User, Youth
 from backend.services.caseload import LOCAL_TZ, load_snapshots, local_now, no_shows_today, to_local
-from shared.contact import format_phone, sms_link, tel_link
+from shared.contact import format_phone, kind_text, sms_link, tel_link
 from shared.enums import Role
 
 REACHING_ROLES = (Role.MENTOR, Role.COORDINATOR)
 """Who calls and texts the young person (and so sees their number and the outreach list)."""
 
-KIND_TEXT = ("Hej {first}. Vi savner dig i dag til {title} kl. {start}. Er du ok? "
-             "Skriv eller ring, så finder vi ud af det sammen. Hilsen {staff}")
-
-
-def kind_text(youth_name: str, title: str, start: str, staff_name: str) -> str:
-    """The prefilled, kind text to a young person who has not come (one SMS, no blame)."""
-    first = (youth_name or "").split(" ")[0] or "du"
-    return KIND_TEXT.format(first=first, title=title, start=start, staff=(staff_name or "").split(" ")[0])
 
 
 @dataclass

@@ -7,7 +7,7 @@ phone's launcher and asks "Fik du fat i …?" afterwards.
 
 from __future__ import annotations
 
-from shared.contact import format_phone, normalize_phone, sms_link, tel_link
+from shared.contact import format_phone, kind_text, normalize_phone, sms_link, tel_link
 from shared.enums import OutreachMethod
 from shared.schemas import HHMM
 from marshmallow import ValidationError
@@ -46,16 +46,6 @@ def save_my_contact(svc: Services, phone: str, contact_time: str, reminder_time:
 
 # ---- the mentor's one tap ------------------------------------------------------------------
 
-KIND_TEXT = ("Hej {first}. Vi savner dig i dag til {title} kl. {start}. Er du ok? "
-             "Skriv eller ring, så finder vi ud af det sammen. Hilsen {mentor}")
-
-
-def kind_text(youth_name: str, title: str, start: str, mentor_name: str) -> str:
-    """The prefilled, kind text for a young person who has not checked in."""
-    first = (youth_name or "").split(" ")[0] or "der"
-    return KIND_TEXT.format(first=first, title=title, start=start, mentor=mentor_name or "din mentor")
-
-
 def contact_link(svc: Services, youth_id: str, method: str, body: str = "") -> str:
     """The tel:/sms: link for a young person's number; ValidationFailed if none is known."""
     svc._require_staff()
@@ -74,7 +64,7 @@ def start_contact(svc: Services, youth_id: str, method: str, body: str = "") -> 
     then changes it, so nothing is typed twice and nothing is lost.
     """
     link = contact_link(svc, youth_id, method, body)
-    note = "Ringet op fra appen." if method == OutreachMethod.CALL.value else "Sms sendt fra appen."
+    note = "Ringet op med ét tryk i appen." if method == OutreachMethod.CALL.value else "Sms sendt med ét tryk i appen."
     rec = svc.log_outreach(youth_id, method, False, note)
     return link, rec
 
@@ -86,3 +76,15 @@ def answer_reached(svc: Services, outreach_id: str, reached: bool) -> dict:
     if rec is None:
         raise ValidationFailed("Kontaktforsøget findes ikke længere på telefonen.")
     return svc._save("outreach", outreach_id, rec["youth_id"], {"reached": bool(reached)}, create=False)
+
+
+def morning_list(svc: Services) -> list:
+    """The caseload rows of young people who have not come to an activity today (the red cards)."""
+    return [r for r in svc.caseload() if r.missing]
+
+
+def prefilled_text(svc: Services, row) -> str:
+    """The kind text for a row of the morning list: its first missed activity and the mentor's name."""
+    first = next(i.activity for i in row.today if i.state == "missing")
+    return kind_text(row.youth.get("display_name", ""), first.get("title", ""), first.get("start_time", ""),
+                     svc.user.get("display_name") or "")

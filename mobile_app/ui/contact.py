@@ -31,3 +31,54 @@ def my_contact(app) -> list[ft.Control]:
         ft.Semantics(identifier="my-reminders", content=enabled),
         w.big_button("Gem", save, ident="save-my-contact"),
     ]
+
+
+# ---- the mentor's one tap from a red card ----------------------------------------------------
+
+
+def reach_buttons(app, row) -> list[ft.Control]:
+    """'Ring til Mads' and 'Send sms' on a no-show's card (nothing when no number is known)."""
+    y = row.youth
+    if not y.get("phone"):
+        return [w.text("Intet mobilnummer. Koordinatoren kan skrive det i planen.", size=16)]
+    first = (y.get("display_name") or "").split(" ")[0]
+    slug = first.lower() or "-"
+    return [
+        w.big_button(f"Ring til {first}", lambda e: _tap(app, row, "call"), ident=f"call-{slug}",
+                     icon=ft.Icons.PHONE),
+        w.big_button("Send sms", lambda e: _tap(app, row, "sms"), primary=False, ident=f"text-{slug}",
+                     icon=ft.Icons.SMS),
+    ]
+
+
+def _tap(app, row, method: str) -> None:
+    """Record the attempt, open the phone's dialer or messages, then ask whether it reached them."""
+    svc = app.services()
+    result: dict = {}
+
+    def go():
+        body = contact.prefilled_text(svc, row) if method == "sms" else ""
+        result["link"], result["rec"] = contact.start_contact(svc, row.youth["id"], method, body)
+
+    if not app.act(go):
+        return
+    # Fire and forget: the launcher answers only when the phone has opened the link.
+    app.page.run_task(ft.UrlLauncher().launch_url, result["link"])
+    app.show(ask_reached, result["rec"]["id"], row.youth.get("display_name", ""), method)
+
+
+def ask_reached(app, outreach_id: str, name: str, method: str) -> list[ft.Control]:
+    """'Fik du fat i Mads?' – two big answers; the attempt is already saved either way."""
+    first = (name or "").split(" ")[0]
+    question = f"Har {first} svaret på din sms?" if method == "sms" else f"Fik du fat i {first}?"
+
+    def answer(reached: bool):
+        app.act(lambda: contact.answer_reached(app.services(), outreach_id, reached),
+                then=lambda: (app.back(), app.say("Noteret." if reached else "Noteret. Prøv igen senere.")))
+
+    return [
+        w.heading(question),
+        w.text("Forsøget er allerede skrevet i planen. Svar, når du er færdig.", size=16),
+        w.big_button("Ja", lambda e: answer(True), ident="reached-yes", color=w.OK_COLOR),
+        w.big_button("Nej", lambda e: answer(False), primary=False, ident="reached-no"),
+    ]

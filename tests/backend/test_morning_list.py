@@ -12,7 +12,8 @@ from sqlalchemy import select
 from backend.admin import system_write
 from backend.extensions import db
 from backend.models import AuditLog, Outreach, User
-from backend.reach.morning import kind_text, morning_list
+from backend.reach.morning import morning_list
+from shared.contact import kind_text
 from backend.services.caseload import LOCAL_TZ, load_caseload, local_now
 from tests.backend.test_web_pages import Browser
 from tests.backend.world import build_world, uid

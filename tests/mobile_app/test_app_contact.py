@@ -48,3 +48,52 @@ def test_a_mentor_cannot_use_the_young_persons_form(backend_server, device):
     assert lise.sync() is not None
     with pytest.raises(ValidationFailed):
         contact.save_my_contact(lise.services(), "31234567", "", "", True)
+
+
+def test_one_tap_call_records_the_attempt_and_the_answer_reaches_the_coordinators_plan_page(backend_server, device):
+    from backend.services.caseload import local_now
+
+    if local_now().strftime("%H:%M") < "00:16":
+        pytest.skip("the seeded 00:00 activity is not yet overdue")
+    mads = device("mads", "ung.mads")
+    assert mads.sync() is not None
+    contact.save_my_contact(mads.services(), "31 23 45 67", "", "", True)
+    assert mads.sync() is not None
+    lise = device("lise", "mentor.lise")
+    assert lise.sync() is not None
+    svc = lise.services()
+    row = next(r for r in contact.morning_list(svc) if r.youth["display_name"].startswith("Mads"))
+    assert contact.prefilled_text(svc, row).startswith("Hej Mads. Vi savner dig i dag til")
+    link, rec = contact.start_contact(svc, row.youth["id"], "sms", contact.prefilled_text(svc, row))
+    assert link.startswith("sms:+4531234567?body=Hej%20Mads")
+    link, rec = contact.start_contact(svc, row.youth["id"], "call")
+    assert link == "tel:+4531234567"
+    contact.answer_reached(svc, rec["id"], True)
+    assert lise.sync() is not None and lise.status().pending == 0
+
+    from backend.extensions import db
+    from backend.models import Outreach, User
+
+    app = backend_server.flask_app
+    with app.app_context():
+        rows = db.session.scalars(select(Outreach).where(Outreach.youth_id == row.youth["id"])
+                                  .order_by(Outreach.contacted_at)).all()
+        lise_id = db.session.scalar(select(User.id).where(User.username == "mentor.lise"))
+        mine = [o for o in rows if o.note.endswith("med ét tryk i appen.")]
+        assert [(o.method, o.reached, o.user_id) for o in mine] == [("sms", False, lise_id), ("call", True, lise_id)]
+        db.session.remove()
+    from tests.backend.test_web_pages import Browser
+
+    b = Browser(app)
+    assert b.login("tovholder.ahmed", "demo1234").status_code == 302
+    assert b.get(f"/youth/{row.youth['id']}").text.count("med ét tryk i appen.") == 2
+
+
+def test_one_tap_without_a_number_says_so(backend_server, device):
+    lise = device("lise", "mentor.lise")
+    assert lise.sync() is not None
+    svc = lise.services()
+    sara = next(y for y in lise.store.all("youth") if y["display_name"].startswith("Sara"))
+    with pytest.raises(ValidationFailed, match="intet mobilnummer"):
+        contact.start_contact(svc, sara["id"], "call")
+    assert lise.status().pending == 0

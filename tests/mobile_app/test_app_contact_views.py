@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import app_local_data as ld
@@ -24,3 +26,39 @@ async def test_youth_sets_number_on_the_contact_screen(tmp_path):
     assert "Gemt." in all_text(page)
     [entry] = core.store.outbox()
     assert entry.entity == "youth" and entry.data["phone"] == "+4531234567"
+
+
+async def test_mentor_calls_a_no_show_in_one_tap_and_answers_after(tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from mobile_app.core import AppCore
+
+    at = datetime(2025, 3, 12, 9, 30, tzinfo=ZoneInfo("Europe/Copenhagen"))  # the 09:00 activity: not checked in
+    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: at,
+                   client_options={"attempts": 1, "timeout": 1})
+    data = ld.changes(at.date())
+    for c in data["changes"]:
+        if c["entity"] == "youth":
+            c["data"]["phone"] = "+4531234567"
+    core.store.apply_pull_page(data["changes"], [], "c1")
+    core.store.set_meta("token", "t")
+    core.store.set_meta("user", ld.MENTOR_LOGIN)
+    session, app, page = await start(core)
+    assert "Ring til Mads" in all_text(page)
+    conn = session.connection
+    sent, send = [], conn.send_message
+    conn.send_message = lambda m: (sent.append(repr(m)), send(m))
+    await tap(session, page, "Ring til Mads")
+    assert "Fik du fat i Mads?" in all_text(page)
+    for _ in range(20):  # the launcher call is a task of its own
+        if any("launch_url" in m and "tel:+4531234567" in m for m in sent):
+            break
+        await asyncio.sleep(0.05)
+    assert any("launch_url" in m and "tel:+4531234567" in m for m in sent), sent[-3:]
+    [entry] = core.store.outbox()
+    assert entry.entity == "outreach" and entry.data["method"] == "call" and entry.data["reached"] is False
+    await tap(session, page, "Ja")
+    assert "Noteret." in all_text(page)
+    [entry] = core.store.outbox()  # folded into the unsent attempt: one record, now reached
+    assert entry.data["reached"] is True and entry.data["note"] == "Ringet op med ét tryk i appen."
