@@ -18,10 +18,11 @@ QUIET_START = time(21, 0)
 QUIET_END = time(7, 0)
 """No reminder is sent between these local times (a reminder due then waits until QUIET_END)."""
 
-KIND_TEXT = ("Hej {first}. Vi savner dig i dag til {title} kl. {start}. Er du ok? "
-             "Skriv eller ring, så finder vi ud af det sammen. Hilsen {staff}")
+KIND_TEXT = (
+    "Hej {first}. Vi savner dig i dag til {title} kl. {start}. Er du ok? "
+    "Skriv eller ring, så finder vi ud af det sammen. Hilsen {staff}"
+)
 """The prefilled text to a young person who has not come (web and app): kind, no blame, one SMS."""
-
 
 
 def kind_text(youth_name: str, title: str, start: str, staff_name: str) -> str:
@@ -53,8 +54,9 @@ def format_phone(e164: str | None) -> str:
     if not e164:
         return ""
     try:
-        return phonenumbers.format_number(phonenumbers.parse(e164, DEFAULT_REGION),
-                                          phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164, DEFAULT_REGION), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
     except phonenumbers.NumberParseException:
         return e164
 
@@ -75,7 +77,7 @@ def _hhmm(value: str) -> time:
     return time(int(hh), int(mm))
 
 
-def first_start(activities: list[dict]) -> str | None:
+def first_start(activities: list[dict[str, str]]) -> str | None:
     """The earliest start time ('HH:MM') among the day's activities."""
     starts = sorted(a["start_time"] for a in activities)
     return starts[0] if starts else None

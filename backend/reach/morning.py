@@ -4,7 +4,7 @@ attempts made today. Built on the caseload's snapshots (`no_shows_today`), with 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -17,7 +17,6 @@ from shared.enums import Role
 
 REACHING_ROLES = (Role.MENTOR, Role.COORDINATOR)
 """Who calls and texts the young person (and so sees their number and the outreach list)."""
-
 
 
 @dataclass
@@ -68,13 +67,37 @@ def morning_list(user: User, now: datetime | None = None) -> list[MorningRow]:
 
 def todays_attempts(user: User, youth_ids: list[str], local: datetime) -> list[dict]:
     """Contact attempts today (local day) on these young people that `user` may see, oldest first."""
-    start = datetime.combine(local.date(), datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
-    rows = db.session.scalars(select(Outreach).where(
-        Outreach.youth_id.in_(youth_ids), Outreach.deleted.is_(False), Outreach.contacted_at >= start,
-        Outreach.contacted_at < start + timedelta(days=1, hours=1)).order_by(Outreach.contacted_at)).all()
-    names = dict(db.session.execute(select(User.id, User.display_name).where(
-        User.id.in_({o.user_id for o in rows if o.user_id}))).all()) if rows else {}
-    return [{"id": o.id, "youth_id": o.youth_id, "method": o.method, "at": to_local(o.contacted_at),
-             "reached": o.reached, "who": names.get(o.user_id, ""), "version": o.version, "note": o.note}
-            for o in rows if item_visible(user, o.organization_id, "shared")
-            and to_local(o.contacted_at).date() == local.date()]
+    start = datetime.combine(local.date(), datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(UTC)
+    rows = db.session.scalars(
+        select(Outreach)
+        .where(
+            Outreach.youth_id.in_(youth_ids),
+            Outreach.deleted.is_(False),
+            Outreach.contacted_at >= start,
+            Outreach.contacted_at < start + timedelta(days=1, hours=1),
+        )
+        .order_by(Outreach.contacted_at)
+    ).all()
+    names = (
+        dict(
+            db.session.execute(
+                select(User.id, User.display_name).where(User.id.in_({o.user_id for o in rows if o.user_id}))
+            ).all()
+        )
+        if rows
+        else {}
+    )
+    return [
+        {
+            "id": o.id,
+            "youth_id": o.youth_id,
+            "method": o.method,
+            "at": to_local(o.contacted_at),
+            "reached": o.reached,
+            "who": names.get(o.user_id, ""),
+            "version": o.version,
+            "note": o.note,
+        }
+        for o in rows
+        if item_visible(user, o.organization_id, "shared") and to_local(o.contacted_at).date() == local.date()
+    ]

@@ -4,7 +4,7 @@ call/text that records the attempt, and the answer to "Fik du fat i …?"."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
@@ -26,8 +26,10 @@ from shared.enums import OutreachMethod
 
 bp = Blueprint("reach", __name__, template_folder="templates")
 
-AUTO_NOTE = {OutreachMethod.CALL.value: "Ringet op med ét tryk fra morgenlisten.",
-             OutreachMethod.SMS.value: "Sms sendt med ét tryk fra morgenlisten."}
+AUTO_NOTE = {
+    OutreachMethod.CALL.value: "Ringet op med ét tryk fra morgenlisten.",
+    OutreachMethod.SMS.value: "Sms sendt med ét tryk fra morgenlisten.",
+}
 
 
 def _reaching_user():
@@ -44,8 +46,14 @@ def morning():
     user = _reaching_user()
     rows = morning_list(user)
     audit_read(user, {(r.youth_id, "outreach"): len(r.attempts) + 1 for r in rows}, "morning list")
-    return render_template("morning.html", rows=rows, new_id=lambda: str(uuid.uuid4()),
-                           ask=request.args.get("ask"), staff_name=user.display_name)
+    db.session.commit()
+    return render_template(
+        "morning.html",
+        rows=rows,
+        new_id=lambda: str(uuid.uuid4()),
+        ask=request.args.get("ask"),
+        staff_name=user.display_name,
+    )
 
 
 @bp.post("/morning/<youth_id>/attempt")
@@ -62,8 +70,15 @@ def record_attempt(youth_id: str):
         return _answer({"error": "Ukendt kontaktform."}, 400)
     # The record id follows from the form's mutation id: a double tap is the same attempt, once.
     rid = str(uuid.uuid5(uuid.NAMESPACE_URL, "trinvis-outreach:" + form_mutation_id()))
-    data = {"id": rid, "youth_id": youth_id, "organization_id": user.organization_id, "method": method,
-            "reached": False, "note": AUTO_NOTE[method], "contacted_at": datetime.now(timezone.utc).isoformat()}
+    data = {
+        "id": rid,
+        "youth_id": youth_id,
+        "organization_id": user.organization_id,
+        "method": method,
+        "reached": False,
+        "note": AUTO_NOTE[method],
+        "contacted_at": datetime.now(UTC).isoformat(),
+    }
     try:
         push_form(user, "outreach", rid, data, None, partial=False)
     except FormRejected as e:
@@ -94,8 +109,14 @@ def answer(outreach_id: str):
         flash("Vælg Ja eller Nej.", "error")
         return redirect(url_for("reach.morning", ask=outreach_id) + "#ask")
     try:
-        push_form(user, "outreach", rec.id, {"id": rec.id, "youth_id": rec.youth_id, "reached": reached == "yes"},
-                  parse_base_version(request.form.get("base_version")), partial=True)
+        push_form(
+            user,
+            "outreach",
+            rec.id,
+            {"id": rec.id, "youth_id": rec.youth_id, "reached": reached == "yes"},
+            parse_base_version(request.form.get("base_version")),
+            partial=True,
+        )
     except FormRejected as e:
         flash(e.message, "error")
         return redirect(url_for("reach.morning"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -15,12 +15,17 @@ def _instant(ctx, param, value):
         at = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter("skriv tidspunktet i ISO 8601, fx 2026-03-30T06:00:00+00:00") from None
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 @click.command("send-reminders")
-@click.option("--at", "at", default=None, callback=_instant,
-              help="act as if it were this instant (ISO 8601; for tests and trying it out). Default: now")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    callback=_instant,
+    help="act as if it were this instant (ISO 8601; for tests and trying it out). Default: now",
+)
 def send_reminders_cmd(at):
     """Plan today's morning reminders and send the due ones (idempotent: safe to run often).
 

@@ -46,16 +46,28 @@ class HttpGatewaySender:
 
     name = "http"
 
-    def __init__(self, url: str, username: str = "", password: str = "", token: str = "",
-                 sender_id: str = "Trinvis", timeout: float = 10.0):
+    def __init__(
+        self,
+        url: str,
+        username: str = "",
+        password: str = "",
+        token: str = "",
+        sender_id: str = "Trinvis",
+        timeout: float = 10.0,
+    ):
         self.url, self.sender_id, self.timeout = url, sender_id, timeout
         self.auth = (username, password) if username else None
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def send(self, to: str, body: str, key: str) -> str:
         try:
-            r = requests.post(self.url, json={"to": to, "from": self.sender_id, "text": body, "reference": key},
-                              auth=self.auth, headers={**self.headers, "Idempotency-Key": key}, timeout=self.timeout)
+            r = requests.post(
+                self.url,
+                json={"to": to, "from": self.sender_id, "text": body, "reference": key},
+                auth=self.auth,
+                headers={**self.headers, "Idempotency-Key": key},
+                timeout=self.timeout,
+            )
         except requests.RequestException as e:
             raise SendError(f"Ingen forbindelse til sms-gatewayen: {type(e).__name__}") from None
         if not 200 <= r.status_code < 300:
@@ -71,6 +83,11 @@ def sender_from_config(config) -> Sender:
     url = config.get("SMS_GATEWAY_URL")
     if not url:
         return OutboxSender()
-    return HttpGatewaySender(url, config.get("SMS_GATEWAY_USER", ""), config.get("SMS_GATEWAY_PASSWORD", ""),
-                             config.get("SMS_GATEWAY_TOKEN", ""), config.get("SMS_SENDER_ID", "Trinvis"),
-                             float(config.get("SMS_GATEWAY_TIMEOUT", 10)))
+    return HttpGatewaySender(
+        url,
+        config.get("SMS_GATEWAY_USER", ""),
+        config.get("SMS_GATEWAY_PASSWORD", ""),
+        config.get("SMS_GATEWAY_TOKEN", ""),
+        config.get("SMS_SENDER_ID", "Trinvis"),
+        float(config.get("SMS_GATEWAY_TIMEOUT", 10)),
+    )

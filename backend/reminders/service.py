@@ -12,7 +12,7 @@ retries it with the same key until it expires.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,8 +27,10 @@ from shared.schedule import CHECK_IN_GRACE_MINUTES, occurs_on
 STALE_CLAIM = timedelta(minutes=10)
 """A row left 'sending' this long (the run died mid-send) is tried again, with the same key."""
 
-REMINDER_TEXT = ("Godmorgen {first}. Husk: du skal noget i dag kl. {start}. Tjek ind i Trinvis-appen, "
-                 "når du er der - eller meld fra i appen, hvis du ikke kan.")
+REMINDER_TEXT = (
+    "Godmorgen {first}. Husk: du skal noget i dag kl. {start}. Tjek ind i Trinvis-appen, "
+    "når du er der - eller meld fra i appen, hvis du ikke kan."
+)
 """Says when, never what or where: an SMS passes a provider and shows on a locked screen, and an
 activity's title can be health information (treatment). Plain GSM characters: one SMS."""
 
@@ -43,8 +45,10 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"Påmindelser: {self.planned} planlagt, {self.sent} sendt, {self.failed} fejlede (prøves igen), "
-                f"{self.expired} udløbet, {self.cancelled} annulleret.")
+        return (
+            f"Påmindelser: {self.planned} planlagt, {self.sent} sendt, {self.failed} fejlede (prøves igen), "
+            f"{self.expired} udløbet, {self.cancelled} annulleret."
+        )
 
 
 def reminder_key(youth_id: str, day: date) -> str:
@@ -52,20 +56,27 @@ def reminder_key(youth_id: str, day: date) -> str:
 
 
 def _utc(local_naive: datetime) -> datetime:
-    return local_naive.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return local_naive.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 def todays_plans(day: date) -> list[dict]:
     """What to send on local `day`: for each young person who should get a reminder, its times and text."""
-    youths = db.session.execute(select(Youth.id, Youth.display_name, Youth.phone, Youth.reminder_time).where(
-        Youth.deleted.is_(False), Youth.outcome == "active", Youth.reminders_enabled.is_(True),
-        Youth.phone.is_not(None))).all()
+    youths = db.session.execute(
+        select(Youth.id, Youth.display_name, Youth.phone, Youth.reminder_time).where(
+            Youth.deleted.is_(False),
+            Youth.outcome == "active",
+            Youth.reminders_enabled.is_(True),
+            Youth.phone.is_not(None),
+        )
+    ).all()
     if not youths:
         return []
     acts: dict[str, list[dict]] = {}
-    for a in db.session.execute(select(Activity.youth_id, Activity.weekdays, Activity.start_date, Activity.end_date,
-                                       Activity.start_time).where(Activity.deleted.is_(False),
-                                                                  Activity.youth_id.in_([y.id for y in youths]))):
+    for a in db.session.execute(
+        select(Activity.youth_id, Activity.weekdays, Activity.start_date, Activity.end_date, Activity.start_time).where(
+            Activity.deleted.is_(False), Activity.youth_id.in_([y.id for y in youths])
+        )
+    ):
         if occurs_on(list(a.weekdays or []), a.start_date, a.end_date, day):
             acts.setdefault(a.youth_id, []).append({"start_time": a.start_time})
     plans = []
@@ -74,11 +85,17 @@ def todays_plans(day: date) -> list[dict]:
         if start is None:
             continue
         starts_at = datetime.combine(day, datetime.strptime(start, "%H:%M").time())
-        plans.append({
-            "key": reminder_key(y.id, day), "youth_id": y.id, "to_phone": y.phone, "day": day,
-            "due_at": _utc(reminder_at(day, start, y.reminder_time)),
-            "expires_at": _utc(starts_at + timedelta(minutes=CHECK_IN_GRACE_MINUTES)),
-            "body": REMINDER_TEXT.format(first=(y.display_name or "").split(" ")[0], start=start)})
+        plans.append(
+            {
+                "key": reminder_key(y.id, day),
+                "youth_id": y.id,
+                "to_phone": y.phone,
+                "day": day,
+                "due_at": _utc(reminder_at(day, start, y.reminder_time)),
+                "expires_at": _utc(starts_at + timedelta(minutes=CHECK_IN_GRACE_MINUTES)),
+                "body": REMINDER_TEXT.format(first=(y.display_name or "").split(" ")[0], start=start),
+            }
+        )
     return plans
 
 
@@ -105,8 +122,9 @@ def _claim(msg_id: str, seen_status: str, now: datetime) -> bool:
     cond = [SmsMessage.id == msg_id, SmsMessage.status == seen_status]
     if seen_status == "sending":
         cond.append(or_(SmsMessage.claimed_at.is_(None), SmsMessage.claimed_at <= now - STALE_CLAIM))
-    res = db.session.execute(update(SmsMessage).where(*cond)
-                             .values(status="sending", claimed_at=now, attempts=SmsMessage.attempts + 1))
+    res = db.session.execute(
+        update(SmsMessage).where(*cond).values(status="sending", claimed_at=now, attempts=SmsMessage.attempts + 1)
+    )
     db.session.commit()
     return res.rowcount == 1
 
@@ -120,14 +138,22 @@ def _still_wanted(msg: SmsMessage) -> bool:
 def deliver_due(now: datetime, sender: Sender, result: RunResult) -> None:
     """Expire what is too late, then send what is due (not in the quiet hours)."""
     result.expired += db.session.execute(
-        update(SmsMessage).where(SmsMessage.status.in_(("pending", "failed", "sending")), SmsMessage.expires_at <= now)
-        .values(status="expired")).rowcount
+        update(SmsMessage)
+        .where(SmsMessage.status.in_(("pending", "failed", "sending")), SmsMessage.expires_at <= now)
+        .values(status="expired")
+    ).rowcount
     db.session.commit()
     if in_quiet_hours(local_now(now)):
         return
-    due = db.session.execute(select(SmsMessage.id, SmsMessage.status).where(
-        SmsMessage.due_at <= now, SmsMessage.expires_at > now,
-        SmsMessage.status.in_(("pending", "failed", "sending"))).order_by(SmsMessage.due_at)).all()
+    due = db.session.execute(
+        select(SmsMessage.id, SmsMessage.status)
+        .where(
+            SmsMessage.due_at <= now,
+            SmsMessage.expires_at > now,
+            SmsMessage.status.in_(("pending", "failed", "sending")),
+        )
+        .order_by(SmsMessage.due_at)
+    ).all()
     for msg_id, status in due:
         if not _claim(msg_id, status, now):
             continue
@@ -149,7 +175,7 @@ def deliver_due(now: datetime, sender: Sender, result: RunResult) -> None:
 
 def run(now: datetime | None = None, sender: Sender | None = None) -> RunResult:
     """Plan today's reminders and send the due ones: what `send-reminders` does on each tick."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     result = RunResult()
     result.planned = plan_day(local_now(now).date())
     deliver_due(now, sender or OutboxSender(), result)

@@ -15,8 +15,14 @@ from shared.enums import Role
 
 bp = Blueprint("reminders", __name__, template_folder="templates")
 
-STATUS_DA = {"pending": "Venter", "sending": "Sendes", "sent": "Sendt", "failed": "Fejlede – prøves igen",
-             "expired": "Ikke sendt (for sent)", "cancelled": "Annulleret (slået fra)"}
+STATUS_DA = {
+    "pending": "Venter",
+    "sending": "Sendes",
+    "sent": "Sendt",
+    "failed": "Fejlede – prøves igen",
+    "expired": "Ikke sendt (for sent)",
+    "cancelled": "Annulleret (slået fra)",
+}
 
 STAFF_WHO_SEE_NUMBERS = (Role.COORDINATOR, Role.MENTOR)
 """The mentor and the coordinator call and text the young person; partners do not need the outbox."""
@@ -36,11 +42,19 @@ def outbox():
     else:
         error = None
     ids = visible_youth_ids(user)
-    rows = db.session.execute(select(SmsMessage, Youth.display_name).join(Youth, Youth.id == SmsMessage.youth_id)
-                              .where(SmsMessage.day == day, SmsMessage.youth_id.in_(ids))
-                              .order_by(SmsMessage.due_at, Youth.display_name)).all() if ids else []
+    rows = (
+        db.session.execute(
+            select(SmsMessage, Youth.display_name)
+            .join(Youth, Youth.id == SmsMessage.youth_id)
+            .where(SmsMessage.day == day, SmsMessage.youth_id.in_(ids))
+            .order_by(SmsMessage.due_at, Youth.display_name)
+        ).all()
+        if ids
+        else []
+    )
     counts: dict = {}
     for msg, _ in rows:
         counts[(msg.youth_id, "sms_outbox")] = counts.get((msg.youth_id, "sms_outbox"), 0) + 1
     audit_read(user, counts, "sms outbox")
+    db.session.commit()
     return render_template("sms_outbox.html", rows=rows, day=day, status_da=STATUS_DA, error=error)

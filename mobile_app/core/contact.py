@@ -7,24 +7,31 @@ phone's launcher and asks "Fik du fat i …?" afterwards.
 
 from __future__ import annotations
 
-from shared.contact import format_phone, kind_text, normalize_phone, sms_link, tel_link
-from shared.enums import OutreachMethod
-from shared.schemas import HHMM
+from typing import Any
+
 from marshmallow import ValidationError
 
 from mobile_app.core.errors import ValidationFailed
-from mobile_app.core.services import Services
+from mobile_app.core.services import CaseloadRow, Services
+from shared.contact import format_phone, kind_text, normalize_phone, sms_link, tel_link
+from shared.enums import OutreachMethod
+from shared.schemas import HHMM
 
 
-def my_contact(svc: Services) -> dict:
+def my_contact(svc: Services) -> dict[str, Any]:
     """The young person's own contact details as shown in the form."""
     y = svc.youth(svc.my_youth_id() or "") or {}
-    return {"phone": format_phone(y.get("phone")), "contact_time": y.get("contact_time") or "",
-            "reminder_time": y.get("reminder_time") or "", "reminders_enabled": y.get("reminders_enabled", True)}
+    return {
+        "phone": format_phone(y.get("phone")),
+        "contact_time": y.get("contact_time") or "",
+        "reminder_time": y.get("reminder_time") or "",
+        "reminders_enabled": y.get("reminders_enabled", True),
+    }
 
 
-def save_my_contact(svc: Services, phone: str, contact_time: str, reminder_time: str,
-                    reminders_enabled: bool) -> dict:
+def save_my_contact(
+    svc: Services, phone: str, contact_time: str, reminder_time: str, reminders_enabled: bool
+) -> dict[str, Any]:
     """The young person changes their own number, best time to call and morning reminder."""
     youth_id = svc.my_youth_id()
     if not svc.is_youth or not youth_id or svc.youth(youth_id) is None:
@@ -36,15 +43,20 @@ def save_my_contact(svc: Services, phone: str, contact_time: str, reminder_time:
     reminder = (reminder_time or "").strip() or None
     if reminder is not None:
         try:
-            HHMM().deserialize(reminder)
+            HHMM().deserialize(reminder)  # type: ignore[no-untyped-call]
         except ValidationError:
             raise ValidationFailed("Skriv tiden som TT:MM, fx 07:30 – eller lad feltet være tomt.") from None
-    changes = {"phone": e164, "contact_time": (contact_time or "").strip(), "reminder_time": reminder,
-               "reminders_enabled": bool(reminders_enabled)}
+    changes = {
+        "phone": e164,
+        "contact_time": (contact_time or "").strip(),
+        "reminder_time": reminder,
+        "reminders_enabled": bool(reminders_enabled),
+    }
     return svc._save("youth", youth_id, youth_id, changes, create=False)
 
 
 # ---- the mentor's one tap ------------------------------------------------------------------
+
 
 def contact_link(svc: Services, youth_id: str, method: str, body: str = "") -> str:
     """The tel:/sms: link for a young person's number; ValidationFailed if none is known."""
@@ -57,7 +69,7 @@ def contact_link(svc: Services, youth_id: str, method: str, body: str = "") -> s
     return tel_link(y["phone"])
 
 
-def start_contact(svc: Services, youth_id: str, method: str, body: str = "") -> tuple[str, dict]:
+def start_contact(svc: Services, youth_id: str, method: str, body: str = "") -> tuple[str, dict[str, Any]]:
     """One tap: the link to open and the contact attempt, recorded now as not (yet) reached.
 
     The attempt exists even if the mentor never answers "Fik du fat i …?"; `answer_reached`
@@ -69,7 +81,7 @@ def start_contact(svc: Services, youth_id: str, method: str, body: str = "") -> 
     return link, rec
 
 
-def answer_reached(svc: Services, outreach_id: str, reached: bool) -> dict:
+def answer_reached(svc: Services, outreach_id: str, reached: bool) -> dict[str, Any]:
     """The mentor's answer to "Fik du fat i …?" after the call or text."""
     svc._require_staff()
     rec = svc.store.get("outreach", outreach_id)
@@ -78,13 +90,17 @@ def answer_reached(svc: Services, outreach_id: str, reached: bool) -> dict:
     return svc._save("outreach", outreach_id, rec["youth_id"], {"reached": bool(reached)}, create=False)
 
 
-def morning_list(svc: Services) -> list:
+def morning_list(svc: Services) -> list[CaseloadRow]:
     """The caseload rows of young people who have not come to an activity today (the red cards)."""
     return [r for r in svc.caseload() if r.missing]
 
 
-def prefilled_text(svc: Services, row) -> str:
+def prefilled_text(svc: Services, row: CaseloadRow) -> str:
     """The kind text for a row of the morning list: its first missed activity and the mentor's name."""
     first = next(i.activity for i in row.today if i.state == "missing")
-    return kind_text(row.youth.get("display_name", ""), first.get("title", ""), first.get("start_time", ""),
-                     svc.user.get("display_name") or "")
+    return kind_text(
+        row.youth.get("display_name", ""),
+        first.get("title", ""),
+        first.get("start_time", ""),
+        svc.user.get("display_name") or "",
+    )

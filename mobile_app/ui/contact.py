@@ -15,13 +15,19 @@ def my_contact(app) -> list[ft.Control]:
     phone.keyboard_type = ft.KeyboardType.PHONE
     best = w.field("Bedste tid at ringe til mig (fx efter kl. 10)", current["contact_time"])
     reminder = w.field("Påmind mig kl. (TT:MM – tom: en time før)", current["reminder_time"])
-    enabled = ft.Switch(label="Send mig en sms om morgenen, når jeg skal noget", value=current["reminders_enabled"],
-                        label_text_style=ft.TextStyle(size=w.TEXT))
+    enabled = ft.Switch(
+        label="Send mig en sms om morgenen, når jeg skal noget",
+        value=current["reminders_enabled"],
+        label_text_style=ft.TextStyle(size=w.TEXT),
+    )
 
     def save(e):
-        app.act(lambda: contact.save_my_contact(app.services(), phone.value or "", best.value or "",
-                                                reminder.value or "", bool(enabled.value)),
-                then=lambda: (app.back(), app.say("Gemt. Din mentor kan se det, når telefonen har forbindelse.")))
+        app.act(
+            lambda: contact.save_my_contact(
+                app.services(), phone.value or "", best.value or "", reminder.value or "", bool(enabled.value)
+            ),
+            then=lambda: (app.back(), app.say("Gemt. Din mentor kan se det, når telefonen har forbindelse.")),
+        )
 
     return [
         w.heading("Mit nummer og påmindelser"),
@@ -44,10 +50,10 @@ def reach_buttons(app, row) -> list[ft.Control]:
     first = (y.get("display_name") or "").split(" ")[0]
     slug = first.lower() or "-"
     return [
-        w.big_button(f"Ring til {first}", lambda e: _tap(app, row, "call"), ident=f"call-{slug}",
-                     icon=ft.Icons.PHONE),
-        w.big_button("Send sms", lambda e: _tap(app, row, "sms"), primary=False, ident=f"text-{slug}",
-                     icon=ft.Icons.SMS),
+        w.big_button(f"Ring til {first}", lambda e: _tap(app, row, "call"), ident=f"call-{slug}", icon=ft.Icons.PHONE),
+        w.big_button(
+            "Send sms", lambda e: _tap(app, row, "sms"), primary=False, ident=f"text-{slug}", icon=ft.Icons.SMS
+        ),
     ]
 
 
@@ -73,8 +79,10 @@ def ask_reached(app, outreach_id: str, name: str, method: str) -> list[ft.Contro
     question = f"Har {first} svaret på din sms?" if method == "sms" else f"Fik du fat i {first}?"
 
     def answer(reached: bool):
-        app.act(lambda: contact.answer_reached(app.services(), outreach_id, reached),
-                then=lambda: (app.back(), app.say("Noteret." if reached else "Noteret. Prøv igen senere.")))
+        app.act(
+            lambda: contact.answer_reached(app.services(), outreach_id, reached),
+            then=lambda: (app.back(), app.say("Noteret." if reached else "Noteret. Prøv igen senere.")),
+        )
 
     return [
         w.heading(question),

@@ -28,9 +28,17 @@ def youth_row(app, yid) -> Youth:
         return y
 
 
-@pytest.mark.parametrize("raw, e164", [
-    ("31 23 45 67", "+4531234567"), ("+45 31234567", "+4531234567"), ("0045 31 23 45 67", "+4531234567"),
-    ("  ", None), (None, None), ("+46 70 123 45 67", "+46701234567")])
+@pytest.mark.parametrize(
+    "raw, e164",
+    [
+        ("31 23 45 67", "+4531234567"),
+        ("+45 31234567", "+4531234567"),
+        ("0045 31 23 45 67", "+4531234567"),
+        ("  ", None),
+        (None, None),
+        ("+46 70 123 45 67", "+46701234567"),
+    ],
+)
 def test_phone_numbers_are_read_as_danish_and_stored_in_e164(raw, e164):
     assert normalize_phone(raw) == e164
 
@@ -52,11 +60,25 @@ def test_coordinator_saves_contact_details_on_the_plan_page(app, w):
     page = b.get(f"/youth/{yid}")
     assert "Intet mobilnummer registreret" in page.text
     v = youth_row(app, yid).version
-    r = b.post(f"/youth/{yid}/contact", {"mutation_id": uid(), "phone": "31 23 45 67", "contact_time": "Efter kl. 10",
-                                          "reminder_time": "07:30", "reminders_enabled": "yes", "base_version": v})
+    r = b.post(
+        f"/youth/{yid}/contact",
+        {
+            "mutation_id": uid(),
+            "phone": "31 23 45 67",
+            "contact_time": "Efter kl. 10",
+            "reminder_time": "07:30",
+            "reminders_enabled": "yes",
+            "base_version": v,
+        },
+    )
     assert r.status_code == 302, r.text
     y = youth_row(app, yid)
-    assert (y.phone, y.contact_time, y.reminder_time, y.reminders_enabled) == ("+4531234567", "Efter kl. 10", "07:30", True)
+    assert (y.phone, y.contact_time, y.reminder_time, y.reminders_enabled) == (
+        "+4531234567",
+        "Efter kl. 10",
+        "07:30",
+        True,
+    )
     page = b.get(f"/youth/{yid}").text
     assert "+45 31 23 45 67" in page and 'href="tel:+4531234567"' in page and "kl. 07:30" in page
 
@@ -64,8 +86,10 @@ def test_coordinator_saves_contact_details_on_the_plan_page(app, w):
 def test_bad_phone_on_the_plan_page_is_a_danish_field_error_not_a_500(app, w):
     b = Browser(app, "ahmed")
     yid = w.youths["mads"]
-    r = b.post(f"/youth/{yid}/contact", {"mutation_id": uid(), "phone": "123", "reminder_time": "25:00",
-                                          "base_version": youth_row(app, yid).version})
+    r = b.post(
+        f"/youth/{yid}/contact",
+        {"mutation_id": uid(), "phone": "123", "reminder_time": "25:00", "base_version": youth_row(app, yid).version},
+    )
     assert r.status_code == 400
     assert "gyldigt telefonnummer" in r.text
     assert youth_row(app, yid).phone is None
@@ -75,8 +99,10 @@ def test_mentor_gets_no_contact_form_and_cannot_post_it(app, w):
     b = Browser(app, "lise")
     yid = w.youths["mads"]
     assert 'id="contact-form"' not in b.get(f"/youth/{yid}").text
-    r = b.post(f"/youth/{yid}/contact", {"mutation_id": uid(), "phone": "31 23 45 67",
-                                          "base_version": youth_row(app, yid).version})
+    r = b.post(
+        f"/youth/{yid}/contact",
+        {"mutation_id": uid(), "phone": "31 23 45 67", "base_version": youth_row(app, yid).version},
+    )
     assert r.status_code == 400
     assert youth_row(app, yid).phone is None
 
@@ -84,8 +110,12 @@ def test_mentor_gets_no_contact_form_and_cannot_post_it(app, w):
 def test_young_person_changes_own_contact_details_and_nothing_else(app, w):
     api = Api(app.test_client(), "mads")
     yid = w.youths["mads"]
-    res = api.upsert("youth", {"youth_id": yid, "phone": "+45 31 23 45 67", "reminder_time": "08:15",
-                               "reminders_enabled": False}, base_version=youth_row(app, yid).version, record_id=yid)
+    res = api.upsert(
+        "youth",
+        {"youth_id": yid, "phone": "+45 31 23 45 67", "reminder_time": "08:15", "reminders_enabled": False},
+        base_version=youth_row(app, yid).version,
+        record_id=yid,
+    )
     assert res["status"] == "applied", res
     y = youth_row(app, yid)
     assert (y.phone, y.reminder_time, y.reminders_enabled) == ("+4531234567", "08:15", False)
@@ -97,8 +127,9 @@ def test_young_person_changes_own_contact_details_and_nothing_else(app, w):
 
 def test_mentor_sees_the_phone_number_by_sync(app, w):
     yid = w.youths["mads"]
-    Api(app.test_client(), "mads").upsert("youth", {"youth_id": yid, "phone": "31234567"},
-                                          base_version=youth_row(app, yid).version, record_id=yid)
+    Api(app.test_client(), "mads").upsert(
+        "youth", {"youth_id": yid, "phone": "31234567"}, base_version=youth_row(app, yid).version, record_id=yid
+    )
     changes, _ = Api(app.test_client(), "lise").pull_all()
     mads = [c for c in changes if c["entity"] == "youth" and c["id"] == yid][-1]
     assert mads["data"]["phone"] == "+4531234567"
@@ -113,19 +144,40 @@ def cli(app, *args):
 
 
 def test_admin_sets_on_call_number_and_opening_hours_by_cli(app, w):
-    r = cli(app, *["set-org-contact", "Jobcenter", "--on-call", "70 12 34 56", "--weekdays", "0-4",
-                            "--opens", "08:00", "--closes", "15:30"])
+    r = cli(
+        app,
+        *[
+            "set-org-contact",
+            "Jobcenter",
+            "--on-call",
+            "70 12 34 56",
+            "--weekdays",
+            "0-4",
+            "--opens",
+            "08:00",
+            "--closes",
+            "15:30",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "+45 70 12 34 56" in r.output
     with app.app_context():
         org = db.session.scalar(select(Organization).where(Organization.name == "Jobcenter"))
         assert (org.on_call_phone, org.opening_weekdays, org.opens_at, org.closes_at) == (
-            "+4570123456", [0, 1, 2, 3, 4], "08:00", "15:30")
+            "+4570123456",
+            [0, 1, 2, 3, 4],
+            "08:00",
+            "15:30",
+        )
     changes, _ = Api(app.test_client(), "mads").pull_all()
     jc = [c for c in changes if c["entity"] == "organization" and c["id"] == w.orgs["Jobcenter"]][-1]
     assert jc["data"]["on_call_phone"] == "+4570123456" and jc["data"]["opens_at"] == "08:00"
-    for bad, msg in ((["--on-call", "1"], "telefonnummer"), (["--opens", "16:00", "--closes", "08:00"], "før"),
-                     (["--weekdays", "mandag"], "Ugedage"), (["--weekdays", "0-9"], "Ugedage")):
+    for bad, msg in (
+        (["--on-call", "1"], "telefonnummer"),
+        (["--opens", "16:00", "--closes", "08:00"], "før"),
+        (["--weekdays", "mandag"], "Ugedage"),
+        (["--weekdays", "0-9"], "Ugedage"),
+    ):
         r = cli(app, "set-org-contact", "Jobcenter", *bad)
         assert r.exit_code != 0 and msg in r.output, r.output
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from backend.admin import system_write
 from backend.extensions import db
 from backend.models import AuditLog, Outreach, User
 from backend.reach.morning import morning_list
-from shared.contact import kind_text
 from backend.services.caseload import LOCAL_TZ, load_caseload, local_now
+from shared.contact import kind_text
 from tests.backend.test_web_pages import Browser
 from tests.backend.world import build_world, uid
 
@@ -32,18 +32,42 @@ def w(app):
     start = (now - timedelta(minutes=30)).strftime("%H:%M") if now.hour or now.minute >= 30 else "00:00"
     world.start = start
     with app.app_context():
-        system_write([{"entity": "youth", "id": world.youths["mads"], "data": {
-            "id": world.youths["mads"], "youth_id": world.youths["mads"], "phone": "31234567",
-            "contact_time": "Efter kl. 10"}}])
+        system_write(
+            [
+                {
+                    "entity": "youth",
+                    "id": world.youths["mads"],
+                    "data": {
+                        "id": world.youths["mads"],
+                        "youth_id": world.youths["mads"],
+                        "phone": "31234567",
+                        "contact_time": "Efter kl. 10",
+                    },
+                }
+            ]
+        )
         world.act = {}
         for y in ("mads", "sara"):
             for title, at in (("Værksted", "09:00"), ("Praktik", start)):
                 aid = uid()
                 world.act[(y, title)] = aid
-                system_write([{"entity": "activity", "id": aid, "data": {
-                    "youth_id": world.youths[y], "organization_id": world.orgs["Jobcenter"], "title": title,
-                    "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": at, "end_time": "23:59",
-                    "start_date": "2026-01-05"}}])
+                system_write(
+                    [
+                        {
+                            "entity": "activity",
+                            "id": aid,
+                            "data": {
+                                "youth_id": world.youths[y],
+                                "organization_id": world.orgs["Jobcenter"],
+                                "title": title,
+                                "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                                "start_time": at,
+                                "end_time": "23:59",
+                                "start_date": "2026-01-05",
+                            },
+                        }
+                    ]
+                )
         db.session.remove()
     return world
 
@@ -69,19 +93,40 @@ def test_morning_list_is_the_not_checked_in_card(app, w):
         assert mads.sms("Lise").startswith("sms:+4531234567?body=Hej%20Mads.%20Vi%20savner%20dig")
         assert rows[1].phone is None
         # the caseload's card says the same
-        flagged = {r.display_name for r in load_caseload(lise, local(2026, 3, 30, 9, 16)) if "not_checked_in" in r.flag_keys}
+        flagged = {
+            r.display_name for r in load_caseload(lise, local(2026, 3, 30, 9, 16)) if "not_checked_in" in r.flag_keys
+        }
         assert flagged == {"Mads", "Sara"}
         assert morning_list(user(app, "karen"), local(2026, 3, 30, 9, 16)) == []  # partners do not call
 
 
 def test_checked_in_or_notified_leaves_the_list_unnotified_absence_stays(app, w):
     with app.app_context():
-        system_write([
-            {"entity": "attendance", "id": uid(), "data": {"youth_id": w.youths["mads"], "activity_id": w.act[("mads", "Værksted")],
-                                                          "date": "2026-03-30", "status": "absent_unnotified"}},
-            {"entity": "attendance", "id": uid(), "data": {"youth_id": w.youths["sara"], "activity_id": w.act[("sara", "Værksted")],
-                                                          "date": "2026-03-30", "status": "absent_notified",
-                                                          "absence_reason": "Syg"}}])
+        system_write(
+            [
+                {
+                    "entity": "attendance",
+                    "id": uid(),
+                    "data": {
+                        "youth_id": w.youths["mads"],
+                        "activity_id": w.act[("mads", "Værksted")],
+                        "date": "2026-03-30",
+                        "status": "absent_unnotified",
+                    },
+                },
+                {
+                    "entity": "attendance",
+                    "id": uid(),
+                    "data": {
+                        "youth_id": w.youths["sara"],
+                        "activity_id": w.act[("sara", "Værksted")],
+                        "date": "2026-03-30",
+                        "status": "absent_notified",
+                        "absence_reason": "Syg",
+                    },
+                },
+            ]
+        )
         rows = morning_list(user(app, "lise"), local(2026, 3, 30, 9, 20))
         names = [r.name for r in rows]
         assert "Mads" in names
@@ -100,13 +145,37 @@ def test_unreached_no_show_is_flagged_from_noon_until_someone_reaches_them(app, 
 
         assert flagged(local(2026, 3, 30, 11, 59)) == set()
         assert flagged(local(2026, 3, 30, 12, 0)) == {"Mads", "Sara"}
-        system_write([{"entity": "outreach", "id": uid(), "data": {
-            "youth_id": w.youths["mads"], "organization_id": w.orgs["Jobcenter"], "method": "call", "reached": False,
-            "contacted_at": local(2026, 3, 30, 9, 30).astimezone(timezone.utc).isoformat()}}])
+        system_write(
+            [
+                {
+                    "entity": "outreach",
+                    "id": uid(),
+                    "data": {
+                        "youth_id": w.youths["mads"],
+                        "organization_id": w.orgs["Jobcenter"],
+                        "method": "call",
+                        "reached": False,
+                        "contacted_at": local(2026, 3, 30, 9, 30).astimezone(UTC).isoformat(),
+                    },
+                }
+            ]
+        )
         assert flagged(local(2026, 3, 30, 12, 0)) == {"Mads", "Sara"}  # tried, not reached
-        system_write([{"entity": "outreach", "id": uid(), "data": {
-            "youth_id": w.youths["mads"], "organization_id": w.orgs["Jobcenter"], "method": "sms", "reached": True,
-            "contacted_at": local(2026, 3, 30, 10, 30).astimezone(timezone.utc).isoformat()}}])
+        system_write(
+            [
+                {
+                    "entity": "outreach",
+                    "id": uid(),
+                    "data": {
+                        "youth_id": w.youths["mads"],
+                        "organization_id": w.orgs["Jobcenter"],
+                        "method": "sms",
+                        "reached": True,
+                        "contacted_at": local(2026, 3, 30, 10, 30).astimezone(UTC).isoformat(),
+                    },
+                }
+            ]
+        )
         assert flagged(local(2026, 3, 30, 12, 0)) == {"Sara"}
         assert flagged(local(2026, 3, 31, 12, 0)) == {"Mads", "Sara"}  # a new day
 
@@ -115,8 +184,10 @@ def test_unreached_no_show_is_flagged_from_noon_until_someone_reaches_them(app, 
 
 
 def page_links(html: str) -> list[dict]:
-    return [dict(re.findall(r'(data-[a-z-]+|href)="([^"]*)"', m)) for m in
-            re.findall(r'<a class="btn[^"]*" (href="[^"]*" data-testid="(?:call|text)"[^>]*)>', html, re.S)]
+    return [
+        dict(re.findall(r'(data-[a-z-]+|href)="([^"]*)"', m))
+        for m in re.findall(r'<a class="btn[^"]*" (href="[^"]*" data-testid="(?:call|text)"[^>]*)>', html, re.S)
+    ]
 
 
 def test_one_tap_records_the_attempt_and_the_answer_without_typing(app, w):
@@ -132,7 +203,7 @@ def test_one_tap_records_the_attempt_and_the_answer_without_typing(app, w):
     with app.app_context():
         [o] = db.session.scalars(select(Outreach)).all()
         assert (o.method, o.reached, o.youth_id, o.user_id) == ("call", False, w.youths["mads"], w.users["lise"])
-        assert abs((o.contacted_at - datetime.now(timezone.utc)).total_seconds()) < 60
+        assert abs((o.contacted_at - datetime.now(UTC)).total_seconds()) < 60
     ask = b.get(f"/morning?ask={o.id}").text
     assert "Fik du fat i Mads?" in ask
     r = b.post(f"/morning/attempt/{o.id}/reached", {"reached": "yes", "base_version": 1, "mutation_id": uid()})

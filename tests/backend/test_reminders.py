@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,14 +13,14 @@ from sqlalchemy import select
 
 from backend.admin import system_write
 from backend.extensions import db
-from backend.models import SmsMessage, Youth
+from backend.models import SmsMessage
 from backend.reminders import service
 from backend.reminders.senders import HttpGatewaySender, OutboxSender
 from tests.backend.world import build_world, uid
 
 
 def utc(*a) -> datetime:
-    return datetime(*a, tzinfo=timezone.utc)
+    return datetime(*a, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -28,13 +28,33 @@ def w(app):
     """Mads (+45 31 23 45 67) has a 09:00 activity every day; Sara has one too but no number."""
     world = build_world(app)
     with app.app_context():
-        system_write([{"entity": "youth", "id": world.youths["mads"], "data": {
-            "id": world.youths["mads"], "youth_id": world.youths["mads"], "phone": "31234567"}}])
+        system_write(
+            [
+                {
+                    "entity": "youth",
+                    "id": world.youths["mads"],
+                    "data": {"id": world.youths["mads"], "youth_id": world.youths["mads"], "phone": "31234567"},
+                }
+            ]
+        )
         for y in ("mads", "sara"):
-            system_write([{"entity": "activity", "id": uid(), "data": {
-                "youth_id": world.youths[y], "organization_id": world.orgs["Jobcenter"], "title": "Behandling",
-                "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "09:00", "end_time": "12:00",
-                "start_date": "2026-01-05"}}])
+            system_write(
+                [
+                    {
+                        "entity": "activity",
+                        "id": uid(),
+                        "data": {
+                            "youth_id": world.youths[y],
+                            "organization_id": world.orgs["Jobcenter"],
+                            "title": "Behandling",
+                            "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                            "start_time": "09:00",
+                            "end_time": "12:00",
+                            "start_date": "2026-01-05",
+                        },
+                    }
+                ]
+            )
         db.session.remove()
     return world
 
@@ -61,12 +81,15 @@ def set_youth(app, yid, **fields):
         db.session.remove()
 
 
-@pytest.mark.parametrize("day, before, at", [
-    ((2026, 3, 27), utc(2026, 3, 27, 6, 59), utc(2026, 3, 27, 7, 0)),   # winter time: 08:00 = 07:00 UTC
-    ((2026, 3, 29), utc(2026, 3, 29, 5, 59), utc(2026, 3, 29, 6, 0)),   # the night clocks go forward
-    ((2026, 3, 30), utc(2026, 3, 30, 5, 59), utc(2026, 3, 30, 6, 0)),   # summer time: 08:00 = 06:00 UTC
-    ((2026, 10, 25), utc(2026, 10, 25, 6, 59), utc(2026, 10, 25, 7, 0)),  # the night clocks go back
-])
+@pytest.mark.parametrize(
+    "day, before, at",
+    [
+        ((2026, 3, 27), utc(2026, 3, 27, 6, 59), utc(2026, 3, 27, 7, 0)),  # winter time: 08:00 = 07:00 UTC
+        ((2026, 3, 29), utc(2026, 3, 29, 5, 59), utc(2026, 3, 29, 6, 0)),  # the night clocks go forward
+        ((2026, 3, 30), utc(2026, 3, 30, 5, 59), utc(2026, 3, 30, 6, 0)),  # summer time: 08:00 = 06:00 UTC
+        ((2026, 10, 25), utc(2026, 10, 25, 6, 59), utc(2026, 10, 25, 7, 0)),  # the night clocks go back
+    ],
+)
 def test_reminder_is_due_an_hour_before_in_copenhagen_time_across_dst(app, w, day, before, at):
     r = run(app, before)
     assert (r.planned, r.sent) == (1, 0)
@@ -155,8 +178,13 @@ class FakeGateway:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                gw.requests.append({"body": body, "auth": self.headers.get("Authorization"),
-                                    "key": self.headers.get("Idempotency-Key")})
+                gw.requests.append(
+                    {
+                        "body": body,
+                        "auth": self.headers.get("Authorization"),
+                        "key": self.headers.get("Idempotency-Key"),
+                    }
+                )
                 status, out = (500, b'{"error": "down"}') if gw.failing else (200, b'{"id": "gw-1"}')
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

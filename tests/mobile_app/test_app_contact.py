@@ -26,15 +26,25 @@ def test_young_person_sets_own_number_and_turns_reminders_off(backend_server, de
     assert mads.sync() is not None
     svc = mads.services()
     contact.save_my_contact(svc, "31 23 45 67", "Efter kl. 10", "07:45", False)
-    assert contact.my_contact(svc) == {"phone": "+45 31 23 45 67", "contact_time": "Efter kl. 10",
-                                       "reminder_time": "07:45", "reminders_enabled": False}
+    assert contact.my_contact(svc) == {
+        "phone": "+45 31 23 45 67",
+        "contact_time": "Efter kl. 10",
+        "reminder_time": "07:45",
+        "reminders_enabled": False,
+    }
     assert mads.sync() is not None and mads.status().pending == 0
     y = server_youth(backend_server, "Mads Jensen")
-    assert (y.phone, y.contact_time, y.reminder_time, y.reminders_enabled) == ("+4531234567", "Efter kl. 10", "07:45", False)
+    assert (y.phone, y.contact_time, y.reminder_time, y.reminders_enabled) == (
+        "+4531234567",
+        "Efter kl. 10",
+        "07:45",
+        False,
+    )
 
 
-@pytest.mark.parametrize("phone, reminder, message", [("123", "", "gyldigt telefonnummer"),
-                                                      ("31234567", "7.30", "TT:MM")])
+@pytest.mark.parametrize(
+    "phone, reminder, message", [("123", "", "gyldigt telefonnummer"), ("31234567", "7.30", "TT:MM")]
+)
 def test_bad_contact_details_are_refused_on_the_phone_in_danish(backend_server, device, phone, reminder, message):
     mads = device("mads", "ung.mads")
     assert mads.sync() is not None
@@ -76,8 +86,9 @@ def test_one_tap_call_records_the_attempt_and_the_answer_reaches_the_coordinator
 
     app = backend_server.flask_app
     with app.app_context():
-        rows = db.session.scalars(select(Outreach).where(Outreach.youth_id == row.youth["id"])
-                                  .order_by(Outreach.contacted_at)).all()
+        rows = db.session.scalars(
+            select(Outreach).where(Outreach.youth_id == row.youth["id"]).order_by(Outreach.contacted_at)
+        ).all()
         lise_id = db.session.scalar(select(User.id).where(User.username == "mentor.lise"))
         mine = [o for o in rows if o.note.endswith("med ét tryk i appen.")]
         assert [(o.method, o.reached, o.user_id) for o in mine] == [("sms", False, lise_id), ("call", True, lise_id)]

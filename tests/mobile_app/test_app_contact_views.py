@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 import app_local_data as ld
+import pytest
 from app_flet_harness import all_text, tap, type_into
 from test_app_views import make_core, start
 
@@ -35,8 +34,12 @@ async def test_mentor_calls_a_no_show_in_one_tap_and_answers_after(tmp_path):
     from mobile_app.core import AppCore
 
     at = datetime(2025, 3, 12, 9, 30, tzinfo=ZoneInfo("Europe/Copenhagen"))  # the 09:00 activity: not checked in
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: at,
-                   client_options={"attempts": 1, "timeout": 1})
+    core = AppCore(
+        tmp_path / "app.sqlite",
+        server_url="http://127.0.0.1:9",
+        clock=lambda: at,
+        client_options={"attempts": 1, "timeout": 1},
+    )
     data = ld.changes(at.date())
     for c in data["changes"]:
         if c["entity"] == "youth":
