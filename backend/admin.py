@@ -175,3 +175,16 @@ def _parse_weekdays(text: str) -> list[int]:
     if any(d < 0 or d > 6 for d in days):
         raise AdminError("Ugedage går fra 0 (mandag) til 6 (søndag).")
     return sorted(days)
+
+
+def set_user_phone(username: str, phone: str) -> User:
+    """A staff member's work phone (a mentor's is shown to their young people in opening hours)."""
+    from shared.contact import normalize_phone
+
+    user = _staff(username, {Role.MENTOR, Role.COORDINATOR, Role.PARTNER})
+    try:
+        user.phone = normalize_phone(phone)
+    except ValueError as e:
+        raise AdminError(str(e)) from None
+    db.session.commit()
+    return user

@@ -19,6 +19,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(assign_cmd)
     app.cli.add_command(revoke_token_cmd)
     app.cli.add_command(set_org_contact_cmd)
+    app.cli.add_command(set_user_phone_cmd)
 
 
 def upgrade_schema() -> None:
@@ -133,3 +134,18 @@ def set_org_contact_cmd(name, on_call, weekdays, opens, closes):
     hours = (f"{','.join(map(str, org.opening_weekdays))} {org.opens_at}-{org.closes_at}"
              if org.opens_at else "ingen åbningstid")
     click.echo(f"{org.name}: vagttelefon {format_phone(org.on_call_phone) or '-'}, {hours}")
+
+
+@click.command("set-user-phone")
+@click.argument("username")
+@click.argument("phone")
+def set_user_phone_cmd(username, phone):
+    """Set a staff member's work phone ('' removes it); a mentor's is shown to their young people."""
+    from backend.admin import AdminError, set_user_phone
+    from shared.contact import format_phone
+
+    try:
+        user = set_user_phone(username, phone)
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{user.display_name}: {format_phone(user.phone) or 'intet nummer'}")

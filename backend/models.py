@@ -79,6 +79,8 @@ class User(db.Model):
     display_name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A mentor's work phone (E.164): the young person calls it in opening hours (issue 13).
+    phone: Mapped[str | None] = mapped_column(String(20))
 
 
 class DeviceToken(db.Model):

@@ -7,6 +7,11 @@ from flask import Flask
 
 
 def register_reach(app: Flask) -> None:
+    """The morning list pages and the young person's contacts API."""
+    from backend.extensions import csrf
+    from backend.reach.api import bp as api_bp
     from backend.reach.views import bp
 
     app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # bearer tokens, not cookies
+    app.register_blueprint(api_bp)

@@ -12,6 +12,7 @@ from typing import Callable
 
 from mobile_app.core import config
 from mobile_app.core.api import ApiClient
+from mobile_app.core.contact import refresh_contacts
 from mobile_app.core.errors import ApiError, AuthExpired, CoreError, Offline, UpdateRequired, ValidationFailed
 from mobile_app.core.services import Services
 from mobile_app.core.store import Store
@@ -192,6 +193,8 @@ class AppCore:
                 self._wipe_keep_device()
                 self._client = None
                 self.last_error = ERASED_MESSAGE
+            else:
+                refresh_contacts(self)  # "Ring til nogen" must work offline too
             return result
         except Offline as exc:
             self.online = False

@@ -7,13 +7,14 @@ phone's launcher and asks "Fik du fat i …?" afterwards.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import ValidationError
 
-from mobile_app.core.errors import ValidationFailed
+from mobile_app.core.errors import CoreError, ValidationFailed
 from mobile_app.core.services import CaseloadRow, Services
-from shared.contact import format_phone, kind_text, normalize_phone, sms_link, tel_link
+from shared.contact import format_phone, kind_text, normalize_phone, sms_link, tel_link, within_hours
 from shared.enums import OutreachMethod
 from shared.schemas import HHMM
 
@@ -104,3 +105,58 @@ def prefilled_text(svc: Services, row: CaseloadRow) -> str:
         first.get("start_time", ""),
         svc.user.get("display_name") or "",
     )
+
+
+# ---- "Ring til nogen": whom the young person calls now ------------------------------------------
+
+CONTACTS_META = "my_contacts"
+
+
+def refresh_contacts(core: Any) -> None:
+    """After a sync: fetch the young person's mentor and keep it for offline use (never raises)."""
+    if (core.user or {}).get("role") != "youth":
+        return
+    try:
+        core.store.set_meta(CONTACTS_META, core.client().my_contacts())
+    except CoreError:
+        pass  # offline or refused: the last known contacts stay
+
+
+@dataclass
+class WhomToCall:
+    """The person or line to call now and why."""
+
+    label: str
+    phone: str
+    reason: str
+
+    @property
+    def link(self) -> str:
+        return tel_link(self.phone)
+
+    @property
+    def shown(self) -> str:
+        return format_phone(self.phone)
+
+
+def whom_to_call(svc: Services) -> WhomToCall | None:
+    """The mentor inside their organisation's opening hours, its on-call (24/7) number outside them.
+
+    Falls back to whichever number is known; None when none is.
+    """
+    mentor = (svc.store.get_meta(CONTACTS_META) or {}).get("mentor") or {}
+    org = svc.store.get("organization", mentor.get("organization_id") or "") or {}
+    now = svc.now().replace(tzinfo=None)
+    open_now = within_hours(now, org.get("opening_weekdays"), org.get("opens_at"), org.get("closes_at"))
+    first = (mentor.get("name") or "").split(" ")[0] or "din mentor"
+    on_call = org.get("on_call_phone")
+    if mentor.get("phone") and (open_now or not on_call):
+        why = "Din mentor er på arbejde nu." if open_now else "Læg en besked, hvis hun eller han ikke svarer."
+        return WhomToCall(f"Ring til {first}", mentor["phone"], why)
+    if on_call:
+        return WhomToCall(
+            f"Ring til vagttelefonen ({org.get('name', '')})",
+            on_call,
+            "Uden for åbningstiden svarer vagttelefonen – døgnet rundt.",
+        )
+    return None

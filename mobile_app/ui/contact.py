@@ -90,3 +90,25 @@ def ask_reached(app, outreach_id: str, name: str, method: str) -> list[ft.Contro
         w.big_button("Ja", lambda e: answer(True), ident="reached-yes", color=w.OK_COLOR),
         w.big_button("Nej", lambda e: answer(False), primary=False, ident="reached-no"),
     ]
+
+
+# ---- "Ring til nogen" on the young person's home screen ----------------------------------------
+
+
+def call_someone_card(app) -> list[ft.Control]:
+    """Whom to call now – the mentor in opening hours, the on-call number outside them – in one tap."""
+    who = contact.whom_to_call(app.services())
+    if who is None:
+        return []
+
+    def call(e):
+        app.page.run_task(ft.UrlLauncher().launch_url, who.link)
+
+    return [
+        w.card(
+            w.text("Brug for at snakke med nogen?", bold=True),
+            w.text(who.reason, size=16),
+            w.big_button(f"{who.label} – {who.shown}", call, ident="call-someone", icon=ft.Icons.PHONE),
+            color=ft.Colors.GREEN_50,
+        )
+    ]

@@ -65,6 +65,7 @@ def home(app) -> list[ft.Control]:
             lines.append(w.big_button("Jeg kommer ikke i dag", lambda e, i=act_id: app.show(absence, i),
                                       primary=False, ident="absent"))
         out.append(w.card(*lines))
+    out += contact.call_someone_card(app)
     agreements = svc.agreements(youth_id)
     due = svc.assessment_due(youth_id)
     out += [

@@ -194,3 +194,19 @@ def test_reminder_time_rules():
     assert within_hours(datetime(2026, 3, 30, 8, 0), [0, 1, 2, 3, 4], "08:00", "16:00")
     assert not within_hours(datetime(2026, 3, 30, 16, 0), [0, 1, 2, 3, 4], "08:00", "16:00")
     assert not within_hours(datetime(2026, 3, 29, 10, 0), [0, 1, 2, 3, 4], "08:00", "16:00")
+
+
+def test_mentor_phone_by_cli_and_the_young_persons_contacts_api(app, w):
+    r = cli(app, "set-user-phone", "lise", "31 10 00 01")
+    assert r.exit_code == 0 and "+45 31 10 00 01" in r.output, r.output
+    r = cli(app, "set-user-phone", "lise", "nul")
+    assert r.exit_code != 0 and "telefonnummer" in r.output
+    r = cli(app, "set-user-phone", "mads", "31100001")
+    assert r.exit_code != 0  # not staff
+    mads = Api(app.test_client(), "mads")
+    r = mads.client.get("/api/v1/me/contacts", headers=mads.headers)
+    assert r.status_code == 200
+    assert r.get_json() == {"mentor": {"name": "Lise", "phone": "+4531100001", "organization_id": w.orgs["Jobcenter"]}}
+    lise = Api(app.test_client(), "lise")
+    assert lise.client.get("/api/v1/me/contacts", headers=lise.headers).status_code == 403
+    assert app.test_client().get("/api/v1/me/contacts").status_code == 401

@@ -108,3 +108,23 @@ def test_one_tap_without_a_number_says_so(backend_server, device):
     with pytest.raises(ValidationFailed, match="intet mobilnummer"):
         contact.start_contact(svc, sara["id"], "call")
     assert lise.status().pending == 0
+
+
+def test_whom_to_call_is_fetched_at_sync_and_kept_offline(backend_server, device):
+    app = backend_server.flask_app
+    with app.app_context():
+        from backend.admin import set_org_contact, set_user_phone
+
+        set_user_phone("mentor.lise", "31 10 00 01")
+        set_org_contact("Jobcenter", "70 12 34 56", "0-6", "00:00", "23:59")  # open all the time
+    mads = device("mads", "ung.mads")
+    assert mads.sync() is not None
+    who = contact.whom_to_call(mads.services())
+    assert (who.label, who.link) == ("Ring til Lise", "tel:+4531100001")
+    with app.app_context():
+        set_org_contact("Jobcenter", None, "", "", "")  # no opening hours any more: always the on-call line
+    assert mads.sync() is not None
+    backend_server.stop()
+    assert mads.sync() is None  # offline: the last known contacts stay
+    who = contact.whom_to_call(mads.services())
+    assert (who.label, who.link) == ("Ring til vagttelefonen (Jobcenter)", "tel:+4570123456")

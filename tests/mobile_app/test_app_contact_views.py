@@ -65,3 +65,79 @@ async def test_mentor_calls_a_no_show_in_one_tap_and_answers_after(tmp_path):
     assert "Noteret." in all_text(page)
     [entry] = core.store.outbox()  # folded into the unsent attempt: one record, now reached
     assert entry.data["reached"] is True and entry.data["note"] == "Ringet op med ét tryk i appen."
+
+
+def youth_core(tmp_path, at, mentor_phone="+4531100001", on_call="+4570123456"):
+    from mobile_app.core import AppCore
+    from mobile_app.core.contact import CONTACTS_META
+
+    core = AppCore(
+        tmp_path / "app.sqlite",
+        server_url="http://127.0.0.1:9",
+        clock=lambda: at,
+        client_options={"attempts": 1, "timeout": 1},
+    )
+    data = ld.changes(at.date())
+    for c in data["changes"]:
+        if c["entity"] == "organization":
+            c["data"].update(
+                {
+                    "on_call_phone": on_call,
+                    "opening_weekdays": [0, 1, 2, 3, 4],
+                    "opens_at": "08:00",
+                    "closes_at": "15:30",
+                }
+            )
+    core.store.apply_pull_page(data["changes"], [], "c1")
+    core.store.set_meta("token", "t")
+    core.store.set_meta("user", ld.YOUTH_LOGIN)
+    core.store.set_meta(
+        CONTACTS_META, {"mentor": {"name": "Lise Mortensen", "phone": mentor_phone, "organization_id": ld.ORG}}
+    )
+    return core
+
+
+@pytest.mark.parametrize(
+    "at, label",
+    [
+        ((2025, 3, 12, 10, 0), "Ring til Lise – +45 31 10 00 01"),  # Wednesday, open
+        ((2025, 3, 12, 15, 30), "Ring til vagttelefonen (Jobcenter) – +45 70 12 34 56"),  # closed
+        ((2025, 3, 15, 10, 0), "Ring til vagttelefonen (Jobcenter) – +45 70 12 34 56"),  # Saturday
+        ((2025, 3, 30, 2, 30), "Ring til vagttelefonen (Jobcenter) – +45 70 12 34 56"),  # the DST night
+    ],
+)
+async def test_home_screen_shows_whom_to_call_now(tmp_path, at, label):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    core = youth_core(tmp_path, datetime(*at, tzinfo=ZoneInfo("Europe/Copenhagen")))
+    session, app, page = await start(core)
+    assert label in all_text(page)
+    conn = session.connection
+    sent, send = [], conn.send_message
+    conn.send_message = lambda m: (sent.append(repr(m)), send(m))
+    await tap(session, page, label)
+    number = "tel:+4531100001" if "Lise" in label else "tel:+4570123456"
+    for _ in range(20):
+        if any("launch_url" in m and number in m for m in sent):
+            break
+        await asyncio.sleep(0.05)
+    assert any("launch_url" in m and number in m for m in sent)
+
+
+async def test_without_an_on_call_number_the_mentor_is_shown_also_after_hours(tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    core = youth_core(tmp_path, datetime(2025, 3, 12, 20, 0, tzinfo=ZoneInfo("Europe/Copenhagen")), on_call=None)
+    session, app, page = await start(core)
+    assert "Ring til Lise – +45 31 10 00 01" in all_text(page)
+    (tmp_path / "b").mkdir()
+    core2 = youth_core(
+        tmp_path / "b",
+        datetime(2025, 3, 12, 20, 0, tzinfo=ZoneInfo("Europe/Copenhagen")),
+        mentor_phone=None,
+        on_call=None,
+    )
+    session, app, page = await start(core2)
+    assert "Brug for at snakke med nogen?" not in all_text(page)

@@ -22,6 +22,8 @@ def upgrade():
         b.add_column(sa.Column("contact_time", sa.String(length=100), nullable=False, server_default=""))
         b.add_column(sa.Column("reminder_time", sa.String(length=5), nullable=True))
         b.add_column(sa.Column("reminders_enabled", sa.Boolean(), nullable=False, server_default=sa.true()))
+    with op.batch_alter_table("user_account") as b:
+        b.add_column(sa.Column("phone", sa.String(length=20), nullable=True))
     with op.batch_alter_table("organization") as b:
         b.add_column(sa.Column("on_call_phone", sa.String(length=20), nullable=True))
         b.add_column(sa.Column("opening_weekdays", sa.JSON(), nullable=False, server_default="[]"))
@@ -60,6 +62,8 @@ def downgrade():
     with op.batch_alter_table("organization") as b:
         for c in ("closes_at", "opens_at", "opening_weekdays", "on_call_phone"):
             b.drop_column(c)
+    with op.batch_alter_table("user_account") as b:
+        b.drop_column("phone")
     with op.batch_alter_table("youth") as b:
         for c in ("reminders_enabled", "reminder_time", "contact_time", "phone"):
             b.drop_column(c)
