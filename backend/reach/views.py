@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 
 from backend.extensions import db
 from backend.models import Outreach
+from backend.reach.attempts import load_contact_record, parse_period
 from backend.reach.morning import REACHING_ROLES, morning_list
 from backend.services.plan_view import visible_youth
 from backend.web.common import (
@@ -21,6 +22,7 @@ from backend.web.common import (
     parse_base_version,
     push_form,
     require_uuid,
+    today_local,
 )
 from shared.enums import OutreachMethod
 
@@ -123,3 +125,19 @@ def answer(outreach_id: str):
     flash("Godt – det er noteret." if reached == "yes" else "Noteret. Prøv igen senere, eller send en sms.", "success")
     back = request.form.get("next") or ""
     return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("reach.morning"))
+
+
+@bp.get("/youth/<youth_id>/contact-attempts")
+@login_required
+def contact_attempts(youth_id: str):
+    """'Kontaktforsøg' for a period (?from=&to=, default the last 30 days); ?print=1 for paper."""
+    user = current_user()
+    require_uuid(youth_id)
+    start, end, error = parse_period(request.args.get("from"), request.args.get("to"), today_local())
+    rec = load_contact_record(user, youth_id, start, end)
+    if rec is None:
+        abort(404)
+    audit_read(user, {(youth_id, e): n for e, n in rec.counts().items()}, "contact attempts")
+    db.session.commit()
+    template = "contact_attempts_print.html" if request.args.get("print") else "contact_attempts.html"
+    return render_template(template, r=rec, error=error, today=today_local())

@@ -141,9 +141,10 @@ def overdue_agreements(snap: Snapshot, today: date) -> list[dict]:
 
 
 def last_contact(snap: Snapshot) -> date | None:
-    """The last day of personal contact: outreach that reached the young person, or attendance."""
+    """The last day of real personal contact: a contact record that reached the young person (a
+    call answered, a visit, a conversation, a text answered). Attendance at an activity does not
+    count (issue 13; docs/decisions.md): turning up is not a talk with the caseworker."""
     days = [c.date() for c in snap.reached_contacts]
-    days += [a["date"] for a in snap.attendance if a.get("status") in ("present", "late") or a.get("self_checked_in_at")]
     return max(days) if days else None
 
 
