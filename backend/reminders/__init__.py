@@ -17,3 +17,9 @@ def register_reminders(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(send_reminders_cmd)
+
+    from backend.reminders.demo import seed_reach_demo
+    from backend.seed import EXTRA_SEEDERS
+
+    if seed_reach_demo not in EXTRA_SEEDERS:
+        EXTRA_SEEDERS.append(seed_reach_demo)

@@ -277,3 +277,34 @@ def test_outbox_page_shows_the_days_messages_to_mentor_and_coordinator_only(app,
     assert "Ugyldig dato" in Browser(app, "lise").get("/sms?day=igår").text
     assert Browser(app, "karen").get("/sms?day=2026-03-30").status_code == 403
     assert Browser(app, "ole").get("/sms?day=2026-03-30").text.count("Godmorgen") == 0  # not his young people
+
+
+# ---- the demo ---------------------------------------------------------------------------------
+
+
+def test_demo_outbox_has_this_mornings_reminder_for_each_young_person_with_an_activity(app):
+    from datetime import timedelta
+
+    from backend import seed
+    from backend.reminders.demo import seed_reach_demo
+
+    with app.app_context():
+        seed.seed_demo()
+        now = datetime.now(UTC)
+        today = service.local_now(now).date()
+        expected = {p["key"]: p for p in service.todays_plans(today)}
+        rows = db.session.scalars(select(SmsMessage).where(SmsMessage.day == today)).all()
+        assert {r.key for r in rows} == set(expected)
+        for r in rows:
+            assert r.status in (("sent",) if r.due_at <= now < r.expires_at else ("sent", "pending", "expired"))
+            assert r.sender in ("outbox", "")
+        # A Monday at 09:00: both demo young people have an activity, the reminders before 09:00 went out.
+        monday = today + timedelta(days=7 - today.weekday())
+        at = datetime(monday.year, monday.month, monday.day, 9, 0, tzinfo=service.LOCAL_TZ).astimezone(UTC)
+        assert "2 påmindelser" in seed_reach_demo(at)
+        rows = db.session.scalars(select(SmsMessage).where(SmsMessage.day == monday)).all()
+        assert len(rows) == 2 and {r.to_phone for r in rows} == {"+4531123456", "+4540123456"}
+        assert all((r.status == "sent") == (r.due_at <= at) for r in rows)
+        assert seed_reach_demo(at) is None  # idempotent: nothing new, nothing sent twice
+        assert len(db.session.scalars(select(SmsMessage).where(SmsMessage.day == monday)).all()) == 2
+        db.session.remove()

@@ -101,6 +101,19 @@ def test_one_tap_call_records_the_attempt_and_the_answer_reaches_the_coordinator
 
 
 def test_one_tap_without_a_number_says_so(backend_server, device):
+    sara_server = server_youth(backend_server, "Sara Ahmadi")
+    with backend_server.flask_app.app_context():
+        from backend.admin import system_write
+
+        system_write(
+            [
+                {
+                    "entity": "youth",
+                    "id": sara_server.id,
+                    "data": {"id": sara_server.id, "youth_id": sara_server.id, "phone": None},
+                }
+            ]
+        )
     lise = device("lise", "mentor.lise")
     assert lise.sync() is not None
     svc = lise.services()
