@@ -1,7 +1,7 @@
 """contact details (youth phone, reminder settings; organisation on-call number and hours) and the SMS outbox (issue 13)
 
 Revision ID: c13a7e5d0b91
-Revises: b6e1c0a7d3f2
+Revises: c4d2a9e7f1b3
 Create Date: 2026-12-01 11:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c13a7e5d0b91"
-down_revision = "b6e1c0a7d3f2"
+down_revision = "c4d2a9e7f1b3"
 branch_labels = None
 depends_on = None
 
