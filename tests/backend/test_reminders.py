@@ -308,3 +308,22 @@ def test_demo_outbox_has_this_mornings_reminder_for_each_young_person_with_an_ac
         assert seed_reach_demo(at) is None  # idempotent: nothing new, nothing sent twice
         assert len(db.session.scalars(select(SmsMessage).where(SmsMessage.day == monday)).all()) == 2
         db.session.remove()
+
+
+def test_the_young_persons_export_holds_their_messages_and_erasure_removes_them(app, w):
+    from backend.models import User, Youth
+    from backend.rights.erasure import erase_youth
+    from backend.rights.export import build_export
+
+    run(app, utc(2026, 3, 30, 6, 5))
+    with app.app_context():
+        mads = db.session.get(Youth, w.youths["mads"])
+        me = db.session.get(User, mads.user_id)
+        export = build_export(me, mads, "self")
+        [sms] = export["records"]["sms"]
+        assert sms["to_phone"] == "+4531234567" and sms["body"].startswith("Godmorgen Mads")
+        assert export["counts"]["sms"] == 1
+        erase_youth(mads.id, None, "test", "cli")
+        db.session.commit()
+        assert db.session.scalars(select(SmsMessage)).all() == []
+        db.session.remove()
