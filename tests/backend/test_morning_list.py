@@ -227,3 +227,15 @@ def test_morning_page_refuses_partners_and_bad_input(app, w):
     with app.app_context():
         assert db.session.scalars(select(Outreach)).all() == []
         assert db.session.scalar(select(AuditLog).where(AuditLog.detail == "morning list")) is not None
+
+
+def test_without_javascript_a_plain_form_records_the_attempt_and_asks(app, w):
+    b = Browser(app, "lise")
+    html = b.get("/morning").text
+    assert "<noscript>" in html and "Jeg har ringet" in html
+    r = b.post(f"/morning/{w.youths['mads']}/attempt", {"method": "sms", "mutation_id": uid()})
+    assert r.status_code == 302 and "/morning?ask=" in r.headers["Location"]
+    assert "Har Mads svaret på din sms?" in b.get(r.headers["Location"]).text
+    with app.app_context():
+        [o] = db.session.scalars(select(Outreach)).all()
+        assert (o.method, o.reached, o.note) == ("sms", False, "Sms sendt med ét tryk fra morgenlisten.")
