@@ -25,6 +25,7 @@ from backend.web.common import (
     today_local,
 )
 from shared.enums import OutreachMethod
+from shared.schemas import is_uuid
 
 bp = Blueprint("reach", __name__, template_folder="templates")
 
@@ -53,9 +54,25 @@ def morning():
         "morning.html",
         rows=rows,
         new_id=lambda: str(uuid.uuid4()),
-        ask=request.args.get("ask"),
+        asked=_asked(user, request.args.get("ask")),
         staff_name=user.display_name,
     )
+
+
+def _asked(user, outreach_id: str | None) -> dict | None:
+    """The attempt to ask "Fik du fat i …?" about (from the morning list or the plan page)."""
+    if not outreach_id or not is_uuid(outreach_id):
+        return None
+    rec = db.session.get(Outreach, outreach_id)
+    youth = visible_youth(user, rec.youth_id) if rec is not None and not rec.deleted else None
+    if youth is None:
+        return None
+    return {
+        "id": rec.id,
+        "method": rec.method,
+        "version": rec.version,
+        "first_name": (youth.display_name or "").split(" ")[0],
+    }
 
 
 @bp.post("/morning/<youth_id>/attempt")

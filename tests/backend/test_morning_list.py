@@ -239,3 +239,22 @@ def test_without_javascript_a_plain_form_records_the_attempt_and_asks(app, w):
     with app.app_context():
         [o] = db.session.scalars(select(Outreach)).all()
         assert (o.method, o.reached, o.note) == ("sms", False, "Sms sendt med ét tryk fra morgenlisten.")
+
+
+def test_the_plan_pages_call_link_records_too_and_asks_on_the_morning_page(app, w):
+    b = Browser(app, "ahmed")
+    html = b.get(f"/youth/{w.youths['mads']}").text
+    m = re.search(
+        r'data-testid="plan-call" data-attempt-url="([^"]+)" data-method="call"\s+'
+        r'data-mutation-id="([^"]+)" data-csrf="([^"]+)"',
+        html,
+    )
+    assert m, "the plan page's Ring link carries the recording attributes"
+    r = b.client.post(
+        m[1], data={"csrf_token": m[3], "mutation_id": m[2], "method": "call"}, headers={"Accept": "application/json"}
+    )
+    assert r.status_code == 200
+    ask = b.get(f"/morning?ask={r.json['id']}").text
+    assert "Fik du fat i Mads?" in ask
+    partner = Browser(app, "karen").get(f"/youth/{w.youths['mads']}").text
+    assert 'href="tel:+4531234567"' in partner and "data-attempt-url" not in partner  # partners do not record
