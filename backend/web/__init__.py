@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
     from backend.web import audit_view, auth, caseload, company, conflicts, plan, plan_voice, progression, steps
     from backend.web.common import ROLE_LABELS, current_user, da_date, da_datetime
     from shared.company import follow_up_state, gaps_over_a_month
+    from shared.contact import format_phone
     from shared.enums import label_da
     from shared.plan_voice import answer_state
     from shared.steps import STEPS, step_info
@@ -34,6 +35,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["follow_up_gaps"] = gaps_over_a_month
     app.jinja_env.globals["company_choices"] = lambda v: [(c.id, c.company) for c in v.company_agreements]
     app.jinja_env.globals["step_choices"] = [(k, s.title) for k, s in STEPS.items()]
+    app.jinja_env.filters["phone"] = format_phone
 
     @app.context_processor
     def _globals():

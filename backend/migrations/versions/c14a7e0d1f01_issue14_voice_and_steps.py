@@ -1,7 +1,7 @@
 """issue 14: the young person's voice on the plan, plan revisions and answers, goal proposals, steps
 
 Revision ID: c14a7e0d1f01
-Revises: c4d2a9e7f1b3
+Revises: c13a7e5d0b91
 Create Date: 2026-12-01 11:40:00
 
 Existing plans get empty words, revision 1 (revised when they were last changed) and no answer.
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c14a7e0d1f01'
-down_revision = 'c4d2a9e7f1b3'
+down_revision = 'c13a7e5d0b91'
 branch_labels = None
 depends_on = None
 
