@@ -276,7 +276,7 @@ class CompanyAgreement(CaseRecord, db.Model):
     activity_id: Mapped[str | None] = mapped_column(ID)
     company: Mapped[str] = mapped_column(String(200))
     contact_name: Mapped[str] = mapped_column(String(200), default="")
-    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_phone: Mapped[str | None] = mapped_column(String(30))  # E.164 (shared/contact.py)
     hours_per_week: Mapped[float | None] = mapped_column(Float)
     hours_spread: Mapped[str] = mapped_column(String(500), default="")
     tasks: Mapped[str] = mapped_column(Text, default="")

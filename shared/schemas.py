@@ -220,9 +220,6 @@ class FollowUpSchema(Schema):
     note = Text(500, load_default="")
 
 
-_PHONE = validate.Regexp(r"^[0-9+()\- ]{0,30}$", error="Telefonnummer: kun tal, mellemrum, + og - (højst 30 tegn).")
-
-
 class CompanyAgreementSchema(EntitySchema):
     """Virksomhedsaftale: the agreement with a company about a placement (trin 2 → 3)."""
 
@@ -231,7 +228,7 @@ class CompanyAgreementSchema(EntitySchema):
     activity_id = Id(load_default=None, allow_none=True)
     company = Text(MAX_TITLE, 1, required=True)
     contact_name = Text(MAX_TITLE, load_default="")
-    contact_phone = fields.String(load_default="", validate=_PHONE)
+    contact_phone = Phone(load_default=None, allow_none=True)
     hours_per_week = fields.Float(load_default=None, allow_none=True, validate=validate.Range(
         0, 60, error="Timer om ugen skal være mellem 0 og 60."))
     hours_spread = Text(500, load_default="")

@@ -6,6 +6,7 @@ import flet as ft
 
 from mobile_app.core.company import CompanyServices
 from mobile_app.ui import widgets as w
+from shared.contact import format_phone
 
 STATE_TEXT = {"overdue": "Opfølgning forfalden siden {day}", "due": "Opfølgning i dag",
               "unplanned": "Ingen opfølgning planlagt inden {day}", "ok": "Næste opfølgning: {day}"}
@@ -24,7 +25,8 @@ def company_controls(app, youth_id: str) -> list[ft.Control]:
         hours = ag.get("hours_per_week")
         lines = [w.text(ag.get("company", ""), size=22, bold=True)]
         if ag.get("contact_name"):
-            lines.append(w.text(f"Kontakt: {ag['contact_name']} {ag.get('contact_phone') or ''}".strip(), size=16))
+            phone = format_phone(ag.get("contact_phone"))
+            lines.append(w.text(f"Kontakt: {ag['contact_name']} {phone}".strip(), size=16))
         if hours is not None:
             lines.append(w.text(f"{hours:g} timer om ugen {ag.get('hours_spread') or ''}".strip(), size=16))
         if ag.get("tasks"):

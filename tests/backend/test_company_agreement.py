@@ -82,7 +82,7 @@ def test_plan_page_caseload_flag_and_follow_up(app, client, w):
 def test_coordinator_creates_an_agreement_on_the_web_and_bad_input_is_danish(app, client, w):
     yid = w.youths["mads"]
     b = Browser(app, "ahmed")
-    form = {"mutation_id": uid(), "company": "Tømrerværkstedet", "contact_name": "Jens", "contact_phone": "2030",
+    form = {"mutation_id": uid(), "company": "Tømrerværkstedet", "contact_name": "Jens", "contact_phone": "20 30 40 50",
             "hours_per_week": "7,5", "hours_spread": "tirs 8-12", "tasks": "", "workplace_support": "",
             "health_considerations": "", "start_date": date.today().isoformat(), "end_date": "", "activity_id": "",
             "visibility": "shared", "follow_up_dates": "2026-13-01", "organization_id": w.orgs["Jobcenter"],

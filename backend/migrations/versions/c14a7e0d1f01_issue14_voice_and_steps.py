@@ -79,7 +79,7 @@ def upgrade():
         sa.Column('activity_id', sa.String(length=36), nullable=True),
         sa.Column('company', sa.String(length=200), nullable=False),
         sa.Column('contact_name', sa.String(length=200), nullable=False),
-        sa.Column('contact_phone', sa.String(length=30), nullable=False),
+        sa.Column('contact_phone', sa.String(length=30), nullable=True),
         sa.Column('hours_per_week', sa.Float(), nullable=True),
         sa.Column('hours_spread', sa.String(length=500), nullable=False),
         sa.Column('tasks', sa.Text(), nullable=False),
