@@ -3,12 +3,13 @@ follow-ups offline; the young person reads theirs. Validated with the shared sch
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services, new_id
 from shared.company import FollowUpState, follow_up_state
+from shared.hours import HoursRecord, MonthHours, month_hours
 
 TEXT_FIELDS = ("company", "contact_name", "contact_phone", "hours_spread", "tasks", "workplace_support",
                "health_considerations")
@@ -59,6 +60,30 @@ class CompanyServices:
             ups.append({"date": nxt, "done": False, "note": ""})
         return self.svc._save("company_agreement", agreement_id, ag["youth_id"],
                               {"follow_ups": sorted(ups, key=lambda f: f["date"])}, create=False)
+
+
+def month_hours_now(svc: Services, youth_id: str) -> MonthHours:
+    """This month's ordinary and supported hours (the 30-hour exit rule of trin 3)."""
+    records = [HoursRecord(r["period"], date.fromisoformat(r["period_start"]), float(r.get("ordinary_hours") or 0),
+                           float(r.get("supported_hours") or 0), r.get("company_agreement_id") or "")
+               for r in svc.store.all("work_hours", youth_id) if r.get("period_start")]
+    today = svc.today()
+    return month_hours(records, today.year, today.month, today)
+
+
+def record_week_hours(svc: Services, youth_id: str, monday: str, ordinary: object, supported: object = "",
+                      agreement_id: str | None = None) -> dict[str, Any]:
+    """The mentor records a week's ordinary and supported hours (from the company contact's numbers)."""
+    svc._require_staff()
+    svc._require_access(youth_id)
+    start = _day(monday, "Ugens mandag") or (svc.today() - timedelta(days=svc.today().weekday())).isoformat()
+    hours = _hours(ordinary)
+    if hours is None:
+        raise ValidationFailed("Skriv antal ordinære timer (0, hvis der ingen var).")
+    return svc._save("work_hours", new_id(), youth_id, {
+        "organization_id": svc.user.get("organization_id"), "visibility": "shared",
+        "company_agreement_id": agreement_id, "period": "week", "period_start": start,
+        "ordinary_hours": hours, "supported_hours": _hours(supported) or 0.0, "note": ""}, create=True)
 
 
 def _day(value: object, label: str) -> str | None:

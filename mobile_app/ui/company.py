@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import flet as ft
 
-from mobile_app.core.company import CompanyServices
+from mobile_app.core.company import CompanyServices, month_hours_now, record_week_hours
 from mobile_app.ui import widgets as w
 from shared.contact import format_phone
+from shared.hours import EXIT_HOURS
 
 STATE_TEXT = {"overdue": "Opfølgning forfalden siden {day}", "due": "Opfølgning i dag",
               "unplanned": "Ingen opfølgning planlagt inden {day}", "ok": "Næste opfølgning: {day}"}
@@ -37,6 +40,15 @@ def company_controls(app, youth_id: str) -> list[ft.Control]:
         if staff and cs.svc.role == "mentor":
             lines.append(w.big_button("Registrér opfølgning", lambda e, i=ag["id"]: app.show(follow_up_screen, i),
                                       primary=False, ident="company-follow-up"))
+        out.append(w.card(*lines, color=ft.Colors.TEAL_50))
+    now = month_hours_now(cs.svc, youth_id)
+    if now.source != "none" or out:
+        lines = [w.text(f"Ordinære timer denne måned: {now.ordinary:g} af {EXIT_HOURS:g}".replace(".", ","), bold=True)]
+        if now.missing_weeks:
+            lines.append(w.text(f"Mangler tal for {len(now.missing_weeks)} uge(r).", size=16))
+        if staff and cs.svc.role == "mentor":
+            lines.append(w.big_button("Registrér ugens timer", lambda e: app.show(hours_screen, youth_id),
+                                      primary=False, ident="hours-week"))
         out.append(w.card(*lines, color=ft.Colors.TEAL_50))
     if staff and cs.svc.role == "mentor":
         out.append(w.big_button("Ny aftale med en virksomhed", lambda e: app.show(new_screen, youth_id),
@@ -75,3 +87,25 @@ def follow_up_screen(app, agreement_id: str) -> list[ft.Control]:
             ft.Semantics(identifier="follow-up-note", content=note),
             ft.Semantics(identifier="follow-up-next", content=nxt),
             w.big_button("Gem opfølgning", save, ident="follow-up-save")]
+
+
+def hours_screen(app, youth_id: str) -> list[ft.Control]:
+    """A week's ordinary and supported hours (the company contact's numbers)."""
+    svc = app.services()
+    monday = svc.today().toordinal() - svc.today().weekday()
+    start = w.field("Ugens mandag (ÅÅÅÅ-MM-DD)", date.fromordinal(monday).isoformat())
+    ordinary = w.field("Ordinære timer (løntimer)")
+    supported = w.field("Støttede timer (praktik)")
+    agreements = CompanyServices(svc).agreements(youth_id)
+    agreement_id = agreements[0][0]["id"] if agreements else None
+
+    def save(e):
+        app.act(lambda: record_week_hours(app.services(), youth_id, start.value or "", ordinary.value,
+                                          supported.value, agreement_id),
+                then=lambda: (app.back(), app.say("Timerne er gemt.")))
+
+    return [w.heading("Ugens timer"),
+            ft.Semantics(identifier="hours-monday", content=start),
+            ft.Semantics(identifier="hours-ordinary", content=ordinary),
+            ft.Semantics(identifier="hours-supported", content=supported),
+            w.big_button("Gem timer", save, ident="hours-save")]

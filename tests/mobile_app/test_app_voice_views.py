@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import app_local_data as ld
 import pytest
-from app_flet_harness import all_text, choose, tap, type_into
+from app_flet_harness import all_text, choose, tap, text_field, type_into
 from test_app_views import make_core, start
 
 from mobile_app.core.plan_voice import VoiceServices
@@ -105,3 +105,25 @@ async def test_mentor_creates_a_company_agreement_and_records_a_follow_up(tmp_pa
     text = all_text(page)
     assert "Opfølgningen er gemt." in text and "Næste opfølgning: 9.4.2025" in text
     assert core.store.pending_count() == 1
+
+
+async def test_mentor_records_a_weeks_hours_offline_against_30(tmp_path):
+    from mobile_app.ui.mentor import plan_screen
+
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    session, app, page = await start(core)
+    app.show(plan_screen, ld.YOUTH)
+    await tap(session, page, "Ny aftale med en virksomhed")
+    type_into(session, page, "Virksomhed", "Tømrerværkstedet")
+    await tap(session, page, "Gem aftalen")
+    assert "Ordinære timer denne måned: 0 af 30" in all_text(page)
+    await tap(session, page, "Registrér ugens timer")
+    assert text_field(page, "Ugens mandag (ÅÅÅÅ-MM-DD)").value == "2025-03-10"
+    await tap(session, page, "Gem timer")
+    assert "Skriv antal ordinære timer" in all_text(page)
+    type_into(session, page, "Ordinære timer (løntimer)", "7,5")
+    type_into(session, page, "Støttede timer (praktik)", "12")
+    await tap(session, page, "Gem timer")
+    text = all_text(page)
+    assert "Timerne er gemt." in text and "Ordinære timer denne måned: 7,5 af 30" in text
+    assert "Mangler tal for 2 uge(r)." in text  # the weeks from 24 February (1–2 March) and 3 March
