@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select, text
 
 from backend import audit
+from backend.accounts.throttle import throttled
+from backend.accounts.twofactor import check_second_factor
 from backend.auth import authenticate, issue_token, revoke_token, token_required
 from backend.errors import ApiError
-from backend.extensions import db, limiter
+from backend.extensions import db
 from backend.models import DeviceToken, User, Youth
 from backend.sync.pull import pull
 from backend.sync.push import push
@@ -72,7 +74,7 @@ def health():
 
 
 @bp.post("/auth/login")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@throttled
 def login():
     creds = load(LoginSchema(), json_body())
     user = authenticate(creds["username"], creds["password"])
@@ -80,6 +82,7 @@ def login():
         audit.record(None, "login_failed", detail=f"username={creds['username'][:100]}")
         db.session.commit()
         raise ApiError(401, "invalid_credentials", "Forkert brugernavn eller adgangskode.")
+    check_second_factor(user, creds.get("otp"))
     token = issue_token(user, creds["device_name"])
     audit.record(user, "login", detail=f"device={creds['device_name']}")
     db.session.commit()

@@ -11,12 +11,14 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def register_web(app: Flask) -> None:
     """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
-    from backend.web import audit_view, auth, caseload, conflicts, plan, progression
-    from backend.web.common import ROLE_LABELS, current_user, da_date, da_datetime
+    from backend.accounts.throttle import register_throttle_errors
+    from backend.web import account, admin_users, audit_view, auth, caseload, conflicts, plan, progression
+    from backend.web.common import ROLE_LABELS, da_date, da_datetime, session_user
     from shared.enums import label_da
 
-    for mod in (auth, caseload, plan, progression, conflicts, audit_view):
+    for mod in (auth, caseload, plan, progression, conflicts, audit_view, account, admin_users):
         app.register_blueprint(mod.bp)
+    register_throttle_errors(app)
 
     app.jinja_env.filters["da_date"] = da_date
     app.jinja_env.filters["da_datetime"] = da_datetime
@@ -27,7 +29,8 @@ def register_web(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return {}
         # Other packages' pages (e.g. programmes, issue 6) get a menu entry once they exist.
-        return {"current_user": current_user(), "role_label": ROLE_LABELS,
+        # Staff and administrators (the latter see only their user pages in the menu).
+        return {"current_user": session_user(), "role_label": ROLE_LABELS,
                 "has_endpoint": lambda name: name in app.view_functions}
 
     @app.errorhandler(CSRFError)
