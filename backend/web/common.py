@@ -96,7 +96,7 @@ def coordinator_required(view):
 
 
 def _unsafe(path: str) -> bool:
-    if any(not ch.isprintable() or ch.isspace() or ch == "\\" for ch in path):
+    if any(not ch.isprintable() or ch in "\t\r\n\\" for ch in path):
         return True  # browsers drop tabs/newlines and read \ as /: "/\t/evil" would become //evil
     if not path.startswith("/") or path.startswith("//"):
         return True
