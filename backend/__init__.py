@@ -14,7 +14,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from backend import config as cfg
 
-    app.config.from_mapping(cfg.from_env(app.instance_path, testing=bool(config and config.get("TESTING"))))
+    override = None
+    if config and config.get("TESTING"):
+        override = "testing"
+    elif config and config.get("DEMO_MODE"):
+        override = "demo"
+    app.config.from_mapping(cfg.from_env(app.instance_path, profile_override=override))
     if config:
         app.config.from_mapping(config)
 

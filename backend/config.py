@@ -31,26 +31,27 @@ def _flag(name: str, default: bool) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
-def profile(testing: bool = False) -> str:
+def profile(override: str | None = None) -> str:
     """"production" unless this is the demo, a developer's machine or a test run."""
-    if testing:
-        return "testing"
+    if override:
+        return override
     if os.environ.get("TRINVIS_DEMO", "0") == "1":
         return "demo"
     env = os.environ.get("TRINVIS_ENV", "production").strip().lower()
     return "development" if env in ("development", "dev") else "production"
 
 
-def from_env(instance_path: str, testing: bool = False) -> dict:
-    """Settings for create_app, read from the environment."""
+def from_env(instance_path: str, profile_override: str | None = None) -> dict:
+    """Settings for create_app, read from the environment (`profile_override`: "testing" or "demo"
+    when create_app's caller says TESTING or DEMO_MODE)."""
     demo = os.environ.get("TRINVIS_DEMO", "0") == "1"
-    production = profile(testing) == "production"
+    production = profile(profile_override) == "production"
     return {
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         # A random key per start in development means sessions end at restart: production sets it.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         "DEMO_MODE": demo,
-        "TRINVIS_PROFILE": profile(testing),
+        "TRINVIS_PROFILE": profile(profile_override),
         # Login throttle, shared by all workers: per client address and per account (web and API
         # together). Counts live in the app's database unless RATELIMIT_STORAGE_URI names Redis.
         "LOGIN_RATE_LIMIT": os.environ.get("TRINVIS_LOGIN_RATE_LIMIT", "10 per minute"),

@@ -102,7 +102,8 @@ def test_production_profile_defaults(monkeypatch, tmp_path):
     monkeypatch.delenv("TRINVIS_DEMO")
     monkeypatch.setenv("TRINVIS_ENV", "development")
     assert not from_env(str(tmp_path))["REQUIRE_2FA"]
-    assert not from_env(str(tmp_path), testing=True)["SESSION_COOKIE_SECURE"]
+    assert not from_env(str(tmp_path), profile_override="testing")["SESSION_COOKIE_SECURE"]
+    assert not from_env(str(tmp_path), profile_override="demo")["REQUIRE_2FA"]
 
 
 def test_production_cookie_flags_and_hsts(database_url):
