@@ -4,6 +4,7 @@ Throttled answers say when to try again: Retry-After, and Danish text on the pag
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 
@@ -28,8 +29,17 @@ def account_key() -> str:
     if not name and isinstance(session.get("pending_username"), str):
         name = session["pending_username"]
     name = (name or "").strip().lower()[:100]
-    # An attempt without a username still counts, under its address.
-    return f"user:{name}" if name else f"nouser:{get_remote_address()}"
+    if not name:
+        return f"nouser:{get_remote_address()}"  # an attempt without a username still counts
+    try:
+        name.encode("utf-8")
+        printable = name.isprintable()
+    except UnicodeEncodeError:  # a lone surrogate from JSON ("\ud800") cannot be stored
+        printable = False
+    if not printable:  # NUL and other controls neither (PostgreSQL refuses NUL in text)
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return f"user#{digest}"
+    return f"user:{name}"
 
 
 per_address = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login-address",
