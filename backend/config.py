@@ -56,6 +56,8 @@ def from_env(instance_path: str, profile_override: str | None = None) -> dict:
         # together). Counts live in the app's database unless RATELIMIT_STORAGE_URI names Redis.
         "LOGIN_RATE_LIMIT": os.environ.get("TRINVIS_LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("TRINVIS_LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"),
+        # A locked phone asks whether its token was revoked (at start and every sync interval).
+        "TOKEN_STATUS_RATE_LIMIT": os.environ.get("TRINVIS_TOKEN_STATUS_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "trinvis-db://"),
         "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every throttled answer
         "TOKEN_TTL_DAYS": int(os.environ.get("TRINVIS_TOKEN_TTL_DAYS", "90")),

@@ -21,11 +21,6 @@ NEW = "Blaa-Cykel-Regnvejr-47"
 LINK = re.compile(r"(/adgangskode/[A-Za-z0-9_-]{20,})")
 
 
-@pytest.fixture
-def w(app):
-    return build_world(app)
-
-
 def api_login(client, username, password=PASSWORD, **extra):
     return client.post("/api/v1/auth/login", json={"username": username, "password": password,
                                                    "device_name": "telefon", **extra})

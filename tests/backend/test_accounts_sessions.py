@@ -14,11 +14,6 @@ from tests.conftest import make_app, truncate_all
 COOKIE = "session"
 
 
-@pytest.fixture
-def w(app):
-    return build_world(app)
-
-
 def cookie_of(b: Browser) -> str:
     return b.client.get_cookie(COOKIE).value
 
