@@ -1,7 +1,7 @@
 """accounts: web sessions, password reset codes, TOTP, recovery codes, login throttle (issue 11)
 
 Revision ID: c3a9e5d1f7b2
-Revises: b6e1c0a7d3f2
+Revises: c4d2a9e7f1b3
 Create Date: 2026-12-01 11:00:00
 
 New tables only; existing users start with no web session (they log in again) and no TOTP.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'c3a9e5d1f7b2'
-down_revision = 'b6e1c0a7d3f2'
+down_revision = 'c4d2a9e7f1b3'  # relinked after main's programme theory migration
 branch_labels = None
 depends_on = None
 
