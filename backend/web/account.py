@@ -16,16 +16,20 @@ from backend.web.common import login_url, session_user
 bp = Blueprint("account", __name__)
 
 
+def _account_page(user, error: str | None = None, status: int = 200):
+    return render_template("account.html", user=user, totp_on=twofactor.enabled(user),
+                           totp_allowed=user.role in twofactor.ALLOWED_ROLES,
+                           totp_required=twofactor.required(user),
+                           recovery_left=twofactor.remaining_recovery_codes(user),
+                           min_length=min_length(user.role), error=error), status
+
+
 @bp.get("/konto")
 def index():
     user = session_user()
     if user is None:
         return redirect(login_url())
-    return render_template("account.html", user=user, totp_on=twofactor.enabled(user),
-                           totp_allowed=user.role in twofactor.ALLOWED_ROLES,
-                           totp_required=twofactor.required(user),
-                           recovery_left=twofactor.remaining_recovery_codes(user),
-                           min_length=min_length(user.role), error=None)
+    return _account_page(user)
 
 
 @bp.post("/konto/adgangskode")
@@ -47,11 +51,7 @@ def change_password():
             db.session.commit()
             flash("Din adgangskode er skiftet. Du er logget ud alle andre steder.", "success")
             return redirect(url_for("account.index"))
-    return render_template("account.html", user=user, totp_on=twofactor.enabled(user),
-                           totp_allowed=user.role in twofactor.ALLOWED_ROLES,
-                           totp_required=twofactor.required(user),
-                           recovery_left=twofactor.remaining_recovery_codes(user),
-                           min_length=min_length(user.role), error=error), 400
+    return _account_page(user, error, 400)
 
 
 def _enrolling():
@@ -87,8 +87,8 @@ def totp_setup():
                                    next=home_for(user, session.pop("next", "")))
         db.session.commit()
         error, status = "Koden passer ikke. Tjek at telefonens ur går rigtigt, og skriv den nyeste kode.", 400
-    return render_template("totp_setup.html", secret=secret, qr=twofactor.qr_svg(twofactor.provisioning_uri(user, secret)),
-                           must=row.stage == "enrol", error=error), status
+    qr = twofactor.qr_svg(twofactor.provisioning_uri(user, secret))
+    return render_template("totp_setup.html", secret=secret, qr=qr, must=row.stage == "enrol", error=error), status
 
 
 @bp.post("/konto/gendannelseskoder")

@@ -12,7 +12,6 @@ from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from backend import audit
-from backend.extensions import db
 from backend.models import User
 from backend.services.caseload import local_now, to_local
 from backend.sync.push import push
@@ -36,7 +35,8 @@ NO_CASE_PAGES = {
     Role.YOUTH: "Sagssiderne er for medarbejdere. Som ung bruger du Trinvis-appen på din telefon – "
                 "der kan du se din plan, dine aftaler og tjekke ind.",
     Role.ADMIN: "Administratorer har ikke adgang til sagsdata. Brugere administreres under "
-                "»Brugere«; organisationer og tildelinger med kommandolinjen (flask --app backend create-org, assign …).",
+                "»Brugere«; organisationer og tildelinger med kommandolinjen "
+                "(flask --app backend create-org, assign …).",
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.models import AuditLog, DeviceToken
+from backend.models import AuditLog
 from tests.backend.test_cli import cli, failed, ok  # noqa: F401 - the CLI fixture
 from tests.backend.test_web_pages import Browser
 from tests.backend.world import PASSWORD, build_world

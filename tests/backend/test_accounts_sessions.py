@@ -71,8 +71,9 @@ def test_deactivation_and_password_change_end_sessions_at_once(app, w):
 
 
 def test_expired_session_row_is_deleted(app, w, monkeypatch):
-    import backend.accounts.sessions as sessions
     from datetime import timedelta
+
+    import backend.accounts.sessions as sessions
 
     b = Browser(app, "ahmed")
     later = sessions.utcnow() + timedelta(hours=13)  # past the 12-hour ceiling even if in use

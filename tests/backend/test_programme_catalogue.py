@@ -139,7 +139,6 @@ def test_seeded_catalogue_matches_the_programme_sheets(app):
 
 
 def test_catalogue_page_shows_theory_and_dated_effects(app, client):
-    
     w = build_world(app)
     with app.app_context():
         _catalogue()
@@ -151,7 +150,6 @@ def test_catalogue_page_shows_theory_and_dated_effects(app, client):
 
 def test_edit_form_round_trips_theory_and_dated_effects(app, client):
     import re
-    import time
 
     w = build_world(app)
     with app.app_context():

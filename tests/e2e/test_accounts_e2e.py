@@ -9,8 +9,8 @@ import time
 import pyotp
 import pytest
 
-from tests.e2e.web_fixtures import DEMO_PASSWORD, WebServer, chromium, login, new_page, shot  # noqa: F401
 from tests.conftest import make_app, truncate_all
+from tests.e2e.web_fixtures import DEMO_PASSWORD, WebServer, chromium, login, new_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 

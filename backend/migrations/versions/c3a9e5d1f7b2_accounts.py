@@ -6,9 +6,8 @@ Create Date: 2026-12-01 11:00:00
 
 New tables only; existing users start with no web session (they log in again) and no TOTP.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c3a9e5d1f7b2'
 down_revision = 'c4d2a9e7f1b3'  # relinked after main's programme theory migration
