@@ -83,4 +83,11 @@ def from_env(instance_path: str, profile_override: str | None = None) -> dict:
         "PASSWORD_RESET_HOURS": int(os.environ.get("TRINVIS_PASSWORD_RESET_HOURS", "24")),
         # The address people open, for the links printed by the CLI (e.g. https://trinvis.kommune.dk).
         "PUBLIC_URL": os.environ.get("TRINVIS_PUBLIC_URL", "").rstrip("/"),
+        # Morning reminders by SMS (issue 13): without a gateway URL they are only kept in the outbox.
+        "SMS_GATEWAY_URL": os.environ.get("TRINVIS_SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_USER": os.environ.get("TRINVIS_SMS_GATEWAY_USER", ""),
+        "SMS_GATEWAY_PASSWORD": os.environ.get("TRINVIS_SMS_GATEWAY_PASSWORD", ""),
+        "SMS_GATEWAY_TOKEN": os.environ.get("TRINVIS_SMS_GATEWAY_TOKEN", ""),
+        "SMS_SENDER_ID": os.environ.get("TRINVIS_SMS_SENDER_ID", "Trinvis"),
+        "SMS_GATEWAY_TIMEOUT": float(os.environ.get("TRINVIS_SMS_GATEWAY_TIMEOUT", "10")),
     }

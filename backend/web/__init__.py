@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
     from backend.accounts.throttle import register_throttle_errors
     from backend.web import account, admin_users, audit_view, auth, caseload, conflicts, plan, progression
     from backend.web.common import ROLE_LABELS, da_date, da_datetime, session_user
+    from shared.contact import format_phone
     from shared.enums import label_da
 
     for mod in (auth, caseload, plan, progression, conflicts, audit_view, account, admin_users):
@@ -23,6 +24,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["da_date"] = da_date
     app.jinja_env.filters["da_datetime"] = da_datetime
     app.jinja_env.filters["label_da"] = label_da
+    app.jinja_env.filters["phone"] = format_phone
 
     @app.context_processor
     def _globals():
