@@ -1,7 +1,7 @@
 """accounts: web sessions, password reset codes, TOTP, recovery codes, login throttle (issue 11)
 
 Revision ID: c3a9e5d1f7b2
-Revises: c13a7e5d0b91
+Revises: c14a7e0d1f01
 Create Date: 2026-12-01 11:00:00
 
 New tables only; existing users start with no web session (they log in again) and no TOTP.
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c3a9e5d1f7b2'
-down_revision = 'c13a7e5d0b91'  # relinked after main's head (contact and SMS outbox)
+down_revision = 'c14a7e0d1f01'  # relinked after main's head (voice and steps)
 branch_labels = None
 depends_on = None
 
