@@ -12,8 +12,19 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def register_web(app: Flask) -> None:
     """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
     from backend.accounts.throttle import register_throttle_errors
-    from backend.web import (account, admin_users, audit_view, auth, caseload, company, conflicts, plan,
-                             plan_voice, progression, steps)
+    from backend.web import (
+        account,
+        admin_users,
+        audit_view,
+        auth,
+        caseload,
+        company,
+        conflicts,
+        plan,
+        plan_voice,
+        progression,
+        steps,
+    )
     from backend.web.common import ROLE_LABELS, da_date, da_datetime, session_user
     from shared.company import follow_up_state, gaps_over_a_month
     from shared.contact import format_phone
