@@ -76,8 +76,8 @@ class PlanView:
         return activity_clashes([activity_dict(a) for a in self.current_activities])
 
     @property
-    def clashing_ids(self) -> set[str]:
-        return {x["id"] for pair in self.clashes for x in pair[:2]}
+    def clash_slots(self) -> dict[tuple[str, int], list[dict]]:
+        return clash_slots(self.clashes)
 
     @property
     def week_grid(self) -> list[tuple[int, str, list[Activity]]]:
@@ -109,6 +109,19 @@ def goals_by_org(goals, org_name) -> list[tuple[str, list]]:
         groups[org_name(g.organization_id)].append(g)
     return [(name, sorted(gs, key=lambda g: (g.target_date or date.max, g.title.casefold())))
             for name, gs in sorted(groups.items(), key=lambda kv: kv[0].casefold())]
+
+
+def clash_slots(clashes) -> dict[tuple[str, int], list[dict]]:
+    """(activity id, weekday) → what clashes with it that day: the other activity's title and the
+    overlapping time. Only the days that really clash are keys, so the week grid marks Thursday
+    and not every day of an activity that clashes on Thursday."""
+    out: dict[tuple[str, int], list[dict]] = {}
+    for a, b, days in clashes:
+        start, end = max(a["start_time"], b["start_time"]), min(a["end_time"], b["end_time"])
+        for wd in days:
+            for me, other in ((a, b), (b, a)):
+                out.setdefault((me["id"], wd), []).append({"title": other["title"], "start": start, "end": end})
+    return out
 
 
 def week_grid(activities) -> list[tuple[int, str, list]]:

@@ -292,6 +292,29 @@ def test_overlapping_activity_shows_clash_warning(app, w):
     assert "mandag" not in warning and "onsdag" not in warning
 
 
+def week_cells(page: str) -> list[str]:
+    """The week grid's day columns (Monday first), as HTML."""
+    grid = re.search(r'data-testid="week-grid">(.*?)</table>', page, re.S).group(1)
+    return re.findall(r"<td>(.*?)</td>", grid.split("<tbody>")[1], re.S)
+
+
+def test_week_grid_marks_only_the_day_and_time_that_clash(app, w):
+    """Praktik runs Mon–Wed 09–12, Samtale Tue and Thu 10–11: only Tuesday 10–11 clashes."""
+    b = Browser(app, "ahmed")
+    y = w.youths["mads"]
+    b.post(f"/youth/{y}/activities", activity_form(w, title="Praktik", organization_id=w.orgs["Jobcenter"],
+                                                   weekdays=["0", "1", "2"], start_time="09:00", end_time="12:00"))
+    b.post(f"/youth/{y}/activities", activity_form(w))
+    mon, tue, wed, thu, fri = week_cells(b.get(f"/youth/{y}").text)
+    assert "Praktik" in mon and "clash" not in mon and "Overlap" not in mon
+    assert "Praktik" in wed and "Overlap" not in wed
+    assert "Samtale" in thu and "Overlap" not in thu
+    assert tue.count('class="slot clash"') == 2
+    assert "Overlap 10:00–11:00 med Samtale" in tue and "Overlap 10:00–11:00 med Praktik" in tue
+    printed = b.get(f"/youth/{y}/print").text
+    assert printed.count("Overlap 10:00–11:00 med") == 2 and printed.count('class="slot clash"') == 2
+
+
 def test_bad_activity_input_keeps_what_was_typed(app, w):
     b = Browser(app, "ahmed")
     y = w.youths["mads"]
