@@ -92,6 +92,10 @@ class PlanView:
         return attendance_calendar(self.activities, self.attendance, self.today)
 
     @property
+    def attendance_notes(self) -> list[dict]:
+        return attendance_notes(self.activities, self.attendance, self.user_name)
+
+    @property
     def goal_titles(self) -> dict[str, str]:
         return {g.id: g.title for g in self.goals}
 
@@ -177,6 +181,16 @@ def attendance_calendar(activities, attendance, today: date, weeks: int = CALEND
             week.append({"date": day, "entries": entries, "future": day > today, "today": day == today})
         out.append(week)
     return out
+
+
+def attendance_notes(activities, attendance, user_name) -> list[dict]:
+    """The registrations that explain something — an absence reason or the mentor's note —
+    newest first, with the activity's title and who recorded it."""
+    titles = {a.id: a.title for a in activities}
+    rows = [a for a in attendance if (a.absence_reason or "").strip() or (a.note or "").strip()]
+    return [{"date": a.date, "title": titles.get(a.activity_id, "Aktivitet"), "status": a.status or "missing",
+             "reason": a.absence_reason or "", "note": a.note or "", "by": user_name(a.recorded_by_user_id)}
+            for a in sorted(rows, key=lambda a: (a.date, titles.get(a.activity_id, "")), reverse=True)]
 
 
 def _visible_rows(user: User, model, youth_id: str, order):

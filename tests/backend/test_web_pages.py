@@ -315,6 +315,27 @@ def test_week_grid_marks_only_the_day_and_time_that_clash(app, w):
     assert printed.count("Overlap 10:00–11:00 med") == 2 and printed.count('class="slot clash"') == 2
 
 
+def test_plan_shows_absence_reasons_mentor_notes_and_names_the_activity_in_the_calendar(app, w):
+    """The calendar names each day's activity in plain text (a tooltip is nothing on a tablet);
+    the reasons and the mentor's notes of the last 8 weeks are listed under it."""
+    y = w.youths["mads"]
+    act, day = uid(), date.today() - timedelta(days=1)
+    with app.app_context():
+        system_write([{"entity": "activity", "id": act, "data": {
+            "youth_id": y, "organization_id": w.orgs["Jobcenter"], "title": "Lagerpraktik", "weekdays": [day.weekday()],
+            "start_time": "09:00", "end_time": "12:00", "start_date": (day - timedelta(days=30)).isoformat()}}])
+        system_write([{"entity": "attendance", "id": uid(), "data": {
+            "youth_id": y, "activity_id": act, "date": day.isoformat(), "status": "absent_notified",
+            "absence_reason": "Tandlæge kl. 10", "note": "Ringede selv kl. 8 – godt gået"}}])
+        db.session.remove()
+    page = Browser(app, "ahmed").get(f"/youth/{y}").text
+    calendar = re.search(r'data-testid="attendance-calendar">(.*?)</table>', page, re.S).group(1)
+    assert '<span class="att-title">Lagerpraktik</span>' in calendar and "sr-only\">: Lagerpraktik" not in calendar
+    notes = re.search(r'data-testid="attendance-notes"(.*?)</table>', page, re.S).group(1)
+    assert day.strftime("%d.%m.%Y") in notes and "Lagerpraktik" in notes
+    assert "Tandlæge kl. 10" in notes and "Ringede selv kl. 8 – godt gået" in notes and "Meldt fra" in notes
+
+
 def test_bad_activity_input_keeps_what_was_typed(app, w):
     b = Browser(app, "ahmed")
     y = w.youths["mads"]
