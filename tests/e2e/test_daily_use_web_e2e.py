@@ -100,3 +100,25 @@ def test_print_page_has_print_button_and_way_back_and_long_titles_wrap(server, p
     back.click()
     page.wait_for_load_state()
     assert page.get_by_test_id("youth-name").inner_text() == "Sara Ahmadi"
+
+
+@pytest.mark.parametrize("size", ["tablet", "laptop"])
+def test_plan_page_fits_the_tablet_and_every_edit_button_is_on_screen(server, page_at, size):
+    page = page_at(size)
+    login(page, server, "tovholder.ahmed")
+    page.goto(f"{server.url}/youth/{server.mads}")
+    assert horizontal_overflow(page) <= 0
+    width = page.viewport_size["width"]
+    buttons = page.locator("#goals summary, #activities summary, #agreements summary")
+    assert buttons.count() >= 10
+    for i in range(buttons.count()):
+        box = buttons.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, buttons.nth(i).inner_text()
+    # the edit form opens inside the card and fits as well
+    ret = page.locator("#activities details.edit summary").first
+    ret.click()
+    assert horizontal_overflow(page) <= 0
+    form = page.locator("#activities details.edit[open] form")
+    box = form.bounding_box()
+    assert box["x"] + box["width"] <= width
+    page.locator("#activities").screenshot(path=str(shot.__globals__["SCREENSHOTS"] / f"web_daily_activities_{size}.png"))
