@@ -122,3 +122,25 @@ def test_plan_page_fits_the_tablet_and_every_edit_button_is_on_screen(server, pa
     box = form.bounding_box()
     assert box["x"] + box["width"] <= width
     page.locator("#activities").screenshot(path=str(shot.__globals__["SCREENSHOTS"] / f"web_daily_activities_{size}.png"))
+
+
+@pytest.mark.parametrize("size", ["tablet", "laptop"])
+def test_after_saving_the_confirmation_and_the_saved_item_are_both_in_view(server, page_at, size):
+    page = page_at(size)
+    login(page, server, "tovholder.ahmed")
+    page.goto(f"{server.url}/youth/{server.mads}")
+    row = page.locator("#agreements tbody tr").filter(has_text="Ringe til tandlægen")
+    row.locator("summary").click()
+    row.get_by_label("Opfølgning").fill("Talt om det på mødet.")
+    row.get_by_role("button", name="Gem opfølgning").click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(300)
+    assert "#agreement-" in page.url
+    notice = page.locator("main p.notice-success").first
+    assert "gemt" in notice.inner_text().lower()
+    assert in_view(page, notice)
+    saved = page.locator("#agreements tbody tr").filter(has_text="Ringe til tandlægen")
+    box, note_box = saved.bounding_box(), notice.bounding_box()
+    assert box["y"] >= note_box["y"] + note_box["height"] - 1 and box["y"] < page.viewport_size["height"]
+    assert "Talt om det på mødet." in saved.inner_text()
+    shot(page, f"daily_saved_{size}", full_page=False)
