@@ -262,6 +262,24 @@ class Services:
             items = [a for a in items if a.get("status", "open") == AgreementStatus.OPEN]
         return sorted(items, key=lambda a: (a.get("status", "open") != "open", a.get("due_date") or "", a.get("text", "")))
 
+    def who_does(self, ag: dict) -> str:
+        """Who is responsible, said to the young person: "Det gør du", "Det gør Lise" (the mentor,
+        by first name when the phone knows it), else the agency ("Det gør Jobcenter")."""
+        if ag.get("responsible", "youth") == "youth":
+            return "Det gør du"
+        youth = self.store.get("youth", ag.get("youth_id") or "") or {}
+        if ag.get("responsible_user_id") and ag.get("responsible_user_id") == youth.get("mentor_id"):
+            from mobile_app.core.contact import CONTACTS_META  # the mentor's name, kept from /me/contacts
+
+            name = ((self.store.get_meta(CONTACTS_META) or {}).get("mentor") or {}).get("name") or ""
+            return f"Det gør {name.split(' ')[0]}" if name else "Det gør din mentor"
+        org = self.store.get("organization", ag.get("organization_id") or "") or {}
+        return f"Det gør {org['name']}" if org.get("name") else "Det gør en medarbejder"
+
+    def agreement_overdue(self, ag: dict) -> bool:
+        """Open and past its deadline (the deadline day itself is not overdue)."""
+        return ag.get("status", "open") == "open" and (ag.get("due_date") or "9999") < self.today().isoformat()
+
     def agreements_due(self, youth_id: str) -> list[dict]:
         today = self.today().isoformat()
         return [a for a in self.agreements(youth_id) if (a.get("due_date") or "") <= today]
@@ -456,16 +474,21 @@ class Services:
                               f"Genforhandlet. {note}".strip())
         return self.add_agreement(ag["youth_id"], text, new_due, ag.get("responsible", "youth"))
 
-    def youth_update_agreement(self, agreement_id: str, done: bool, comment: str = "") -> dict:
-        """The young person marks an agreement done and/or comments (staff set the status)."""
+    def youth_update_agreement(self, agreement_id: str, done: bool | None, comment: str = "") -> dict:
+        """The young person comments on an agreement and/or marks it done (`done` None: only the
+        comment). Only the young person's own agreements can be marked done; staff set the status."""
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere.")
         if not self.is_youth:
             raise ValidationFailed("Brug 'Gennemgå' for at sætte status.")
         self._require_access(ag["youth_id"])
+        if done is not None and ag.get("responsible") == "staff":
+            raise ValidationFailed(f"{self.who_does(ag)} – det er ikke dig, der skal sætte den som gjort.")
         changes = {"youth_comment": (comment or "").strip()}
-        if done and not ag.get("youth_marked_done_at"):
+        if done is None:
+            pass
+        elif done and not ag.get("youth_marked_done_at"):
             changes["youth_marked_done_at"] = self._utc_now_iso()
         elif not done:
             changes["youth_marked_done_at"] = None

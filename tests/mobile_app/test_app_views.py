@@ -122,6 +122,56 @@ async def test_youth_plan_agreement_and_assessment(tmp_path):
     assert "Medarbejderens tro på målet" not in all_text(page)
 
 
+def add_agreement(core, text: str, due, responsible: str = "youth", user_id=None) -> str:
+    """An agreement as the server would hand it out (pulled), for the screens to show."""
+    import uuid
+
+    rid = str(uuid.uuid4())
+    data = {"id": rid, "youth_id": ld.YOUTH, "organization_id": ld.ORG, "text": text, "responsible": responsible,
+            "responsible_user_id": user_id, "due_date": due.isoformat(), "status": "open", "review_note": "",
+            "reviewed_at": None, "youth_comment": "", "youth_marked_done_at": None}
+    core.store.apply_pull_page([{"entity": "agreement", "id": rid, "version": 1, "deleted": False, "data": data}],
+                               [], "c-ag-" + rid[:6])
+    return rid
+
+
+async def test_youth_comments_without_marking_done_and_sees_who_does_what(tmp_path):
+    """Issue 16, items 1–3: a comment is not a claim that it is done; a staff promise says who keeps
+    it and cannot be marked done by the young person; an overdue agreement says so."""
+    from datetime import timedelta
+
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    core.store.set_meta("my_contacts", {"mentor": {"name": "Lise Mortensen", "phone": "", "organization_id": ld.ORG}})
+    staff_id = add_agreement(core, "Lise finder en ny tid", NOW.date() + timedelta(days=2), "staff", ld.MENTOR)
+    late_id = add_agreement(core, "Aflever sygemelding", NOW.date() - timedelta(days=3))
+    session, app, page = await start(core)
+    await tap(session, page, "Mine aftaler (3)")
+    text = all_text(page)
+    assert text.count("Det gør du") == 2 and "Det gør Lise" in text
+    assert text.count("Fristen er overskredet") == 1
+    assert "Senest" in text and "Jeg har gjort det" not in text
+
+    # the young person's own agreement: comment only, then (separately) done
+    own = next(a for a in core.store.all("agreement") if a["text"] == "Ring til lægen")
+    from mobile_app.ui.youth import agreement_detail
+
+    app.show(agreement_detail, own["id"])
+    type_into(session, page, "Kommentar (valgfri)", "Har ringet, men de havde lukket. Prøver igen i morgen.")
+    await tap(session, page, "Gem kommentar")
+    own = core.store.get("agreement", own["id"])
+    assert own["youth_comment"].startswith("Har ringet") and not own["youth_marked_done_at"]
+    assert "Din kommentar er gemt." in all_text(page)
+
+    # a staff promise: who keeps it, a comment is possible, "done" is not offered
+    app.show(agreement_detail, staff_id)
+    text = all_text(page)
+    assert "Det gør Lise" in text and "Gem kommentar" in text and "Jeg har gjort det" not in text
+    with pytest.raises(Exception, match="ikke dig"):
+        app.services().youth_update_agreement(staff_id, True, "")
+    app.show(agreement_detail, late_id)
+    assert "Fristen er overskredet" in all_text(page) and "Jeg har gjort det" in all_text(page)
+
+
 async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
