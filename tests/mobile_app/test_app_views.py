@@ -172,6 +172,21 @@ async def test_youth_comments_without_marking_done_and_sees_who_does_what(tmp_pa
     assert "Fristen er overskredet" in all_text(page) and "Jeg har gjort det" in all_text(page)
 
 
+async def test_every_screen_starts_at_the_top(tmp_path):
+    """Issue 16 item 4: each screen gets a new scrolling column with its own key, so Flutter keeps no
+    scroll position from the screen before ("Tilbage" was hidden above the top)."""
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    session, app, page = await start(core)
+    home_body = app.body
+    await tap(session, page, "Mine aftaler (1)")
+    shown = app.body
+    assert shown is not home_body and shown.key != home_body.key
+    assert app.frame.controls[1] is shown and shown.page is page  # the new column is what is on screen
+    assert getattr(shown.controls[0], "identifier", None) == "back"  # "Tilbage" first, at the top
+    await tap(session, page, "Tilbage")
+    assert app.body.key not in (home_body.key, shown.key) and "Mine aftaler (1)" in all_text(page)
+
+
 async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
