@@ -303,8 +303,8 @@ class Services:
             return None
         dues = assessment_due_dates(start, self.today() + timedelta(days=ASSESSMENT_OPENS_DAYS_BEFORE))
         done = self._submitted_dues(youth_id, rater_role)
-        missing = [d for d in dues if d not in done]
-        return missing[-1] if missing else None
+        # only the latest due date counts: an older missed one is history (shared.schedule.overdue_assessment)
+        return dues[-1] if dues and not any(d >= dues[-1] for d in done) else None
 
     def next_assessment(self, youth_id: str) -> tuple[date, str] | None:
         """The assessment to fill in now: (due date, 'overdue' | 'due' | 'early'); None without a plan.

@@ -187,6 +187,28 @@ async def test_every_screen_starts_at_the_top(tmp_path):
     assert app.body.key not in (home_body.key, shown.key) and "Mine aftaler (1)" in all_text(page)
 
 
+async def test_sending_the_latest_assessment_clears_the_mentors_overdue_mark(tmp_path):
+    """Issue 16 item 7: the plan started 90 days ago, so two due dates have passed unsent (48 and 6
+    days ago). Only the latest is a to-do; once it is sent, the card is clear."""
+    from datetime import timedelta
+
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    [plan] = core.store.all("plan")
+    begun = NOW.date() - timedelta(days=90)
+    core.store.apply_pull_page([{"entity": "plan", "id": plan["id"], "version": 2, "deleted": False,
+                                 "data": {**plan, "start_date": begun.isoformat()}}], [], "c-plan")
+    svc = core.services()
+    latest, older = begun + timedelta(days=84), begun + timedelta(days=42)
+    assert svc.assessment_overdue(ld.YOUTH) == latest and svc.assessment_due(ld.YOUTH) == latest
+    session, app, page = await start(core)
+    assert "Måling overskredet (skulle være lavet" in all_text(page)
+    svc.submit_assessment(ld.YOUTH, latest, {d.key: 6 for d in svc.dimensions("staff")})
+    assert svc.assessment_overdue(ld.YOUTH) is None and svc.assessment_due(ld.YOUTH) is None
+    app.go_home()
+    assert "Måling overskredet" not in all_text(page)
+    assert older < latest  # the missed older one stays history in the assessments, not a to-do
+
+
 async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
