@@ -324,6 +324,14 @@ class Services:
             nxt += timedelta(days=ASSESSMENT_INTERVAL_DAYS)
         return nxt, "early"
 
+    def next_assessment_opens(self, youth_id: str) -> date | None:
+        """The day the young person's next assessment can be filled in (None without a plan or when
+        one is open now)."""
+        nxt = self.next_assessment(youth_id)
+        if nxt is None or nxt[1] != "early":
+            return None
+        return nxt[0] - timedelta(days=ASSESSMENT_OPENS_DAYS_BEFORE)
+
     def assessment_overdue(self, youth_id: str) -> date | None:
         """The latest passed due date without a staff assessment (shown to the mentor)."""
         return overdue_assessment(self._plan_start(youth_id), self._submitted_dues(youth_id, "staff"), self.today())

@@ -62,8 +62,9 @@ def home(app) -> list[ft.Control]:
                     ident="checkin", color=w.OK_COLOR))
             else:
                 lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
-            lines.append(w.big_button("Jeg kommer ikke i dag", lambda e, i=act_id: app.show(absence, i),
-                                      primary=False, ident="absent"))
+            # named with the activity: two identical buttons cannot be told apart by a screen reader
+            lines.append(w.big_button(f"Jeg kommer ikke i dag til {a.get('title', '')}".strip(),
+                                      lambda e, i=act_id: app.show(absence, i), primary=False, ident="absent"))
         out.append(w.card(*lines))
     out += contact.call_someone_card(app)
     agreements = svc.agreements(youth_id)
@@ -79,6 +80,10 @@ def home(app) -> list[ft.Control]:
 
         out.append(w.big_button("Din måling er klar – udfyld den", lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
                                 ident="my-assessment"))
+    else:
+        opens = svc.next_assessment_opens(youth_id)
+        if opens:
+            out.append(w.text(f"Din næste måling kan udfyldes fra {_dk_date(opens)}", size=16))
     out += [
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
         w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),

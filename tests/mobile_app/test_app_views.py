@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import flet as ft
 import app_local_data as ld
-from app_flet_harness import all_text, choose, new_session, radio_group_with, tap, text_field, type_into
+from app_flet_harness import all_text, choose, new_session, radio_group_with, tap, text_field, type_into, walk
 
 from mobile_app.core import AppCore
 from mobile_app.ui.app import TrinvisApp
@@ -170,6 +171,32 @@ async def test_youth_comments_without_marking_done_and_sees_who_does_what(tmp_pa
         app.services().youth_update_agreement(staff_id, True, "")
     app.show(agreement_detail, late_id)
     assert "Fristen er overskredet" in all_text(page) and "Jeg har gjort det" in all_text(page)
+
+
+async def test_youth_home_names_absence_buttons_and_says_when_the_next_assessment_opens(tmp_path):
+    """Issue 16 item 3: two activities today → two absence buttons a screen reader can tell apart;
+    after the self-assessment is sent, the home screen says from when the next one can be filled in."""
+    from datetime import timedelta
+
+    from mobile_app.ui.youth import _dk_date
+
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    [act] = core.store.all("activity")
+    second = {**act, "id": "33333333-3333-4333-8333-333333333333", "title": "Samtale på jobcentret",
+              "start_time": "13:00", "end_time": "14:00"}
+    core.store.apply_pull_page([{"entity": "activity", "id": second["id"], "version": 1, "deleted": False,
+                                 "data": second}], [], "c-act")
+    session, app, page = await start(core)
+    labels = [c.content.value for c in walk(page) if isinstance(c, ft.OutlinedButton) and isinstance(c.content, ft.Text)]
+    assert "Jeg kommer ikke i dag til Værkstedet" in labels and "Jeg kommer ikke i dag til Samtale på jobcentret" in labels
+    assert "Din måling er klar" in all_text(page) and "næste måling" not in all_text(page)
+    svc = app.services()
+    due = svc.assessment_due(ld.YOUTH)
+    svc.submit_assessment(ld.YOUTH, due, {d.key: 5 for d in svc.dimensions()})
+    app.go_home()
+    opens = due + timedelta(days=42 - 7)
+    assert f"Din næste måling kan udfyldes fra {_dk_date(opens)}" in all_text(page)
+    assert "Din måling er klar" not in all_text(page)
 
 
 async def test_every_screen_starts_at_the_top(tmp_path):
