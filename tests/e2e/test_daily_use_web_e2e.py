@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from tests.conftest import make_app, truncate_all
-from tests.e2e.web_fixtures import WebServer, chromium, login, shot  # noqa: F401
+from tests.e2e.web_fixtures import SCREENSHOTS, WebServer, chromium, login, shot  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +48,7 @@ def server(database_url):
 
 
 @pytest.fixture
-def page_at(chromium):
+def page_at(chromium):  # noqa: F811 (the fixture imported above)
     contexts = []
 
     def make(size: str):
@@ -70,7 +70,8 @@ def horizontal_overflow(page) -> int:
 def in_view(page, locator) -> bool:
     box = locator.bounding_box()
     vw, vh = page.viewport_size["width"], page.viewport_size["height"]
-    return box is not None and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= vw and box["y"] + box["height"] <= vh
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0
+            and box["x"] + box["width"] <= vw and box["y"] + box["height"] <= vh)
 
 
 SLOTS_OVERFLOWING = """() => [...document.querySelectorAll('table.week .slot')].filter(s => {
@@ -121,7 +122,7 @@ def test_plan_page_fits_the_tablet_and_every_edit_button_is_on_screen(server, pa
     form = page.locator("#activities details.edit[open] form")
     box = form.bounding_box()
     assert box["x"] + box["width"] <= width
-    page.locator("#activities").screenshot(path=str(shot.__globals__["SCREENSHOTS"] / f"web_daily_activities_{size}.png"))
+    page.locator("#activities").screenshot(path=str(SCREENSHOTS / f"web_daily_activities_{size}.png"))
 
 
 @pytest.mark.parametrize("size", ["tablet", "laptop"])

@@ -157,7 +157,8 @@ class Run:
         elif kind == "agreement" and ags:
             ag, done = r.choice(ags), r.random() < 0.5
             # the app offers "done" only on the young person's own agreements; on staff ones, a comment
-            svc.youth_update_agreement(ag["id"], done if ag.get("responsible") != "staff" else None, f"Kommentar {token}")
+            done = done if ag.get("responsible") != "staff" else None
+            svc.youth_update_agreement(ag["id"], done, f"Kommentar {token}")
         elif kind == "assessment":
             dims = svc.dimensions()
             svc.submit_assessment(yid, today - timedelta(days=7 * r.randint(0, 6)),

@@ -6,10 +6,9 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
-import flet as ft
 import app_local_data as ld
+import flet as ft
+import pytest
 from app_flet_harness import all_text, choose, new_session, radio_group_with, tap, text_field, type_into, walk
 
 from mobile_app.core import AppCore
@@ -187,8 +186,10 @@ async def test_youth_home_names_absence_buttons_and_says_when_the_next_assessmen
     core.store.apply_pull_page([{"entity": "activity", "id": second["id"], "version": 1, "deleted": False,
                                  "data": second}], [], "c-act")
     session, app, page = await start(core)
-    labels = [c.content.value for c in walk(page) if isinstance(c, ft.OutlinedButton) and isinstance(c.content, ft.Text)]
-    assert "Jeg kommer ikke i dag til Værkstedet" in labels and "Jeg kommer ikke i dag til Samtale på jobcentret" in labels
+    labels = [c.content.value for c in walk(page)
+              if isinstance(c, ft.OutlinedButton) and isinstance(c.content, ft.Text)]
+    assert "Jeg kommer ikke i dag til Værkstedet" in labels
+    assert "Jeg kommer ikke i dag til Samtale på jobcentret" in labels
     assert "Din måling er klar" in all_text(page) and "næste måling" not in all_text(page)
     svc = app.services()
     due = svc.assessment_due(ld.YOUTH)
@@ -341,7 +342,6 @@ async def test_week_view_and_first_sync_progress(tmp_path):
 
 def radio_labels(page) -> list[str]:
     import flet as ft
-
     from app_flet_harness import walk
 
     return [c.label for c in walk(page) if isinstance(c, ft.Radio)]
