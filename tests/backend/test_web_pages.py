@@ -251,6 +251,13 @@ def test_rejected_edit_shows_danish_error_and_keeps_what_was_typed(app, w):
     r = b.post(url, goal_form(status="done"))
     assert r.status_code == 400 and "Ugyldig værdi" in r.text
     assert goal_row(app, w.goal).version == 1
+    # Issue 16 item 17: the messages are Danish and say what is wrong, no wire values, no English
+    r = b.post(url, goal_form(title="x" * 300))
+    assert "Må højst være 200 tegn." in r.text and "Skal udfyldes" not in r.text
+    r = b.post(url, goal_form(title=""))
+    assert "Skal udfyldes." in r.text and "højst" not in r.text
+    r = b.post(url, goal_form(status="done"))
+    assert "Vælg en af: Åben, I gang, Nået, Droppet." in r.text and "Tilladt: open" not in r.text
     # The engine refuses a partner's edit of another organisation's goal, in Danish.
     nina = Browser(app, "nina")
     r = nina.post(url, goal_form(title="Nina prøver"))
