@@ -77,7 +77,8 @@ _no_nul = validate.Regexp(r"^[^\x00]*$", error="Teksten indeholder et ugyldigt t
 def _enum(e) -> validate.OneOf:
     # the Danish labels, not the wire values: the message reaches people (issue 16: no English leaks)
     values = [m.value for m in e]
-    return validate.OneOf(values, labels=[enums.label_da(v) for v in values], error="Ugyldig værdi. Vælg en af: {labels}.")
+    labels = [enums.label_da(v) for v in values]
+    return validate.OneOf(values, labels=labels, error="Ugyldig værdi. Vælg en af: {labels}.")
 
 
 def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class

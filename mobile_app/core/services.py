@@ -171,8 +171,18 @@ class Services:
                 agreements_due=len(self.agreements_due(y["id"])),
                 assessment_overdue=self.assessment_overdue(y["id"]),
             ))
-        rows.sort(key=lambda r: (not r.attention, r.youth.get("display_name", "")))
+        # today's no-shows first (someone should call now), then anything else needing attention
+        rows.sort(key=lambda r: (not r.missing, not r.attention, r.youth.get("display_name", "")))
         return rows
+
+    @staticmethod
+    def caseload_matches(row: CaseloadRow, query: str = "", kind: str = "") -> bool:
+        """Whether a caseload row is shown for a name search and a filter: "missing" (today's
+        no-shows), "agreements" (agreements due), "assessment" (assessment overdue), "" (all)."""
+        if query.strip() and query.strip().casefold() not in (row.youth.get("display_name") or "").casefold():
+            return False
+        return {"": True, "missing": bool(row.missing), "agreements": bool(row.agreements_due),
+                "assessment": bool(row.assessment_overdue)}.get(kind, True)
 
     def activities_on(self, youth_id: str, day: date) -> list[ActivityToday]:
         """The young person's activities on a day, each with its attendance and a plain status."""

@@ -237,6 +237,42 @@ async def test_sending_the_latest_assessment_clears_the_mentors_overdue_mark(tmp
     assert older < latest  # the missed older one stays history in the assessments, not a to-do
 
 
+async def test_mentor_finds_a_young_person_by_name_and_filter_and_no_shows_come_first(tmp_path):
+    """Issue 16 item 6: Anna (an agreement due, alphabetically first) comes after Mads, who has not
+    checked in today; the search and the filters show only the matching cards."""
+    anna = "44444444-4444-4444-8444-444444444444"
+    late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    core.clock = lambda: late
+    core.store.apply_pull_page([{"entity": "youth", "id": anna, "version": 1, "deleted": False, "data": {
+        "id": anna, "youth_id": anna, "display_name": "Anna", "user_id": None, "mentor_id": ld.MENTOR,
+        "outcome": "active"}}], [], "c-anna")
+    [ag] = core.store.all("agreement")
+    core.store.apply_pull_page([{"entity": "agreement", "id": "55555555-5555-4555-8555-555555555555", "version": 1,
+                                 "deleted": False, "data": {**ag, "id": "55555555-5555-4555-8555-555555555555",
+                                                            "youth_id": anna}}], [], "c-anna-ag")
+    session, app, page = await start(core)
+
+    def shown() -> list[str]:
+        return [c.data.youth["display_name"] for c in app.body.controls
+                if getattr(c, "data", None) is not None and hasattr(c.data, "youth") and c.visible]
+
+    assert shown() == ["Mads", "Anna"]  # today's no-show first
+    type_into(session, page, "Søg efter navn", "an")
+    await session.dispatch_event(text_field(page, "Søg efter navn")._i, "change", "an")
+    assert shown() == ["Anna"] and "Viser 1 af 2" in all_text(page)
+    type_into(session, page, "Søg efter navn", "")
+    await session.dispatch_event(text_field(page, "Søg efter navn")._i, "change", "")
+    chip = next(c for c in walk(page) if isinstance(c, ft.Chip) and c.data == "missing")
+    await session.dispatch_event(chip._i, "select", True)
+    assert shown() == ["Mads"] and chip.selected
+    chip = next(c for c in walk(page) if isinstance(c, ft.Chip) and c.data == "agreements")
+    await session.dispatch_event(chip._i, "select", True)
+    assert shown() == ["Mads", "Anna"]  # both have an agreement due today
+    await tap(session, page, "Åbn")  # the first card: Mads, two taps from the list to his screen
+    assert "Registrér fremmøde" in all_text(page)
+
+
 async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
