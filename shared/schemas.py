@@ -377,6 +377,8 @@ class LoginSchema(Schema):
     username = fields.String(required=True, validate=[validate.Length(min=1, max=100), _no_nul])
     password = fields.String(required=True, validate=[validate.Length(min=1, max=500), _no_nul])
     device_name = fields.String(load_default="ukendt enhed", validate=[validate.Length(max=100), _no_nul])
+    # TOTP code or recovery code, for users with two-factor login (issue 11)
+    otp = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=100), _no_nul])
 
 
 class UserOutSchema(Schema):

@@ -1,7 +1,6 @@
 """Catalogue, enrolment and history pages: writes go through the engine and reach the phones."""
 
 import re
-import time
 from datetime import date
 
 from sqlalchemy import func, select
@@ -9,13 +8,11 @@ from sqlalchemy import func, select
 from backend.extensions import db
 from backend.models import Activity, Youth
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
-from tests.backend.world import Api, build_world
+from tests.backend.world import Api, build_world, web_login
 
 
 def login(client, user_id):
-    with client.session_transaction() as s:
-        s["user_id"] = user_id
-        s["seen"] = int(time.time())  # as a login does
+    web_login(client, user_id)
 
 
 def csrf(client, path):
