@@ -12,7 +12,7 @@ import pytest
 from app_flet_harness import all_text, new_session, tap, text_field, type_into
 from app_server import FAST_RETRY
 
-from mobile_app.core import AppCore, ApiError, SecondFactorNeeded, ValidationFailed, WrongSecondFactor
+from mobile_app.core import ApiError, AppCore, SecondFactorNeeded, ValidationFailed, WrongSecondFactor
 from mobile_app.ui.app import TrinvisApp
 from tests.app_lock_params import FAST_KDF, TEST_PIN
 
