@@ -100,6 +100,10 @@ def test_enrolment_creates_activities_that_reach_the_phone(app, client):
         assert db.session.get(Enrolment, enr.id).end_reason == "dropped_out"
     page = client.get(f"/programmes/youth/{mads}").get_data(as_text=True)
     assert "Afbrudt" in page and "Brobygning til uddannelse" in page
+    # dates read as on the plan page, dd.mm.yyyy (issue 16 item 17); ISO only inside form fields
+    shown = re.sub(r"<[^>]+>", " ", page)
+    assert "05.01.2026" in shown and "26.04.2026" in shown and "01.02.2026" in shown
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", shown), re.findall(r"\b20\d\d-\d\d-\d\d\b", shown)
 
 
 def test_bad_enrolment_input_gives_danish_message(app, client):
