@@ -18,9 +18,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    from backend.dbhealth import engine_options
     from backend.extensions import csrf, db, limiter, migrate
 
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     db.init_app(app)
+    _connect_first(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -51,6 +54,19 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _tune_sqlite(app)
     return app
+
+
+def _connect_first(app: Flask) -> None:
+    """Every request (but static files) starts by checking out a live connection (backend.dbhealth)."""
+    from flask import request
+
+    from backend.dbhealth import connect_first
+    from backend.extensions import db
+
+    @app.before_request
+    def _live_connection():
+        if request.endpoint not in ("static", "api.openapi", "api.health"):
+            connect_first(db.session)
 
 
 def _tune_sqlite(app: Flask) -> None:

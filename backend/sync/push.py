@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import audit
 from backend.access import Denied, check_write, item_visible, visible_youth_ids
+from backend.dbhealth import DatabaseUnavailable, is_unavailable
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import (
@@ -116,11 +117,25 @@ def push(user: User, device_id: str, mutations: list, channel: str = "api", syst
         try:
             return _push_once(user, device_id, mutations, channel, system)
         except (IntegrityError, OperationalError) as e:
-            db.session.rollback()
+            _rollback_quietly()
+            if is_unavailable(e):
+                # A dropped connection rolled everything back (or committed it all, and then the
+                # retry answers `duplicate`), so one more try is safe; an outage is a 503, not "busy".
+                if attempt >= 1:
+                    raise DatabaseUnavailable(str(e.orig)[:200]) from e
+                time.sleep(0.3)
+                continue
             if attempt == PUSH_ATTEMPTS - 1:
                 raise ApiError(409, "busy", "Serveren var optaget af en samtidig ændring. Prøv igen.") from e
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a dead connection may refuse even the rollback
+        db.session.close()
 
 
 def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool) -> list[dict]:

@@ -6,6 +6,7 @@ from mobile_app.core.errors import (
     AuthExpired,
     CoreError,
     Offline,
+    ServerUnavailable,
     UpdateRequired,
     ValidationFailed,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "AuthExpired",
     "CoreError",
     "Offline",
+    "ServerUnavailable",
     "UpdateRequired",
     "ValidationFailed",
 ]

@@ -11,11 +11,22 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from mobile_app.core.errors import ApiError, AuthExpired, Offline, UpdateRequired
+from mobile_app.core.errors import ApiError, AuthExpired, Offline, ServerUnavailable, UpdateRequired
 
 
 class _Transient(Exception):
-    """A failure worth retrying: no connection, timeout, 5xx, 429."""
+    """A failure worth retrying: no connection, timeout, 5xx, 429 (`resp` when the server answered)."""
+
+    def __init__(self, message: str, resp: requests.Response | None = None):
+        super().__init__(message)
+        self.resp = resp
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    try:
+        return float(resp.headers.get("Retry-After", ""))
+    except ValueError:
+        return None  # absent, or an HTTP date: the caller's own schedule decides
 
 
 class ApiClient:
@@ -44,7 +55,7 @@ class ApiClient:
                 # ChunkedEncodingError: the connection broke in the middle of the answer.
                 raise _Transient(str(exc)) from exc
             if resp.status_code >= 500 or resp.status_code == 429:
-                raise _Transient(f"HTTP {resp.status_code}")
+                raise _Transient(f"HTTP {resp.status_code}", resp)
             if resp.status_code < 400:
                 try:
                     ok = isinstance(resp.json(), dict)
@@ -64,6 +75,11 @@ class ApiClient:
         try:
             resp = retrying(once)
         except RetryError as exc:
+            last = exc.last_attempt.exception()
+            resp = getattr(last, "resp", None)
+            if resp is not None and resp.status_code == 503:
+                # The server answered but cannot work now (its database is down): try again later.
+                raise ServerUnavailable(retry_after=_retry_after(resp)) from exc
             raise Offline() from exc
         return self._decode(resp)
 

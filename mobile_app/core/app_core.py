@@ -12,7 +12,15 @@ from typing import Callable
 
 from mobile_app.core import config
 from mobile_app.core.api import ApiClient
-from mobile_app.core.errors import ApiError, AuthExpired, CoreError, Offline, UpdateRequired, ValidationFailed
+from mobile_app.core.errors import (
+    ApiError,
+    AuthExpired,
+    CoreError,
+    Offline,
+    ServerUnavailable,
+    UpdateRequired,
+    ValidationFailed,
+)
 from mobile_app.core.services import Services
 from mobile_app.core.store import Store
 from mobile_app.core.sync import SyncEngine, SyncResult
@@ -65,6 +73,7 @@ class AppCore:
         self.needs_login = False
         self.update_required_message = ""
         self.last_error = ""
+        self.server_unavailable = False  # the last sync got 503: reachable, but not working now
         self.progress_records = 0
         self._client: ApiClient | None = None
 
@@ -103,6 +112,8 @@ class AppCore:
         client = ApiClient(url, None, **self.client_options)
         try:
             body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}")
+        except ServerUnavailable:
+            raise
         except Offline:
             raise Offline("Kan ikke nå serveren. Tjek, at du er på nettet, og at serveradressen er rigtig.") from None
         previous = self.user
@@ -159,10 +170,12 @@ class AppCore:
             result = self.engine().sync(on_progress)
             self.online = True
             self.last_error = ""
+            self.server_unavailable = False
             return result
         except Offline as exc:
             self.online = False
             self.last_error = exc.message
+            self.server_unavailable = isinstance(exc, ServerUnavailable)
         except AuthExpired as exc:
             self.online = True
             self.needs_login = True
@@ -192,6 +205,8 @@ class AppCore:
             msg = self.update_required_message
         elif self.needs_login:
             msg = "Log ind igen for at sende dine ændringer."
+        elif self.online is False and self.server_unavailable:
+            msg = "Serveren er midlertidigt utilgængelig – alt gemmes på telefonen"
         elif self.online is False:
             msg = "Offline – alt gemmes på telefonen"
         elif self.online and self.last_error:
