@@ -173,7 +173,7 @@ def _update(ctx: PushContext, entity: str, pol: Policy, row, existing_wire: dict
                                              base_version, pol.kept_fields)
     merged = merged or conflicts > 0 or revived
     wire = row_to_wire(entity, row)
-    ctx.record_history(entity, row.id, version, wire)
+    ctx.record_history(entity, row.id, version, wire, base_version)
     narrowed = prev_visibility == "shared" and wire.get("visibility") == "organization"
     ctx.touch(entity, row, wire, narrowed)
     _carry_out(ctx, pol.effects(ctx.writer, existing_wire, wire))
