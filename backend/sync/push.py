@@ -23,6 +23,7 @@ from backend.dbhealth import DatabaseUnavailable, is_unavailable
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import AppliedMutation, Attendance, RecordHistory, User, utcnow
+from backend.sync import steps
 from backend.sync.apply import apply, by_natural_key
 from backend.sync.context import PushContext, Rejected
 from backend.sync.records import MODELS, row_to_wire
@@ -70,13 +71,17 @@ def _rollback_quietly() -> None:
 
 
 def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool) -> list[dict]:
+    t = steps.clock()
     ctx = PushContext(user, device_id, channel, system)
     _prefetch(ctx, mutations)
+    t = steps.add("prefetch", t)
     seen = _seen_mutations(mutations)
+    t = steps.add("dedupe (seen mutation ids)", t)
+    parsed = _parse_all(mutations)
+    t = steps.add("parse (marshmallow envelope)", t)
     results: list[dict] = []
     in_batch: dict[str, dict] = {}
-    for raw in mutations:
-        m, invalid = _parse(raw)
+    for m, invalid in parsed:
         if m is None:
             results.append(invalid)
             continue
@@ -92,10 +97,24 @@ def _push_once(user: User, device_id: str, mutations: list, channel: str, system
         in_batch[mid] = {"user_id": user.id, "entity": m["entity"], "record_id": m["id"],
                          "status": res["status"], "version": res["version"], "error": res["error"]}
         results.append(res)
+    t = steps.add("apply (checks, validation, merge)", t)
     _bookkeeping(ctx)
+    t = steps.add("write (records, history, applied ids, audit)", t)
     ctx.changes.finalize()
+    t = steps.add("change log", t)
     db.session.commit()
+    steps.add("commit", t)
     return results
+
+
+def _parse_all(mutations: list) -> list[tuple[dict | None, dict | None]]:
+    """_parse for each mutation, with one marshmallow call for the whole batch when it is valid."""
+    if all(isinstance(raw, dict) for raw in mutations):
+        try:
+            return [(m, None) for m in _mutation_schema.load(mutations, many=True)]
+        except ValidationError:
+            pass  # some are malformed: each one alone, so each gets its own answer
+    return [_parse(raw) for raw in mutations]
 
 
 def _parse(raw) -> tuple[dict | None, dict | None]:
