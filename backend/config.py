@@ -36,4 +36,6 @@ def from_env(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         # Caseworker pages log out after this many idle minutes (case data on an unattended screen).
         "WEB_IDLE_MINUTES": int(os.environ.get("TRINVIS_WEB_IDLE_MINUTES", "30")),
+        # Measuring only (bench/load.py): a Server-Timing header with each request's server CPU.
+        "SERVER_TIMING": os.environ.get("TRINVIS_SERVER_TIMING") == "1",
     }
