@@ -72,6 +72,7 @@ def org_choices(user, orgs: dict) -> list[tuple[str, str]]:
 def render_plan(view, state: dict | None = None, status: int = 200):
     user = current_user()
     audit_read(user, {(view.youth.id, e): n for e, n in view.counts.items()}, "plan")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     state = state or {}
 
     def fv(key: str, defaults: dict) -> dict:
@@ -114,6 +115,7 @@ def show(youth_id: str):
 def print_view(youth_id: str):
     view = _view_or_404(youth_id)
     audit_read(current_user(), {(view.youth.id, e): n for e, n in view.counts.items()}, "print")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     return render_template("plan_print.html", v=view, weekdays=WEEKDAYS_DA)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from backend.extensions import db
 from backend.services.plan_view import load_plan_view, progression
 from backend.web import charts
 from backend.web.common import audit_read, current_user, da_date, login_required, require_uuid, today_local
@@ -37,5 +38,6 @@ def show(youth_id: str):
             f"{RATER_TITLES[rater]} over tid", [da_date(a.due_date) for a in rows],
             [(d.title, [a.scores.get(d.key) for a in rows]) for d in dims])
     audit_read(user, {(view.youth.id, "assessment"): len(view.assessments)}, "progression")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     return render_template("progression.html", v=view, prog=prog, radars=radars, line_charts=line_charts,
                            rater_titles=RATER_TITLES)

@@ -56,8 +56,9 @@ class Browser:
 
 
 @pytest.fixture
-def w(app):
-    world = build_world(app)
+def w(app, w):
+    """The common small municipality (tests/conftest.py) with plans and three goals."""
+    world = w
     with app.app_context():
         system_write([{"entity": "plan", "id": uid(), "data": {
             "youth_id": world.youths[y], "end_goal": f"Uddannelse for {y}", "end_goal_kind": "education",
