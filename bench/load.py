@@ -336,7 +336,8 @@ def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max
     if logged_in:
         warm = Stats()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            for (username, _role), body in zip(plan, pool.map(lambda p: login(base, p[0], warm), plan)):
+            bodies = pool.map(lambda p: login(base, p[0], warm), plan)
+            for (username, _role), body in zip(plan, bodies, strict=True):
                 sessions[username] = body
     stats = Stats()
     cpu = CpuMeter(server, db_name)
@@ -424,7 +425,8 @@ class CpuMeter:
                "by_kind_server_ms": {k: round(statistics.mean(v), 2) for k, v in sorted(stats.server_cpu.items())}}
         print(f"CPU during the run ({cores} cores, {elapsed:.0f} s, machine {busy * 100:.0f} % busy):")
         print(f"  gunicorn workers {server:6.1f} s = {out['server_ms_per_request']:6.2f} ms per request")
-        print(f"  PostgreSQL       {pg:6.1f} s = {out['postgres_ms_per_request']:6.2f} ms per request (backends alive at the end)")
+        print(f"  PostgreSQL       {pg:6.1f} s = {out['postgres_ms_per_request']:6.2f} ms per request "
+              "(backends alive at the end)")
         print(f"  load client      {client:6.1f} s = {out['client_ms_per_request']:6.2f} ms per request (same cores)")
         measured = sum(sum(v) for v in stats.server_cpu.values()) or 1.0
         for kind, v in sorted(stats.server_cpu.items()):

@@ -509,7 +509,8 @@ class Bench:
         """What each step of backend/sync/push.py cost in the timed run (backend/sync/steps.py)."""
         print("  where the push time goes, per mutation (wall, and this thread's CPU):")
         for step, (wall, cpu) in split.items():
-            print(f"    {step:46} {wall / n * 1e6:7.1f} µs wall {wall / api_s * 100:5.1f} %   {cpu / n * 1e6:7.1f} µs CPU")
+            print(f"    {step:46} {wall / n * 1e6:7.1f} µs wall {wall / api_s * 100:5.1f} %   "
+                  f"{cpu / n * 1e6:7.1f} µs CPU")
         top = sum(w for k, (w, _c) in split.items() if not k.startswith(" "))
         print(f"    {'other (request, auth, body, JSON answer)':46} {(api_s - top) / n * 1e6:7.1f} µs wall "
               f"{(api_s - top) / api_s * 100:5.1f} %")

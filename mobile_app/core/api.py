@@ -75,11 +75,10 @@ class ApiClient:
         try:
             resp = retrying(once)
         except RetryError as exc:
-            last = exc.last_attempt.exception()
-            resp = getattr(last, "resp", None)
-            if resp is not None and resp.status_code == 503:
+            answered: requests.Response | None = getattr(exc.last_attempt.exception(), "resp", None)
+            if answered is not None and answered.status_code == 503:
                 # The server answered but cannot work now (its database is down): try again later.
-                raise ServerUnavailable(retry_after=_retry_after(resp)) from exc
+                raise ServerUnavailable(retry_after=_retry_after(answered)) from exc
             raise Offline() from exc
         return self._decode(resp)
 

@@ -28,12 +28,16 @@ def _dropped(sqlstate_error: Exception, invalidated: bool = False) -> Operationa
 
 def test_api_answers_503_with_retry_after_and_json(dead_db_app):
     c = dead_db_app.test_client()
-    for method, path, kw in (("post", "/api/v1/auth/login", {"json": {"username": "x", "password": "y",
-                                                                       "device_name": "t"}}),
-                             ("get", "/api/v1/sync/pull", {"headers": {"Authorization": "Bearer abc"}}),
-                             ("post", "/api/v1/sync/push", {"headers": {"Authorization": "Bearer abc"},
-                                                            "json": {"device_id": "d", "mutations": []}}),
-                             ("get", "/api/v1/auth/me", {"headers": {"Authorization": "Bearer abc"}})):
+    for method, path, kw in (
+        ("post", "/api/v1/auth/login", {"json": {"username": "x", "password": "y", "device_name": "t"}}),
+        ("get", "/api/v1/sync/pull", {"headers": {"Authorization": "Bearer abc"}}),
+        (
+            "post",
+            "/api/v1/sync/push",
+            {"headers": {"Authorization": "Bearer abc"}, "json": {"device_id": "d", "mutations": []}},
+        ),
+        ("get", "/api/v1/auth/me", {"headers": {"Authorization": "Bearer abc"}}),
+    ):
         r = getattr(c, method)(path, **kw)
         assert r.status_code == 503, (path, r.status_code, r.data[:300])
         assert r.headers["Retry-After"] == "10"
@@ -98,8 +102,9 @@ def test_a_push_whose_connection_drops_is_503_not_busy(app, monkeypatch):
         raise _dropped(psycopg.OperationalError("server closed the connection unexpectedly"))
 
     monkeypatch.setattr(push_mod, "_push_once", dropped)
-    r = client.post("/api/v1/sync/push", headers=api.headers,
-                    json={"device_id": "d", "schema_version": 1, "mutations": []})
+    r = client.post(
+        "/api/v1/sync/push", headers=api.headers, json={"device_id": "d", "schema_version": 1, "mutations": []}
+    )
     assert r.status_code == 503 and r.headers["Retry-After"] == "10", r.get_data(as_text=True)
     assert r.get_json()["error"]["code"] == "unavailable"
     assert len(calls) == 2  # one more try on a fresh connection, then 503
@@ -111,8 +116,12 @@ def test_the_app_says_the_server_is_temporarily_unavailable(tmp_path, dead_db_ap
 
     server = LiveServer(dead_db_app).start(check=False)
     try:
-        core = AppCore(tmp_path / "phone.sqlite", server_url=server.url,
-                       client_options={"attempts": 2, "timeout": 10, "max_wait": 0.01}, durable=False)
+        core = AppCore(
+            tmp_path / "phone.sqlite",
+            server_url=server.url,
+            client_options={"attempts": 2, "timeout": 10, "max_wait": 0.01},
+            durable=False,
+        )
         with pytest.raises(ServerUnavailable) as exc:
             core.login("lise", "pw")
         assert "midlertidigt utilgængelig" in exc.value.message and exc.value.retry_after == 10

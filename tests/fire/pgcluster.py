@@ -19,8 +19,11 @@ from tests.fire.harness import free_port
 
 def find_bin() -> str | None:
     """The newest /usr/lib/postgresql/<n>/bin holding initdb and pg_ctl, or None."""
-    found = [d for d in glob.glob("/usr/lib/postgresql/*/bin")
-             if os.access(os.path.join(d, "initdb"), os.X_OK) and os.access(os.path.join(d, "pg_ctl"), os.X_OK)]
+    found = [
+        d
+        for d in glob.glob("/usr/lib/postgresql/*/bin")
+        if os.access(os.path.join(d, "initdb"), os.X_OK) and os.access(os.path.join(d, "pg_ctl"), os.X_OK)
+    ]
     return max(found, key=lambda d: int(d.split("/")[-2]) if d.split("/")[-2].isdigit() else 0) if found else None
 
 
@@ -51,8 +54,7 @@ class Cluster:
         if self.as_root:
             pw = pwd.getpwnam("postgres")
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-        self._run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
-                  "--locale=C")
+        self._run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C")
         self.start()
 
     @property
@@ -67,8 +69,10 @@ class Cluster:
 
     def _options(self) -> str:
         # Durability off: a test database; the socket in our own dir, not the shared server's.
-        return (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+        return (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
 
     def start(self) -> None:
         self._run("pg_ctl", "-D", self.data, "-l", self.log, "-o", self._options(), "-w", "-t", "30", "start")
@@ -77,8 +81,9 @@ class Cluster:
         self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "30", "stop")
 
     def restart(self, mode: str = "fast") -> None:
-        self._run("pg_ctl", "-D", self.data, "-l", self.log, "-o", self._options(), "-m", mode, "-w", "-t", "30",
-                  "restart")
+        self._run(
+            "pg_ctl", "-D", self.data, "-l", self.log, "-o", self._options(), "-m", mode, "-w", "-t", "30", "restart"
+        )
 
     def create_database(self, name: str) -> str:
         from sqlalchemy import create_engine, text

@@ -44,8 +44,7 @@ from tests.fire.harness import (
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.timeout(240)]
 
-PHONES = (("lise-phone", "lise"), ("lise-tablet", "lise"), ("ahmed", "ahmed"), ("mads", "mads"),
-          ("karen", "karen"))
+PHONES = (("lise-phone", "lise"), ("lise-tablet", "lise"), ("ahmed", "ahmed"), ("mads", "mads"), ("karen", "karen"))
 OUTAGE_SECONDS = 3.0
 
 

@@ -9,20 +9,20 @@ Revises: b6e1c0a7d3f2
 Create Date: 2026-12-01 11:15:00
 
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = 'd4f18a0c9e27'
-down_revision = 'b6e1c0a7d3f2'
+revision = "d4f18a0c9e27"
+down_revision = "b6e1c0a7d3f2"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('record_history') as batch:
-        batch.add_column(sa.Column('device_id', sa.String(length=100), nullable=True))
-        batch.add_column(sa.Column('base_version', sa.Integer(), nullable=True))
+    with op.batch_alter_table("record_history") as batch:
+        batch.add_column(sa.Column("device_id", sa.String(length=100), nullable=True))
+        batch.add_column(sa.Column("base_version", sa.Integer(), nullable=True))
     # Existing versions: the device is known from the mutation that wrote them; the base is not
     # (NULL: such a version is never taken for this device's own earlier edit).
     op.execute(
@@ -33,6 +33,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('record_history') as batch:
-        batch.drop_column('base_version')
-        batch.drop_column('device_id')
+    with op.batch_alter_table("record_history") as batch:
+        batch.drop_column("base_version")
+        batch.drop_column("device_id")
