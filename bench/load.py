@@ -321,7 +321,7 @@ def mutations_for(role: str, user: dict, records: dict, rng: random.Random) -> l
 
 
 def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max_seconds: float,
-        seed_: int = 1, logged_in: bool = False, server=None, db_name: str | None = None) -> dict:
+        seed_: int = 1, logged_in: bool = False, server=None, db_url: str | None = None) -> dict:
     """Start `devices` devices over `ramp` seconds; returns the figures (and prints them).
 
     `logged_in`: the devices hold their tokens already (they logged in once, at install), so the
@@ -334,13 +334,15 @@ def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max
     rng.shuffle(plan)
     sessions: dict[str, dict | None] = {}
     if logged_in:
-        warm = Stats()
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            bodies = pool.map(lambda p: login(base, p[0], warm), plan)
-            for (username, _role), body in zip(plan, bodies, strict=True):
-                sessions[username] = body
+        sessions = issued_tokens(db_url, [u for u, _ in plan]) if db_url else {}
+        if not sessions:  # no database at hand: log in through the API before the clock starts
+            warm = Stats()
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                bodies = pool.map(lambda p: login(base, p[0], warm), plan)
+                for (username, _role), body in zip(plan, bodies, strict=True):
+                    sessions[username] = body
     stats = Stats()
-    cpu = CpuMeter(server, db_name)
+    cpu = CpuMeter(server, _db_name(db_url))
     start = time.time()
     deadline = start + max_seconds
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -355,6 +357,32 @@ def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max
     figures = report(stats, len(plan), elapsed)
     figures["cpu"] = cpu.report(sum(len(v) for v in stats.times.values()), elapsed, stats)
     return figures
+
+
+def _db_name(db_url: str | None) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    return make_url(db_url).database if db_url else None
+
+
+def issued_tokens(db_url: str, usernames: list[str]) -> dict[str, dict]:
+    """Tokens as the phones got them at install (a login each, long before the morning), issued
+    directly in the database: a thousand argon2 logins would take minutes of this machine's CPU."""
+    from backend import create_app
+    from backend.api import user_json
+    from backend.auth import issue_token
+    from backend.extensions import db
+    from backend.models import User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "TESTING": True})
+    out = {}
+    with app.app_context():
+        for user in db.session.query(User).filter(User.username.in_(usernames)):
+            out[user.username] = {"token": issue_token(user, f"load-{user.username}"), "user": user_json(user)}
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return out
 
 
 class CpuMeter:
@@ -494,10 +522,8 @@ def main(argv=None) -> int:
     db_url, users = make_database(args.database_url, args.devices, n_mentors)
     server = Gunicorn(db_url, args.workers)
     try:
-        from sqlalchemy.engine import make_url
-
         figures = run(server.url, users, args.devices, args.concurrency, args.ramp, args.max_seconds,
-                      logged_in=args.logged_in, server=server, db_name=make_url(db_url).database)
+                      logged_in=args.logged_in, server=server, db_url=db_url)
     finally:
         server.stop()
         drop_database(db_url)
