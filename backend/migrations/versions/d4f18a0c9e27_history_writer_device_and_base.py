@@ -23,13 +23,10 @@ def upgrade():
     with op.batch_alter_table("record_history") as batch:
         batch.add_column(sa.Column("device_id", sa.String(length=100), nullable=True))
         batch.add_column(sa.Column("base_version", sa.Integer(), nullable=True))
-    # Existing versions: the device is known from the mutation that wrote them; the base is not
-    # (NULL: such a version is never taken for this device's own earlier edit).
-    op.execute(
-        "UPDATE record_history SET device_id = (SELECT MIN(am.device_id) FROM applied_mutation am "
-        "WHERE am.entity = record_history.entity AND am.record_id = record_history.record_id "
-        "AND am.version = record_history.version AND am.status IN ('applied', 'merged'))"
-    )
+    # Existing versions stay NULL ("not known"): they are never taken for a device's own earlier
+    # edit, so they merge exactly as before. Filling them from applied_mutation is not sound (a
+    # no-op edit answers with the version it did not write, so several devices can share one) and
+    # would scan applied_mutation, which has no index on (entity, record_id, version), per row.
 
 
 def downgrade():
