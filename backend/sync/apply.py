@@ -71,7 +71,8 @@ def by_natural_key(ctx: PushContext, entity: str, data: dict):
     if key in ctx.created_attendance or ctx.attendance_keys_loaded:
         return ctx.created_attendance.get(key)
     return db.session.scalar(select(Attendance).where(
-        Attendance.youth_id == key[0], Attendance.activity_id == key[1], Attendance.date == key[2]))
+        Attendance.youth_id == key[0], Attendance.activity_id == key[1], Attendance.date == key[2])
+        .with_for_update(of=Attendance))  # it will be written: see push._prefetch
 
 
 def _validated(entity: str, data: dict, partial: bool = False) -> dict:
