@@ -28,6 +28,8 @@ def from_env(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         "DEMO_MODE": demo,
         "LOGIN_RATE_LIMIT": os.environ.get("TRINVIS_LOGIN_RATE_LIMIT", "10 per minute"),
+        # A locked phone asks whether its token was revoked (at start and every sync interval).
+        "TOKEN_STATUS_RATE_LIMIT": os.environ.get("TRINVIS_TOKEN_STATUS_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "TOKEN_TTL_DAYS": int(os.environ.get("TRINVIS_TOKEN_TTL_DAYS", "90")),
         "MAX_CONTENT_LENGTH": 1_000_000,
@@ -42,4 +44,11 @@ def from_env(instance_path: str) -> dict:
         "WEB_IDLE_MINUTES": int(os.environ.get("TRINVIS_WEB_IDLE_MINUTES", "30")),
         # Measuring only (bench/load.py): a Server-Timing header with each request's server CPU.
         "SERVER_TIMING": os.environ.get("TRINVIS_SERVER_TIMING") == "1",
+        # Morning reminders by SMS (issue 13): without a gateway URL they are only kept in the outbox.
+        "SMS_GATEWAY_URL": os.environ.get("TRINVIS_SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_USER": os.environ.get("TRINVIS_SMS_GATEWAY_USER", ""),
+        "SMS_GATEWAY_PASSWORD": os.environ.get("TRINVIS_SMS_GATEWAY_PASSWORD", ""),
+        "SMS_GATEWAY_TOKEN": os.environ.get("TRINVIS_SMS_GATEWAY_TOKEN", ""),
+        "SMS_SENDER_ID": os.environ.get("TRINVIS_SMS_SENDER_ID", "Trinvis"),
+        "SMS_GATEWAY_TIMEOUT": float(os.environ.get("TRINVIS_SMS_GATEWAY_TIMEOUT", "10")),
     }

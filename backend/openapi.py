@@ -47,6 +47,15 @@ def spec_dict() -> dict:
         "summary": "Log in a device", "requestBody": {"required": True, "content": {"application/json": {"schema": "Login"}}},
         "responses": {"200": {"description": "token", "content": {"application/json": {"schema": "LoginResponse"}}},
                       **common}}})
+    spec.path(path="/api/v1/auth/token-status", operations={"post": {
+        "summary": "Is the token with this SHA-256 revoked (asked by a locked phone)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["token_hash"],
+            "properties": {"token_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}}}},
+        "responses": {"200": {"description": "revoked | active | unknown", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"status": {"type": "string",
+                                                                   "enum": ["revoked", "active", "unknown"]}}}}}},
+                      "400": _err("Invalid input"), "429": _err("Rate limited")}}})
     spec.path(path="/api/v1/auth/logout", operations={"post": {
         "summary": "Revoke this device's token", "security": auth,
         "responses": {"200": {"description": "logged out"}, "401": _err("Not logged in")}}})
@@ -81,4 +90,13 @@ def spec_dict() -> dict:
         "responses": {"200": {"description": "the link", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"url": {"type": "string"}, "expires_in": {"type": "integer"}}}}}},
             "404": _err("Not this user's young person"), **common}}})
+    person = {"type": "object", "nullable": True, "properties": {
+        "name": {"type": "string"}, "phone": {"type": "string", "nullable": True},
+        "organization_id": {"type": "string", "nullable": True}}}
+    spec.path(path="/api/v1/me/contacts", operations={"get": {
+        "summary": "The young person's mentor (name, work phone) for 'Ring til nogen'; young people only",
+        "security": auth,
+        "responses": {"200": {"description": "the mentor or null", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"mentor": person}}}}},
+            "403": _err("Not a young person"), **common}}})
     return spec.to_dict()

@@ -189,6 +189,23 @@ def save_mentor(youth_id: str):
     return _done(view.youth.id, "people", "Mentoren er gemt." if mentor_id else "Mentoren er fjernet.", result)
 
 
+@bp.post("/<youth_id>/contact")
+@login_required
+def save_contact(youth_id: str):
+    """The young person's mobile number, best time to call and reminder settings (the coordinator's)."""
+    view = _view_or_404(youth_id)
+    values = _form("phone", "contact_time", "reminder_time", "reminders_enabled", "base_version")
+    data = {"id": view.youth.id, "youth_id": view.youth.id, "phone": values["phone"] or None,
+            "contact_time": values["contact_time"], "reminder_time": values["reminder_time"] or None,
+            "reminders_enabled": values["reminders_enabled"] == "yes"}
+    try:
+        result = push_form(current_user(), "youth", view.youth.id, data,
+                           parse_base_version(values["base_version"]), partial=True)
+    except FormRejected as e:
+        return _rejected(view, "contact", e, values)
+    return _done(view.youth.id, "contact", "Kontaktoplysningerne er gemt.", result)
+
+
 # ---- goals -------------------------------------------------------------------------------------
 
 
@@ -277,16 +294,23 @@ def save_activity(youth_id: str, activity_id: str | None):
 
 def _clash_note(youth_id: str, activity_id: str) -> str:
     """A warning when the saved activity overlaps another visible one (the grid shows it too)."""
+    return clash_note(youth_id, {activity_id})
+
+
+def clash_note(youth_id: str, activity_ids: set[str]) -> str:
+    """A warning when any of the new activities overlaps another visible activity of the young
+    person (not one of the new ones: e.g. an enrolment's own activities); "" when none does."""
     view = load_plan_view(current_user(), youth_id, today_local())
     if view is None:
         return ""
     notes = []
     for a, b, days in view.clashes:
-        if activity_id in (a["id"], b["id"]):
-            other = b if a["id"] == activity_id else a
+        if (a["id"] in activity_ids) != (b["id"] in activity_ids):
+            other = b if a["id"] in activity_ids else a
             names = ", ".join(WEEKDAYS_DA[d].lower() for d in days)
             notes.append(f"{other['title']} ({view.org_name(other['organization_id'])}, {names} "
                          f"{other['start_time']}–{other['end_time']})")
+    notes = list(dict.fromkeys(notes))  # one mention per other activity
     return ("Bemærk: aktiviteten overlapper med " + "; ".join(notes) + ".") if notes else ""
 
 

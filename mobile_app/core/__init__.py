@@ -5,8 +5,10 @@ from mobile_app.core.errors import (
     ApiError,
     AuthExpired,
     CoreError,
+    Locked,
     Offline,
     ServerUnavailable,
+    TokenRevoked,
     UpdateRequired,
     ValidationFailed,
 )
@@ -16,8 +18,10 @@ __all__ = [
     "ApiError",
     "AuthExpired",
     "CoreError",
+    "Locked",
     "Offline",
     "ServerUnavailable",
+    "TokenRevoked",
     "UpdateRequired",
     "ValidationFailed",
 ]

@@ -11,7 +11,14 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from mobile_app.core.errors import ApiError, AuthExpired, Offline, ServerUnavailable, UpdateRequired
+from mobile_app.core.errors import (
+    ApiError,
+    AuthExpired,
+    Offline,
+    ServerUnavailable,
+    TokenRevoked,
+    UpdateRequired,
+)
 
 
 class _Transient(Exception):
@@ -93,6 +100,8 @@ class ApiClient:
         err = (body or {}).get("error") or {}
         message = err.get("message") or f"Serveren svarede {resp.status_code}."
         if resp.status_code == 401:
+            if err.get("code") == "token_revoked":
+                raise TokenRevoked()
             raise AuthExpired()
         if resp.status_code == 426:
             raise UpdateRequired(message or UpdateRequired().message)
@@ -109,6 +118,10 @@ class ApiClient:
             # A 401 on the login itself means wrong username or password.
             raise ApiError(401, "invalid_credentials", "Forkert brugernavn eller adgangskode.") from None
 
+    def token_status(self, token_hash: str) -> str:
+        """'revoked', 'active' or 'unknown' for the token with this SHA-256 (no token needed)."""
+        return str(self._request("POST", "/auth/token-status", json={"token_hash": token_hash}).get("status"))
+
     def logout(self) -> None:
         self._request("POST", "/auth/logout", json={})
 
@@ -121,6 +134,10 @@ class ApiClient:
     def push(self, device_id: str, schema_version: int, mutations: list[dict]) -> dict:
         body = {"device_id": device_id, "schema_version": schema_version, "mutations": mutations}
         return self._request("POST", "/sync/push", json=body)
+
+    def my_contacts(self) -> dict:
+        """The young person's mentor (name, work phone) for "Ring til nogen"."""
+        return self._request("GET", "/me/contacts")
 
     def export(self, youth_id: str) -> dict:
         """Everything the server holds about the young person (GDPR art. 15), as JSON."""
