@@ -110,30 +110,38 @@ def test_a_push_whose_connection_drops_is_503_not_busy(app, monkeypatch):
     assert len(calls) == 2  # one more try on a fresh connection, then 503
 
 
-def test_the_app_says_the_server_is_temporarily_unavailable(tmp_path, dead_db_app):
+def test_the_app_says_the_server_is_temporarily_unavailable(tmp_path, app, dead_db_app):
     """The app core against the real backend whose database is down: try later, and say so."""
     from mobile_app.core import AppCore, ServerUnavailable
+    from tests.app_lock_params import FAST_KDF, TEST_PIN
+    from tests.backend.world import PASSWORD, build_world
 
-    server = LiveServer(dead_db_app).start(check=False)
+    build_world(app)
+    good, down = LiveServer(app).start(), LiveServer(dead_db_app).start(check=False)
     try:
-        core = AppCore(
-            tmp_path / "phone.sqlite",
-            server_url=server.url,
-            client_options={"attempts": 2, "timeout": 10, "max_wait": 0.01},
-            durable=False,
+        options = {"attempts": 2, "timeout": 10, "max_wait": 0.01}
+        fresh = AppCore(
+            tmp_path / "new.sqlite", server_url=down.url, client_options=options, durable=False, kdf=FAST_KDF
         )
         with pytest.raises(ServerUnavailable) as exc:
-            core.login("lise", "pw")
+            fresh.login("lise", PASSWORD)
         assert "midlertidigt utilgængelig" in exc.value.message and exc.value.retry_after == 10
-        # a phone that logged in earlier: its sync fails softly and the status says why
-        core.store.set_meta("user", {"id": "u1", "role": "mentor"})
-        core.store.set_meta("token", "t")
-        assert core.sync() is None
+        fresh.store.close()
+        # A phone that logged in earlier; then the server's database goes down.
+        core = AppCore(
+            tmp_path / "phone.sqlite", server_url=good.url, client_options=options, durable=False, kdf=FAST_KDF
+        )
+        core.login("lise", PASSWORD)
+        core.choose_pin(TEST_PIN)
+        assert core.sync() is not None
+        core.store.set_meta("server_url", down.url)
+        assert core.sync() is None  # fails softly: the status says why
         st = core.status()
-        assert st.online is False and st.message.startswith("Serveren er midlertidigt utilgængelig")
+        assert st.online is False and st.message.startswith("Serveren er midlertidigt utilgængelig"), st.message
         core.store.close()
     finally:
-        server.stop()
+        good.stop()
+        down.stop()
 
 
 def test_database_unavailable_is_raised_after_bounded_retries(dead_db_app):
