@@ -7,10 +7,12 @@ from mobile_app.core.errors import (
     CoreError,
     Locked,
     Offline,
+    SecondFactorNeeded,
     ServerUnavailable,
     TokenRevoked,
     UpdateRequired,
     ValidationFailed,
+    WrongSecondFactor,
 )
 
 __all__ = [
@@ -20,8 +22,10 @@ __all__ = [
     "CoreError",
     "Locked",
     "Offline",
+    "SecondFactorNeeded",
     "ServerUnavailable",
     "TokenRevoked",
     "UpdateRequired",
     "ValidationFailed",
+    "WrongSecondFactor",
 ]

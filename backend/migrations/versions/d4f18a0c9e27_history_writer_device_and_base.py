@@ -5,7 +5,7 @@ A change is a conflict only between two writers. One phone's consecutive edits f
 the base of the version that last wrote a field to tell them apart.
 
 Revision ID: d4f18a0c9e27
-Revises: c14a7e0d1f01
+Revises: c3a9e5d1f7b2
 Create Date: 2026-12-01 11:15:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d4f18a0c9e27"
-down_revision = "c14a7e0d1f01"
+down_revision = "c3a9e5d1f7b2"
 branch_labels = None
 depends_on = None
 
