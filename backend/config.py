@@ -1,10 +1,12 @@
-"""Configuration from the environment (12-factor): DATABASE_URL, SECRET_KEY, TRINVIS_DEMO."""
+"""Configuration from the environment (12-factor): DATABASE_URL, SECRET_KEY, TRINVIS_DEMO, TRINVIS_TODAY."""
 
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+
+from backend.clock import TODAY_KEY, parse_today
 
 
 def _database_url(instance_path: str) -> str:
@@ -17,6 +19,12 @@ def _database_url(instance_path: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+def _pinned_today() -> str | None:
+    value = os.environ.get(TODAY_KEY) or None
+    parse_today(value)  # a malformed date stops the start with a clear message, not every page
+    return value
 
 
 def from_env(instance_path: str) -> dict:
@@ -36,4 +44,6 @@ def from_env(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         # Caseworker pages log out after this many idle minutes (case data on an unattended screen).
         "WEB_IDLE_MINUTES": int(os.environ.get("TRINVIS_WEB_IDLE_MINUTES", "30")),
+        # A pinned "today" (YYYY-MM-DD) for demos and tests; unset in production (backend/clock.py).
+        TODAY_KEY: _pinned_today(),
     }

@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from backend import clock
 from backend.programmes.reports import EFFECT_KINDS, EFFECT_LABELS_DA
 from shared.enums import Outcome, TargetGroup
+from shared.labels import WEEKDAY_ABBREVIATIONS_DA
 
-WEEKDAYS_DA = {"man": 0, "tir": 1, "ons": 2, "tor": 3, "fre": 4, "lør": 5, "lor": 5, "søn": 6, "son": 6}
-WEEKDAY_NAMES = ["man", "tir", "ons", "tor", "fre", "lør", "søn"]
+WEEKDAY_NAMES = WEEKDAY_ABBREVIATIONS_DA
+_ASCII = str.maketrans("æøå", "aoa")  # "lor", "son" typed on a keyboard without ø
+WEEKDAYS_DA = {**{a.translate(_ASCII): i for i, a in enumerate(WEEKDAY_NAMES)},
+               **{a: i for i, a in enumerate(WEEKDAY_NAMES)}}
 _TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -125,7 +129,8 @@ def parse_history(form, kind: str) -> tuple[dict, dict]:
     if value not in allowed:
         errors["value"] = "Vælg en værdi fra listen."
     d = parse_date(form.get("valid_from"), "valid_from", errors)
-    if d and d > date.today().replace(year=date.today().year + 1):
+    this_day = clock.today()
+    if d and d > this_day.replace(year=this_day.year + 1):
         errors["valid_from"] = "Datoen ligger for langt ude i fremtiden."
     return {"value": value, "valid_from": d, "note": (form.get("note") or "").strip()[:2000]}, errors
 

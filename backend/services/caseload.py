@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from backend.access import item_visible, visible_youth_ids
+from backend.clock import LOCAL_TZ, local_now, to_local
 from backend.extensions import db
 from backend.models import (
     Activity,
@@ -30,9 +30,6 @@ from backend.sync.records import MODELS
 from shared.enums import TargetGroup, label_da
 from shared.schedule import not_checked_in, occurs_on, overdue_assessment
 
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
-"""Activity times are local wall-clock times in the municipality."""
-
 CONTACT_DAYS = 30
 """The monthly minimum: a young person must have been in personal contact within this many days."""
 
@@ -47,22 +44,6 @@ FLAG_LABELS: dict[str, str] = {
 FLAG_KEYS = tuple(FLAG_LABELS)
 
 SORT_KEYS = {"name": "Navn", "flags": "Antal markeringer", "target_group": "Målgruppe", "mentor": "Mentor"}
-
-
-def local_now(now: datetime | None = None) -> datetime:
-    """`now` (default: the current instant) as naive local wall-clock time."""
-    now = now or datetime.now(timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(LOCAL_TZ).replace(tzinfo=None)
-
-
-def to_local(instant: datetime | None) -> datetime | None:
-    if instant is None:
-        return None
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
-    return instant.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
 # ---- pure rules ------------------------------------------------------------------------------

@@ -28,12 +28,13 @@ from backend.models import (
     User,
     Youth,
 )
-from backend.services.caseload import to_local
+from backend.clock import to_local
 from shared.dimensions import DIMENSIONS
+from shared.labels import WEEKDAYS_DA_TITLE
 from shared.schedule import activity_clashes, assessment_due_dates, occurs_on
 from shared.schemas import is_uuid
 
-WEEKDAYS_DA = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag")
+WEEKDAYS_DA = WEEKDAYS_DA_TITLE  # the plan pages start lines with the weekday
 CALENDAR_WEEKS = 8
 
 

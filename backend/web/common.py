@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from backend import audit
 from backend.extensions import db
 from backend.models import User
-from backend.services.caseload import local_now, to_local
+from backend.clock import to_local
 from backend.sync.push import push
 from shared.enums import STAFF_ROLES, Role
 from shared.schemas import is_uuid, validate_entity
@@ -117,14 +117,6 @@ def require_uuid(value: str) -> str:
     if not is_uuid(value):
         abort(404)
     return value
-
-
-def now_local() -> datetime:
-    return local_now()
-
-
-def today_local() -> date:
-    return local_now().date()
 
 
 # ---- forms through the sync engine ----------------------------------------------------------

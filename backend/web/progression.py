@@ -6,7 +6,8 @@ from flask import Blueprint, abort, render_template
 
 from backend.services.plan_view import load_plan_view, progression
 from backend.web import charts
-from backend.web.common import audit_read, current_user, da_date, login_required, require_uuid, today_local
+from backend import clock
+from backend.web.common import audit_read, current_user, da_date, login_required, require_uuid
 
 bp = Blueprint("progression", __name__, url_prefix="/youth")
 
@@ -18,7 +19,7 @@ RATER_TITLES = {"youth": "Den unges egen vurdering", "staff": "Medarbejdernes vu
 def show(youth_id: str):
     require_uuid(youth_id)
     user = current_user()
-    view = load_plan_view(user, youth_id, today_local())
+    view = load_plan_view(user, youth_id, clock.today())
     if view is None:
         abort(404)
     prog = progression(view.assessments, view.plan, view.today)

@@ -10,10 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
-from zoneinfo import ZoneInfo
 
+from shared.clock import LOCAL_TZ
 from shared.dimensions import DIMENSIONS
 from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
+from shared.labels import WEEKDAYS_DA  # noqa: F401  (re-exported for the views)
 from shared.schedule import (
     ASSESSMENT_INTERVAL_DAYS,
     assessment_due_dates,
@@ -28,7 +29,6 @@ from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.store import Store
 from mobile_app.core.validation import check
 
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 ASSESSMENT_OPENS_DAYS_BEFORE = 7
 """A 6-weekly assessment can be filled in from a week before its due date."""
 
@@ -50,9 +50,6 @@ ENTITY_LABELS_DA = {
 # A mentor catching up after a day off may record attendance for the past week; older days are
 # the caseworker's to correct on the plan page.
 ATTENDANCE_DAYS_BACK = 7
-
-WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-
 
 def _d(value) -> date | None:
     if value is None or isinstance(value, date):

@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 import flet as ft
 
 from mobile_app.core import AppCore, CoreError
+from shared.clock import LOCAL_TZ
 from mobile_app.ui import widgets as w
-
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 Screen = Callable[..., list[ft.Control]]
 

@@ -1,0 +1,27 @@
+"""The municipality's time zone and wall-clock conversions (pure; used by the backend and the app).
+
+Activity times, "today" and check-in deadlines are Danish wall-clock times, whatever the host's
+time zone: on a UTC server the host's date is yesterday's for an hour or two after midnight.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+
+
+def to_local(instant: datetime | None) -> datetime | None:
+    """An instant as naive local wall-clock time (a naive instant is taken as UTC)."""
+    if instant is None:
+        return None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+def moved_to_day(instant: datetime, day: date) -> datetime:
+    """The instant on local `day` at the same local wall-clock time (aware, UTC)."""
+    local = to_local(instant)
+    return datetime.combine(day, local.time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
