@@ -27,6 +27,7 @@ from marshmallow import (
 
 from shared import enums
 from shared.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
+from shared.labels import FIELD_LABELS_DA, FIELD_MESSAGES_DA, SCHEMA_MESSAGES_DA, field_label
 
 MAX_MUTATIONS_PER_PUSH = 500
 MAX_PUSH_BYTES = 1_000_000
@@ -35,24 +36,42 @@ MAX_TITLE = 200
 MAX_PULL_LIMIT = 1000
 DEFAULT_PULL_LIMIT = 500
 
-# Danish default messages: the app shows them to the young person as they are.
-fields.Field.default_error_messages = {
-    **fields.Field.default_error_messages,
-    "required": "Skal udfyldes.",
-    "null": "Skal udfyldes.",
-    "validator_failed": "Ugyldig værdi.",
-}
-for _cls, _msgs in (
-    (fields.String, {"invalid": "Skal være tekst."}),
-    (fields.Integer, {"invalid": "Skal være et helt tal."}),
-    (fields.Boolean, {"invalid": "Skal være ja eller nej."}),
-    (fields.Date, {"invalid": "Ugyldig dato (brug ÅÅÅÅ-MM-DD)."}),
-    (fields.DateTime, {"invalid": "Ugyldigt tidspunkt."}),
-    (fields.List, {"invalid": "Skal være en liste."}),
-    (fields.Dict, {"invalid": "Skal være et objekt."}),
-):
-    _cls.default_error_messages = {**_cls.default_error_messages, **_msgs}
-Schema.error_messages = {"unknown": "Ukendt felt.", "type": "Ugyldige data."}
+
+class DanishSchema(Schema):
+    """Base of every schema here: marshmallow's own messages in Danish (shared.labels).
+
+    The app shows these messages to the young person as they are, the API returns them and the
+    caseworker pages show them beside the field. A field's messages are set when the schema binds
+    it (also the items of a list or mapping); messages a field sets itself are kept.
+    """
+
+    error_messages = SCHEMA_MESSAGES_DA
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        _danish_messages(field_obj)
+
+
+_DANISH_BY_CLASS: dict[type, tuple[dict, dict]] = {}
+
+
+def _danish_messages(field: fields.Field) -> None:
+    cls = type(field)
+    if cls not in _DANISH_BY_CLASS:
+        english: dict[str, str] = {}
+        danish: dict[str, str] = {}
+        for base in reversed(cls.__mro__):
+            english.update(getattr(base, "default_error_messages", None) or {})
+            danish.update(FIELD_MESSAGES_DA.get(base.__name__, {}))
+        _DANISH_BY_CLASS[cls] = english, danish
+    english, danish = _DANISH_BY_CLASS[cls]
+    for key, text in danish.items():
+        if field.error_messages.get(key) == english.get(key):
+            field.error_messages[key] = text
+    for inner in (getattr(field, "inner", None), getattr(field, "key_field", None),
+                  getattr(field, "value_field", None)):
+        if isinstance(inner, fields.Field):
+            _danish_messages(inner)
+
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -74,8 +93,21 @@ def _uuid(value: str) -> None:
 _no_nul = validate.Regexp(r"^[^\x00]*$", error="Teksten indeholder et ugyldigt tegn.")
 
 
+_ONE_OF = "Ugyldig værdi. Tilladt: {choices}."
+
+
 def _enum(e) -> validate.OneOf:
-    return validate.OneOf([m.value for m in e], error="Ugyldig værdi. Tilladt: {choices}.")
+    return validate.OneOf([m.value for m in e], error=_ONE_OF)
+
+
+def _length(min_len: int, max_len: int) -> validate.Length:
+    """A length limit with its Danish message (marshmallow's validators speak English)."""
+    return validate.Length(min=min_len, max=max_len, error=(
+        f"Skal udfyldes og må højst være {max_len} tegn." if min_len else f"Højst {max_len} tegn."))
+
+
+def _range(low: int, high: int) -> validate.Range:
+    return validate.Range(low, high, error=f"Skal være et tal mellem {low} og {high}.")
 
 
 def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
@@ -83,10 +115,7 @@ def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
 
 
 def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw) -> fields.String:  # noqa: N802
-    length = validate.Length(
-        min=min_len, max=max_len,
-        error=f"Skal udfyldes og må højst være {max_len} tegn." if min_len else f"Højst {max_len} tegn.")
-    return fields.String(validate=[length, _no_nul], **kw)
+    return fields.String(validate=[_length(min_len, max_len), _no_nul], **kw)
 
 
 def Choice(e, **kw) -> fields.String:  # noqa: N802
@@ -113,7 +142,7 @@ class HHMM(fields.String):
         super().__init__(validate=validate.Regexp(_HHMM, error="Tid skal skrives som TT:MM."), **kw)
 
 
-class EntitySchema(Schema):
+class EntitySchema(DanishSchema):
     """Fields every case record has. `id` and `youth_id` are set by the client on create."""
 
     class Meta:
@@ -123,7 +152,7 @@ class EntitySchema(Schema):
     youth_id = Id(required=True)
 
 
-class OrganizationSchema(Schema):
+class OrganizationSchema(DanishSchema):
     id = Id(required=True)
     name = Text(MAX_TITLE, required=True)
     kind = Text(50, load_default=None, allow_none=True)
@@ -312,16 +341,16 @@ def dump_entity(entity: str, data: dict) -> dict:
 # ---- sync payloads ----------------------------------------------------------
 
 
-class LoginSchema(Schema):
+class LoginSchema(DanishSchema):
     class Meta:
         unknown = EXCLUDE
 
-    username = fields.String(required=True, validate=[validate.Length(min=1, max=100), _no_nul])
-    password = fields.String(required=True, validate=[validate.Length(min=1, max=500), _no_nul])
-    device_name = fields.String(load_default="ukendt enhed", validate=[validate.Length(max=100), _no_nul])
+    username = fields.String(required=True, validate=[_length(1, 100), _no_nul])
+    password = fields.String(required=True, validate=[_length(1, 500), _no_nul])
+    device_name = fields.String(load_default="ukendt enhed", validate=[_length(0, 100), _no_nul])
 
 
-class UserOutSchema(Schema):
+class UserOutSchema(DanishSchema):
     id = fields.String()
     username = fields.String()
     role = fields.String()
@@ -330,21 +359,21 @@ class UserOutSchema(Schema):
     youth_id = fields.String(allow_none=True)
 
 
-class LoginResponseSchema(Schema):
+class LoginResponseSchema(DanishSchema):
     token = fields.String()
     user = fields.Nested(UserOutSchema)
 
 
-class MutationSchema(Schema):
+class MutationSchema(DanishSchema):
     class Meta:
         unknown = RAISE
 
     mutation_id = Id(required=True)
-    entity = fields.String(required=True, validate=validate.OneOf(list(ENTITY_SCHEMAS)))
+    entity = fields.String(required=True, validate=validate.OneOf(list(ENTITY_SCHEMAS), error=_ONE_OF))
     id = Id(required=True)
     op = Choice(enums.Op, required=True)
     base_version = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                  validate=validate.Range(min=1, max=2**31))
+                                  validate=_range(1, 2**31))
     data = fields.Dict(load_default=None, allow_none=True)
 
     @validates_schema
@@ -353,12 +382,12 @@ class MutationSchema(Schema):
             raise ValidationError("upsert kræver data.", "data")
 
 
-class PushSchema(Schema):
+class PushSchema(DanishSchema):
     class Meta:
         unknown = RAISE
 
-    device_id = fields.String(required=True, validate=[validate.Length(min=1, max=100), _no_nul])
-    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10_000))
+    device_id = fields.String(required=True, validate=[_length(1, 100), _no_nul])
+    schema_version = fields.Integer(required=True, strict=True, validate=_range(0, 10_000))
     mutations = fields.List(fields.Raw(), required=True)
 
     @validates("mutations")
@@ -367,7 +396,7 @@ class PushSchema(Schema):
             raise ValidationError(f"Højst {MAX_MUTATIONS_PER_PUSH} ændringer pr. push.")
 
 
-class MutationResultSchema(Schema):
+class MutationResultSchema(DanishSchema):
     mutation_id = fields.String()
     status = fields.String(validate=_enum(enums.MutationStatus))
     version = fields.Integer(allow_none=True)
@@ -375,19 +404,19 @@ class MutationResultSchema(Schema):
     error = fields.Dict(allow_none=True)
 
 
-class PushResponseSchema(Schema):
+class PushResponseSchema(DanishSchema):
     results = fields.List(fields.Nested(MutationResultSchema))
 
 
-class PullQuerySchema(Schema):
+class PullQuerySchema(DanishSchema):
     class Meta:
         unknown = EXCLUDE
 
-    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
-    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=validate.Range(1, MAX_PULL_LIMIT))
+    cursor = fields.String(load_default=None, allow_none=True, validate=_length(0, 4000))
+    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=_range(1, MAX_PULL_LIMIT))
 
 
-class ChangeSchema(Schema):
+class ChangeSchema(DanishSchema):
     entity = fields.String()
     id = fields.String()
     version = fields.Integer()
@@ -395,15 +424,15 @@ class ChangeSchema(Schema):
     data = fields.Dict(allow_none=True)
 
 
-class PullResponseSchema(Schema):
+class PullResponseSchema(DanishSchema):
     changes = fields.List(fields.Nested(ChangeSchema))
     cursor = fields.String()
     has_more = fields.Boolean()
     revoked_youth_ids = fields.List(fields.String())
 
 
-class ErrorSchema(Schema):
-    class _Inner(Schema):
+class ErrorSchema(DanishSchema):
+    class _Inner(DanishSchema):
         code = fields.String()
         message = fields.String()
         details = fields.Raw(allow_none=True)
@@ -411,37 +440,12 @@ class ErrorSchema(Schema):
     error = fields.Nested(_Inner)
 
 
-FIELD_LABELS_DA = {
-    "id": "Id", "youth_id": "Den unge", "organization_id": "Organisation", "title": "Titel",
-    "description": "Beskrivelse", "status": "Status", "target_date": "Måldato", "visibility": "Synlighed",
-    "goal_id": "Delmål", "weekdays": "Ugedage", "start_time": "Starttid", "end_time": "Sluttid",
-    "start_date": "Startdato", "end_date": "Slutdato", "location": "Sted", "text": "Aftalen",
-    "responsible": "Ansvarlig", "responsible_user_id": "Ansvarlig medarbejder", "due_date": "Dato",
-    "review_note": "Opfølgning", "reviewed_at": "Fulgt op", "youth_comment": "Din kommentar",
-    "youth_marked_done_at": "Markeret som gjort", "activity_id": "Aktivitet", "date": "Dato",
-    "self_checked_in_at": "Tjekket ind", "absence_reason": "Grund til fravær", "note": "Note",
-    "method": "Måde", "reached": "Fik fat i", "contacted_at": "Tidspunkt", "rater_role": "Hvem vurderer",
-    "scores": "Point", "comment": "Kommentar", "submitted_at": "Indsendt", "given_at": "Givet",
-    "withdrawn_at": "Trukket tilbage", "display_name": "Navn", "birth_date": "Fødselsdato",
-    "target_group": "Målgruppe", "outcome": "Status for forløbet", "mentor_id": "Mentor",
-    "coordinator_id": "Koordinator", "user_id": "Bruger", "end_goal": "Slutmål", "end_goal_kind": "Slutmålets art",
-    "mutation_id": "Ændringens id", "entity": "Type", "op": "Handling", "base_version": "Version",
-    "data": "Data", "device_id": "Enhed", "schema_version": "App-version", "mutations": "Ændringer",
-    "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
-}
-
-
-def field_label(name: str) -> str:
-    """The Danish label of a field name (the name itself when unknown)."""
-    return FIELD_LABELS_DA.get(name, name)
-
-
-def first_error_message(err: ValidationError) -> str:
+def first_error_message(err: ValidationError, labels: dict[str, str] = FIELD_LABELS_DA) -> str:
     """One readable Danish line from a marshmallow error dict (for the UI and the API message)."""
     def walk(prefix, msgs):
         if isinstance(msgs, dict):
             for k, v in msgs.items():
-                label = field_label(k) if isinstance(k, str) else str(k)
+                label = field_label(k, labels) if isinstance(k, str) else str(k)
                 yield from walk(f"{prefix}{label}." if prefix or k != "_schema" else "", v)
         elif isinstance(msgs, list):
             for m in msgs:
@@ -450,3 +454,19 @@ def first_error_message(err: ValidationError) -> str:
             yield f"{prefix.rstrip('.')}: {msgs}" if prefix else str(msgs)
 
     return next(walk("", err.messages), "Ugyldige data.")
+
+
+def field_messages(err: ValidationError | dict) -> dict[str, str]:
+    """The first Danish message of each top-level field (`_schema` for the record as a whole)."""
+    messages = err.messages if isinstance(err, ValidationError) else err
+    if not isinstance(messages, dict):
+        messages = {"_schema": messages}
+    out: dict[str, str] = {}
+    for k, v in messages.items():
+        while isinstance(v, (list, dict)):
+            if isinstance(v, dict):
+                v = next(iter(v.values()), "Ugyldig værdi.")
+            else:
+                v = v[0] if v else "Ugyldig værdi."
+        out[str(k)] = str(v)
+    return out

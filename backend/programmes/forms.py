@@ -12,7 +12,7 @@ from datetime import date
 from backend import clock
 from backend.programmes.reports import EFFECT_KINDS, EFFECT_LABELS_DA
 from shared.enums import Outcome, TargetGroup
-from shared.labels import WEEKDAY_ABBREVIATIONS_DA
+from shared.labels import REQUIRED_DA, WEEKDAY_ABBREVIATIONS_DA
 
 WEEKDAY_NAMES = WEEKDAY_ABBREVIATIONS_DA
 _ASCII = str.maketrans("æøå", "aoa")  # "lor", "son" typed on a keyboard without ø
@@ -25,7 +25,7 @@ def _int(value: str, field: str, errors: dict, lo: int = 0, hi: int = 10_000, re
     value = (value or "").strip()
     if not value:
         if required:
-            errors[field] = "Skal udfyldes."
+            errors[field] = REQUIRED_DA
         return None
     if not value.isdigit() or not lo <= int(value) <= hi:
         errors[field] = f"Skriv et helt tal mellem {lo} og {hi}."
@@ -37,7 +37,7 @@ def parse_date(value: str, field: str, errors: dict, required: bool = True) -> d
     value = (value or "").strip()
     if not value:
         if required:
-            errors[field] = "Skal udfyldes."
+            errors[field] = REQUIRED_DA
         return None
     try:
         return date.fromisoformat(value)
@@ -51,7 +51,7 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
     name = (form.get("name") or "").strip()
     if not name:
-        errors["name"] = "Skal udfyldes."
+        errors["name"] = REQUIRED_DA
     elif len(name) > 200:
         errors["name"] = "Højst 200 tegn."
     org = (form.get("organization_id") or "").strip() or None
