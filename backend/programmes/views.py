@@ -25,6 +25,7 @@ from backend.models import Organization, User, Youth
 from backend.programmes import charts, forms, queries, reports, service
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
 from backend.programmes.tables import TABLE_TITLES, result_tables, to_csv
+from backend.web.common import login_required
 from shared.enums import Outcome, Role, TargetGroup, label_da
 
 web = Blueprint("programmes", __name__, template_folder="templates")
@@ -39,30 +40,7 @@ def _layout():
     return {"layout": current_app.jinja_env.select_template(["base.html", "programmes/_standalone.html"])}
 
 
-# ---- session login -------------------------------------------------------------------------
-
-
-def web_user() -> User | None:
-    """The caseworker pages' session user (same idle timeout and checks as those pages)."""
-    from backend.web.common import current_user
-
-    return current_user()
-
-
-def login_required(fn):
-    from functools import wraps
-
-    from backend.web.common import login_url
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        user = web_user()
-        if user is None:
-            return redirect(login_url())
-        g.web_user = user
-        return fn(*args, **kwargs)
-
-    return wrapper
+# ---- page helpers (session login: backend.web.common.login_required) ------------------------
 
 
 def _forbid(message: str):
