@@ -1,4 +1,4 @@
-"""Who may see and write what (DESIGN.md roles table).
+"""Who may see and write what (docs/architecture.md#users-and-roles, #visibility).
 
 Young people are visible through access grants: self (the youth's own login), mentor and
 coordinator (assignment), and consent (a partner organisation). Item visibility then narrows

@@ -1,4 +1,4 @@
-"""The sync API (`/api/v1`), exactly as DESIGN.md's contract: auth, pull, push, health, OpenAPI."""
+"""The sync API (`/api/v1`): auth, pull, push, health, OpenAPI — the contract in docs/architecture.md#sync-contract."""
 
 from __future__ import annotations
 
@@ -144,7 +144,9 @@ def revoke(token_id: str):
 @token_required
 def sync_pull():
     args = load(PullQuerySchema(), request.args.to_dict())
-    return jsonify(pull(g.user, args["cursor"], args["limit"]))
+    page = pull(g.user, args["cursor"], args["limit"])
+    db.session.commit()  # the audit lines of this read
+    return jsonify(page)
 
 
 @bp.post("/sync/push")

@@ -28,6 +28,7 @@ def upgrade_schema() -> None:
     from backend.sync.changes import ensure_counter
 
     ensure_counter()
+    db.session.commit()
 
 
 @click.command("seed-demo")

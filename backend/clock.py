@@ -9,11 +9,11 @@ day. Bookkeeping instants (versions, history, audit, tokens) use `utcnow()`, the
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import current_app, has_app_context
 
-from shared.clock import LOCAL_TZ, moved_to_day, to_local
+from shared.clock import LOCAL_TZ, moved_to_day, to_local, wall_clock
 
 __all__ = ["LOCAL_TZ", "TODAY_KEY", "local_now", "now", "parse_today", "to_local", "today", "utcnow"]
 
@@ -22,7 +22,7 @@ TODAY_KEY = "TRINVIS_TODAY"
 
 def utcnow() -> datetime:
     """The real current instant (aware, UTC): for what the server records as having happened."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def parse_today(value: str | None) -> date | None:
@@ -49,7 +49,7 @@ def now() -> datetime:
 
 def local_now(instant: datetime | None = None) -> datetime:
     """`instant` (default: `now()`) as naive local wall-clock time."""
-    return to_local(instant or now())
+    return wall_clock(instant or now())
 
 
 def today() -> date:

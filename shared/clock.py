@@ -6,22 +6,24 @@ time zone: on a UTC server the host's date is yesterday's for an hour or two aft
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 
-def to_local(instant: datetime | None) -> datetime | None:
+def wall_clock(instant: datetime) -> datetime:
     """An instant as naive local wall-clock time (a naive instant is taken as UTC)."""
-    if instant is None:
-        return None
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+        instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+def to_local(instant: datetime | None) -> datetime | None:
+    """`wall_clock`, passing None through (for optional columns)."""
+    return None if instant is None else wall_clock(instant)
 
 
 def moved_to_day(instant: datetime, day: date) -> datetime:
     """The instant on local `day` at the same local wall-clock time (aware, UTC)."""
-    local = to_local(instant)
-    return datetime.combine(day, local.time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, wall_clock(instant).time(), tzinfo=LOCAL_TZ).astimezone(UTC)

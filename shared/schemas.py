@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import timezone
+from typing import Any
 
 from marshmallow import (
     EXCLUDE,
@@ -47,14 +48,14 @@ class DanishSchema(Schema):
 
     error_messages = SCHEMA_MESSAGES_DA
 
-    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         _danish_messages(field_obj)
 
 
-_DANISH_BY_CLASS: dict[type, tuple[dict, dict]] = {}
+_DANISH_BY_CLASS: dict[type, tuple[dict[str, str], dict[str, str]]] = {}
 
 
-def _danish_messages(field: fields.Field) -> None:
+def _danish_messages(field: fields.Field[Any]) -> None:
     cls = type(field)
     if cls not in _DANISH_BY_CLASS:
         english: dict[str, str] = {}
@@ -456,7 +457,7 @@ def first_error_message(err: ValidationError, labels: dict[str, str] = FIELD_LAB
     return next(walk("", err.messages), "Ugyldige data.")
 
 
-def field_messages(err: ValidationError | dict) -> dict[str, str]:
+def field_messages(err: ValidationError | dict[str, Any]) -> dict[str, str]:
     """The first Danish message of each top-level field (`_schema` for the record as a whole)."""
     messages = err.messages if isinstance(err, ValidationError) else err
     if not isinstance(messages, dict):

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from backend.access import can_see_youth, item_visible
+from backend.clock import to_local
 from backend.extensions import db
 from backend.models import (
     Activity,
@@ -28,7 +29,6 @@ from backend.models import (
     User,
     Youth,
 )
-from backend.clock import to_local
 from shared.dimensions import DIMENSIONS
 from shared.labels import WEEKDAYS_DA_TITLE
 from shared.schedule import activity_clashes, assessment_due_dates, occurs_on

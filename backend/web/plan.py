@@ -70,6 +70,7 @@ def org_choices(user, orgs: dict) -> list[tuple[str, str]]:
 def render_plan(view, state: dict | None = None, status: int = 200):
     user = current_user()
     audit_read(user, {(view.youth.id, e): n for e, n in view.counts.items()}, "plan")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     state = state or {}
 
     def fv(key: str, defaults: dict) -> dict:
@@ -83,7 +84,8 @@ def render_plan(view, state: dict | None = None, status: int = 200):
     return render_template(
         "plan.html", v=view, state=state, fv=fv, ferr=ferr, new_id=lambda: str(uuid.uuid4()),
         may_edit=lambda entity, org, existing=True: may_edit(user, entity, org, existing),
-        outreach_methods=[(m.value, label_da(m.value)) for m in OutreachMethod], now_local=clock.local_now(), orgs=org_choices(user, view.organizations),
+        outreach_methods=[(m.value, label_da(m.value)) for m in OutreachMethod], now_local=clock.local_now(),
+        orgs=org_choices(user, view.organizations),
         goal_options=[(g.id, g.title) for g in view.goals],
         weekdays=WEEKDAYS_DA, goal_statuses=[(s.value, label_da(s.value)) for s in GoalStatus],
         visibilities=[(s.value, label_da(s.value)) for s in Visibility],
@@ -112,6 +114,7 @@ def show(youth_id: str):
 def print_view(youth_id: str):
     view = _view_or_404(youth_id)
     audit_read(current_user(), {(view.youth.id, e): n for e, n in view.counts.items()}, "print")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     return render_template("plan_print.html", v=view, weekdays=WEEKDAYS_DA)
 
 
@@ -273,16 +276,23 @@ def save_activity(youth_id: str, activity_id: str | None):
 
 def _clash_note(youth_id: str, activity_id: str) -> str:
     """A warning when the saved activity overlaps another visible one (the grid shows it too)."""
+    return clash_note(youth_id, {activity_id})
+
+
+def clash_note(youth_id: str, activity_ids: set[str]) -> str:
+    """A warning when any of the new activities overlaps another visible activity of the young
+    person (not one of the new ones: e.g. an enrolment's own activities); "" when none does."""
     view = load_plan_view(current_user(), youth_id, clock.today())
     if view is None:
         return ""
     notes = []
     for a, b, days in view.clashes:
-        if activity_id in (a["id"], b["id"]):
-            other = b if a["id"] == activity_id else a
+        if (a["id"] in activity_ids) != (b["id"] in activity_ids):
+            other = b if a["id"] in activity_ids else a
             names = ", ".join(WEEKDAYS_DA[d].lower() for d in days)
             notes.append(f"{other['title']} ({view.org_name(other['organization_id'])}, {names} "
                          f"{other['start_time']}–{other['end_time']})")
+    notes = list(dict.fromkeys(notes))  # one mention per other activity
     return ("Bemærk: aktiviteten overlapper med " + "; ".join(notes) + ".") if notes else ""
 
 

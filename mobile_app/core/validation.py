@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from marshmallow import ValidationError
 
+from mobile_app.core.errors import ValidationFailed
 from shared.labels import APP_FIELD_LABELS_DA, field_label
 from shared.schemas import ENTITY_SCHEMAS, field_messages, validate_entity
-
-from mobile_app.core.errors import ValidationFailed
 
 
 def danish_message(err: ValidationError) -> str:

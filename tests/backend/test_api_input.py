@@ -5,12 +5,7 @@ import json
 import pytest
 
 from shared import SCHEMA_VERSION
-from tests.backend.world import Api, build_world, goal, uid
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
+from tests.backend.world import Api, goal, uid
 
 
 def assert_error(r, status, code=None):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,23 +16,23 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_today_is_copenhagens_date_not_utcs(monkeypatch):
     monkeypatch.delenv(clock.TODAY_KEY, raising=False)
     # 23:30 UTC on 10 March is 00:30 on 11 March in Copenhagen (UTC+1 in winter).
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 3, 10, 23, 30, tzinfo=timezone.utc))
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 3, 10, 23, 30, tzinfo=UTC))
     assert clock.today() == date(2026, 3, 11)
     assert clock.local_now() == datetime(2026, 3, 11, 0, 30)
     # summer time: UTC+2
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 7, 1, 22, 15, tzinfo=timezone.utc))
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 7, 1, 22, 15, tzinfo=UTC))
     assert clock.local_now() == datetime(2026, 7, 2, 0, 15)
 
 
 def test_pinned_today_in_the_app_config_moves_now_to_that_day(app, monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 3, 10, 8, 45, tzinfo=timezone.utc))
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 3, 10, 8, 45, tzinfo=UTC))
     app.config[clock.TODAY_KEY] = "2026-06-15"
     with app.app_context():
         assert clock.today() == date(2026, 6, 15)
         # the same local time of day (09:45 in winter), on the pinned day (summer: UTC+2)
         assert clock.local_now() == datetime(2026, 6, 15, 9, 45)
-        assert clock.now() == datetime(2026, 6, 15, 7, 45, tzinfo=timezone.utc)
-        assert clock.utcnow() == datetime(2026, 3, 10, 8, 45, tzinfo=timezone.utc)  # bookkeeping stays real
+        assert clock.now() == datetime(2026, 6, 15, 7, 45, tzinfo=UTC)
+        assert clock.utcnow() == datetime(2026, 3, 10, 8, 45, tzinfo=UTC)  # bookkeeping stays real
     app.config[clock.TODAY_KEY] = None
     with app.app_context():
         assert clock.today() == date(2026, 3, 10)

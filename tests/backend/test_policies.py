@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,7 +12,7 @@ import pytest
 from backend.domain import policies as p
 from shared.enums import Role
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 YOUTH = p.Writer("u-youth", Role.YOUTH, None)
 MENTOR = p.Writer("u-mentor", Role.MENTOR, "org-job")
 COORDINATOR = p.Writer("u-coord", Role.COORDINATOR, "org-job")
@@ -38,8 +38,7 @@ def test_policies_import_nothing_but_the_standard_library_and_shared():
 
 
 def test_staff_attendance_status_wins_over_the_young_persons_and_a_check_in_is_never_erased():
-    row = SimpleNamespace(status="absent_unnotified", status_source="staff", self_checked_in_at=NOW,
-                          absence_reason="")
+    row = SimpleNamespace(status="absent_unnotified", status_source="staff", self_checked_in_at=NOW, absence_reason="")
     changed = {"status": "present", "self_checked_in_at": None}
     assert p.policy("attendance").merge_rules(YOUTH, row, {}, changed) is True
     assert changed == {}
@@ -60,8 +59,12 @@ def test_attendance_takes_its_activitys_owner_and_a_hidden_activity_is_absent():
     records = Records(a1=act)
     loaded = {"youth_id": "y1", "activity_id": "a1", "status": "late"}
     out = p.policy("attendance").server_fields(MENTOR, None, loaded, {}, records, NOW)
-    assert out == {"organization_id": "org-rus", "visibility": "organization", "status_source": "staff",
-                   "recorded_by_user_id": "u-mentor"}
+    assert out == {
+        "organization_id": "org-rus",
+        "visibility": "organization",
+        "status_source": "staff",
+        "recorded_by_user_id": "u-mentor",
+    }
     records.visible = False
     with pytest.raises(p.Rejected) as e:
         p.policy("attendance").server_fields(MENTOR, None, loaded, {}, records, NOW)
@@ -74,15 +77,18 @@ def test_consent_is_stamped_when_given_and_opens_the_records_to_the_organisation
     assert out == {"recorded_by_user_id": "u-coord", "given_at": NOW}
     after = {"youth_id": "y1", "organization_id": "org-uu", "status": "withdrawn"}
     assert pol.effects(COORDINATOR, {**after, "status": "given"}, after) == [
-        p.Access("y1", "org", "org-uu", "consent", granted=False)]
+        p.Access("y1", "org", "org-uu", "consent", granted=False)
+    ]
 
 
 def test_assigning_a_mentor_moves_the_grant_and_the_coordinator_may_go_on():
     before = {"id": "y1", "mentor_id": "m-old", "coordinator_id": "u-coord"}
     after = {"id": "y1", "mentor_id": "m-new", "coordinator_id": "u-coord"}
     assert p.policy("youth").effects(COORDINATOR, before, after) == [
-        p.Access("y1", "user", "m-old", "mentor", granted=False), p.Access("y1", "user", "m-new", "mentor", granted=True),
-        p.NowVisible("y1")]
+        p.Access("y1", "user", "m-old", "mentor", granted=False),
+        p.Access("y1", "user", "m-new", "mentor", granted=True),
+        p.NowVisible("y1"),
+    ]
 
 
 def test_only_a_coordinator_creates_a_young_person():

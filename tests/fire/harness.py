@@ -6,8 +6,9 @@
   the request, delivers twice, holds a request back and delivers it later (reordering), answers
   500/502 or times out, and cuts a pull response in the middle of the body.
 - `FireDevice`: an AppCore whose HTTP client always goes through its transport.
-- `Oracle`: what each user may see, computed from the database with the DESIGN.md roles table
-  (independently of backend.access), and the invariants checked after everyone has synced.
+- `Oracle`: what each user may see, computed from the database with the roles table
+  (docs/architecture.md#users-and-roles; independently of backend.access), and the invariants
+  checked after everyone has synced.
 """
 
 from __future__ import annotations
@@ -216,7 +217,7 @@ CASE_ENTITIES = ("youth", "plan", "goal", "activity", "agreement", "attendance",
 
 
 def expected_view(user) -> dict[tuple[str, str], dict]:
-    """Every record `user` may see now, by DESIGN.md's roles table (call inside an app context).
+    """Every record `user` may see now, by the roles table in docs/architecture.md (call in an app context).
 
     Written from the table, not from backend.access, so the two can disagree.
     """

@@ -5,7 +5,7 @@ Each example starts from a fresh municipality: six devices (the young person Mad
 on a phone and a tablet, the coordinator Ahmed, partners Karen (UU) and Nina (treatment)) plus
 Ahmed's caseworker pages, which delete records. Invariants after everyone has synced twice:
 every device holds exactly what its user may see, as the server has it (an oracle built from
-DESIGN.md's roles table); every acknowledged change is on the server or superseded (a later edit
+the roles table in docs/architecture.md); every acknowledged change is on the server or superseded (a later edit
 that saw it, a deletion, or a conflict record); no record exists twice; one attendance record per
 youth/activity/day.
 """

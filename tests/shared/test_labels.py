@@ -12,12 +12,29 @@ from shared import schemas
 from shared.labels import APP_FIELD_LABELS_DA, FIELD_LABELS_DA, PAGE_FIELD_LABELS_DA
 from shared.schemas import DanishSchema, field_messages, first_error_message, validate_entity
 
-ENGLISH = re.compile(r"Not a valid|Missing data|may not be null|Unknown field|Invalid|Length must|"
-                     r"Must be|Shorter than|Longer than|greater than|less than|Field")
+ENGLISH = re.compile(
+    r"Not a valid|Missing data|may not be null|Unknown field|Invalid|Length must|"
+    r"Must be|Shorter than|Longer than|greater than|less than|Field"
+)
 
-GARBAGE = ({"id": 5, "youth_id": None, "nope": 1}, {"id": "x", "title": [], "weekdays": ["a"], "start_time": 1,
-           "start_date": "2026-13-45", "reached": "perhaps", "scores": {"x": "y"}, "contacted_at": "yesterday",
-           "due_date": 3, "status": "weird", "birth_date": "x", "given_at": 7, "end_date": {}})
+GARBAGE = (
+    {"id": 5, "youth_id": None, "nope": 1},
+    {
+        "id": "x",
+        "title": [],
+        "weekdays": ["a"],
+        "start_time": 1,
+        "start_date": "2026-13-45",
+        "reached": "perhaps",
+        "scores": {"x": "y"},
+        "contacted_at": "yesterday",
+        "due_date": 3,
+        "status": "weird",
+        "birth_date": "x",
+        "given_at": 7,
+        "end_date": {},
+    },
+)
 
 
 def _all_messages(messages):
@@ -40,12 +57,27 @@ def test_every_entity_schema_answers_garbage_in_danish(entity):
         assert msgs and not [m for m in msgs if ENGLISH.search(m)], msgs
 
 
-@pytest.mark.parametrize("schema", [schemas.LoginSchema, schemas.PushSchema, schemas.MutationSchema,
-                                    schemas.PullQuerySchema])
+@pytest.mark.parametrize(
+    "schema", [schemas.LoginSchema, schemas.PushSchema, schemas.MutationSchema, schemas.PullQuerySchema]
+)
 def test_every_payload_schema_answers_garbage_in_danish(schema):
-    bad = {"username": "", "password": "x" * 501, "device_name": "x" * 101, "device_id": "", "schema_version": -1,
-           "mutations": "no", "mutation_id": 1, "entity": "spaceship", "id": "x", "op": "fly",
-           "base_version": 0, "data": [], "cursor": "c" * 4001, "limit": 0, "extra": 1}
+    bad = {
+        "username": "",
+        "password": "x" * 501,
+        "device_name": "x" * 101,
+        "device_id": "",
+        "schema_version": -1,
+        "mutations": "no",
+        "mutation_id": 1,
+        "entity": "spaceship",
+        "id": "x",
+        "op": "fly",
+        "base_version": 0,
+        "data": [],
+        "cursor": "c" * 4001,
+        "limit": 0,
+        "extra": 1,
+    }
     with pytest.raises(ValidationError) as e:
         schema().load(bad)
     msgs = list(_all_messages(e.value.messages))
@@ -64,8 +96,11 @@ def test_a_fields_own_message_wins_and_list_items_are_danish():
         when = fields.Date()
 
     err = S().validate({"days": ["x"], "when": "i morgen"})
-    assert err == {"n": ["Skriv et tal."], "days": {0: ["Skal være et helt tal."]},
-                   "when": ["Ugyldig dato (brug ÅÅÅÅ-MM-DD)."]}
+    assert err == {
+        "n": ["Skriv et tal."],
+        "days": {0: ["Skal være et helt tal."]},
+        "when": ["Ugyldig dato (brug ÅÅÅÅ-MM-DD)."],
+    }
 
 
 def test_each_surface_names_fields_in_its_own_words():
@@ -76,4 +111,5 @@ def test_each_surface_names_fields_in_its_own_words():
     err = ValidationError({"scores": {"x": ["Score skal være mellem 1 og 10."]}})
     assert danish_message(err) == "Svar: Score skal være mellem 1 og 10."
     assert field_messages(ValidationError(["Sluttid skal være efter starttid."])) == {
-        "_schema": "Sluttid skal være efter starttid."}
+        "_schema": "Sluttid skal være efter starttid."
+    }
