@@ -57,6 +57,12 @@ def field(label: str, value: str = "", multiline: bool = False, password: bool =
     )
 
 
+def pin_field(label: str) -> ft.TextField:
+    """A PIN: digits only, hidden, the number keyboard on a phone, large."""
+    return ft.TextField(label=label, password=True, keyboard_type=ft.KeyboardType.NUMBER, max_length=6,
+                        text_size=BIG + 4, autofocus=True)
+
+
 def choice(options: list[tuple[str, str]], value: str | None = None) -> ft.RadioGroup:
     """One of a few options as large radio buttons (value, Danish label)."""
     return ft.RadioGroup(
@@ -71,3 +77,16 @@ def done_line(value: str, size: int = TEXT) -> ft.Row:
     return ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK_COLOR, size=size + 4),
                    ft.Text(value, size=size, color=OK_COLOR, weight=ft.FontWeight.BOLD, expand=True)],
                   spacing=6)
+
+
+def typed_values(control) -> tuple:
+    """What is typed in the text fields under `control` (to notice typing as activity)."""
+    if isinstance(control, ft.TextField):
+        return (control.value or "",)
+    out: tuple = ()
+    for child in (getattr(control, "controls", None) or []):
+        out += typed_values(child)
+    content = getattr(control, "content", None)
+    if isinstance(content, ft.Control):
+        out += typed_values(content)
+    return out

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.sync import SyncEngine
 from shared import SCHEMA_VERSION
+from tests.app_lock_params import TEST_PIN
 from tests.backend.world import PASSWORD
 from tests.fire.harness import (
     FAULTS,
@@ -66,9 +67,8 @@ class Run:
             t.ledger = self.ledger
             d = FireDevice(setup.tmp / f"ex{n}-{name}.sqlite", setup.url, name, t)
             token, user = setup.logins[name]
-            d.store.set_meta("server_url", setup.url)
-            d.store.set_meta("token", token)
-            d.store.set_meta("user", user)
+            d.adopt_login({"token": token, "user": user}, setup.url)
+            d.choose_pin(TEST_PIN)
             t.user_id = user["id"]
             self.devices.append(d)
         self.web = setup.web
