@@ -28,7 +28,8 @@ from marshmallow import (
 
 from shared import enums
 from shared.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
-from shared.labels import FIELD_LABELS_DA, FIELD_MESSAGES_DA, SCHEMA_MESSAGES_DA, field_label
+from shared.labels import FIELD_MESSAGES_DA, SCHEMA_MESSAGES_DA
+from shared.messages import field_messages, first_error_message  # noqa: F401  (re-exported: API, sync, web)
 
 MAX_MUTATIONS_PER_PUSH = 500
 MAX_PUSH_BYTES = 1_000_000
@@ -439,35 +440,3 @@ class ErrorSchema(DanishSchema):
         details = fields.Raw(allow_none=True)
 
     error = fields.Nested(_Inner)
-
-
-def first_error_message(err: ValidationError, labels: dict[str, str] = FIELD_LABELS_DA) -> str:
-    """One readable Danish line from a marshmallow error dict (for the UI and the API message)."""
-    def walk(prefix, msgs):
-        if isinstance(msgs, dict):
-            for k, v in msgs.items():
-                label = field_label(k, labels) if isinstance(k, str) else str(k)
-                yield from walk(f"{prefix}{label}." if prefix or k != "_schema" else "", v)
-        elif isinstance(msgs, list):
-            for m in msgs:
-                yield from walk(prefix, m)
-        else:
-            yield f"{prefix.rstrip('.')}: {msgs}" if prefix else str(msgs)
-
-    return next(walk("", err.messages), "Ugyldige data.")
-
-
-def field_messages(err: ValidationError | dict[str, Any]) -> dict[str, str]:
-    """The first Danish message of each top-level field (`_schema` for the record as a whole)."""
-    messages = err.messages if isinstance(err, ValidationError) else err
-    if not isinstance(messages, dict):
-        messages = {"_schema": messages}
-    out: dict[str, str] = {}
-    for k, v in messages.items():
-        while isinstance(v, (list, dict)):
-            if isinstance(v, dict):
-                v = next(iter(v.values()), "Ugyldig værdi.")
-            else:
-                v = v[0] if v else "Ugyldig værdi."
-        out[str(k)] = str(v)
-    return out

@@ -17,7 +17,8 @@ from backend.models import User
 from backend.sync.push import push
 from shared.enums import STAFF_ROLES, Role
 from shared.labels import PAGE_FIELD_LABELS_DA, field_label
-from shared.schemas import field_messages, is_uuid, validate_entity
+from shared.messages import field_messages
+from shared.schemas import is_uuid, validate_entity
 
 ROLE_LABELS = {"mentor": "Mentor", "coordinator": "Tovholder", "partner": "Samarbejdspartner",
                "youth": "Ung", "admin": "Administrator"}

@@ -6,7 +6,8 @@ from marshmallow import ValidationError
 
 from mobile_app.core.errors import ValidationFailed
 from shared.labels import APP_FIELD_LABELS_DA, field_label
-from shared.schemas import ENTITY_SCHEMAS, field_messages, validate_entity
+from shared.messages import field_messages
+from shared.schemas import ENTITY_SCHEMAS, validate_entity
 
 
 def danish_message(err: ValidationError) -> str:

@@ -10,7 +10,8 @@ from marshmallow import ValidationError, fields
 from mobile_app.core.validation import danish_message
 from shared import schemas
 from shared.labels import APP_FIELD_LABELS_DA, FIELD_LABELS_DA, PAGE_FIELD_LABELS_DA
-from shared.schemas import DanishSchema, field_messages, first_error_message, validate_entity
+from shared.messages import field_messages, first_error_message
+from shared.schemas import DanishSchema, validate_entity
 
 ENGLISH = re.compile(
     r"Not a valid|Missing data|may not be null|Unknown field|Invalid|Length must|"
