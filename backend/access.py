@@ -67,6 +67,8 @@ def item_condition(user: User):
 # ---- write rules ----------------------------------------------------------------------------
 
 YOUTH_WRITABLE = {
+    # Their own contact details and reminder settings (issue 13): nothing else on their record.
+    "youth": {"phone", "contact_time", "reminder_time", "reminders_enabled"},
     "attendance": {"id", "youth_id", "activity_id", "date", "self_checked_in_at", "absence_reason", "status"},
     "agreement": {"youth_comment", "youth_marked_done_at"},
     "assessment": {"id", "youth_id", "due_date", "rater_role", "scores", "comment", "submitted_at", "organization_id"},

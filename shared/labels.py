@@ -73,6 +73,14 @@ FIELD_LABELS_DA = {
     "password": "Adgangskode",
     "device_name": "Enhedens navn",
     "deleted": "Slettet",
+    "phone": "Mobilnummer",
+    "contact_time": "Bedste tid at ringe",
+    "reminder_time": "Tid for påmindelse",
+    "reminders_enabled": "Påmindelser",
+    "on_call_phone": "Vagttelefon",
+    "opening_weekdays": "Åbningsdage",
+    "opens_at": "Åbner",
+    "closes_at": "Lukker",
 }
 """Field names in Danish, as the API's error messages name them."""
 

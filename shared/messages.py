@@ -1,7 +1,9 @@
-"""A marshmallow error as Danish text: one line for a message bar, or one message per field.
+"""Danish validation messages: the schema base that sets them, and the error as Danish text.
 
-The messages themselves are Danish already (shared.schemas.DanishSchema, shared.labels); these
-put the field names in front in the words of the surface that shows them.
+`DanishSchema` is the base of every schema (shared.schemas re-exports it) instead of patching
+marshmallow's own messages for the whole process. `first_error_message` makes one line for a
+message bar, `field_messages` one message per field; they name the fields in the words of the
+surface that shows them (shared.labels).
 """
 
 from __future__ import annotations
@@ -9,9 +11,48 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields
 
-from shared.labels import FIELD_LABELS_DA, field_label
+from shared.labels import FIELD_LABELS_DA, FIELD_MESSAGES_DA, SCHEMA_MESSAGES_DA, field_label
+
+
+class DanishSchema(Schema):
+    """Base of every schema: marshmallow's own messages in Danish (shared.labels).
+
+    The app shows these messages to the young person as they are, the API returns them and the
+    caseworker pages show them beside the field. A field's messages are set when the schema binds
+    it (also the items of a list or mapping); messages a field sets itself are kept.
+    """
+
+    error_messages = SCHEMA_MESSAGES_DA
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
+        _danish_messages(field_obj)
+
+
+_DANISH_BY_CLASS: dict[type, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _danish_messages(field: fields.Field[Any]) -> None:
+    cls = type(field)
+    if cls not in _DANISH_BY_CLASS:
+        english: dict[str, str] = {}
+        danish: dict[str, str] = {}
+        for base in reversed(cls.__mro__):
+            english.update(getattr(base, "default_error_messages", None) or {})
+            danish.update(FIELD_MESSAGES_DA.get(base.__name__, {}))
+        _DANISH_BY_CLASS[cls] = english, danish
+    english, danish = _DANISH_BY_CLASS[cls]
+    for key, text in danish.items():
+        if field.error_messages.get(key) == english.get(key):
+            field.error_messages[key] = text
+    for inner in (
+        getattr(field, "inner", None),
+        getattr(field, "key_field", None),
+        getattr(field, "value_field", None),
+    ):
+        if isinstance(inner, fields.Field):
+            _danish_messages(inner)
 
 
 def first_error_message(err: ValidationError, labels: dict[str, str] = FIELD_LABELS_DA) -> str:

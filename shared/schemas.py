@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import re
 from datetime import timezone
-from typing import Any
 
 from marshmallow import (
     EXCLUDE,
     RAISE,
-    Schema,
     ValidationError,
     fields,
     post_load,
@@ -28,8 +26,7 @@ from marshmallow import (
 
 from shared import enums
 from shared.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
-from shared.labels import FIELD_MESSAGES_DA, SCHEMA_MESSAGES_DA
-from shared.messages import field_messages, first_error_message  # noqa: F401  (re-exported: API, sync, web)
+from shared.messages import DanishSchema, field_messages, first_error_message  # noqa: F401  (re-exported)
 
 MAX_MUTATIONS_PER_PUSH = 500
 MAX_PUSH_BYTES = 1_000_000
@@ -37,42 +34,6 @@ MAX_TEXT = 2000
 MAX_TITLE = 200
 MAX_PULL_LIMIT = 1000
 DEFAULT_PULL_LIMIT = 500
-
-
-class DanishSchema(Schema):
-    """Base of every schema here: marshmallow's own messages in Danish (shared.labels).
-
-    The app shows these messages to the young person as they are, the API returns them and the
-    caseworker pages show them beside the field. A field's messages are set when the schema binds
-    it (also the items of a list or mapping); messages a field sets itself are kept.
-    """
-
-    error_messages = SCHEMA_MESSAGES_DA
-
-    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
-        _danish_messages(field_obj)
-
-
-_DANISH_BY_CLASS: dict[type, tuple[dict[str, str], dict[str, str]]] = {}
-
-
-def _danish_messages(field: fields.Field[Any]) -> None:
-    cls = type(field)
-    if cls not in _DANISH_BY_CLASS:
-        english: dict[str, str] = {}
-        danish: dict[str, str] = {}
-        for base in reversed(cls.__mro__):
-            english.update(getattr(base, "default_error_messages", None) or {})
-            danish.update(FIELD_MESSAGES_DA.get(base.__name__, {}))
-        _DANISH_BY_CLASS[cls] = english, danish
-    english, danish = _DANISH_BY_CLASS[cls]
-    for key, text in danish.items():
-        if field.error_messages.get(key) == english.get(key):
-            field.error_messages[key] = text
-    for inner in (getattr(field, "inner", None), getattr(field, "key_field", None),
-                  getattr(field, "value_field", None)):
-        if isinstance(inner, fields.Field):
-            _danish_messages(inner)
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -144,6 +105,19 @@ class HHMM(fields.String):
         super().__init__(validate=validate.Regexp(_HHMM, error="Tid skal skrives som TT:MM."), **kw)
 
 
+class Phone(fields.String):
+    """A phone number, stored in E.164 whatever way it was typed (shared/contact.py)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from shared.contact import normalize_phone
+
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return normalize_phone(text)
+        except ValueError as e:
+            raise ValidationError(str(e)) from None
+
+
 class EntitySchema(DanishSchema):
     """Fields every case record has. `id` and `youth_id` are set by the client on create."""
 
@@ -158,6 +132,10 @@ class OrganizationSchema(DanishSchema):
     id = Id(required=True)
     name = Text(MAX_TITLE, required=True)
     kind = Text(50, load_default=None, allow_none=True)
+    on_call_phone = Phone(load_default=None, allow_none=True)
+    opening_weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)), load_default=list)
+    opens_at = HHMM(load_default=None, allow_none=True)
+    closes_at = HHMM(load_default=None, allow_none=True)
 
 
 class YouthSchema(EntitySchema):
@@ -168,6 +146,10 @@ class YouthSchema(EntitySchema):
     mentor_id = Id(load_default=None, allow_none=True)
     coordinator_id = Id(load_default=None, allow_none=True)
     user_id = Id(load_default=None, allow_none=True)
+    phone = Phone(load_default=None, allow_none=True)
+    contact_time = Text(100, load_default="")
+    reminder_time = HHMM(load_default=None, allow_none=True)
+    reminders_enabled = fields.Boolean(load_default=True)
 
 
 class PlanSchema(EntitySchema):
