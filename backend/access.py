@@ -14,6 +14,7 @@ from backend.extensions import db
 from backend.models import AccessGrant, ChangeLog, User
 from shared.enums import Role
 from shared.labels import field_label
+from shared.plan_voice import voice_write
 
 SEES_ALL_ITEMS = frozenset({Role.MENTOR, Role.COORDINATOR})
 
@@ -75,9 +76,10 @@ YOUTH_WRITABLE = {
 }
 YOUTH_STATUSES = {None, "present", "absent_notified"}
 
-MENTOR_ENTITIES = {"attendance", "agreement", "outreach", "assessment", "goal", "activity"}
-PARTNER_ENTITIES = {"attendance", "agreement", "assessment", "goal", "activity"}
-OWN_ORG_ENTITIES = {"goal", "activity", "outreach", "assessment"}
+MENTOR_ENTITIES = {"attendance", "agreement", "outreach", "assessment", "goal", "activity", "company_agreement",
+                   "work_hours"}
+PARTNER_ENTITIES = {"attendance", "agreement", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+OWN_ORG_ENTITIES = {"goal", "activity", "outreach", "assessment", "company_agreement", "work_hours"}
 """Mentors write these only for their own organisation (partners write everything only for theirs)."""
 
 
@@ -105,6 +107,11 @@ def check_write(user: User, entity: str, op: str, existing: dict | None, new: di
         raise Denied("forbidden", "Kan ikke slettes. Træk i stedet samtykket tilbage eller afslut forløbet.")
     if existing is not None and new.get("youth_id") != existing.get("youth_id"):
         raise Denied("invalid", "En registrering kan ikke flyttes til en anden ung.")
+    verdict = voice_write(role, entity, op, existing, new, changed)  # the young person's own words
+    if verdict is not False:
+        if verdict is not None:
+            raise Denied(*verdict)
+        return
 
     if role == Role.YOUTH:
         allowed = YOUTH_WRITABLE.get(entity)

@@ -49,6 +49,7 @@ class PushContext:
     visible: set | None = None
     new_rows: list = field(default_factory=list)  # (model, row) created in this batch, inserted at the end
     history_users: dict = field(default_factory=dict)
+    revised_plans: set = field(default_factory=set)  # young people whose plan got a new version in this batch
     writer: Writer = field(init=False)
 
     def __post_init__(self) -> None:
