@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.labels import FIELD_LABELS_DA, FIELD_MESSAGES_DA, SCHEMA_MESSAGES_DA, field_label
 
@@ -53,6 +53,20 @@ def _danish_messages(field: fields.Field[Any]) -> None:
     ):
         if isinstance(inner, fields.Field):
             _danish_messages(inner)
+
+
+def danish_length(min_len: int, max_len: int) -> validate.Length:
+    """A length limit with its Danish message (marshmallow's validators speak English)."""
+    return validate.Length(
+        min=min_len,
+        max=max_len,
+        error=f"Skal udfyldes og må højst være {max_len} tegn." if min_len else f"Højst {max_len} tegn.",
+    )
+
+
+def danish_range(low: int, high: int) -> validate.Range:
+    """A number range with its Danish message."""
+    return validate.Range(low, high, error=f"Skal være et tal mellem {low} og {high}.")
 
 
 def first_error_message(err: ValidationError, labels: dict[str, str] = FIELD_LABELS_DA) -> str:

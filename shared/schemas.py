@@ -26,7 +26,7 @@ from marshmallow import (
 
 from shared import enums
 from shared.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
-from shared.messages import DanishSchema, field_messages, first_error_message  # noqa: F401  (re-exported)
+from shared.messages import DanishSchema, danish_length, danish_range, field_messages, first_error_message  # noqa: F401  (re-exported)  # noqa: F401  (re-exported)
 
 MAX_MUTATIONS_PER_PUSH = 500
 MAX_PUSH_BYTES = 1_000_000
@@ -63,22 +63,12 @@ def _enum(e) -> validate.OneOf:
     return validate.OneOf([m.value for m in e], error=_ONE_OF)
 
 
-def _length(min_len: int, max_len: int) -> validate.Length:
-    """A length limit with its Danish message (marshmallow's validators speak English)."""
-    return validate.Length(min=min_len, max=max_len, error=(
-        f"Skal udfyldes og må højst være {max_len} tegn." if min_len else f"Højst {max_len} tegn."))
-
-
-def _range(low: int, high: int) -> validate.Range:
-    return validate.Range(low, high, error=f"Skal være et tal mellem {low} og {high}.")
-
-
 def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
     return fields.String(validate=_uuid, **kw)
 
 
 def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw) -> fields.String:  # noqa: N802
-    return fields.String(validate=[_length(min_len, max_len), _no_nul], **kw)
+    return fields.String(validate=[danish_length(min_len, max_len), _no_nul], **kw)
 
 
 def Choice(e, **kw) -> fields.String:  # noqa: N802
@@ -133,7 +123,7 @@ class OrganizationSchema(DanishSchema):
     name = Text(MAX_TITLE, required=True)
     kind = Text(50, load_default=None, allow_none=True)
     on_call_phone = Phone(load_default=None, allow_none=True)
-    opening_weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)), load_default=list)
+    opening_weekdays = fields.List(fields.Integer(validate=danish_range(0, 6)), load_default=list)
     opens_at = HHMM(load_default=None, allow_none=True)
     closes_at = HHMM(load_default=None, allow_none=True)
 
@@ -163,7 +153,7 @@ class PlanSchema(EntitySchema):
     youth_answer = Choice(enums.YouthAnswer, load_default=None, allow_none=True)
     youth_answer_comment = Text(load_default="")
     youth_answer_revision = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                           validate=validate.Range(min=1, max=2**31))
+                                           validate=danish_range(1, 2**31))
 
     @validates_schema
     def _answer(self, data, **kwargs):
@@ -362,9 +352,9 @@ class LoginSchema(DanishSchema):
     class Meta:
         unknown = EXCLUDE
 
-    username = fields.String(required=True, validate=[_length(1, 100), _no_nul])
-    password = fields.String(required=True, validate=[_length(1, 500), _no_nul])
-    device_name = fields.String(load_default="ukendt enhed", validate=[_length(0, 100), _no_nul])
+    username = fields.String(required=True, validate=[danish_length(1, 100), _no_nul])
+    password = fields.String(required=True, validate=[danish_length(1, 500), _no_nul])
+    device_name = fields.String(load_default="ukendt enhed", validate=[danish_length(0, 100), _no_nul])
 
 
 class UserOutSchema(DanishSchema):
@@ -390,7 +380,7 @@ class MutationSchema(DanishSchema):
     id = Id(required=True)
     op = Choice(enums.Op, required=True)
     base_version = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                  validate=_range(1, 2**31))
+                                  validate=danish_range(1, 2**31))
     data = fields.Dict(load_default=None, allow_none=True)
 
     @validates_schema
@@ -403,8 +393,8 @@ class PushSchema(DanishSchema):
     class Meta:
         unknown = RAISE
 
-    device_id = fields.String(required=True, validate=[_length(1, 100), _no_nul])
-    schema_version = fields.Integer(required=True, strict=True, validate=_range(0, 10_000))
+    device_id = fields.String(required=True, validate=[danish_length(1, 100), _no_nul])
+    schema_version = fields.Integer(required=True, strict=True, validate=danish_range(0, 10_000))
     mutations = fields.List(fields.Raw(), required=True)
 
     @validates("mutations")
@@ -429,8 +419,8 @@ class PullQuerySchema(DanishSchema):
     class Meta:
         unknown = EXCLUDE
 
-    cursor = fields.String(load_default=None, allow_none=True, validate=_length(0, 4000))
-    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=_range(1, MAX_PULL_LIMIT))
+    cursor = fields.String(load_default=None, allow_none=True, validate=danish_length(0, 4000))
+    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=danish_range(1, MAX_PULL_LIMIT))
 
 
 class ChangeSchema(DanishSchema):
