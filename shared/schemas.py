@@ -60,7 +60,10 @@ _ONE_OF = "Ugyldig værdi. Tilladt: {choices}."
 
 
 def _enum(e) -> validate.OneOf:
-    return validate.OneOf([m.value for m in e], error=_ONE_OF)
+    # the Danish labels, not the wire values: the message reaches people (issue 16: no English leaks)
+    values = [m.value for m in e]
+    labels = [enums.label_da(v) for v in values]
+    return validate.OneOf(values, labels=labels, error="Ugyldig værdi. Vælg en af: {labels}.")
 
 
 def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
@@ -68,7 +71,11 @@ def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
 
 
 def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw) -> fields.String:  # noqa: N802
-    return fields.String(validate=[danish_length(min_len, max_len), _no_nul], **kw)
+    # Two checks, two messages: an empty field is told to be filled in, a too long one the limit.
+    checks = [validate.Length(max=max_len, error=f"Må højst være {max_len} tegn."), _no_nul]
+    if min_len:
+        checks.insert(0, validate.Length(min=min_len, error="Skal udfyldes."))
+    return fields.String(validate=checks, **kw)
 
 
 def Choice(e, **kw) -> fields.String:  # noqa: N802
@@ -355,20 +362,8 @@ class LoginSchema(DanishSchema):
     username = fields.String(required=True, validate=[danish_length(1, 100), _no_nul])
     password = fields.String(required=True, validate=[danish_length(1, 500), _no_nul])
     device_name = fields.String(load_default="ukendt enhed", validate=[danish_length(0, 100), _no_nul])
-
-
-class UserOutSchema(DanishSchema):
-    id = fields.String()
-    username = fields.String()
-    role = fields.String()
-    organization_id = fields.String(allow_none=True)
-    display_name = fields.String()
-    youth_id = fields.String(allow_none=True)
-
-
-class LoginResponseSchema(DanishSchema):
-    token = fields.String()
-    user = fields.Nested(UserOutSchema)
+    # TOTP code or recovery code, for users with two-factor login (issue 11)
+    otp = fields.String(load_default=None, allow_none=True, validate=[danish_length(0, 100), _no_nul])
 
 
 class MutationSchema(DanishSchema):
@@ -403,45 +398,9 @@ class PushSchema(DanishSchema):
             raise ValidationError(f"Højst {MAX_MUTATIONS_PER_PUSH} ændringer pr. push.")
 
 
-class MutationResultSchema(DanishSchema):
-    mutation_id = fields.String()
-    status = fields.String(validate=_enum(enums.MutationStatus))
-    version = fields.Integer(allow_none=True)
-    record = fields.Dict(allow_none=True)
-    error = fields.Dict(allow_none=True)
-
-
-class PushResponseSchema(DanishSchema):
-    results = fields.List(fields.Nested(MutationResultSchema))
-
-
 class PullQuerySchema(DanishSchema):
     class Meta:
         unknown = EXCLUDE
 
     cursor = fields.String(load_default=None, allow_none=True, validate=danish_length(0, 4000))
     limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=danish_range(1, MAX_PULL_LIMIT))
-
-
-class ChangeSchema(DanishSchema):
-    entity = fields.String()
-    id = fields.String()
-    version = fields.Integer()
-    deleted = fields.Boolean()
-    data = fields.Dict(allow_none=True)
-
-
-class PullResponseSchema(DanishSchema):
-    changes = fields.List(fields.Nested(ChangeSchema))
-    cursor = fields.String()
-    has_more = fields.Boolean()
-    revoked_youth_ids = fields.List(fields.String())
-
-
-class ErrorSchema(DanishSchema):
-    class _Inner(DanishSchema):
-        code = fields.String()
-        message = fields.String()
-        details = fields.Raw(allow_none=True)
-
-    error = fields.Nested(_Inner)

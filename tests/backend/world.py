@@ -118,3 +118,21 @@ def activity(w: World, youth: str, org: str, title: str = "Aktivitet", visibilit
             "visibility": visibility}
     base.update(kw)
     return base
+
+
+def web_login(client, user_id: str) -> None:
+    """Log `client` in to the web pages as `user_id` without the form: a real server-side session
+    row (backend.accounts.sessions), its id in the session cookie, as a password login makes."""
+    from flask import session
+
+    from backend.accounts import sessions
+    from backend.models import User
+
+    app = client.application
+    with app.test_request_context():
+        sessions.start(db.session.get(User, user_id))
+        db.session.commit()
+        sid = session["sid"]
+        db.session.remove()
+    with client.session_transaction() as s:
+        s["sid"] = sid  # other keys (the CSRF token) stay, unlike a real login
