@@ -61,12 +61,14 @@ def _not_staff():
 
 
 def login_required(view):
-    """Staff only; others are sent to the login page."""
+    """Staff only; others are sent to the login page. The view finds the user in `g.web_user`."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if current_user() is None:
+        user = current_user()
+        if user is None:
             return _not_staff()
+        g.web_user = user
         return view(*args, **kwargs)
 
     return wrapper
