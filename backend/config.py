@@ -88,6 +88,8 @@ def from_env(instance_path: str, profile_override: str | None = None) -> dict:
         "WEB_IDLE_MINUTES": int(os.environ.get("TRINVIS_WEB_IDLE_MINUTES", "30")),
         # A pinned "today" (YYYY-MM-DD) for demos and tests; unset in production (backend/clock.py).
         TODAY_KEY: _pinned_today(),
+        # Measuring only (bench/load.py): a Server-Timing header with each request's server CPU.
+        "SERVER_TIMING": os.environ.get("TRINVIS_SERVER_TIMING") == "1",
         "WEB_SESSION_MAX_HOURS": int(os.environ.get("TRINVIS_WEB_SESSION_MAX_HOURS", "12")),
         # How long a one-time password link/code stays valid.
         "PASSWORD_RESET_HOURS": int(os.environ.get("TRINVIS_PASSWORD_RESET_HOURS", "24")),
