@@ -13,8 +13,8 @@ from sqlalchemy import and_, false, or_, select, true
 from backend.extensions import db
 from backend.models import AccessGrant, ChangeLog, User
 from shared.enums import Role
+from shared.labels import field_label
 from shared.plan_voice import voice_write
-from shared.schemas import field_label
 
 SEES_ALL_ITEMS = frozenset({Role.MENTOR, Role.COORDINATOR})
 

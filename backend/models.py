@@ -25,15 +25,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.clock import utcnow  # noqa: F401  (re-exported: the column defaults and callers use it)
 from backend.extensions import db
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class UTCDateTime(db.TypeDecorator):

@@ -21,12 +21,13 @@ import random
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
 
+from backend import clock
 from backend.admin import assign, create_organization, create_user, youth_of
+from backend.clock import LOCAL_TZ
 from backend.extensions import db
 from backend.models import AppliedMutation, Assessment, Attendance, User
 from backend.sync.push import push
@@ -35,7 +36,6 @@ from shared.schedule import ASSESSMENT_INTERVAL_DAYS, occurs_on
 
 DEMO_PASSWORD = "demo1234"
 NAMESPACE = uuid.UUID("5d1c6a52-7f0e-4c53-9d7b-1f6f2a9e0c11")
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 ORGANIZATIONS = (("Jobcenter", "jobcenter"), ("UU", "uu"), ("Bostøtte", "bostotte"),
                  ("Rusmiddelcenter", "rusmiddelcenter"))
@@ -77,7 +77,7 @@ def rid(*parts: str) -> str:
 
 def seed_demo() -> str:
     """Create the demo municipality (idempotent); returns a short Danish summary."""
-    seeder = _Seeder(date.today())
+    seeder = _Seeder(clock.today())
     lines = [seeder.run()]
     for fn in extra_seeders():
         out = fn()

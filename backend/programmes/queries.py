@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
 from sqlalchemy import extract, func, or_, select
 
 from backend.access import visible_youth_query
@@ -20,7 +20,7 @@ from backend.programmes import reports
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
 from shared.dimensions import DIMENSIONS
 from shared.enums import Role
-from shared.schemas import is_uuid
+from shared.schemas import DanishSchema, is_uuid
 
 MAX_MONTHS = 60
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -35,7 +35,7 @@ class FilterError(Exception):
         self.field = field
 
 
-class _FilterSchema(Schema):
+class _FilterSchema(DanishSchema):
     class Meta:
         unknown = "exclude"
 

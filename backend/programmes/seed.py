@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
+from backend import clock
 from backend.extensions import db
 from backend.models import AppliedMutation, Organization, User, Youth
 from backend.programmes.models import (
@@ -51,7 +52,7 @@ def sid(*parts) -> str:
 
 def seed_programmes(today: date | None = None) -> str:
     """Create the catalogue and the demo history (idempotent); returns a Danish summary line."""
-    today = today or date.today()
+    today = today or clock.today()
     n_prog = _catalogue()
     _targets(today)
     ahmed = db.session.scalar(select(User).where(User.username == "tovholder.ahmed"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 from sqlalchemy import or_, select
 
 from backend.extensions import db
@@ -17,7 +17,7 @@ from backend.models import Organization, User, Youth
 from backend.programmes import monthly, reports, target_status
 from backend.programmes.models import Enrolment, Programme, TargetGroupTarget
 from backend.programmes.queries import FilterError, effect_dict, load_timelines, scope_query
-from shared.schemas import is_uuid
+from shared.schemas import DanishSchema, is_uuid
 
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 MONTH_MESSAGE = "Skriv måneden som ÅÅÅÅ-MM, fx 2026-01."
@@ -28,7 +28,7 @@ def _uuid_or_empty(value: str) -> None:
         raise ValidationError("Vælg fra listen.")
 
 
-class ProgrammeMonthSchema(Schema):
+class ProgrammeMonthSchema(DanishSchema):
     """Query of the «Forløb i måneden» view: ?programme=<id>&month=YYYY-MM."""
 
     class Meta:
@@ -38,7 +38,7 @@ class ProgrammeMonthSchema(Schema):
     month = fields.String(load_default="", validate=validate.Regexp(MONTH_RE + "|^$", error=MONTH_MESSAGE))
 
 
-def load_args(schema: Schema, args: dict) -> dict:
+def load_args(schema: DanishSchema, args: dict) -> dict:
     """Validated, stripped query arguments; raises FilterError with the first Danish message."""
     try:
         return schema.load({k: v.strip() for k, v in args.items() if isinstance(v, str)})
@@ -83,7 +83,7 @@ def programme_month(user: User, programme: Programme, month: str, today: date) -
 # ---- target groups: monthly status and targets ----------------------------------------------
 
 
-class TargetStatusSchema(Schema):
+class TargetStatusSchema(DanishSchema):
     """Query of the target-group status: month and the four filters (all optional)."""
 
     class Meta:

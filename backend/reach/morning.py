@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from backend.access import item_visible, visible_youth_ids
+from backend.clock import LOCAL_TZ, local_now, to_local
 from backend.extensions import db
 from backend.models import Outreach, User, Youth
-from backend.services.caseload import LOCAL_TZ, load_snapshots, local_now, no_shows_today, to_local
+from backend.services.caseload import load_snapshots, no_shows_today
 from shared.contact import format_phone, kind_text, sms_link, tel_link
 from shared.enums import Role
 

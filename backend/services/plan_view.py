@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from backend.access import can_see_youth, item_visible
+from backend.clock import to_local
 from backend.extensions import db
 from backend.models import (
     Activity,
@@ -32,13 +33,13 @@ from backend.models import (
     WorkHours,
     Youth,
 )
-from backend.services.caseload import to_local
 from backend.services.steps import hours_overview
 from shared.dimensions import DIMENSIONS
+from shared.labels import WEEKDAYS_DA_TITLE
 from shared.schedule import activity_clashes, assessment_due_dates, occurs_on
 from shared.schemas import is_uuid
 
-WEEKDAYS_DA = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag")
+WEEKDAYS_DA = WEEKDAYS_DA_TITLE  # the plan pages start lines with the weekday
 CALENDAR_WEEKS = 8
 
 

@@ -7,21 +7,19 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from backend import clock
 from backend.access import MENTOR_ENTITIES, PARTNER_ENTITIES
 from backend.extensions import db
 from backend.models import Consent, Organization, User
-from backend.services.caseload import LOCAL_TZ
 from backend.services.plan_view import WEEKDAYS_DA, load_plan_view
 from backend.web.common import (
     FormRejected,
     audit_read,
     current_user,
     login_required,
-    now_local,
     parse_base_version,
     push_form,
     require_uuid,
-    today_local,
 )
 from shared.enums import (
     AgreementStatus,
@@ -41,7 +39,7 @@ MAX_FIELD = 5000  # longer than any schema allows: the schema gives the Danish m
 
 def _view_or_404(youth_id: str):
     require_uuid(youth_id)
-    view = load_plan_view(current_user(), youth_id, today_local())
+    view = load_plan_view(current_user(), youth_id, clock.today())
     if view is None:
         abort(404)
     return view
@@ -86,7 +84,8 @@ def render_plan(view, state: dict | None = None, status: int = 200):
     return render_template(
         "plan.html", v=view, state=state, fv=fv, ferr=ferr, new_id=lambda: str(uuid.uuid4()),
         may_edit=lambda entity, org, existing=True: may_edit(user, entity, org, existing),
-        outreach_methods=[(m.value, label_da(m.value)) for m in OutreachMethod], now_local=now_local(), orgs=org_choices(user, view.organizations),
+        outreach_methods=[(m.value, label_da(m.value)) for m in OutreachMethod], now_local=clock.local_now(),
+        orgs=org_choices(user, view.organizations),
         goal_options=[(g.id, g.title) for g in view.goals],
         activity_options=[(a.id, a.title) for a in view.activities],
         weekdays=WEEKDAYS_DA, goal_statuses=[(s.value, label_da(s.value)) for s in GoalStatus],
@@ -164,7 +163,7 @@ def save_plan(youth_id: str):
             "target_date": _optional_date(values["target_date"])}
     try:
         _, result = _save(user, "plan", view.plan.id if view.plan else None, data, values["base_version"],
-                          on_create={"start_date": today_local().isoformat()})
+                          on_create={"start_date": clock.today().isoformat()})
     except FormRejected as e:
         return _rejected(view, "plan", e, values)
     return _done(view.youth.id, "end-goal", "Slutmålet er gemt.", result)
@@ -301,7 +300,7 @@ def _clash_note(youth_id: str, activity_id: str) -> str:
 def clash_note(youth_id: str, activity_ids: set[str]) -> str:
     """A warning when any of the new activities overlaps another visible activity of the young
     person (not one of the new ones: e.g. an enrolment's own activities); "" when none does."""
-    view = load_plan_view(current_user(), youth_id, today_local())
+    view = load_plan_view(current_user(), youth_id, clock.today())
     if view is None:
         return ""
     notes = []
@@ -348,7 +347,7 @@ def review_agreement(youth_id: str, agreement_id: str):
     data = {"id": agreement_id, "youth_id": view.youth.id, "status": values["status"],
             "review_note": values["review_note"]}
     if values["status"] != "open":
-        data["reviewed_at"] = datetime.now(timezone.utc).isoformat()
+        data["reviewed_at"] = clock.now().isoformat()
     try:
         result = push_form(user, "agreement", agreement_id, data, parse_base_version(values["base_version"]),
                            partial=True)
@@ -373,10 +372,10 @@ def add_outreach(youth_id: str):
     try:
         day = date.fromisoformat(values["date"])
         hh, mm = values["time"].split(":")
-        contacted = datetime.combine(day, time(int(hh), int(mm)), tzinfo=LOCAL_TZ)
+        contacted = datetime.combine(day, time(int(hh), int(mm)), tzinfo=clock.LOCAL_TZ)
     except ValueError:
         errors["contacted_at"] = "Skriv dato (ÅÅÅÅ-MM-DD) og klokkeslæt (TT:MM)."
-    if contacted is not None and contacted > datetime.now(timezone.utc) + timedelta(minutes=5):
+    if contacted is not None and contacted > clock.now() + timedelta(minutes=5):
         errors["contacted_at"] = "Tidspunktet kan ikke ligge i fremtiden."
     if values["reached"] not in ("yes", "no"):
         errors["reached"] = "Vælg om I fik kontakt."

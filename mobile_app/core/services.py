@@ -10,10 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
-from zoneinfo import ZoneInfo
 
+from shared.clock import LOCAL_TZ
 from shared.dimensions import DIMENSIONS
 from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
+from shared.labels import APP_ENTITY_LABELS_DA, WEEKDAYS_DA  # noqa: F401  (WEEKDAYS_DA: for the views)
 from shared.schedule import (
     ASSESSMENT_INTERVAL_DAYS,
     assessment_due_dates,
@@ -28,30 +29,15 @@ from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.store import Store
 from mobile_app.core.validation import check
 
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 ASSESSMENT_OPENS_DAYS_BEFORE = 7
 """A 6-weekly assessment can be filled in from a week before its due date."""
 
 CHECK_IN_OPENS_MINUTES = 60
 """'Jeg er her' works from an hour before an activity starts until it ends (that day only)."""
 
-ENTITY_LABELS_DA = {
-    "attendance": "Fremmøde",
-    "agreement": "Aftale",
-    "outreach": "Opsøgende kontakt",
-    "assessment": "Måling",
-    "goal": "Delmål",
-    "activity": "Aktivitet",
-    "plan": "Plan",
-    "youth": "Ung",
-    "consent": "Samtykke",
-}
-
 # A mentor catching up after a day off may record attendance for the past week; older days are
 # the caseworker's to correct on the plan page.
 ATTENDANCE_DAYS_BACK = 7
-
-WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
 def _d(value) -> date | None:
@@ -549,7 +535,7 @@ class Services:
     def describe(self, entity: str, data: dict | None) -> str:
         """A short Danish line naming a queued change, for the list of unsent/rejected changes."""
         data = data or {}
-        label = ENTITY_LABELS_DA.get(entity, entity)
+        label = APP_ENTITY_LABELS_DA.get(entity, entity)
         youth = self.store.get("youth", data.get("youth_id") or "") if data.get("youth_id") else None
         who = f" – {youth['display_name']}" if youth and not self.is_youth else ""
         detail = data.get("text") or data.get("date") or data.get("due_date") or ""
