@@ -195,6 +195,7 @@ class AgreementSchema(EntitySchema):
     reviewed_at = UTCDateTime(load_default=None, allow_none=True)
     youth_comment = Text(load_default="")
     youth_marked_done_at = UTCDateTime(load_default=None, allow_none=True)
+    visibility = Choice(enums.Visibility)  # absent on create: the server's default for the organisation
 
 
 class AttendanceSchema(EntitySchema):
@@ -204,6 +205,7 @@ class AttendanceSchema(EntitySchema):
     self_checked_in_at = UTCDateTime(load_default=None, allow_none=True)
     absence_reason = Text(500, load_default="")
     note = Text(load_default="")
+    note_visibility = Choice(enums.Visibility)
 
     @validates_schema
     def _absence(self, data, **kwargs):
@@ -219,6 +221,7 @@ class OutreachSchema(EntitySchema):
     reached = fields.Boolean(required=True)
     note = Text(load_default="")
     contacted_at = UTCDateTime(required=True)
+    visibility = Choice(enums.Visibility)
 
 
 class AssessmentSchema(EntitySchema):
@@ -233,6 +236,7 @@ class AssessmentSchema(EntitySchema):
     )
     comment = Text(load_default="")
     submitted_at = UTCDateTime(load_default=None, allow_none=True)
+    comment_visibility = Choice(enums.Visibility)  # the scores are always shared
 
     @validates_schema
     def _scores(self, data, **kwargs):
@@ -421,7 +425,8 @@ FIELD_LABELS_DA = {
     "youth_marked_done_at": "Markeret som gjort", "activity_id": "Aktivitet", "date": "Dato",
     "self_checked_in_at": "Tjekket ind", "absence_reason": "Grund til fravær", "note": "Note",
     "method": "Måde", "reached": "Fik fat i", "contacted_at": "Tidspunkt", "rater_role": "Hvem vurderer",
-    "scores": "Point", "comment": "Kommentar", "submitted_at": "Indsendt", "given_at": "Givet",
+    "scores": "Point", "comment": "Kommentar", "comment_visibility": "Kommentarens synlighed",
+    "note_visibility": "Notens synlighed", "submitted_at": "Indsendt", "given_at": "Givet",
     "withdrawn_at": "Trukket tilbage", "display_name": "Navn", "birth_date": "Fødselsdato",
     "target_group": "Målgruppe", "outcome": "Status for forløbet", "mentor_id": "Mentor",
     "coordinator_id": "Koordinator", "user_id": "Bruger", "end_goal": "Slutmål", "end_goal_kind": "Slutmålets art",

@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from backend.access import MENTOR_ENTITIES, PARTNER_ENTITIES
 from backend.extensions import db
 from backend.models import Consent, Organization, User
 from backend.services.caseload import LOCAL_TZ
@@ -23,6 +22,7 @@ from backend.web.common import (
     require_uuid,
     today_local,
 )
+from shared import permissions
 from shared.enums import (
     AgreementStatus,
     EndGoalKind,
@@ -47,19 +47,18 @@ def _view_or_404(youth_id: str):
     return view
 
 
+# The field a form changes first, per entity: asking the shared rule about it tells whether to
+# offer the form at all (an agreement of another organisation: the review, not the text).
+FORM_FIELD = {"goal": "title", "activity": "title", "agreement": "status", "outreach": "note", "plan": "end_goal",
+              "youth": "mentor_id", "consent": "status", "attendance": "status", "assessment": "comment"}
+
+
 def may_edit(user, entity: str, organization_id: str | None, existing: bool = True) -> bool:
-    """Whether to offer a form (mirrors backend.access.check_write, which decides for real)."""
-    if user.role == Role.COORDINATOR:
-        return True
-    if user.role == Role.MENTOR:
-        if entity not in MENTOR_ENTITIES:
-            return False
-        if entity == "agreement" and existing:
-            return True
-        return organization_id == user.organization_id
-    if user.role == Role.PARTNER:
-        return entity in PARTNER_ENTITIES and organization_id == user.organization_id
-    return False
+    """Whether to offer a form: the one rule in shared.permissions, asked about that form's field."""
+    record = {"id": "x", "youth_id": "y", "organization_id": organization_id, "rater_role": "staff"}
+    if existing:
+        return permissions.may_write(user, entity, "upsert", record, record, {FORM_FIELD.get(entity, "id")})
+    return permissions.may_write(user, entity, "upsert", None, record, set(record))
 
 
 def org_choices(user, orgs: dict) -> list[tuple[str, str]]:
