@@ -61,6 +61,17 @@ def item_condition(user: User):
     return ChangeLog.visibility == "shared"
 
 
+def row_condition(user: User, model):
+    """SQL condition on a case table's rows equivalent to item_visible() (None: every row)."""
+    if user.role in SEES_ALL_ITEMS:
+        return None
+    if user.role == Role.PARTNER:
+        return or_(model.visibility == "shared", model.organization_id == user.organization_id)
+    if user.role == Role.ADMIN:
+        return false()
+    return model.visibility == "shared"
+
+
 # ---- consent-safe assignment ----------------------------------------------------------------
 
 

@@ -171,6 +171,15 @@ def check_assignment(field: str, assignee, consented_org_ids: set[str] | frozens
                                    "Registrér samtykket først, eller vælg en anden.")
 
 
+def may_assign(field: str, assignee, consented_org_ids) -> bool:
+    """check_assignment as a yes/no (the pages offer only those who qualify)."""
+    try:
+        check_assignment(field, assignee, set(consented_org_ids))
+    except Denied:
+        return False
+    return True
+
+
 # ---- writing --------------------------------------------------------------------------------
 
 

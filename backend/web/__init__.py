@@ -21,6 +21,9 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["da_date"] = da_date
     app.jinja_env.filters["da_datetime"] = da_datetime
     app.jinja_env.filters["label_da"] = label_da
+    from backend.web.privacy import private_marker
+
+    app.jinja_env.globals["private_marker"] = private_marker
 
     @app.context_processor
     def _globals():

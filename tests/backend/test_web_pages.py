@@ -478,7 +478,10 @@ def test_conflict_and_consent_bad_actions(app, w, client):
 
 
 def test_print_view(app, w):
-    page = Browser(app, "ahmed").get(f"/youth/{w.youths['mads']}/print")
+    ask = Browser(app, "ahmed").get(f"/youth/{w.youths['mads']}/print")
+    assert ask.status_code == 200 and 'data-testid="meeting-form"' in ask.text
+    assert "Uddannelse for mads" not in ask.text  # nothing of the case before the meeting is chosen
+    page = Browser(app, "ahmed").get(f"/youth/{w.youths['mads']}/print?show=1&org={w.orgs['Jobcenter']}")
     assert page.status_code == 200
     assert 'href="/static/css/print.css"' in page.text and "Uddannelse for mads" in page.text
     assert "Noter fra mødet" in page.text

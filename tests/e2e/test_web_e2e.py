@@ -75,6 +75,8 @@ def test_coordinator_sees_the_caseload_plan_progression_audit_and_print(demo_ser
     shot(page, "audit")
 
     page.goto(f"{demo_server.url}/youth/{y['mads']}/print")
+    page.get_by_label("Mads Jensen deltager").check()
+    page.get_by_role("button", name="Vis udskrift").click()
     page.emulate_media(media="print")
     assert not page.locator(".printbar").is_visible()
     assert page.get_by_role("heading", name="Fælles plan for Mads Jensen").is_visible()

@@ -35,7 +35,11 @@ def upgrade():
     for table, column, _, _ in COLUMNS:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column(column, sa.String(length=20), nullable=False, server_default='shared'))
+    with op.batch_alter_table('enrolment') as batch:
+        batch.add_column(sa.Column('organization_id', sa.String(length=36), nullable=True))
     conn = op.get_bind()
+    conn.execute(sa.text("UPDATE enrolment SET organization_id = (SELECT organization_id FROM programme "
+                         "WHERE programme.id = enrolment.programme_id)"))
     kinds = ", ".join(f"'{k}'" for k in TREATMENT_KINDS)
     treatment = f"SELECT id FROM organization WHERE lower(kind) IN ({kinds})"
     changed: list[tuple[str, str, bool]] = []
@@ -77,6 +81,8 @@ def _renumber(conn, changed) -> None:
 
 
 def downgrade():
+    with op.batch_alter_table('enrolment') as batch:
+        batch.drop_column('organization_id')
     for table, column, _, _ in reversed(COLUMNS):
         with op.batch_alter_table(table) as batch:
             batch.drop_column(column)
