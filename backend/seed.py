@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
-from backend.admin import assign, create_organization, create_user, youth_of
+from backend.admin import assign, create_organization, create_user, system_write, youth_of
 from backend.extensions import db
-from backend.models import AppliedMutation, Assessment, Attendance, User
+from backend.models import AppliedMutation, Assessment, Attendance, Consent, User
 from backend.sync.push import push
 from shared.dimensions import DIMENSIONS
 from shared.schedule import ASSESSMENT_INTERVAL_DAYS, occurs_on
@@ -101,8 +101,11 @@ class _Seeder:
     def user(self, username: str) -> User:
         return db.session.scalar(select(User).where(User.username == username))
 
-    def send(self, username: str, step: str, mutations: list[dict]) -> list[dict]:
-        """Push as `username`; mutations already applied by an earlier run are left out."""
+    def send(self, username: str, step: str, mutations: list[dict], today: date | None = None) -> list[dict]:
+        """Push as `username`; mutations already applied by an earlier run are left out.
+
+        `today` is the day the registrations were made (attendance has same-day / one-week windows).
+        """
         user = self.user(username)
         for m in mutations:
             m.setdefault("op", "upsert")
@@ -119,7 +122,7 @@ class _Seeder:
         results = []
         for i in range(0, len(todo), 500):
             batch = todo[i:i + 500]
-            res = push(user, "seed", batch, channel="cli")
+            res = push(user, "seed", batch, channel="cli", today=today)
             bad = [(m, r) for m, r in zip(batch, res) if r["status"] == "rejected"]
             if bad:
                 m, r = bad[0]
@@ -128,6 +131,14 @@ class _Seeder:
             self.applied += len(batch)
             results += res
         return results
+
+    def send_by_day(self, username: str, step: str, mutations: list[dict]) -> None:
+        """Attendance as it was registered: each day's on that day."""
+        by_day: dict[str, list[dict]] = {}
+        for m in mutations:
+            by_day.setdefault(m["data"]["date"], []).append(m)
+        for day in sorted(by_day):
+            self.send(username, step, by_day[day], today=date.fromisoformat(day))
 
     def at(self, day: date, hhmm: str, minutes: int = 0) -> str:
         """A local Danish time on `day` as a UTC ISO instant."""
@@ -151,9 +162,15 @@ class _Seeder:
         self.youth = {}
         for y in CONSENTS:
             youth = youth_of(y)
-            if youth.mentor_id != lise.id or youth.coordinator_id != ahmed.id:
-                youth = assign(y, "mentor.lise", "tovholder.ahmed")
             self.youth[y] = youth.id
+            if youth.mentor_id != lise.id or youth.coordinator_id != ahmed.id:
+                # Consent first: only staff of an organisation the young person consented to may be
+                # mentor or coordinator. Recorded as the coordinator's intake (no case access needed yet).
+                missing = [m for m in self.consent_mutations(y)
+                           if db.session.get(Consent, m["id"]) is None]
+                if missing:
+                    system_write(missing, actor=ahmed)
+                youth = assign(y, "mentor.lise", "tovholder.ahmed")
         db.session.remove()
 
         complete = db.session.get(Assessment, self.final_marker()) is not None
@@ -175,14 +192,14 @@ class _Seeder:
         self.agreements()
         self.assessments()
 
+    def consent_mutations(self, y: str) -> list[dict]:
+        return [{"entity": "consent", "id": rid(y, "consent", o), "data": {
+            "id": rid(y, "consent", o), "youth_id": self.youth[y], "organization_id": self.org[o],
+            "status": "given", "given_at": self.at(self.start - timedelta(days=3), "10:00")}}
+            for o in CONSENTS[y]]
+
     def consent_and_plans(self) -> None:
-        muts = []
-        for y, orgs in CONSENTS.items():
-            for o in orgs:
-                muts.append({"entity": "consent", "id": rid(y, "consent", o), "data": {
-                    "youth_id": self.youth[y], "organization_id": self.org[o], "status": "given",
-                    "given_at": self.at(self.start - timedelta(days=3), "10:00")}})
-        self.send("tovholder.ahmed", "consent", muts)
+        self.send("tovholder.ahmed", "consent", [m for y in CONSENTS for m in self.consent_mutations(y)])
 
         updates = []
         for y, group in (("ung.mads", "activity_ready"), ("ung.sara", "education_ready")):
@@ -382,7 +399,7 @@ class _Seeder:
                     own.append({"entity": "attendance", "id": att_id, "data": {
                         "youth_id": self.youth[y], "activity_id": a["id"], "date": day.isoformat(),
                         "status": "absent_notified", "absence_reason": o["rng"].choice(self.REASONS)}})
-            self.send(y, "attendance_youth", own)
+            self.send_by_day(y, "attendance_youth", own)
 
         # Then each organisation records its own activities' attendance; staff status wins.
         by_staff: dict[str, list[dict]] = {}
@@ -405,7 +422,7 @@ class _Seeder:
                 m["base_version"] = row.version
             by_staff.setdefault(self.ACTIVITY_OWNER[a["org"]], []).append(m)
         for staff in sorted(by_staff):
-            self.send(staff, "attendance_staff", by_staff[staff])
+            self.send_by_day(staff, "attendance_staff", by_staff[staff])
 
         # Every unexplained absence is followed up (opsøgende kontakt) by the mentor, same day.
         outreach = []

@@ -166,13 +166,16 @@ class _History:
         tg = rng.choice(("activity_ready", "activity_ready", "education_ready", "job_ready"))
         self.push(f"youth-{i}", [{"entity": "youth", "id": yid, "data": {
             "youth_id": yid, "display_name": name, "birth_date": date(1996 + i % 12, 1 + i % 12, 1 + i % 27).isoformat(),
-            "mentor_id": self.lise.id if self.lise and i % 2 == 0 else None, "coordinator_id": self.ahmed.id}}])
+            "coordinator_id": self.ahmed.id}}])
         consents = [{"entity": "consent", "id": sid("consent", i, "Jobcenter"), "data": {
             "youth_id": yid, "organization_id": self.orgs["Jobcenter"], "status": "given"}}]
         if i % 3 == 0 and "UU" in self.orgs:
             consents.append({"entity": "consent", "id": sid("consent", i, "UU"), "data": {
                 "youth_id": yid, "organization_id": self.orgs["UU"], "status": "given"}})
         self.push(f"consent-{i}", consents)
+        if self.lise and i % 2 == 0:  # a mentor only after consent to the mentor's organisation
+            self.push(f"mentor-{i}", [{"entity": "youth", "id": yid, "data": {"youth_id": yid,
+                                                                             "mentor_id": self.lise.id}}])
         self.push(f"plan-{i}", [{"entity": "plan", "id": sid("plan", i), "data": {
             "youth_id": yid, "end_goal": "Uddannelse eller job", "end_goal_kind": rng.choice(("education", "job")),
             "start_date": start.isoformat(), "target_date": (start + timedelta(days=365)).isoformat()}}])

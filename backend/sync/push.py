@@ -32,6 +32,7 @@ from backend.models import (
     Youth,
     utcnow,
 )
+from backend.sync import need_to_know
 from backend.sync.changes import ChangeSet
 from backend.sync.records import MODELS, columns, row_to_wire, to_wire
 from shared.enums import Role
@@ -75,6 +76,7 @@ class PushContext:
     applied_rows: list = field(default_factory=list)
 
     attendance_keys_loaded: bool = False
+    today: date | None = None  # the server's local date, for the attendance windows
 
     def get(self, model, key):
         """A row by primary key: from this batch's new rows, else the session (no autoflush)."""
@@ -102,11 +104,14 @@ class PushContext:
 PUSH_ATTEMPTS = 4
 
 
-def push(user: User, device_id: str, mutations: list, channel: str = "api", system: bool = False) -> list[dict]:
+def push(user: User, device_id: str, mutations: list, channel: str = "api", system: bool = False,
+         today: date | None = None) -> list[dict]:
     """Apply a batch of mutations for `user`; returns one result per mutation, in order, and commits.
 
     The web pages and the CLI use this too, so every change gets a version, a history entry and a
     change number, and reaches the phones. `system=True` is for administrator tooling only.
+    `today` (the server's local date unless given) is what the attendance windows count from; the
+    demo seed passes the day a historical registration belongs to.
 
     Two devices may race on the same record, natural key or mutation_id; the loser's transaction
     hits a unique constraint. Nothing of it was committed, so the whole batch is simply run again
@@ -114,7 +119,7 @@ def push(user: User, device_id: str, mutations: list, channel: str = "api", syst
     """
     for attempt in range(PUSH_ATTEMPTS):
         try:
-            return _push_once(user, device_id, mutations, channel, system)
+            return _push_once(user, device_id, mutations, channel, system, today)
         except (IntegrityError, OperationalError) as e:
             db.session.rollback()
             if attempt == PUSH_ATTEMPTS - 1:
@@ -123,8 +128,10 @@ def push(user: User, device_id: str, mutations: list, channel: str = "api", syst
     raise AssertionError("unreachable")
 
 
-def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool) -> list[dict]:
+def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool,
+               today: date | None) -> list[dict]:
     ctx = PushContext(user, device_id, channel, system)
+    ctx.today = today or need_to_know.server_today()
     _prefetch(ctx, mutations)
     seen = _seen_mutations(mutations)
     results: list[dict] = []
@@ -148,7 +155,7 @@ def _push_once(user: User, device_id: str, mutations: list, channel: str, system
             # Every check raises Rejected before anything is changed, so no savepoint is needed.
             with db.session.no_autoflush:
                 out = _apply(ctx, m)
-            res = _result(mid, out.status, out.version, out.record, None)
+            res = _result(mid, out.status, out.version, need_to_know.shown(ctx, m["entity"], out.record), None)
             if out.youth_id:
                 action = {"upsert": "write", "delete": "delete"}[out.op]
                 ctx.audit_counts[(out.youth_id, m["entity"], action)] += 1
@@ -224,7 +231,8 @@ def _current_record(ctx: PushContext, entity: str, record_id: str) -> dict | Non
         return None
     if not item_visible(ctx.user, getattr(row, "organization_id", None), getattr(row, "visibility", "shared")):
         return None
-    return {"version": row.version, "data": None if row.deleted else row_to_wire(entity, row)}
+    return {"version": row.version,
+            "data": None if row.deleted else need_to_know.shown(ctx, entity, row_to_wire(entity, row))}
 
 
 _REFERENCES = (("youth_id", "youth"), ("activity_id", "activity"), ("organization_id", "organization"),
@@ -281,6 +289,10 @@ def _apply(ctx: PushContext, m: dict) -> Outcome:
     row = ctx.get(model, rid)
     if op == "delete":
         return _delete(ctx, entity, row, m)
+    if row is not None and not _visible_row(ctx, row):
+        # Another young person's record, or a hidden item: the same answer as an unknown id would
+        # get from a read — never a hint that it exists.
+        raise Rejected("not_found", "Registreringen findes ikke eller er ikke synlig for dig.")
 
     data = dict(m["data"] or {})
     if data.get("id", rid) != rid:
@@ -299,6 +311,11 @@ def _apply(ctx: PushContext, m: dict) -> Outcome:
         natural_merge = row is not None
     if row is not None and natural_merge:
         data["id"] = row.id
+    defaulted = None
+    if row is None:
+        defaulted = need_to_know.fill_default_visibility(ctx, entity, data)
+    else:
+        need_to_know.drop_hidden(ctx, entity, row_to_wire(entity, row), data)
 
     try:
         loaded = validate_entity(entity, data, partial=row is not None)
@@ -316,8 +333,15 @@ def _apply(ctx: PushContext, m: dict) -> Outcome:
             ctx.user, getattr(row, "organization_id", None), getattr(row, "visibility", "shared")):
         raise Rejected("not_found", "Registreringen findes ikke eller er ikke synlig for dig.")
 
-    sent = set(data) - {"version", "deleted"}
+    sent = set(data) - {"version", "deleted", defaulted}  # a server default is not the client's choice
     return _upsert(ctx, entity, model, row, loaded, m.get("base_version"), natural_merge, sent)
+
+
+def _visible_row(ctx: PushContext, row) -> bool:
+    if ctx.system:
+        return True
+    return ctx.sees_youth(row.youth_id) and item_visible(
+        ctx.user, getattr(row, "organization_id", None), getattr(row, "visibility", "shared"))
 
 
 def _attendance_by_natural_key(ctx: PushContext, data: dict):
@@ -376,7 +400,7 @@ def _upsert(ctx: PushContext, entity: str, model, row, loaded: dict, base_versio
 
     try:
         if not ctx.system:
-            check_write(user, entity, "upsert", existing_wire, new_wire, set(changed) & sent)
+            check_write(user, entity, "upsert", existing_wire, new_wire, set(changed) & sent, today=ctx.today)
     except Denied as e:
         raise Rejected(e.code, e.message) from None
     if row is not None and changed:
@@ -386,6 +410,13 @@ def _upsert(ctx: PushContext, entity: str, model, row, loaded: dict, base_versio
         except ValidationError as e:
             raise Rejected("invalid", first_error_message(e), e.messages) from None
     _check_references(ctx, entity, new_wire)
+    if entity == "youth":
+        try:  # administrator tooling too: an assignment opens the whole case
+            need_to_know.check_assignment(ctx, existing_wire, new_wire)
+        except Denied as e:
+            raise Rejected(e.code, e.message) from None
+    if entity == "attendance" and (changed or row is None):
+        need_to_know.audit_correction(ctx, entity, new_wire)
 
     if row is None:
         return _create(ctx, entity, model, {**loaded, **server})

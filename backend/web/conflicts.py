@@ -16,6 +16,8 @@ from backend.services.plan_view import WEEKDAYS_DA
 from backend.sync.push import push
 from backend.sync.records import MODELS
 from backend.web.common import FIELD_LABELS, coordinator_required, current_user, da_date, da_datetime, require_uuid
+from backend.web.privacy import as_record, private_marker
+from shared import permissions
 from shared.enums import label_da
 
 bp = Blueprint("conflicts", __name__, url_prefix="/conflicts")
@@ -81,12 +83,17 @@ def _render(user: User, error: str | None = None, status: int = 200):
     items = []
     for c in open_rows:
         rec = db.session.get(MODELS[c.entity], c.record_id)
+        rule_rec = as_record(rec) if rec is not None else {}
+        if rec is None or not permissions.may_see(user, c.entity, rule_rec) or \
+                c.field in permissions.hidden_fields(user, c.entity, rule_rec):
+            continue  # the shared rule: what the user may not see is not listed at all
         items.append({"c": c, "youth": youths.get(c.youth_id, ""), "entity": ENTITY_LABELS.get(c.entity, c.entity),
                       "what": describe(c.entity, rec),
                       "field": FIELD_LABELS.get(c.field) or EXTRA_FIELD_LABELS.get(c.field, c.field),
                       "current": show_value(c.field, getattr(rec, c.field, None) if c.field != "deleted" else rec.deleted),
                       "winning": show_value(c.field, c.winning_value), "losing": show_value(c.field, c.losing_value),
-                      "can_correct": c.field != "deleted" and not rec.deleted})
+                      "can_correct": c.field != "deleted" and not rec.deleted,
+                      "private": private_marker(c.entity, rec)})
     counts: dict = {}
     for c in open_rows:
         counts[(c.youth_id, "conflict")] = counts.get((c.youth_id, "conflict"), 0) + 1
