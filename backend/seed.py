@@ -190,6 +190,7 @@ class _Seeder:
         self.goals_and_activities()
         self.attendance()
         self.agreements()
+        self.private_items()
         self.assessments()
 
     def consent_mutations(self, y: str) -> list[dict]:
@@ -505,6 +506,39 @@ class _Seeder:
             {"entity": "agreement", "id": rid("ung.mads", "agreement", "tandlaege"),
              "base_version": 1, "data": {"youth_comment": "Har ringet, men de havde lukket. Prøver igen i morgen."}},
         ])
+
+    # -- organisation-only items of every kind (issue 9; docs/demo.md says who sees them) --
+
+    def private_items(self) -> None:
+        mads = self.youth["ung.mads"]
+        self.send("behandler.nina", "private_agreement", [
+            {"entity": "agreement", "id": rid("ung.mads", "agreement", "urinproeve"), "data": {
+                "youth_id": mads, "organization_id": self.org["Rusmiddelcenter"],
+                "text": "Aflevere urinprøve hver mandag", "responsible": "youth",
+                "due_date": (self.today + timedelta(days=(7 - self.today.weekday()) % 7 or 7)).isoformat(),
+                "visibility": "organization"}}])
+        due = self.start + timedelta(days=ASSESSMENT_INTERVAL_DAYS)
+        self.send("behandler.nina", "private_assessment", [
+            {"entity": "assessment", "id": rid("ung.mads", "assessment", "behandling", "1"), "data": {
+                "youth_id": mads, "organization_id": self.org["Rusmiddelcenter"], "due_date": due.isoformat(),
+                "rater_role": "staff", "scores": self.scores("ung.mads", "staff", 0),
+                "comment": "Positiv urinprøve. Vi tager det op i behandlingen – ikke et brud på planen.",
+                "comment_visibility": "organization", "submitted_at": self.at(due - timedelta(days=1), "14:00")}}])
+        yesterday = self.today - timedelta(days=1)
+        self.send("mentor.lise", "private_outreach", [
+            {"entity": "outreach", "id": rid("ung.mads", "outreach", "privat"), "data": {
+                "youth_id": mads, "organization_id": self.org["Jobcenter"], "method": "call", "reached": True,
+                "note": "Talte med Mads' mor om hans søvn og helbred. Kun jobcentret.",
+                "contacted_at": self.at(yesterday, "15:30"), "visibility": "organization"}}])
+        # the latest home visit: the status is common, Bostøtte keeps its note to itself
+        act_id = rid("ung.mads", "activity", "hjemmebesoeg")
+        day = next(self.today - timedelta(days=k) for k in range(1, 8) if (self.today - timedelta(days=k)).weekday() == 1)
+        att = db.session.get(Attendance, rid("ung.mads", "attendance", act_id, day.isoformat()))
+        if att is not None:
+            self.send("bostotte.peter", "private_attendance_note", [
+                {"entity": "attendance", "id": att.id, "base_version": att.version, "data": {
+                    "note": "Ubetalte regninger på bordet; vi lavede en plan for dem. Kun bostøtten.",
+                    "note_visibility": "organization"}}], today=day)
 
     # -- assessments --
 

@@ -88,6 +88,7 @@ def seed_programmes(today: date | None = None) -> str:
     ahmed = db.session.scalar(select(User).where(User.username == "tovholder.ahmed"))
     if ahmed is None:
         return f"Tilbudsvifte: {n_prog} nye forløb (ingen tovholder.ahmed, så ingen demo-historik)."
+    _private_enrolment(ahmed, today)
     marker = sid("outcome", EXTRA_YOUTH - 1, "final")
     if db.session.get(OutcomeChange, marker) is not None:
         return f"Tilbudsvifte og resultater: {n_prog} nye forløb; demo-historikken fandtes allerede."
@@ -99,6 +100,21 @@ def seed_programmes(today: date | None = None) -> str:
     db.session.commit()
     return (f"Tilbudsvifte og resultater: {n_prog} nye forløb, {EXTRA_YOUTH} unge med 24 måneders historik "
             f"({sent} registreringer skrevet).")
+
+
+def _private_enrolment(ahmed: User, today: date) -> None:
+    """Sara in the job centre's course for anxiety and depression, kept within the job centre
+    (issue 9): UU's Karen sees neither the enrolment nor its activities."""
+    from backend.programmes import service
+
+    sara = db.session.scalar(select(Youth).join(User, User.id == Youth.user_id).where(User.username == "ung.sara"))
+    prog = db.session.get(Programme, sid("programme", "Forløb for borgere med angst og depression"))
+    if sara is None or prog is None or sara.coordinator_id != ahmed.id:
+        return
+    if db.session.scalar(select(Enrolment.id).where(Enrolment.youth_id == sara.id,
+                                                    Enrolment.programme_id == prog.id)) is None:
+        service.enrol(ahmed, sara.id, prog, today - timedelta(days=14), None,
+                      "Henvist af egen læge. Kun jobcentret.", device_id="seed", visibility="organization")
 
 
 def _catalogue() -> int:
