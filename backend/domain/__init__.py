@@ -1,0 +1,1 @@
+"""Domain rules of the backend that need no database, request or framework (see policies.py)."""
