@@ -201,7 +201,9 @@ def save_mentor(youth_id: str):
     user = current_user()
     values = _form("mentor_id", "base_version")
     mentor_id = values["mentor_id"] or None
-    if mentor_id is not None and mentor_id not in {m for m, _ in mentor_choices(view)}:
+    candidate = db.session.get(User, mentor_id[:36]) if mentor_id else None
+    if mentor_id is not None and (candidate is None or candidate.role != Role.MENTOR or not candidate.active):
+        # a mentor of an organisation without consent goes on to the engine, which says why not
         e = FormRejected("Vælg en mentor fra listen.", {"mentor_id": "Vælg en mentor fra listen."})
         return _rejected(view, "mentor", e, values)
     data = {"id": view.youth.id, "youth_id": view.youth.id, "mentor_id": mentor_id}
