@@ -44,6 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_programmes(app)
 
+    from backend.rights import register_rights
+
+    register_rights(app)
+
     from backend.cli import register_cli
 
     register_cli(app)

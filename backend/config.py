@@ -34,6 +34,10 @@ def from_env(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Closed cases are erased this many years after they closed (docs/decisions.md: KLE K5).
+        "RETENTION_YEARS": int(os.environ.get("TRINVIS_RETENTION_YEARS", "5")),
+        # Audit entries about erased young people are kept this long, without free text.
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("TRINVIS_AUDIT_RETENTION_DAYS", "183")),
         # Caseworker pages log out after this many idle minutes (case data on an unattended screen).
         "WEB_IDLE_MINUTES": int(os.environ.get("TRINVIS_WEB_IDLE_MINUTES", "30")),
     }

@@ -60,4 +60,20 @@ def spec_dict() -> dict:
         "responses": {"200": {"description": "one result per mutation",
                               "content": {"application/json": {"schema": "PushResponse"}}},
                       "413": _err("Too many mutations or too large"), "426": _err("Client too old"), **common}}})
+    youth_param = {"name": "youth_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+    spec.path(path="/api/v1/youth/{youth_id}/export", operations={"get": {
+        "summary": "Everything held about the young person (GDPR art. 15): their own token or their coordinator's",
+        "security": auth, "parameters": [
+            youth_param,
+            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "html"]}}],
+        "responses": {"200": {"description": "the export (JSON object, or a text/html document)",
+                              "content": {"application/json": {"schema": {"type": "object"}},
+                                          "text/html": {"schema": {"type": "string"}}}},
+                      "404": _err("Not this user's young person"), **common}}})
+    spec.path(path="/api/v1/youth/{youth_id}/export-link", operations={"post": {
+        "summary": "A signed link (10 minutes) to the export as a document, for the phone's browser",
+        "security": auth, "parameters": [youth_param],
+        "responses": {"200": {"description": "the link", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"url": {"type": "string"}, "expires_in": {"type": "integer"}}}}}},
+            "404": _err("Not this user's young person"), **common}}})
     return spec.to_dict()

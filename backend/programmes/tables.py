@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
+from backend import csv_export
 from backend.programmes.reports import ACTIVE, EFFECT_LABELS_DA, OUTCOMES
 from shared.dimensions import DIMENSIONS
 from shared.enums import label_da
@@ -97,14 +95,8 @@ def _dim_title(key: str) -> str:
 
 
 def to_csv(title: str, headers: list[str], rows: list[list]) -> str:
-    """Semicolon-separated with a BOM, as Danish Excel opens it directly."""
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow(headers)
-    for r in rows:
-        w.writerow(r)
-    return buf.getvalue()
+    """A results table as a CSV download (formula-like cells neutralised by backend.csv_export)."""
+    return csv_export.to_csv(headers, rows)
 
 
 __all__ = ["ACTIVE", "TABLE_TITLES", "pct", "result_tables", "to_csv"]

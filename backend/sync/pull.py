@@ -16,9 +16,6 @@ and visible again gets a catch-up with tombstones (the device may hold records d
 
 from __future__ import annotations
 
-import base64
-import json
-
 from sqlalchemy import and_, or_, select
 
 from backend import audit
@@ -28,30 +25,9 @@ from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import AccessGrant, ChangeLog, User
 from backend.sync.changes import current_seq
+from backend.sync.cursor import decode_cursor, encode_cursor
 from backend.sync.records import MODELS, columns, mapping_to_wire
 from shared.enums import Role
-
-
-def encode_cursor(state: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> dict | None:
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        state = json.loads(raw)
-        if not isinstance(state, dict) or not isinstance(state.get("s"), int) or state["s"] < 0:
-            raise ValueError
-        if "c" in state and not (isinstance(state["c"], list) and all(isinstance(x, str) for x in state["c"])):
-            raise ValueError
-        for k in ("cs", "cu", "g", "r", "t"):
-            if k in state and not isinstance(state[k], int):
-                raise ValueError
-        return state
-    except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
-        raise ApiError(400, "invalid_cursor", "Ugyldig cursor. Start forfra uden cursor.") from None
 
 
 def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> dict:

@@ -106,3 +106,11 @@ class ApiClient:
     def push(self, device_id: str, schema_version: int, mutations: list[dict]) -> dict:
         body = {"device_id": device_id, "schema_version": schema_version, "mutations": mutations}
         return self._request("POST", "/sync/push", json=body)
+
+    def export(self, youth_id: str) -> dict:
+        """Everything the server holds about the young person (GDPR art. 15), as JSON."""
+        return self._request("GET", f"/youth/{youth_id}/export")
+
+    def export_link(self, youth_id: str) -> dict:
+        """A short-lived link to the same as a readable document, for the phone's browser."""
+        return self._request("POST", f"/youth/{youth_id}/export-link", json={})

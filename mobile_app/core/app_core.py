@@ -43,6 +43,32 @@ class SyncStatus:
     update_required: bool = False
 
 
+MY_DATA_OFFLINE = ("Du er ikke på nettet. Dine data hentes fra Trinvis' server, "
+                   "så prøv igen, når du er på nettet.")
+MY_DATA_KINDS = (
+    ("plan", "Din plan"), ("goal", "Delmål"), ("activity", "Aktiviteter"), ("attendance", "Fremmøde"),
+    ("agreement", "Aftaler"), ("assessment", "Vurderinger"), ("outreach", "Kontakt fra medarbejdere"),
+    ("consent", "Samtykker"), ("enrolment", "Forløb"), ("target_group_history", "Målgruppe over tid"),
+    ("outcome_history", "Status over tid"), ("record_history", "Tidligere versioner"),
+    ("conflict", "Rettelser"), ("access_log", "Hvem har set dine oplysninger (dage)"),
+)
+
+
+@dataclass
+class MyData:
+    export: dict
+    document_url: str
+    summary: list[tuple[str, int]]  # (Danish kind, how many)
+
+
+def summarise_export(export: dict) -> list[tuple[str, int]]:
+    """How many of each kind the export holds, in plain Danish (for the screen)."""
+    counts = export.get("counts") or {}
+    return [(label, int(counts.get(key) or 0)) for key, label in MY_DATA_KINDS]
+
+
+ERASED_MESSAGE = "Dit forløb i Trinvis er slut, og dine oplysninger er slettet fra telefonen."
+
 # Fields a user may correct on a rejected change (the rest are ids, dates set by the app …).
 EDITABLE_FIELDS = ("text", "absence_reason", "note", "review_note", "youth_comment", "comment", "due_date")
 
@@ -159,6 +185,13 @@ class AppCore:
             result = self.engine().sync(on_progress)
             self.online = True
             self.last_error = ""
+            own = (self.user or {}).get("youth_id")
+            if own and own in result.revoked:
+                # The young person's own case was erased (on request or after retention): nothing
+                # of it may stay on the phone, and the login is closed.
+                self._wipe_keep_device()
+                self._client = None
+                self.last_error = ERASED_MESSAGE
             return result
         except Offline as exc:
             self.online = False
@@ -177,6 +210,23 @@ class AppCore:
         finally:
             self.syncing = False
         return None
+
+    # ---- the young person's own data (GDPR art. 15) ------------------------------------
+
+    def my_data(self) -> MyData:
+        """Fetch everything the server holds about the logged-in young person (online only)."""
+        youth_id = (self.user or {}).get("youth_id")
+        if not self.logged_in or not youth_id:
+            raise ValidationFailed("Kun den unge selv kan hente sine data her.")
+        try:
+            export = self.client().export(youth_id)
+            link = self.client().export_link(youth_id)
+        except Offline:
+            raise Offline(MY_DATA_OFFLINE) from None
+        except AuthExpired:
+            self.needs_login = True
+            raise
+        return MyData(export, link.get("url") or "", summarise_export(export))
 
     def status(self) -> SyncStatus:
         pending = self.store.pending_count()

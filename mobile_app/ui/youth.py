@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 
 import flet as ft
 
 from shared.enums import label_da
 
+from mobile_app.core import CoreError
 from mobile_app.core.services import WEEKDAYS_DA
 from mobile_app.ui import widgets as w
 from mobile_app.ui.app import LOCAL_TZ, refreshable
@@ -77,6 +79,7 @@ def home(app) -> list[ft.Control]:
                                 ident="my-assessment"))
     out += [
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
+        w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),
         w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"),
     ]
     return out
@@ -226,3 +229,38 @@ def progress_controls(app, youth_id: str) -> list[ft.Control]:
 @refreshable
 def progress(app) -> list[ft.Control]:
     return [w.heading("Mine fremskridt"), *progress_controls(app, app.services().my_youth_id())]
+
+
+def my_data(app, fetched=None) -> list[ft.Control]:
+    """The young person's right to see everything Trinvis holds about them (fetched from the server)."""
+
+    async def fetch(e):
+        app.say("Henter dine data …")
+        try:
+            result = await asyncio.to_thread(app.core.my_data)
+        except CoreError as exc:
+            app.say(exc.message, error=True)
+            return
+        app.stack[-1] = (my_data, (result,))
+        app.render()
+        app.say("Dine data er hentet.")
+
+    out: list[ft.Control] = [
+        w.heading("Mine data"),
+        w.text("Du har ret til at se alt, hvad Trinvis gemmer om dig. Det hentes fra Trinvis' server, "
+               "så du skal være på nettet."),
+    ]
+    if fetched is None:
+        out.append(w.big_button("Hent mine data", fetch, ident="fetch-my-data"))
+        return out
+    lines = [w.text("Det gemmer Trinvis om dig", bold=True)]
+    lines += [w.text(f"{label}: {n}", size=16) for label, n in fetched.summary]
+    out.append(w.card(*lines))
+    if fetched.document_url:
+        out.append(w.text("Åbn det hele som et dokument. Du kan læse det, gemme det eller printe det.", size=16))
+        out.append(ft.Semantics(identifier="open-my-data", content=ft.Row([ft.Container(ft.FilledButton(
+            content=ft.Text("Åbn dokumentet", size=w.BIG), url=fetched.document_url,
+            style=ft.ButtonStyle(padding=ft.Padding.symmetric(vertical=20, horizontal=16))), expand=True)])))
+        out.append(w.text("Linket virker i 10 minutter.", size=15))
+    out.append(w.big_button("Hent igen", fetch, primary=False, ident="fetch-my-data"))
+    return out
