@@ -1,4 +1,4 @@
-"""Who may see and write what (DESIGN.md roles table).
+"""Who may see and write what (docs/architecture.md#users-and-roles, #visibility).
 
 Young people are visible through access grants: self (the youth's own login), mentor and
 coordinator (assignment), and consent (a partner organisation). Item visibility then narrows
@@ -70,6 +70,17 @@ def row_condition(user: User, model):
     if user.role == Role.ADMIN:
         return false()
     return model.visibility == "shared"
+
+
+_RULE_FIELDS = ("id", "youth_id", "organization_id", "visibility", "comment_visibility", "note_visibility",
+                "rater_role")
+
+
+def as_record(row) -> dict:
+    """The fields the shared rule looks at, from an ORM row (or a dict, returned as it is)."""
+    if isinstance(row, dict):
+        return row
+    return {k: getattr(row, k, None) for k in _RULE_FIELDS}
 
 
 # ---- consent-safe assignment ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The sync API (`/api/v1`), exactly as DESIGN.md's contract: auth, pull, push, health, OpenAPI."""
+"""The sync API (`/api/v1`): auth, pull, push, health, OpenAPI — the contract in docs/architecture.md#sync-contract."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from marshmallow import ValidationError
 from sqlalchemy import select, text
 
 from backend import audit
-from backend.auth import authenticate, issue_token, revoke_token, token_required
+from backend.auth import (
+    REVOKE_NOTICE_DA,
+    authenticate,
+    issue_token,
+    revoke_token,
+    token_required,
+    token_state_by_hash,
+)
 from backend.errors import ApiError
 from backend.extensions import db, limiter
 from backend.models import DeviceToken, User, Youth
@@ -86,6 +93,20 @@ def login():
     return {"token": token, "user": user_json(user)}
 
 
+@bp.post("/auth/token-status")
+@limiter.limit(lambda: current_app.config["TOKEN_STATUS_RATE_LIMIT"], methods=["POST"])
+def token_status():
+    """Is the token with this SHA-256 revoked? Asked by a locked phone, whose token is sealed.
+
+    The hash cannot log anyone in (the server stores the same hash); the answer only tells a
+    lost, revoked phone to wipe itself even before anyone knows its PIN.
+    """
+    digest = json_body().get("token_hash")
+    if not isinstance(digest, str) or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+        raise ApiError(400, "invalid", "token_hash skal være SHA-256 i hex (64 tegn).")
+    return {"status": token_state_by_hash(digest)}
+
+
 @bp.post("/auth/logout")
 @token_required
 def logout():
@@ -137,14 +158,17 @@ def revoke(token_id: str):
     revoke_token(row)
     audit.record(g.user, "revoke_token", detail=f"token={row.id} user={target.username}")
     db.session.commit()
-    return {"status": "revoked", "id": row.id}
+    return {"status": "revoked", "id": row.id,
+            "message": REVOKE_NOTICE_DA}
 
 
 @bp.get("/sync/pull")
 @token_required
 def sync_pull():
     args = load(PullQuerySchema(), request.args.to_dict())
-    return jsonify(pull(g.user, args["cursor"], args["limit"]))
+    page = pull(g.user, args["cursor"], args["limit"])
+    db.session.commit()  # the audit lines of this read
+    return jsonify(page)
 
 
 @bp.post("/sync/push")

@@ -81,6 +81,32 @@ def resolve_token(token: str) -> tuple[User, DeviceToken] | None:
     return user, row
 
 
+REVOKE_NOTICE_DA = ("Næste gang telefonen har forbindelse til Trinvis, sletter appen alle data på den: "
+                    "alle unge, planer, noter, kladder og ændringer, der ikke er sendt, samt adgangen. "
+                    "Ændringer, der ikke nåede at blive sendt, går tabt. Telefonen skal logge ind igen.")
+"""What a coordinator is told when revoking a phone's access (API answer and CLI)."""
+
+
+def token_state_by_hash(digest: str) -> str:
+    """'revoked' (revoked, or its user closed: the phone must wipe itself), 'active' or 'unknown'.
+
+    An expired token is 'unknown' to the phone's wipe logic: it keeps its unsent changes and only
+    asks for a new login.
+    """
+    row = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == digest))
+    if row is None:
+        return "unknown"
+    user = db.session.get(User, row.user_id)
+    if row.revoked_at is not None or user is None or not user.active:
+        return "revoked"
+    return "active" if row.expires_at > utcnow() else "unknown"
+
+
+def token_revoked(token: str) -> bool:
+    """The token was revoked (lost phone, logout) or its user closed: the phone must wipe itself."""
+    return token_state_by_hash(_digest(token)) == "revoked"
+
+
 def revoke_token(row: DeviceToken) -> None:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
@@ -96,7 +122,10 @@ def token_required(fn):
             raise ApiError(401, "unauthenticated", "Mangler adgangsnøgle (Authorization: Bearer).")
         found = resolve_token(token)
         if found is None:
-            raise ApiError(401, "invalid_token", "Adgangsnøglen er ugyldig, udløbet eller tilbagekaldt. Log ind igen.")
+            if token_revoked(token):
+                raise ApiError(401, "token_revoked", "Adgangen fra denne enhed er lukket. "
+                               "Appen sletter alle data på telefonen. Log ind igen.")
+            raise ApiError(401, "invalid_token", "Adgangsnøglen er ugyldig eller udløbet. Log ind igen.")
         g.user, g.device_token = found
         now = utcnow()
         # Touch at most once a minute: a write per request would serialise readers on SQLite.

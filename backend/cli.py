@@ -29,6 +29,7 @@ def upgrade_schema() -> None:
     from backend.sync.changes import ensure_counter
 
     ensure_counter()
+    db.session.commit()
 
 
 @click.command("seed-demo")
@@ -126,3 +127,7 @@ def revoke_token_cmd(username, device):
     except AdminError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"{n} enhed(er) tilbagekaldt for {username}.")
+    if n:
+        from backend.auth import REVOKE_NOTICE_DA
+
+        click.echo(REVOKE_NOTICE_DA)

@@ -28,6 +28,8 @@ def from_env(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         "DEMO_MODE": demo,
         "LOGIN_RATE_LIMIT": os.environ.get("TRINVIS_LOGIN_RATE_LIMIT", "10 per minute"),
+        # A locked phone asks whether its token was revoked (at start and every sync interval).
+        "TOKEN_STATUS_RATE_LIMIT": os.environ.get("TRINVIS_TOKEN_STATUS_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "TOKEN_TTL_DAYS": int(os.environ.get("TRINVIS_TOKEN_TTL_DAYS", "90")),
         "MAX_CONTENT_LENGTH": 1_000_000,

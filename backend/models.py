@@ -1,4 +1,4 @@
-"""Database model (SQLAlchemy 2 style) for every entity in the DESIGN.md glossary.
+"""Database model (SQLAlchemy 2 style) for every entity in the glossary (docs/architecture.md#glossary).
 
 Case records (everything but organization and user) carry `youth_id`, a `version` that grows by
 one per accepted change, a tombstone flag `deleted`, and `field_versions` — the version at which

@@ -42,6 +42,15 @@ def spec_dict() -> dict:
         "summary": "Log in a device", "requestBody": {"required": True, "content": {"application/json": {"schema": "Login"}}},
         "responses": {"200": {"description": "token", "content": {"application/json": {"schema": "LoginResponse"}}},
                       **common}}})
+    spec.path(path="/api/v1/auth/token-status", operations={"post": {
+        "summary": "Is the token with this SHA-256 revoked (asked by a locked phone)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["token_hash"],
+            "properties": {"token_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}}}},
+        "responses": {"200": {"description": "revoked | active | unknown", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"status": {"type": "string",
+                                                                   "enum": ["revoked", "active", "unknown"]}}}}}},
+                      "400": _err("Invalid input"), "429": _err("Rate limited")}}})
     spec.path(path="/api/v1/auth/logout", operations={"post": {
         "summary": "Revoke this device's token", "security": auth,
         "responses": {"200": {"description": "logged out"}, "401": _err("Not logged in")}}})

@@ -1,4 +1,4 @@
-"""The demo municipality (`flask --app backend seed-demo`), see DESIGN.md "Demo municipality".
+"""The demo municipality (`flask --app backend seed-demo`), see docs/architecture.md#demo-municipality.
 
 Organisations and users are made with the administrator functions; all case data is then written
 through the sync engine (`backend.sync.push.push`) as the real staff member or young person who

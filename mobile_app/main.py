@@ -26,10 +26,18 @@ async def main(page: ft.Page) -> None:
     def closed(e):
         app.closed = True
 
+    def lifecycle(e):
+        if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE):
+            app.app_hidden()
+
     page.on_disconnect = closed
     page.on_close = closed
+    page.on_app_lifecycle_state_change = lifecycle
+    # A new page is the app being opened again: it starts locked (the PIN opens it).
+    app.core.lock()
     app.start()
     page.run_task(app.sync_loop)
+    page.run_task(app.idle_loop)
 
 
 def run(port: int = 8550, host: str | None = None) -> None:

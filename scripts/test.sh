@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything the tests need and run them all: SQLite, PostgreSQL (when TEST_DATABASE_URL
-# is set) and the browser tests in their own pytest run.
+# Set up everything the tests need, check lint, format and types (scripts/lint.sh), then run the
+# tests: SQLite, PostgreSQL (when TEST_DATABASE_URL is set) and the browser tests in their own run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,10 @@ run() {  # pytest exits 5 when a selection holds no tests; that is not a failure
   "$@" || rc=$?
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then status=$rc; fi
 }
+
+# A violation fails the run (and CI); the tests still run, so one run shows everything.
+echo "== lint, format and types (scripts/lint.sh)"
+run ./scripts/lint.sh
 
 echo "== unit and integration tests on SQLite"
 run env -u TEST_DATABASE_URL python3 -m pytest tests -m "not e2e" -q

@@ -1,4 +1,4 @@
-"""Enumerations from the domain glossary (DESIGN.md). Values are the wire values."""
+"""Enumerations from the domain glossary (docs/architecture.md#glossary). Values are the wire values."""
 
 from enum import StrEnum
 

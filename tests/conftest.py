@@ -97,6 +97,14 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def w(app):
+    """A small municipality (tests/backend/world.py) built through the real admin functions and engine."""
+    from tests.backend.world import build_world
+
+    return build_world(app)
+
+
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="PostgreSQL only: set TEST_DATABASE_URL")
     for item in items:

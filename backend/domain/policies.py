@@ -1,6 +1,6 @@
 """What the server decides about each kind of case record when someone writes it (one policy each).
 
-Pure rules, read like the glossary (DESIGN.md): no database, no request, no Flask. The sync write
+Pure rules, read like the glossary (docs/architecture.md#glossary): no database, no request, no Flask. The sync write
 path (`backend.sync`) asks the policy of a record's entity and carries out the answer:
 
 - **server-owned fields**: who recorded it, the activity's organisation and visibility on

@@ -1,49 +1,83 @@
-"""pygal SVG charts for the results page, as script-free data URIs for <img> (the pages' CSP
-allows no inline styles or scripts, and an SVG image keeps its own styles)."""
+"""pygal SVG charts for the results page, as script-free data URIs for <img> (see backend.web.charts
+for the shared configuration: colour-blind-safe palette, untruncated legends, axes from zero)."""
 
 from __future__ import annotations
 
-import base64
-import re
-
 import pygal
-from pygal.style import CleanStyle
 
 from backend.programmes.reports import EFFECT_LABELS_DA, OUTCOMES
+from backend.programmes.tables import anchor_da
+from backend.web.charts import base_config, count_axis, spaced_labels, style, to_data_uri
 from shared.enums import label_da
 
-
-def _config(**kw) -> dict:
-    return {"js": [], "disable_xml_declaration": True, "style": CleanStyle, "width": 800, "height": 320,
-            "legend_at_bottom": True, "x_label_rotation": 30, "print_values": False, **kw}
+FONT = 15
+MONTHS_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
+def _month(key: str) -> str:
+    """'2026-03' -> 'mar 26'."""
+    return f"{MONTHS_DA[int(key[5:7]) - 1]} {key[2:4]}"
 
 
-def _render(chart) -> str:
-    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def _config(width: int = 900, height: int = 380, **kw) -> dict:
+    return base_config(
+        **{
+            "style": style(FONT),
+            "width": width,
+            "height": height,
+            "x_label_rotation": 0,
+            "legend_at_bottom_columns": 3,
+            "margin_right": 40,
+            **kw,
+        }
+    )
 
 
 def flow_charts(res: dict) -> list[str]:
-    """Active per month (line) and outflow by outcome (stacked bars)."""
-    months = [r["month"] for r in res["monthly"]]
-    chart = pygal.StackedBar(**_config(title="Afgang pr. måned fordelt på udfald"))
-    chart.x_labels = months
+    """Active per month (line) and outflow by outcome (stacked bars; a month without any outflow
+    says so in its label, '(0)', since a zero bar has no height to see)."""
+    rows = res["monthly"]
+    labels = [_month(r["month"]) for r in rows]
+    active = pygal.Line(
+        **_config(
+            title="Aktive unge pr. måned",
+            show_legend=False,
+            dots_size=4,
+            y_labels=count_axis(max((r["active"] for r in rows), default=0)),
+            **spaced_labels(labels, 800, FONT),
+        )
+    )
+    active.x_labels = labels
+    active.add("Aktive", [r["active"] for r in rows])
+    out_labels = [f"{lab} ({r['outflow_total']})" for lab, r in zip(labels, rows, strict=True)]
+    chart = pygal.StackedBar(
+        **_config(
+            title="Afgang pr. måned fordelt på udfald (antal i parentes)",
+            height=440,
+            y_labels=count_axis(max((r["outflow_total"] for r in rows), default=0)),
+            **spaced_labels(out_labels, 800, FONT),
+        )
+    )
+    chart.x_labels = out_labels
     for o in OUTCOMES:
-        chart.add(label_da(o), [r["outflow"][o] for r in res["monthly"]])
-    active = pygal.Line(**_config(title="Aktive unge pr. måned", show_legend=False))
-    active.x_labels = months
-    active.add("Aktive", [r["active"] for r in res["monthly"]])
-    return [_render(active), _render(chart)]
+        chart.add(label_da(o), [r["outflow"][o] for r in rows])
+    return [to_data_uri(active, 3), to_data_uri(chart)]
 
 
 def rates_chart(res: dict) -> str:
-    """Attendance, kept agreements and on-time assessments per month, in percent."""
-    chart = pygal.Line(**_config(title="Fremmøde, overholdte aftaler og målinger til tiden (%)",
-                                 range=(0, 100)))
-    chart.x_labels = [r["month"] for r in res["attendance"]]
+    """Attendance, kept agreements and on-time assessments per month, in percent (0–100)."""
+    labels = [_month(r["month"]) for r in res["attendance"]]
+    chart = pygal.Line(
+        **_config(
+            title="Fremmøde, overholdte aftaler og målinger til tiden (%)",
+            range=(0, 100),
+            y_labels=[0, 20, 40, 60, 80, 100],
+            dots_size=4,
+            allow_interruptions=True,
+            **spaced_labels(labels, 800, FONT),
+        )
+    )
+    chart.x_labels = labels
 
     def pcts(rows, key):
         return [None if r[key] is None else round(r[key] * 100, 1) for r in rows]
@@ -51,28 +85,41 @@ def rates_chart(res: dict) -> str:
     chart.add("Fremmøde", pcts(res["attendance"], "rate"))
     chart.add("Aftaler holdt", pcts(res["agreements"], "rate"))
     chart.add("Målinger til tiden", pcts(res["assessments_on_time"], "share"))
-    return _render(chart)
+    return to_data_uri(chart, 3)
 
 
 def cohort_chart(res: dict) -> str:
-    """Expected vs actual share for every measured cohort effect."""
+    """Expected vs actual share for every measured cohort effect; each bar shows its value, so an
+    actual share of 0 % reads as '0 %' and not as a missing bar. Behind: «(bagud)» in the label."""
     labels, expected, actual = [], [], []
     for p in res["cohorts"]:
         for c in p["cohorts"]:
             for e in c["effects"]:
                 if e["actual_share"] is None:
                     continue
-                labels.append(f"{p['name']} {c['start_month']} – uge {e['weeks_after_start']}: "
-                              f"{EFFECT_LABELS_DA.get(e['outcome'], e['outcome'])}")
-                expected.append(round(e["expected_share"] * 100, 1))
-                actual.append({"value": round(e["actual_share"] * 100, 1),
-                               "color": "#c0392b" if e["behind"] else "#27ae60"})
+                labels.append(
+                    f"{p['name']} {_month(c['start_month'])}, {anchor_da(e)}: "
+                    f"{EFFECT_LABELS_DA.get(e['outcome'], e['outcome']).split(' (')[0].lower()}"
+                    f"{' (bagud)' if e['behind'] else ''}"
+                )
+                expected.append(round(e["expected_share"] * 100))
+                actual.append(round(e["actual_share"] * 100))
     if not labels:
         return ""
-    chart = pygal.HorizontalBar(**_config(title="Faktisk mod forventet effekt (%)", range=(0, 100),
-                                          height=max(320, 28 * len(labels) + 120), x_label_rotation=0,
-                                          truncate_label=70))
+    chart = pygal.HorizontalBar(
+        **_config(
+            title="Faktisk mod forventet effekt (%)",
+            width=1100,
+            height=max(360, 44 * len(labels) + 160),
+            range=(0, 100),
+            y_labels=[0, 20, 40, 60, 80, 100],
+            print_values=True,
+            print_zeroes=True,
+            formatter=lambda v: f"{v:.0f} %",
+            legend_at_bottom_columns=2,
+        )
+    )
     chart.x_labels = labels
     chart.add("Forventet", expected)
     chart.add("Faktisk", actual)
-    return _render(chart)
+    return to_data_uri(chart)

@@ -65,22 +65,22 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
         "phases": [], "effects": [], "activities": [],
     }
     for i, line in enumerate(_lines(form.get("phases")), 1):
-        parts = [p.strip() for p in line.split(";")]
-        if len(parts) != 2 or not parts[0] or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 260:
-            errors["phases"] = f"Linje {i}: skriv «navn; antal uger», fx «Screening; 2»."
+        parts = [p.strip() for p in line.split(";", 2)]
+        if len(parts) < 2 or not parts[0] or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 260:
+            errors["phases"] = f"Linje {i}: skriv «navn; antal uger; beskrivelse», fx «Screening; 2»."
             break
-        data["phases"].append((parts[0][:200], int(parts[1])))
+        data["phases"].append((parts[0][:200], int(parts[1]), (parts[2] if len(parts) > 2 else "")[:2000]))
     if not data["phases"] and "phases" not in errors:
         errors["phases"] = "Angiv mindst én fase, fx «Forløb; 16»."
     for i, line in enumerate(_lines(form.get("effects")), 1):
-        parts = [p.strip() for p in line.split(";")]
-        ok = (len(parts) == 3 and parts[0] in EFFECT_KINDS and parts[1].rstrip("% ").isdigit()
-              and int(parts[1].rstrip("% ")) <= 100 and parts[2].isdigit() and 1 <= int(parts[2]) <= 520)
-        if not ok:
-            errors["effects"] = (f"Linje {i}: skriv «effekt; procent; uge efter start», fx «self_supporting; 50; 26». "
+        effect = _effect_line(line)
+        if effect is None:
+            errors["effects"] = (f"Linje {i}: skriv «effekt; procent; uge efter start eller dato; ord fra arket», "
+                                 f"fx «self_supporting; 50; 16» eller «self_supporting; 50; 2018-06-30». "
                                  f"Effekt er en af: {', '.join(EFFECT_KINDS)}.")
             break
-        data["effects"].append((parts[0], int(parts[1].rstrip("% ")), int(parts[2])))
+        data["effects"].append(effect)
+    _theory(form, data, errors)
     n_phases = len(data["phases"])
     for i, line in enumerate(_lines(form.get("activities")), 1):
         parts = [p.strip() for p in line.split(";")]
@@ -103,14 +103,49 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
     return data, errors
 
 
+def _theory(form, data: dict, errors: dict) -> None:
+    """The programme-theory fields: one item per line; target groups from the checkboxes."""
+    for key in ("goals", "sub_goals", "content", "mechanisms"):
+        data[key] = [ln[:500] for ln in _lines(form.get(key))][:40]
+    data["target_group_text"] = (form.get("target_group_text") or "").strip()[:4000]
+    data["follow_on"] = (form.get("follow_on") or "").strip()[:2000]
+    groups = form.getlist("target_groups") if hasattr(form, "getlist") else form.get("target_groups") or []
+    valid = {t.value for t in TargetGroup}
+    if any(g not in valid for g in groups):
+        errors["target_groups"] = "Vælg målgrupper fra listen."
+    data["target_groups"] = [t.value for t in TargetGroup if t.value in groups]
+
+
+def _effect_line(line: str) -> tuple | None:
+    """«kind; pct; week or YYYY-MM-DD[; the sheet's words]» -> (kind, pct, week, date, words)."""
+    parts = [p.strip() for p in line.split(";", 3)]
+    if len(parts) < 3 or parts[0] not in EFFECT_KINDS:
+        return None
+    pct = parts[1].rstrip("% ")
+    if not pct.isdigit() or int(pct) > 100:
+        return None
+    words = (parts[3] if len(parts) > 3 else "")[:200]
+    if parts[2].isdigit() and 1 <= int(parts[2]) <= 520:
+        return parts[0], int(pct), int(parts[2]), None, words
+    try:
+        return parts[0], int(pct), None, date.fromisoformat(parts[2]), words
+    except ValueError:
+        return None
+
+
 def programme_to_form(p) -> dict:
     """A stored programme in the shape of the form (for editing)."""
     return {
         "name": p.name, "description": p.description, "organization_id": p.organization_id or "",
         "capacity": p.capacity or "", "team_size": p.team_size or "", "hours_per_week": p.hours_per_week or "",
         "start_rule": p.start_rule, "active": "on" if p.active else "",
-        "phases": "\n".join(f"{ph.name}; {ph.weeks}" for ph in p.phases),
-        "effects": "\n".join(f"{e.outcome}; {e.share_pct}; {e.weeks_after_start}" for e in p.effects),
+        "phases": "\n".join(f"{ph.name}; {ph.weeks}; {ph.description}".rstrip("; ") for ph in p.phases),
+        "effects": "\n".join(
+            f"{e.outcome}; {e.share_pct}; {e.measure_date.isoformat() if e.measure_date else e.weeks_after_start}; "
+            f"{e.anchor_text}".rstrip("; ") for e in p.effects),
+        "target_group_text": p.target_group_text, "target_groups": list(p.target_groups or []),
+        "follow_on": p.follow_on, **{k: "\n".join(getattr(p, k) or []) for k in ("goals", "sub_goals", "content",
+                                                                               "mechanisms")},
         "activities": "\n".join(
             f"{a.title}; {','.join(WEEKDAY_NAMES[d] for d in a.weekdays)}; {a.start_time}-{a.end_time}; "
             f"{a.location}; {a.phase_position or ''}".rstrip("; ") for a in p.activities),
@@ -135,3 +170,20 @@ def _lines(text: str | None) -> list[str]:
 
 
 EFFECT_CHOICES = [(k, EFFECT_LABELS_DA[k]) for k in EFFECT_KINDS]
+
+
+TARGET_KEYS = ("self_supporting_pct", "target_group_change_pct", "other_benefit_pct")
+
+
+def parse_targets(form, groups: tuple[str, ...]) -> tuple[dict, dict]:
+    """The targets form: per target group three shares in percent (0–100, at most 100 together)
+    and an optional aimed reduction; field names are «<group>-<key>»."""
+    values: dict[str, dict] = {}
+    errors: dict[str, str] = {}
+    for g in groups:
+        v = {k: _int(form.get(f"{g}-{k}"), f"{g}-{k}", errors, 0, 100, required=True) for k in TARGET_KEYS}
+        v["reduction"] = _int(form.get(f"{g}-reduction"), f"{g}-reduction", errors, 0, 100_000)
+        if all(v[k] is not None for k in TARGET_KEYS) and sum(v[k] for k in TARGET_KEYS) > 100:
+            errors[f"{g}-self_supporting_pct"] = "De tre andele kan højst give 100 % tilsammen."
+        values[g] = v
+    return values, errors

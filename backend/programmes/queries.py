@@ -86,7 +86,7 @@ def scope_query(user: User, programme_id: str | None):
     q = select(Youth.id).where(Youth.deleted.is_(False), Youth.id.in_(visible_youth_query(user)))
     if programme_id:
         q = q.where(Youth.id.in_(select(Enrolment.youth_id).where(
-            Enrolment.programme_id == programme_id, Enrolment.id.in_(_visible_enrolments(user)))))
+            Enrolment.programme_id == programme_id, Enrolment.id.in_(visible_enrolments(user)))))
     return q
 
 
@@ -95,7 +95,7 @@ def _item_filter(user: User, model):
     return row_condition(user, model)
 
 
-def _visible_enrolments(user: User):
+def visible_enrolments(user: User):
     """SELECT of the enrolments the user may see (organisation-only ones only by their owner)."""
     cond = row_condition(user, Enrolment)
     q = select(Enrolment.id)
@@ -114,26 +114,7 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     scope = scope_query(user, filters["programme_id"]).scalar_subquery()
     youth_ids = set(db.session.scalars(scope_query(user, filters["programme_id"])))
 
-    # Follow-up start per young person: the earliest plan start, enrolment start or history entry.
-    starts: dict[str, date] = {}
-    for stmt in (
-        select(Plan.youth_id, func.min(Plan.start_date)).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))
-        .group_by(Plan.youth_id),
-        select(Enrolment.youth_id, func.min(Enrolment.start_date)).where(
-            Enrolment.youth_id.in_(scope), Enrolment.id.in_(_visible_enrolments(user)))
-        .group_by(Enrolment.youth_id),
-    ):
-        for yid, d in db.session.execute(stmt):
-            if d is not None and (yid not in starts or d < starts[yid]):
-                starts[yid] = d
-    outcome_rows = db.session.execute(
-        select(OutcomeChange.youth_id, OutcomeChange.valid_from, OutcomeChange.outcome, OutcomeChange.recorded_at)
-        .where(OutcomeChange.youth_id.in_(scope))).all()
-    tg_rows = db.session.execute(
-        select(TargetGroupChange.youth_id, TargetGroupChange.valid_from, TargetGroupChange.target_group,
-               TargetGroupChange.recorded_at).where(TargetGroupChange.youth_id.in_(scope))).all()
-    timelines = reports.outcome_timelines(starts, [tuple(r) for r in outcome_rows])
-    tg_timelines = reports.target_group_timelines([tuple(r) for r in tg_rows])
+    timelines, tg_timelines = load_timelines(scope, user)
 
     flow = reports.monthly_flow(months, timelines, today)
 
@@ -141,16 +122,25 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     if filters["programme_id"]:
         prog_q = prog_q.where(Programme.id == filters["programme_id"])
     programmes = [{"id": p.id, "name": p.name,
-                   "effects": [{"outcome": e.outcome, "share_pct": e.share_pct,
-                                "weeks_after_start": e.weeks_after_start} for e in p.effects]}
+                   "effects": [effect_dict(e) for e in p.effects]}
                   for p in db.session.scalars(prog_q)]
     enr_q = select(Enrolment.youth_id, Enrolment.programme_id, Enrolment.start_date).where(
         Enrolment.youth_id.in_(scope), Enrolment.start_date >= lo, Enrolment.start_date <= hi,
-        Enrolment.id.in_(_visible_enrolments(user)))
+        Enrolment.id.in_(visible_enrolments(user)))
     if filters["programme_id"]:
         enr_q = enr_q.where(Enrolment.programme_id == filters["programme_id"])
     enrolments = [{"youth_id": y, "programme_id": p, "start_date": d} for y, p, d in db.session.execute(enr_q)]
     cohorts = reports.cohort_results(programmes, enrolments, timelines, tg_timelines, months, today)
+    # Participants in the period who started before it belong to no cohort of the period; count
+    # them, so a programme with people in it never reads as having none.
+    earlier_q = (select(Enrolment.programme_id, func.count(func.distinct(Enrolment.youth_id)))
+                 .where(Enrolment.youth_id.in_(scope), Enrolment.start_date < lo,
+                        Enrolment.id.in_(visible_enrolments(user)),
+                        func.coalesce(Enrolment.actual_end_date, Enrolment.planned_end_date) >= lo)
+                 .group_by(Enrolment.programme_id))
+    earlier = dict(db.session.execute(earlier_q).all())
+    for c in cohorts:
+        c["started_before_period"] = int(earlier.get(c["programme_id"], 0))
 
     ym = (extract("year", Attendance.date), extract("month", Attendance.date))
     att_q = (select(*ym, Attendance.status, func.count())
@@ -195,6 +185,40 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
         "assessments_on_time": on_time,
         "progression": progression,
     }
+
+
+def load_timelines(scope, user: User | None = None) -> tuple[dict, dict]:
+    """Status and target-group timelines of the young people in `scope` (a SELECT of ids).
+
+    With `user`, an enrolment the user may not see (organisation-only) does not start a follow-up.
+    """
+    # Follow-up start per young person: the earliest plan start, enrolment start or history entry.
+    starts: dict[str, date] = {}
+    for stmt in (
+        select(Plan.youth_id, func.min(Plan.start_date)).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))
+        .group_by(Plan.youth_id),
+        select(Enrolment.youth_id, func.min(Enrolment.start_date)).where(
+            Enrolment.youth_id.in_(scope), *([Enrolment.id.in_(visible_enrolments(user))] if user else []))
+        .group_by(Enrolment.youth_id),
+    ):
+        for yid, d in db.session.execute(stmt):
+            if d is not None and (yid not in starts or d < starts[yid]):
+                starts[yid] = d
+    outcome_rows = db.session.execute(
+        select(OutcomeChange.youth_id, OutcomeChange.valid_from, OutcomeChange.outcome, OutcomeChange.recorded_at)
+        .where(OutcomeChange.youth_id.in_(scope))).all()
+    tg_rows = db.session.execute(
+        select(TargetGroupChange.youth_id, TargetGroupChange.valid_from, TargetGroupChange.target_group,
+               TargetGroupChange.recorded_at).where(TargetGroupChange.youth_id.in_(scope))).all()
+    return (reports.outcome_timelines(starts, [tuple(r) for r in outcome_rows]),
+            reports.target_group_timelines([tuple(r) for r in tg_rows]))
+
+
+
+def effect_dict(e) -> dict:
+    """An expected effect as the pure report functions take it."""
+    return {"outcome": e.outcome, "share_pct": e.share_pct, "weeks_after_start": e.weeks_after_start,
+            "measure_date": e.measure_date, "anchor_text": e.anchor_text}
 
 
 def _first_and_latest_assessments(scope, until: date) -> list[dict]:

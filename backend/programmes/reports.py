@@ -14,7 +14,8 @@ Definitions (the page states the same in Danish):
   counted), the share whose status six calendar months after the day they left is
   self-supporting. Only counted once that day has passed; until then they are 'pending'.
 * Cohort: the enrolments of one programme that started in the same month. For an expected
-  effect (kind, share, week N) each participant is looked at on their own start date + N weeks;
+  effect (kind, share, week N) each participant is looked at on their own start date + N weeks
+  (an effect anchored at a calendar date: on that date, for those who had started by then);
   participants whose status then is moved/other are left out of the denominator. The actual share
   is hits / measured participants. A cohort is flagged *behind* when all its participants have
   been measured and the actual share is below the expected one.
@@ -283,44 +284,70 @@ def cohort_results(programmes: list[dict], enrolments: list[dict], timelines: di
             members = groups[(p["id"], m)]
             effects = []
             for eff in p["effects"]:
-                weeks = eff["weeks_after_start"]
-                measured = hits = moved = pending = 0
-                dist = Counter()
-                for e in members:
-                    when = e["start_date"] + timedelta(weeks=weeks)
-                    if when > today:
-                        pending += 1
-                        continue
-                    tl = timelines.get(e["youth_id"])
-                    status = tl.on(when) if tl else None
-                    if status == MOVED:
-                        moved += 1
-                        continue
-                    tg_tl = tg_timelines.get(e["youth_id"])
-                    tg = tg_tl.on(when) if tg_tl else None
-                    measured += 1
-                    dist[status or ACTIVE] += 1
-                    hits += effect_hit(eff["outcome"], status, tg)
-                actual = share(hits, measured)
-                expected = eff["share_pct"] / 100
-                state = "pending" if measured == 0 and pending else ("partial" if pending else "complete")
-                effects.append({
-                    "outcome": eff["outcome"],
-                    "weeks_after_start": weeks,
-                    "expected_share": expected,
-                    "participants": len(members),
-                    "measured": measured,
-                    "hits": hits,
-                    "moved_excluded": moved,
-                    "pending": pending,
-                    "actual_share": actual,
-                    "state": state,
-                    "behind": state == "complete" and actual is not None and actual < expected,
-                    "distribution": {o: dist.get(o, 0) for o in (ACTIVE, *OUTCOMES)},
-                })
+                effects.append(_cohort_effect(eff, members, timelines, tg_timelines, today))
             cohorts.append({"start_month": m, "participants": len(members), "effects": effects})
         out.append({"programme_id": p["id"], "name": p["name"], "cohorts": cohorts})
     return out
+
+
+def measure_day(effect: dict, start: date) -> date | None:
+    """The day a participant who started on `start` is measured for an expected effect.
+
+    Week-anchored: start + N weeks. Date-anchored: the date itself, for participants who started
+    on or before it; None (the effect does not apply) for those who started after it.
+    """
+    on = effect.get("measure_date")
+    if on is not None:
+        return on if start <= on else None
+    return start + timedelta(weeks=effect["weeks_after_start"])
+
+
+def _cohort_effect(eff: dict, members: list[dict], timelines: dict[str, Timeline],
+                   tg_timelines: dict[str, Timeline], today: date) -> dict:
+    measured = hits = moved = pending = not_applicable = 0
+    dist = Counter()
+    for e in members:
+        when = measure_day(eff, e["start_date"])
+        if when is None:
+            not_applicable += 1
+            continue
+        if when > today:
+            pending += 1
+            continue
+        tl = timelines.get(e["youth_id"])
+        status = tl.on(when) if tl else None
+        if status == MOVED:
+            moved += 1
+            continue
+        tg_tl = tg_timelines.get(e["youth_id"])
+        tg = tg_tl.on(when) if tg_tl else None
+        measured += 1
+        dist[status or ACTIVE] += 1
+        hits += effect_hit(eff["outcome"], status, tg)
+    actual = share(hits, measured)
+    expected = eff["share_pct"] / 100
+    if measured == 0 and pending == 0 and not_applicable:
+        state = "not_applicable"
+    elif measured == 0 and pending:
+        state = "pending"
+    else:
+        state = "partial" if pending else "complete"
+    return {
+        "outcome": eff["outcome"],
+        "weeks_after_start": eff.get("weeks_after_start"),
+        "measure_date": eff["measure_date"].isoformat() if eff.get("measure_date") else None,
+        "expected_share": expected,
+        "participants": len(members),
+        "measured": measured,
+        "hits": hits,
+        "moved_excluded": moved,
+        "pending": pending,
+        "not_applicable": not_applicable,
+        "actual_share": actual,
+        "state": state,
+        "behind": state == "complete" and actual is not None and actual < expected,
+        "distribution": {o: dist.get(o, 0) for o in (ACTIVE, *OUTCOMES)},
+    }
 
 
 # ---- attendance, agreements, assessments ---------------------------------------------------

@@ -26,7 +26,9 @@ from backend.programmes.models import (
     ProgrammeActivity,
     ProgrammePhase,
     TargetGroupChange,
+    TargetGroupTarget,
 )
+from backend.programmes.catalogue import CATALOGUE, KIK_II_SOURCE, KIK_II_TARGETS, THEORY_FIELDS
 from backend.sync.push import push
 from shared.dimensions import DIMENSIONS
 from shared.schedule import assessment_due_dates, occurs_on
@@ -34,40 +36,6 @@ from shared.schedule import assessment_due_dates, occurs_on
 NAMESPACE = uuid.UUID("0b7f4a0e-6f43-4c1e-9a57-3c3b1f0d6e21")
 SEED = 20260106
 EXTRA_YOUTH = 36
-
-# name, description, organisation, capacity, team size, hours/week, start rule,
-# phases [(name, weeks)], effects [(kind, pct, week)], activities [(title, days, start, end, place, phase)]
-CATALOGUE = (
-    ("Unge på Toppen", "Holdforløb for unge uddannelsesparate med fokus på at komme i gang med uddannelse.",
-     "Jobcenter", 20, 20, None, "Opstart i januar",
-     [("Forløb", 16)], [("self_supporting", 50, 26), ("self_supporting", 75, 52)],
-     [("Holdundervisning", [0, 2], "09:00", "12:00", "Jobcentret, lokale 3", None),
-      ("Virksomhedsbesøg", [3], "10:00", "13:00", "", None)]),
-    ("Formel 1", "To faser: afklaring og praktik, derefter brobygning til uddannelse eller job.",
-     "Jobcenter", 20, None, None, "Løbende optag",
-     [("Afklaring og praktik", 16), ("Brobygning", 16)], [("self_supporting", 50, 26), ("self_supporting", 75, 52)],
-     [("Praktik", [0, 1, 2], "08:00", "12:00", "Praktikvirksomhed", 1),
-      ("Brobygningsdag", [1, 3], "09:00", "14:00", "Erhvervsskolen", 2)]),
-    ("Brobygning til uddannelse", "To ugers screening og 14 ugers brobygning på en uddannelsesinstitution.",
-     "UU", 24, None, None, "Opstart i januar og august",
-     [("Screening", 2), ("Brobygning", 14)], [("self_supporting", 65, 16), ("job", 10, 16)],
-     [("Screeningssamtale", [1], "10:00", "11:00", "UU-centret", 1),
-      ("Brobygning", [0, 1, 2, 3], "08:30", "13:30", "Erhvervsskolen", 2)]),
-    ("Arbejde & Sundhed", "12 ugers forløb med træning og sundhed, 10 timer om ugen, hold på op til 10.",
-     "Jobcenter", 30, 10, 10, "Løbende optag",
-     [("Forløb", 12)], [("self_supporting", 10, 12), ("target_group_change", 40, 12), ("other_benefit", 20, 12)],
-     [("Træning og sundhed", [1, 3], "09:00", "14:00", "Sundhedshuset", None)]),
-    ("FOKUS", "Afklaringsforløb: 4 ugers afklaring og 8 ugers målrettet indsats.",
-     "Jobcenter", 15, None, None, "Løbende optag",
-     [("Afklaring", 4), ("Målrettet indsats", 8)], [("case_closed", 20, 12), ("job_or_education_ready", 60, 12)],
-     [("Afklaringssamtale", [0], "13:00", "14:00", "Jobcentret", 1),
-      ("Værksted", [0, 2], "09:00", "12:00", "Jobcentret, værkstedet", 2)]),
-    ("Forløb for borgere med angst og depression", "Gruppeforløb med psykolog: 8 ugers gruppe og 12 ugers opfølgning.",
-     "Jobcenter", 12, 8, None, "Løbende optag",
-     [("Gruppeforløb", 8), ("Opfølgning", 12)], [("target_group_change", 60, 20), ("self_supporting", 20, 20)],
-     [("Gruppesession", [2], "10:00", "12:00", "Sundhedshuset", 1),
-      ("Opfølgningssamtale", [4], "10:00", "11:00", "Jobcentret", 2)]),
-)
 
 FIRST_NAMES = ("Emil", "Freja", "Noah", "Ida", "Oliver", "Clara", "William", "Alma", "Lucas", "Ella", "Victor",
                "Sofia", "Malthe", "Laura", "Oscar", "Agnes", "Magnus", "Josefine", "Elias", "Mathilde", "Aksel",
@@ -85,6 +53,7 @@ def seed_programmes(today: date | None = None) -> str:
     """Create the catalogue and the demo history (idempotent); returns a Danish summary line."""
     today = today or date.today()
     n_prog = _catalogue()
+    _targets(today)
     ahmed = db.session.scalar(select(User).where(User.username == "tovholder.ahmed"))
     if ahmed is None:
         return f"Tilbudsvifte: {n_prog} nye forløb (ingen tovholder.ahmed, så ingen demo-historik)."
@@ -118,25 +87,64 @@ def _private_enrolment(ahmed: User, today: date) -> None:
 
 
 def _catalogue() -> int:
+    """Write the catalogue; returns how many programmes were created or brought up to the sheets."""
     orgs = {o.name: o.id for o in db.session.scalars(select(Organization))}
-    created = 0
-    for name, desc, org, cap, team, hours, rule, phases, effects, acts in CATALOGUE:
-        pid = sid("programme", name)
-        if db.session.get(Programme, pid) is not None:
+    written = 0
+    for c in CATALOGUE:
+        pid = sid("programme", c["name"])
+        p = db.session.get(Programme, pid)
+        if p is not None and not _unedited_old_seed(p):
             continue  # keep whatever a coordinator has edited since
-        p = Programme(id=pid, name=name, description=desc, organization_id=orgs.get(org), capacity=cap,
-                      team_size=team, hours_per_week=hours, start_rule=rule, active=True)
-        p.phases = [ProgrammePhase(id=sid(pid, "phase", i), position=i, name=n, weeks=w)
-                    for i, (n, w) in enumerate(phases, 1)]
-        p.effects = [ExpectedEffect(id=sid(pid, "effect", i), outcome=k, share_pct=s, weeks_after_start=w)
-                     for i, (k, s, w) in enumerate(effects, 1)]
-        p.activities = [ProgrammeActivity(id=sid(pid, "activity", i), position=i, title=t, weekdays=d,
-                                          start_time=s, end_time=e, location=loc, phase_position=ph)
-                        for i, (t, d, s, e, loc, ph) in enumerate(acts, 1)]
-        db.session.add(p)
-        created += 1
+        if p is None:
+            p = Programme(id=pid)
+            db.session.add(p)
+        else:  # an old demo row: its children go first, the new ones reuse their ids
+            p.phases, p.effects, p.activities = [], [], []
+            db.session.flush()
+        _fill(p, c, orgs)
+        written += 1
     db.session.commit()
-    return created
+    return written
+
+
+def _unedited_old_seed(p: Programme) -> bool:
+    """Written by the seed before the catalogue followed the programme sheets (no programme theory)
+    and never saved on the catalogue page since (saving stamps `updated_at`)."""
+    untouched = p.updated_at is not None and p.created_at is not None and \
+        abs((p.updated_at - p.created_at).total_seconds()) < 5
+    return untouched and not p.target_group_text and not p.goals
+
+
+def _fill(p: Programme, c: dict, orgs: dict[str, str]) -> None:
+    pid = p.id
+    for k, v in dict(name=c["name"], description=c["description"], organization_id=orgs.get(c["org"]),
+                     capacity=c["capacity"], team_size=c["team_size"], hours_per_week=c["hours"],
+                     start_rule=c["start_rule"], active=True, follow_on=c["follow_on"],
+                     **{k: c[k] for k in THEORY_FIELDS}).items():
+        setattr(p, k, v)
+    p.phases = [ProgrammePhase(id=sid(pid, "phase", i), position=i, name=n, weeks=w, description=d)
+                for i, (n, w, d) in enumerate(c["phases"], 1)]
+    p.effects = [ExpectedEffect(id=sid(pid, "effect", i), outcome=k, share_pct=s, weeks_after_start=w,
+                                measure_date=on, anchor_text=words)
+                 for i, (k, s, w, on, words) in enumerate(c["effects"], 1)]
+    p.activities = [ProgrammeActivity(id=sid(pid, "activity", i), position=i, title=t, weekdays=d,
+                                      start_time=s, end_time=e, location=loc, phase_position=ph)
+                    for i, (t, d, s, e, loc, ph) in enumerate(c["activities"], 1)]
+
+
+def _targets(today: date) -> None:
+    """The strategy's targets for the years the demo history covers (kept once set)."""
+    from backend.programmes.status_queries import municipality
+
+    muni = municipality()
+    for year in range(today.year - 2, today.year + 1):
+        for group, (ss, tgc, other, reduction) in KIK_II_TARGETS.items():
+            tid = sid("target", muni, year, group)
+            if db.session.get(TargetGroupTarget, tid) is None:
+                db.session.add(TargetGroupTarget(
+                    id=tid, municipality=muni, year=year, target_group=group, self_supporting_pct=ss,
+                    target_group_change_pct=tgc, other_benefit_pct=other, reduction=reduction, source=KIK_II_SOURCE))
+    db.session.commit()
 
 
 class _History:
@@ -147,7 +155,7 @@ class _History:
         self.sent = 0
         self.lise = db.session.scalar(select(User).where(User.username == "mentor.lise"))
         self.orgs = {o.name: o.id for o in db.session.scalars(select(Organization))}
-        self.programmes = [db.session.get(Programme, sid("programme", c[0])) for c in CATALOGUE]
+        self.programmes = [db.session.get(Programme, sid("programme", c["name"])) for c in CATALOGUE]
 
     def push(self, step: str, mutations: list[dict]) -> None:
         for m in mutations:

@@ -16,6 +16,7 @@ from backend import audit
 from backend.access import can_see_youth
 from backend.extensions import db
 from backend.models import Activity, Organization, User, Youth, utcnow
+from backend.programmes.catalogue import THEORY_FIELDS
 from backend.programmes.models import (
     Enrolment,
     ExpectedEffect,
@@ -24,6 +25,7 @@ from backend.programmes.models import (
     ProgrammeActivity,
     ProgrammePhase,
     TargetGroupChange,
+    TargetGroupTarget,
 )
 from backend.sync.push import push
 from shared import permissions
@@ -78,11 +80,13 @@ def save_programme(user: User, programme: Programme | None, data: dict) -> Progr
         programme = Programme(id=data.get("id") or str(uuid.uuid4()))
         db.session.add(programme)
     for k in ("name", "description", "organization_id", "capacity", "team_size", "hours_per_week",
-              "start_rule", "active"):
-        setattr(programme, k, data[k])
+              "start_rule", "active", *THEORY_FIELDS, "follow_on"):
+        if k in data:
+            setattr(programme, k, data[k])
     programme.updated_at = utcnow()
-    programme.phases = [ProgrammePhase(position=i, name=n, weeks=w) for i, (n, w) in enumerate(data["phases"], 1)]
-    programme.effects = [ExpectedEffect(outcome=o, share_pct=s, weeks_after_start=w) for o, s, w in data["effects"]]
+    programme.phases = [ProgrammePhase(position=i, name=ph[0], weeks=ph[1], description=ph[2] if len(ph) > 2 else "")
+                        for i, ph in enumerate(data["phases"], 1)]
+    programme.effects = [_effect(e) for e in data["effects"]]
     programme.activities = [
         ProgrammeActivity(position=i, title=a["title"], weekdays=a["weekdays"], start_time=a["start_time"],
                           end_time=a["end_time"], location=a["location"], phase_position=a["phase"])
@@ -91,6 +95,16 @@ def save_programme(user: User, programme: Programme | None, data: dict) -> Progr
     audit.record(user, "write", entity="programme", count=1, detail=f"programme={programme.id}", channel="web")
     db.session.commit()
     return programme
+
+
+def _effect(e: tuple) -> ExpectedEffect:
+    """(kind, pct, week) or (kind, pct, week or None, date or None, words) -> an ExpectedEffect."""
+    kind, pct, week = e[0], e[1], e[2]
+    on = e[3] if len(e) > 3 else None
+    if (week is None) == (on is None):
+        raise ServiceError("En forventet effekt måles enten et antal uger efter start eller på en dato.")
+    return ExpectedEffect(outcome=kind, share_pct=pct, weeks_after_start=week, measure_date=on,
+                          anchor_text=e[4] if len(e) > 4 else "")
 
 
 def phase_dates(programme: Programme, start: date) -> dict[int, tuple[date, date]]:
@@ -241,3 +255,26 @@ def _raise_rejected(results: list[dict] | None) -> None:
     bad = [r for r in results or [] if r["status"] == "rejected"]
     if bad:
         raise ServiceError("; ".join(r["error"]["message"] for r in bad))
+
+
+# ---- targets per target group ----------------------------------------------------------------
+
+
+def save_targets(user: User, municipality: str, year: int, values: dict[str, dict]) -> None:
+    """Set the year's targets per target group ({group: {self_supporting_pct, …, reduction}})."""
+    if not may_edit_catalogue(user):
+        raise ServiceError("Kun koordinatorer og administratorer kan sætte mål for målgrupperne.")
+    existing = {t.target_group: t for t in db.session.scalars(select(TargetGroupTarget).where(
+        TargetGroupTarget.municipality == municipality, TargetGroupTarget.year == year))}
+    for group, v in values.items():
+        t = existing.get(group) or TargetGroupTarget(id=str(uuid.uuid4()), municipality=municipality, year=year,
+                                                     target_group=group, source="")
+        for k in ("self_supporting_pct", "target_group_change_pct", "other_benefit_pct", "reduction"):
+            setattr(t, k, v[k])
+        if "source" in v:
+            t.source = v["source"]
+        t.updated_by_user_id, t.updated_at = user.id, utcnow()
+        db.session.add(t)
+    audit.record(user, "write", entity="target_group_target", count=len(values), detail=f"year={year}",
+                 channel="web")
+    db.session.commit()

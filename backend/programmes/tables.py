@@ -17,7 +17,18 @@ TABLE_TITLES = {
 }
 
 RATER_DA = {"youth": "Den unge", "staff": "Medarbejder"}
-STATE_DA = {"pending": "Ikke målt endnu", "partial": "Delvist målt", "complete": "Målt"}
+STATE_DA = {"pending": "Ikke målt endnu", "partial": "Delvist målt", "complete": "Målt",
+            "not_applicable": "Gælder ikke (startet efter datoen)"}
+
+
+def anchor_da(effect) -> str:
+    """An effect's measuring point in Danish: 'uge 16' or 'pr. 30.06.2018' (a dict or a model)."""
+    get = effect.get if isinstance(effect, dict) else lambda k: getattr(effect, k, None)
+    on = get("measure_date")
+    if on:
+        d = on if isinstance(on, str) else on.isoformat()
+        return f"pr. {d[8:10]}.{d[5:7]}.{d[:4]}"
+    return f"uge {get('weeks_after_start')}"
 
 
 def pct(value: float | None) -> str:
@@ -47,20 +58,24 @@ def result_tables(res: dict) -> dict[str, tuple[str, list[str], list[list]]]:
     )
     rows = []
     for p in res["cohorts"]:
-        if not p["cohorts"]:
-            rows.append([p["name"], "–", 0, "Ingen deltagere", "", "", "", "", "", "", ""])
+        before = p.get("started_before_period", 0)
+        if not p["cohorts"] and before:
+            rows.append([p["name"], "–", before, f"Intet hold startede i perioden; {before} deltog, startet før "
+                         "perioden (se «Forløb i måneden»)", "", "", "", "", "", "", ""])
+        elif not p["cohorts"]:
+            rows.append([p["name"], "–", 0, "Ingen deltagere i perioden", "", "", "", "", "", "", ""])
         for c in p["cohorts"]:
             if not c["effects"]:
                 rows.append([p["name"], c["start_month"], c["participants"], "Ingen forventet effekt angivet",
                              "", "", "", "", "", "", ""])
             for e in c["effects"]:
                 rows.append([p["name"], c["start_month"], c["participants"],
-                             EFFECT_LABELS_DA.get(e["outcome"], e["outcome"]), e["weeks_after_start"],
+                             EFFECT_LABELS_DA.get(e["outcome"], e["outcome"]), anchor_da(e),
                              pct(e["expected_share"]), pct(e["actual_share"]), e["measured"],
                              e["moved_excluded"], STATE_DA[e["state"]], "Bagud" if e["behind"] else ""])
     out["cohorts"] = (
         TABLE_TITLES["cohorts"],
-        ["Forløb", "Hold (startmåned)", "Deltagere", "Effekt", "Uge", "Forventet", "Faktisk", "Målt",
+        ["Forløb", "Hold (startmåned)", "Deltagere", "Effekt", "Måles", "Forventet", "Faktisk", "Målt",
          "Fraflyttet (ikke medregnet)", "Status", "Bagud"],
         rows,
     )

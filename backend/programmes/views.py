@@ -9,6 +9,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
@@ -26,7 +27,7 @@ from backend.extensions import db
 from backend.models import Organization, User, Youth
 from backend.programmes import charts, forms, queries, reports, service
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
-from backend.programmes.tables import TABLE_TITLES, result_tables, to_csv
+from backend.programmes.tables import TABLE_TITLES, anchor_da, result_tables, to_csv
 from shared.enums import Outcome, Role, TargetGroup, label_da
 
 web = Blueprint("programmes", __name__, template_folder="templates")
@@ -143,7 +144,8 @@ def programme_list():
     orgs = {o.id: o.name for o in db.session.scalars(select(Organization))}
     return render_template("programmes/catalogue.html", programmes=programmes, orgs=orgs,
                            may_edit=service.may_edit_catalogue(g.web_user),
-                           effect_labels=reports.EFFECT_LABELS_DA, weekday_names=forms.WEEKDAY_NAMES, **_common())
+                           effect_labels=reports.EFFECT_LABELS_DA, weekday_names=forms.WEEKDAY_NAMES,
+                           anchor_da=anchor_da, **_common())
 
 
 def _programme_form(programme: Programme | None):
@@ -153,7 +155,7 @@ def _programme_form(programme: Programme | None):
     orgs = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     errors: dict = {}
     if request.method == "POST":
-        values = request.form.to_dict()
+        values = {**request.form.to_dict(), "target_groups": request.form.getlist("target_groups")}
         data, errors = forms.parse_programme(request.form, {o.id for o in orgs})
         if not errors:
             try:
@@ -166,7 +168,8 @@ def _programme_form(programme: Programme | None):
         values = forms.programme_to_form(programme) if programme else {"active": "on"}
     status = 400 if errors else 200
     return render_template("programmes/programme_form.html", programme=programme, values=values, errors=errors,
-                           orgs=orgs, effect_choices=forms.EFFECT_CHOICES, **_common()), status
+                           orgs=orgs, effect_choices=forms.EFFECT_CHOICES,
+                           target_group_choices=[t.value for t in TargetGroup], **_common()), status
 
 
 @web.route("/programmes/new", methods=["GET", "POST"])
@@ -248,13 +251,24 @@ def youth_enrol(youth_id: str):
     planned = forms.parse_date(values.get("planned_end_date"), "planned_end_date", errors, required=False)
     if not errors:
         try:
-            service.enrol(g.web_user, youth.id, programme, start, planned, (values.get("note") or "")[:2000],
-                          visibility=values.get("visibility") or None)
+            enrolment = service.enrol(g.web_user, youth.id, programme, start, planned,
+                                      (values.get("note") or "")[:2000], visibility=values.get("visibility") or None)
+            _warn_clashes(youth.id, enrolment)
             return redirect(url_for("programmes.youth_programmes", youth_id=youth.id))
         except service.ServiceError as e:
             db.session.rollback()
             errors["enrol"] = str(e)
     return _youth_page(youth, errors, values, 400)
+
+
+def _warn_clashes(youth_id: str, enrolment: Enrolment) -> None:
+    """Warn, as the activity form does, when the programme's activities overlap the young person's
+    other activities (e.g. treatment at the same hour); the enrolment is kept."""
+    from backend.web.plan import clash_note
+
+    note = clash_note(youth_id, set(enrolment.activity_ids or []))
+    if note:
+        flash(note.replace("aktiviteten overlapper", "forløbets aktiviteter overlapper", 1), "warning")
 
 
 @web.post("/programmes/youth/<youth_id>/enrolments/<enrolment_id>/end")
@@ -347,9 +361,14 @@ def programme_json(p: Programme) -> dict:
     return {"id": p.id, "name": p.name, "description": p.description, "organization_id": p.organization_id,
             "capacity": p.capacity, "team_size": p.team_size, "hours_per_week": p.hours_per_week,
             "start_rule": p.start_rule, "active": p.active, "duration_weeks": p.duration_weeks,
-            "phases": [{"position": ph.position, "name": ph.name, "weeks": ph.weeks} for ph in p.phases],
+            "target_group_text": p.target_group_text, "target_groups": p.target_groups, "goals": p.goals,
+            "sub_goals": p.sub_goals, "content": p.content, "mechanisms": p.mechanisms, "follow_on": p.follow_on,
+            "phases": [{"position": ph.position, "name": ph.name, "weeks": ph.weeks, "description": ph.description}
+                       for ph in p.phases],
             "expected_effects": [{"outcome": e.outcome, "share": e.share_pct / 100,
-                                  "weeks_after_start": e.weeks_after_start} for e in p.effects],
+                                  "weeks_after_start": e.weeks_after_start,
+                                  "measure_date": e.measure_date.isoformat() if e.measure_date else None,
+                                  "anchor_text": e.anchor_text} for e in p.effects],
             "activities": [{"title": a.title, "weekdays": a.weekdays, "start_time": a.start_time,
                             "end_time": a.end_time, "location": a.location, "phase": a.phase_position}
                            for a in p.activities]}
@@ -375,6 +394,7 @@ def definitions() -> dict:
 
 def register(app) -> None:
     from backend.extensions import csrf
+    from backend.programmes import monthly_views  # noqa: F401 - its routes join the `web` blueprint
 
     csrf.exempt(api)
     app.register_blueprint(web)

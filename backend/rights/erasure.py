@@ -113,7 +113,7 @@ def audit_cutoff():
 
 
 def erase_youth(youth_id: str, actor: User | None, reason: str, channel: str) -> Erasure:
-    """Erase the young person and everything about them, in one transaction; commits.
+    """Erase the young person and everything about them, in the caller's transaction (it commits).
 
     `reason` is 'request' (art. 17, by the coordinator) or 'retention' (the scheduled job).
     """
@@ -141,7 +141,6 @@ def erase_youth(youth_id: str, actor: User | None, reason: str, channel: str) ->
     _reduce_audit(youth_id, user_id)
     audit.record(actor, "erase", youth_id=youth_id, count=result.total,
                  detail=f"reason={reason} {result.summary()}", channel=channel)
-    db.session.commit()
     return result
 
 

@@ -124,6 +124,8 @@ def purge_closed_cases(as_of: date, dry_run: bool) -> PurgeReport:
         try:
             case.erasure = plan_erasure(case.youth_id) if dry_run else \
                 erase_youth(case.youth_id, None, "retention", channel="cli")
+            if not dry_run:
+                db.session.commit()  # one transaction per case: a later failure keeps this one erased
         except Exception as exc:  # one case failing (e.g. a lock timeout) must not stop the others
             db.session.rollback()
             current_app.logger.exception("Erasure of %s failed", case.youth_id)

@@ -165,6 +165,7 @@ def erase(youth_id: str):
     name = youth.display_name
     try:
         erase_youth(youth.id, current_user(), "request", channel="web")
+        db.session.commit()
     except LookupError:  # erased a moment ago (another click, another coordinator)
         db.session.rollback()
     flash(f"Alle oplysninger om {name} er slettet. Telefonerne fjerner sagen ved næste synkronisering.", "success")

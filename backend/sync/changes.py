@@ -121,10 +121,9 @@ class ChangeSet:
 
 
 def ensure_counter() -> None:
-    """Create the counter row if missing (migrations insert it; tests using create_all need this)."""
+    """Add the counter row if missing (migrations insert it; tests using create_all need this)."""
     if db.session.get(SyncCounter, 1) is None:
         db.session.add(SyncCounter(id=1, value=0))
-        db.session.commit()
 
 
 def current_seq() -> int:

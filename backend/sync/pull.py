@@ -31,7 +31,7 @@ from shared.enums import Role
 
 
 def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> dict:
-    """One page of changes for `user` after `cursor`."""
+    """One page of changes for `user` after `cursor`; adds its audit lines, the caller commits them."""
     state = decode_cursor(cursor)
     top = current_seq()
     if state is None:
@@ -85,8 +85,7 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
             if y is not None:
                 counts[(y, ch["entity"])] = counts.get((y, ch["entity"]), 0) + 1
         if counts:
-            audit.record_many(user, "read", counts, channel=channel)
-            db.session.commit()
+            audit.record_many(user, "read", counts, channel=channel)  # the caller commits
     return {"changes": changes, "cursor": encode_cursor(state), "has_more": has_more,
             "revoked_youth_ids": revoked}
 

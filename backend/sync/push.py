@@ -167,7 +167,7 @@ def _duplicate(ctx: PushContext, prior: dict, m: dict) -> dict:
         row = by_natural_key(ctx, "attendance", m.get("data") or {})
         if row is not None:
             current = _current_record(ctx, "attendance", row.id)
-    # DESIGN.md: a seen mutation_id is always `duplicate` with the same result again; for one that
+    # docs/architecture.md#endpoints: a seen mutation_id is always `duplicate` with the same result again; for one that
     # was rejected the first time that result includes its `error`, which clients must honour.
     return _result(m["mutation_id"], "duplicate", prior["version"], current["data"] if current else None,
                    prior["error"])

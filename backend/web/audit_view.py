@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from backend.extensions import db
 from backend.services.plan_view import audit_entries, visible_youth
 from backend.web.common import audit_read, coordinator_required, current_user, require_uuid
 
@@ -29,5 +30,6 @@ def show(youth_id: str):
         abort(404)
     rows, users = audit_entries(youth.id)
     audit_read(user, {(youth.id, "audit_log"): len(rows)}, "audit")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     return render_template("audit.html", youth=youth, rows=rows, users=users, action_labels=ACTION_LABELS,
                            channel_labels=CHANNEL_LABELS, entity_labels=ENTITY_LABELS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from backend.extensions import db
 from backend.services.caseload import (
     FLAG_LABELS,
     SORT_KEYS,
@@ -26,6 +27,7 @@ def index():
     filters, errors = parse_filters(request.args, {m[0] for m in mentors})
     shown = apply_filters(rows, filters)
     audit_read(user, {(r.youth_id, "youth"): 1 for r in shown}, "caseload")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     flag_counts = {k: sum(k in r.flag_keys for r in rows) for k in FLAG_LABELS}
     return render_template(
         "caseload.html", rows=shown, total=len(rows), filters=filters, errors=errors, mentors=mentors,

@@ -232,8 +232,8 @@ def parse_base_version(raw: str | None) -> int | None:
 
 
 def audit_read(user: User, counts: dict[tuple[str | None, str | None], int], detail: str) -> None:
+    """Add the audit lines of a page's read; the view commits them."""
     audit.record_many(user, "read", {k: v for k, v in counts.items() if v}, channel="web", detail=detail)
-    db.session.commit()
 
 
 # ---- template helpers --------------------------------------------------------------------------

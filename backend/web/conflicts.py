@@ -1,23 +1,18 @@
-"""Merged sync conflicts of the caseload (`/conflicts`): confirm the result or correct it."""
+"""Merged sync conflicts of the caseload (`/conflicts`): confirm the result or correct it.
+
+The queries and the rules are in backend/services/conflicts.py; this module shows them in Danish.
+"""
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from backend import audit
-from backend.access import can_see_youth, visible_youth_ids
 from backend.extensions import db
-from backend.models import Conflict, User, Youth, utcnow
-from backend.services.caseload import unresolved_conflicts
+from backend.models import User
+from backend.services.conflicts import ConflictNotFound, ResolveRefused, conflict_overview, resolve_conflict
 from backend.services.plan_view import WEEKDAYS_DA
-from backend.sync.push import push
-from backend.sync.records import MODELS
 from backend.web.common import FIELD_LABELS, coordinator_required, current_user, da_date, da_datetime, require_uuid
-from backend.web.privacy import as_record, private_marker
-from shared import permissions
+from backend.web.privacy import private_marker
 from shared.enums import label_da
 
 bp = Blueprint("conflicts", __name__, url_prefix="/conflicts")
@@ -63,6 +58,10 @@ def describe(entity: str, rec) -> str:
     return ""
 
 
+def _current_value(field: str, rec):
+    return rec.deleted if field == "deleted" else getattr(rec, field, None)
+
+
 @bp.get("")
 @coordinator_required
 def index():
@@ -71,36 +70,20 @@ def index():
 
 
 def _render(user: User, error: str | None = None, status: int = 200):
-    ids = sorted(visible_youth_ids(user))
-    open_rows = unresolved_conflicts(user, ids)
-    resolved = db.session.scalars(select(Conflict).where(Conflict.youth_id.in_(ids), Conflict.resolved_at.is_not(None))
-                                  .order_by(Conflict.resolved_at.desc()).limit(20)).all() if ids else []
-    youths = {y.id: y.display_name for y in db.session.scalars(select(Youth).where(Youth.id.in_(ids)))} if ids else {}
-    uids = {c.losing_user_id for c in open_rows + resolved} | {c.winning_user_id for c in open_rows + resolved}
-    uids |= {c.resolved_by_user_id for c in resolved}
-    uids.discard(None)
-    names = {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(uids)))} if uids else {}
+    overview = conflict_overview(user)
     items = []
-    for c in open_rows:
-        rec = db.session.get(MODELS[c.entity], c.record_id)
-        rule_rec = as_record(rec) if rec is not None else {}
-        if rec is None or not permissions.may_see(user, c.entity, rule_rec) or \
-                c.field in permissions.hidden_fields(user, c.entity, rule_rec):
-            continue  # the shared rule: what the user may not see is not listed at all
-        items.append({"c": c, "youth": youths.get(c.youth_id, ""), "entity": ENTITY_LABELS.get(c.entity, c.entity),
+    for c, rec in overview.open:
+        items.append({"c": c, "youth": overview.youth_names.get(c.youth_id, ""),
+                      "entity": ENTITY_LABELS.get(c.entity, c.entity),
                       "what": describe(c.entity, rec),
                       "field": FIELD_LABELS.get(c.field) or EXTRA_FIELD_LABELS.get(c.field, c.field),
-                      "current": show_value(c.field, getattr(rec, c.field, None) if c.field != "deleted" else rec.deleted),
+                      "current": show_value(c.field, _current_value(c.field, rec)),
                       "winning": show_value(c.field, c.winning_value), "losing": show_value(c.field, c.losing_value),
                       "can_correct": c.field != "deleted" and not rec.deleted,
                       "private": private_marker(c.entity, rec)})
-    counts: dict = {}
-    for c in open_rows:
-        counts[(c.youth_id, "conflict")] = counts.get((c.youth_id, "conflict"), 0) + 1
-    audit.record_many(user, "read", counts, channel="web", detail="conflicts")
-    db.session.commit()
-    return render_template("conflicts.html", items=items, resolved=resolved, youths=youths, names=names,
-                           entity_labels=ENTITY_LABELS, error=error,
+    db.session.commit()  # the audit line of this read
+    return render_template("conflicts.html", items=items, resolved=overview.resolved, youths=overview.youth_names,
+                           names=overview.user_names, entity_labels=ENTITY_LABELS, error=error,
                            field_label=lambda f: FIELD_LABELS.get(f) or EXTRA_FIELD_LABELS.get(f, f)), status
 
 
@@ -109,34 +92,16 @@ def _render(user: User, error: str | None = None, status: int = 200):
 def resolve(conflict_id: str):
     user = current_user()
     require_uuid(conflict_id)
-    c = db.session.get(Conflict, conflict_id)
-    if c is None or not can_see_youth(user, c.youth_id):
-        abort(404)
     action = request.form.get("action", "")
-    if action not in ("confirm", "correct"):
-        return _render(user, "Vælg enten »Bekræft« eller »Ret tilbage«.", 400)
-    if c.resolved_at is not None:
+    try:
+        resolution = resolve_conflict(user, conflict_id, action)
+    except ConflictNotFound:
+        abort(404)
+    except ResolveRefused as e:
+        return _render(user, e.message, 400)
+    if resolution is None:
         flash("Konflikten var allerede afklaret.", "info")
         return redirect(url_for("conflicts.index"))
-    rec = db.session.get(MODELS[c.entity], c.record_id)
-    if rec is None:
-        abort(404)
-    if action == "correct":
-        if c.field == "deleted" or rec.deleted:
-            return _render(user, "Sletninger kan ikke rettes tilbage herfra. Opret punktet igen på planen.", 400)
-        mutation = {"mutation_id": str(uuid.uuid4()), "entity": c.entity, "id": rec.id, "op": "upsert",
-                    "base_version": rec.version,
-                    "data": {"id": rec.id, "youth_id": rec.youth_id, c.field: c.losing_value}}
-        result = push(user, "web", [mutation], channel="web")[0]
-        if result["status"] == "rejected":
-            msg = (result.get("error") or {}).get("message") or "Rettelsen blev afvist."
-            return _render(user, f"Kunne ikke rette tilbage: {msg}", 400)
-        c = db.session.get(Conflict, conflict_id)
-    c.resolved_at = utcnow()
-    c.resolved_by_user_id = user.id
-    c.resolution = "corrected" if action == "correct" else "confirmed"
-    audit.record(user, "resolve_conflict", youth_id=c.youth_id, entity=c.entity, count=1,
-                 detail=f"conflict={c.id} field={c.field} {c.resolution}", channel="web")
     db.session.commit()
-    flash("Konflikten er rettet tilbage." if action == "correct" else "Konflikten er bekræftet.", "success")
+    flash("Konflikten er rettet tilbage." if resolution == "corrected" else "Konflikten er bekræftet.", "success")
     return redirect(url_for("conflicts.index"))

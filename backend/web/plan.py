@@ -72,6 +72,7 @@ def org_choices(user, orgs: dict) -> list[tuple[str, str]]:
 def render_plan(view, state: dict | None = None, status: int = 200):
     user = current_user()
     audit_read(user, {(view.youth.id, e): n for e, n in view.counts.items()}, "plan")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     state = state or {}
 
     def fv(key: str, defaults: dict) -> dict:
@@ -138,6 +139,7 @@ def print_view(youth_id: str):
               "activity": len(printed.activities), "agreement": len(printed.agreements),
               "consent": len(printed.consents)}
     audit_read(user, {(view.youth.id, e): n for e, n in counts.items()}, "print")
+    db.session.commit()  # the view owns the transaction: the audit lines of this read
     names = [view.org_name(o) for o in meeting.org_ids] + (["den unge"] if meeting.youth_present else [])
     return render_template("plan_print.html", v=printed, weekdays=WEEKDAYS_DA, orgs=orgs, meeting=meeting,
                            ask=False, error=None, present=names)
@@ -303,16 +305,23 @@ def save_activity(youth_id: str, activity_id: str | None):
 
 def _clash_note(youth_id: str, activity_id: str) -> str:
     """A warning when the saved activity overlaps another visible one (the grid shows it too)."""
+    return clash_note(youth_id, {activity_id})
+
+
+def clash_note(youth_id: str, activity_ids: set[str]) -> str:
+    """A warning when any of the new activities overlaps another visible activity of the young
+    person (not one of the new ones: e.g. an enrolment's own activities); "" when none does."""
     view = load_plan_view(current_user(), youth_id, today_local())
     if view is None:
         return ""
     notes = []
     for a, b, days in view.clashes:
-        if activity_id in (a["id"], b["id"]):
-            other = b if a["id"] == activity_id else a
+        if (a["id"] in activity_ids) != (b["id"] in activity_ids):
+            other = b if a["id"] in activity_ids else a
             names = ", ".join(WEEKDAYS_DA[d].lower() for d in days)
             notes.append(f"{other['title']} ({view.org_name(other['organization_id'])}, {names} "
                          f"{other['start_time']}–{other['end_time']})")
+    notes = list(dict.fromkeys(notes))  # one mention per other activity
     return ("Bemærk: aktiviteten overlapper med " + "; ".join(notes) + ".") if notes else ""
 
 

@@ -9,21 +9,11 @@ import dataclasses
 
 from markupsafe import Markup
 
+from backend.access import as_record
 from backend.extensions import db
 from backend.models import Organization
 from shared import permissions
 from shared.enums import Role
-
-_RULE_FIELDS = ("id", "youth_id", "organization_id", "visibility", "comment_visibility", "note_visibility",
-                "rater_role")
-
-
-def as_record(row) -> dict:
-    """The fields the rule looks at, from an ORM row or a dict."""
-    if isinstance(row, dict):
-        return row
-    return {k: getattr(row, k, None) for k in _RULE_FIELDS}
-
 
 def private_marker(entity: str, row) -> Markup:
     """A visible 'Kun <organisation>' tag for an organisation-only item (or its comment / note)."""

@@ -5,7 +5,9 @@ from mobile_app.core.errors import (
     ApiError,
     AuthExpired,
     CoreError,
+    Locked,
     Offline,
+    TokenRevoked,
     UpdateRequired,
     ValidationFailed,
 )
@@ -15,7 +17,9 @@ __all__ = [
     "ApiError",
     "AuthExpired",
     "CoreError",
+    "Locked",
     "Offline",
+    "TokenRevoked",
     "UpdateRequired",
     "ValidationFailed",
 ]

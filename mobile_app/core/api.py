@@ -11,7 +11,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from mobile_app.core.errors import ApiError, AuthExpired, Offline, UpdateRequired
+from mobile_app.core.errors import ApiError, AuthExpired, Offline, TokenRevoked, UpdateRequired
 
 
 class _Transient(Exception):
@@ -78,6 +78,8 @@ class ApiClient:
         err = (body or {}).get("error") or {}
         message = err.get("message") or f"Serveren svarede {resp.status_code}."
         if resp.status_code == 401:
+            if err.get("code") == "token_revoked":
+                raise TokenRevoked()
             raise AuthExpired()
         if resp.status_code == 426:
             raise UpdateRequired(message or UpdateRequired().message)
@@ -93,6 +95,10 @@ class ApiClient:
         except AuthExpired:
             # A 401 on the login itself means wrong username or password.
             raise ApiError(401, "invalid_credentials", "Forkert brugernavn eller adgangskode.") from None
+
+    def token_status(self, token_hash: str) -> str:
+        """'revoked', 'active' or 'unknown' for the token with this SHA-256 (no token needed)."""
+        return str(self._request("POST", "/auth/token-status", json={"token_hash": token_hash}).get("status"))
 
     def logout(self) -> None:
         self._request("POST", "/auth/logout", json={})

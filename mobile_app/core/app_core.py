@@ -1,22 +1,37 @@
-"""The app's core in one object: login state, store, sync, services, and the sync status."""
+"""The app's core in one object: login state, the app lock, store, sync, services, sync status."""
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from mobile_app.core import config
 from mobile_app.core.api import ApiClient
-from mobile_app.core.errors import ApiError, AuthExpired, CoreError, Offline, UpdateRequired, ValidationFailed
+from mobile_app.core.errors import (
+    ApiError,
+    AuthExpired,
+    CoreError,
+    Locked,
+    Offline,
+    TokenRevoked,
+    UpdateRequired,
+    ValidationFailed,
+)
+from mobile_app.core.lock import IdleTimer, PinLock, check_pin
 from mobile_app.core.services import Services
 from mobile_app.core.store import Store
 from mobile_app.core.sync import SyncEngine, SyncResult
 from mobile_app.core.validation import check
+from mobile_app.core.vault import KdfParams, new_data_key
+
+REMOTE_WIPE_MESSAGE = ("Telefonen er blevet tømt, fordi adgangen fra den er lukket (for eksempel fordi den "
+                       "er meldt væk). Dine data er ikke længere på telefonen. Log ind igen for at fortsætte.")
 
 
 @dataclass
@@ -78,13 +93,21 @@ class AppCore:
 
     def __init__(self, store_path: str | Path | None = None, server_url: str | None = None,
                  clock: Callable[[], datetime] | None = None, client_options: dict | None = None,
-                 durable: bool = True):
+                 durable: bool = True, kdf: KdfParams | None = None,
+                 idle_clock: Callable[[], float] | None = None):
         self.store = Store(store_path or config.store_path(), durable=durable)
+        self.pin_lock = PinLock(self.store, kdf)
         self.clock = clock
         self.client_options = client_options or {}
         self.default_server_url = server_url or config.server_url()
         if not self.store.get_meta("device_id"):
             self.store.set_meta("device_id", str(uuid.uuid4()))
+        if not self.pin_lock.has_pin and self.store.has_data():
+            # A login whose PIN was never chosen: its key died with the process, the rest is noise.
+            self._wipe_keep_device()
+        self._data_key: bytes | None = None   # only between login and choosing the PIN
+        self.idle = IdleTimer(config.lock_after(None), **({"clock": idle_clock} if idle_clock else {}))
+        self.wiped_message = ""
         self._state_lock = threading.Lock()
         self.online: bool | None = None
         self.syncing = False
@@ -98,11 +121,24 @@ class AppCore:
 
     @property
     def user(self) -> dict | None:
-        return self.store.get_meta("user")
+        return None if self.store.locked else self.store.get_meta("user")
 
     @property
     def logged_in(self) -> bool:
+        """Someone's data is on the phone: locked behind a PIN, or open (and a PIN to choose)."""
+        if self.store.locked:
+            return self.pin_lock.has_pin
         return bool(self.user and self.store.get_meta("token"))
+
+    @property
+    def locked(self) -> bool:
+        """The PIN is needed before anything can be shown."""
+        return self.store.locked and self.pin_lock.has_pin
+
+    @property
+    def needs_pin(self) -> bool:
+        """Logged in, but no PIN chosen yet: the next screen asks for one."""
+        return self._data_key is not None
 
     @property
     def server_url(self) -> str:
@@ -131,17 +167,35 @@ class AppCore:
             body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}")
         except Offline:
             raise Offline("Kan ikke nå serveren. Tjek, at du er på nettet, og at serveradressen er rigtig.") from None
+        self.adopt_login(body, url)
+        self.online = True
+        return body["user"]
+
+    def adopt_login(self, body: dict, url: str) -> None:
+        """Keep a login's answer (token + user) on the phone, sealed with this login's data key.
+
+        A different user than the last one: the last one's data is wiped first (shared phone).
+        A new login on an empty phone gets a new data key, which waits in memory until the PIN
+        is chosen (needs_pin) and is then kept only wrapped by it.
+        """
         previous = self.user
         if previous and previous.get("id") != body["user"]["id"]:
             # Another person's data must never stay behind on a shared phone.
             self._wipe_keep_device()
+        if self.store.locked:
+            # A new login on an empty phone: a new data key, wrapped once the PIN is chosen.
+            self._wipe_keep_device()
+            self._data_key = new_data_key()
+            self.store.unlock(self._data_key)
+        self.wiped_message = ""
+        self.idle.timeout = config.lock_after(body["user"].get("role"))
+        self.idle.touch()
         self.store.set_meta("server_url", url)
         self.store.set_meta("token", body["token"])
+        self.store.set_meta("token_probe", hashlib.sha256(body["token"].encode()).hexdigest())
         self.store.set_meta("user", body["user"])
         self.needs_login = False
-        self.online = True
         self._client = None
-        return body["user"]
 
     def logout(self) -> None:
         """Revoke the token if the server is reachable, and wipe this user's data from the phone."""
@@ -155,9 +209,71 @@ class AppCore:
         self.needs_login = False
 
     def _wipe_keep_device(self) -> None:
+        """Every record, change, draft, the token and the key go; only the device id stays."""
         device_id = self.device_id
         self.store.wipe()
         self.store.set_meta("device_id", device_id)
+        self._data_key = None
+        self._client = None
+
+    # ---- the app lock ----------------------------------------------------------------
+
+    def choose_pin(self, pin: str) -> None:
+        """After login: wrap the data key with the PIN (checked: 4–6 digits, not too easy)."""
+        if self._data_key is None:
+            raise ValidationFailed("Log ind først.")
+        self.pin_lock.set_pin(check_pin(pin), self._data_key)
+        self._data_key = None  # from now on it exists on disk only wrapped by the PIN
+        self.idle.touch()
+
+    def unlock(self, pin: str) -> None:
+        """Open the data with the PIN. Raises WrongPin, or WipedAfterWrongPins at the fifth."""
+        key = self.pin_lock.unlock(pin, wipe=self._wipe_keep_device)
+        self.store.unlock(key)
+        self.idle.timeout = config.lock_after((self.user or {}).get("role"))
+        self.idle.touch()
+
+    def lock(self) -> None:
+        """Forget the data key and the token in memory; the PIN opens them again."""
+        if not self.pin_lock.has_pin:
+            return  # nothing to lock with yet (the PIN screen is showing)
+        self.store.lock()
+        self._client = None
+
+    def touch(self) -> None:
+        """The user did something: the idle timer starts again."""
+        self.idle.touch()
+
+    def lock_if_idle(self) -> bool:
+        """Lock when the idle time has passed; True if the app is (now) locked."""
+        if not self.locked and self.pin_lock.has_pin and self.idle.expired():
+            self.lock()
+        return self.locked
+
+    def forget_pin_and_wipe(self) -> None:
+        """'I forgot my PIN': the same as five wrong tries, on purpose."""
+        self._wipe_keep_device()
+
+    def wipe_if_revoked_while_locked(self) -> bool:
+        """A locked phone asks whether its token was revoked; if so it wipes itself. True if wiped.
+
+        Without this a lost phone would wait for someone who knows the PIN before its next contact.
+        """
+        probe = self.store.get_meta("token_probe")
+        if not self.locked or not probe:
+            return False
+        try:
+            state = ApiClient(self.server_url, None, **self.client_options).token_status(probe)
+        except CoreError:
+            return False  # offline: try again later
+        if state != "revoked":
+            return False
+        self._remote_wipe()
+        return True
+
+    def _remote_wipe(self) -> None:
+        self._wipe_keep_device()
+        self.wiped_message = REMOTE_WIPE_MESSAGE
 
     def services(self) -> Services:
         return Services(self.store, self.user or {}, self.clock)
@@ -169,7 +285,7 @@ class AppCore:
 
     def sync(self, progress: Callable[[int], None] | None = None) -> SyncResult | None:
         """One full sync. Never raises for being offline: the status says what happened."""
-        if not self.logged_in or self.needs_login:
+        if not self.logged_in or self.needs_login or self.locked:
             return None
         with self._state_lock:
             if self.syncing:
@@ -192,10 +308,18 @@ class AppCore:
                 self._wipe_keep_device()
                 self._client = None
                 self.last_error = ERASED_MESSAGE
+                self.wiped_message = ERASED_MESSAGE  # the screen says it on the login page
             return result
         except Offline as exc:
             self.online = False
             self.last_error = exc.message
+        except TokenRevoked:
+            # Lost phone or closed account: nothing of the caseload may stay behind.
+            self._remote_wipe()
+            self.online = True
+            self.last_error = ""
+        except Locked:
+            pass  # the app locked while syncing; the next sync after unlock carries on
         except AuthExpired as exc:
             self.online = True
             self.needs_login = True
@@ -230,7 +354,7 @@ class AppCore:
 
     def status(self) -> SyncStatus:
         pending = self.store.pending_count()
-        rejected = len(self.store.rejected())
+        rejected = self.store.rejected_count()
         last = self.store.get_meta("last_sync_at")
         first_done = bool(self.store.get_meta("first_sync_done"))
         pulled = self.store.get_meta("pulled_records", 0)

@@ -21,8 +21,25 @@ def data_dir() -> Path:
     )
     path = Path(raw)
     path.mkdir(parents=True, exist_ok=True)
+    # Owner-only: another app or user account on the device must not even list the files.
+    path.chmod(0o700)
     return path
 
 
 def store_path() -> Path:
     return data_dir() / "trinvis-app.sqlite"
+
+
+LOCK_AFTER_STAFF = 5 * 60
+LOCK_AFTER_YOUTH = 30 * 60
+
+
+def lock_after(role: str | None) -> float:
+    """Idle seconds before the app locks: TRINVIS_LOCK_AFTER_STAFF / _YOUTH, else 5 / 30 minutes.
+
+    Staff phones hold a whole caseload, so they lock sooner; a young person's phone holds only
+    their own plan, and a PIN every few minutes would keep them from using it.
+    """
+    if role == "youth":
+        return float(os.environ.get("TRINVIS_LOCK_AFTER_YOUTH") or LOCK_AFTER_YOUTH)
+    return float(os.environ.get("TRINVIS_LOCK_AFTER_STAFF") or LOCK_AFTER_STAFF)

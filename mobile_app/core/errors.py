@@ -41,3 +41,17 @@ class ApiError(CoreError):
         super().__init__(message)
         self.status = status
         self.code = code
+
+
+class Locked(CoreError):
+    """The store's data key is not in memory: the app is locked (or nobody is logged in)."""
+
+    def __init__(self, message: str = "Appen er låst. Skriv din pinkode."):
+        super().__init__(message)
+
+
+class TokenRevoked(AuthExpired):
+    """401 token_revoked: the token was revoked (lost phone) or the user closed; the phone wipes itself."""
+
+    def __init__(self, message: str = "Telefonen er blevet tømt, fordi adgangen er lukket. Log ind igen."):
+        super().__init__(message)

@@ -509,7 +509,7 @@ class Services:
     def save_assessment_draft(self, youth_id: str, due: date | str, scores: dict, comment: str = "") -> None:
         """Store answers at once, so they survive the app being closed halfway."""
         self._require_access(youth_id)
-        self.store.set_draft(self._draft_key(youth_id, due), {"scores": scores, "comment": comment})
+        self.store.set_draft(self._draft_key(youth_id, due), {"scores": scores, "comment": comment}, youth_id)
 
     def submit_assessment(self, youth_id: str, due: date | str, scores: dict, comment: str = "") -> dict:
         """Send the 6-weekly assessment (youth: self-assessment; staff: the mentor's)."""

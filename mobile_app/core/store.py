@@ -4,19 +4,21 @@ Every local change and its outbox mutation are written in one transaction, so a 
 "saved" and "sent" loses nothing. A record keeps two copies: `base` (the server's last known
 record, with its `version`) and `data` (what the user sees: base plus unsent edits). A pull
 replaces `base` and re-applies the unsent edits on top instead of overwriting them.
+
+Encrypted at rest (vault.py): every record, outbox payload, draft and sensitive meta value is
+AES-GCM ciphertext; only non-identifying keys stay in plain columns for queries (entity, ids,
+youth id, versions, counters, a blind lookup hash for attendance's natural key). Without the data
+key in memory (locked) nothing can be read or written.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import threading
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Iterable, Iterator
+
+from mobile_app.core.sealed_file import SealedFile, now_iso
+from mobile_app.core.vault import Cipher
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS record (
@@ -24,12 +26,14 @@ CREATE TABLE IF NOT EXISTS record (
     id       TEXT NOT NULL,
     youth_id TEXT,
     version  INTEGER,            -- server version of `base`; NULL while only on the phone
-    base     TEXT,               -- server's record (JSON); NULL while only on the phone
-    data     TEXT NOT NULL,      -- base + unsent edits (JSON)
+    base     BLOB,               -- server's record (sealed JSON); NULL while only on the phone
+    data     BLOB NOT NULL,      -- base + unsent edits (sealed JSON)
     pending  INTEGER NOT NULL DEFAULT 0,
+    lookup   TEXT,               -- blind hash of a natural key (attendance: activity + date)
     PRIMARY KEY (entity, id)
 );
 CREATE INDEX IF NOT EXISTS ix_record_youth ON record (youth_id, entity);
+CREATE INDEX IF NOT EXISTS ix_record_lookup ON record (lookup) WHERE lookup IS NOT NULL;
 CREATE TABLE IF NOT EXISTS outbox (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
     mutation_id  TEXT NOT NULL UNIQUE,
@@ -38,21 +42,15 @@ CREATE TABLE IF NOT EXISTS outbox (
     youth_id     TEXT,
     op           TEXT NOT NULL,
     base_version INTEGER,
-    data         TEXT,
+    data         BLOB,               -- sealed JSON
     is_create    INTEGER NOT NULL DEFAULT 0,
     state        TEXT NOT NULL DEFAULT 'pending',   -- pending | rejected
     sent_count   INTEGER NOT NULL DEFAULT 0,
-    error        TEXT,
+    error        BLOB,               -- sealed JSON
     created_at   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ix_outbox_record ON outbox (entity, record_id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS draft (key TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at TEXT NOT NULL);
 """
-
-
-def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
 
 
 @dataclass
@@ -82,7 +80,8 @@ class OutboxEntry:
         }
 
 
-def _entry(row: sqlite3.Row) -> OutboxEntry:
+def _entry(row: sqlite3.Row, cipher: Cipher) -> OutboxEntry:
+    mid = row["mutation_id"]
     return OutboxEntry(
         seq=row["seq"],
         mutation_id=row["mutation_id"],
@@ -91,91 +90,29 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         youth_id=row["youth_id"],
         op=row["op"],
         base_version=row["base_version"],
-        data=json.loads(row["data"]) if row["data"] else None,
+        data=cipher.open(f"outbox|{mid}", row["data"]) if row["data"] else None,
         is_create=bool(row["is_create"]),
         state=row["state"],
         sent_count=row["sent_count"],
-        error=json.loads(row["error"]) if row["error"] else None,
+        error=cipher.open(f"outbox|{mid}|error", row["error"]) if row["error"] else None,
         created_at=row["created_at"],
     )
 
 
-class Store:
-    """Thread-safe access to the local SQLite file (the UI and the sync thread share it)."""
+class Store(SealedFile):
+    """Records and the outbox on top of the sealed file (see SealedFile for the key and meta)."""
 
-    def __init__(self, path: str | Path, durable: bool = True):
-        self.path = str(path)
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # FULL: a saved entry survives even a power cut, not only a killed process.
-        self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        self._conn.execute("PRAGMA busy_timeout=5000")
-        # Deleted rows (a revoked young person, a wiped login) are overwritten, not just unlinked.
-        self._conn.execute("PRAGMA secure_delete=ON")
-        with self._lock:
-            self._conn.executescript(SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE … COMMIT), rolled back on any error."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
-                self._conn.execute("COMMIT")
-
-    def _q(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, tuple(args)).fetchall()
-
-    # ---- meta and drafts -------------------------------------------------------------
-
-    def get_meta(self, key: str, default: Any = None) -> Any:
-        rows = self._q("SELECT value FROM meta WHERE key = ?", (key,))
-        return json.loads(rows[0]["value"]) if rows else default
-
-    def set_meta(self, key: str, value: Any, conn: sqlite3.Connection | None = None) -> None:
-        sql = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-        if conn is not None:
-            conn.execute(sql, (key, json.dumps(value)))
-        else:
-            with self.tx() as c:
-                c.execute(sql, (key, json.dumps(value)))
-
-    def get_draft(self, key: str) -> dict | None:
-        rows = self._q("SELECT data FROM draft WHERE key = ?", (key,))
-        return json.loads(rows[0]["data"]) if rows else None
-
-    def set_draft(self, key: str, data: dict) -> None:
-        with self.tx() as c:
-            c.execute(
-                "INSERT INTO draft (key, data, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-                (key, json.dumps(data), _now_iso()),
-            )
-
-    def delete_draft(self, key: str, conn: sqlite3.Connection | None = None) -> None:
-        if conn is not None:
-            conn.execute("DELETE FROM draft WHERE key = ?", (key,))
-        else:
-            with self.tx() as c:
-                c.execute("DELETE FROM draft WHERE key = ?", (key,))
+    SCHEMA = SCHEMA
+    TABLES = ("record", "outbox")
 
     # ---- reading records -------------------------------------------------------------
 
+    def _data(self, entity: str, record_id: str, blob: bytes) -> dict:
+        return self._open(f"record|{entity}|{record_id}", blob)
+
     def get(self, entity: str, record_id: str) -> dict | None:
         rows = self._q("SELECT data FROM record WHERE entity = ? AND id = ?", (entity, record_id))
-        return json.loads(rows[0]["data"]) if rows else None
+        return self._data(entity, record_id, rows[0]["data"]) if rows else None
 
     def get_row(self, entity: str, record_id: str) -> dict | None:
         rows = self._q("SELECT * FROM record WHERE entity = ? AND id = ?", (entity, record_id))
@@ -184,25 +121,23 @@ class Store:
         r = rows[0]
         return {
             "entity": r["entity"], "id": r["id"], "youth_id": r["youth_id"], "version": r["version"],
-            "base": json.loads(r["base"]) if r["base"] else None,
-            "data": json.loads(r["data"]), "pending": r["pending"],
+            "base": self._data(entity, record_id, r["base"]) if r["base"] else None,
+            "data": self._data(entity, record_id, r["data"]), "pending": r["pending"],
         }
 
     def all(self, entity: str, youth_id: str | None = None) -> list[dict]:
         if youth_id is None:
-            rows = self._q("SELECT data FROM record WHERE entity = ?", (entity,))
+            rows = self._q("SELECT id, data FROM record WHERE entity = ?", (entity,))
         else:
-            rows = self._q("SELECT data FROM record WHERE entity = ? AND youth_id = ?", (entity, youth_id))
-        return [json.loads(r["data"]) for r in rows]
+            rows = self._q("SELECT id, data FROM record WHERE entity = ? AND youth_id = ?", (entity, youth_id))
+        return [self._data(entity, r["id"], r["data"]) for r in rows]
 
     def find_attendance(self, youth_id: str, activity_id: str, day: str) -> dict | None:
         """The local attendance record with this natural key, if any."""
-        rows = self._q(
-            "SELECT data FROM record WHERE entity = 'attendance' AND youth_id = ? "
-            "AND json_extract(data, '$.activity_id') = ? AND json_extract(data, '$.date') = ?",
-            (youth_id, activity_id, day),
-        )
-        return json.loads(rows[0]["data"]) if rows else None
+        key = self.cipher.lookup(str(activity_id), str(day))
+        rows = self._q("SELECT id, data FROM record WHERE entity = 'attendance' AND youth_id = ? AND lookup = ?",
+                       (youth_id, key))
+        return self._data("attendance", rows[0]["id"], rows[0]["data"]) if rows else None
 
     def count(self, entity: str | None = None) -> int:
         if entity:
@@ -227,18 +162,20 @@ class Store:
                     raise KeyError(f"{entity} {record_id} findes ikke på telefonen")
                 data = dict(changes)
                 c.execute(
-                    "INSERT INTO record (entity, id, youth_id, version, base, data, pending) "
-                    "VALUES (?, ?, ?, NULL, NULL, ?, 0)",
-                    (entity, record_id, youth_id, json.dumps(data)),
+                    "INSERT INTO record (entity, id, youth_id, version, base, data, pending, lookup) "
+                    "VALUES (?, ?, ?, NULL, NULL, ?, 0, ?)",
+                    (entity, record_id, youth_id, self._seal(f"record|{entity}|{record_id}", data),
+                     self._lookup(entity, data)),
                 )
                 version = None
                 pending = 0
             else:
-                data = {**json.loads(row["data"]), **changes}
+                data = {**self._data(entity, record_id, row["data"]), **changes}
                 version = row["version"]
                 pending = row["pending"]
-                c.execute("UPDATE record SET data = ? WHERE entity = ? AND id = ?",
-                          (json.dumps(data), entity, record_id))
+                c.execute("UPDATE record SET data = ?, lookup = ? WHERE entity = ? AND id = ?",
+                          (self._seal(f"record|{entity}|{record_id}", data), self._lookup(entity, data),
+                           entity, record_id))
                 create = create and version is None and pending == 0
             payload = {**changes, "id": record_id}
             if youth_id is not None:
@@ -249,15 +186,17 @@ class Store:
                 (entity, record_id),
             ).fetchone()
             if unsent is not None:
-                merged = {**json.loads(unsent["data"] or "{}"), **payload}
-                c.execute("UPDATE outbox SET data = ? WHERE seq = ?", (json.dumps(merged), unsent["seq"]))
+                mid = unsent["mutation_id"]
+                merged = {**(self._open(f"outbox|{mid}", unsent["data"]) if unsent["data"] else {}), **payload}
+                c.execute("UPDATE outbox SET data = ? WHERE seq = ?",
+                          (self._seal(f"outbox|{mid}", merged), unsent["seq"]))
                 return unsent["mutation_id"]
             mutation_id = str(uuid.uuid4())
             c.execute(
                 "INSERT INTO outbox (mutation_id, entity, record_id, youth_id, op, base_version, data, "
                 "is_create, created_at) VALUES (?, ?, ?, ?, 'upsert', ?, ?, ?, ?)",
                 (mutation_id, entity, record_id, youth_id, version,
-                 json.dumps(data if create else payload), int(create), _now_iso()),
+                 self._seal(f"outbox|{mutation_id}", data if create else payload), int(create), now_iso()),
             )
             c.execute("UPDATE record SET pending = ? WHERE entity = ? AND id = ?",
                       (pending + 1, entity, record_id))
@@ -270,14 +209,17 @@ class Store:
             rows = self._q("SELECT * FROM outbox WHERE state = ? ORDER BY seq", (state,))
         else:
             rows = self._q("SELECT * FROM outbox ORDER BY seq")
-        return [_entry(r) for r in rows]
+        return [_entry(r, self.cipher) for r in rows]
 
     def outbox_entry(self, seq: int) -> OutboxEntry | None:
         rows = self._q("SELECT * FROM outbox WHERE seq = ?", (seq,))
-        return _entry(rows[0]) if rows else None
+        return _entry(rows[0], self.cipher) if rows else None
 
     def pending_count(self) -> int:
         return self._q("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")[0]["n"]
+
+    def rejected_count(self) -> int:
+        return int(self._q("SELECT COUNT(*) AS n FROM outbox WHERE state = 'rejected'")[0]["n"])
 
     def rejected(self) -> list[OutboxEntry]:
         return self.outbox("rejected")
@@ -300,7 +242,7 @@ class Store:
                 seen.add(key)
                 if r["state"] != "pending":
                     continue
-                e = _entry(r)
+                e = _entry(r, self.cipher)
                 if e.base_version is None and not e.is_create:
                     # The record was created by an earlier mutation that is now acknowledged.
                     v = c.execute("SELECT version FROM record WHERE entity = ? AND id = ?", key).fetchone()
@@ -318,13 +260,14 @@ class Store:
 
     def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str, base: dict | None) -> tuple[dict | None, int]:
         """Base plus the data of the record's remaining outbox mutations, and their count."""
-        rows = c.execute("SELECT data FROM outbox WHERE entity = ? AND record_id = ? ORDER BY seq",
-                         (entity, record_id)).fetchall()
+        rows = c.execute("SELECT mutation_id, data FROM outbox WHERE entity = ? AND record_id = ? "
+                         "ORDER BY seq", (entity, record_id)).fetchall()
         if base is None and not rows:
             return None, 0
         data = dict(base or {})
         for r in rows:
-            data.update(json.loads(r["data"] or "{}"))
+            if r["data"]:
+                data.update(self._open(f"outbox|{r['mutation_id']}", r["data"]))
         return data, len(rows)
 
     def apply_push_results(self, batch: list[OutboxEntry], results: list[dict]) -> dict:
@@ -337,7 +280,7 @@ class Store:
                 if status == "rejected" or (status == "duplicate" and res.get("error")):
                     # a duplicate that carries an error repeats a rejection whose answer was lost
                     c.execute("UPDATE outbox SET state = 'rejected', error = ? WHERE seq = ?",
-                              (json.dumps(res.get("error") or {}), entry.seq))
+                              (self._seal(f"outbox|{entry.mutation_id}|error", res.get("error") or {}), entry.seq))
                     continue
                 c.execute("DELETE FROM outbox WHERE seq = ?", (entry.seq,))
                 record = res.get("record")
@@ -359,28 +302,36 @@ class Store:
 
     def _base(self, c: sqlite3.Connection, entity: str, record_id: str) -> dict | None:
         row = c.execute("SELECT base FROM record WHERE entity = ? AND id = ?", (entity, record_id)).fetchone()
-        return json.loads(row["base"]) if row and row["base"] else None
+        return self._data(entity, record_id, row["base"]) if row and row["base"] else None
+
+    def _set_data(self, c: sqlite3.Connection, entity: str, record_id: str, data: dict, pending: int) -> None:
+        c.execute("UPDATE record SET data = ?, pending = ?, lookup = ? WHERE entity = ? AND id = ?",
+                  (self._seal(f"record|{entity}|{record_id}", data), pending, self._lookup(entity, data),
+                   entity, record_id))
 
     def _move(self, c: sqlite3.Connection, entity: str, old_id: str, new_id: str) -> None:
         """The server merged our record into another one (attendance by natural key): adopt its id."""
-        rows = c.execute("SELECT seq, data FROM outbox WHERE entity = ? AND record_id = ?",
+        rows = c.execute("SELECT seq, mutation_id, data FROM outbox WHERE entity = ? AND record_id = ?",
                          (entity, old_id)).fetchall()
         for r in rows:
-            d = json.loads(r["data"] or "{}")
+            d = self._open(f"outbox|{r['mutation_id']}", r["data"]) if r["data"] else {}
             d["id"] = new_id
             # Our create became an edit of the server's record.
             c.execute("UPDATE outbox SET record_id = ?, data = ?, is_create = 0, base_version = NULL "
-                      "WHERE seq = ?", (new_id, json.dumps(d), r["seq"]))
+                      "WHERE seq = ?", (new_id, self._seal(f"outbox|{r['mutation_id']}", d), r["seq"]))
         c.execute("DELETE FROM record WHERE entity = ? AND id = ?", (entity, old_id))
 
     def _rebase(self, c: sqlite3.Connection, entity: str, record_id: str, record: dict,
                 version: int | None) -> None:
         data, pending = self._overlay(c, entity, record_id, record)
+        aad = f"record|{entity}|{record_id}"
         c.execute(
-            "INSERT INTO record (entity, id, youth_id, version, base, data, pending) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO record (entity, id, youth_id, version, base, data, pending, lookup) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(entity, id) DO UPDATE SET youth_id = excluded.youth_id, version = excluded.version, "
-            "base = excluded.base, data = excluded.data, pending = excluded.pending",
-            (entity, record_id, record.get("youth_id"), version, json.dumps(record), json.dumps(data), pending),
+            "base = excluded.base, data = excluded.data, pending = excluded.pending, lookup = excluded.lookup",
+            (entity, record_id, record.get("youth_id"), version, self._seal(aad, record), self._seal(aad, data),
+             pending, self._lookup(entity, data)),
         )
 
     def fix_rejected(self, seq: int, changes: dict) -> str:
@@ -389,14 +340,13 @@ class Store:
             row = c.execute("SELECT * FROM outbox WHERE seq = ? AND state = 'rejected'", (seq,)).fetchone()
             if row is None:
                 raise KeyError(seq)
-            e = _entry(row)
+            e = _entry(row, self.cipher)
             data = {**(e.data or {}), **changes}
             mutation_id = str(uuid.uuid4())
             c.execute("UPDATE outbox SET mutation_id = ?, data = ?, state = 'pending', sent_count = 0, error = NULL "
-                      "WHERE seq = ?", (mutation_id, json.dumps(data), seq))
+                      "WHERE seq = ?", (mutation_id, self._seal(f"outbox|{mutation_id}", data), seq))
             local, pending = self._overlay(c, e.entity, e.record_id, self._base(c, e.entity, e.record_id))
-            c.execute("UPDATE record SET data = ?, pending = ? WHERE entity = ? AND id = ?",
-                      (json.dumps(local), pending, e.entity, e.record_id))
+            self._set_data(c, e.entity, e.record_id, local, pending)
             return mutation_id
 
     def discard(self, seq: int) -> None:
@@ -405,7 +355,7 @@ class Store:
             row = c.execute("SELECT * FROM outbox WHERE seq = ?", (seq,)).fetchone()
             if row is None:
                 return
-            e = _entry(row)
+            e = _entry(row, self.cipher)
             if e.is_create:
                 # Later edits of a record that will never exist on the server go with it.
                 c.execute("DELETE FROM outbox WHERE entity = ? AND record_id = ?", (e.entity, e.record_id))
@@ -415,8 +365,7 @@ class Store:
             if data is None:
                 c.execute("DELETE FROM record WHERE entity = ? AND id = ?", (e.entity, e.record_id))
             else:
-                c.execute("UPDATE record SET data = ?, pending = ? WHERE entity = ? AND id = ?",
-                          (json.dumps(data), pending, e.entity, e.record_id))
+                self._set_data(c, e.entity, e.record_id, data, pending)
 
     # ---- pulls -----------------------------------------------------------------------
 
@@ -428,8 +377,7 @@ class Store:
                 c.execute(f"DELETE FROM record WHERE youth_id IN ({marks})", revoked_youth_ids)
                 # The server no longer lets us write these either; keeping them would only leak.
                 c.execute(f"DELETE FROM outbox WHERE youth_id IN ({marks})", revoked_youth_ids)
-                c.execute(f"DELETE FROM draft WHERE " + " OR ".join(["key LIKE ?"] * len(revoked_youth_ids)),
-                          [f"%{y}%" for y in revoked_youth_ids])
+                c.execute(f"DELETE FROM draft WHERE youth_id IN ({marks})", revoked_youth_ids)
             dirty = {(r["entity"], r["id"]) for r in
                      c.execute("SELECT entity, id FROM record WHERE pending > 0").fetchall()}
             upserts, deletes = [], []
@@ -444,36 +392,22 @@ class Store:
                 if ch.get("deleted"):
                     deletes.append(key)
                     continue
-                raw = json.dumps(ch.get("data") or {})
                 data = ch.get("data") or {}
-                upserts.append((ch["entity"], ch["id"], data.get("youth_id"), ch.get("version"), raw, raw))
+                # One ciphertext serves as base and data: both are the server's record here.
+                sealed = self._seal(f"record|{ch['entity']}|{ch['id']}", data)
+                upserts.append((ch["entity"], ch["id"], data.get("youth_id"), ch.get("version"), sealed, sealed,
+                                self._lookup(ch["entity"], data)))
             if deletes:
                 c.executemany("DELETE FROM record WHERE entity = ? AND id = ?", deletes)
             if upserts:
                 c.executemany(
-                    "INSERT INTO record (entity, id, youth_id, version, base, data, pending) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT(entity, id) DO UPDATE SET "
+                    "INSERT INTO record (entity, id, youth_id, version, base, data, pending, lookup) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT(entity, id) DO UPDATE SET "
                     "youth_id = excluded.youth_id, version = excluded.version, base = excluded.base, "
-                    "data = excluded.data",
+                    "data = excluded.data, lookup = excluded.lookup",
                     upserts,
                 )
             self.set_meta("cursor", cursor, conn=c)
             pulled = (self.get_meta_in(c, "pulled_records") or 0) + len(changes)
             self.set_meta("pulled_records", pulled, conn=c)
         return len(changes)
-
-    @staticmethod
-    def get_meta_in(c: sqlite3.Connection, key: str) -> Any:
-        row = c.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return json.loads(row["value"]) if row else None
-
-    # ---- logging out -----------------------------------------------------------------
-
-    def wipe(self) -> None:
-        """Delete everything of the logged-in user from the phone."""
-        with self.tx() as c:
-            for table in ("record", "outbox", "meta", "draft"):
-                c.execute(f"DELETE FROM {table}")
-        with self._lock:
-            self._conn.execute("VACUUM")
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

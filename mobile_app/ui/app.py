@@ -36,6 +36,7 @@ class TrinvisApp:
         self.stack: list[tuple[Screen, tuple]] = []
         self._wake = asyncio.Event()
         self.closed = False
+        self.resume_stack: list | None = None   # the screens under the lock screen
 
         self.status_icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=22)
         self.status_text = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
@@ -70,13 +71,63 @@ class TrinvisApp:
     # ---- navigation ------------------------------------------------------------------
 
     def start(self) -> None:
-        from mobile_app.ui import login
+        from mobile_app.ui import lock_view, login
 
         self.refresh_status()
-        if self.core.logged_in:
+        if self.core.locked:
+            self.lock_now()
+        elif self.core.needs_pin:
+            self.show(lock_view.choose_pin_screen, root=True)
+        elif self.core.logged_in:
             self.go_home()
         else:
             self.show(login.login_screen, root=True)
+
+    # ---- the app lock ----------------------------------------------------------------
+
+    def on_lock_screen(self) -> bool:
+        from mobile_app.ui import lock_view
+
+        return bool(self.stack) and self.stack[-1][0] in (lock_view.unlock_screen, lock_view.forgot_pin_screen)
+
+    def lock_now(self) -> None:
+        """Show the PIN screen; the screens underneath come back after unlocking."""
+        from mobile_app.ui import lock_view
+
+        self.core.lock()
+        if self.on_lock_screen():
+            return
+        self.resume_stack = list(self.stack)
+        self.show(lock_view.unlock_screen, root=True)
+
+    def unlocked(self) -> None:
+        resume = self.resume_stack
+        self.resume_stack = None
+        if resume:
+            self.stack = resume
+            self.notice.visible = False
+            self.render()
+        else:
+            self.go_home()
+        self.trigger_sync()
+
+    def app_hidden(self) -> None:
+        """The app went to the background: lock it, so reopening it asks for the PIN."""
+        if self.core.pin_lock.has_pin and not self.core.locked:
+            self.lock_now()
+
+    async def idle_loop(self, every: float = 5.0) -> None:
+        """Lock after the idle time (core decides); runs as long as the page does."""
+        typed: tuple = ()
+        while not self.closed:
+            await asyncio.sleep(every)
+            now_typed = w.typed_values(self.body)
+            if now_typed != typed:
+                # Writing a long note is use too: typing keeps the app open.
+                typed = now_typed
+                self.core.touch()
+            if not self.on_lock_screen() and self.core.pin_lock.has_pin and self.core.lock_if_idle():
+                self.lock_now()
 
     def go_home(self) -> None:
         from mobile_app.ui import mentor, youth
@@ -88,6 +139,7 @@ class TrinvisApp:
             self.show(mentor.caseload, root=True)
 
     def show(self, screen: Screen, *args, root: bool = False, keep_notice: bool = False) -> None:
+        self.core.touch()
         if root:
             self.stack.clear()
         self.stack.append((screen, args))
@@ -96,6 +148,7 @@ class TrinvisApp:
         self.render()
 
     def back(self) -> None:
+        self.core.touch()
         if len(self.stack) > 1:
             self.stack.pop()
         self.notice.visible = False
@@ -121,6 +174,7 @@ class TrinvisApp:
 
     def act(self, fn: Callable[[], object], done: str | None = None, then: Callable[[], None] | None = None) -> bool:
         """Run a save; show the Danish reason if it is refused. Nothing typed is lost on refusal."""
+        self.core.touch()
         try:
             fn()
         except CoreError as exc:
@@ -159,7 +213,7 @@ class TrinvisApp:
         self.rejected_button.content.value = (
             f"{st.rejected} {'ændring blev afvist' if st.rejected == 1 else 'ændringer blev afvist'} – se hvorfor"
         )
-        self.status_bar.visible = self.core.logged_in
+        self.status_bar.visible = self.core.logged_in and not self.core.locked and not self.core.needs_pin
 
     def trigger_sync(self) -> None:
         """Ask the sync loop to run now (safe from any thread)."""
@@ -175,6 +229,10 @@ class TrinvisApp:
 
     async def sync_once(self) -> None:
         """Sync in a worker thread, refreshing the status bar while it runs."""
+        if self.core.locked:
+            if await asyncio.to_thread(self.core.wipe_if_revoked_while_locked):
+                self.show_wiped()
+            return
         if not self.core.logged_in:
             return
         before = self.core.store.get_meta("pulled_records", 0)
@@ -185,6 +243,16 @@ class TrinvisApp:
             self.refresh_status()
             self.page.update()
         task.result()
+        if self.core.wiped_message:
+            self.show_wiped()
+            return
+        if self.core.locked:
+            return  # locked while syncing: the lock screen stays
+        if not self.core.logged_in:
+            from mobile_app.ui import login
+
+            self.show(login.login_screen, root=True)  # wiped under us: nothing left to show
+            return
         if self.core.needs_login:
             from mobile_app.ui import login
 
@@ -200,6 +268,14 @@ class TrinvisApp:
         else:
             self.refresh_status()
             self.page.update()
+
+    def show_wiped(self) -> None:
+        """The phone wiped itself (revoked): say so plainly on the login screen."""
+        from mobile_app.ui import login
+
+        self.resume_stack = None
+        self.show(login.login_screen, root=True)
+        self.say(self.core.wiped_message, error=True)
 
     async def sync_loop(self) -> None:
         """Sync at start, after every save, and every `sync_interval` seconds."""

@@ -24,9 +24,15 @@ def login_screen(app) -> list[ft.Control]:
         except CoreError as exc:
             app.say(exc.message, error=True)
             return
+        app.trigger_sync()  # the first pull runs while the PIN is chosen
+        if app.core.needs_pin:
+            from mobile_app.ui import lock_view
+
+            app.show(lock_view.choose_pin_screen, root=True)
+            app.say("Du er logget ind. Vælg nu en pinkode.")
+            return
         app.go_home()
         app.say("Du er logget ind. Henter dine data …")
-        app.trigger_sync()
 
     return [
         w.heading("Trinvis"),

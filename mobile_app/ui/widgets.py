@@ -57,6 +57,12 @@ def field(label: str, value: str = "", multiline: bool = False, password: bool =
     )
 
 
+def pin_field(label: str) -> ft.TextField:
+    """A PIN: digits only, hidden, the number keyboard on a phone, large."""
+    return ft.TextField(label=label, password=True, keyboard_type=ft.KeyboardType.NUMBER, max_length=6,
+                        text_size=BIG + 4, autofocus=True)
+
+
 def choice(options: list[tuple[str, str]], value: str | None = None) -> ft.RadioGroup:
     """One of a few options as large radio buttons (value, Danish label)."""
     return ft.RadioGroup(
@@ -83,3 +89,16 @@ def private_tag(label: str) -> ft.Row:
 def visibility_choice(value: str) -> ft.RadioGroup:
     """Shared with everyone who works with the young person, or only the own organisation."""
     return choice([("shared", "Alle, der arbejder med den unge"), ("organization", "Kun min organisation")], value)
+
+
+def typed_values(control) -> tuple:
+    """What is typed in the text fields under `control` (to notice typing as activity)."""
+    if isinstance(control, ft.TextField):
+        return (control.value or "",)
+    out: tuple = ()
+    for child in (getattr(control, "controls", None) or []):
+        out += typed_values(child)
+    content = getattr(control, "content", None)
+    if isinstance(content, ft.Control):
+        out += typed_values(content)
+    return out

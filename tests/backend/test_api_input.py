@@ -5,12 +5,7 @@ import json
 import pytest
 
 from shared import SCHEMA_VERSION
-from tests.backend.world import D0, Api, build_world, goal, uid
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
+from tests.backend.world import D0, Api, goal, uid
 
 
 def assert_error(r, status, code=None):
@@ -26,7 +21,7 @@ def test_missing_bad_and_revoked_tokens(app, client, w):
     assert_error(client.get("/api/v1/sync/pull", headers={"Authorization": "Bearer nope"}), 401, "invalid_token")
     lise = Api(client, "lise")
     assert client.post("/api/v1/auth/logout", headers=lise.headers).status_code == 200
-    assert_error(client.get("/api/v1/sync/pull", headers=lise.headers), 401, "invalid_token")
+    assert_error(client.get("/api/v1/sync/pull", headers=lise.headers), 401, "token_revoked")
 
 
 def test_coordinator_revokes_a_lost_phone(app, client, w):
@@ -37,7 +32,8 @@ def test_coordinator_revokes_a_lost_phone(app, client, w):
     assert [t["device_name"] for t in tokens] == ["Mads' telefon"]
     r = client.post(f"/api/v1/auth/tokens/{tokens[0]['id']}/revoke", headers=ahmed.headers)
     assert r.status_code == 200
-    assert_error(client.get("/api/v1/sync/pull", headers=mads.headers), 401)
+    assert "sletter appen alle data" in r.get_json()["message"]  # the coordinator is told what happens
+    assert_error(client.get("/api/v1/sync/pull", headers=mads.headers), 401, "token_revoked")
     # a partner may not revoke tokens of another organisation's users
     karen = Api(client, "karen")
     assert_error(client.get("/api/v1/auth/tokens", headers=karen.headers, query_string={"user_id": w.users["lise"]}),
@@ -192,3 +188,21 @@ def test_openapi_document_describes_the_contract(client):
         assert path in doc["paths"]
     assert set(doc["components"]["schemas"]["Mutation"]["properties"]) == {
         "mutation_id", "entity", "id", "op", "base_version", "data"}
+
+
+def test_token_status_lets_a_locked_phone_learn_it_was_revoked(app, client, w):
+    import hashlib
+
+    def status(token_hash):
+        return client.post("/api/v1/auth/token-status", json={"token_hash": token_hash})
+
+    for bad in ({}, {"token_hash": "x"}, {"token_hash": "A" * 64}, {"token_hash": 5}):
+        assert_error(client.post("/api/v1/auth/token-status", json=bad), 400, "invalid")
+    assert status("0" * 64).get_json() == {"status": "unknown"}
+    mads = Api(client, "mads", "Mads' telefon")
+    digest = hashlib.sha256(mads.headers["Authorization"][7:].encode()).hexdigest()
+    assert status(digest).get_json() == {"status": "active"}
+    # The hash is not a token: it logs nobody in.
+    assert_error(client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {digest}"}), 401, "invalid_token")
+    assert client.post("/api/v1/auth/logout", headers=mads.headers).status_code == 200
+    assert status(digest).get_json() == {"status": "revoked"}

@@ -144,7 +144,7 @@ def test_revoke_token(client, cli, staffed):
     tablet = login(client, "lise", device="tablet").get_json()["token"]
     assert pull_status(client, phone) == 200 and pull_status(client, tablet) == 200
     out = ok(cli("revoke-token", "lise", "--device", "telefon"))
-    assert "1 enhed" in out
+    assert "1 enhed" in out and "sletter appen alle data" in out
     assert pull_status(client, phone) == 401
     assert pull_status(client, tablet) == 200
     ok(cli("revoke-token", "lise"))

@@ -187,3 +187,37 @@ def test_enrolment_survives_a_push_that_ran_its_batch_again(app, client, monkeyp
         stored = db.session.get(Enrolment, enr_id)
         assert stored is not None and stored.activity_ids == act_ids
         assert db.session.scalar(select(func.count()).select_from(Activity).where(Activity.id.in_(act_ids))) == len(act_ids)
+
+
+def test_enrolment_warns_of_clashes_with_existing_activities(app, client):
+    """The programme's activities overlap a treatment session the young person already has."""
+    from datetime import timedelta
+
+    from tests.backend.world import activity
+
+    w = build_world(app)
+    pid = make_programme(app, client, w)
+    mads = w.youths["mads"]
+    start = date.today() + timedelta(days=(7 - date.today().weekday()) % 7)  # a coming Monday
+    treatment = activity(w, "mads", "Rusmiddelcenter", "Samtale i behandling", weekdays=[1], start_time="10:30",
+                         end_time="11:30", start_date=start.isoformat(), visibility="shared")
+    assert Api(client, "nina").upsert("activity", treatment)["status"] == "applied"
+    login(client, w.users["ahmed"])
+    token = csrf(client, f"/programmes/youth/{mads}")
+    r = client.post(f"/programmes/youth/{mads}/enrol", data={
+        "csrf_token": token, "programme_id": pid, "start_date": start.isoformat(), "planned_end_date": ""},
+        follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    # Screening on Tuesdays 10:00–11:00 and bridging Mon–Thu 08:30–13:30 both overlap it
+    assert "Bemærk: forløbets aktiviteter overlapper med Samtale i behandling (Rusmiddelcenter, tirsdag" in html
+    assert html.count("Samtale i behandling (Rusmiddelcenter") == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1  # enrolled all the same
+
+    # no warning when nothing overlaps (Sara has no activities)
+    token = csrf(client, f"/programmes/youth/{w.youths['sara']}")
+    r = client.post(f"/programmes/youth/{w.youths['sara']}/enrol", data={
+        "csrf_token": token, "programme_id": pid, "start_date": start.isoformat(), "planned_end_date": ""},
+        follow_redirects=True)
+    assert r.status_code == 200 and "overlapper" not in r.get_data(as_text=True)

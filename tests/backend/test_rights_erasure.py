@@ -14,14 +14,14 @@ from backend.models import AccessGrant, AuditLog, DeviceToken, User, Youth, utcn
 from backend.programmes import service
 from backend.rights.retention import closed_on, purge_closed_cases
 from tests.backend.rights_world import full_case
-from tests.backend.world import Api, build_world
+from tests.backend.world import Api
 
 CLOSED = date(2026, 3, 2)
 
 
 @pytest.fixture
-def w(app, client):
-    w = build_world(app)
+def w(app, client, w):
+    """The common small municipality (tests/conftest.py) with a full case for Mads and Sara."""
     w.mads_made = full_case(app, client, w, "mads", "MADS-X")
     w.sara_made = full_case(app, client, w, "sara", "SARA-Y")
     with app.app_context():
@@ -228,6 +228,7 @@ def test_device_in_the_middle_of_its_first_sync_drops_the_erased_case(app, clien
         from backend.rights.erasure import erase_youth
 
         erase_youth(w.youths["mads"], None, "request", channel="cli")
+        db.session.commit()  # the caller owns the transaction
     while True:
         page = lise.pull_page(lise.cursor, limit=5)
         apply(page)

@@ -15,12 +15,12 @@ from backend.models import ENTITY_MODELS, AuditLog, Conflict, RecordHistory, Use
 from backend.programmes import service
 from backend.programmes.models import Enrolment, OutcomeChange, TargetGroupChange
 from tests.backend.rights_world import full_case
-from tests.backend.world import Api, build_world
+from tests.backend.world import Api
 
 
 @pytest.fixture
-def w(app, client):
-    w = build_world(app)
+def w(app, client, w):
+    """The common small municipality (tests/conftest.py) with a full case for Mads and Sara."""
     w.mads_made = full_case(app, client, w, "mads", "MADS-X")
     w.sara_made = full_case(app, client, w, "sara", "SARA-SECRET")
     with app.app_context():

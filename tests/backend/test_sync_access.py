@@ -1,13 +1,8 @@
-"""Visibility and write rights per role, entity by entity (DESIGN.md roles table)."""
+"""Visibility and write rights per role, entity by entity (docs/architecture.md#users-and-roles)."""
 
 import pytest
 
-from tests.backend.world import D0, D1, Api, activity, build_world, goal, uid
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
+from tests.backend.world import D0, D1, Api, activity, goal, uid
 
 
 def ids_of(changes, entity=None):

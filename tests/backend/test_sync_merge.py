@@ -1,16 +1,10 @@
 """Idempotent pushes, per-field merge with conflict records, attendance merge, immutability, deletes."""
 
-import pytest
 from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import Attendance, Conflict
-from tests.backend.world import D0, D1, Api, activity, build_world, goal, uid
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
+from tests.backend.world import D0, D1, Api, activity, goal, uid
 
 
 def test_same_mutation_twice_applies_once(app, client, w):
@@ -152,5 +146,5 @@ def test_retry_of_a_rejected_mutation_repeats_the_rejection(app, client, w):
     first = mads.push(m)[0]
     again = mads.push(m)[0]
     assert first["status"] == "rejected"
-    # DESIGN.md: `duplicate`, "same result again" — the error included, so the client shows it
+    # docs/architecture.md#endpoints: `duplicate`, "same result again" — the error included, so the client shows it
     assert again["status"] == "duplicate" and again["error"] == first["error"] and again["error"]

@@ -2,12 +2,7 @@
 
 import pytest
 
-from tests.backend.world import D0, Api, activity, build_world, goal, uid
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
+from tests.backend.world import D0, Api, activity, goal, uid
 
 
 def live(changes):
@@ -186,7 +181,6 @@ def test_record_deleted_during_a_paged_first_sync_is_removed_from_the_device(app
     rest, _ = ahmed.pull_all(limit=4)
     assert ("goal", early) not in live(seen + rest)
     assert [c["deleted"] for c in rest if c["id"] == early] == [True]
-
 
 
 def _withdraw(client, w, youth="mads", org="Rusmiddelcenter", status="withdrawn"):

@@ -13,7 +13,6 @@ from backend.extensions import db
 from backend.models import Conflict, User
 from backend.services.caseload import Filters, apply_filters, load_caseload, parse_filters
 from backend.sync.push import push
-from tests.backend.world import build_world
 
 CPH = ZoneInfo("Europe/Copenhagen")
 # Wednesday 4 March 2026; Denmark is on UTC+1 until the end of March.
@@ -44,10 +43,10 @@ def flags(username: str, w, now: datetime, youth: str = "mads") -> dict[str, str
 
 
 @pytest.fixture
-def w(app):
-    world = build_world(app)
+def w(app, w):
+    """The common small municipality (tests/conftest.py), inside an app context."""
     with app.app_context():
-        yield world
+        yield w
         db.session.remove()
 
 

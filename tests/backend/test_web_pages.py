@@ -56,8 +56,9 @@ class Browser:
 
 
 @pytest.fixture
-def w(app):
-    world = build_world(app)
+def w(app, w):
+    """The common small municipality (tests/conftest.py) with plans and three goals."""
+    world = w
     with app.app_context():
         system_write([{"entity": "plan", "id": uid(), "data": {
             "youth_id": world.youths[y], "end_goal": f"Uddannelse for {y}", "end_goal_kind": "education",
@@ -410,7 +411,8 @@ def test_progression_charts_and_distance(app, w):
     page = Browser(app, "karen").get(f"/youth/{w.youths['mads']}/progression")
     assert page.status_code == 200
     imgs = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', page.text)
-    assert len(imgs) == 4  # star + lines, for the young person and for staff
+    # two stars (young person, staff) + one small chart per area (8 shared + the staff-only one)
+    assert len(imgs) == 2 + 9
     for b64 in imgs:
         svg = base64.b64decode(b64).decode()
         assert svg.startswith("<svg") and "<script" not in svg and "kozea.github.io" not in svg

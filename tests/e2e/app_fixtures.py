@@ -35,6 +35,7 @@ class AppProcess:
     """One phone: the Flet app in web mode with its own local store."""
 
     def __init__(self, data_dir: Path, server_url: str):
+        self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "TRINVIS_DATA_DIR": str(data_dir), "TRINVIS_SERVER_URL": server_url,
@@ -142,3 +143,23 @@ def login(page, username: str) -> None:
     type_in(page, "username", username)
     type_in(page, "password", "demo1234")
     tap(page, "Log ind")
+
+
+PIN = "2580"
+
+
+def choose_pin(page, pin: str = PIN) -> None:
+    """The two PIN screens after the first login."""
+    see(page, "Vælg en pinkode")
+    type_in(page, "pin", pin)
+    tap(page, "Næste")
+    see(page, "Skriv pinkoden igen")
+    type_in(page, "pin-repeat", pin)
+    tap(page, "Gem pinkode")
+    see(page, "Pinkoden er gemt.")
+
+
+def unlock(page, pin: str = PIN) -> None:
+    see(page, "Appen er låst")
+    type_in(page, "unlock-pin", pin)
+    tap(page, "Lås op")

@@ -13,6 +13,7 @@ import pytest
 from app_fixtures import (  # noqa: F401 - fixtures
     backend,
     browser,
+    choose_pin,
     login,
     open_app,
     phones,
@@ -21,6 +22,7 @@ from app_fixtures import (  # noqa: F401 - fixtures
     tap,
     tap_id,
     type_in,
+    unlock,
 )
 
 pytestmark = pytest.mark.e2e
@@ -45,6 +47,8 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     youth = open_app(browser, youth_phone)
     shot(youth, "login")
     login(youth, "ung.mads")
+    shot(youth, "choose_pin")
+    choose_pin(youth)
     see(youth, "Hej Mads")
     see(youth, "Dagligt værksted")
     see(youth, "Alt er sendt")
@@ -72,6 +76,7 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     # The mentor's phone shows it.
     mentor = open_app(browser, mentor_phone)
     login(mentor, "mentor.lise")
+    choose_pin(mentor)
     see(mentor, "Mine unge")
     see(mentor, "Dagligt værksted: Mødt", timeout=30000)
     shot(mentor, "mentor_caseload")
@@ -116,9 +121,15 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     tap_id(mentor, "progress")
     see(mentor, "Fremskridt for Mads")
     shot(mentor, "mentor_progress_chart")
+    # Opening the app again asks for the PIN; a wrong one is refused with the tries left.
     youth.reload()
     youth.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30000)
     youth.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    see(youth, "Appen er låst")
+    shot(youth, "locked")
+    unlock(youth, "1397")
+    see(youth, "Forkert pinkode. Du har 4 forsøg tilbage.")
+    unlock(youth)
     see(youth, "Hej Mads")
     tap_id(youth, "my-plan")
     see(youth, "Det næste")
@@ -131,3 +142,10 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     tap_id(youth, "my-progress")
     see(youth, "Mine fremskridt")
     shot(youth, "youth_progress")
+
+    # The phones' files hold no name and no case text (the store is encrypted at rest).
+    for phone in (youth_phone, mentor_phone):
+        for f in phone.data_dir.glob("trinvis-app.sqlite*"):
+            raw = f.read_bytes()
+            for secret in ("Mads Jensen", "Søg to praktikpladser", "Dagligt værksted"):
+                assert secret.encode() not in raw, (f.name, secret)

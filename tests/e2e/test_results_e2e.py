@@ -55,10 +55,10 @@ def test_results_page_for_demo_municipality(demo_server):
         scope = page.get_by_test_id("results-scope").inner_text()
         count = int(scope.split("dækker")[1].split("unge")[0])
         assert count >= 30
-        monthly = page.get_by_test_id("table-monthly")
-        rows = monthly.locator("tbody tr")
-        assert rows.count() == 12
-        actives = [int(rows.nth(i).locator("td").first.inner_text()) for i in range(rows.count())]
+        monthly = page.get_by_test_id("table-monthly")  # months as columns, one row per measure
+        active_row = monthly.locator('tbody tr[data-measure="Aktive"] td')
+        assert active_row.count() == 12
+        actives = [int(active_row.nth(i).inner_text()) for i in range(active_row.count())]
         assert sum(1 for a in actives if a > 0) >= 6  # at least six months with young people in the effort
         cohorts = page.get_by_test_id("table-cohorts").inner_text()
         assert "Unge på Toppen" in cohorts and "Målt" in cohorts

@@ -64,8 +64,9 @@ def test_coordinator_sees_the_caseload_plan_progression_audit_and_print(demo_ser
 
     page.get_by_role("link", name="Progression").click()
     images = page.locator("figure img")
-    assert images.count() == 4
-    for i in range(4):
+    assert images.count() == 2 + 9  # two stars, one small chart per area
+    assert page.get_by_test_id("small-multiples").locator("img").count() == 9
+    for i in range(11):
         assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
     shot(page, "progression")
 

@@ -6,8 +6,9 @@
   the request, delivers twice, holds a request back and delivers it later (reordering), answers
   500/502 or times out, and cuts a pull response in the middle of the body.
 - `FireDevice`: an AppCore whose HTTP client always goes through its transport.
-- `Oracle`: what each user may see, computed from the database with the DESIGN.md roles table
-  (independently of backend.access), and the invariants checked after everyone has synced.
+- `Oracle`: what each user may see, computed from the database with the roles table
+  (docs/architecture.md#users-and-roles; independently of backend.access), and the invariants
+  checked after everyone has synced.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from urllib3.response import HTTPResponse
 from werkzeug.serving import make_server
 
 from mobile_app.core import AppCore
+from tests.app_lock_params import FAST_KDF, TEST_PIN
 from mobile_app.core.api import ApiClient
 
 FULL = os.environ.get("TRINVIS_FIRE_FULL") == "1"
@@ -193,13 +195,16 @@ class FireDevice(AppCore):
     """An AppCore whose every HTTP request goes through its own FaultyTransport."""
 
     def __init__(self, store_path, server_url: str, name: str, transport: FaultyTransport | None = None):
-        super().__init__(store_path, server_url=server_url, client_options=CLIENT_OPTIONS, durable=False)
+        super().__init__(store_path, server_url=server_url, client_options=CLIENT_OPTIONS, durable=False,
+                         kdf=FAST_KDF)
         self.name = name
         self.transport = transport or FaultyTransport()
 
     def login(self, username: str, password: str, server_url: str | None = None) -> dict:
         user = super().login(username, password, server_url)
         self.transport.user_id = user["id"]
+        if self.needs_pin:
+            self.choose_pin(TEST_PIN)
         return user
 
     def client(self) -> ApiClient:
@@ -216,7 +221,7 @@ CASE_ENTITIES = ("youth", "plan", "goal", "activity", "agreement", "attendance",
 
 
 def expected_view(user) -> dict[tuple[str, str], dict]:
-    """Every record `user` may see now, by DESIGN.md's roles table (call inside an app context).
+    """Every record `user` may see now, by the roles table in docs/architecture.md (call in an app context).
 
     Written from the table, not from backend.access, so the two can disagree.
     """
@@ -263,7 +268,7 @@ def expected_view(user) -> dict[tuple[str, str], dict]:
 
 def device_view(core: AppCore) -> dict[tuple[str, str], dict]:
     rows = core.store._q("SELECT entity, id, data FROM record")
-    return {(r["entity"], r["id"]): json.loads(r["data"]) for r in rows}
+    return {(r["entity"], r["id"]): core.store._data(r["entity"], r["id"], r["data"]) for r in rows}
 
 
 def diff_views(expected: dict, actual: dict, limit: int = 8) -> list[str]:

@@ -1,8 +1,8 @@
-"""The access matrix, generated from the roles table in DESIGN.md and checked through the API
+"""The access matrix, generated from the roles table in docs/architecture.md and checked through the API
 (and the caseworker pages): every role × entity × (read, create, update, delete) × young person
 (consented/assigned or not) × item (own organisation's, another's shared, another's private).
 
-The roles come from DESIGN.md's "Users and roles" table, so a new role there fails this test
+The roles come from the "Users and roles" table of docs/architecture.md, so a new role there fails this test
 until its rules are written down in RULES below. The expected answers are the table's sentences
 turned into code (quoted next to each role); the actual answers come from pulls and pushes
 through /api/v1 as each user. The matrix is printed (pytest -s) and written to
@@ -24,7 +24,7 @@ from tests.backend.world import day as day_iso
 from tests.conftest import truncate_all
 
 ROOT = Path(__file__).resolve().parents[2]
-DESIGN = Path("/work/shared/DESIGN.md") if Path("/work/shared/DESIGN.md").exists() else ROOT / "DESIGN.md"
+DESIGN = ROOT / "docs" / "architecture.md"
 
 ENTITIES = ("youth", "plan", "goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent")
 HAS_ORG = {"goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent"}
@@ -48,7 +48,7 @@ def design_roles() -> list[str]:
 
 
 def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
-    """DESIGN.md's roles table, sentence by sentence. `item`: own | other_shared | other_private."""
+    """The roles table (docs/architecture.md), sentence by sentence. `item`: own | other_shared | other_private."""
     private = item == "other_private" and entity in HAS_VISIBILITY
     own = item == "own" and entity in HAS_ORG
     if role == "admin":                      # "organisations and users, no case data"
@@ -105,7 +105,7 @@ def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
         if entity in ("goal", "activity", "agreement", "attendance", "assessment") and own:
             return not (entity == "assessment" and op in ("update", "delete"))
         return False
-    raise AssertionError(f"DESIGN.md has a role without rules here: {role}")
+    raise AssertionError(f"docs/architecture.md has a role without rules here: {role}")
 
 
 # ---- building the records -------------------------------------------------------------------------
@@ -301,13 +301,13 @@ def page_checks(app, client) -> list[tuple]:
 
 def test_access_matrix(app, client, request):
     roles = design_roles()
-    assert set(roles) == set(ACTORS), f"DESIGN.md roles {roles} vs rules for {sorted(ACTORS)}"
+    assert set(roles) == set(ACTORS), f"docs/architecture.md roles {roles} vs rules for {sorted(ACTORS)}"
     matrix = {}
     for role in roles:
         matrix.update(run_role(app, client, role))
     pages = page_checks(app, client)
 
-    lines = ["Access matrix (expected from DESIGN.md / actual through /api/v1). Y = allowed, - = refused,",
+    lines = ["Access matrix (expected from docs/architecture.md / actual through /api/v1). Y = allowed, - = refused,",
              "reach: + consented/assigned/own, - not; item: own org | other org shared | other org private.",
              ""]
     header = f"{'role':12}{'entity':12}{'reach':6}{'item':14}" + "".join(f"{op:>8}" for op in OPS)

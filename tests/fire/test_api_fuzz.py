@@ -15,13 +15,8 @@ from hypothesis import HealthCheck, settings
 
 
 from shared import SCHEMA_VERSION
-from tests.backend.world import PASSWORD, Api, build_world, goal, uid
+from tests.backend.world import PASSWORD, Api, goal, uid
 from tests.fire.harness import FULL
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
 
 
 @pytest.fixture

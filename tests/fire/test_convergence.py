@@ -5,7 +5,7 @@ Each example starts from a fresh municipality: six devices (the young person Mad
 on a phone and a tablet, the coordinator Ahmed, partners Karen (UU) and Nina (treatment)) plus
 Ahmed's caseworker pages, which delete records. Invariants after everyone has synced twice:
 every device holds exactly what its user may see, as the server has it (an oracle built from
-DESIGN.md's roles table); every acknowledged change is on the server or superseded (a later edit
+the roles table in docs/architecture.md); every acknowledged change is on the server or superseded (a later edit
 that saw it, a deletion, or a conflict record); no record exists twice; one attendance record per
 youth/activity/day.
 """
@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.sync import SyncEngine
 from shared import SCHEMA_VERSION
+from tests.app_lock_params import TEST_PIN
 from tests.backend.world import PASSWORD
 from tests.fire.harness import (
     FAULTS,
@@ -66,9 +67,8 @@ class Run:
             t.ledger = self.ledger
             d = FireDevice(setup.tmp / f"ex{n}-{name}.sqlite", setup.url, name, t)
             token, user = setup.logins[name]
-            d.store.set_meta("server_url", setup.url)
-            d.store.set_meta("token", token)
-            d.store.set_meta("user", user)
+            d.adopt_login({"token": token, "user": user}, setup.url)
+            d.choose_pin(TEST_PIN)
             t.user_id = user["id"]
             self.devices.append(d)
         self.web = setup.web

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backend.world import D0, Api, activity, build_world, uid
-
-
-@pytest.fixture
-def w(app):
-    return build_world(app)
+from tests.backend.world import D0, Api, activity, uid
 
 
 def test_duplicate_of_a_natural_key_merge_answers_with_the_merged_record(app, client, w):

@@ -173,6 +173,7 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from mobile_app.core import AppCore
     core = AppCore({path!r}, client_options={{"attempts": 2, "timeout": 5, "max_wait": 0.01}})
+    core.unlock("2580")  # tests.app_lock_params.TEST_PIN
     svc = core.services()
     mads = [y["id"] for y in core.store.all("youth") if y["display_name"] == "Mads"][0]
     n = 0
@@ -204,9 +205,11 @@ def test_sigkill_at_random_moments_loses_nothing(fire_app, world, make_device, l
         assert child.returncode == -signal.SIGKILL, err
         saved += [line.split(" ", 1)[1] for line in (first + out).splitlines() if line.startswith("SAVED ")]
     assert len(saved) >= 5, "the child never got going"
+    from tests.app_lock_params import TEST_PIN
     from tests.fire.harness import FireDevice
 
     lise = FireDevice(path, live.url, "lise-restarted")
+    lise.unlock(TEST_PIN)
     try:
         assert not (problems := converged(fire_app, [lise])), "\n".join(problems)
         for text in saved:

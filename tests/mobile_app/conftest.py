@@ -10,6 +10,7 @@ import pytest
 from app_server import FAST_RETRY, LiveServer, SeededTemplate, make_app
 
 from mobile_app.core import AppCore
+from tests.app_lock_params import FAST_KDF, TEST_PIN
 
 
 
@@ -38,13 +39,15 @@ def backend_server(tmp_path, seeded_database):
 
 @pytest.fixture
 def device(tmp_path, backend_server):
-    """Make a phone: its own local store file, talking to the test server."""
+    """Make a phone: its own local store file, talking to the test server (logged in: PIN chosen)."""
     made = []
 
     def make(name: str, username: str | None = None, password: str = "demo1234") -> AppCore:
-        core = AppCore(tmp_path / f"{name}.sqlite", server_url=backend_server.url, client_options=FAST_RETRY)
+        core = AppCore(tmp_path / f"{name}.sqlite", server_url=backend_server.url, client_options=FAST_RETRY,
+                       kdf=FAST_KDF)
         if username:
             core.login(username, password)
+            core.choose_pin(TEST_PIN)
         made.append(core)
         return core
 

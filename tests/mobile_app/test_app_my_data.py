@@ -11,6 +11,17 @@ from app_flet_harness import all_text, new_session, tap
 from mobile_app.core import AppCore, Offline
 from mobile_app.core.app_core import ERASED_MESSAGE
 from mobile_app.ui.app import TrinvisApp
+from tests.app_lock_params import FAST_KDF, TEST_PIN
+
+
+def offline_youth_phone(tmp_path) -> AppCore:
+    """A young person logged in (PIN chosen) on a phone whose server cannot be reached."""
+    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", client_options={"attempts": 1, "timeout": 1},
+                   kdf=FAST_KDF)
+    core.adopt_login({"token": "t", "user": {"id": "u", "role": "youth", "youth_id": "y", "display_name": "Mads"}},
+                     "http://127.0.0.1:9")
+    core.choose_pin(TEST_PIN)
+    return core
 
 
 def youth_named(core: AppCore, first: str) -> str:
@@ -31,9 +42,7 @@ def test_young_person_fetches_everything_and_opens_the_document(backend_server, 
 
 
 def test_my_data_needs_the_network_and_says_so(tmp_path):
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", client_options={"attempts": 1, "timeout": 1})
-    core.store.set_meta("token", "t")
-    core.store.set_meta("user", {"id": "u", "role": "youth", "youth_id": "y", "display_name": "Mads"})
+    core = offline_youth_phone(tmp_path)
     with pytest.raises(Offline) as exc:
         core.my_data()
     assert "ikke på nettet" in exc.value.message
@@ -56,9 +65,7 @@ async def test_my_data_screen_online(backend_server, device):
 
 @pytest.mark.anyio
 async def test_my_data_screen_offline(tmp_path):
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", client_options={"attempts": 1, "timeout": 1})
-    core.store.set_meta("token", "t")
-    core.store.set_meta("user", {"id": "u", "role": "youth", "youth_id": "y", "display_name": "Mads"})
+    core = offline_youth_phone(tmp_path)
     session = await new_session()
     app = TrinvisApp(session.page, core)
     from mobile_app.ui import youth
@@ -101,3 +108,26 @@ def _user(db, user_id):
     from backend.models import User
 
     return db.session.get(User, user_id)
+
+
+@pytest.mark.anyio
+async def test_erased_young_person_sees_why_the_app_is_empty(backend_server, device):
+    mads = device("mads-erased", "ung.mads")
+    mads.sync()
+    session = await new_session()
+    app = TrinvisApp(session.page, mads)
+    app.start()
+    mads_id = mads.services().my_youth_id()
+    with backend_server.flask_app.app_context():
+        from backend.extensions import db
+        from backend.models import Youth
+        from backend.programmes import service
+        from backend.rights.retention import purge_closed_cases
+
+        youth = db.session.get(Youth, mads_id)
+        service.record_outcome(_user(db, youth.coordinator_id), mads_id, "education", date.today())
+        purge_closed_cases(date.today() + timedelta(days=366 * 5), dry_run=False)
+        db.session.remove()
+    await app.sync_once()
+    text = all_text(session.page)
+    assert ERASED_MESSAGE in text and "Log ind" in text and mads.store.count() == 0

@@ -21,6 +21,7 @@ def test_stage_has_app_code_entry_and_only_app_dependencies(tmp_path):
     names = {d.split("==")[0].lower() for d in deps}
     assert names == set(packaging.APP_DEPENDENCIES)
     assert all("==" in d for d in deps)  # pinned like the repository
+    assert "cryptography==43.0.1" in deps  # the version pypi.flet.dev has Android/iOS wheels for
     # The staged copy imports on its own (not the repository's package).
     code = ("import mobile_app.core, shared.schemas, mobile_app.ui.app; "
             "print(mobile_app.core.__file__)")

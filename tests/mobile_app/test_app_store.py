@@ -10,16 +10,18 @@ import pytest
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services
 from mobile_app.core.store import Store
+from mobile_app.core.vault import new_data_key
 
 import app_local_data as ld
 
 TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
+KEY = new_data_key()
 
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "app.sqlite")
+    s = Store(tmp_path / "app.sqlite", key=KEY)
     yield s
     s.close()
 
@@ -170,7 +172,7 @@ def test_caseload_and_due_rules(seeded):
 
 def test_assessment_draft_survives_and_submit_needs_all_dims(tmp_path):
     path = tmp_path / "a.sqlite"
-    store = Store(path)
+    store = Store(path, key=KEY)
     data = ld.changes(NOW.date())
     store.apply_pull_page(data["changes"], [], "c1")
     youth = svc(store, ld.YOUTH_LOGIN)
@@ -178,7 +180,7 @@ def test_assessment_draft_survives_and_submit_needs_all_dims(tmp_path):
     assert due is not None
     youth.save_assessment_draft(ld.YOUTH, due, {"hverdagsmestring": 4}, "")
     store.close()
-    store = Store(path)
+    store = Store(path, key=KEY)
     youth = svc(store, ld.YOUTH_LOGIN)
     draft = youth.assessment_draft(ld.YOUTH, due)
     assert draft["scores"] == {"hverdagsmestring": 4}
@@ -219,3 +221,35 @@ def test_duplicate_answer_repeating_a_rejection_is_shown_as_rejected(seeded):
                                       "error": {"code": "not_found", "message": "Den unge er ikke synlig"}}])
     [rej] = store.rejected()
     assert rej.mutation_id == batch[0].mutation_id and store.pending_count() == 0
+
+
+def test_a_store_from_before_encryption_is_dropped_not_read(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE record (entity TEXT, id TEXT, data TEXT)")
+    old.execute("INSERT INTO record VALUES ('youth', 'y1', '{\"display_name\": \"Mads Jensen\"}')")
+    old.commit()
+    old.close()
+    store = Store(path, key=KEY)
+    assert store.count() == 0 and store._q("PRAGMA user_version")[0][0] == 2
+    store.close()
+    assert b"Mads Jensen" not in b"".join(p.read_bytes() for p in tmp_path.glob("old.sqlite*"))
+
+
+def test_sealed_values_do_not_open_in_another_row_or_without_the_key(store):
+    from mobile_app.core.errors import Locked
+    from mobile_app.core.vault import WrongKey
+
+    data = ld.changes(NOW.date())
+    store.apply_pull_page(data["changes"], [], "c1")
+    a, b = store._q("SELECT entity, id, data FROM record LIMIT 2")
+    with pytest.raises(WrongKey):                       # a ciphertext copied to another record
+        store._data(b["entity"], b["id"], a["data"])
+    store.lock()
+    with pytest.raises(Locked):
+        store.all(a["entity"])
+    assert store.count() >= 2                           # plain counts still work while locked
+    store.unlock(KEY)
+    assert store.get(a["entity"], a["id"])["id"] == a["id"]

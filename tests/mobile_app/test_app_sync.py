@@ -18,6 +18,7 @@ from mobile_app.core import AppCore
 from mobile_app.core.api import ApiClient
 from mobile_app.core.errors import UpdateRequired
 from mobile_app.core.sync import SyncEngine
+from tests.app_lock_params import TEST_PIN
 from shared import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,7 @@ def test_everything_works_with_backend_down(backend_server, device):
     path = youth.store.path
     youth.store.close()
     youth = AppCore(path, client_options=FAST_RETRY)
+    youth.unlock(TEST_PIN)
     assert youth.logged_in and youth.store.pending_count() == 2
     assert attendance_today(youth, me, act["id"])[0]["self_checked_in_at"]
 
@@ -117,6 +119,7 @@ CHILD = textwrap.dedent("""
     from mobile_app.core import AppCore
     from mobile_app.core.store import Store
     core = AppCore({path!r}, client_options={{"attempts": 2, "timeout": 5, "max_wait": 0.2}})
+    core.unlock("2580")  # tests.app_lock_params.TEST_PIN
     svc = core.services()
     act = [a for a in core.store.all("activity", svc.my_youth_id()) if a["title"] == "Dagligt værksted"][0]
     svc.check_in(act["id"])
@@ -147,6 +150,7 @@ def test_process_killed_between_local_write_and_push_loses_nothing(backend_serve
     assert child.wait(10) == -signal.SIGKILL
 
     youth = AppCore(path, client_options=FAST_RETRY)
+    youth.unlock(TEST_PIN)
     assert youth.store.pending_count() == 1
     result = youth.sync()
     assert result.pushed == {"applied": 1}
@@ -166,6 +170,7 @@ def test_killed_after_server_applied_push_is_delivered_once(backend_server, devi
     assert child.wait(30) == -signal.SIGKILL, child.stderr.read()
 
     youth = AppCore(path, client_options=FAST_RETRY)
+    youth.unlock(TEST_PIN)
     [entry] = youth.store.outbox()
     assert entry.sent_count == 1  # it left the phone once already
     result = youth.sync()
@@ -285,6 +290,17 @@ def _rows(core: AppCore) -> list[dict]:
     return [{"entity": r["entity"], "id": r["id"]} for r in rows]
 
 
+def expire_tokens(backend_server) -> None:
+    with backend_server.flask_app.app_context():
+        from backend.extensions import db
+        from backend.models import DeviceToken
+
+        for row in db.session.query(DeviceToken).all():
+            row.expires_at = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        db.session.commit()
+        db.session.remove()
+
+
 def test_old_app_is_told_to_update_and_expired_login_keeps_data(backend_server, device):
     youth = device("mads", "ung.mads")
     youth.sync()
@@ -292,7 +308,7 @@ def test_old_app_is_told_to_update_and_expired_login_keeps_data(backend_server, 
         ApiClient(backend_server.url, youth.store.get_meta("token"), **FAST_RETRY).push(youth.device_id, 0, [])
     svc = youth.services()
     svc.check_in(todays_activity(youth)["id"])
-    youth.client().logout()                     # the token is revoked (e.g. a lost phone)
+    expire_tokens(backend_server)               # 90 days unused: expired, not revoked
     assert youth.sync() is None
     assert youth.status().needs_login and youth.store.pending_count() == 1
     youth.login("ung.mads", "demo1234")         # same user again: nothing is wiped

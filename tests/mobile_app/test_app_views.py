@@ -13,6 +13,7 @@ from app_flet_harness import all_text, choose, new_session, radio_group_with, ta
 
 from mobile_app.core import AppCore
 from mobile_app.ui.app import TrinvisApp
+from tests.app_lock_params import FAST_KDF, TEST_PIN
 
 TZ = ZoneInfo("Europe/Copenhagen")
 pytestmark = pytest.mark.anyio
@@ -20,12 +21,13 @@ NOW = datetime(2025, 3, 12, 8, 30, tzinfo=TZ)  # before the 09:00 activity
 
 
 def make_core(tmp_path, user) -> AppCore:
+    """A phone with `user` logged in (PIN chosen) and the local test data, the server unreachable."""
     core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
-                   client_options={"attempts": 1, "timeout": 1})
+                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF)
+    core.adopt_login({"token": "t", "user": user}, "http://127.0.0.1:9")
+    core.choose_pin(TEST_PIN)
     data = ld.changes(NOW.date())
     core.store.apply_pull_page(data["changes"], [], "c1")
-    core.store.set_meta("token", "t")
-    core.store.set_meta("user", user)
     return core
 
 
@@ -266,3 +268,120 @@ def test_attendance_on_a_day_without_the_activity_or_in_the_future_is_refused(tm
         svc.record_attendance(ld.YOUTH, act["id"], "2025-03-14", "present")
     svc.record_attendance(ld.YOUTH, act["id"], "2025-03-10", "present")
     assert [d.isoformat() for d in svc.attendance_days(ld.YOUTH)] == ["2025-03-12", "2025-03-10", "2025-03-07"]
+
+
+# ---- the app lock ---------------------------------------------------------------------------
+
+
+async def test_choose_pin_in_two_steps_with_plain_refusals(tmp_path):
+    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
+                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF)
+    core.adopt_login({"token": "t", "user": ld.YOUTH_LOGIN}, "http://127.0.0.1:9")
+    core.store.apply_pull_page(ld.changes(NOW.date())["changes"], [], "c1")
+    session, app, page = await start(core)
+    assert "Vælg en pinkode" in all_text(page) and not app.status_bar.visible
+    type_into(session, page, "Pinkode", "1234")
+    await tap(session, page, "Næste")
+    assert "rækkefølge" in all_text(page)
+    type_into(session, page, "Pinkode", "2580")
+    await tap(session, page, "Næste")
+    assert "Skriv pinkoden igen" in all_text(page)
+    type_into(session, page, "Pinkode igen", "2581")
+    await tap(session, page, "Gem pinkode")
+    assert "Pinkoderne var ikke ens. Prøv igen." in all_text(page) and core.needs_pin
+    type_into(session, page, "Pinkode", "2580")
+    await tap(session, page, "Næste")
+    type_into(session, page, "Pinkode igen", "2580")
+    await tap(session, page, "Gem pinkode")
+    await asyncio.sleep(0.2)
+    assert "Hej Mads" in all_text(page) and not core.needs_pin and core.pin_lock.has_pin
+
+
+async def test_idle_lock_shows_pin_screen_and_unlock_returns_to_the_same_screen(tmp_path):
+    clock = {"t": 0.0}
+    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
+                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF, idle_clock=lambda: clock["t"])
+    core.adopt_login({"token": "t", "user": ld.MENTOR_LOGIN}, "http://127.0.0.1:9")
+    core.choose_pin(TEST_PIN)
+    core.store.apply_pull_page(ld.changes(NOW.date())["changes"], [], "c1")
+    session, app, page = await start(core)
+    await tap(session, page, "Log ud")                  # any screen below the home screen
+    assert "Log ud" in all_text(page)
+    idle = asyncio.ensure_future(app.idle_loop(every=0.01))
+    try:
+        clock["t"] += 299
+        await asyncio.sleep(0.05)
+        assert not core.locked
+        clock["t"] += 1
+        await asyncio.sleep(0.05)
+        assert core.locked and "Appen er låst" in all_text(page)
+        assert "Når du logger ud" not in all_text(page)  # nothing of the screen underneath
+        type_into(session, page, "Pinkode", "1111")
+        await tap(session, page, "Lås op")
+        await asyncio.sleep(0.2)
+        assert "Forkert pinkode. Du har 4 forsøg tilbage." in all_text(page)
+        type_into(session, page, "Pinkode", TEST_PIN)
+        await tap(session, page, "Lås op")
+        await asyncio.sleep(0.2)
+        assert not core.locked and "Når du logger ud" in all_text(page)
+    finally:
+        app.closed = True
+        await idle
+
+
+async def test_revoked_phone_says_it_was_emptied(device, backend_server):
+    import requests
+
+    core = device("mads", "ung.mads")
+    core.sync()
+    session, app, page = await start(core)
+    assert "Hej Mads" in all_text(page)
+    token = core.store.get_meta("token")
+    assert requests.post(f"{backend_server.url}/api/v1/auth/logout",
+                         headers={"Authorization": f"Bearer {token}"}).status_code == 200  # revoked
+    await app.sync_once()
+    text = all_text(page)
+    assert "Telefonen er blevet tømt" in text and "Log ind" in text
+    assert core.store.count() == 0 and not core.logged_in
+
+
+async def test_typing_a_long_note_keeps_the_app_open(tmp_path):
+    clock = {"t": 0.0}
+    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
+                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF, idle_clock=lambda: clock["t"])
+    core.adopt_login({"token": "t", "user": ld.YOUTH_LOGIN}, "http://127.0.0.1:9")
+    core.choose_pin(TEST_PIN)
+    core.store.apply_pull_page(ld.changes(NOW.date())["changes"], [], "c1")
+    session, app, page = await start(core)
+    await tap(session, page, "Jeg kommer ikke i dag")
+    idle = asyncio.ensure_future(app.idle_loop(every=0.01))
+    try:
+        for i in range(4):                      # 4 x 10 minutes, typing all along (limit: 30)
+            clock["t"] += 600
+            type_into(session, page, "Hvorfor kommer du ikke?", "Jeg er syg" + "." * i)
+            await asyncio.sleep(0.05)
+            assert not core.locked
+        clock["t"] += 1800                      # then nothing for 30 minutes
+        await asyncio.sleep(0.05)
+        assert core.locked and "Appen er låst" in all_text(page)
+    finally:
+        app.closed = True
+        await idle
+
+
+async def test_locked_revoked_phone_leaves_the_lock_screen_emptied(device, backend_server):
+    import requests
+
+    core = device("mads", "ung.mads")
+    core.sync()
+    token = core.store.get_meta("token")
+    core.lock()
+    session, app, page = await start(core)
+    assert "Appen er låst" in all_text(page)
+    await app.sync_once()
+    assert "Appen er låst" in all_text(page) and core.locked   # still valid: stays locked
+    requests.post(f"{backend_server.url}/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    await app.sync_once()
+    text = all_text(page)
+    assert "Telefonen er blevet tømt" in text and "Log ind" in text and "Appen er låst" not in text
+    assert core.store.count() == 0

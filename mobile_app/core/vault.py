@@ -1,0 +1,109 @@
+"""Encryption at rest for the phone's store: AES-256-GCM per value, a data key wrapped by the PIN.
+
+The data key is random (32 bytes) and lives only in memory while the app is unlocked. On disk it
+exists only wrapped (AES-GCM) by a key derived from the user's PIN with scrypt, so the file alone
+does not open the data. Every sealed value carries its place in the store as associated data
+(e.g. ``record|attendance|<id>``): a value copied into another row fails to open instead of
+showing the wrong record. `cryptography` is used because Flet's mobile package index
+(pypi.flet.dev) ships it for Android and iOS (see docs/app.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+FORMAT = b"\x01"  # first byte of every sealed value: lets a later format coexist
+NONCE_BYTES = 12
+KEY_BYTES = 32
+WRAP_AAD = b"trinvis|data-key"
+
+
+class WrongKey(Exception):
+    """A sealed value or the wrapped data key did not open: wrong PIN or tampered bytes."""
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """scrypt cost: n=2**16, r=8 is 64 MiB and ~0.2 s on a laptop (about a second on a slow phone).
+
+    Every unlock pays it once. It slows guessing a stolen file's PIN; it cannot make a 4–6 digit
+    PIN strong against a patient attacker (see docs/app.md: a device-bound key is the next step).
+    """
+
+    n: int = 2**16
+    r: int = 8
+    p: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kdf": "scrypt", "n": self.n, "r": self.r, "p": self.p}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> KdfParams:
+        return cls(n=int(d["n"]), r=int(d["r"]), p=int(d["p"]))
+
+
+def new_data_key() -> bytes:
+    return os.urandom(KEY_BYTES)
+
+
+def derive_pin_key(pin: str, salt: bytes, params: KdfParams) -> bytes:
+    """The key-encryption key: scrypt(PIN, salt). A fresh salt per PIN choice."""
+    kdf = Scrypt(salt=salt, length=KEY_BYTES, n=params.n, r=params.r, p=params.p)
+    return kdf.derive(pin.encode("utf-8"))
+
+
+def wrap_key(data_key: bytes, pin: str, params: KdfParams) -> dict[str, Any]:
+    """The data key encrypted under the PIN's key, as the row to store (no secret in plain)."""
+    salt = os.urandom(16)
+    nonce = os.urandom(NONCE_BYTES)
+    wrapped = AESGCM(derive_pin_key(pin, salt, params)).encrypt(nonce, data_key, WRAP_AAD)
+    return {"salt": salt, "nonce": nonce, "wrapped": wrapped, "params": json.dumps(params.as_dict())}
+
+
+def unwrap_key(row: dict[str, Any], pin: str) -> bytes:
+    """The data key, or WrongKey when the PIN is not the one it was wrapped with."""
+    params = KdfParams.from_dict(json.loads(row["params"]))
+    try:
+        return AESGCM(derive_pin_key(pin, row["salt"], params)).decrypt(row["nonce"], row["wrapped"], WRAP_AAD)
+    except InvalidTag:
+        raise WrongKey() from None
+
+
+class Cipher:
+    """Seals and opens JSON values with the data key; makes blind lookup keys for indexes."""
+
+    def __init__(self, data_key: bytes):
+        if len(data_key) != KEY_BYTES:
+            raise ValueError("data key must be 32 bytes")
+        # Separate sub-keys: the lookup key must not be usable to decrypt.
+        self._aead = AESGCM(hmac.new(data_key, b"trinvis|seal", hashlib.sha256).digest())
+        self._lookup_key = hmac.new(data_key, b"trinvis|lookup", hashlib.sha256).digest()
+
+    def seal(self, aad: str, value: Any) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        plain = json.dumps(value, separators=(",", ":")).encode("utf-8")
+        return FORMAT + nonce + self._aead.encrypt(nonce, plain, aad.encode("utf-8"))
+
+    def open(self, aad: str, blob: bytes) -> Any:
+        if not blob or blob[:1] != FORMAT:
+            raise WrongKey()
+        nonce, body = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
+        try:
+            plain = self._aead.decrypt(nonce, body, aad.encode("utf-8"))
+        except InvalidTag:
+            raise WrongKey() from None
+        return json.loads(plain)
+
+    def lookup(self, *parts: str) -> str:
+        """A keyed hash of a natural key (e.g. activity + date) that can be indexed blind."""
+        msg = "\x1f".join(parts).encode("utf-8")
+        return hmac.new(self._lookup_key, msg, hashlib.sha256).hexdigest()[:32]
