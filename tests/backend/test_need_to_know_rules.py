@@ -223,6 +223,17 @@ def test_old_clients_are_told_to_update(app, client, w):
 # ---- migration ---------------------------------------------------------------------------------
 
 
+def _previous_revision() -> str:
+    """The revision before issue 9's (the chain is relinked when branches merge)."""
+    import re
+    from pathlib import Path
+
+    import backend
+
+    src = (Path(backend.__file__).parent / "migrations/versions/c9a4e2f1b7d0_visibility_everywhere.py").read_text()
+    return re.search(r"^down_revision = ['\"](\w+)['\"]", src, re.M).group(1)
+
+
 def test_migration_fills_existing_rows_by_organisation_kind(app, w, client):
     """Rows written before issue 9: treatment rows become organisation-only, devices get a tombstone."""
     from flask_migrate import downgrade, upgrade
@@ -238,7 +249,7 @@ def test_migration_fills_existing_rows_by_organisation_kind(app, w, client):
     assert ag["id"] in ids_of(karen.pull_all()[0])  # shared before the migration
     with app.app_context():
         db.session.remove()
-        downgrade(revision="b6e1c0a7d3f2")
+        downgrade(revision=_previous_revision())
         upgrade()
         with db.engine.connect() as conn:
             vis = dict(conn.execute(text("SELECT id, visibility FROM agreement")).all())

@@ -6,7 +6,7 @@ organisation-only get a new change number (and `narrowed`, for whole records) so
 a copy receive a tombstone, or the record without its now private comment or note, at next pull.
 
 Revision ID: c9a4e2f1b7d0
-Revises: b6e1c0a7d3f2
+Revises: c4d2a9e7f1b3
 Create Date: 2026-12-01 11:20:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'c9a4e2f1b7d0'
-down_revision = 'b6e1c0a7d3f2'
+down_revision = 'c4d2a9e7f1b3'
 branch_labels = None
 depends_on = None
 
