@@ -11,6 +11,7 @@ import pytest
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services
 from mobile_app.core.store import Store
+from mobile_app.core.vault import new_data_key
 
 import app_local_data as ld
 
@@ -23,7 +24,7 @@ NINA = {"id": "00000000-0000-4000-8000-0000000000d1", "username": "behandler.nin
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "app.sqlite")
+    s = Store(tmp_path / "app.sqlite", key=new_data_key())
     data = ld.changes(NOW.date())
     treatment = [
         {"entity": "organization", "id": RUS, "version": 1, "deleted": False,
