@@ -48,6 +48,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_rights(app)
 
+    from backend.reminders import register_reminders
+
+    register_reminders(app)
+
+    from backend.reach import register_reach
+
+    register_reach(app)
+
     from backend.cli import register_cli
 
     register_cli(app)

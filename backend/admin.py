@@ -138,3 +138,69 @@ def revoke_tokens(username: str, device: str | None = None) -> int:
         revoke_token(row)
     db.session.commit()
     return len(rows)
+
+
+def set_org_contact(name: str, on_call_phone: str | None, weekdays: str | None, opens: str | None,
+                    closes: str | None) -> Organization:
+    """Set an organisation's on-call (24/7) number and opening hours; the phones receive them by sync.
+
+    `weekdays` is e.g. "0-4" or "0,1,2,3,4" (0 = Monday). A value left as None is not changed;
+    an empty phone removes the number.
+    """
+    from marshmallow import ValidationError
+
+    from shared.schemas import OrganizationSchema, first_error_message
+
+    org = db.session.scalar(select(Organization).where(Organization.name == name.strip()))
+    if org is None:
+        raise AdminError(f"Organisationen {name} findes ikke.")
+    data = {"id": org.id, "name": org.name, "kind": org.kind, "on_call_phone": org.on_call_phone,
+            "opening_weekdays": list(org.opening_weekdays or []), "opens_at": org.opens_at, "closes_at": org.closes_at}
+    if on_call_phone is not None:
+        data["on_call_phone"] = on_call_phone.strip() or None
+    if weekdays is not None:
+        data["opening_weekdays"] = _parse_weekdays(weekdays)
+    if opens is not None:
+        data["opens_at"] = opens.strip() or None
+    if closes is not None:
+        data["closes_at"] = closes.strip() or None
+    try:
+        loaded = OrganizationSchema().load(data)
+    except ValidationError as e:
+        raise AdminError(first_error_message(e)) from None
+    if bool(loaded["opens_at"]) != bool(loaded["closes_at"]) or (
+            loaded["opens_at"] and loaded["opens_at"] >= loaded["closes_at"]):
+        raise AdminError("Åbningstiden skal have et 'fra' før 'til', fx 08:00 og 16:00.")
+    for k in ("on_call_phone", "opening_weekdays", "opens_at", "closes_at"):
+        setattr(org, k, loaded[k])
+    cs = ChangeSet()
+    cs.touch("organization", org.id, None, None, "shared")
+    cs.finalize()
+    db.session.commit()
+    return org
+
+
+def _parse_weekdays(text: str) -> list[int]:
+    days: set[int] = set()
+    try:
+        for part in (p.strip() for p in text.split(",") if p.strip()):
+            lo, _, hi = part.partition("-")
+            days.update(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        raise AdminError("Ugedage skrives som 0-4 eller 0,1,2 (0 = mandag).") from None
+    if any(d < 0 or d > 6 for d in days):
+        raise AdminError("Ugedage går fra 0 (mandag) til 6 (søndag).")
+    return sorted(days)
+
+
+def set_user_phone(username: str, phone: str) -> User:
+    """A staff member's work phone (a mentor's is shown to their young people in opening hours)."""
+    from shared.contact import normalize_phone
+
+    user = _staff(username, {Role.MENTOR, Role.COORDINATOR, Role.PARTNER})
+    try:
+        user.phone = normalize_phone(phone)
+    except ValueError as e:
+        raise AdminError(str(e)) from None
+    db.session.commit()
+    return user

@@ -19,6 +19,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(assign_cmd)
     app.cli.add_command(record_consent_cmd)
     app.cli.add_command(revoke_token_cmd)
+    app.cli.add_command(set_org_contact_cmd)
+    app.cli.add_command(set_user_phone_cmd)
 
 
 def upgrade_schema() -> None:
@@ -131,3 +133,38 @@ def revoke_token_cmd(username, device):
         from backend.auth import REVOKE_NOTICE_DA
 
         click.echo(REVOKE_NOTICE_DA)
+
+
+@click.command("set-org-contact")
+@click.argument("name")
+@click.option("--on-call", "on_call", default=None, help="on-call / 24-7 number, e.g. '70 12 34 56'; '' removes it")
+@click.option("--weekdays", default=None, help="opening days, 0 = Monday, e.g. 0-4")
+@click.option("--opens", default=None, help="opening time HH:MM")
+@click.option("--closes", default=None, help="closing time HH:MM")
+def set_org_contact_cmd(name, on_call, weekdays, opens, closes):
+    """Set an organisation's on-call number and opening hours (shown to its young people)."""
+    from backend.admin import AdminError, set_org_contact
+    from shared.contact import format_phone
+
+    try:
+        org = set_org_contact(name, on_call, weekdays, opens, closes)
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
+    hours = (f"{','.join(map(str, org.opening_weekdays))} {org.opens_at}-{org.closes_at}"
+             if org.opens_at else "ingen åbningstid")
+    click.echo(f"{org.name}: vagttelefon {format_phone(org.on_call_phone) or '-'}, {hours}")
+
+
+@click.command("set-user-phone")
+@click.argument("username")
+@click.argument("phone")
+def set_user_phone_cmd(username, phone):
+    """Set a staff member's work phone ('' removes it); a mentor's is shown to their young people."""
+    from backend.admin import AdminError, set_user_phone
+    from shared.contact import format_phone
+
+    try:
+        user = set_user_phone(username, phone)
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{user.display_name}: {format_phone(user.phone) or 'intet nummer'}")

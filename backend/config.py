@@ -42,4 +42,11 @@ def from_env(instance_path: str) -> dict:
         "AUDIT_RETENTION_DAYS": int(os.environ.get("TRINVIS_AUDIT_RETENTION_DAYS", "183")),
         # Caseworker pages log out after this many idle minutes (case data on an unattended screen).
         "WEB_IDLE_MINUTES": int(os.environ.get("TRINVIS_WEB_IDLE_MINUTES", "30")),
+        # Morning reminders by SMS (issue 13): without a gateway URL they are only kept in the outbox.
+        "SMS_GATEWAY_URL": os.environ.get("TRINVIS_SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_USER": os.environ.get("TRINVIS_SMS_GATEWAY_USER", ""),
+        "SMS_GATEWAY_PASSWORD": os.environ.get("TRINVIS_SMS_GATEWAY_PASSWORD", ""),
+        "SMS_GATEWAY_TOKEN": os.environ.get("TRINVIS_SMS_GATEWAY_TOKEN", ""),
+        "SMS_SENDER_ID": os.environ.get("TRINVIS_SMS_SENDER_ID", "Trinvis"),
+        "SMS_GATEWAY_TIMEOUT": float(os.environ.get("TRINVIS_SMS_GATEWAY_TIMEOUT", "10")),
     }

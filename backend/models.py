@@ -62,6 +62,11 @@ class Organization(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Reaching someone (issue 13): the on-call / 24-7 number and the opening hours, set by the admin.
+    on_call_phone: Mapped[str | None] = mapped_column(String(20))
+    opening_weekdays: Mapped[list] = mapped_column(JSON, default=list)
+    opens_at: Mapped[str | None] = mapped_column(String(5))
+    closes_at: Mapped[str | None] = mapped_column(String(5))
 
 
 class User(db.Model):
@@ -74,6 +79,8 @@ class User(db.Model):
     display_name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A mentor's work phone (E.164): the young person calls it in opening hours (issue 13).
+    phone: Mapped[str | None] = mapped_column(String(20))
 
 
 class DeviceToken(db.Model):
@@ -111,6 +118,10 @@ class Youth(CaseRecord, db.Model):
     mentor_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     coordinator_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     user_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164, shared/contact.py
+    contact_time: Mapped[str] = mapped_column(String(100), default="")
+    reminder_time: Mapped[str | None] = mapped_column(String(5))  # None: an hour before the first activity
+    reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Plan(CaseRecord, db.Model):
@@ -340,6 +351,30 @@ class Conflict(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_user_id: Mapped[str | None] = mapped_column(ID)
     resolution: Mapped[str | None] = mapped_column(String(20))  # 'confirmed' or 'corrected'
+
+
+class SmsMessage(db.Model):
+    """One text message to a young person (the outbox): `key` makes each reminder unique per day,
+    `status` pending → sending → sent, or failed (retried by the next run) or expired."""
+
+    __tablename__ = "sms_outbox"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    youth_id: Mapped[str] = mapped_column(ID, index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="reminder")
+    to_phone: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sender: Mapped[str] = mapped_column(String(20), default="")
+    provider_ref: Mapped[str] = mapped_column(String(200), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AuditLog(db.Model):

@@ -85,4 +85,13 @@ def spec_dict() -> dict:
         "responses": {"200": {"description": "the link", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"url": {"type": "string"}, "expires_in": {"type": "integer"}}}}}},
             "404": _err("Not this user's young person"), **common}}})
+    person = {"type": "object", "nullable": True, "properties": {
+        "name": {"type": "string"}, "phone": {"type": "string", "nullable": True},
+        "organization_id": {"type": "string", "nullable": True}}}
+    spec.path(path="/api/v1/me/contacts", operations={"get": {
+        "summary": "The young person's mentor (name, work phone) for 'Ring til nogen'; young people only",
+        "security": auth,
+        "responses": {"200": {"description": "the mentor or null", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"mentor": person}}}}},
+            "403": _err("Not a young person"), **common}}})
     return spec.to_dict()

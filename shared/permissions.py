@@ -49,6 +49,8 @@ YOUTH_OWN_FIELDS = frozenset({"youth_comment", "youth_marked_done_at"})
 REVIEW_FIELDS = frozenset({"status", "review_note", "reviewed_at"})
 
 YOUTH_WRITABLE = {
+    # Their own contact details and reminder settings (issue 13): nothing else on their record.
+    "youth": frozenset({"phone", "contact_time", "reminder_time", "reminders_enabled"}),
     "attendance": frozenset({"id", "youth_id", "activity_id", "date", "self_checked_in_at", "absence_reason",
                              "status"}),
     "agreement": YOUTH_OWN_FIELDS,

@@ -113,6 +113,19 @@ class HHMM(fields.String):
         super().__init__(validate=validate.Regexp(_HHMM, error="Tid skal skrives som TT:MM."), **kw)
 
 
+class Phone(fields.String):
+    """A phone number, stored in E.164 whatever way it was typed (shared/contact.py)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from shared.contact import normalize_phone
+
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return normalize_phone(text)
+        except ValueError as e:
+            raise ValidationError(str(e)) from None
+
+
 class EntitySchema(Schema):
     """Fields every case record has. `id` and `youth_id` are set by the client on create."""
 
@@ -127,6 +140,10 @@ class OrganizationSchema(Schema):
     id = Id(required=True)
     name = Text(MAX_TITLE, required=True)
     kind = Text(50, load_default=None, allow_none=True)
+    on_call_phone = Phone(load_default=None, allow_none=True)
+    opening_weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)), load_default=list)
+    opens_at = HHMM(load_default=None, allow_none=True)
+    closes_at = HHMM(load_default=None, allow_none=True)
 
 
 class YouthSchema(EntitySchema):
@@ -137,6 +154,10 @@ class YouthSchema(EntitySchema):
     mentor_id = Id(load_default=None, allow_none=True)
     coordinator_id = Id(load_default=None, allow_none=True)
     user_id = Id(load_default=None, allow_none=True)
+    phone = Phone(load_default=None, allow_none=True)
+    contact_time = Text(100, load_default="")
+    reminder_time = HHMM(load_default=None, allow_none=True)
+    reminders_enabled = fields.Boolean(load_default=True)
 
 
 class PlanSchema(EntitySchema):
@@ -429,6 +450,9 @@ FIELD_LABELS_DA = {
     "note_visibility": "Notens synlighed", "submitted_at": "Indsendt", "given_at": "Givet",
     "withdrawn_at": "Trukket tilbage", "display_name": "Navn", "birth_date": "Fødselsdato",
     "target_group": "Målgruppe", "outcome": "Status for forløbet", "mentor_id": "Mentor",
+    "phone": "Mobilnummer", "contact_time": "Bedste tid at ringe", "reminder_time": "Tid for påmindelse",
+    "reminders_enabled": "Påmindelser", "on_call_phone": "Vagttelefon", "opening_weekdays": "Åbningsdage",
+    "opens_at": "Åbner", "closes_at": "Lukker",
     "coordinator_id": "Koordinator", "user_id": "Bruger", "end_goal": "Slutmål", "end_goal_kind": "Slutmålets art",
     "mutation_id": "Ændringens id", "entity": "Type", "op": "Handling", "base_version": "Version",
     "data": "Data", "device_id": "Enhed", "schema_version": "App-version", "mutations": "Ændringer",

@@ -27,6 +27,7 @@ SECTIONS = (
     ("records", "assessment", "Vurderinger", "Hvordan det går, vurderet af dig og af medarbejderne (1–10)."),
     ("records", "outreach", "Kontakt", "Når en medarbejder har ringet, skrevet eller besøgt dig."),
     ("records", "consent", "Samtykker", "Hvilke steder du har sagt ja til må se din plan."),
+    ("records", "sms", "Sms'er", "Påmindelser, Trinvis har sendt eller skulle sende til din mobil."),
     ("programmes", "enrolment", "Forløb", "De tilbud, du har været eller er med i."),
     ("programmes", "target_group_history", "Målgruppe over tid", "Hvilken målgruppe du har hørt til."),
     ("programmes", "outcome_history", "Status over tid", "Hvordan dit forløb er gået og er endt."),
@@ -41,9 +42,11 @@ EXTRA_LABELS = {
     "resolution": "Afklaring", "resolved_at": "Afklaret", "created_at": "Oprettet", "updated_at": "Senest ændret",
     "deleted": "Slettet", "user_id": "Medarbejder", "due_date": "Dato", "winning_user_id": "Ændret af",
     "losing_user_id": "Også ændret af", "resolved_by_user_id": "Afklaret af",
+    "to_phone": "Til", "body": "Besked", "day": "Dag", "due_at": "Planlagt", "sent_at": "Sendt",
 }
 HIDDEN = {"id", "youth_id", "version", "field_versions", "activity_ids", "entity", "record_id",
-          "base_version", "status_source", "organization_id"}
+          "base_version", "status_source", "organization_id",
+          "key", "kind", "expires_at", "attempts", "last_error", "sender", "provider_ref", "claimed_at"}
 ROLE_DA = {"self": "Dig selv", "mentor": "Mentor", "coordinator": "Koordinator (tovholder)",
            "partner": "Samarbejdspartner", "admin": "Administrator", "system": "Systemet", "youth": "Ung"}
 ACTION_DA = {"read": "Læste", "write": "Ændrede", "create": "Oprettede", "update": "Ændrede",

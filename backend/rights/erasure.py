@@ -35,6 +35,7 @@ from backend.models import (
     Conflict,
     DeviceToken,
     RecordHistory,
+    SmsMessage,
     User,
     Youth,
     utcnow,
@@ -128,6 +129,7 @@ def erase_youth(youth_id: str, actor: User | None, reason: str, channel: str) ->
             _delete(RecordHistory, RecordHistory.entity == entity, RecordHistory.record_id.in_(chunk))
             _delete(AppliedMutation, AppliedMutation.entity == entity, AppliedMutation.record_id.in_(chunk))
     _delete(Conflict, Conflict.youth_id == youth_id)
+    _delete(SmsMessage, SmsMessage.youth_id == youth_id)  # the reminders carry the phone number
     _delete(ChangeLog, ChangeLog.youth_id == youth_id)
     for model in PROGRAMME_MODELS:
         _delete(model, model.youth_id == youth_id)

@@ -27,6 +27,7 @@ from backend.models import (
     DeviceToken,
     Organization,
     RecordHistory,
+    SmsMessage,
     User,
     Youth,
     utcnow,
@@ -170,6 +171,9 @@ def _ids_in(value):
 def build_export(viewer: User, youth: Youth, scope: str, now: datetime | None = None) -> dict:
     """The export as plain JSON-ready data (see the module docstring for what each scope holds)."""
     records = _case_records(viewer, youth.id, scope)
+    # The text messages sent to them (issue 13): their number and what was said are their data too.
+    records["sms"] = [_plain(SmsMessage, m) for m in db.session.scalars(
+        select(SmsMessage).where(SmsMessage.youth_id == youth.id).order_by(SmsMessage.due_at))]
     export = {
         "format": "trinvis-export", "format_version": FORMAT_VERSION,
         "generated_at": to_wire(now or utcnow()), "scope": scope,

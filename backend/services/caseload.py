@@ -8,7 +8,7 @@ tested to the minute; `load_caseload` gathers that data with the same access rul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -33,6 +33,9 @@ from shared.schedule import not_checked_in, occurs_on, overdue_assessment
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 """Activity times are local wall-clock times in the municipality."""
 
+UNREACHED_AT = time(12, 0)
+"""A no-show nobody has reached by this local time is flagged to the coordinator (issue 13)."""
+
 CONTACT_DAYS = 30
 """The monthly minimum: a young person must have been in personal contact within this many days."""
 
@@ -43,6 +46,7 @@ FLAG_LABELS: dict[str, str] = {
     "assessment_overdue": "Progressionsmåling forsinket",
     "conflict": "Uløst synkroniseringskonflikt",
     "no_contact": "Ingen kontakt i 30 dage",
+    "unreached": "Udeblevet i dag og ikke fået fat i",
 }
 FLAG_KEYS = tuple(FLAG_LABELS)
 
@@ -107,6 +111,24 @@ def missing_check_ins(snap: Snapshot, now: datetime) -> list[dict]:
             and not_checked_in(a["start_time"], today, now) and a["id"] not in handled]
 
 
+def no_shows_today(snap: Snapshot, now: datetime) -> list[dict]:
+    """Today's activities the young person has missed: not checked in past the grace period, or
+    registered as absent without notice (the mentor's morning list, issue 13)."""
+    today = now.date()
+    unnotified = {a["activity_id"] for a in snap.attendance
+                  if a["date"] == today and a.get("status") == "absent_unnotified"}
+    missed = missing_check_ins(snap, now)
+    missed += [a for a in snap.activities if a["id"] in unnotified and a not in missed]
+    return sorted(missed, key=lambda a: a["start_time"])
+
+
+def unreached_no_show(snap: Snapshot, now: datetime) -> bool:
+    """From noon: a no-show today and no contact attempt today that reached the young person."""
+    if now.time() < UNREACHED_AT or not no_shows_today(snap, now):
+        return False
+    return not any(c.date() == now.date() for c in snap.reached_contacts)
+
+
 def unexplained_absences_this_week(snap: Snapshot, today: date) -> list[dict]:
     """Unnotified absences from Monday of this week up to and including today."""
     monday = today - timedelta(days=today.weekday())
@@ -119,9 +141,10 @@ def overdue_agreements(snap: Snapshot, today: date) -> list[dict]:
 
 
 def last_contact(snap: Snapshot) -> date | None:
-    """The last day of personal contact: outreach that reached the young person, or attendance."""
+    """The last day of real personal contact: a contact record that reached the young person (a
+    call answered, a visit, a conversation, a text answered). Attendance at an activity does not
+    count (issue 13; docs/decisions.md): turning up is not a talk with the caseworker."""
     days = [c.date() for c in snap.reached_contacts]
-    days += [a["date"] for a in snap.attendance if a.get("status") in ("present", "late") or a.get("self_checked_in_at")]
     return max(days) if days else None
 
 
@@ -144,6 +167,8 @@ def compute_flags(snap: Snapshot, now: datetime) -> list[Flag]:
     missing = missing_check_ins(snap, now)
     if missing:
         flags.append(Flag("not_checked_in", ", ".join(f"{a['title']} kl. {a['start_time']}" for a in missing)))
+    if unreached_no_show(snap, now):
+        flags.append(Flag("unreached", "ingen har fået fat i den unge i dag"))
     absences = unexplained_absences_this_week(snap, today)
     if absences:
         flags.append(Flag("unexplained_absence", _count(len(absences), "gang", "gange")))

@@ -7,7 +7,8 @@ from datetime import date, datetime, timezone
 from backend.models import ENTITY_MODELS, Organization, data_columns
 
 _COLUMNS: dict[str, list[str]] = {e: data_columns(m) for e, m in ENTITY_MODELS.items()}
-_COLUMNS["organization"] = ["id", "name", "kind"]
+# The on-call number and opening hours travel so the young person's phone knows whom to call (issue 13).
+_COLUMNS["organization"] = ["id", "name", "kind", "on_call_phone", "opening_weekdays", "opens_at", "closes_at"]
 MODELS = {**ENTITY_MODELS, "organization": Organization}
 
 

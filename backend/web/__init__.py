@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
     """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
     from backend.web import audit_view, auth, caseload, conflicts, plan, progression
     from backend.web.common import ROLE_LABELS, current_user, da_date, da_datetime
+    from shared.contact import format_phone
     from shared.enums import label_da
 
     for mod in (auth, caseload, plan, progression, conflicts, audit_view):
@@ -24,6 +25,7 @@ def register_web(app: Flask) -> None:
     from backend.web.privacy import private_marker
 
     app.jinja_env.globals["private_marker"] = private_marker
+    app.jinja_env.filters["phone"] = format_phone
 
     @app.context_processor
     def _globals():

@@ -217,6 +217,23 @@ def save_mentor(youth_id: str):
     return _done(view.youth.id, "people", "Mentoren er gemt." if mentor_id else "Mentoren er fjernet.", result)
 
 
+@bp.post("/<youth_id>/contact")
+@login_required
+def save_contact(youth_id: str):
+    """The young person's mobile number, best time to call and reminder settings (the coordinator's)."""
+    view = _view_or_404(youth_id)
+    values = _form("phone", "contact_time", "reminder_time", "reminders_enabled", "base_version")
+    data = {"id": view.youth.id, "youth_id": view.youth.id, "phone": values["phone"] or None,
+            "contact_time": values["contact_time"], "reminder_time": values["reminder_time"] or None,
+            "reminders_enabled": values["reminders_enabled"] == "yes"}
+    try:
+        result = push_form(current_user(), "youth", view.youth.id, data,
+                           parse_base_version(values["base_version"]), partial=True)
+    except FormRejected as e:
+        return _rejected(view, "contact", e, values)
+    return _done(view.youth.id, "contact", "Kontaktoplysningerne er gemt.", result)
+
+
 # ---- goals -------------------------------------------------------------------------------------
 
 

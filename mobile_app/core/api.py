@@ -113,6 +113,10 @@ class ApiClient:
         body = {"device_id": device_id, "schema_version": schema_version, "mutations": mutations}
         return self._request("POST", "/sync/push", json=body)
 
+    def my_contacts(self) -> dict:
+        """The young person's mentor (name, work phone) for "Ring til nogen"."""
+        return self._request("GET", "/me/contacts")
+
     def export(self, youth_id: str) -> dict:
         """Everything the server holds about the young person (GDPR art. 15), as JSON."""
         return self._request("GET", f"/youth/{youth_id}/export")

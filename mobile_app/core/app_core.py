@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mobile_app.core import config
 from mobile_app.core.api import ApiClient
+from mobile_app.core.contact import refresh_contacts
 from mobile_app.core.errors import (
     ApiError,
     AuthExpired,
@@ -309,6 +310,8 @@ class AppCore:
                 self._client = None
                 self.last_error = ERASED_MESSAGE
                 self.wiped_message = ERASED_MESSAGE  # the screen says it on the login page
+            else:
+                refresh_contacts(self)  # "Ring til nogen" must work offline too
             return result
         except Offline as exc:
             self.online = False

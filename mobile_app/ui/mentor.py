@@ -8,6 +8,7 @@ import flet as ft
 
 from shared.enums import AttendanceStatus, OutreachMethod, label_da
 
+from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
 from mobile_app.ui.app import refreshable
 from mobile_app.ui.youth import STATE_COLORS, _dk_date, plan_controls, progress_controls
@@ -34,6 +35,8 @@ def caseload(app) -> list[ft.Control]:
         if r.assessment_overdue:
             lines.append(w.text(f"Måling overskredet (skulle være lavet {_dk_date(r.assessment_overdue)})",
                                 size=16, color=w.ERROR_COLOR))
+        if r.missing:
+            lines += contact.reach_buttons(app, r)
         lines.append(w.big_button("Åbn", lambda e, y=r.youth["id"]: app.show(youth_screen, y), primary=False,
                                   ident=f"open-{(r.youth.get('display_name') or '-').split()[0].lower()}"))
         out.append(w.card(*lines, color=ft.Colors.RED_50 if r.missing else None))

@@ -11,6 +11,7 @@ from shared.enums import label_da
 
 from mobile_app.core import CoreError
 from mobile_app.core.services import WEEKDAYS_DA
+from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
 from mobile_app.ui.app import LOCAL_TZ, refreshable
 
@@ -64,6 +65,7 @@ def home(app) -> list[ft.Control]:
             lines.append(w.big_button("Jeg kommer ikke i dag", lambda e, i=act_id: app.show(absence, i),
                                       primary=False, ident="absent"))
         out.append(w.card(*lines))
+    out += contact.call_someone_card(app)
     agreements = svc.agreements(youth_id)
     due = svc.assessment_due(youth_id)
     out += [
@@ -80,6 +82,8 @@ def home(app) -> list[ft.Control]:
     out += [
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
         w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),
+        w.big_button("Mit nummer og påmindelser", lambda e: app.show(contact.my_contact), primary=False,
+                     ident="my-contact"),
         w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"),
     ]
     return out

@@ -153,9 +153,14 @@ def test_no_contact_for_30_days(w):
     write("outreach", youth_id=w.youths["mads"], organization_id=w.orgs["Jobcenter"], method="call", reached=False,
           contacted_at=at(WED - timedelta(days=2), "10:00").isoformat())
     assert "no_contact" in flags("ahmed", w, at(WED, "08:00"))
-    # Attendance exactly 30 days ago: still flagged; 29 days ago: not.
+    # Attendance is not contact (issue 13: only real contact counts), however recent.
+    write("attendance", youth_id=w.youths["mads"], activity_id=act, date=(WED - timedelta(days=1)).isoformat(),
+          status="present")
+    assert flags("ahmed", w, at(WED, "08:00"))["no_contact"] == "ingen kontakt registreret"
+    # A text answered exactly 30 days ago: still flagged; a visit 29 days ago: not.
     d30 = WED - timedelta(days=30)
-    write("attendance", youth_id=w.youths["mads"], activity_id=act, date=d30.isoformat(), status="present")
+    write("outreach", youth_id=w.youths["mads"], organization_id=w.orgs["Jobcenter"], method="sms", reached=True,
+          contacted_at=at(d30, "10:00").isoformat())
     assert flags("ahmed", w, at(WED, "08:00"))["no_contact"] == f"sidst {d30.strftime('%d.%m.%Y')}"
     write("outreach", youth_id=w.youths["mads"], organization_id=w.orgs["Jobcenter"], method="home_visit",
           reached=True, contacted_at=at(WED - timedelta(days=29), "10:00").isoformat())

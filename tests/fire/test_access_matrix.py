@@ -267,7 +267,8 @@ def run_role(app, client, role: str) -> dict:
     return result
 
 
-PAGES = ("/youth/{id}", "/youth/{id}/print", "/youth/{id}/progression", "/youth/{id}/audit")
+PAGES = ("/youth/{id}", "/youth/{id}/print", "/youth/{id}/progression", "/youth/{id}/audit",
+         "/youth/{id}/contact-attempts")
 COORDINATOR_ONLY = {"/youth/{id}/audit"}  # 403 for other roles whoever the young person is: reveals nothing
 
 

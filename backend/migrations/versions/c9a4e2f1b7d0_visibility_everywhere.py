@@ -6,7 +6,7 @@ organisation-only get a new change number (and `narrowed`, for whole records) so
 a copy receive a tombstone, or the record without its now private comment or note, at next pull.
 
 Revision ID: c9a4e2f1b7d0
-Revises: c4d2a9e7f1b3
+Revises: c13a7e5d0b91
 Create Date: 2026-12-01 11:20:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'c9a4e2f1b7d0'
-down_revision = 'c4d2a9e7f1b3'
+down_revision = 'c13a7e5d0b91'
 branch_labels = None
 depends_on = None
 
