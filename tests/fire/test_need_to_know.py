@@ -3,7 +3,8 @@
 A world with an organisation-only item of every kind, each carrying a unique secret text (or, for
 an enrolment, its id). For every user (each role) the rule says which secrets they may see; then
 every path is fetched as that user — pull, push answers, plan page, print, progression (charts),
-audit, conflicts, programme page, results page, CSV, results API — and a secret the rule hides
+audit, conflicts, programme page, results page, CSV, results API, morning list, contact attempts,
+staff export — and a secret the rule hides
 must not appear in any of them. Where a path shows an entity, a secret the rule allows must appear
 (so the test cannot pass by showing nothing). The print is checked per meeting composition.
 """
@@ -122,7 +123,9 @@ def test_no_path_shows_what_the_rule_hides(app, client):
     leaks, missing = [], []
     pages = [f"/youth/{mads}", f"/youth/{mads}/print?show=1&youth=1", f"/youth/{mads}/progression",
              f"/youth/{mads}/audit", "/conflicts", f"/programmes/youth/{mads}", "/results",
-             "/results/export/cohorts.csv", "/results/export/attendance.csv"]
+             "/results/export/cohorts.csv", "/results/export/attendance.csv", "/morning",
+             f"/youth/{mads}/contact-attempts", f"/youth/{mads}/contact-attempts?print=1", "/sms",
+             f"/youth/{mads}/export"]
     for username in USERS:
         actor = x["actors"][username]
         visible = {k for k in secrets if reaches_mads(username) and may_see(actor, k, records[k])}
