@@ -152,6 +152,11 @@ class Services:
             return permissions.may_write(self.user, entity, "upsert", None, new, set(new), self.today())
         return permissions.may_write(self.user, entity, "upsert", record, record, set(fields or ()), self.today())
 
+    def require_may(self, entity: str, message: str = "Det er din mentor, der registrerer det.") -> None:
+        """Refuse (in Danish) an action the shared rule would not let the user make."""
+        if not self.may(entity):
+            raise ValidationFailed(message)
+
     def private_label(self, entity: str, record: dict) -> str:
         """'Kun <organisation>' for an organisation-only item (or its comment/note), else ''."""
         if not permissions.is_private(entity, record):
