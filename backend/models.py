@@ -131,6 +131,19 @@ class Plan(CaseRecord, db.Model):
     end_goal_kind: Mapped[str] = mapped_column(String(20))
     start_date: Mapped[date] = mapped_column(Date)
     target_date: Mapped[date | None] = mapped_column(Date)
+    # "Det vil jeg": the young person's own words (docs/contract-changes-steps.md)
+    youth_wish: Mapped[str] = mapped_column(Text, default="")
+    youth_strengths: Mapped[str] = mapped_column(Text, default="")
+    youth_barriers: Mapped[str] = mapped_column(Text, default="")
+    voice_updated_by_user_id: Mapped[str | None] = mapped_column(ID)
+    voice_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The plan's content version (end goal, shared sub-goals) and the young person's answer to one
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    youth_answer: Mapped[str | None] = mapped_column(String(10))
+    youth_answer_comment: Mapped[str] = mapped_column(Text, default="")
+    youth_answer_revision: Mapped[int | None] = mapped_column(Integer)
+    youth_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Goal(CaseRecord, db.Model):
@@ -233,6 +246,9 @@ class Consent(CaseRecord, db.Model):
     recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
 
 
+# The entities of issue 14 live in their own module (they need CaseRecord above).
+from backend.models_steps import CompanyAgreement, GoalProposal, StepChange, WorkHours  # noqa: E402
+
 ENTITY_MODELS: dict[str, type] = {
     "youth": Youth,
     "plan": Plan,
@@ -243,6 +259,10 @@ ENTITY_MODELS: dict[str, type] = {
     "outreach": Outreach,
     "assessment": Assessment,
     "consent": Consent,
+    "goal_proposal": GoalProposal,
+    "step_change": StepChange,
+    "company_agreement": CompanyAgreement,
+    "work_hours": WorkHours,
 }
 
 INTERNAL_COLUMNS = frozenset({"version", "deleted", "field_versions", "created_at", "updated_at", "status_source"})

@@ -605,3 +605,8 @@ class _Seeder:
 from backend.programmes.seed import seed_programmes  # noqa: E402
 
 EXTRA_SEEDERS.append(seed_programmes)
+
+# The young person's voice, steps and company agreements (issue 14) after that.
+from backend.seed_steps import seed_voice  # noqa: E402
+
+EXTRA_SEEDERS.append(seed_voice)

@@ -87,6 +87,22 @@ class Outcome(StrEnum):
     MOVED_OTHER = "moved_other"
 
 
+class ProposalStatus(StrEnum):
+    """A young person's proposed sub-goal: waiting, taken as it was, reworded together, or not taken."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REWORDED = "reworded"
+    DECLINED = "declined"
+
+
+class YouthAnswer(StrEnum):
+    """The young person's answer to one version of the plan."""
+
+    AGREE = "agree"
+    DISAGREE = "disagree"
+
+
 class Op(StrEnum):
     UPSERT = "upsert"
     DELETE = "delete"
@@ -134,6 +150,16 @@ LABELS_DA = {
     "resource_course": "Ressourceforløb",
     "disability_pension": "Førtidspension",
     "moved_other": "Fraflyttet / andet",
+    "proposed": "Venter på svar",
+    "accepted": "Taget med i planen",
+    "reworded": "Taget med i andre ord",
+    "declined": "Ikke taget med",
+    "agree": "Jeg er enig i planen",
+    "afklaring": "Trin 1: Afklaring",
+    "paa_vej_mod_job": "Trin 2: På vej mod job",
+    "virksomhedsforloeb": "Trin 3: Virksomhedsforløb",
+    "ikke_i_trinmodellen": "Ikke i trinmodellen",
+    "disagree": "Jeg er ikke enig",
 }
 
 

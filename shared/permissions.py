@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from shared.enums import Role
+from shared.plan_voice import voice_write
 
 SHARED = "shared"
 ORGANIZATION = "organization"
@@ -26,7 +27,8 @@ ORGANIZATION = "organization"
 TREATMENT_KINDS = frozenset({"rusmiddelcenter", "psychiatry", "psykiatri", "behandling"})
 """Organisation kinds whose records are organisation-only unless the writer shares them."""
 
-RECORD_VISIBILITY = frozenset({"goal", "activity", "agreement", "outreach", "attendance", "enrolment"})
+RECORD_VISIBILITY = frozenset({"goal", "activity", "agreement", "outreach", "attendance", "enrolment",
+                               "company_agreement", "work_hours"})
 """Entities whose `visibility` governs the whole record."""
 
 FIELD_VISIBILITY = {"assessment": {"comment": "comment_visibility"}, "attendance": {"note": "note_visibility"}}
@@ -57,9 +59,11 @@ YOUTH_WRITABLE = {
     "assessment": frozenset({"id", "youth_id", "due_date", "rater_role", "scores", "comment", "submitted_at",
                              "organization_id", "comment_visibility"}),
 }
-MENTOR_ENTITIES = frozenset({"attendance", "agreement", "outreach", "assessment", "goal", "activity"})
-PARTNER_ENTITIES = frozenset({"attendance", "agreement", "assessment", "goal", "activity"})
-OWN_ORG_ENTITIES = frozenset({"goal", "activity", "outreach", "assessment"})
+MENTOR_ENTITIES = frozenset({"attendance", "agreement", "outreach", "assessment", "goal", "activity",
+                             "company_agreement", "work_hours"})
+PARTNER_ENTITIES = frozenset({"attendance", "agreement", "assessment", "goal", "activity", "company_agreement",
+                              "work_hours"})
+OWN_ORG_ENTITIES = frozenset({"goal", "activity", "outreach", "assessment", "company_agreement", "work_hours"})
 """Mentors write these only for their own organisation (partners write everything only for theirs)."""
 
 
@@ -206,6 +210,11 @@ def check_write(user, entity: str, op: str, existing: dict | None, new: dict, ch
         raise Denied("forbidden", "Kan ikke slettes. Træk i stedet samtykket tilbage eller afslut forløbet.")
     if existing is not None and new.get("youth_id") != existing.get("youth_id"):
         raise Denied("invalid", "En registrering kan ikke flyttes til en anden ung.")
+    verdict = voice_write(a.role, entity, op, existing, new, changed)  # the young person's own words (issue 14)
+    if verdict is not False:
+        if verdict is not None:
+            raise Denied(*verdict)
+        return
     rules = {Role.YOUTH: _youth, Role.COORDINATOR: _coordinator, Role.MENTOR: _mentor, Role.PARTNER: _partner}
     rule = rules.get(a.role)
     if rule is None:

@@ -165,6 +165,21 @@ class PlanSchema(EntitySchema):
     end_goal_kind = Choice(enums.EndGoalKind, required=True)
     start_date = fields.Date(required=True)
     target_date = fields.Date(load_default=None, allow_none=True)
+    youth_wish = Text(load_default="")
+    youth_strengths = Text(load_default="")
+    youth_barriers = Text(load_default="")
+    youth_answer = Choice(enums.YouthAnswer, load_default=None, allow_none=True)
+    youth_answer_comment = Text(load_default="")
+    youth_answer_revision = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                           validate=validate.Range(min=1, max=2**31))
+
+    @validates_schema
+    def _answer(self, data, **kwargs):
+        answer = data.get("youth_answer")
+        if answer and not data.get("youth_answer_revision"):
+            raise ValidationError("Svaret skal høre til en bestemt udgave af planen.", "youth_answer_revision")
+        if answer == enums.YouthAnswer.DISAGREE and not (data.get("youth_answer_comment") or "").strip():
+            raise ValidationError("Skriv kort, hvad du ikke er enig i.", "youth_answer_comment")
 
 
 class GoalSchema(EntitySchema):
@@ -282,6 +297,15 @@ class ConsentSchema(EntitySchema):
     withdrawn_at = UTCDateTime(load_default=None, allow_none=True)
 
 
+# The entities of issue 14 (the young person's voice, steps, company agreements, hours) live in their
+# own module; it needs EntitySchema and the field helpers above.
+from shared.schemas_steps import (  # noqa: E402
+    CompanyAgreementSchema,
+    GoalProposalSchema,
+    StepChangeSchema,
+    WorkHoursSchema,
+)
+
 ENTITY_SCHEMAS: dict[str, type[EntitySchema]] = {
     "youth": YouthSchema,
     "plan": PlanSchema,
@@ -292,6 +316,10 @@ ENTITY_SCHEMAS: dict[str, type[EntitySchema]] = {
     "outreach": OutreachSchema,
     "assessment": AssessmentSchema,
     "consent": ConsentSchema,
+    "goal_proposal": GoalProposalSchema,
+    "step_change": StepChangeSchema,
+    "company_agreement": CompanyAgreementSchema,
+    "work_hours": WorkHoursSchema,
 }
 """Entities a client may push (organization is pull-only)."""
 
@@ -301,6 +329,11 @@ SERVER_FIELDS: dict[str, frozenset[str]] = {
     "assessment": frozenset({"rater_user_id"}),
     "consent": frozenset({"recorded_by_user_id"}),
     "agreement": frozenset({"created_by_user_id"}),
+    "plan": frozenset({"voice_updated_by_user_id", "voice_updated_at", "revision", "revised_at", "youth_answered_at"}),
+    "goal_proposal": frozenset({"proposed_by_user_id", "proposed_at", "answered_by_user_id", "answered_at"}),
+    "step_change": frozenset({"changed_by_user_id", "changed_at"}),
+    "company_agreement": frozenset({"created_by_user_id"}),
+    "work_hours": frozenset({"recorded_by_user_id"}),
 }
 """Fields the server sets itself; a client that echoes them back has them ignored."""
 
@@ -456,6 +489,16 @@ FIELD_LABELS_DA = {
     "coordinator_id": "Koordinator", "user_id": "Bruger", "end_goal": "Slutmål", "end_goal_kind": "Slutmålets art",
     "mutation_id": "Ændringens id", "entity": "Type", "op": "Handling", "base_version": "Version",
     "data": "Data", "device_id": "Enhed", "schema_version": "App-version", "mutations": "Ændringer",
+    "youth_wish": "Det vil jeg", "youth_strengths": "Det er jeg god til", "youth_barriers": "Det står i vejen",
+    "youth_answer": "Dit svar på planen", "youth_answer_comment": "Hvad du ikke er enig i",
+    "youth_answer_revision": "Udgave af planen", "answer": "Svar til den unge",
+    "step": "Trin", "reason": "Hvorfor", "valid_from": "Gælder fra",
+    "company": "Virksomhed", "contact_name": "Kontaktperson", "contact_phone": "Kontaktpersonens telefon",
+    "hours_per_week": "Timer om ugen", "hours_spread": "Fordeling af timerne", "tasks": "Opgaver",
+    "workplace_support": "Støtte/mentor på arbejdspladsen", "health_considerations": "Hensyn til helbred",
+    "follow_ups": "Opfølgninger", "done": "Gennemført", "period": "Periode", "period_start": "Periodens start",
+    "ordinary_hours": "Ordinære timer", "supported_hours": "Støttede timer",
+    "company_agreement_id": "Virksomhedsaftale",
     "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
 }
 

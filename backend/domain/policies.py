@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.enums import Role
+from shared.plan_voice import ANSWER_FIELDS, GOAL_CONTENT_FIELDS, PLAN_CONTENT_FIELDS, VOICE_FIELDS
 
 
 class Rejected(Exception):
@@ -78,6 +79,14 @@ class NowVisible:
     """The writer may go on with this young person in the same batch (the grant lands at commit)."""
 
     youth_id: str
+
+
+@dataclass(frozen=True)
+class PlanRevised:
+    """The young person's plan gets a new version (a shared sub-goal changed)."""
+
+    youth_id: str | None = None
+    goal_id: str | None = None  # a deleted goal: its young person is looked up
 
 
 @dataclass(frozen=True)
@@ -175,16 +184,66 @@ class YouthPolicy(Policy):
 
 
 class PlanPolicy(Policy):
-    """Fælles plan: one per young person."""
+    """Fælles plan: one per young person. A change of its content makes a new version (`revision`,
+    `revised_at`); who last wrote the young person's words and when they answered are recorded."""
 
     entity = "plan"
     one_per_youth = ("duplicate_plan", "Den unge har allerede én fælles plan.")
 
+    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
+        fields = set(loaded if row is None else changed)
+        out: dict = {}
+        if row is None:
+            out.update(revision=1, revised_at=now)
+        elif fields & PLAN_CONTENT_FIELDS:
+            out.update(revision=(row.revision or 1) + 1, revised_at=now)
+        voice = fields & VOICE_FIELDS
+        if voice and (row is not None or any(loaded.get(f) for f in voice)):
+            out.update(voice_updated_by_user_id=writer.id, voice_updated_at=now)
+        if fields & ANSWER_FIELDS and (row is not None or loaded.get("youth_answer")):
+            answered = loaded.get("youth_answer_revision", row.youth_answer_revision if row is not None else None)
+            current = out.get("revision", row.revision if row is not None else 1)
+            if answered is not None and answered > current:
+                raise Rejected("invalid", "Svaret hører til en udgave af planen, som ikke findes.")
+            out["youth_answered_at"] = now
+        return out
+
 
 class GoalPolicy(Policy):
-    """Delmål: owned by an organisation."""
+    """Delmål: owned by an organisation. A shared sub-goal is part of the plan the young person
+    agrees to: changing one makes a new version of the plan."""
 
     entity = "goal"
+
+    def effects(self, writer: Writer, before: dict | None, after: dict) -> list:
+        shared = "shared" in {(before or {}).get("visibility"), after.get("visibility")}
+        touched = before is None or any(before.get(f) != after.get(f) for f in GOAL_CONTENT_FIELDS)
+        return [PlanRevised(youth_id=after["youth_id"])] if shared and touched else []
+
+    def delete_effects(self, record_id: str) -> list:
+        return [PlanRevised(goal_id=record_id)]
+
+
+class GoalProposalPolicy(Policy):
+    """Forslag til delmål: the young person's words; who proposed it and who answered, and when. An
+    accepted or reworded proposal points at a sub-goal the young person can see."""
+
+    entity = "goal_proposal"
+    references = (YOUTH, Reference("goal_id", "goal", "invalid_reference", "Delmålet findes ikke for denne unge.",
+                                   same_youth=True))
+
+    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
+        out: dict = {}
+        if row is None:
+            out.update(proposed_by_user_id=writer.id, proposed_at=now)
+        fields = set(loaded if row is None else changed)
+        if writer.role != Role.YOUTH and fields & {"status", "answer", "goal_id"}:
+            out.update(answered_by_user_id=writer.id, answered_at=now)
+        goal_id = loaded.get("goal_id", row.goal_id if row is not None else None)
+        goal = records.find("goal", goal_id) if goal_id else None
+        if goal is not None and (goal.visibility != "shared" or goal.deleted):
+            raise Rejected("invalid_reference", "Vælg et delmål, som den unge kan se (delt med alle).")
+        return out
 
 
 class ActivityPolicy(Policy):
@@ -312,9 +371,50 @@ class ConsentPolicy(Policy):
         return [Access(after["youth_id"], "org", after["organization_id"], "consent", granted=new == "given")]
 
 
+class StepChangePolicy(Policy):
+    """Trin: a move of the young person's step; who moved it and when. A move is history: it can be
+    neither changed nor deleted (a wrong one is followed by a new move that says why)."""
+
+    entity = "step_change"
+    references = (YOUTH,)
+    locked_change = "Et trinskift kan ikke ændres bagefter. Registrér et nyt trinskift i stedet."
+    locked_delete = "Et trinskift kan ikke slettes. Registrér et nyt trinskift, der retter det."
+
+    def locked(self, row) -> bool:
+        return True
+
+    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
+        return {"changed_by_user_id": writer.id, "changed_at": now} if row is None else {}
+
+
+class CompanyAgreementPolicy(Policy):
+    """Virksomhedsaftale: owned by an organisation; its placement activity belongs to the same young
+    person; remembers who made it."""
+
+    entity = "company_agreement"
+    references = (ORGANIZATION, YOUTH, Reference("activity_id", "activity", "invalid_reference",
+                                                 "Aktiviteten findes ikke for denne unge.", same_youth=True))
+
+    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
+        return {"created_by_user_id": writer.id} if row is None else {}
+
+
+class WorkHoursPolicy(Policy):
+    """Arbejdstimer: owned by an organisation; its company agreement belongs to the same young person;
+    remembers who recorded it."""
+
+    entity = "work_hours"
+    references = (ORGANIZATION, YOUTH, Reference("company_agreement_id", "company_agreement", "invalid_reference",
+                                                 "Virksomhedsaftalen findes ikke for denne unge.", same_youth=True))
+
+    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
+        return {"recorded_by_user_id": writer.id}
+
+
 POLICIES: dict[str, Policy] = {p.entity: p for p in (
     YouthPolicy(), PlanPolicy(), GoalPolicy(), ActivityPolicy(), AgreementPolicy(), AttendancePolicy(),
-    OutreachPolicy(), AssessmentPolicy(), ConsentPolicy())}
+    OutreachPolicy(), AssessmentPolicy(), ConsentPolicy(), GoalProposalPolicy(),
+    StepChangePolicy(), CompanyAgreementPolicy(), WorkHoursPolicy())}
 
 
 def policy(entity: str) -> Policy:

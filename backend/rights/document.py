@@ -19,7 +19,12 @@ WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søn
 
 SECTIONS = (
     # (group, key, title, explanation)
-    ("records", "plan", "Din plan", "Slutmålet og hvornår planen startede."),
+    ("records", "plan", "Din plan", "Slutmålet, dine egne ord (Det vil jeg) og dit svar på planen."),
+    ("records", "step_change", "Trin", "Hvilket trin du har været på, hvornår og hvorfor."),
+    ("records", "company_agreement", "Aftaler med virksomheder",
+     "Praktik eller job: timer, opgaver, støtte og opfølgning."),
+    ("records", "work_hours", "Arbejdstimer", "Dine ordinære og støttede timer pr. uge eller måned."),
+    ("records", "goal_proposal", "Dine forslag til delmål", "De delmål, du selv har foreslået, og svaret på dem."),
     ("records", "goal", "Delmål", "De mål, du arbejder hen imod, og hvem der står for dem."),
     ("records", "activity", "Aktiviteter", "Det, du skal til hver uge."),
     ("records", "attendance", "Fremmøde", "Hvornår du kom, meldte fra eller ikke kom."),
@@ -55,7 +60,9 @@ ACTION_DA = {"read": "Læste", "write": "Ændrede", "create": "Oprettede", "upda
 CHANNEL_DA = {"api": "app", "web": "browser", "cli": "administration"}
 ENTITY_DA = {"youth": "stamdata", "plan": "plan", "goal": "delmål", "activity": "aktiviteter",
              "agreement": "aftaler", "attendance": "fremmøde", "outreach": "kontakt",
-             "assessment": "vurderinger", "consent": "samtykker", "conflict": "rettelser", "audit_log": "logbog",
+             "assessment": "vurderinger", "consent": "samtykker",
+             "goal_proposal": "forslag til delmål", "step_change": "trin", "company_agreement": "virksomhedsaftaler",
+             "work_hours": "arbejdstimer", "conflict": "rettelser", "audit_log": "logbog",
              "enrolment": "forløb", "target_group_history": "målgruppe", "outcome_history": "status",
              "export": "kopi af alle oplysninger"}
 

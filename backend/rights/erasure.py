@@ -44,7 +44,9 @@ from backend.programmes.models import Enrolment, OutcomeChange, TargetGroupChang
 from backend.sync.changes import ChangeSet
 
 # Children before parents (attendance refers to activity; everything refers to youth).
-CASE_ORDER = ("attendance", "activity", "goal", "agreement", "outreach", "assessment", "consent", "plan")
+CASE_ORDER = ("attendance", "work_hours", "company_agreement", "activity", "goal_proposal", "step_change", "goal",
+              "agreement", "outreach", "assessment", "consent",
+              "plan")
 PROGRAMME_MODELS = (Enrolment, TargetGroupChange, OutcomeChange)
 CHUNK = 500
 

@@ -38,7 +38,9 @@ from backend.sync.records import row_to_wire, to_wire
 from shared.enums import Role
 
 FORMAT_VERSION = 1
-CASE_ENTITIES = ("plan", "goal", "activity", "attendance", "agreement", "assessment", "outreach", "consent")
+CASE_ENTITIES = ("plan", "step_change", "goal", "goal_proposal", "company_agreement", "work_hours", "activity",
+                 "attendance", "agreement", "assessment", "outreach",
+                 "consent")
 PROGRAMME_MODELS = {"enrolment": Enrolment, "target_group_history": TargetGroupChange,
                     "outcome_history": OutcomeChange}
 

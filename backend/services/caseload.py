@@ -20,15 +20,19 @@ from backend.models import (
     Agreement,
     Assessment,
     Attendance,
+    CompanyAgreement,
     Conflict,
     Outreach,
     Plan,
     User,
     Youth,
 )
+from backend.services.steps import current_steps
 from backend.sync.records import MODELS
+from shared.company import follow_up_state
 from shared.enums import TargetGroup, label_da
 from shared.schedule import not_checked_in, occurs_on, overdue_assessment
+from shared.steps import STEPS, step_info
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 """Activity times are local wall-clock times in the municipality."""
@@ -46,6 +50,7 @@ FLAG_LABELS: dict[str, str] = {
     "assessment_overdue": "Progressionsmåling forsinket",
     "conflict": "Uløst synkroniseringskonflikt",
     "no_contact": "Ingen kontakt i 30 dage",
+    "company_follow_up": "Opfølgning på virksomhedsaftale",
     "unreached": "Udeblevet i dag og ikke fået fat i",
 }
 FLAG_KEYS = tuple(FLAG_LABELS)
@@ -95,6 +100,7 @@ class Snapshot:
     submitted_due_dates: set[date] = field(default_factory=set)
     unresolved_conflicts: int = 0
     reached_contacts: list[datetime] = field(default_factory=list)  # local time of outreach that reached
+    company_agreements: list[dict] = field(default_factory=list)  # company, start_date, end_date, follow_ups
 
 
 def missing_check_ins(snap: Snapshot, now: datetime) -> list[dict]:
@@ -183,7 +189,24 @@ def compute_flags(snap: Snapshot, now: datetime) -> list[Flag]:
     if no_contact(snap, today):
         last = last_contact(snap)
         flags.append(Flag("no_contact", f"sidst {last.strftime('%d.%m.%Y')}" if last else "ingen kontakt registreret"))
+    company = company_follow_up_detail(snap.company_agreements, today)
+    if company:
+        flags.append(Flag("company_follow_up", company))
     return flags
+
+
+COMPANY_STATES = {"overdue": "forfalden siden {day}", "due": "i dag", "unplanned": "ingen planlagt inden {day}"}
+
+
+def company_follow_up_detail(agreements: list[dict], today: date) -> str:
+    """'<company>: <state>' for each company agreement whose follow-up is due, overdue or not planned."""
+    out = []
+    for ag in agreements:
+        st = follow_up_state(ag, today)
+        if st.state in COMPANY_STATES:
+            day = st.day.strftime("%d.%m.%Y") if st.day else ""
+            out.append(f"{ag['company']}: {COMPANY_STATES[st.state].format(day=day)}")
+    return "; ".join(out)
 
 
 # ---- filters -----------------------------------------------------------------------------------
@@ -194,6 +217,7 @@ class Filters:
     flag: str = ""
     target_group: str = ""
     mentor: str = ""
+    step: str = ""
     sort: str = "flags"
     direction: str = "desc"
 
@@ -220,6 +244,12 @@ def parse_filters(args, mentor_ids: set[str]) -> tuple[Filters, list[str]]:
             f.mentor = mentor
         else:
             errors.append("Ukendt mentor i filteret – viser alle.")
+    step = (args.get("step") or "").strip()
+    if step:
+        if step in STEPS or step == "none":
+            f.step = step
+        else:
+            errors.append("Ukendt trin i filteret – viser alle.")
     sort = (args.get("sort") or "").strip()
     if sort:
         if sort in SORT_KEYS:
@@ -250,6 +280,12 @@ class CaseloadRow:
     mentor_name: str
     coordinator_name: str
     flags: list[Flag]
+    step: str | None = None  # the step (trin) today; None: not placed
+
+    @property
+    def step_title(self) -> str:
+        info = step_info(self.step)
+        return info.title if info else "Ikke placeret"
 
     @property
     def target_group_label(self) -> str:
@@ -316,6 +352,12 @@ def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str,
             snaps[r.youth_id].reached_contacts.append(to_local(r.contacted_at))
     for c in unresolved_conflicts(user, ids):
         snaps[c.youth_id].unresolved_conflicts += 1
+    for r in _rows(CompanyAgreement, ids, CompanyAgreement.company, CompanyAgreement.start_date,
+                   CompanyAgreement.end_date, CompanyAgreement.follow_ups):
+        if _visible(user, r):
+            snaps[r.youth_id].company_agreements.append(
+                {"company": r.company, "start_date": r.start_date, "end_date": r.end_date,
+                 "follow_ups": list(r.follow_ups or [])})
     return snaps
 
 
@@ -343,9 +385,10 @@ def load_caseload(user: User, now: datetime | None = None) -> list[CaseloadRow]:
     youths = db.session.scalars(select(Youth).where(Youth.id.in_(list(snaps)))).all() if snaps else []
     staff_ids = {y.mentor_id for y in youths if y.mentor_id} | {y.coordinator_id for y in youths if y.coordinator_id}
     names = {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(staff_ids)))} if staff_ids else {}
+    steps = current_steps(list(snaps), local.date())
     return [CaseloadRow(y.id, y.display_name, y.target_group, y.outcome or "active", y.mentor_id,
                         names.get(y.mentor_id, ""), names.get(y.coordinator_id, ""),
-                        compute_flags(snaps[y.id], local))
+                        compute_flags(snaps[y.id], local), steps.get(y.id))
             for y in youths]
 
 
@@ -360,6 +403,9 @@ def apply_filters(rows: list[CaseloadRow], f: Filters) -> list[CaseloadRow]:
     if f.mentor:
         want = None if f.mentor == "none" else f.mentor
         out = [r for r in out if r.mentor_id == want]
+    if f.step:
+        want = None if f.step == "none" else f.step
+        out = [r for r in out if r.step == want]
     # Stable two-pass sort: names stay A→Z within equal primary keys, whatever the direction.
     out = sorted(out, key=lambda r: r.display_name.casefold(), reverse=f.sort == "name" and f.direction == "desc")
     primary = {

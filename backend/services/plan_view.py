@@ -20,15 +20,20 @@ from backend.models import (
     Assessment,
     Attendance,
     AuditLog,
+    CompanyAgreement,
     Consent,
     Goal,
+    GoalProposal,
     Organization,
     Outreach,
     Plan,
+    StepChange,
     User,
+    WorkHours,
     Youth,
 )
 from backend.services.caseload import to_local
+from backend.services.steps import hours_overview
 from shared.dimensions import DIMENSIONS
 from shared.schedule import activity_clashes, assessment_due_dates, occurs_on
 from shared.schemas import is_uuid
@@ -54,6 +59,21 @@ class PlanView:
     users: dict[str, User]
     today: date
     counts: dict[str, int] = field(default_factory=dict)
+    proposals: list[GoalProposal] = field(default_factory=list)  # the young person's proposed sub-goals
+    steps: list[StepChange] = field(default_factory=list)  # the step history, oldest first
+    company_agreements: list[CompanyAgreement] = field(default_factory=list)
+    work_hours: list[WorkHours] = field(default_factory=list)
+
+    @property
+    def hours(self):
+        """The last six months' ordinary hours against the 30-hour exit rule, and the 3-month flag."""
+        return hours_overview(self.work_hours, self.today)
+
+    @property
+    def current_step(self) -> StepChange | None:
+        """The move in force today (a move dated in the future is not in force yet)."""
+        valid = [s for s in self.steps if s.valid_from <= self.today]
+        return max(valid, key=lambda s: (s.valid_from, s.changed_at or s.created_at)) if valid else None
 
     def org_name(self, org_id: str | None) -> str:
         org = self.organizations.get(org_id or "")
@@ -214,16 +234,25 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     outreach = _visible_rows(user, Outreach, youth.id, (Outreach.contacted_at.desc(),))
     consents = {c.organization_id: c for c in _visible_rows(user, Consent, youth.id, (Consent.created_at,))}
     assessments = _visible_rows(user, Assessment, youth.id, (Assessment.due_date, Assessment.created_at))
-    user_ids = {youth.mentor_id, youth.coordinator_id}
+    proposals = _visible_rows(user, GoalProposal, youth.id, (GoalProposal.created_at,))
+    steps = _visible_rows(user, StepChange, youth.id, (StepChange.valid_from, StepChange.changed_at))
+    companies = _visible_rows(user, CompanyAgreement, youth.id, (CompanyAgreement.start_date.desc(),))
+    hours = _visible_rows(user, WorkHours, youth.id, (WorkHours.period_start,))
+    user_ids = {youth.mentor_id, youth.coordinator_id, plan.voice_updated_by_user_id if plan else None}
+    user_ids |= {p.answered_by_user_id for p in proposals} | {p.proposed_by_user_id for p in proposals}
+    user_ids |= {s.changed_by_user_id for s in steps}
     user_ids |= {o.user_id for o in outreach} | {c.recorded_by_user_id for c in consents.values()}
     user_ids |= {a.responsible_user_id for a in agreements} | {a.rater_user_id for a in assessments}
     user_ids.discard(None)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
     view = PlanView(youth, plan, users.get(youth.coordinator_id), users.get(youth.mentor_id), orgs, goals,
-                    activities, agreements, attendance, outreach, consents, assessments, users, today)
+                    activities, agreements, attendance, outreach, consents, assessments, users, today,
+                    proposals=proposals, steps=steps, company_agreements=companies, work_hours=hours)
     view.counts = {"youth": 1, "plan": int(plan is not None), "goal": len(goals), "activity": len(activities),
                    "agreement": len(agreements), "attendance": len(attendance), "outreach": len(outreach),
-                   "consent": len(consents), "assessment": len(assessments)}
+                   "consent": len(consents), "assessment": len(assessments),
+                   "goal_proposal": len(proposals), "step_change": len(steps),
+                   "company_agreement": len(companies), "work_hours": len(hours)}
     return view
 
 

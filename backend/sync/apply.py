@@ -13,9 +13,9 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from backend.access import Denied, check_write
-from backend.domain.policies import Access, Cascade, NowVisible, Policy, policy
+from backend.domain.policies import Access, Cascade, NowVisible, PlanRevised, Policy, policy
 from backend.extensions import db
-from backend.models import Activity, Attendance, utcnow
+from backend.models import Activity, Attendance, Goal, Plan, utcnow
 from backend.sync import need_to_know
 from backend.sync.context import Outcome, PushContext, Rejected
 from backend.sync.merge import base_record, changed_fields, merge_into, record_conflict
@@ -241,6 +241,31 @@ def _carry_out(ctx: PushContext, effects: list) -> None:
             ctx.visible.add(effect.youth_id)  # the grant is written at commit; this batch may go on
         elif isinstance(effect, Cascade):
             _cascade_activity(ctx, ctx.get(Activity, effect.activity_id))
+        elif isinstance(effect, PlanRevised):
+            _revise_plan(ctx, effect)
+
+
+def _revise_plan(ctx: PushContext, effect: PlanRevised) -> None:
+    """A shared sub-goal changed: the plan gets its next version (once per batch; a plan created in
+    this batch is its first version already)."""
+    youth_id = effect.youth_id or getattr(ctx.get(Goal, effect.goal_id), "youth_id", None)
+    plan = next((r for m, r in ctx.new_rows if m is Plan and r.youth_id == youth_id and not r.deleted), None)
+    if youth_id is None or plan is not None or youth_id in ctx.revised_plans:
+        return
+    plan = db.session.scalar(select(Plan).where(Plan.youth_id == youth_id, Plan.deleted.is_(False)))
+    if plan is None:
+        return
+    ctx.revised_plans.add(youth_id)
+    ctx.rows[(Plan, plan.id)] = plan
+    version = plan.version + 1
+    plan.revision = (plan.revision or 1) + 1
+    plan.revised_at = utcnow()
+    plan.field_versions = {**(plan.field_versions or {}), "revision": version, "revised_at": version}
+    plan.version = version
+    plan.updated_at = plan.revised_at
+    wire = row_to_wire("plan", plan)
+    ctx.record_history("plan", plan.id, version, wire)
+    ctx.touch("plan", plan, wire, False)
 
 
 def _cascade_activity(ctx: PushContext, act) -> None:

@@ -51,6 +51,7 @@ class PushContext:
     new_rows: list = field(default_factory=list)  # (model, row) created in this batch, inserted at the end
     history_users: dict = field(default_factory=dict)
     today: date | None = None  # the server's local date, for the attendance windows
+    revised_plans: set = field(default_factory=set)  # young people whose plan got a new version in this batch
     writer: Writer = field(init=False)
 
     def __post_init__(self) -> None:

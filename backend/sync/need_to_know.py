@@ -16,7 +16,8 @@ from backend.services.caseload import local_now
 from shared import permissions
 
 VISIBILITY_FIELD = {"goal": "visibility", "activity": "visibility", "agreement": "visibility",
-                    "outreach": "visibility", "assessment": "comment_visibility", "attendance": "note_visibility"}
+                    "outreach": "visibility", "assessment": "comment_visibility", "attendance": "note_visibility",
+                    "company_agreement": "visibility", "work_hours": "visibility"}
 
 
 def server_today() -> date:

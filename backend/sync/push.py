@@ -229,7 +229,9 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
             ctx.attendance_keys_loaded = True
 
 
-_INSERT_ORDER = ["youth", "plan", "goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent"]
+_INSERT_ORDER = ["youth", "plan", "goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent",
+                 "goal_proposal", "step_change", "company_agreement",
+                 "work_hours"]
 
 
 def _insert_new_rows(ctx: PushContext) -> None:

@@ -11,13 +11,20 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def register_web(app: Flask) -> None:
     """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
-    from backend.web import audit_view, auth, caseload, conflicts, plan, progression
+    from backend.web import audit_view, auth, caseload, company, conflicts, plan, plan_voice, progression, steps
     from backend.web.common import ROLE_LABELS, current_user, da_date, da_datetime
+    from shared.company import follow_up_state, gaps_over_a_month
     from shared.contact import format_phone
     from shared.enums import label_da
+    from shared.plan_voice import answer_state
+    from shared.steps import STEPS, step_info
 
-    for mod in (auth, caseload, plan, progression, conflicts, audit_view):
+    def plan_answer_state(plan) -> str:
+        return answer_state({f: getattr(plan, f) for f in ("youth_answer", "youth_answer_revision", "revision")})
+
+    for mod in (auth, caseload, plan, plan_voice, steps, company, progression, conflicts, audit_view):
         app.register_blueprint(mod.bp)
+    app.register_blueprint(steps.results_bp)
 
     app.jinja_env.filters["da_date"] = da_date
     app.jinja_env.filters["da_datetime"] = da_datetime
@@ -25,6 +32,12 @@ def register_web(app: Flask) -> None:
     from backend.web.privacy import private_marker
 
     app.jinja_env.globals["private_marker"] = private_marker
+    app.jinja_env.globals["answer_state"] = plan_answer_state
+    app.jinja_env.globals["step_info"] = step_info
+    app.jinja_env.globals["follow_up_state"] = follow_up_state
+    app.jinja_env.globals["follow_up_gaps"] = gaps_over_a_month
+    app.jinja_env.globals["company_choices"] = lambda v: [(c.id, c.company) for c in v.company_agreements]
+    app.jinja_env.globals["step_choices"] = [(k, s.title) for k, s in STEPS.items()]
     app.jinja_env.filters["phone"] = format_phone
 
     @app.context_processor

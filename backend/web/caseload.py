@@ -14,6 +14,7 @@ from backend.services.caseload import (
 )
 from backend.web.common import audit_read, current_user, login_required
 from shared.enums import TargetGroup, label_da
+from shared.steps import STEPS
 
 bp = Blueprint("caseload", __name__)
 
@@ -33,4 +34,5 @@ def index():
         "caseload.html", rows=shown, total=len(rows), filters=filters, errors=errors, mentors=mentors,
         flag_labels=FLAG_LABELS, flag_counts=flag_counts, sort_keys=SORT_KEYS,
         target_groups=[(t.value, label_da(t.value)) for t in TargetGroup],
+        steps=[(k, s.title) for k, s in STEPS.items()],
     ), (400 if errors else 200)

@@ -88,6 +88,7 @@ def render_plan(view, state: dict | None = None, status: int = 200):
         may_edit=lambda entity, org, existing=True: may_edit(user, entity, org, existing),
         outreach_methods=[(m.value, label_da(m.value)) for m in OutreachMethod], now_local=now_local(), orgs=org_choices(user, view.organizations),
         goal_options=[(g.id, g.title) for g in view.goals],
+        activity_options=[(a.id, a.title) for a in view.activities],
         weekdays=WEEKDAYS_DA, goal_statuses=[(s.value, label_da(s.value)) for s in GoalStatus],
         visibilities=[(s.value, label_da(s.value)) for s in Visibility],
         default_visibility=permissions.default_visibility(

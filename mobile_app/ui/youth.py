@@ -130,9 +130,14 @@ def week(app) -> list[ft.Control]:
 
 def plan_controls(app, youth_id: str) -> list[ft.Control]:
     """End goal, what is next, and the sub-goals grouped by agency (used by youth and mentor)."""
+    from mobile_app.ui.company import company_controls
+    from mobile_app.ui.plan_voice import step_controls, voice_controls
+
     svc = app.services()
     p = svc.plan(youth_id)
-    out: list[ft.Control] = []
+    out: list[ft.Control] = voice_controls(app, youth_id)  # the young person's own words come first
+    out += step_controls(app, youth_id)
+    out += company_controls(app, youth_id)
     if p["plan"]:
         pl = p["plan"]
         goal_lines = [w.text("Mit mål" if svc.is_youth else "Slutmål", size=16),

@@ -41,6 +41,16 @@ def full_case(app, client, w, youth: str, tag: str) -> dict:
     lise.upsert("assessment", {"youth_id": yid, "due_date": "2026-02-16", "rater_role": "staff",
                                "organization_id": w.orgs["Jobcenter"], "scores": scores("staff"),
                                "submitted_at": "2026-02-16T11:00:00Z"})
+    made["step_change"] = ahmed.upsert("step_change", {"youth_id": yid, "step": "afklaring", "reason": f"Start {tag}",
+                                                       "valid_from": "2026-01-05"})["record"]["id"]
+    made["company_agreement"] = lise.upsert("company_agreement", {
+        "youth_id": yid, "organization_id": w.orgs["Jobcenter"], "activity_id": act["id"], "company": f"Værksted {tag}",
+        "start_date": "2026-01-05", "follow_ups": [{"date": "2026-02-02"}]})["record"]["id"]
+    made["work_hours"] = lise.upsert("work_hours", {
+        "youth_id": yid, "organization_id": w.orgs["Jobcenter"], "company_agreement_id": made["company_agreement"],
+        "period": "week", "period_start": "2026-01-05", "ordinary_hours": 6, "supported_hours": 10})["record"]["id"]
+    made["goal_proposal"] = me.upsert("goal_proposal", {"youth_id": yid,
+                                                        "text": f"Tage kørekort {tag}"})["record"]["id"]
     lise.upsert("outreach", {"youth_id": yid, "organization_id": w.orgs["Jobcenter"], "method": "call",
                              "reached": True, "note": f"Vækket {tag}", "contacted_at": "2026-01-06T07:30:00Z"})
     with app.app_context():

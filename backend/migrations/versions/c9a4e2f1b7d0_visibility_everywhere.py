@@ -6,7 +6,7 @@ organisation-only get a new change number (and `narrowed`, for whole records) so
 a copy receive a tombstone, or the record without its now private comment or note, at next pull.
 
 Revision ID: c9a4e2f1b7d0
-Revises: c13a7e5d0b91
+Revises: c14a7e0d1f01
 Create Date: 2026-12-01 11:20:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'c9a4e2f1b7d0'
-down_revision = 'c13a7e5d0b91'
+down_revision = 'c14a7e0d1f01'
 branch_labels = None
 depends_on = None
 
