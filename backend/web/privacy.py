@@ -69,4 +69,5 @@ def for_meeting(view, meeting: Meeting):
         view, goals=keep("goal", view.goals), activities=activities,
         agreements=keep("agreement", view.agreements), outreach=keep("outreach", view.outreach),
         attendance=[a for a in keep("attendance", view.attendance) if a.activity_id in act_ids],
-        assessments=view.assessments)
+        assessments=view.assessments, company_agreements=keep("company_agreement", view.company_agreements),
+        work_hours=keep("work_hours", view.work_hours))
