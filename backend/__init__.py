@@ -14,7 +14,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from backend import config as cfg
 
-    app.config.from_mapping(cfg.from_env(app.instance_path))
+    override = None
+    if config and config.get("TESTING"):
+        override = "testing"
+    elif config and config.get("DEMO_MODE"):
+        override = "demo"
+    app.config.from_mapping(cfg.from_env(app.instance_path, profile_override=override))
     if config:
         app.config.from_mapping(config)
 
@@ -23,9 +28,15 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
+    from backend.accounts import models as _accounts_models  # noqa: F401 - tables
+    from backend.accounts import ratelimit as _ratelimit  # noqa: F401 - registers trinvis-db://
+
     limiter.init_app(app)
 
     from backend import models  # noqa: F401 - register tables with the metadata
+    from backend.security import init_security
+
+    init_security(app)
 
     from backend.errors import register_error_handlers
 

@@ -52,7 +52,12 @@ def create_organization(name: str, kind: str | None = None) -> Organization:
 
 def create_user(username: str, password: str, role: str, org_name: str | None, display_name: str,
                 birth_date: str | None = None) -> User:
-    """Create a user; a youth user gets their youth record (and so sees themself) at once."""
+    """Create a user; a youth user gets their youth record (and so sees themself) at once.
+
+    The password policy is not applied here: callers that take a password from a person check it
+    first (backend.accounts.policy.check_password, as the CLI and the pages do); the demo seeder
+    and test fixtures do not.
+    """
     username = username.strip().lower()
     if not username or len(username) > 100:
         raise AdminError("Ugyldigt brugernavn.")

@@ -9,6 +9,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select, text
 
 from backend import audit
+from backend.accounts.throttle import throttled
+from backend.accounts.twofactor import check_second_factor
 from backend.auth import (
     REVOKE_NOTICE_DA,
     authenticate,
@@ -79,7 +81,7 @@ def health():
 
 
 @bp.post("/auth/login")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@throttled
 def login():
     creds = load(LoginSchema(), json_body())
     user = authenticate(creds["username"], creds["password"])
@@ -87,6 +89,7 @@ def login():
         audit.record(None, "login_failed", detail=f"username={creds['username'][:100]}")
         db.session.commit()
         raise ApiError(401, "invalid_credentials", "Forkert brugernavn eller adgangskode.")
+    check_second_factor(user, creds.get("otp"))
     token = issue_token(user, creds["device_name"])
     audit.record(user, "login", detail=f"device={creds['device_name']}")
     db.session.commit()

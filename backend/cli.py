@@ -21,6 +21,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(revoke_token_cmd)
     app.cli.add_command(set_org_contact_cmd)
     app.cli.add_command(set_user_phone_cmd)
+    from backend.accounts.cli import register_account_commands
+
+    register_account_commands(app)
 
 
 def upgrade_schema() -> None:
@@ -71,21 +74,33 @@ def create_org_cmd(name, kind):
 @click.option("--org", "org_name", default=None, help="organisation name (staff roles)")
 @click.option("--name", "display_name", default=None)
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
-def create_user_cmd(username, role, org_name, display_name, password_stdin):
-    """Create a user. The password is read from stdin or a prompt, never from the command line."""
+@click.option("--invite", is_flag=True, help="no password: print a one-time link where the user sets their own")
+def create_user_cmd(username, role, org_name, display_name, password_stdin, invite):
+    """Create a user. The password is read from stdin or a prompt, never from the command line, and
+    must meet the password policy; or --invite prints a one-time link instead."""
+    import secrets
+
+    from backend.accounts.lifecycle import issue_reset, reset_link
+    from backend.accounts.policy import WeakPassword, check_password
     from backend.admin import AdminError, create_user
 
-    if password_stdin:
+    if invite:
+        password = secrets.token_urlsafe(32)  # nobody knows it; the link sets the real one
+    elif password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Adgangskode: ")
         if password != getpass.getpass("Gentag adgangskode: "):
             raise click.ClickException("Adgangskoderne er ikke ens.")
     try:
+        if not invite:
+            check_password(password, role, (username, display_name or ""))
         user = create_user(username, password, role, org_name, display_name or username)
-    except AdminError as e:
+    except (AdminError, WeakPassword) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"Bruger {user.username} ({user.role}) oprettet: {user.id}")
+    if invite:
+        click.echo(f"Engangs-link til at vælge adgangskode: {reset_link(issue_reset(user, None))}")
 
 
 @click.command("assign")

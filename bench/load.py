@@ -56,11 +56,15 @@ def free_port() -> int:
 class Gunicorn:
     """`python -m gunicorn -w N 'backend:create_app()'` on a free loopback port."""
 
-    def __init__(self, database_url: str, workers: int = 3, log_path: str | None = None):
+    def __init__(self, database_url: str, workers: int = 3, log_path: str | None = None,
+                 env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # Production settings, but the load's many logins must not be throttled, and its staff have
+        # no authenticator app (two-factor login is tested in tests/e2e/test_accounts_e2e.py).
         env = {**os.environ, "DATABASE_URL": database_url, "TRINVIS_LOGIN_RATE_LIMIT": "1000000 per minute",
-               "SECRET_KEY": "load-test", "PYTHONPATH": str(ROOT)}
+               "TRINVIS_LOGIN_ACCOUNT_RATE_LIMIT": "1000000 per minute", "TRINVIS_REQUIRE_2FA": "0",
+               "SECRET_KEY": "load-test", "PYTHONPATH": str(ROOT), **(env or {})}
         self.log = open(log_path or os.devnull, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "-w", str(workers),

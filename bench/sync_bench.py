@@ -72,8 +72,11 @@ class Bench:
         self.url = url
         self.quick = quick
         self.profile_dir = Path(profile_dir) if profile_dir else None
+        # Production settings, less the login throttle and two-factor login (the bench's staff log in
+        # through the API many times and have no authenticator app).
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": False,
-                               "LOGIN_RATE_LIMIT": "100000 per minute"})
+                               "LOGIN_RATE_LIMIT": "100000 per minute",
+                               "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute", "REQUIRE_2FA": False})
         self.client = self.app.test_client()
         self.results: dict = {}
         with self.app.app_context():

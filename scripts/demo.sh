@@ -57,6 +57,6 @@ Demo-brugere, alle med adgangskoden demo1234 (kun demo):
   uu.karen                    partner, UU
   bostotte.peter              partner, Bostøtte (ser kun Mads)
   behandler.nina              partner, Rusmiddelcenter (ser kun Mads)
-  admin                       administrator (ingen sagsdata)
+  admin                       administrator: »Brugere« på sagsbehandler-siderne (ingen sagsdata)
 TXT
 wait

@@ -32,15 +32,18 @@ def next_assessment_due(plan_start: date, today: date) -> date:
 def overdue_assessment(
     plan_start: date | None, submitted_due_dates: set[date], today: date
 ) -> date | None:
-    """The latest due date that has passed without a submitted assessment, or None.
+    """The latest due date, if it has passed without an assessment; else None.
 
-    An assessment counts for a due date when it was submitted for that due date.
+    Only the latest due date counts: an older one that was missed is history, not a to-do (once the
+    latest is sent, the mentor is done — issue 16). An assessment counts for a due date when it was
+    submitted for that due date or a later one (filled in early for the next meeting).
     """
     if plan_start is None:
         return None
-    missing = [d for d in assessment_due_dates(plan_start, today - timedelta(days=1))
-               if d not in submitted_due_dates]
-    return missing[-1] if missing else None
+    dues = assessment_due_dates(plan_start, today - timedelta(days=1))
+    if not dues or any(d >= dues[-1] for d in submitted_due_dates):
+        return None
+    return dues[-1]
 
 
 def parse_hhmm(value: str) -> time:

@@ -75,7 +75,10 @@ _no_nul = validate.Regexp(r"^[^\x00]*$", error="Teksten indeholder et ugyldigt t
 
 
 def _enum(e) -> validate.OneOf:
-    return validate.OneOf([m.value for m in e], error="Ugyldig værdi. Tilladt: {choices}.")
+    # the Danish labels, not the wire values: the message reaches people (issue 16: no English leaks)
+    values = [m.value for m in e]
+    labels = [enums.label_da(v) for v in values]
+    return validate.OneOf(values, labels=labels, error="Ugyldig værdi. Vælg en af: {labels}.")
 
 
 def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
@@ -83,10 +86,11 @@ def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
 
 
 def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw) -> fields.String:  # noqa: N802
-    length = validate.Length(
-        min=min_len, max=max_len,
-        error=f"Skal udfyldes og må højst være {max_len} tegn." if min_len else f"Højst {max_len} tegn.")
-    return fields.String(validate=[length, _no_nul], **kw)
+    # Two checks, two messages: an empty field is told to be filled in, a too long one the limit.
+    checks = [validate.Length(max=max_len, error=f"Må højst være {max_len} tegn."), _no_nul]
+    if min_len:
+        checks.insert(0, validate.Length(min=min_len, error="Skal udfyldes."))
+    return fields.String(validate=checks, **kw)
 
 
 def Choice(e, **kw) -> fields.String:  # noqa: N802
@@ -377,6 +381,8 @@ class LoginSchema(Schema):
     username = fields.String(required=True, validate=[validate.Length(min=1, max=100), _no_nul])
     password = fields.String(required=True, validate=[validate.Length(min=1, max=500), _no_nul])
     device_name = fields.String(load_default="ukendt enhed", validate=[validate.Length(max=100), _no_nul])
+    # TOTP code or recovery code, for users with two-factor login (issue 11)
+    otp = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=100), _no_nul])
 
 
 class UserOutSchema(Schema):

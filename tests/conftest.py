@@ -72,6 +72,7 @@ def make_app(database_url: str, **overrides):
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "LOGIN_RATE_LIMIT": "100000 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
         # cheap hashes keep fixtures fast; production uses argon2's defaults
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,

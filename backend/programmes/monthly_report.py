@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from backend.programmes.reports import EFFECT_LABELS_DA, month_bounds
 from backend.programmes.tables import anchor_da, pct
+from backend.web.common import da_date
 from shared.enums import label_da
 
 MONTH_NAMES = (
@@ -59,7 +60,7 @@ def programme_reading(pm: dict) -> list[str]:
                 f"deltagere. Nu har {e['now_hits']} af {e['now_counted']} effekten ({pct(e['now_share'])})."
             )
         elif e["measured"] == 0:
-            out.append(f"{goal}: ingen har nået målepunktet endnu (første måles {e['next_measure_day']}).")
+            out.append(f"{goal}: ingen har nået målepunktet endnu (første måles {da_date(e['next_measure_day'])}).")
         else:
             verdict = (
                 "under det forventede" if e["actual_share"] < e["expected_share"] else "på eller over det forventede"

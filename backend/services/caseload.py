@@ -55,7 +55,13 @@ FLAG_LABELS: dict[str, str] = {
 }
 FLAG_KEYS = tuple(FLAG_LABELS)
 
-SORT_KEYS = {"name": "Navn", "flags": "Antal markeringer", "target_group": "Målgruppe", "mentor": "Mentor"}
+SORT_KEYS = {"urgency": "Mest hastende", "name": "Navn", "flags": "Antal markeringer", "target_group": "Målgruppe",
+             "mentor": "Mentor"}
+URGENCY = ("unreached", "not_checked_in", "unexplained_absence", "no_contact", "agreement_overdue",
+           "company_follow_up", "assessment_overdue", "conflict")
+"""Flags from the most to the least urgent: today's no-show first (someone should call now), a
+conflict last (it waits for a quiet moment). The caseload's default order compares young people by
+their most urgent flag, then the next, then the number of flags."""
 
 
 def local_now(now: datetime | None = None) -> datetime:
@@ -218,7 +224,7 @@ class Filters:
     target_group: str = ""
     mentor: str = ""
     step: str = ""
-    sort: str = "flags"
+    sort: str = "urgency"
     direction: str = "desc"
 
 
@@ -255,15 +261,15 @@ def parse_filters(args, mentor_ids: set[str]) -> tuple[Filters, list[str]]:
         if sort in SORT_KEYS:
             f.sort = sort
         else:
-            errors.append("Ukendt sortering – sorterer efter antal markeringer.")
+            errors.append("Ukendt sortering – sorterer efter mest hastende.")
     direction = (args.get("dir") or "").strip()
     if direction:
         if direction in ("asc", "desc"):
             f.direction = direction
         else:
             errors.append("Ukendt sorteringsretning.")
-    elif f.sort != "flags":
-        f.direction = "asc"  # names and labels read A→Z by default, flags most first
+    elif f.sort not in ("flags", "urgency"):
+        f.direction = "asc"  # names and labels read A→Z by default, flags most (and most urgent) first
     return f, errors
 
 
@@ -392,6 +398,12 @@ def load_caseload(user: User, now: datetime | None = None) -> list[CaseloadRow]:
             for y in youths]
 
 
+def urgency(row: CaseloadRow) -> tuple:
+    """A sort key, larger = more urgent: which URGENCY flags the row has, in order, then how many flags."""
+    keys = row.flag_keys
+    return (*(k in keys for k in URGENCY), len(row.flags))
+
+
 def apply_filters(rows: list[CaseloadRow], f: Filters) -> list[CaseloadRow]:
     """Filter and sort caseload rows (pure)."""
     out = rows
@@ -409,6 +421,7 @@ def apply_filters(rows: list[CaseloadRow], f: Filters) -> list[CaseloadRow]:
     # Stable two-pass sort: names stay A→Z within equal primary keys, whatever the direction.
     out = sorted(out, key=lambda r: r.display_name.casefold(), reverse=f.sort == "name" and f.direction == "desc")
     primary = {
+        "urgency": urgency,
         "flags": lambda r: len(r.flags),
         "target_group": lambda r: r.target_group_label.casefold(),
         "mentor": lambda r: r.mentor_name.casefold(),

@@ -96,8 +96,8 @@ class PlanView:
         return activity_clashes([activity_dict(a) for a in self.current_activities])
 
     @property
-    def clashing_ids(self) -> set[str]:
-        return {x["id"] for pair in self.clashes for x in pair[:2]}
+    def clash_slots(self) -> dict[tuple[str, int], list[dict]]:
+        return clash_slots(self.clashes)
 
     @property
     def week_grid(self) -> list[tuple[int, str, list[Activity]]]:
@@ -110,6 +110,10 @@ class PlanView:
     @property
     def calendar(self) -> list[list[dict]]:
         return attendance_calendar(self.activities, self.attendance, self.today)
+
+    @property
+    def attendance_notes(self) -> list[dict]:
+        return attendance_notes(self.activities, self.attendance, self.user_name)
 
     @property
     def goal_titles(self) -> dict[str, str]:
@@ -129,6 +133,19 @@ def goals_by_org(goals, org_name) -> list[tuple[str, list]]:
         groups[org_name(g.organization_id)].append(g)
     return [(name, sorted(gs, key=lambda g: (g.target_date or date.max, g.title.casefold())))
             for name, gs in sorted(groups.items(), key=lambda kv: kv[0].casefold())]
+
+
+def clash_slots(clashes) -> dict[tuple[str, int], list[dict]]:
+    """(activity id, weekday) → what clashes with it that day: the other activity's title and the
+    overlapping time. Only the days that really clash are keys, so the week grid marks Thursday
+    and not every day of an activity that clashes on Thursday."""
+    out: dict[tuple[str, int], list[dict]] = {}
+    for a, b, days in clashes:
+        start, end = max(a["start_time"], b["start_time"]), min(a["end_time"], b["end_time"])
+        for wd in days:
+            for me, other in ((a, b), (b, a)):
+                out.setdefault((me["id"], wd), []).append({"title": other["title"], "start": start, "end": end})
+    return out
 
 
 def week_grid(activities) -> list[tuple[int, str, list]]:
@@ -194,6 +211,17 @@ class Redacted:
 
     def __getattr__(self, name):
         return "" if name in self._hidden else getattr(self._row, name)
+
+
+def attendance_notes(activities, attendance, user_name) -> list[dict]:
+    """The registrations that explain something — an absence reason or the mentor's note —
+    newest first, with the activity's title and who recorded it."""
+    titles = {a.id: a.title for a in activities}
+    rows = [a for a in attendance if (a.absence_reason or "").strip() or (a.note or "").strip()]
+    return [{"date": a.date, "title": titles.get(a.activity_id, "Aktivitet"), "status": a.status or "missing",
+             "reason": a.absence_reason or "", "note": a.note or "", "by": user_name(a.recorded_by_user_id),
+             "row": a}
+            for a in sorted(rows, key=lambda a: (a.date, titles.get(a.activity_id, "")), reverse=True)]
 
 
 def _visible_rows(user: User, model, youth_id: str, order):

@@ -11,8 +11,21 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def register_web(app: Flask) -> None:
     """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
-    from backend.web import audit_view, auth, caseload, company, conflicts, plan, plan_voice, progression, steps
-    from backend.web.common import ROLE_LABELS, current_user, da_date, da_datetime
+    from backend.accounts.throttle import register_throttle_errors
+    from backend.web import (
+        account,
+        admin_users,
+        audit_view,
+        auth,
+        caseload,
+        company,
+        conflicts,
+        plan,
+        plan_voice,
+        progression,
+        steps,
+    )
+    from backend.web.common import ROLE_LABELS, da_date, da_datetime, session_user
     from shared.company import follow_up_state, gaps_over_a_month
     from shared.contact import format_phone
     from shared.enums import label_da
@@ -22,9 +35,11 @@ def register_web(app: Flask) -> None:
     def plan_answer_state(plan) -> str:
         return answer_state({f: getattr(plan, f) for f in ("youth_answer", "youth_answer_revision", "revision")})
 
-    for mod in (auth, caseload, plan, plan_voice, steps, company, progression, conflicts, audit_view):
+    for mod in (auth, caseload, plan, plan_voice, steps, company, progression, conflicts, audit_view, account,
+                admin_users):
         app.register_blueprint(mod.bp)
     app.register_blueprint(steps.results_bp)
+    register_throttle_errors(app)
 
     app.jinja_env.filters["da_date"] = da_date
     app.jinja_env.filters["da_datetime"] = da_datetime
@@ -45,7 +60,8 @@ def register_web(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return {}
         # Other packages' pages (e.g. programmes, issue 6) get a menu entry once they exist.
-        return {"current_user": current_user(), "role_label": ROLE_LABELS,
+        # Staff and administrators (the latter see only their user pages in the menu).
+        return {"current_user": session_user(), "role_label": ROLE_LABELS,
                 "has_endpoint": lambda name: name in app.view_functions}
 
     @app.errorhandler(CSRFError)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from datetime import date, datetime
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from backend import audit
-from backend.extensions import db
 from backend.models import User
 from backend.services.caseload import local_now, to_local
 from backend.sync.push import push
@@ -35,41 +34,26 @@ FIELD_LABELS = {
 NO_CASE_PAGES = {
     Role.YOUTH: "Sagssiderne er for medarbejdere. Som ung bruger du Trinvis-appen på din telefon – "
                 "der kan du se din plan, dine aftaler og tjekke ind.",
-    Role.ADMIN: "Administratorer har ikke adgang til sagsdata. Brugere, organisationer og tildelinger "
-                "administreres med kommandolinjen (flask --app backend create-user, assign …).",
+    Role.ADMIN: "Administratorer har ikke adgang til sagsdata. Brugere administreres under "
+                "»Brugere«; organisationer og tildelinger med kommandolinjen "
+                "(flask --app backend create-org, assign …).",
 }
 
 
+def session_user() -> User | None:
+    """Whoever is fully logged in to this browser (staff or admin), per the server-side session."""
+    from backend.accounts import sessions
+
+    found = sessions.current()
+    if found is None or found[0].stage != "full":
+        return None
+    return found[1]
+
+
 def current_user() -> User | None:
-    """The staff member logged in to this browser session, if still active."""
-    if "web_user" in g:
-        return g.web_user
-    user = None
-    uid = session.get("user_id")
-    if isinstance(uid, str):
-        now = int(time.time())
-        seen = session.get("seen")
-        idle = int(current_app.config.get("WEB_IDLE_MINUTES", 30)) * 60
-        if not isinstance(seen, int) or not 0 <= now - seen <= idle:
-            # Case data on an unattended screen: the session ends after the idle time.
-            session.clear()
-            g.session_expired = True
-        else:
-            user = db.session.get(User, uid)
-            if user is None or not user.active or user.role not in STAFF_ROLES:
-                session.clear()
-                user = None
-            elif now - seen >= 30:  # not on every request: the cookie need not change each time
-                session["seen"] = now
-    g.web_user = user
-    return user
-
-
-def start_session(user: User) -> None:
-    """A fresh session at login (no fixation), with the idle clock started."""
-    session.clear()
-    session["user_id"] = user.id
-    session["seen"] = int(time.time())
+    """The staff member logged in to this browser session (the case pages' user), if any."""
+    user = session_user()
+    return user if user is not None and user.role in STAFF_ROLES else None
 
 
 def login_url():
@@ -78,13 +62,20 @@ def login_url():
                    expired=1 if g.get("session_expired") else None)
 
 
+def _not_staff():
+    """An administrator (logged in, no case data) gets a plain page, anyone else the login page."""
+    if session_user() is not None:
+        return render_template("error.html", status=403, message=NO_CASE_PAGES[Role.ADMIN]), 403
+    return redirect(login_url())
+
+
 def login_required(view):
     """Staff only; others are sent to the login page."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         if current_user() is None:
-            return redirect(login_url())
+            return _not_staff()
         return view(*args, **kwargs)
 
     return wrapper
@@ -95,7 +86,7 @@ def coordinator_required(view):
     def wrapper(*args, **kwargs):
         user = current_user()
         if user is None:
-            return redirect(login_url())
+            return _not_staff()
         if user.role != Role.COORDINATOR:
             return render_template("error.html", status=403,
                                    message="Kun den koordinerende sagsbehandler (tovholderen) har adgang til denne side."), 403
@@ -104,13 +95,30 @@ def coordinator_required(view):
     return wrapper
 
 
-def safe_next(target: str | None) -> str:
-    """A local path to go to after login; anything else (other hosts, //evil) goes to the caseload."""
+def _unsafe(path: str) -> bool:
+    if any(not ch.isprintable() or ch in "\t\r\n\\" for ch in path):
+        return True  # browsers drop tabs/newlines and read \ as /: "/\t/evil" would become //evil
+    if not path.startswith("/") or path.startswith("//"):
+        return True
+    parts = urlsplit(path)
+    return bool(parts.scheme or parts.netloc)
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A same-site path to go to after login, else the start page. The path must stay safe however
+    often it is percent-decoded (%09, %5C, %2F%2F…), since some hop may decode it again."""
+    fallback = default or url_for("caseload.index")
     if not target or not isinstance(target, str) or len(target) > 2000:
-        return url_for("caseload.index")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target or "\x00" in target:
-        return url_for("caseload.index")
-    return target
+        return fallback
+    seen = target
+    for _ in range(4):
+        if _unsafe(seen):
+            return fallback
+        decoded = unquote(seen)
+        if decoded == seen:
+            return target
+        seen = decoded
+    return fallback
 
 
 def require_uuid(value: str) -> str:

@@ -7,9 +7,11 @@ from mobile_app.core.errors import (
     CoreError,
     Locked,
     Offline,
+    SecondFactorNeeded,
     TokenRevoked,
     UpdateRequired,
     ValidationFailed,
+    WrongSecondFactor,
 )
 
 __all__ = [
@@ -19,7 +21,9 @@ __all__ = [
     "CoreError",
     "Locked",
     "Offline",
+    "SecondFactorNeeded",
     "TokenRevoked",
     "UpdateRequired",
     "ValidationFailed",
+    "WrongSecondFactor",
 ]

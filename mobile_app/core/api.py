@@ -11,7 +11,15 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from mobile_app.core.errors import ApiError, AuthExpired, Offline, TokenRevoked, UpdateRequired
+from mobile_app.core.errors import (
+    ApiError,
+    AuthExpired,
+    Offline,
+    SecondFactorNeeded,
+    TokenRevoked,
+    UpdateRequired,
+    WrongSecondFactor,
+)
 
 
 class _Transient(Exception):
@@ -80,6 +88,11 @@ class ApiClient:
         if resp.status_code == 401:
             if err.get("code") == "token_revoked":
                 raise TokenRevoked()
+            # Only the login answers these two (password right, second factor missing or wrong).
+            if err.get("code") == "two_factor_required":
+                raise SecondFactorNeeded()
+            if err.get("code") == "invalid_otp":
+                raise WrongSecondFactor()
             raise AuthExpired()
         if resp.status_code == 426:
             raise UpdateRequired(message or UpdateRequired().message)
@@ -88,8 +101,11 @@ class ApiClient:
     def health(self) -> dict:
         return self._request("GET", "/health")
 
-    def login(self, username: str, password: str, device_name: str) -> dict:
+    def login(self, username: str, password: str, device_name: str, otp: str | None = None) -> dict:
+        """A token for this phone; `otp` is the TOTP or recovery code of a user with two-factor login."""
         body = {"username": username, "password": password, "device_name": device_name}
+        if otp is not None:
+            body["otp"] = otp
         try:
             return self._request("POST", "/auth/login", json=body)
         except AuthExpired:

@@ -155,17 +155,26 @@ class AppCore:
             self._client = ApiClient(self.server_url, token, **self.client_options)
         return self._client
 
-    def login(self, username: str, password: str, server_url: str | None = None) -> dict:
-        """Log in online once; afterwards the app works offline with the saved token."""
+    def login(self, username: str, password: str, server_url: str | None = None, otp: str | None = None) -> dict:
+        """Log in online once; afterwards the app works offline with the saved token.
+
+        A user with two-factor login gets SecondFactorNeeded for the password alone, then logs
+        in again with `otp` (the authenticator app's code or a recovery code); WrongSecondFactor
+        when that code does not match.
+        """
         username = (username or "").strip()
         if not username or not password:
             raise ValidationFailed("Skriv brugernavn og adgangskode.")
+        if otp is not None:
+            otp = "".join(otp.split())  # "123 456" as some apps show it
+            if not otp:
+                raise ValidationFailed("Skriv koden fra din godkendelses-app.")
         url = (server_url or self.server_url).strip()
         if not url.startswith(("http://", "https://")):
             raise ValidationFailed("Serveradressen skal starte med http:// eller https://.")
         client = ApiClient(url, None, **self.client_options)
         try:
-            body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}")
+            body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}", otp)
         except Offline:
             raise Offline("Kan ikke nå serveren. Tjek, at du er på nettet, og at serveradressen er rigtig.") from None
         self.adopt_login(body, url)

@@ -55,3 +55,17 @@ class TokenRevoked(AuthExpired):
 
     def __init__(self, message: str = "Telefonen er blevet tømt, fordi adgangen er lukket. Log ind igen."):
         super().__init__(message)
+
+
+class SecondFactorNeeded(CoreError):
+    """401 two_factor_required: the password was right; the user has two-factor login on."""
+
+    def __init__(self, message: str = "Skriv koden fra din godkendelses-app."):
+        super().__init__(message)
+
+
+class WrongSecondFactor(SecondFactorNeeded):
+    """401 invalid_otp: the code from the authenticator app (or the recovery code) did not match."""
+
+    def __init__(self, message: str = "Forkert kode – prøv igen."):
+        super().__init__(message)

@@ -200,8 +200,18 @@ class Services:
                 agreements_due=len(self.agreements_due(y["id"])),
                 assessment_overdue=self.assessment_overdue(y["id"]),
             ))
-        rows.sort(key=lambda r: (not r.attention, r.youth.get("display_name", "")))
+        # today's no-shows first (someone should call now), then anything else needing attention
+        rows.sort(key=lambda r: (not r.missing, not r.attention, r.youth.get("display_name", "")))
         return rows
+
+    @staticmethod
+    def caseload_matches(row: CaseloadRow, query: str = "", kind: str = "") -> bool:
+        """Whether a caseload row is shown for a name search and a filter: "missing" (today's
+        no-shows), "agreements" (agreements due), "assessment" (assessment overdue), "" (all)."""
+        if query.strip() and query.strip().casefold() not in (row.youth.get("display_name") or "").casefold():
+            return False
+        return {"": True, "missing": bool(row.missing), "agreements": bool(row.agreements_due),
+                "assessment": bool(row.assessment_overdue)}.get(kind, True)
 
     def activities_on(self, youth_id: str, day: date) -> list[ActivityToday]:
         """The young person's activities on a day, each with its attendance and a plain status."""
@@ -291,6 +301,24 @@ class Services:
             items = [a for a in items if a.get("status", "open") == AgreementStatus.OPEN]
         return sorted(items, key=lambda a: (a.get("status", "open") != "open", a.get("due_date") or "", a.get("text", "")))
 
+    def who_does(self, ag: dict) -> str:
+        """Who is responsible, said to the young person: "Det gør du", "Det gør Lise" (the mentor,
+        by first name when the phone knows it), else the agency ("Det gør Jobcenter")."""
+        if ag.get("responsible", "youth") == "youth":
+            return "Det gør du"
+        youth = self.store.get("youth", ag.get("youth_id") or "") or {}
+        if ag.get("responsible_user_id") and ag.get("responsible_user_id") == youth.get("mentor_id"):
+            from mobile_app.core.contact import CONTACTS_META  # the mentor's name, kept from /me/contacts
+
+            name = ((self.store.get_meta(CONTACTS_META) or {}).get("mentor") or {}).get("name") or ""
+            return f"Det gør {name.split(' ')[0]}" if name else "Det gør din mentor"
+        org = self.store.get("organization", ag.get("organization_id") or "") or {}
+        return f"Det gør {org['name']}" if org.get("name") else "Det gør en medarbejder"
+
+    def agreement_overdue(self, ag: dict) -> bool:
+        """Open and past its deadline (the deadline day itself is not overdue)."""
+        return ag.get("status", "open") == "open" and (ag.get("due_date") or "9999") < self.today().isoformat()
+
     def agreements_due(self, youth_id: str) -> list[dict]:
         today = self.today().isoformat()
         return [a for a in self.agreements(youth_id) if (a.get("due_date") or "") <= today]
@@ -314,8 +342,8 @@ class Services:
             return None
         dues = assessment_due_dates(start, self.today() + timedelta(days=ASSESSMENT_OPENS_DAYS_BEFORE))
         done = self._submitted_dues(youth_id, rater_role)
-        missing = [d for d in dues if d not in done]
-        return missing[-1] if missing else None
+        # only the latest due date counts: an older missed one is history (shared.schedule.overdue_assessment)
+        return dues[-1] if dues and not any(d >= dues[-1] for d in done) else None
 
     def next_assessment(self, youth_id: str) -> tuple[date, str] | None:
         """The assessment to fill in now: (due date, 'overdue' | 'due' | 'early'); None without a plan.
@@ -334,6 +362,14 @@ class Services:
         while nxt in self._submitted_dues(youth_id, rater):
             nxt += timedelta(days=ASSESSMENT_INTERVAL_DAYS)
         return nxt, "early"
+
+    def next_assessment_opens(self, youth_id: str) -> date | None:
+        """The day the young person's next assessment can be filled in (None without a plan or when
+        one is open now)."""
+        nxt = self.next_assessment(youth_id)
+        if nxt is None or nxt[1] != "early":
+            return None
+        return nxt[0] - timedelta(days=ASSESSMENT_OPENS_DAYS_BEFORE)
 
     def assessment_overdue(self, youth_id: str) -> date | None:
         """The latest passed due date without a staff assessment (shown to the mentor)."""
@@ -487,16 +523,21 @@ class Services:
         return self.add_agreement(ag["youth_id"], text, new_due, ag.get("responsible", "youth"),
                                   ag.get("visibility") or None)
 
-    def youth_update_agreement(self, agreement_id: str, done: bool, comment: str = "") -> dict:
-        """The young person marks an agreement done and/or comments (staff set the status)."""
+    def youth_update_agreement(self, agreement_id: str, done: bool | None, comment: str = "") -> dict:
+        """The young person comments on an agreement and/or marks it done (`done` None: only the
+        comment). Only the young person's own agreements can be marked done; staff set the status."""
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere.")
         if not self.is_youth:
             raise ValidationFailed("Brug 'Gennemgå' for at sætte status.")
         self._require_access(ag["youth_id"])
+        if done is not None and ag.get("responsible") == "staff":
+            raise ValidationFailed(f"{self.who_does(ag)} – det er ikke dig, der skal sætte den som gjort.")
         changes = {"youth_comment": (comment or "").strip()}
-        if done and not ag.get("youth_marked_done_at"):
+        if done is None:
+            pass
+        elif done and not ag.get("youth_marked_done_at"):
             changes["youth_marked_done_at"] = self._utc_now_iso()
         elif not done:
             changes["youth_marked_done_at"] = None

@@ -58,13 +58,12 @@ class TrinvisApp:
             bgcolor=ft.Colors.BLUE_GREY_100,
         ))
         self.notice = ft.Text("", size=18, visible=False)
-        self.body = ft.Column(spacing=14, scroll=ft.ScrollMode.AUTO, expand=True,
-                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.body = self._new_body()
         page.title = "Trinvis"
         page.padding = 0
         page.add(ft.SafeArea(expand=True, content=ft.Column([
             self.status_bar,
-            ft.Container(ft.Column([self.notice, self.body], expand=True, spacing=10),
+            ft.Container(self._frame_with(self.body),
                          padding=ft.Padding.all(16), expand=True),
         ], expand=True, spacing=0)))
 
@@ -161,9 +160,22 @@ class TrinvisApp:
             controls = [w.big_button("Tilbage", lambda e: self.back(), primary=False, ident="back",
                                      icon=ft.Icons.ARROW_BACK),
                         *controls]
-        self.body.controls = controls
+        # A new scrolling column for each screen: Flutter keeps a scroll position per column, so
+        # reusing one opened the next screen where the last was scrolled to ("Tilbage" hidden above).
+        self.body = self._new_body(controls)
+        self.frame.controls[1] = self.body
         self.refresh_status()
         self.page.update()
+
+    def _new_body(self, controls: list | None = None) -> ft.Column:
+        # its own key too, so Flutter cannot reuse the previous column's scroll state
+        self.screens_shown = getattr(self, "screens_shown", 0) + 1
+        return ft.Column(controls or [], spacing=14, scroll=ft.ScrollMode.AUTO, expand=True,
+                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, key=f"screen-{self.screens_shown}")
+
+    def _frame_with(self, body: ft.Column) -> ft.Column:
+        self.frame = ft.Column([self.notice, body], expand=True, spacing=10)
+        return self.frame
 
     def say(self, message: str, error: bool = False) -> None:
         """A plain message at the top of the screen (kept until the next screen)."""

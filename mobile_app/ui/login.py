@@ -6,8 +6,21 @@ import asyncio
 
 import flet as ft
 
-from mobile_app.core import CoreError
+from mobile_app.core import CoreError, SecondFactorNeeded, WrongSecondFactor
 from mobile_app.ui import widgets as w
+
+
+def _logged_in(app) -> None:
+    """After a login: the first sync starts, then the PIN step (as for every login) or home."""
+    app.trigger_sync()  # the first pull runs while the PIN is chosen
+    if app.core.needs_pin:
+        from mobile_app.ui import lock_view
+
+        app.show(lock_view.choose_pin_screen, root=True)
+        app.say("Du er logget ind. Vælg nu en pinkode.")
+        return
+    app.go_home()
+    app.say("Du er logget ind. Henter dine data …")
 
 
 def login_screen(app) -> list[ft.Control]:
@@ -21,18 +34,14 @@ def login_screen(app) -> list[ft.Control]:
         app.say("Logger ind …")
         try:
             await asyncio.to_thread(app.core.login, username.value or "", password.value or "", server.value or "")
+        except SecondFactorNeeded:
+            # Password right; one more step on its own screen (kept only in memory until then).
+            app.show(second_factor_screen, username.value or "", password.value or "", server.value or "")
+            return
         except CoreError as exc:
             app.say(exc.message, error=True)
             return
-        app.trigger_sync()  # the first pull runs while the PIN is chosen
-        if app.core.needs_pin:
-            from mobile_app.ui import lock_view
-
-            app.show(lock_view.choose_pin_screen, root=True)
-            app.say("Du er logget ind. Vælg nu en pinkode.")
-            return
-        app.go_home()
-        app.say("Du er logget ind. Henter dine data …")
+        _logged_in(app)
 
     return [
         w.heading("Trinvis"),
@@ -47,6 +56,47 @@ def login_screen(app) -> list[ft.Control]:
         w.text("Server", bold=True),
         ft.Semantics(identifier="server", content=server),
         w.text("Demo: ung.mads eller mentor.lise, adgangskode demo1234", size=15),
+    ]
+
+
+def second_factor_screen(app, username: str, password: str, server: str,
+                         recovery: bool = False) -> list[ft.Control]:
+    """The second step for staff with two-factor login: the code from the authenticator app.
+
+    A recovery code (letters and digits) gets a text keyboard instead of the number keyboard.
+    """
+    if recovery:
+        code = ft.TextField(label="Gendannelseskode", text_size=w.BIG + 4, autofocus=True, max_length=19)
+        prompt = "Skriv en af dine gendannelseskoder. Hver kode virker kun én gang."
+    else:
+        code = ft.TextField(label="Kode", keyboard_type=ft.KeyboardType.NUMBER, max_length=6,
+                            text_size=w.BIG + 4, autofocus=True)
+        prompt = "Skriv koden fra din godkendelses-app."
+
+    async def do_code(e):
+        app.say("Logger ind …")
+        try:
+            await asyncio.to_thread(app.core.login, username, password, server, code.value or "")
+        except WrongSecondFactor as exc:
+            code.value = ""
+            app.say(exc.message, error=True)
+            return
+        except CoreError as exc:
+            app.say(exc.message, error=True)
+            return
+        _logged_in(app)
+
+    def switch(e):
+        app.back()
+        app.show(second_factor_screen, username, password, server, not recovery)
+
+    return [
+        w.heading("Kode"),
+        w.text(prompt),
+        ft.Semantics(identifier="otp", content=code),
+        w.big_button("Log ind", do_code, ident="login-otp"),
+        w.big_button("Tast koden fra appen" if recovery else "Jeg har ikke min telefon",
+                     switch, primary=False, ident="otp-switch"),
     ]
 
 

@@ -22,6 +22,8 @@ def caseload(app) -> list[ft.Control]:
     out: list[ft.Control] = [w.heading("Mine unge"), w.text(f"{name} · {_dk_date(svc.today())}", size=16)]
     if not rows:
         out.append(w.text("Ingen unge på telefonen endnu. Gå på nettet, så henter appen dem."))
+    else:
+        out += _search_and_filters(app, svc, rows)
     for r in rows:
         lines = [w.text(r.youth.get("display_name", ""), size=22, bold=True)]
         for it in r.today:
@@ -39,9 +41,50 @@ def caseload(app) -> list[ft.Control]:
             lines += contact.reach_buttons(app, r)
         lines.append(w.big_button("Åbn", lambda e, y=r.youth["id"]: app.show(youth_screen, y), primary=False,
                                   ident=f"open-{(r.youth.get('display_name') or '-').split()[0].lower()}"))
-        out.append(w.card(*lines, color=ft.Colors.RED_50 if r.missing else None))
+        card = w.card(*lines, color=ft.Colors.RED_50 if r.missing else None)
+        card.data = r  # the row, for the search and filters below
+        out.append(card)
     out.append(w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"))
     return out
+
+
+CASELOAD_FILTERS = (("", "Alle"), ("missing", "Udeblevet i dag"), ("agreements", "Aftaler"),
+                    ("assessment", "Målinger"))
+
+
+def _search_and_filters(app, svc, rows) -> list[ft.Control]:
+    """A name search and four filters that show or hide the cards in place (no re-render: the
+    search field keeps its focus while typing)."""
+    state = {"query": "", "kind": ""}
+    count = w.text("", size=16)
+    chips: list[ft.Control] = []
+
+    def apply() -> None:
+        shown = 0
+        for c in app.body.controls:
+            if isinstance(c.data, type(rows[0])):
+                c.visible = svc.caseload_matches(c.data, state["query"], state["kind"])
+                shown += c.visible
+        count.value = f"Viser {shown} af {len(rows)}"
+        for chip in chips:
+            chip.selected = chip.data == state["kind"]
+        app.page.update()
+
+    def on_search(e) -> None:
+        state["query"] = search.value or ""
+        apply()
+
+    def on_filter(kind: str) -> None:
+        state["kind"] = kind
+        apply()
+
+    search = ft.TextField(label="Søg efter navn", text_size=w.TEXT, on_change=on_search, prefix_icon=ft.Icons.SEARCH)
+    for kind, label in CASELOAD_FILTERS:
+        chip = ft.Chip(label=ft.Text(label, size=16), selected=kind == "", data=kind,
+                       on_select=lambda e, k=kind: on_filter(k))
+        chips.append(chip)
+    count.value = f"Viser {len(rows)} af {len(rows)}"
+    return [ft.Semantics(identifier="caseload-search", content=search), ft.Row(chips, wrap=True), count]
 
 
 def _logout(app) -> None:

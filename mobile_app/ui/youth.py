@@ -62,8 +62,9 @@ def home(app) -> list[ft.Control]:
                     ident="checkin", color=w.OK_COLOR))
             else:
                 lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
-            lines.append(w.big_button("Jeg kommer ikke i dag", lambda e, i=act_id: app.show(absence, i),
-                                      primary=False, ident="absent"))
+            # named with the activity: two identical buttons cannot be told apart by a screen reader
+            lines.append(w.big_button(f"Jeg kommer ikke i dag til {a.get('title', '')}".strip(),
+                                      lambda e, i=act_id: app.show(absence, i), primary=False, ident="absent"))
         out.append(w.card(*lines))
     out += contact.call_someone_card(app)
     agreements = svc.agreements(youth_id)
@@ -79,6 +80,10 @@ def home(app) -> list[ft.Control]:
 
         out.append(w.big_button("Din måling er klar – udfyld den", lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
                                 ident="my-assessment"))
+    else:
+        opens = svc.next_assessment_opens(youth_id)
+        if opens:
+            out.append(w.text(f"Din næste måling kan udfyldes fra {_dk_date(opens)}", size=16))
     out += [
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
         w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),
@@ -183,31 +188,51 @@ def agreements_screen(app) -> list[ft.Control]:
         done = ag.get("youth_marked_done_at")
         out.append(w.card(
             w.text(ag.get("text", ""), size=20, bold=True),
-            w.text(f"Senest {_dk_date(ag.get('due_date'))}", size=16),
+            w.text(svc.who_does(ag), size=16, bold=True),
+            *_deadline_lines(svc, ag),
             *([w.done_line("Du har sagt, den er gjort", 16)] if done else []),
             w.big_button("Åbn", lambda e, i=ag["id"]: app.show(agreement_detail, i), primary=False),
         ))
     return out
 
 
+def _deadline_lines(svc, ag: dict) -> list[ft.Control]:
+    """"Senest …", and a plain "Fristen er overskredet" in the error colour when it has passed."""
+    lines: list[ft.Control] = [w.text(f"Senest {_dk_date(ag.get('due_date'))}", size=16)]
+    if svc.agreement_overdue(ag):
+        lines.append(w.text("Fristen er overskredet", size=16, bold=True, color=w.ERROR_COLOR))
+    return lines
+
+
 def agreement_detail(app, agreement_id: str) -> list[ft.Control]:
+    """One agreement: a comment is saved on its own ("Gem kommentar"); "Jeg har gjort det" is a
+    separate step, offered only on the young person's own agreements."""
+    svc = app.services()
     ag = app.core.store.get("agreement", agreement_id) or {}
     comment = w.field("Kommentar (valgfri)", ag.get("youth_comment", ""), multiline=True)
 
-    def save(done: bool):
+    def save(done: bool | None, said: str):
         app.act(lambda: app.services().youth_update_agreement(agreement_id, done, comment.value or ""),
-                then=lambda: (app.back(), app.say("Gemt.")))
+                then=lambda: (app.back(), app.say(said)))
 
     done = bool(ag.get("youth_marked_done_at"))
-    return [
+    own = ag.get("responsible", "youth") == "youth"
+    out = [
         w.heading("Aftale"),
         w.text(ag.get("text", ""), size=22, bold=True),
-        w.text(f"Senest {_dk_date(ag.get('due_date'))}"),
+        w.text(svc.who_does(ag), size=18, bold=True),
+        *_deadline_lines(svc, ag),
+        *([w.done_line("Du har sagt, den er gjort", 16)] if done else []),
         ft.Semantics(identifier="agreement-comment", content=comment),
-        w.big_button("Jeg har gjort det" if not done else "Gem kommentar", lambda e: save(True),
-                     ident="agreement-done", color=w.OK_COLOR),
-        *([w.big_button("Den er ikke gjort alligevel", lambda e: save(False), primary=False)] if done else []),
+        w.big_button("Gem kommentar", lambda e: save(None, "Din kommentar er gemt."), primary=False,
+                     ident="agreement-comment-save"),
     ]
+    if own and not done:
+        out.append(w.big_button("Jeg har gjort det", lambda e: save(True, "Godt gået! Aftalen er sat som gjort."),
+                                ident="agreement-done", color=w.OK_COLOR))
+    elif own:
+        out.append(w.big_button("Den er ikke gjort alligevel", lambda e: save(False, "Gemt."), primary=False))
+    return out
 
 
 def progress_controls(app, youth_id: str) -> list[ft.Control]:

@@ -6,7 +6,6 @@ import base64
 import csv
 import io
 import json
-import time
 from datetime import date
 
 import pytest
@@ -15,7 +14,7 @@ from backend.csv_export import safe_cell, to_csv
 from backend.extensions import db
 from backend.models import User
 from backend.programmes import service
-from tests.backend.world import Api, build_world
+from tests.backend.world import Api, build_world, web_login
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil.example\",\"klik\")", "+1+cmd|' /C calc'!A0",
@@ -47,8 +46,7 @@ def test_programme_named_like_a_formula_reaches_the_results_csv_neutralised(app,
             "phases": [("Forløb", 16)], "effects": [("job", 60, 12)], "activities": []})
         service.enrol(db.session.get(User, w.users["ahmed"]), w.youths["mads"], p, date(2026, 1, 5), None)
         db.session.remove()
-    with client.session_transaction() as s:
-        s["user_id"], s["seen"] = w.users["ahmed"], int(time.time())
+    web_login(client, w.users["ahmed"])
     r = client.get("/results/export/cohorts.csv?from=2026-01&to=2026-06")
     assert r.status_code == 200
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))

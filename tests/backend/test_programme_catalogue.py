@@ -11,7 +11,7 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.programmes.models import Programme
 from backend.programmes.seed import _catalogue
-from tests.backend.world import build_world
+from tests.backend.world import build_world, web_login
 
 SS, TGC = "self_supporting", "target_group_change"
 
@@ -139,14 +139,10 @@ def test_seeded_catalogue_matches_the_programme_sheets(app):
 
 
 def test_catalogue_page_shows_theory_and_dated_effects(app, client):
-    import time
-
     w = build_world(app)
     with app.app_context():
         _catalogue()
-    with client.session_transaction() as s:
-        s["user_id"] = w.users["ahmed"]
-        s["seen"] = int(time.time())
+    web_login(client, w.users["ahmed"])
     html = client.get("/programmes").get_data(as_text=True)
     assert "pr. 30.06.2018" in html and "uge 32 efter start" in html
     assert "Mekanismer" in html and "Hold på op til 10" in html and "10 timer om ugen" in html
@@ -154,15 +150,12 @@ def test_catalogue_page_shows_theory_and_dated_effects(app, client):
 
 def test_edit_form_round_trips_theory_and_dated_effects(app, client):
     import re
-    import time
 
     w = build_world(app)
     with app.app_context():
         _catalogue()
         pid = db.session.scalar(select(Programme.id).where(Programme.name == "Unge på Toppen"))
-    with client.session_transaction() as s:
-        s["user_id"] = w.users["ahmed"]
-        s["seen"] = int(time.time())
+    web_login(client, w.users["ahmed"])
     html = client.get(f"/programmes/{pid}/edit").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     areas = {

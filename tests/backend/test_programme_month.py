@@ -6,7 +6,6 @@ outcome history, as backend/programmes/seed.py wrote them), with none of the rep
 """
 
 import re
-import time
 from datetime import date
 
 import pytest
@@ -16,6 +15,7 @@ from backend.extensions import db
 from backend.models import User
 from backend.programmes.models import Enrolment, OutcomeChange, TargetGroupChange
 from backend.programmes.seed import sid
+from tests.backend.world import web_login
 
 SELF_SUPPORTING = {"education", "job", "self_supporting_other"}
 
@@ -34,9 +34,7 @@ def demo(app):
 def login(client, app, username):
     with app.app_context():
         uid = db.session.scalar(select(User.id).where(User.username == username))
-    with client.session_transaction() as s:
-        s["user_id"] = uid
-        s["seen"] = int(time.time())
+    web_login(client, uid)
 
 
 def status_on(rows, d):

@@ -1,7 +1,6 @@
 """Catalogue, enrolment and history pages: writes go through the engine and reach the phones."""
 
 import re
-import time
 from datetime import date
 
 from sqlalchemy import func, select
@@ -9,13 +8,11 @@ from sqlalchemy import func, select
 from backend.extensions import db
 from backend.models import Activity, Youth
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
-from tests.backend.world import Api, build_world
+from tests.backend.world import Api, build_world, web_login
 
 
 def login(client, user_id):
-    with client.session_transaction() as s:
-        s["user_id"] = user_id
-        s["seen"] = int(time.time())  # as a login does
+    web_login(client, user_id)
 
 
 def csrf(client, path):
@@ -103,6 +100,10 @@ def test_enrolment_creates_activities_that_reach_the_phone(app, client):
         assert db.session.get(Enrolment, enr.id).end_reason == "dropped_out"
     page = client.get(f"/programmes/youth/{mads}").get_data(as_text=True)
     assert "Afbrudt" in page and "Brobygning til uddannelse" in page
+    # dates read as on the plan page, dd.mm.yyyy (issue 16 item 17); ISO only inside form fields
+    shown = re.sub(r"<[^>]+>", " ", page)
+    assert "05.01.2026" in shown and "26.04.2026" in shown and "01.02.2026" in shown
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", shown), re.findall(r"\b20\d\d-\d\d-\d\d\b", shown)
 
 
 def test_bad_enrolment_input_gives_danish_message(app, client):

@@ -1,6 +1,5 @@
 """Results through the API and the page, on a small municipality with known outcomes."""
 
-import time
 from datetime import date
 
 import pytest
@@ -9,7 +8,7 @@ from backend.extensions import db
 from backend.models import User
 from backend.programmes import service
 from backend.programmes.models import Programme
-from tests.backend.world import Api, build_world
+from tests.backend.world import Api, build_world, web_login
 
 TODAY = "2026-06-15"
 
@@ -129,9 +128,7 @@ def test_bad_filter_is_a_clear_400(app, client, world, query, field):
     body = r.get_json()
     assert r.status_code == 400 and body["error"]["code"] == "invalid_filter"
     assert field in body["error"]["details"] and body["error"]["message"]
-    with client.session_transaction() as s:
-        s["user_id"] = world.users["ahmed"]
-        s["seen"] = int(time.time())  # as a login does
+    web_login(client, world.users["ahmed"])
     page = client.get("/results", query_string=query)
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and 'data-testid="filter-error"' in html
@@ -148,9 +145,7 @@ def test_reports_api_needs_token_and_staff(app, client, world):
 
 
 def test_results_page_and_csv(app, client, world):
-    with client.session_transaction() as s:
-        s["user_id"] = world.users["ahmed"]
-        s["seen"] = int(time.time())  # as a login does
+    web_login(client, world.users["ahmed"])
     r = client.get("/results?from=2026-01&to=2026-06")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Bagud" in html and "data:image/svg+xml;base64," in html
@@ -163,7 +158,5 @@ def test_results_page_and_csv(app, client, world):
     assert "FOKUS;–;0;Ingen deltagere i perioden;;;;;;;" in lines
     assert client.get("/results/export/monthly.csv?from=x").status_code == 400
     assert client.get("/results/export/secret.csv").status_code == 404
-    with client.session_transaction() as s:
-        s["user_id"] = world.users["mads"]
-        s["seen"] = int(time.time())  # as a login does
+    web_login(client, world.users["mads"])
     assert client.get("/results").status_code in (302, 403)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from backend.models import AccessGrant, AuditLog, DeviceToken, User, Youth, utcn
 from backend.programmes import service
 from backend.rights.retention import closed_on, purge_closed_cases
 from tests.backend.rights_world import full_case
-from tests.backend.world import Api
+from tests.backend.world import Api, web_login
 
 CLOSED = date(2026, 3, 2)
 
@@ -142,9 +141,7 @@ def test_active_case_and_case_within_retention_are_kept(app, w):
 
 
 def login(client, user_id):
-    with client.session_transaction() as s:
-        s["user_id"] = user_id
-        s["seen"] = int(time.time())
+    web_login(client, user_id)
 
 
 def csrf_of(html: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import date
 
 import pytest
@@ -15,7 +14,7 @@ from backend.models import ENTITY_MODELS, AuditLog, Conflict, RecordHistory, Use
 from backend.programmes import service
 from backend.programmes.models import Enrolment, OutcomeChange, TargetGroupChange
 from tests.backend.rights_world import full_case
-from tests.backend.world import Api
+from tests.backend.world import Api, web_login
 
 
 @pytest.fixture
@@ -115,9 +114,7 @@ def test_export_is_audit_logged(app, client, w):
 
 
 def login(client, user_id):
-    with client.session_transaction() as s:
-        s["user_id"] = user_id
-        s["seen"] = int(time.time())
+    web_login(client, user_id)
 
 
 def test_coordinator_exports_from_the_plan_page(app, client, w):

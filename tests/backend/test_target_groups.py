@@ -1,7 +1,6 @@
 """Targets per target group (KIK-II strategy) and the target groups' monthly status."""
 
 import re
-import time
 from datetime import date
 
 import pytest
@@ -11,15 +10,13 @@ from backend.extensions import db
 from backend.models import User
 from backend.programmes import service
 from backend.programmes.models import TargetGroupTarget
-from tests.backend.world import Api, build_world
+from tests.backend.world import Api, build_world, web_login
 
 TODAY = "2026-06-15"
 
 
 def login(client, user_id):
-    with client.session_transaction() as s:
-        s["user_id"] = user_id
-        s["seen"] = int(time.time())
+    web_login(client, user_id)
 
 
 def csrf(client, path):

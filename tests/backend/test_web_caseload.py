@@ -188,7 +188,7 @@ def test_filters_and_sorting(w):
         "id": w.youths["sara"], "youth_id": w.youths["sara"], "target_group": "education_ready"}}])
     ahmed = db.session.get(User, w.users["ahmed"])
     rows = load_caseload(ahmed, at(WED, "08:00"))
-    by_flags = apply_filters(rows, Filters())
+    by_flags = apply_filters(rows, Filters(sort="flags"))
     assert [r.display_name for r in by_flags] == ["Sara", "Mads"]
     assert [r.display_name for r in apply_filters(rows, Filters(sort="name", direction="asc"))] == ["Mads", "Sara"]
     assert [r.display_name for r in apply_filters(rows, Filters(flag="no_contact"))] == ["Sara"]
@@ -196,6 +196,27 @@ def test_filters_and_sorting(w):
     assert [r.display_name for r in apply_filters(rows, Filters(target_group="none"))] == ["Mads"]
     assert len(apply_filters(rows, Filters(mentor=w.users["lise"]))) == 2
     assert apply_filters(rows, Filters(mentor="none")) == []
+
+
+def test_caseload_puts_todays_no_show_before_many_older_flags(w):
+    """Sara has three flags (no contact, an overdue agreement, an overdue assessment); Mads has one:
+    he has not checked in to today's practice. Someone should call Mads now: he comes first."""
+    plan(w, WED - timedelta(days=100), youth="sara")
+    write("agreement", youth_id=w.youths["sara"], organization_id=w.orgs["UU"], text="Ring til skolen",
+          responsible="youth", due_date=(WED - timedelta(days=3)).isoformat())
+    plan(w, WED - timedelta(days=10))
+    activity(w)
+    write("outreach", youth_id=w.youths["mads"], organization_id=w.orgs["Jobcenter"], method="call", reached=True,
+          contacted_at=at(WED - timedelta(days=2), "10:00").isoformat())
+    ahmed = db.session.get(User, w.users["ahmed"])
+    rows = load_caseload(ahmed, at(WED, "10:00"))
+    by_name = {r.display_name: r.flag_keys for r in rows}
+    assert by_name["Mads"] == {"not_checked_in"}
+    assert len(by_name["Sara"]) >= 3 and "not_checked_in" not in by_name["Sara"]
+    assert [r.display_name for r in apply_filters(rows, Filters())] == ["Mads", "Sara"]
+    assert [r.display_name for r in apply_filters(rows, Filters(sort="flags"))] == ["Sara", "Mads"]
+    f, errors = parse_filters({}, set())
+    assert f.sort == "urgency" and f.direction == "desc" and not errors
 
 
 @pytest.mark.parametrize("args, message", [

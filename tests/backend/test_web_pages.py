@@ -103,13 +103,23 @@ def test_login_page_and_wrong_password_keeps_username(app, w):
     assert b.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("username, text", [("mads", "Trinvis-appen"), ("admin", "Administratorer har ikke adgang")])
-def test_youth_and_admin_get_a_plain_explanation_and_no_session(app, w, username, text):
+def test_youth_gets_a_plain_explanation_and_no_session(app, w):
     b = Browser(app)
-    r = b.login(username)
-    assert r.status_code == 403 and text in r.text
+    r = b.login("mads")
+    assert r.status_code == 403 and "Trinvis-appen" in r.text
     assert b.get("/").status_code == 302
     assert b.get(f"/youth/{w.youths['mads']}").status_code == 302
+
+
+def test_admin_gets_the_user_pages_and_no_case_data(app, w):
+    """Since issue 11 the administrator logs in to the user pages; case pages stay closed."""
+    b = Browser(app)
+    r = b.login("admin")
+    assert r.status_code == 302 and r.headers["Location"] == "/admin/brugere"
+    for url in ("/", f"/youth/{w.youths['mads']}", "/conflicts"):
+        r = b.get(url)
+        assert r.status_code == 403 and "Administratorer har ikke adgang" in r.text, url
+    assert "Mads" not in b.get("/admin/brugere").text.split("<table")[0]
 
 
 def test_next_parameter_is_local_only(app, w):
@@ -251,6 +261,13 @@ def test_rejected_edit_shows_danish_error_and_keeps_what_was_typed(app, w):
     r = b.post(url, goal_form(status="done"))
     assert r.status_code == 400 and "Ugyldig værdi" in r.text
     assert goal_row(app, w.goal).version == 1
+    # Issue 16 item 17: the messages are Danish and say what is wrong, no wire values, no English
+    r = b.post(url, goal_form(title="x" * 300))
+    assert "Må højst være 200 tegn." in r.text and "Skal udfyldes" not in r.text
+    r = b.post(url, goal_form(title=""))
+    assert "Skal udfyldes." in r.text and "højst" not in r.text
+    r = b.post(url, goal_form(status="done"))
+    assert "Vælg en af: Åben, I gang, Nået, Droppet." in r.text and "Tilladt: open" not in r.text
     # The engine refuses a partner's edit of another organisation's goal, in Danish.
     nina = Browser(app, "nina")
     r = nina.post(url, goal_form(title="Nina prøver"))
@@ -290,6 +307,50 @@ def test_overlapping_activity_shows_clash_warning(app, w):
     warning = re.search(r'data-testid="clash-warning">(.*?)</div>', page, re.S).group(1)
     assert "Praktik" in warning and "Samtale" in warning and "tirsdag" in warning
     assert "mandag" not in warning and "onsdag" not in warning
+
+
+def week_cells(page: str) -> list[str]:
+    """The week grid's day columns (Monday first), as HTML."""
+    grid = re.search(r'data-testid="week-grid">(.*?)</table>', page, re.S).group(1)
+    return re.findall(r"<td>(.*?)</td>", grid.split("<tbody>")[1], re.S)
+
+
+def test_week_grid_marks_only_the_day_and_time_that_clash(app, w):
+    """Praktik runs Mon–Wed 09–12, Samtale Tue and Thu 10–11: only Tuesday 10–11 clashes."""
+    b = Browser(app, "ahmed")
+    y = w.youths["mads"]
+    b.post(f"/youth/{y}/activities", activity_form(w, title="Praktik", organization_id=w.orgs["Jobcenter"],
+                                                   weekdays=["0", "1", "2"], start_time="09:00", end_time="12:00"))
+    b.post(f"/youth/{y}/activities", activity_form(w))
+    mon, tue, wed, thu, fri = week_cells(b.get(f"/youth/{y}").text)
+    assert "Praktik" in mon and "clash" not in mon and "Overlap" not in mon
+    assert "Praktik" in wed and "Overlap" not in wed
+    assert "Samtale" in thu and "Overlap" not in thu
+    assert tue.count('class="slot clash"') == 2
+    assert "Overlap 10:00–11:00 med Samtale" in tue and "Overlap 10:00–11:00 med Praktik" in tue
+    printed = b.get(f"/youth/{y}/print").text
+    assert printed.count("Overlap 10:00–11:00 med") == 2 and printed.count('class="slot clash"') == 2
+
+
+def test_plan_shows_absence_reasons_mentor_notes_and_names_the_activity_in_the_calendar(app, w):
+    """The calendar names each day's activity in plain text (a tooltip is nothing on a tablet);
+    the reasons and the mentor's notes of the last 8 weeks are listed under it."""
+    y = w.youths["mads"]
+    act, day = uid(), date.today() - timedelta(days=1)
+    with app.app_context():
+        system_write([{"entity": "activity", "id": act, "data": {
+            "youth_id": y, "organization_id": w.orgs["Jobcenter"], "title": "Lagerpraktik", "weekdays": [day.weekday()],
+            "start_time": "09:00", "end_time": "12:00", "start_date": (day - timedelta(days=30)).isoformat()}}])
+        system_write([{"entity": "attendance", "id": uid(), "data": {
+            "youth_id": y, "activity_id": act, "date": day.isoformat(), "status": "absent_notified",
+            "absence_reason": "Tandlæge kl. 10", "note": "Ringede selv kl. 8 – godt gået"}}])
+        db.session.remove()
+    page = Browser(app, "ahmed").get(f"/youth/{y}").text
+    calendar = re.search(r'data-testid="attendance-calendar">(.*?)</table>', page, re.S).group(1)
+    assert '<span class="att-title">Lagerpraktik</span>' in calendar and "sr-only\">: Lagerpraktik" not in calendar
+    notes = re.search(r'data-testid="attendance-notes"(.*?)</table>', page, re.S).group(1)
+    assert day.strftime("%d.%m.%Y") in notes and "Lagerpraktik" in notes
+    assert "Tandlæge kl. 10" in notes and "Ringede selv kl. 8 – godt gået" in notes and "Meldt fra" in notes
 
 
 def test_bad_activity_input_keeps_what_was_typed(app, w):
@@ -607,14 +668,14 @@ def test_coordinator_changes_mentor_and_the_old_mentor_loses_the_case(app, w, cl
 
 
 def test_idle_session_ends_and_login_says_why(app, w, monkeypatch):
-    import backend.web.common as common
+    import backend.accounts.sessions as sessions  # the idle clock is the server's (web_session row)
 
     b = Browser(app, "ahmed")
     assert b.get("/").status_code == 200
-    now = common.time.time()
-    monkeypatch.setattr(common.time, "time", lambda: now + 29 * 60)
+    now = sessions.utcnow()
+    monkeypatch.setattr(sessions, "utcnow", lambda: now + timedelta(minutes=29))
     assert b.get("/").status_code == 200  # still in use: the clock restarts
-    monkeypatch.setattr(common.time, "time", lambda: now + 29 * 60 + 31 * 60)
+    monkeypatch.setattr(sessions, "utcnow", lambda: now + timedelta(minutes=29 + 31))
     r = b.get(f"/youth/{w.youths['mads']}")
     assert r.status_code == 302 and "expired=1" in r.headers["Location"]
     page = b.get(r.headers["Location"]).text

@@ -132,3 +132,21 @@ def day(offset: int = 0) -> str:
 
 
 D0, D1 = day(0), day(-1)  # today and yesterday (a check-in is accepted on its day, or synced the next)
+
+
+def web_login(client, user_id: str) -> None:
+    """Log `client` in to the web pages as `user_id` without the form: a real server-side session
+    row (backend.accounts.sessions), its id in the session cookie, as a password login makes."""
+    from flask import session
+
+    from backend.accounts import sessions
+    from backend.models import User
+
+    app = client.application
+    with app.test_request_context():
+        sessions.start(db.session.get(User, user_id))
+        db.session.commit()
+        sid = session["sid"]
+        db.session.remove()
+    with client.session_transaction() as s:
+        s["sid"] = sid  # other keys (the CSRF token) stay, unlike a real login

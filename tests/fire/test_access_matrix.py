@@ -12,14 +12,13 @@ build/access_matrix.txt.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from backend.admin import assign, create_user, record_consent, system_write
 from backend.extensions import db
-from tests.backend.world import PASSWORD, Api, build_world, uid
+from tests.backend.world import PASSWORD, Api, build_world, uid, web_login
 from tests.backend.world import day as day_iso
 from tests.conftest import truncate_all
 
@@ -291,9 +290,7 @@ def page_checks(app, client) -> list[tuple]:
                                  ("peter", "mads", True), ("peter", "sara", False), ("nina", "sara", False),
                                  ("ole", "mads", False), ("ahmed", "mads", True), ("ahmed", "ida", False)):
         c = app.test_client()
-        with c.session_transaction() as s:
-            s["user_id"] = w.users[username]
-            s["seen"] = int(time.time())  # as a login does
+        web_login(c, w.users[username])
         for p in pages:
             status = c.get(p.format(id=w.youths[youth])).status_code
             out.append((username, youth, p, may, status))

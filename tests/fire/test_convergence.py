@@ -155,7 +155,10 @@ class Run:
         elif kind == "absence" and acts:
             svc.notify_absence(r.choice(acts)["id"], f"Syg {token}", day)
         elif kind == "agreement" and ags:
-            svc.youth_update_agreement(r.choice(ags)["id"], r.random() < 0.5, f"Kommentar {token}")
+            ag, done = r.choice(ags), r.random() < 0.5
+            # the app offers "done" only on the young person's own agreements; on staff ones, a comment
+            done = done if ag.get("responsible") != "staff" else None
+            svc.youth_update_agreement(ag["id"], done, f"Kommentar {token}")
         elif kind == "assessment":
             dims = svc.dimensions()
             svc.submit_assessment(yid, today - timedelta(days=7 * r.randint(0, 6)),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -25,7 +24,7 @@ from backend.models import Activity, Agreement, Assessment, Attendance, Goal, Ou
 from backend.programmes.models import Enrolment, Programme
 from backend.web.privacy import as_record
 from shared import permissions
-from tests.backend.world import D0, Api, activity, build_world, uid
+from tests.backend.world import D0, Api, activity, build_world, uid, web_login
 
 USERS = ("mads", "sara", "lise", "ahmed", "karen", "peter", "nina", "admin", "ole")
 MODELS = {"goal": Goal, "activity": Activity, "agreement": Agreement, "outreach": Outreach,
@@ -106,9 +105,7 @@ def reaches_mads(username: str) -> bool:
 
 def web_get(app, user_id: str, url: str):
     c = app.test_client()
-    with c.session_transaction() as sess:
-        sess["user_id"] = user_id
-        sess["seen"] = int(time.time())
+    web_login(c, user_id)
     return c.get(url)
 
 

@@ -6,10 +6,10 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
 import app_local_data as ld
-from app_flet_harness import all_text, choose, new_session, radio_group_with, tap, text_field, type_into
+import flet as ft
+import pytest
+from app_flet_harness import all_text, choose, new_session, radio_group_with, tap, text_field, type_into, walk
 
 from mobile_app.core import AppCore
 from mobile_app.ui.app import TrinvisApp
@@ -122,6 +122,157 @@ async def test_youth_plan_agreement_and_assessment(tmp_path):
     assert "Medarbejderens tro på målet" not in all_text(page)
 
 
+def add_agreement(core, text: str, due, responsible: str = "youth", user_id=None) -> str:
+    """An agreement as the server would hand it out (pulled), for the screens to show."""
+    import uuid
+
+    rid = str(uuid.uuid4())
+    data = {"id": rid, "youth_id": ld.YOUTH, "organization_id": ld.ORG, "text": text, "responsible": responsible,
+            "responsible_user_id": user_id, "due_date": due.isoformat(), "status": "open", "review_note": "",
+            "reviewed_at": None, "youth_comment": "", "youth_marked_done_at": None}
+    core.store.apply_pull_page([{"entity": "agreement", "id": rid, "version": 1, "deleted": False, "data": data}],
+                               [], "c-ag-" + rid[:6])
+    return rid
+
+
+async def test_youth_comments_without_marking_done_and_sees_who_does_what(tmp_path):
+    """Issue 16, items 1–3: a comment is not a claim that it is done; a staff promise says who keeps
+    it and cannot be marked done by the young person; an overdue agreement says so."""
+    from datetime import timedelta
+
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    core.store.set_meta("my_contacts", {"mentor": {"name": "Lise Mortensen", "phone": "", "organization_id": ld.ORG}})
+    staff_id = add_agreement(core, "Lise finder en ny tid", NOW.date() + timedelta(days=2), "staff", ld.MENTOR)
+    late_id = add_agreement(core, "Aflever sygemelding", NOW.date() - timedelta(days=3))
+    session, app, page = await start(core)
+    await tap(session, page, "Mine aftaler (3)")
+    text = all_text(page)
+    assert text.count("Det gør du") == 2 and "Det gør Lise" in text
+    assert text.count("Fristen er overskredet") == 1
+    assert "Senest" in text and "Jeg har gjort det" not in text
+
+    # the young person's own agreement: comment only, then (separately) done
+    own = next(a for a in core.store.all("agreement") if a["text"] == "Ring til lægen")
+    from mobile_app.ui.youth import agreement_detail
+
+    app.show(agreement_detail, own["id"])
+    type_into(session, page, "Kommentar (valgfri)", "Har ringet, men de havde lukket. Prøver igen i morgen.")
+    await tap(session, page, "Gem kommentar")
+    own = core.store.get("agreement", own["id"])
+    assert own["youth_comment"].startswith("Har ringet") and not own["youth_marked_done_at"]
+    assert "Din kommentar er gemt." in all_text(page)
+
+    # a staff promise: who keeps it, a comment is possible, "done" is not offered
+    app.show(agreement_detail, staff_id)
+    text = all_text(page)
+    assert "Det gør Lise" in text and "Gem kommentar" in text and "Jeg har gjort det" not in text
+    with pytest.raises(Exception, match="ikke dig"):
+        app.services().youth_update_agreement(staff_id, True, "")
+    app.show(agreement_detail, late_id)
+    assert "Fristen er overskredet" in all_text(page) and "Jeg har gjort det" in all_text(page)
+
+
+async def test_youth_home_names_absence_buttons_and_says_when_the_next_assessment_opens(tmp_path):
+    """Issue 16 item 3: two activities today → two absence buttons a screen reader can tell apart;
+    after the self-assessment is sent, the home screen says from when the next one can be filled in."""
+    from datetime import timedelta
+
+    from mobile_app.ui.youth import _dk_date
+
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    [act] = core.store.all("activity")
+    second = {**act, "id": "33333333-3333-4333-8333-333333333333", "title": "Samtale på jobcentret",
+              "start_time": "13:00", "end_time": "14:00"}
+    core.store.apply_pull_page([{"entity": "activity", "id": second["id"], "version": 1, "deleted": False,
+                                 "data": second}], [], "c-act")
+    session, app, page = await start(core)
+    labels = [c.content.value for c in walk(page)
+              if isinstance(c, ft.OutlinedButton) and isinstance(c.content, ft.Text)]
+    assert "Jeg kommer ikke i dag til Værkstedet" in labels
+    assert "Jeg kommer ikke i dag til Samtale på jobcentret" in labels
+    assert "Din måling er klar" in all_text(page) and "næste måling" not in all_text(page)
+    svc = app.services()
+    due = svc.assessment_due(ld.YOUTH)
+    svc.submit_assessment(ld.YOUTH, due, {d.key: 5 for d in svc.dimensions()})
+    app.go_home()
+    opens = due + timedelta(days=42 - 7)
+    assert f"Din næste måling kan udfyldes fra {_dk_date(opens)}" in all_text(page)
+    assert "Din måling er klar" not in all_text(page)
+
+
+async def test_every_screen_starts_at_the_top(tmp_path):
+    """Issue 16 item 4: each screen gets a new scrolling column with its own key, so Flutter keeps no
+    scroll position from the screen before ("Tilbage" was hidden above the top)."""
+    core = make_core(tmp_path, ld.YOUTH_LOGIN)
+    session, app, page = await start(core)
+    home_body = app.body
+    await tap(session, page, "Mine aftaler (1)")
+    shown = app.body
+    assert shown is not home_body and shown.key != home_body.key
+    assert app.frame.controls[1] is shown and shown.page is page  # the new column is what is on screen
+    assert getattr(shown.controls[0], "identifier", None) == "back"  # "Tilbage" first, at the top
+    await tap(session, page, "Tilbage")
+    assert app.body.key not in (home_body.key, shown.key) and "Mine aftaler (1)" in all_text(page)
+
+
+async def test_sending_the_latest_assessment_clears_the_mentors_overdue_mark(tmp_path):
+    """Issue 16 item 7: the plan started 90 days ago, so two due dates have passed unsent (48 and 6
+    days ago). Only the latest is a to-do; once it is sent, the card is clear."""
+    from datetime import timedelta
+
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    [plan] = core.store.all("plan")
+    begun = NOW.date() - timedelta(days=90)
+    core.store.apply_pull_page([{"entity": "plan", "id": plan["id"], "version": 2, "deleted": False,
+                                 "data": {**plan, "start_date": begun.isoformat()}}], [], "c-plan")
+    svc = core.services()
+    latest, older = begun + timedelta(days=84), begun + timedelta(days=42)
+    assert svc.assessment_overdue(ld.YOUTH) == latest and svc.assessment_due(ld.YOUTH) == latest
+    session, app, page = await start(core)
+    assert "Måling overskredet (skulle være lavet" in all_text(page)
+    svc.submit_assessment(ld.YOUTH, latest, {d.key: 6 for d in svc.dimensions("staff")})
+    assert svc.assessment_overdue(ld.YOUTH) is None and svc.assessment_due(ld.YOUTH) is None
+    app.go_home()
+    assert "Måling overskredet" not in all_text(page)
+    assert older < latest  # the missed older one stays history in the assessments, not a to-do
+
+
+async def test_mentor_finds_a_young_person_by_name_and_filter_and_no_shows_come_first(tmp_path):
+    """Issue 16 item 6: Anna (an agreement due, alphabetically first) comes after Mads, who has not
+    checked in today; the search and the filters show only the matching cards."""
+    anna = "44444444-4444-4444-8444-444444444444"
+    late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    core.clock = lambda: late
+    core.store.apply_pull_page([{"entity": "youth", "id": anna, "version": 1, "deleted": False, "data": {
+        "id": anna, "youth_id": anna, "display_name": "Anna", "user_id": None, "mentor_id": ld.MENTOR,
+        "outcome": "active"}}], [], "c-anna")
+    [ag] = core.store.all("agreement")
+    core.store.apply_pull_page([{"entity": "agreement", "id": "55555555-5555-4555-8555-555555555555", "version": 1,
+                                 "deleted": False, "data": {**ag, "id": "55555555-5555-4555-8555-555555555555",
+                                                            "youth_id": anna}}], [], "c-anna-ag")
+    session, app, page = await start(core)
+
+    def shown() -> list[str]:
+        return [c.data.youth["display_name"] for c in app.body.controls
+                if getattr(c, "data", None) is not None and hasattr(c.data, "youth") and c.visible]
+
+    assert shown() == ["Mads", "Anna"]  # today's no-show first
+    type_into(session, page, "Søg efter navn", "an")
+    await session.dispatch_event(text_field(page, "Søg efter navn")._i, "change", "an")
+    assert shown() == ["Anna"] and "Viser 1 af 2" in all_text(page)
+    type_into(session, page, "Søg efter navn", "")
+    await session.dispatch_event(text_field(page, "Søg efter navn")._i, "change", "")
+    chip = next(c for c in walk(page) if isinstance(c, ft.Chip) and c.data == "missing")
+    await session.dispatch_event(chip._i, "select", True)
+    assert shown() == ["Mads"] and chip.selected
+    chip = next(c for c in walk(page) if isinstance(c, ft.Chip) and c.data == "agreements")
+    await session.dispatch_event(chip._i, "select", True)
+    assert shown() == ["Mads", "Anna"]  # both have an agreement due today
+    await tap(session, page, "Åbn")  # the first card: Mads, two taps from the list to his screen
+    assert "Registrér fremmøde" in all_text(page)
+
+
 async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
@@ -227,7 +378,6 @@ async def test_week_view_and_first_sync_progress(tmp_path):
 
 def radio_labels(page) -> list[str]:
     import flet as ft
-
     from app_flet_harness import walk
 
     return [c.label for c in walk(page) if isinstance(c, ft.Radio)]

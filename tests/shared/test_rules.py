@@ -33,6 +33,15 @@ def test_overdue_is_the_latest_missed_due_date():
     assert overdue_assessment(None, set(), date(2026, 3, 31)) is None
 
 
+def test_only_the_latest_due_assessment_counts():
+    """Issue 16 item 7: sending the overdue 30.3. assessment clears it, although 16.2. was missed."""
+    start = date(2026, 1, 5)
+    assert overdue_assessment(start, set(), date(2026, 3, 31)) == date(2026, 3, 30)
+    assert overdue_assessment(start, {date(2026, 3, 30)}, date(2026, 3, 31)) is None
+    assert overdue_assessment(start, {date(2026, 3, 30)}, date(2026, 5, 12)) == date(2026, 5, 11)
+    assert overdue_assessment(start, {date(2026, 5, 11)}, date(2026, 5, 8)) is None  # 30.3. missed; 11.5. sent early
+
+
 def test_activity_occurrence_and_check_in_grace():
     assert occurs_on([0, 2], date(2026, 1, 1), None, date(2026, 1, 5))  # a Monday
     assert not occurs_on([0, 2], date(2026, 1, 1), None, date(2026, 1, 6))
