@@ -328,7 +328,7 @@ def test_week_grid_marks_only_the_day_and_time_that_clash(app, w):
     assert "Samtale" in thu and "Overlap" not in thu
     assert tue.count('class="slot clash"') == 2
     assert "Overlap 10:00–11:00 med Samtale" in tue and "Overlap 10:00–11:00 med Praktik" in tue
-    printed = b.get(f"/youth/{y}/print").text
+    printed = b.get(f"/youth/{y}/print?show=1&org={w.orgs['Jobcenter']}").text  # the meeting (issue 9)
     assert printed.count("Overlap 10:00–11:00 med") == 2 and printed.count('class="slot clash"') == 2
 
 
