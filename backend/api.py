@@ -19,7 +19,8 @@ from backend.auth import (
     token_required,
     token_state_by_hash,
 )
-from backend.errors import ApiError
+from backend.dbhealth import RETRY_AFTER_SECONDS
+from backend.errors import ApiError, error_body
 from backend.extensions import db, limiter
 from backend.models import DeviceToken, User, Youth
 from backend.sync.pull import pull
@@ -72,12 +73,19 @@ def user_json(user: User) -> dict:
 
 @bp.get("/health")
 def health():
+    """Ready to serve: 200 with the database up, 503 (and Retry-After) while it is not."""
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:
-        db.session.rollback()
-        raise ApiError(503, "unavailable", "Databasen svarer ikke.") from None
-    return {"status": "ok", "schema_version": SCHEMA_VERSION}
+    except Exception as e:  # noqa: BLE001 - any failure here means "not ready"
+        current_app.logger.warning("Health check: database down: %s", str(e)[:200])
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - a dead connection may refuse even this
+            db.session.close()
+        body = {"status": "unavailable", "database": "down", "schema_version": SCHEMA_VERSION,
+                **error_body("database_down", "Databasen svarer ikke.")}
+        return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return {"status": "ok", "database": "ok", "schema_version": SCHEMA_VERSION}
 
 
 @bp.post("/auth/login")

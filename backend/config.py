@@ -78,6 +78,8 @@ def from_env(instance_path: str, profile_override: str | None = None) -> dict:
         "AUDIT_RETENTION_DAYS": int(os.environ.get("TRINVIS_AUDIT_RETENTION_DAYS", "183")),
         # Caseworker pages log out after this many idle minutes (case data on an unattended screen).
         "WEB_IDLE_MINUTES": int(os.environ.get("TRINVIS_WEB_IDLE_MINUTES", "30")),
+        # Measuring only (bench/load.py): a Server-Timing header with each request's server CPU.
+        "SERVER_TIMING": os.environ.get("TRINVIS_SERVER_TIMING") == "1",
         "WEB_SESSION_MAX_HOURS": int(os.environ.get("TRINVIS_WEB_SESSION_MAX_HOURS", "12")),
         # How long a one-time password link/code stays valid.
         "PASSWORD_RESET_HOURS": int(os.environ.get("TRINVIS_PASSWORD_RESET_HOURS", "24")),

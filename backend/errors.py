@@ -5,6 +5,10 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from backend.dbhealth import RETRY_AFTER_SECONDS, DatabaseUnavailable, is_unavailable
+
+UNAVAILABLE_MESSAGE = "Serveren er midlertidigt utilgængelig. Prøv igen om lidt."
+
 
 class ApiError(Exception):
     """An error the API reports with a status, a machine code and a human message."""
@@ -38,6 +42,15 @@ _CODES = {
 }
 
 
+def _rollback() -> None:
+    from backend.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a dead connection may refuse even this; the answer matters more
+        db.session.close()
+
+
 def _is_api() -> bool:
     return request.path.startswith("/api/")
 
@@ -58,13 +71,25 @@ def register_error_handlers(app: Flask) -> None:
             return jsonify(error_body(code, message)), e.code, headers
         return render_template("error.html", status=e.code, message=message), e.code, headers
 
+    @app.errorhandler(DatabaseUnavailable)
+    def _unavailable(e: Exception):
+        # Not the app's fault and not the client's: say so, and when to try again.
+        app.logger.warning("Database unavailable: %s", e)
+        _rollback()
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if _is_api():
+            return jsonify(error_body("unavailable", UNAVAILABLE_MESSAGE)), 503, headers
+        # Not render_template: the page context asks the database for the logged-in user.
+        page = app.jinja_env.get_template("unavailable.html").render(message=UNAVAILABLE_MESSAGE, current_user=None)
+        return page, 503, headers
+
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):
+        if is_unavailable(e):  # the connection dropped in the middle of the request
+            return _unavailable(DatabaseUnavailable(str(e)[:200]))
         # A real fault, not bad input: log it and answer in the contract's shape.
         app.logger.exception("Unhandled error")
-        from backend.extensions import db
-
-        db.session.rollback()
+        _rollback()
         if _is_api():
             return jsonify(error_body("internal", "Der skete en fejl på serveren.")), 500
         return render_template("error.html", status=500, message="Der skete en fejl."), 500

@@ -350,6 +350,10 @@ class RecordHistory(db.Model):
     data: Mapped[dict] = mapped_column(JSON)
     user_id: Mapped[str | None] = mapped_column(ID)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Which device wrote this version, from which base: one device's own consecutive edits are
+    # not a conflict (sync/merge.py). NULL for versions written before these were kept (not known).
+    device_id: Mapped[str | None] = mapped_column(String(100))
+    base_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class Conflict(db.Model):

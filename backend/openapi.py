@@ -33,11 +33,16 @@ def spec_dict() -> dict:
     for name, schema in s.ENTITY_SCHEMAS.items():
         spec.components.schema(f"{name.capitalize()}Data", schema=schema)
     auth = [{"bearer": []}]
-    common = {"400": _err("Invalid input"), "401": _err("Not logged in"), "429": _err("Rate limited")}
+    common = {"400": _err("Invalid input"), "401": _err("Not logged in"), "429": _err("Rate limited"),
+              "503": _err("Database unavailable for now; see Retry-After")}
     spec.path(path="/api/v1/health", operations={"get": {
         "summary": "Ready to serve", "responses": {"200": {"description": "ok", "content": {"application/json": {
-            "schema": {"type": "object", "properties": {"status": {"type": "string"},
-                                                         "schema_version": {"type": "integer"}}}}}}}}})
+            "schema": {"type": "object", "properties": {"status": {"type": "string"}, "database": {"type": "string"},
+                                                         "schema_version": {"type": "integer"}}}}}},
+                      "503": {"description": "the database is down (Retry-After)", "content": {
+                          "application/json": {"schema": {"type": "object", "properties": {
+                              "status": {"type": "string"}, "database": {"type": "string"},
+                              "error": {"type": "object"}}}}}}}}})
     spec.path(path="/api/v1/auth/login", operations={"post": {
         "summary": "Log in a device", "requestBody": {"required": True, "content": {"application/json": {"schema": "Login"}}},
         "responses": {"200": {"description": "token", "content": {"application/json": {"schema": "LoginResponse"}}},

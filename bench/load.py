@@ -13,6 +13,11 @@ person per youth device (mentors look after 10 each), starts `python -m gunicorn
 a free loopback port and drops everything afterwards. Passwords are hashed with argon2's
 production defaults (the server would re-hash a cheap test hash at the first login and distort the
 figures), so a login costs what it costs in production. Exit code 1 when any request failed.
+
+It also prints where the CPU went: gunicorn's workers, PostgreSQL's backends for the bench
+database, this client (it shares the cores) and the whole machine, and per request kind the
+worker CPU the server reported in a Server-Timing header (TRINVIS_SERVER_TIMING=1, bench only).
+`--logged-in` models an ordinary morning: the phones logged in at install and hold their tokens.
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ class Gunicorn:
         # no authenticator app (two-factor login is tested in tests/e2e/test_accounts_e2e.py).
         env = {**os.environ, "DATABASE_URL": database_url, "TRINVIS_LOGIN_RATE_LIMIT": "1000000 per minute",
                "TRINVIS_LOGIN_ACCOUNT_RATE_LIMIT": "1000000 per minute", "TRINVIS_REQUIRE_2FA": "0",
-               "SECRET_KEY": "load-test", "PYTHONPATH": str(ROOT), **(env or {})}
+               "SECRET_KEY": "load-test", "PYTHONPATH": str(ROOT), "TRINVIS_SERVER_TIMING": "1", **(env or {})}
         self.log = open(log_path or os.devnull, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "-w", str(workers),
@@ -194,28 +199,57 @@ class Stats:
         self.times: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.mutations = 0
+        self.server_cpu: dict[str, list[float]] = {}  # ms of worker CPU per request (Server-Timing)
 
     def timed(self, kind: str, fn):
         t = time.perf_counter()
+        resp = None
         try:
-            return fn()
+            resp = fn()
+            return resp
         finally:
             with self.lock:
                 self.times.setdefault(kind, []).append(time.perf_counter() - t)
+                cpu = _server_cpu_ms(resp)
+                if cpu is not None:
+                    self.server_cpu.setdefault(kind, []).append(cpu)
 
     def error(self, msg: str) -> None:
         with self.lock:
             self.errors.append(msg)
 
 
-def device(base: str, username: str, role: str, stats: Stats, rng: random.Random, deadline: float) -> None:
-    s = requests.Session()
-    try:
+def _server_cpu_ms(resp) -> float | None:
+    """The worker CPU of one request, from the Server-Timing header the server sends in this bench."""
+    header = resp.headers.get("Server-Timing", "") if resp is not None else ""
+    for part in header.split(";"):
+        if part.startswith("dur="):
+            try:
+                return float(part[4:])
+            except ValueError:
+                return None
+    return None
+
+
+def login(base: str, username: str, stats: Stats) -> dict | None:
+    """Log a device in; its token and user, or None (the error is counted)."""
+    with requests.Session() as s:
         r = stats.timed("login", lambda: s.post(f"{base}/api/v1/auth/login", timeout=30, json={
             "username": username, "password": PASSWORD, "device_name": f"load-{username}"}))
-        if r.status_code != 200:
-            return stats.error(f"{username} login {r.status_code} {r.text[:200]}")
-        body = r.json()
+    if r.status_code != 200:
+        stats.error(f"{username} login {r.status_code} {r.text[:200]}")
+        return None
+    return r.json()
+
+
+def device(base: str, username: str, role: str, stats: Stats, rng: random.Random, deadline: float,
+           session: dict | None = None) -> None:
+    """One phone's morning: log in (unless it already holds a token), pull, push, pull."""
+    s = requests.Session()
+    try:
+        body = session or login(base, username, stats)
+        if body is None:
+            return
         s.headers["Authorization"] = f"Bearer {body['token']}"
         user = body["user"]
         records, cursor = pull_all(s, base, stats, username, None)
@@ -291,14 +325,28 @@ def mutations_for(role: str, user: dict, records: dict, rng: random.Random) -> l
 
 
 def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max_seconds: float,
-        seed_: int = 1) -> dict:
-    """Start `devices` devices over `ramp` seconds; returns the figures (and prints them)."""
+        seed_: int = 1, logged_in: bool = False, server=None, db_url: str | None = None) -> dict:
+    """Start `devices` devices over `ramp` seconds; returns the figures (and prints them).
+
+    `logged_in`: the devices hold their tokens already (they logged in once, at install), so the
+    morning is pull, push, pull; the logins happen before the clock starts and are not counted.
+    """
     rng = random.Random(seed_)
     n_mentor_devices = min(len(users["mentors"]), max(1, devices // 10)) if users["mentors"] else 0
     plan = [(u, "mentor") for u in users["mentors"][:n_mentor_devices]]
     plan += [(u, "youth") for u in users["youths"][: devices - len(plan)]]
     rng.shuffle(plan)
+    sessions: dict[str, dict | None] = {}
+    if logged_in:
+        sessions = issued_tokens(db_url, [u for u, _ in plan]) if db_url else {}
+        if not sessions:  # no database at hand: log in through the API before the clock starts
+            warm = Stats()
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                bodies = pool.map(lambda p: login(base, p[0], warm), plan)
+                for (username, _role), body in zip(plan, bodies, strict=True):
+                    sessions[username] = body
     stats = Stats()
+    cpu = CpuMeter(server, _db_name(db_url))
     start = time.time()
     deadline = start + max_seconds
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -306,11 +354,121 @@ def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max
         for i, (username, role) in enumerate(plan):
             at = start + ramp * i / max(1, len(plan))
             futures.append(pool.submit(_delayed, at, deadline, device, base, username, role, stats,
-                                       random.Random(rng.random()), deadline))
+                                       random.Random(rng.random()), deadline, sessions.get(username)))
         for f in futures:
             f.result()
     elapsed = time.time() - start
-    return report(stats, len(plan), elapsed)
+    figures = report(stats, len(plan), elapsed)
+    figures["cpu"] = cpu.report(sum(len(v) for v in stats.times.values()), elapsed, stats)
+    return figures
+
+
+def _db_name(db_url: str | None) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    return make_url(db_url).database if db_url else None
+
+
+def issued_tokens(db_url: str, usernames: list[str]) -> dict[str, dict]:
+    """Tokens as the phones got them at install (a login each, long before the morning), issued
+    directly in the database: a thousand argon2 logins would take minutes of this machine's CPU."""
+    from backend import create_app
+    from backend.api import user_json
+    from backend.auth import issue_token
+    from backend.extensions import db
+    from backend.models import User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "TESTING": True})
+    out = {}
+    with app.app_context():
+        for user in db.session.query(User).filter(User.username.in_(usernames)):
+            out[user.username] = {"token": issue_token(user, f"load-{user.username}"), "user": user_json(user)}
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return out
+
+
+class CpuMeter:
+    """Where the CPU went during the run: gunicorn's workers, PostgreSQL's backends for the bench
+    database, this load client, and the whole machine (all from /proc; Linux only)."""
+
+    def __init__(self, server, db_name: str | None):
+        self.server, self.db_name = server, db_name
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self.t0 = self.snapshot()
+
+    @staticmethod
+    def _proc_cpu(pid: int) -> tuple[float, float]:
+        """(own utime+stime, waited-for children's) in ticks."""
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                f = fh.read().rsplit(")", 1)[1].split()
+            return int(f[11]) + int(f[12]), int(f[13]) + int(f[14])
+        except (OSError, IndexError, ValueError):
+            return 0, 0
+
+    def _children(self, pid: int) -> list[int]:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as fh:
+                return [int(x) for x in fh.read().split()]
+        except OSError:
+            return []
+
+    def _postgres_pids(self) -> list[int]:
+        out = []
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open(f"/proc/{d}/cmdline", "rb") as fh:
+                        title = fh.read().decode(errors="replace")
+                except OSError:
+                    continue
+                if title.startswith("postgres:") and self.db_name and f" {self.db_name} " in title:
+                    out.append(int(d))
+        return out
+
+    def snapshot(self) -> dict:
+        snap = {"client": time.process_time(), "server": {}, "postgres": {}}
+        if self.server is not None:
+            own, reaped = self._proc_cpu(self.server.proc.pid)
+            snap["server"] = {pid: self._proc_cpu(pid)[0] for pid in self._children(self.server.proc.pid)}
+            snap["server"]["master"] = own + reaped
+        snap["postgres"] = {pid: self._proc_cpu(pid)[0] for pid in self._postgres_pids()}
+        with open("/proc/stat") as fh:
+            f = [int(x) for x in fh.readline().split()[1:]]
+        snap["machine_busy"], snap["machine_total"] = sum(f) - f[3] - f[4], sum(f)
+        return snap
+
+    def report(self, requests_: int, elapsed: float, stats: Stats) -> dict:
+        t1 = self.snapshot()
+
+        def delta(kind):  # processes that started during the run count from zero
+            return sum(v - self.t0[kind].get(k, 0) for k, v in t1[kind].items()) / self.tick
+
+        server, pg = delta("server"), delta("postgres")
+        client = t1["client"] - self.t0["client"]
+        busy = (t1["machine_busy"] - self.t0["machine_busy"]) / max(1, t1["machine_total"] - self.t0["machine_total"])
+        n = max(1, requests_)
+        cores = os.cpu_count() or 1
+        out = {"server_cpu_s": round(server, 2), "postgres_cpu_s": round(pg, 2), "client_cpu_s": round(client, 2),
+               "machine_busy": round(busy, 3), "server_ms_per_request": round(server / n * 1000, 2),
+               "postgres_ms_per_request": round(pg / n * 1000, 2), "client_ms_per_request": round(client / n * 1000, 2),
+               "by_kind_server_ms": {k: round(statistics.mean(v), 2) for k, v in sorted(stats.server_cpu.items())}}
+        print(f"CPU during the run ({cores} cores, {elapsed:.0f} s, machine {busy * 100:.0f} % busy):")
+        print(f"  gunicorn workers {server:6.1f} s = {out['server_ms_per_request']:6.2f} ms per request")
+        print(f"  PostgreSQL       {pg:6.1f} s = {out['postgres_ms_per_request']:6.2f} ms per request "
+              "(backends alive at the end)")
+        print(f"  load client      {client:6.1f} s = {out['client_ms_per_request']:6.2f} ms per request (same cores)")
+        measured = sum(sum(v) for v in stats.server_cpu.values()) or 1.0
+        for kind, v in sorted(stats.server_cpu.items()):
+            print(f"  {kind:8} worker CPU per request: mean {statistics.mean(v):7.2f} ms, "
+                  f"p95 {_pct([x / 1000 for x in v], 95):7.2f} ms (n={len(v)}, Server-Timing); "
+                  f"{sum(v) / measured * 100:4.0f} % of the workers' request CPU")
+        capacity = cores / ((server + pg + client) / n) if server + pg + client else 0
+        print(f"  at this cost the {cores} cores serve at most ~{capacity:.0f} requests/s with the client on them, "
+              f"~{cores / max(1e-9, (server + pg) / n):.0f} without")
+        return out
 
 
 def _delayed(at: float, deadline: float, fn, *args):
@@ -361,12 +519,15 @@ def main(argv=None) -> int:
     ap.add_argument("--ramp", type=float, default=30.0, help="seconds over which the devices start")
     ap.add_argument("--max-seconds", type=float, default=180.0)
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--logged-in", action="store_true",
+                    help="devices already hold tokens (logged in at install): the morning is pull, push, pull")
     args = ap.parse_args(argv)
     n_mentors = max(1, args.devices // 10)
     db_url, users = make_database(args.database_url, args.devices, n_mentors)
     server = Gunicorn(db_url, args.workers)
     try:
-        figures = run(server.url, users, args.devices, args.concurrency, args.ramp, args.max_seconds)
+        figures = run(server.url, users, args.devices, args.concurrency, args.ramp, args.max_seconds,
+                      logged_in=args.logged_in, server=server, db_url=db_url)
     finally:
         server.stop()
         drop_database(db_url)

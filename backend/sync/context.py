@@ -51,6 +51,7 @@ class PushContext:
     new_rows: list = field(default_factory=list)  # (model, row) created in this batch, inserted at the end
     history_users: dict = field(default_factory=dict)
     today: date | None = None  # the server's local date, for the attendance windows
+    history_writers: dict = field(default_factory=dict)  # (entity, id, version) -> (user, device, base)
     revised_plans: set = field(default_factory=set)  # young people whose plan got a new version in this batch
     writer: Writer = field(init=False)
 
@@ -83,12 +84,16 @@ class PushContext:
             self.visible = visible_youth_ids(self.user)
         return youth_id in self.visible
 
-    def record_history(self, entity: str, record_id: str, version: int, wire: dict) -> None:
+    def record_history(self, entity: str, record_id: str, version: int, wire: dict,
+                       base_version: int | None = None) -> None:
         """Remember a version of a record (written to record_history with the batch)."""
-        self.history[(entity, record_id, version)] = wire
-        self.history_users[(entity, record_id, version)] = self.user.id
+        key = (entity, record_id, version)
+        self.history[key] = wire
+        self.history_users[key] = self.user.id
+        self.history_writers[key] = (self.user.id, self.device_id, base_version)
         self.history_rows.append(dict(entity=entity, record_id=record_id, version=version, data=wire,
-                                      user_id=self.user.id, at=utcnow()))
+                                      user_id=self.user.id, device_id=self.device_id,
+                                      base_version=base_version, at=utcnow()))
 
     def touch(self, entity: str, row, wire: dict, narrowed: bool, deleted: bool = False) -> None:
         """Give the record a change number at commit, so pulls deliver it."""

@@ -60,7 +60,8 @@ def merge_into(ctx: PushContext, entity: str, row, existing_wire: dict, changed:
         server_changed_since_base = (
             base_version is None or fv.get(f, 1) > base_version
         ) and existing_wire.get(f) not in _EMPTY
-        if server_changed_since_base and f not in kept_fields:
+        if server_changed_since_base and f not in kept_fields and not own_earlier_edit(
+                ctx, entity, row.id, fv.get(f, 1), base_version):
             record_conflict(ctx, entity, row, f, existing_wire.get(f), to_wire(v), base_version, version)
             conflicts += 1
         setattr(row, f, v)
@@ -79,6 +80,23 @@ def merge_into(ctx: PushContext, entity: str, row, existing_wire: dict, changed:
     row.field_versions = fv
     row.updated_at = utcnow()
     return version, conflicts, revived
+
+
+def own_earlier_edit(ctx: PushContext, entity: str, record_id: str, version: int, base_version: int | None) -> bool:
+    """Whether `version` was written by this user on this device from the same base.
+
+    Then the stored value is this device's own earlier edit, which the new one was made on top of
+    (a phone that queued a second edit while the first was unanswered): one writer, no conflict.
+    """
+    key = (entity, record_id, version)
+    writer = ctx.history_writers.get(key)
+    if writer is None:
+        found = db.session.execute(select(RecordHistory.user_id, RecordHistory.device_id, RecordHistory.base_version)
+                                   .where(RecordHistory.entity == entity, RecordHistory.record_id == record_id,
+                                          RecordHistory.version == version)).first()
+        writer = tuple(found) if found is not None else (None, None, None)
+    user_id, device_id, base = writer
+    return device_id is not None and user_id == ctx.user.id and device_id == ctx.device_id and base == base_version
 
 
 def record_conflict(ctx: PushContext, entity: str, row, field: str, losing, winning, base_version: int | None,

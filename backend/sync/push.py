@@ -13,15 +13,18 @@ from __future__ import annotations
 import time
 from datetime import date
 
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend import audit
 from backend.access import item_visible
+from backend.dbhealth import DatabaseUnavailable, is_unavailable
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import AppliedMutation, Attendance, RecordHistory, User, utcnow
+from backend.sync import steps
 from backend.sync.apply import apply, by_natural_key
 from backend.sync import need_to_know
 from backend.sync.context import PushContext, Rejected
@@ -51,23 +54,42 @@ def push(user: User, device_id: str, mutations: list, channel: str = "api", syst
         try:
             return _push_once(user, device_id, mutations, channel, system, today)
         except (IntegrityError, OperationalError) as e:
-            db.session.rollback()
+            _rollback_quietly()
+            if is_unavailable(e):
+                # A dropped connection rolled everything back (or committed it all, and then the
+                # retry answers `duplicate`), so one more try is safe; an outage is a 503, not "busy".
+                if attempt >= 1:
+                    raise DatabaseUnavailable(str(e.orig)[:200]) from e
+                time.sleep(0.3)
+                continue
             if attempt == PUSH_ATTEMPTS - 1:
+                current_app.logger.warning("push gave up after %d attempts: %s", PUSH_ATTEMPTS, str(e)[:300])
                 raise ApiError(409, "busy", "Serveren var optaget af en samtidig ændring. Prøv igen.") from e
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
 
 
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a dead connection may refuse even the rollback
+        db.session.close()
+
+
 def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool,
                today: date | None) -> list[dict]:
+    t = steps.clock()
     ctx = PushContext(user, device_id, channel, system)
     ctx.today = today or need_to_know.server_today()
     _prefetch(ctx, mutations)
+    t = steps.add("prefetch", t)
     seen = _seen_mutations(mutations)
+    t = steps.add("dedupe (seen mutation ids)", t)
+    parsed = _parse_all(mutations)
+    t = steps.add("parse (marshmallow envelope)", t)
     results: list[dict] = []
     in_batch: dict[str, dict] = {}
-    for raw in mutations:
-        m, invalid = _parse(raw)
+    for m, invalid in parsed:
         if m is None:
             results.append(invalid)
             continue
@@ -83,10 +105,24 @@ def _push_once(user: User, device_id: str, mutations: list, channel: str, system
         in_batch[mid] = {"user_id": user.id, "entity": m["entity"], "record_id": m["id"],
                          "status": res["status"], "version": res["version"], "error": res["error"]}
         results.append(res)
+    t = steps.add("apply (checks, validation, merge)", t)
     _bookkeeping(ctx)
+    t = steps.add("write (records, history, applied ids, audit)", t)
     ctx.changes.finalize()
+    t = steps.add("change log", t)
     db.session.commit()
+    steps.add("commit", t)
     return results
+
+
+def _parse_all(mutations: list) -> list[tuple[dict | None, dict | None]]:
+    """_parse for each mutation, with one marshmallow call for the whole batch when it is valid."""
+    if all(isinstance(raw, dict) for raw in mutations):
+        try:
+            return [(m, None) for m in _mutation_schema.load(mutations, many=True)]
+        except ValidationError:
+            pass  # some are malformed: each one alone, so each gets its own answer
+    return [_parse(raw) for raw in mutations]
 
 
 def _parse(raw) -> tuple[dict | None, dict | None]:
@@ -191,10 +227,12 @@ _REFERENCES = (("youth_id", "youth"), ("activity_id", "activity"), ("organizatio
 def _prefetch(ctx: PushContext, mutations: list) -> None:
     """Load what a batch touches in a few queries (fills the identity map, notes absent ids)."""
     by_entity: dict[str, set] = {}
+    targets: dict[str, set] = {}  # the records the batch writes (the rest are only looked at)
     att_keys = set()
     for m in mutations:
         if isinstance(m, dict) and isinstance(m.get("entity"), str) and _queryable(m.get("id")):
             by_entity.setdefault(m["entity"], set()).add(m["id"])
+            targets.setdefault(m["entity"], set()).add(m["id"])
             data = m.get("data")
             if isinstance(data, dict):
                 # The rows the checks look up (the young person, activity, organisation, goal).
@@ -203,14 +241,25 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
                         by_entity.setdefault(entity, set()).add(data[key])
                 if m["entity"] == "attendance":
                     att_keys.add((data.get("activity_id"), data.get("date")))
-    for entity, ids in by_entity.items():
+    for entity in sorted(by_entity):  # one order for every batch: concurrent batches cannot deadlock here
         model = MODELS.get(entity)
         if model is None:
             continue
-        ids = [k for k in ids if (model, k) not in ctx.rows]
+        ids = sorted(k for k in by_entity[entity] if (model, k) not in ctx.rows)
+        mine = targets.get(entity, set())
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            found = {r.id: r for r in db.session.scalars(select(model).where(model.id.in_(chunk)))}
+            # The records the batch writes are locked until commit (PostgreSQL; SQLite serialises
+            # writers anyway): a concurrent edit of the same record waits and then reads the new
+            # version, instead of both writing the same next version and one failing ("busy").
+            locked = [k for k in chunk if k in mine]
+            found = {}
+            if locked:
+                q = select(model).where(model.id.in_(locked)).order_by(model.id).with_for_update(of=model)
+                found.update({r.id: r for r in db.session.scalars(q)})
+            rest = [k for k in chunk if k not in mine]
+            if rest:
+                found.update({r.id: r for r in db.session.scalars(select(model).where(model.id.in_(rest)))})
             for k in chunk:
                 ctx.rows[(model, k)] = found.get(k)
     if att_keys:
@@ -222,8 +271,10 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
             except (TypeError, ValueError):
                 pass
         if len(acts) <= 500 and len(dates) <= 500:
+            # Locked too: a pushed attendance with an unknown id merges into the one with its key.
             rows = db.session.scalars(select(Attendance).where(
-                Attendance.activity_id.in_(acts), Attendance.date.in_(sorted(dates)))) if acts and dates else []
+                Attendance.activity_id.in_(acts), Attendance.date.in_(sorted(dates)))
+                .order_by(Attendance.id).with_for_update(of=Attendance)) if acts and dates else []
             for r in rows:
                 ctx.created_attendance.setdefault((r.youth_id, r.activity_id, r.date), r)
             ctx.attendance_keys_loaded = True

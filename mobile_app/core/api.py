@@ -16,6 +16,7 @@ from mobile_app.core.errors import (
     AuthExpired,
     Offline,
     SecondFactorNeeded,
+    ServerUnavailable,
     TokenRevoked,
     UpdateRequired,
     WrongSecondFactor,
@@ -23,7 +24,18 @@ from mobile_app.core.errors import (
 
 
 class _Transient(Exception):
-    """A failure worth retrying: no connection, timeout, 5xx, 429."""
+    """A failure worth retrying: no connection, timeout, 5xx, 429 (`resp` when the server answered)."""
+
+    def __init__(self, message: str, resp: requests.Response | None = None):
+        super().__init__(message)
+        self.resp = resp
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    try:
+        return float(resp.headers.get("Retry-After", ""))
+    except ValueError:
+        return None  # absent, or an HTTP date: the caller's own schedule decides
 
 
 class ApiClient:
@@ -52,7 +64,7 @@ class ApiClient:
                 # ChunkedEncodingError: the connection broke in the middle of the answer.
                 raise _Transient(str(exc)) from exc
             if resp.status_code >= 500 or resp.status_code == 429:
-                raise _Transient(f"HTTP {resp.status_code}")
+                raise _Transient(f"HTTP {resp.status_code}", resp)
             if resp.status_code < 400:
                 try:
                     ok = isinstance(resp.json(), dict)
@@ -72,6 +84,10 @@ class ApiClient:
         try:
             resp = retrying(once)
         except RetryError as exc:
+            answered: requests.Response | None = getattr(exc.last_attempt.exception(), "resp", None)
+            if answered is not None and answered.status_code == 503:
+                # The server answered but cannot work now (its database is down): try again later.
+                raise ServerUnavailable(retry_after=_retry_after(answered)) from exc
             raise Offline() from exc
         return self._decode(resp)
 

@@ -20,6 +20,7 @@ from mobile_app.core.errors import (
     CoreError,
     Locked,
     Offline,
+    ServerUnavailable,
     TokenRevoked,
     UpdateRequired,
     ValidationFailed,
@@ -115,6 +116,7 @@ class AppCore:
         self.needs_login = False
         self.update_required_message = ""
         self.last_error = ""
+        self.server_unavailable = False  # the last sync got 503: reachable, but not working now
         self.progress_records = 0
         self._client: ApiClient | None = None
 
@@ -175,6 +177,8 @@ class AppCore:
         client = ApiClient(url, None, **self.client_options)
         try:
             body = client.login(username, password, f"Trinvis-app på {platform.node() or 'telefon'}", otp)
+        except ServerUnavailable:
+            raise
         except Offline:
             raise Offline("Kan ikke nå serveren. Tjek, at du er på nettet, og at serveradressen er rigtig.") from None
         self.adopt_login(body, url)
@@ -311,6 +315,7 @@ class AppCore:
             result = self.engine().sync(on_progress)
             self.online = True
             self.last_error = ""
+            self.server_unavailable = False
             own = (self.user or {}).get("youth_id")
             if own and own in result.revoked:
                 # The young person's own case was erased (on request or after retention): nothing
@@ -325,6 +330,7 @@ class AppCore:
         except Offline as exc:
             self.online = False
             self.last_error = exc.message
+            self.server_unavailable = isinstance(exc, ServerUnavailable)
         except TokenRevoked:
             # Lost phone or closed account: nothing of the caseload may stay behind.
             self._remote_wipe()
@@ -378,6 +384,8 @@ class AppCore:
             msg = self.update_required_message
         elif self.needs_login:
             msg = "Log ind igen for at sende dine ændringer."
+        elif self.online is False and self.server_unavailable:
+            msg = "Serveren er midlertidigt utilgængelig – alt gemmes på telefonen"
         elif self.online is False:
             msg = "Offline – alt gemmes på telefonen"
         elif self.online and self.last_error:

@@ -285,6 +285,7 @@ class Store(SealedFile):
                 c.execute("DELETE FROM outbox WHERE seq = ?", (entry.seq,))
                 record = res.get("record")
                 version = res.get("version")
+                self._follow_own_edit(c, entry, version)
                 if not record:
                     # A duplicate may come without the record: keep what we have, note the version.
                     data, pending = self._overlay(c, entry.entity, entry.record_id,
@@ -299,6 +300,22 @@ class Store(SealedFile):
                     self._move(c, entry.entity, entry.record_id, server_id)
                 self._rebase(c, entry.entity, server_id, record, version)
         return counts
+
+    @staticmethod
+    def _follow_own_edit(c: sqlite3.Connection, entry: OutboxEntry, version: int | None) -> None:
+        """Later queued edits of the record were made on top of `entry`: their base is its answer.
+
+        Without this, a second edit queued while the first was still unanswered keeps the old
+        base, and the server sees this phone's own earlier edit as someone else's (a conflict
+        between one person's consecutive edits). Only edits not yet sent are re-based: a sent
+        one must go again exactly as it went the first time.
+        """
+        if version is None:
+            return
+        c.execute("UPDATE outbox SET base_version = ? WHERE entity = ? AND record_id = ? AND seq > ? "
+                  "AND state = 'pending' AND sent_count = 0 AND is_create = 0 "
+                  "AND (base_version IS NULL OR base_version < ?)",
+                  (version, entry.entity, entry.record_id, entry.seq, version))
 
     def _base(self, c: sqlite3.Connection, entity: str, record_id: str) -> dict | None:
         row = c.execute("SELECT base FROM record WHERE entity = ? AND id = ?", (entity, record_id)).fetchone()

@@ -176,7 +176,8 @@ def test_unknown_route_and_method_are_json(app, client, w):
 
 def test_health_reports_schema_version(client):
     r = client.get("/api/v1/health")
-    assert r.status_code == 200 and r.get_json() == {"status": "ok", "schema_version": SCHEMA_VERSION}
+    assert r.status_code == 200 and r.get_json() == {"status": "ok", "database": "ok",
+                                                 "schema_version": SCHEMA_VERSION}
 
 
 def test_openapi_document_describes_the_contract(client):

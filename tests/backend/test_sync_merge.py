@@ -148,3 +148,32 @@ def test_retry_of_a_rejected_mutation_repeats_the_rejection(app, client, w):
     assert first["status"] == "rejected"
     # docs/architecture.md#endpoints: `duplicate`, "same result again" — the error included, so the client shows it
     assert again["status"] == "duplicate" and again["error"] == first["error"] and again["error"]
+
+
+def test_one_devices_edits_from_the_same_base_are_not_a_conflict(app, client, w):
+    """Issue 18 item 3 on the server: an app that sends two queued edits with the first one's base.
+
+    Same user, same device, same base: the second was made on top of the first (no conflict).
+    Another device of the same user, or the same device from a different base, still conflicts.
+    """
+    phone, tablet = Api(client, "lise", "lise-phone"), Api(client, "lise", "lise-tablet")
+    g = phone.upsert("goal", goal(w, "mads", "Jobcenter", "Titel 1"))["record"]
+    first = phone.upsert("goal", {"id": g["id"], "title": "Titel 2"}, base_version=1)
+    second = phone.upsert("goal", {"id": g["id"], "title": "Titel 3"}, base_version=1)
+    # "merged": the stored record has a version the edit did not name as its base (the first edit)
+    assert first["status"] == "applied" and second["status"] in ("applied", "merged")
+    assert second["record"]["title"] == "Titel 3"
+    with app.app_context():
+        assert db.session.scalars(select(Conflict)).all() == []
+        db.session.remove()
+    # the other device edited version 1 too: a real conflict, with Lise on both sides
+    other = tablet.upsert("goal", {"id": g["id"], "title": "Tablettens titel"}, base_version=1)
+    assert other["status"] == "merged"
+    # and the phone again, from version 2 while the tablet wrote the title since: a conflict
+    again = phone.upsert("goal", {"id": g["id"], "title": "Titel 4"}, base_version=2)
+    assert again["status"] == "merged"
+    with app.app_context():
+        rows = db.session.scalars(select(Conflict).order_by(Conflict.version)).all()
+        assert [(c.losing_value, c.winning_value) for c in rows] == [
+            ("Titel 3", "Tablettens titel"), ("Tablettens titel", "Titel 4")]
+        db.session.remove()

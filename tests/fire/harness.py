@@ -57,9 +57,11 @@ class LiveServer:
         self._server = make_server("127.0.0.1", self.port, app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def start(self) -> "LiveServer":
+    def start(self, check: bool = True) -> "LiveServer":
+        """Serve; with `check`, wait for a healthy answer (not for a server whose database is down)."""
         self._thread.start()
-        requests.get(f"{self.url}/api/v1/health", timeout=5).raise_for_status()
+        if check:
+            requests.get(f"{self.url}/api/v1/health", timeout=5).raise_for_status()
         return self
 
     def stop(self) -> None:
@@ -127,7 +129,8 @@ class FaultyTransport(BaseAdapter):
         resp = self.inner.send(request, **kw)
         resp.content  # read it all: the server has answered
         if self.ledger is not None and request.path_url.endswith("/sync/push") and resp.status_code == 200:
-            self.ledger.record(self.user_id, json.loads(request.body)["mutations"], resp.json()["results"])
+            body = json.loads(request.body)
+            self.ledger.record(self.user_id, body["mutations"], resp.json()["results"], body.get("device_id"))
         return resp
 
     def _deliver_held(self, **kw) -> None:
@@ -312,10 +315,11 @@ class Ledger:
     answers: dict[str, list[dict]] = field(default_factory=dict)  # mutation_id -> results seen
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, user_id: str, mutations: list[dict], results: list[dict] | None) -> None:
+    def record(self, user_id: str, mutations: list[dict], results: list[dict] | None,
+               device_id: str | None = None) -> None:
         with self.lock:
             for m in mutations:
-                self.sent.setdefault(m["mutation_id"], {**m, "_user": user_id})
+                self.sent.setdefault(m["mutation_id"], {**m, "_user": user_id, "_device": device_id})
             for r in results or []:
                 self.answers.setdefault(r["mutation_id"], []).append(r)
 
@@ -421,6 +425,39 @@ def acknowledged_changes_kept(app, ledger: Ledger) -> list[str]:
                     if not kept and not seen_later:
                         problems.append(f"acknowledged {entity}.{f}={v!r} (v{version}, {m['mutation_id'][:8]}) lost: "
                                         f"server has {final.get(f)!r}")
+        db.session.remove()
+    return problems
+
+
+def own_edit_conflicts(app, ledger: Ledger) -> list[str]:
+    """Conflict records whose losing and winning write came from one device (issue 18 item 3).
+
+    A conflict means two writers changed a field from the same base; one phone's consecutive
+    edits are one writer. The writes are identified by the versions the server answered with.
+    """
+    from sqlalchemy import select
+
+    from backend.extensions import db
+    from backend.models import Conflict
+
+    writes: dict[tuple, list] = {}  # (entity, record id) -> [(version, device, fields)]
+    for mid, answers in ledger.answers.items():
+        ok = [a for a in answers if a["status"] in ("applied", "merged", "duplicate") and not a.get("error")]
+        m = ledger.sent.get(mid)
+        if not ok or m is None or m["op"] != "upsert" or ok[0].get("version") is None:
+            continue
+        rid = (ok[0].get("record") or {}).get("id") or m["id"]
+        writes.setdefault((m["entity"], rid), []).append((ok[0]["version"], m["_device"], set(m.get("data") or {})))
+    problems = []
+    with app.app_context():
+        for c in db.session.scalars(select(Conflict).where(Conflict.field != "deleted")):
+            ws = writes.get((c.entity, c.record_id), [])
+            winner = next((d for v, d, _f in ws if v == c.version), None)
+            earlier = [(v, d) for v, d, fields in ws if v < c.version and c.field in fields]
+            loser = max(earlier, key=lambda x: x[0])[1] if earlier else None
+            if winner is not None and winner == loser:
+                problems.append(f"conflict between one device's own edits: {winner} {c.entity}.{c.field} "
+                                f"v{c.version} base {c.base_version}: {c.losing_value!r} -> {c.winning_value!r}")
         db.session.remove()
     return problems
 

@@ -7,7 +7,8 @@ Ahmed's caseworker pages, which delete records. Invariants after everyone has sy
 every device holds exactly what its user may see, as the server has it (an oracle built from
 the roles table in docs/architecture.md); every acknowledged change is on the server or superseded (a later edit
 that saw it, a deletion, or a conflict record); no record exists twice; one attendance record per
-youth/activity/day.
+youth/activity/day; no conflict record between one device's own consecutive edits (an edit, a
+sync that never arrives, another edit of the same record: the "own_edits" action).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from shared import SCHEMA_VERSION
 from tests.app_lock_params import TEST_PIN
 from tests.backend.world import PASSWORD
 from tests.fire.harness import (
+    CLIENT_OPTIONS,
     FAULTS,
     FULL,
     FaultyTransport,
@@ -41,6 +43,7 @@ from tests.fire.harness import (
     device_view,
     diff_views,
     expected_view,
+    own_edit_conflicts,
     uid,
 )
 
@@ -49,7 +52,7 @@ DEVICES = (("mads", "mads"), ("lise-phone", "lise"), ("lise-tablet", "lise"), ("
            ("karen", "karen"), ("nina", "nina"))
 CONVERGENCE_FAULTS = tuple(FAULTS) + (None,)
 ACTIONS = ("edit", "edit", "edit", "edit", "sync", "push", "pull", "faulty_sync", "web_delete",
-           "consent", "parallel_sync")
+           "consent", "parallel_sync", "own_edits")
 
 
 class Run:
@@ -110,6 +113,8 @@ class Run:
             self.trace.append(f"  faults {d.transport.plan}")
             d.sync()
             d.transport.plan = []
+        elif action == "own_edits":
+            self.own_edits(d, r)
         elif action == "web_delete":
             self.web_delete(r)
         elif action == "consent":
@@ -187,6 +192,36 @@ class Run:
                                {"title": f"Delmål {token}"}])
             svc._save("goal", g["id"], g["youth_id"], change, create=False)
 
+    def own_edits(self, d: FireDevice, r: random.Random) -> None:
+        """Issue 18 item 3: edit an agreement, a sync that never reaches the server, edit it again.
+
+        The two edits are one writer's: they must never make a conflict record (checked at the end).
+        """
+        svc, user = d.services(), d.user
+        if user["role"] == "youth":
+            ags = d.store.all("agreement", svc.my_youth_id())
+        else:
+            ags = [a for a in d.store.all("agreement")
+                   if user["role"] != "partner" or a.get("organization_id") == user.get("organization_id")]
+        if not ags:
+            return
+        ag = r.choice(ags)
+        for i in range(2):
+            token = f"{d.name}-{uid()[:8]}"
+            try:
+                if user["role"] == "youth":
+                    svc.youth_update_agreement(ag["id"], r.random() < 0.5, f"Kommentar {i} {token}")
+                else:
+                    svc.review_agreement(ag["id"], r.choice(["kept", "not_kept", "open"]), f"Gennemgået {i} {token}")
+            except ValidationFailed as e:
+                self.trace.append(f"  refused on the phone: {e.message}")
+                return
+            if i == 0:
+                d.transport.plan = ["drop_request"] * CLIENT_OPTIONS["attempts"]
+                d.sync()  # counted as sent on the phone, never arrived
+                d.transport.plan = []
+        self.trace.append(f"  reviewed {ag['id'][:8]} twice around a lost sync")
+
     def web_delete(self, r: random.Random) -> None:
         """Ahmed deletes a record on the caseworker pages, from the version his phone last saw."""
         ahmed = next(d for d in self.devices if d.name == "ahmed")
@@ -202,7 +237,7 @@ class Run:
                              json={"device_id": "browser", "schema_version": SCHEMA_VERSION, "mutations": [m]})
         assert resp.status_code == 200, resp.text
         result = resp.json()["results"][0]
-        self.ledger.record(self.web_user, [m], [result])
+        self.ledger.record(self.web_user, [m], [result], "browser")
         self.trace.append(f"  deleted {entity} {row['id'][:8]}: {result['status']}")
 
     def toggle_consent(self) -> None:
@@ -251,6 +286,7 @@ class Run:
             db.session.remove()
         problems += check_server_invariants(self.app)
         problems += acknowledged_changes_kept(self.app, self.ledger)
+        problems += own_edit_conflicts(self.app, self.ledger)
         return problems
 
 

@@ -347,3 +347,36 @@ def test_rejected_change_keeps_server_reason_and_can_be_discarded(backend_server
     youth.discard_rejected(rej.seq)
     assert youth.store.get("agreement", ag["id"])["text"] == ag["text"]
     assert youth.store.get_row("agreement", ag["id"])["pending"] == 0
+
+
+def test_own_consecutive_edits_never_conflict(backend_server, device):
+    """Issue 18 item 3: review, a sync that never reaches the server, review again, sync.
+
+    Both edits are the mentor's, from one phone: the server must apply them in order and write no
+    conflict (before the fix the second edit kept the first one's base and "lost" to it).
+    """
+    from sqlalchemy import select
+
+    from mobile_app.core.errors import Offline
+
+    mentor = device("lise", "mentor.lise")
+    mentor.sync()
+    me = mads_id(mentor)
+    ag = mentor.services().agreements(me)[0]
+    mentor.services().review_agreement(ag["id"], "not_kept", "Kom ikke")
+    unreachable = ApiClient("http://127.0.0.1:9", mentor.store.get_meta("token"), **FAST_RETRY)
+    with pytest.raises(Offline):
+        SyncEngine(mentor.store, unreachable, mentor.device_id).push()   # counted as sent, never arrived
+    mentor.services().review_agreement(ag["id"], "kept", "Kom alligevel, bare sent")
+    assert mentor.store.pending_count() == 2
+    result = mentor.sync()
+    assert result.pushed == {"applied": 2}, result.pushed
+    assert mentor.store.get("agreement", ag["id"])["review_note"] == "Kom alligevel, bare sent"
+    with backend_server.flask_app.app_context():
+        from backend.extensions import db
+        from backend.models import Agreement, Conflict
+
+        assert db.session.scalars(select(Conflict).where(Conflict.record_id == ag["id"])).all() == []
+        row = db.session.get(Agreement, ag["id"])
+        assert (row.status, row.review_note) == ("kept", "Kom alligevel, bare sent")
+        db.session.remove()
