@@ -6,7 +6,7 @@ organisation-only get a new change number (and `narrowed`, for whole records) so
 a copy receive a tombstone, or the record without its now private comment or note, at next pull.
 
 Revision ID: c9a4e2f1b7d0
-Revises: c3a9e5d1f7b2
+Revises: d4f18a0c9e27
 Create Date: 2026-12-01 11:20:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'c9a4e2f1b7d0'
-down_revision = 'c3a9e5d1f7b2'
+down_revision = 'd4f18a0c9e27'
 branch_labels = None
 depends_on = None
 
