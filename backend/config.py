@@ -1,4 +1,4 @@
-"""Configuration from the environment (12-factor): DATABASE_URL, SECRET_KEY, TRINVIS_DEMO, …
+"""Configuration from the environment (12-factor): DATABASE_URL, SECRET_KEY, TRINVIS_DEMO, TRINVIS_TODAY, …
 
 Production is the default profile: HTTPS-only cookies, HSTS and, for coordinators, partners and
 admins, two-factor login. Only the demo (TRINVIS_DEMO=1), development (TRINVIS_ENV=development)
@@ -11,6 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
+from backend.clock import TODAY_KEY, parse_today
+
 
 def _database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL")
@@ -22,6 +24,12 @@ def _database_url(instance_path: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+def _pinned_today() -> str | None:
+    value = os.environ.get(TODAY_KEY) or None
+    parse_today(value)  # a malformed date stops the start with a clear message, not every page
+    return value
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -78,6 +86,8 @@ def from_env(instance_path: str, profile_override: str | None = None) -> dict:
         "AUDIT_RETENTION_DAYS": int(os.environ.get("TRINVIS_AUDIT_RETENTION_DAYS", "183")),
         # Caseworker pages log out after this many idle minutes (case data on an unattended screen).
         "WEB_IDLE_MINUTES": int(os.environ.get("TRINVIS_WEB_IDLE_MINUTES", "30")),
+        # A pinned "today" (YYYY-MM-DD) for demos and tests; unset in production (backend/clock.py).
+        TODAY_KEY: _pinned_today(),
         # Measuring only (bench/load.py): a Server-Timing header with each request's server CPU.
         "SERVER_TIMING": os.environ.get("TRINVIS_SERVER_TIMING") == "1",
         "WEB_SESSION_MAX_HOURS": int(os.environ.get("TRINVIS_WEB_SESSION_MAX_HOURS", "12")),

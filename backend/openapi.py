@@ -7,7 +7,7 @@ from functools import lru_cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from shared import SCHEMA_VERSION
+from shared import SCHEMA_VERSION, responses
 from shared import schemas as s
 
 
@@ -23,13 +23,13 @@ def spec_dict() -> dict:
         info={"description": "Sync, auth and health for the Trinvis app. Errors: {error: {code, message}}."},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.schema("Error", schema=s.ErrorSchema)
+    spec.components.schema("Error", schema=responses.ErrorSchema)
     spec.components.schema("Login", schema=s.LoginSchema)
-    spec.components.schema("LoginResponse", schema=s.LoginResponseSchema)
+    spec.components.schema("LoginResponse", schema=responses.LoginResponseSchema)
     spec.components.schema("Mutation", schema=s.MutationSchema)
     spec.components.schema("Push", schema=s.PushSchema)
-    spec.components.schema("PushResponse", schema=s.PushResponseSchema)
-    spec.components.schema("PullResponse", schema=s.PullResponseSchema)
+    spec.components.schema("PushResponse", schema=responses.PushResponseSchema)
+    spec.components.schema("PullResponse", schema=responses.PullResponseSchema)
     for name, schema in s.ENTITY_SCHEMAS.items():
         spec.components.schema(f"{name.capitalize()}Data", schema=schema)
     auth = [{"bearer": []}]

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from backend import clock
 from backend.extensions import db
 from backend.models import GoalProposal, Organization, Plan
 from backend.seed import _Seeder, rid
@@ -30,7 +31,7 @@ SARA_WORDS = {
 
 def seed_voice(today: date | None = None) -> str | None:
     """The young people's own words and proposals in the demo (skips what an earlier run wrote)."""
-    s = _Seeder(today or date.today())
+    s = _Seeder(today or clock.today())
     youth = {y: s.user(y) for y in ("ung.mads", "ung.sara")}
     if any(u is None for u in youth.values()):
         return None

@@ -16,7 +16,6 @@ from datetime import timezone
 from marshmallow import (
     EXCLUDE,
     RAISE,
-    Schema,
     ValidationError,
     fields,
     post_load,
@@ -27,6 +26,7 @@ from marshmallow import (
 
 from shared import enums
 from shared.dimensions import DIMENSIONS, SCORE_MAX, SCORE_MIN
+from shared.messages import DanishSchema, danish_length, danish_range, field_messages, first_error_message  # noqa: F401  (re-exported)  # noqa: F401  (re-exported)
 
 MAX_MUTATIONS_PER_PUSH = 500
 MAX_PUSH_BYTES = 1_000_000
@@ -35,24 +35,6 @@ MAX_TITLE = 200
 MAX_PULL_LIMIT = 1000
 DEFAULT_PULL_LIMIT = 500
 
-# Danish default messages: the app shows them to the young person as they are.
-fields.Field.default_error_messages = {
-    **fields.Field.default_error_messages,
-    "required": "Skal udfyldes.",
-    "null": "Skal udfyldes.",
-    "validator_failed": "Ugyldig værdi.",
-}
-for _cls, _msgs in (
-    (fields.String, {"invalid": "Skal være tekst."}),
-    (fields.Integer, {"invalid": "Skal være et helt tal."}),
-    (fields.Boolean, {"invalid": "Skal være ja eller nej."}),
-    (fields.Date, {"invalid": "Ugyldig dato (brug ÅÅÅÅ-MM-DD)."}),
-    (fields.DateTime, {"invalid": "Ugyldigt tidspunkt."}),
-    (fields.List, {"invalid": "Skal være en liste."}),
-    (fields.Dict, {"invalid": "Skal være et objekt."}),
-):
-    _cls.default_error_messages = {**_cls.default_error_messages, **_msgs}
-Schema.error_messages = {"unknown": "Ukendt felt.", "type": "Ugyldige data."}
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -72,6 +54,9 @@ def _uuid(value: str) -> None:
 
 # A Regexp, not a function, so that apispec shows it in /api/v1/openapi.json as a `pattern`.
 _no_nul = validate.Regexp(r"^[^\x00]*$", error="Teksten indeholder et ugyldigt tegn.")
+
+
+_ONE_OF = "Ugyldig værdi. Tilladt: {choices}."
 
 
 def _enum(e) -> validate.OneOf:
@@ -130,7 +115,7 @@ class Phone(fields.String):
             raise ValidationError(str(e)) from None
 
 
-class EntitySchema(Schema):
+class EntitySchema(DanishSchema):
     """Fields every case record has. `id` and `youth_id` are set by the client on create."""
 
     class Meta:
@@ -140,12 +125,12 @@ class EntitySchema(Schema):
     youth_id = Id(required=True)
 
 
-class OrganizationSchema(Schema):
+class OrganizationSchema(DanishSchema):
     id = Id(required=True)
     name = Text(MAX_TITLE, required=True)
     kind = Text(50, load_default=None, allow_none=True)
     on_call_phone = Phone(load_default=None, allow_none=True)
-    opening_weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)), load_default=list)
+    opening_weekdays = fields.List(fields.Integer(validate=danish_range(0, 6)), load_default=list)
     opens_at = HHMM(load_default=None, allow_none=True)
     closes_at = HHMM(load_default=None, allow_none=True)
 
@@ -175,7 +160,7 @@ class PlanSchema(EntitySchema):
     youth_answer = Choice(enums.YouthAnswer, load_default=None, allow_none=True)
     youth_answer_comment = Text(load_default="")
     youth_answer_revision = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                           validate=validate.Range(min=1, max=2**31))
+                                           validate=danish_range(1, 2**31))
 
     @validates_schema
     def _answer(self, data, **kwargs):
@@ -235,6 +220,7 @@ class AgreementSchema(EntitySchema):
     reviewed_at = UTCDateTime(load_default=None, allow_none=True)
     youth_comment = Text(load_default="")
     youth_marked_done_at = UTCDateTime(load_default=None, allow_none=True)
+    visibility = Choice(enums.Visibility)  # absent on create: the server's default for the organisation
 
 
 class AttendanceSchema(EntitySchema):
@@ -244,6 +230,7 @@ class AttendanceSchema(EntitySchema):
     self_checked_in_at = UTCDateTime(load_default=None, allow_none=True)
     absence_reason = Text(500, load_default="")
     note = Text(load_default="")
+    note_visibility = Choice(enums.Visibility)
 
     @validates_schema
     def _absence(self, data, **kwargs):
@@ -259,6 +246,7 @@ class OutreachSchema(EntitySchema):
     reached = fields.Boolean(required=True)
     note = Text(load_default="")
     contacted_at = UTCDateTime(required=True)
+    visibility = Choice(enums.Visibility)
 
 
 class AssessmentSchema(EntitySchema):
@@ -273,6 +261,7 @@ class AssessmentSchema(EntitySchema):
     )
     comment = Text(load_default="")
     submitted_at = UTCDateTime(load_default=None, allow_none=True)
+    comment_visibility = Choice(enums.Visibility)  # the scores are always shared
 
     @validates_schema
     def _scores(self, data, **kwargs):
@@ -370,41 +359,27 @@ def dump_entity(entity: str, data: dict) -> dict:
 # ---- sync payloads ----------------------------------------------------------
 
 
-class LoginSchema(Schema):
+class LoginSchema(DanishSchema):
     class Meta:
         unknown = EXCLUDE
 
-    username = fields.String(required=True, validate=[validate.Length(min=1, max=100), _no_nul])
-    password = fields.String(required=True, validate=[validate.Length(min=1, max=500), _no_nul])
-    device_name = fields.String(load_default="ukendt enhed", validate=[validate.Length(max=100), _no_nul])
+    username = fields.String(required=True, validate=[danish_length(1, 100), _no_nul])
+    password = fields.String(required=True, validate=[danish_length(1, 500), _no_nul])
+    device_name = fields.String(load_default="ukendt enhed", validate=[danish_length(0, 100), _no_nul])
     # TOTP code or recovery code, for users with two-factor login (issue 11)
-    otp = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=100), _no_nul])
+    otp = fields.String(load_default=None, allow_none=True, validate=[danish_length(0, 100), _no_nul])
 
 
-class UserOutSchema(Schema):
-    id = fields.String()
-    username = fields.String()
-    role = fields.String()
-    organization_id = fields.String(allow_none=True)
-    display_name = fields.String()
-    youth_id = fields.String(allow_none=True)
-
-
-class LoginResponseSchema(Schema):
-    token = fields.String()
-    user = fields.Nested(UserOutSchema)
-
-
-class MutationSchema(Schema):
+class MutationSchema(DanishSchema):
     class Meta:
         unknown = RAISE
 
     mutation_id = Id(required=True)
-    entity = fields.String(required=True, validate=validate.OneOf(list(ENTITY_SCHEMAS)))
+    entity = fields.String(required=True, validate=validate.OneOf(list(ENTITY_SCHEMAS), error=_ONE_OF))
     id = Id(required=True)
     op = Choice(enums.Op, required=True)
     base_version = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                  validate=validate.Range(min=1, max=2**31))
+                                  validate=danish_range(1, 2**31))
     data = fields.Dict(load_default=None, allow_none=True)
 
     @validates_schema
@@ -413,12 +388,12 @@ class MutationSchema(Schema):
             raise ValidationError("upsert kræver data.", "data")
 
 
-class PushSchema(Schema):
+class PushSchema(DanishSchema):
     class Meta:
         unknown = RAISE
 
-    device_id = fields.String(required=True, validate=[validate.Length(min=1, max=100), _no_nul])
-    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10_000))
+    device_id = fields.String(required=True, validate=[danish_length(1, 100), _no_nul])
+    schema_version = fields.Integer(required=True, strict=True, validate=danish_range(0, 10_000))
     mutations = fields.List(fields.Raw(), required=True)
 
     @validates("mutations")
@@ -427,99 +402,9 @@ class PushSchema(Schema):
             raise ValidationError(f"Højst {MAX_MUTATIONS_PER_PUSH} ændringer pr. push.")
 
 
-class MutationResultSchema(Schema):
-    mutation_id = fields.String()
-    status = fields.String(validate=_enum(enums.MutationStatus))
-    version = fields.Integer(allow_none=True)
-    record = fields.Dict(allow_none=True)
-    error = fields.Dict(allow_none=True)
-
-
-class PushResponseSchema(Schema):
-    results = fields.List(fields.Nested(MutationResultSchema))
-
-
-class PullQuerySchema(Schema):
+class PullQuerySchema(DanishSchema):
     class Meta:
         unknown = EXCLUDE
 
-    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
-    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=validate.Range(1, MAX_PULL_LIMIT))
-
-
-class ChangeSchema(Schema):
-    entity = fields.String()
-    id = fields.String()
-    version = fields.Integer()
-    deleted = fields.Boolean()
-    data = fields.Dict(allow_none=True)
-
-
-class PullResponseSchema(Schema):
-    changes = fields.List(fields.Nested(ChangeSchema))
-    cursor = fields.String()
-    has_more = fields.Boolean()
-    revoked_youth_ids = fields.List(fields.String())
-
-
-class ErrorSchema(Schema):
-    class _Inner(Schema):
-        code = fields.String()
-        message = fields.String()
-        details = fields.Raw(allow_none=True)
-
-    error = fields.Nested(_Inner)
-
-
-FIELD_LABELS_DA = {
-    "id": "Id", "youth_id": "Den unge", "organization_id": "Organisation", "title": "Titel",
-    "description": "Beskrivelse", "status": "Status", "target_date": "Måldato", "visibility": "Synlighed",
-    "goal_id": "Delmål", "weekdays": "Ugedage", "start_time": "Starttid", "end_time": "Sluttid",
-    "start_date": "Startdato", "end_date": "Slutdato", "location": "Sted", "text": "Aftalen",
-    "responsible": "Ansvarlig", "responsible_user_id": "Ansvarlig medarbejder", "due_date": "Dato",
-    "review_note": "Opfølgning", "reviewed_at": "Fulgt op", "youth_comment": "Din kommentar",
-    "youth_marked_done_at": "Markeret som gjort", "activity_id": "Aktivitet", "date": "Dato",
-    "self_checked_in_at": "Tjekket ind", "absence_reason": "Grund til fravær", "note": "Note",
-    "method": "Måde", "reached": "Fik fat i", "contacted_at": "Tidspunkt", "rater_role": "Hvem vurderer",
-    "scores": "Point", "comment": "Kommentar", "submitted_at": "Indsendt", "given_at": "Givet",
-    "withdrawn_at": "Trukket tilbage", "display_name": "Navn", "birth_date": "Fødselsdato",
-    "target_group": "Målgruppe", "outcome": "Status for forløbet", "mentor_id": "Mentor",
-    "phone": "Mobilnummer", "contact_time": "Bedste tid at ringe", "reminder_time": "Tid for påmindelse",
-    "reminders_enabled": "Påmindelser", "on_call_phone": "Vagttelefon", "opening_weekdays": "Åbningsdage",
-    "opens_at": "Åbner", "closes_at": "Lukker",
-    "coordinator_id": "Koordinator", "user_id": "Bruger", "end_goal": "Slutmål", "end_goal_kind": "Slutmålets art",
-    "mutation_id": "Ændringens id", "entity": "Type", "op": "Handling", "base_version": "Version",
-    "data": "Data", "device_id": "Enhed", "schema_version": "App-version", "mutations": "Ændringer",
-    "youth_wish": "Det vil jeg", "youth_strengths": "Det er jeg god til", "youth_barriers": "Det står i vejen",
-    "youth_answer": "Dit svar på planen", "youth_answer_comment": "Hvad du ikke er enig i",
-    "youth_answer_revision": "Udgave af planen", "answer": "Svar til den unge",
-    "step": "Trin", "reason": "Hvorfor", "valid_from": "Gælder fra",
-    "company": "Virksomhed", "contact_name": "Kontaktperson", "contact_phone": "Kontaktpersonens telefon",
-    "hours_per_week": "Timer om ugen", "hours_spread": "Fordeling af timerne", "tasks": "Opgaver",
-    "workplace_support": "Støtte/mentor på arbejdspladsen", "health_considerations": "Hensyn til helbred",
-    "follow_ups": "Opfølgninger", "done": "Gennemført", "period": "Periode", "period_start": "Periodens start",
-    "ordinary_hours": "Ordinære timer", "supported_hours": "Støttede timer",
-    "company_agreement_id": "Virksomhedsaftale",
-    "username": "Brugernavn", "password": "Adgangskode", "device_name": "Enhedens navn",
-}
-
-
-def field_label(name: str) -> str:
-    """The Danish label of a field name (the name itself when unknown)."""
-    return FIELD_LABELS_DA.get(name, name)
-
-
-def first_error_message(err: ValidationError) -> str:
-    """One readable Danish line from a marshmallow error dict (for the UI and the API message)."""
-    def walk(prefix, msgs):
-        if isinstance(msgs, dict):
-            for k, v in msgs.items():
-                label = field_label(k) if isinstance(k, str) else str(k)
-                yield from walk(f"{prefix}{label}." if prefix or k != "_schema" else "", v)
-        elif isinstance(msgs, list):
-            for m in msgs:
-                yield from walk(prefix, m)
-        else:
-            yield f"{prefix.rstrip('.')}: {msgs}" if prefix else str(msgs)
-
-    return next(walk("", err.messages), "Ugyldige data.")
+    cursor = fields.String(load_default=None, allow_none=True, validate=danish_length(0, 4000))
+    limit = fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=danish_range(1, MAX_PULL_LIMIT))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
 
 from shared import enums
+from shared.messages import DanishSchema
 from shared.schemas import MAX_TEXT, MAX_TITLE, Choice, EntitySchema, Id, Phone, Text
 from shared.steps import Step
 
@@ -38,7 +39,7 @@ class StepChangeSchema(EntitySchema):
     valid_from = fields.Date(required=True)
 
 
-class FollowUpSchema(Schema):
+class FollowUpSchema(DanishSchema):
     """One planned follow-up of a company agreement: the date, whether it happened, a note."""
 
     class Meta:

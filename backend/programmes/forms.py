@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from backend import clock
 from backend.programmes.reports import EFFECT_KINDS, EFFECT_LABELS_DA
 from shared.enums import Outcome, TargetGroup
+from shared.labels import REQUIRED_DA, WEEKDAY_ABBREVIATIONS_DA
 
-WEEKDAYS_DA = {"man": 0, "tir": 1, "ons": 2, "tor": 3, "fre": 4, "lør": 5, "lor": 5, "søn": 6, "son": 6}
-WEEKDAY_NAMES = ["man", "tir", "ons", "tor", "fre", "lør", "søn"]
+WEEKDAY_NAMES = WEEKDAY_ABBREVIATIONS_DA
+_ASCII = str.maketrans("æøå", "aoa")  # "lor", "son" typed on a keyboard without ø
+WEEKDAYS_DA = {**{a.translate(_ASCII): i for i, a in enumerate(WEEKDAY_NAMES)},
+               **{a: i for i, a in enumerate(WEEKDAY_NAMES)}}
 _TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -21,7 +25,7 @@ def _int(value: str, field: str, errors: dict, lo: int = 0, hi: int = 10_000, re
     value = (value or "").strip()
     if not value:
         if required:
-            errors[field] = "Skal udfyldes."
+            errors[field] = REQUIRED_DA
         return None
     if not value.isdigit() or not lo <= int(value) <= hi:
         errors[field] = f"Skriv et helt tal mellem {lo} og {hi}."
@@ -33,7 +37,7 @@ def parse_date(value: str, field: str, errors: dict, required: bool = True) -> d
     value = (value or "").strip()
     if not value:
         if required:
-            errors[field] = "Skal udfyldes."
+            errors[field] = REQUIRED_DA
         return None
     try:
         return date.fromisoformat(value)
@@ -47,7 +51,7 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
     name = (form.get("name") or "").strip()
     if not name:
-        errors["name"] = "Skal udfyldes."
+        errors["name"] = REQUIRED_DA
     elif len(name) > 200:
         errors["name"] = "Højst 200 tegn."
     org = (form.get("organization_id") or "").strip() or None
@@ -160,7 +164,8 @@ def parse_history(form, kind: str) -> tuple[dict, dict]:
     if value not in allowed:
         errors["value"] = "Vælg en værdi fra listen."
     d = parse_date(form.get("valid_from"), "valid_from", errors)
-    if d and d > date.today().replace(year=date.today().year + 1):
+    this_day = clock.today()
+    if d and d > this_day.replace(year=this_day.year + 1):
         errors["valid_from"] = "Datoen ligger for langt ude i fremtiden."
     return {"value": value, "valid_from": d, "note": (form.get("note") or "").strip()[:2000]}, errors
 

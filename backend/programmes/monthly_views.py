@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from backend import audit
 from backend.auth import token_required
+from backend.clock import today
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import Organization, User, Youth
@@ -20,7 +21,8 @@ from backend.programmes import monthly_report as monthly_report_text
 from backend.programmes.models import Programme
 from backend.programmes.queries import FilterError
 from backend.programmes.tables import STATE_DA, anchor_da, pct, to_csv
-from backend.programmes.views import REPORT_ROLES, _common, _forbid, api, login_required, today, web
+from backend.programmes.views import REPORT_ROLES, _common, _forbid, api, web
+from backend.web.common import login_required
 from shared.enums import Role
 
 NO_ACCESS = "Resultater er for medarbejdere med adgang til unge."

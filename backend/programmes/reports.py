@@ -37,11 +37,10 @@ import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from shared.clock import LOCAL_TZ
 from shared.schedule import assessment_due_dates
 
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 ON_TIME_DAYS = 14
 FOLLOW_UP_MONTHS = 6
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 from sqlalchemy import or_, select
 
 from backend.extensions import db
 from backend.models import Organization, User, Youth
 from backend.programmes import monthly, reports, target_status
 from backend.programmes.models import Enrolment, Programme, TargetGroupTarget
-from backend.programmes.queries import FilterError, effect_dict, load_timelines, scope_query
-from shared.schemas import is_uuid
+from backend.programmes.queries import FilterError, effect_dict, load_timelines, scope_query, visible_enrolments
+from shared.schemas import DanishSchema, is_uuid
 
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 MONTH_MESSAGE = "Skriv måneden som ÅÅÅÅ-MM, fx 2026-01."
@@ -28,7 +28,7 @@ def _uuid_or_empty(value: str) -> None:
         raise ValidationError("Vælg fra listen.")
 
 
-class ProgrammeMonthSchema(Schema):
+class ProgrammeMonthSchema(DanishSchema):
     """Query of the «Forløb i måneden» view: ?programme=<id>&month=YYYY-MM."""
 
     class Meta:
@@ -38,7 +38,7 @@ class ProgrammeMonthSchema(Schema):
     month = fields.String(load_default="", validate=validate.Regexp(MONTH_RE + "|^$", error=MONTH_MESSAGE))
 
 
-def load_args(schema: Schema, args: dict) -> dict:
+def load_args(schema: DanishSchema, args: dict) -> dict:
     """Validated, stripped query arguments; raises FilterError with the first Danish message."""
     try:
         return schema.load({k: v.strip() for k, v in args.items() if isinstance(v, str)})
@@ -71,11 +71,12 @@ def programme_month(user: User, programme: Programme, month: str, today: date) -
     scope = scope_query(user, programme.id).scalar_subquery()
     rows = db.session.execute(
         select(Enrolment.youth_id, Enrolment.start_date, Enrolment.planned_end_date, Enrolment.actual_end_date).where(
-            Enrolment.programme_id == programme.id, Enrolment.youth_id.in_(scope)
+            Enrolment.programme_id == programme.id, Enrolment.youth_id.in_(scope),
+            Enrolment.id.in_(visible_enrolments(user))
         )
     ).all()
     enrolments = [{"youth_id": y, "start_date": s, "planned_end_date": p, "actual_end_date": a} for y, s, p, a in rows]
-    timelines, tg_timelines = load_timelines(scope)
+    timelines, tg_timelines = load_timelines(scope, user)
     prog = {"id": programme.id, "name": programme.name, "effects": [effect_dict(e) for e in programme.effects]}
     return monthly.programme_month(prog, enrolments, timelines, tg_timelines, month, today)
 
@@ -83,7 +84,7 @@ def programme_month(user: User, programme: Programme, month: str, today: date) -
 # ---- target groups: monthly status and targets ----------------------------------------------
 
 
-class TargetStatusSchema(Schema):
+class TargetStatusSchema(DanishSchema):
     """Query of the target-group status: month and the four filters (all optional)."""
 
     class Meta:
@@ -147,7 +148,7 @@ def target_status_data(user: User, filters: dict, today: date) -> dict:
         staff = select(User.id).where(User.organization_id == filters["organization"])
         q = q.where(or_(Youth.mentor_id.in_(staff), Youth.coordinator_id.in_(staff)))
     scope = q.scalar_subquery()
-    timelines, tg_timelines = load_timelines(scope)
+    timelines, tg_timelines = load_timelines(scope, user)
     first, _ = reports.month_bounds(filters["month"])
     ref = monthly.reference_day(filters["month"], today)
     ids = set(db.session.scalars(q))
@@ -170,7 +171,7 @@ def _in_group(tl, group: str, first: date, ref: date) -> bool:
 def programmes_month(user: User, month: str, today: date) -> list[dict]:
     """`monthly.programme_month` for every programme in use (one read of the histories)."""
     scope = scope_query(user, None).scalar_subquery()
-    timelines, tg_timelines = load_timelines(scope)
+    timelines, tg_timelines = load_timelines(scope, user)
     rows = db.session.execute(
         select(
             Enrolment.programme_id,
@@ -178,7 +179,7 @@ def programmes_month(user: User, month: str, today: date) -> list[dict]:
             Enrolment.start_date,
             Enrolment.planned_end_date,
             Enrolment.actual_end_date,
-        ).where(Enrolment.youth_id.in_(scope))
+        ).where(Enrolment.youth_id.in_(scope), Enrolment.id.in_(visible_enrolments(user)))
     ).all()
     by_programme: dict[str, list[dict]] = {}
     for pid, y, s, p, a in rows:

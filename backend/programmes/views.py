@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -19,7 +17,7 @@ from flask import (
 )
 from sqlalchemy import select
 
-from backend import audit
+from backend import audit, clock
 from backend.access import can_see_youth
 from backend.auth import token_required
 from backend.errors import ApiError
@@ -28,6 +26,7 @@ from backend.models import Organization, User, Youth
 from backend.programmes import charts, forms, queries, reports, service
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
 from backend.programmes.tables import TABLE_TITLES, anchor_da, result_tables, to_csv
+from backend.web.common import login_required
 from shared.enums import Outcome, Role, TargetGroup, label_da
 
 web = Blueprint("programmes", __name__, template_folder="templates")
@@ -36,42 +35,13 @@ api = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 REPORT_ROLES = (Role.COORDINATOR, Role.MENTOR, Role.PARTNER)
 
 
-def today() -> date:
-    """Today's date; tests pin it with the config key TRINVIS_TODAY ('YYYY-MM-DD')."""
-    pinned = current_app.config.get("TRINVIS_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
-
-
 @web.context_processor
 def _layout():
     # The caseworker pages' base.html when present, else a plain page of our own.
     return {"layout": current_app.jinja_env.select_template(["base.html", "programmes/_standalone.html"])}
 
 
-# ---- session login -------------------------------------------------------------------------
-
-
-def web_user() -> User | None:
-    """The caseworker pages' session user (same idle timeout and checks as those pages)."""
-    from backend.web.common import current_user
-
-    return current_user()
-
-
-def login_required(fn):
-    from functools import wraps
-
-    from backend.web.common import login_url
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        user = web_user()
-        if user is None:
-            return redirect(login_url())
-        g.web_user = user
-        return fn(*args, **kwargs)
-
-    return wrapper
+# ---- page helpers (session login: backend.web.common.login_required) ------------------------
 
 
 def _forbid(message: str):
@@ -94,11 +64,11 @@ def results_page():
     programmes = db.session.scalars(select(Programme).order_by(Programme.name)).all()
     args = {k: request.args.get(k, "") for k in ("from", "to", "programme")}
     try:
-        filters = queries.parse_filters(args, today())
+        filters = queries.parse_filters(args, clock.today())
     except queries.FilterError as e:
         return render_template("programmes/results.html", error=e.message, error_field=e.field, args=args,
                                programmes=programmes, res=None, **_common()), 400
-    res = queries.compute_results(user, filters, today())
+    res = queries.compute_results(user, filters, clock.today())
     audit.record(user, "read", entity="report", count=res["youth_count"],
                  detail=f"results from={filters['from']} to={filters['to']} programme={filters['programme_id']}",
                  channel="web")
@@ -119,10 +89,11 @@ def results_csv(table: str):
     if table not in TABLE_TITLES:
         abort(404)
     try:
-        filters = queries.parse_filters({k: request.args.get(k, "") for k in ("from", "to", "programme")}, today())
+        args = {k: request.args.get(k, "") for k in ("from", "to", "programme")}
+        filters = queries.parse_filters(args, clock.today())
     except queries.FilterError as e:
         return Response(e.message, status=400, mimetype="text/plain")
-    res = queries.compute_results(user, filters, today())
+    res = queries.compute_results(user, filters, clock.today())
     audit.record(user, "export", entity="report", count=res["youth_count"],
                  detail=f"csv={table} from={filters['from']} to={filters['to']}", channel="web")
     db.session.commit()
@@ -202,8 +173,9 @@ def _youth_or_404(youth_id: str) -> Youth:
 
 def youth_programme_context(user: User, youth: Youth) -> dict:
     """Enrolments and history of one young person (the common plan page can render these too)."""
-    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.youth_id == youth.id)
-                                    .order_by(Enrolment.start_date.desc())).all()
+    enrolments = [e for e in db.session.scalars(select(Enrolment).where(Enrolment.youth_id == youth.id)
+                                                .order_by(Enrolment.start_date.desc()))
+                  if service.may_see_enrolment(user, e)]
     tg = db.session.scalars(select(TargetGroupChange).where(TargetGroupChange.youth_id == youth.id)
                             .order_by(TargetGroupChange.valid_from.desc(), TargetGroupChange.recorded_at.desc())).all()
     oc = db.session.scalars(select(OutcomeChange).where(OutcomeChange.youth_id == youth.id)
@@ -224,7 +196,7 @@ def _youth_page(youth: Youth, errors: dict | None = None, values: dict | None = 
     return render_template(
         "programmes/youth.html", errors=errors or {}, values=values or {}, may_record=service.may_record(
             g.web_user, youth.id), target_group_choices=[t.value for t in TargetGroup],
-        outcome_choices=[o.value for o in Outcome], today=today().isoformat(), **ctx, **_common()), status
+        outcome_choices=[o.value for o in Outcome], today=clock.today().isoformat(), **ctx, **_common()), status
 
 
 @web.get("/programmes/youth/<youth_id>")
@@ -251,7 +223,7 @@ def youth_enrol(youth_id: str):
     if not errors:
         try:
             enrolment = service.enrol(g.web_user, youth.id, programme, start, planned,
-                                      (values.get("note") or "")[:2000])
+                                      (values.get("note") or "")[:2000], visibility=values.get("visibility") or None)
             _warn_clashes(youth.id, enrolment)
             return redirect(url_for("programmes.youth_programmes", youth_id=youth.id))
         except service.ServiceError as e:
@@ -277,7 +249,7 @@ def youth_end_enrolment(youth_id: str, enrolment_id: str):
     if not service.may_record(g.web_user, youth.id):
         return _forbid(_NOT_COORDINATOR)
     enrolment = db.session.get(Enrolment, enrolment_id[:36])
-    if enrolment is None or enrolment.youth_id != youth.id:
+    if enrolment is None or enrolment.youth_id != youth.id or not service.may_see_enrolment(g.web_user, enrolment):
         abort(404)
     errors: dict = {}
     values = request.form.to_dict()
@@ -325,10 +297,10 @@ def _api_results() -> dict:
         raise ApiError(403, "forbidden", "Resultater er for medarbejdere med adgang til unge.")
     args = {k: v for k, v in request.args.items() if k in ("from", "to", "programme")}
     try:
-        filters = queries.parse_filters(args, today())
+        filters = queries.parse_filters(args, clock.today())
     except queries.FilterError as e:
         raise ApiError(400, "invalid_filter", e.message, {e.field or "filter": [e.message]}) from None
-    res = queries.compute_results(g.user, filters, today())
+    res = queries.compute_results(g.user, filters, clock.today())
     audit.record(g.user, "read", entity="report", count=res["youth_count"],
                  detail=f"api results from={filters['from']} to={filters['to']}", channel="api")
     db.session.commit()

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from backend.clock import LOCAL_TZ
 from backend.extensions import db
 from backend.models import Activity, Agreement, Attendance, Outreach, User, Youth
-from backend.services.caseload import LOCAL_TZ
 from backend.services.plan_view import _visible_rows, visible_youth
 
 DEFAULT_DAYS = 30

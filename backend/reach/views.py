@@ -4,10 +4,10 @@ call/text that records the attempt, and the answer to "Fik du fat i …?"."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
+from backend import clock
 from backend.extensions import db
 from backend.models import Outreach
 from backend.reach.attempts import load_contact_record, parse_period
@@ -22,7 +22,6 @@ from backend.web.common import (
     parse_base_version,
     push_form,
     require_uuid,
-    today_local,
 )
 from shared.enums import OutreachMethod
 from shared.schemas import is_uuid
@@ -96,7 +95,7 @@ def record_attempt(youth_id: str):
         "method": method,
         "reached": False,
         "note": AUTO_NOTE[method],
-        "contacted_at": datetime.now(UTC).isoformat(),
+        "contacted_at": clock.now().isoformat(),
     }
     try:
         push_form(user, "outreach", rid, data, None, partial=False)
@@ -150,11 +149,11 @@ def contact_attempts(youth_id: str):
     """'Kontaktforsøg' for a period (?from=&to=, default the last 30 days); ?print=1 for paper."""
     user = current_user()
     require_uuid(youth_id)
-    start, end, error = parse_period(request.args.get("from"), request.args.get("to"), today_local())
+    start, end, error = parse_period(request.args.get("from"), request.args.get("to"), clock.today())
     rec = load_contact_record(user, youth_id, start, end)
     if rec is None:
         abort(404)
     audit_read(user, {(youth_id, e): n for e, n in rec.counts().items()}, "contact attempts")
     db.session.commit()
     template = "contact_attempts_print.html" if request.args.get("print") else "contact_attempts.html"
-    return render_template(template, r=rec, error=error, today=today_local())
+    return render_template(template, r=rec, error=error, today=clock.today())

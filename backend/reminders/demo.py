@@ -6,16 +6,17 @@ the demo never sends to them — its reminders only go to the outbox).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
 from backend.admin import set_org_contact, set_user_phone, system_write, youth_of
+from backend.clock import local_now
+from backend.clock import now as clock_now
 from backend.extensions import db
 from backend.models import Organization, SmsMessage, User
 from backend.reminders.senders import OutboxSender
 from backend.reminders.service import RunResult, deliver_due, plan_day
-from backend.services.caseload import local_now
 
 DEMO_PHONES = {"ung.mads": ("+4531123456", "Efter kl. 9, helst sms først"), "ung.sara": ("+4540123456", "Formiddag")}
 DEMO_STAFF_PHONES = {"mentor.lise": "+4532123456"}
@@ -29,7 +30,7 @@ DEMO_ON_CALL = {
 
 def seed_reach_demo(now: datetime | None = None) -> str | None:
     """Numbers, opening hours, and today's reminders: sent (to the outbox) if due, else waiting."""
-    now = now or datetime.now(UTC)
+    now = now or clock_now()
     for username, (phone, best) in DEMO_PHONES.items():
         y = youth_of(username)
         if y.phone is None:

@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from backend.clock import LOCAL_TZ, local_now, utcnow
 from backend.extensions import db
 from backend.models import Activity, SmsMessage, Youth
 from backend.reminders.senders import OutboxSender, Sender, SendError
-from backend.services.caseload import LOCAL_TZ, local_now
 from shared.contact import first_start, in_quiet_hours, reminder_at
 from shared.schedule import CHECK_IN_GRACE_MINUTES, occurs_on
 
@@ -175,7 +175,7 @@ def deliver_due(now: datetime, sender: Sender, result: RunResult) -> None:
 
 def run(now: datetime | None = None, sender: Sender | None = None) -> RunResult:
     """Plan today's reminders and send the due ones: what `send-reminders` does on each tick."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()  # real messages go out in real time, whatever day a demo pins
     result = RunResult()
     result.planned = plan_day(local_now(now).date())
     deliver_due(now, sender or OutboxSender(), result)

@@ -7,10 +7,11 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
+from backend import clock
 from backend.access import visible_youth_ids
 from backend.extensions import db
 from backend.models import SmsMessage, Youth
-from backend.web.common import audit_read, current_user, login_required, today_local
+from backend.web.common import audit_read, current_user, login_required
 from shared.enums import Role
 
 bp = Blueprint("reminders", __name__, template_folder="templates")
@@ -36,9 +37,9 @@ def outbox():
     if user.role not in STAFF_WHO_SEE_NUMBERS:
         abort(403)
     try:
-        day = date.fromisoformat(request.args.get("day") or today_local().isoformat())
+        day = date.fromisoformat(request.args.get("day") or clock.today().isoformat())
     except ValueError:
-        day, error = today_local(), "Ugyldig dato – viser i dag."
+        day, error = clock.today(), "Ugyldig dato – viser i dag."
     else:
         error = None
     ids = visible_youth_ids(user)

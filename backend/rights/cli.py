@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from backend.services.caseload import local_now
+from backend import clock
 
 
 @click.command("purge-closed-cases")
@@ -17,7 +17,7 @@ def purge_closed_cases_cmd(dry_run: bool, as_of):
     """Erase closed cases past the retention period (TRINVIS_RETENTION_YEARS, default 5)."""
     from backend.rights.retention import purge_closed_cases
 
-    day: date = as_of.date() if as_of else local_now().date()
+    day: date = as_of.date() if as_of else clock.today()
     report = purge_closed_cases(day, dry_run)
     verb = "Ville slette" if dry_run else "Slettet"
     click.echo(f"Opbevaringsperiode {report.retention_years} år efter afslutning; dato {day.isoformat()}.")

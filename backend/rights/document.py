@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from backend.admin import SYSTEM
-from backend.services.caseload import to_local
+from backend.clock import to_local
 from shared.dimensions import DIMENSIONS
 from shared.enums import label_da
-from shared.schemas import FIELD_LABELS_DA
-
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+from shared.labels import FIELD_LABELS_DA, WEEKDAYS_DA
 
 SECTIONS = (
     # (group, key, title, explanation)
@@ -87,7 +85,7 @@ def fmt(name: str, value, names: dict) -> str:
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
     if name == "weekdays" and isinstance(value, list):
-        return ", ".join(WEEKDAYS[d] for d in value if isinstance(d, int) and 0 <= d < 7)
+        return ", ".join(WEEKDAYS_DA[d] for d in value if isinstance(d, int) and 0 <= d < 7)
     if name == "scores" and isinstance(value, dict):
         titles = {d.key: d.title for d in DIMENSIONS.dimensions}
         return "; ".join(f"{titles.get(k, k)}: {v}" for k, v in value.items())

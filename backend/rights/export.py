@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from backend.access import item_visible
+from backend.clock import to_local
 from backend.extensions import db
 from backend.models import (
     ENTITY_MODELS,
@@ -33,7 +34,6 @@ from backend.models import (
     utcnow,
 )
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
-from backend.services.caseload import to_local
 from backend.sync.records import row_to_wire, to_wire
 from shared.enums import Role
 

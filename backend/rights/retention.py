@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import delete, exists, func, select
 
+from backend.clock import to_local
 from backend.extensions import db
 from backend.models import (
     ENTITY_MODELS,
@@ -39,7 +40,6 @@ from backend.rights.erasure import (
     erase_youth,
     plan_erasure,
 )
-from backend.services.caseload import to_local
 from shared.enums import Outcome
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from backend.access import item_visible, visible_youth_ids
+from backend.clock import LOCAL_TZ, local_now, to_local
 from backend.extensions import db
 from backend.models import (
     Activity,
@@ -33,9 +33,6 @@ from shared.company import follow_up_state
 from shared.enums import TargetGroup, label_da
 from shared.schedule import not_checked_in, occurs_on, overdue_assessment
 from shared.steps import STEPS, step_info
-
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
-"""Activity times are local wall-clock times in the municipality."""
 
 UNREACHED_AT = time(12, 0)
 """A no-show nobody has reached by this local time is flagged to the coordinator (issue 13)."""
@@ -62,22 +59,6 @@ URGENCY = ("unreached", "not_checked_in", "unexplained_absence", "no_contact", "
 """Flags from the most to the least urgent: today's no-show first (someone should call now), a
 conflict last (it waits for a quiet moment). The caseload's default order compares young people by
 their most urgent flag, then the next, then the number of flags."""
-
-
-def local_now(now: datetime | None = None) -> datetime:
-    """`now` (default: the current instant) as naive local wall-clock time."""
-    now = now or datetime.now(timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(LOCAL_TZ).replace(tzinfo=None)
-
-
-def to_local(instant: datetime | None) -> datetime | None:
-    if instant is None:
-        return None
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
-    return instant.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
 # ---- pure rules ------------------------------------------------------------------------------

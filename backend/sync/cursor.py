@@ -11,10 +11,10 @@ import base64
 import binascii
 import json
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, ValidationError, fields, validate
 
 from backend.errors import ApiError
-from shared.schemas import is_uuid
+from shared.schemas import DanishSchema, is_uuid
 
 MAX_POSITION = 2**63 - 1  # change numbers are BIGINT
 MAX_CATCH_UP_IDS = 10_000
@@ -31,7 +31,7 @@ def _position(required: bool = False):
     return fields.Integer(required=required, strict=True, validate=validate.Range(0, MAX_POSITION))
 
 
-class CursorSchema(Schema):
+class CursorSchema(DanishSchema):
     """The decoded cursor; the keys are explained in backend.sync.pull."""
 
     class Meta:

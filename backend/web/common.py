@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from functools import wraps
@@ -12,24 +11,16 @@ from flask import abort, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from backend import audit
+from backend.clock import to_local
 from backend.models import User
-from backend.services.caseload import local_now, to_local
 from backend.sync.push import push
 from shared.enums import STAFF_ROLES, Role
+from shared.labels import PAGE_FIELD_LABELS_DA, field_label
+from shared.messages import field_messages
 from shared.schemas import is_uuid, validate_entity
 
 ROLE_LABELS = {"mentor": "Mentor", "coordinator": "Tovholder", "partner": "Samarbejdspartner",
                "youth": "Ung", "admin": "Administrator"}
-
-FIELD_LABELS = {
-    "title": "Titel", "status": "Status", "target_date": "Måldato", "visibility": "Synlighed",
-    "description": "Beskrivelse", "organization_id": "Organisation", "goal_id": "Delmål",
-    "weekdays": "Ugedage", "start_time": "Starttid", "end_time": "Sluttid", "start_date": "Startdato",
-    "end_date": "Slutdato", "location": "Sted", "text": "Aftale", "responsible": "Ansvarlig",
-    "due_date": "Frist", "method": "Kontaktform", "reached": "Fik kontakt", "contacted_at": "Tidspunkt",
-    "note": "Note", "review_note": "Opfølgning", "youth_id": "Ung", "id": "Id", "_schema": "", "end_goal": "Slutmål",
-    "end_goal_kind": "Retning", "mentor_id": "Mentor",
-}
 
 NO_CASE_PAGES = {
     Role.YOUTH: "Sagssiderne er for medarbejdere. Som ung bruger du Trinvis-appen på din telefon – "
@@ -70,12 +61,14 @@ def _not_staff():
 
 
 def login_required(view):
-    """Staff only; others are sent to the login page."""
+    """Staff only; others are sent to the login page. The view finds the user in `g.web_user`."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if current_user() is None:
+        user = current_user()
+        if user is None:
             return _not_staff()
+        g.web_user = user
         return view(*args, **kwargs)
 
     return wrapper
@@ -127,14 +120,6 @@ def require_uuid(value: str) -> str:
     return value
 
 
-def now_local() -> datetime:
-    return local_now()
-
-
-def today_local() -> date:
-    return local_now().date()
-
-
 # ---- forms through the sync engine ----------------------------------------------------------
 
 
@@ -144,54 +129,10 @@ def form_mutation_id() -> str:
     return mid if is_uuid(mid) else str(uuid.uuid4())
 
 
-_EN_DA = (
-    # marshmallow's built-in validators still speak English (shared.schemas only overrides some).
-    (re.compile(r"Length must be between 1 and (\d+)\."), lambda m: f"Skal udfyldes (højst {m[1]} tegn)."),
-    (re.compile(r"Length must be between (\d+) and (\d+)\."), lambda m: f"Skal være mellem {m[1]} og {m[2]} tegn."),
-    (re.compile(r"Shorter than minimum length 1\."), lambda m: "Skal udfyldes."),
-    (re.compile(r"Shorter than minimum length (\d+)\."), lambda m: f"Skal være mindst {m[1]} tegn."),
-    (re.compile(r"Longer than maximum length (\d+)\."), lambda m: f"Må højst være {m[1]} tegn."),
-    (re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\."),
-     lambda m: f"Skal være mellem {m[1]} og {m[2]}."),
-    (re.compile(r"Not a valid (integer|number)\."), lambda m: "Skal være et helt tal."),
-    (re.compile(r"Not a valid (date|datetime)\."), lambda m: "Ugyldig dato (brug ÅÅÅÅ-MM-DD)."),
-    (re.compile(r"Not a valid string\."), lambda m: "Skal være tekst."),
-    (re.compile(r"Not a valid list\."), lambda m: "Skal være en liste."),
-    (re.compile(r"Unknown field\."), lambda m: "Ukendt felt."),
-    (re.compile(r"Missing data for required field\."), lambda m: "Skal udfyldes."),
-    (re.compile(r"Field may not be null\."), lambda m: "Skal udfyldes."),
-)
-
-
-def danish(message: str) -> str:
-    """A validation message in Danish (messages that already are pass through)."""
-    for pattern, repl in _EN_DA:
-        message = pattern.sub(repl, message)
-    return message
-
-
-def field_errors(err: ValidationError | dict) -> dict[str, str]:
-    """marshmallow messages as one Danish message per field."""
-    messages = err.messages if isinstance(err, ValidationError) else err
-    out: dict[str, str] = {}
-    if not isinstance(messages, dict):
-        return {"_schema": str(messages)}
-    for k, v in messages.items():
-        while isinstance(v, (list, dict)):
-            if isinstance(v, dict):
-                v = next(iter(v.values()), "Ugyldig værdi.")
-            else:
-                v = v[0] if v else "Ugyldig værdi."
-        out[k] = danish(str(v))
-    return out
-
-
 def summary(errors: dict[str, str]) -> str:
-    parts = []
-    for k, v in errors.items():
-        label = FIELD_LABELS.get(k, k)
-        parts.append(f"{label}: {v}" if label else v)
-    return " ".join(parts)
+    """The field messages in one line for the top of the form ("Titel: Skal udfyldes. …")."""
+    return " ".join(v if k == "_schema" else f"{field_label(k, PAGE_FIELD_LABELS_DA)}: {v}"
+                    for k, v in errors.items())
 
 
 class FormRejected(Exception):
@@ -213,7 +154,7 @@ def push_form(user: User, entity: str, record_id: str, data: dict, base_version:
         try:
             validate_entity(entity, data, partial=partial)
         except ValidationError as e:
-            errs = field_errors(e)
+            errs = field_messages(e)
             raise FormRejected("Rettelser mangler: " + summary(errs), errs) from None
     mutation = {"mutation_id": form_mutation_id(), "entity": entity, "id": record_id, "op": op,
                 "base_version": base_version, "data": data if op == "upsert" else None}
@@ -221,8 +162,8 @@ def push_form(user: User, entity: str, record_id: str, data: dict, base_version:
     if result["status"] == "rejected":
         err = result.get("error") or {}
         details = err.get("details")
-        errs = field_errors(details) if isinstance(details, dict) else {}
-        raise FormRejected(danish(err.get("message") or "Ændringen blev afvist."), errs)
+        errs = field_messages(details) if isinstance(details, dict) else {}
+        raise FormRejected(err.get("message") or "Ændringen blev afvist.", errs)
     return result
 
 

@@ -11,19 +11,12 @@ from backend.extensions import db
 from backend.models import User
 from backend.services.conflicts import ConflictNotFound, ResolveRefused, conflict_overview, resolve_conflict
 from backend.services.plan_view import WEEKDAYS_DA
-from backend.web.common import FIELD_LABELS, coordinator_required, current_user, da_date, da_datetime, require_uuid
+from backend.web.common import coordinator_required, current_user, da_date, da_datetime, require_uuid
+from backend.web.privacy import private_marker
 from shared.enums import label_da
+from shared.labels import ENTITY_LABELS_DA, PAGE_FIELD_LABELS_DA, field_label
 
 bp = Blueprint("conflicts", __name__, url_prefix="/conflicts")
-
-ENTITY_LABELS = {"youth": "Ung", "plan": "Plan", "goal": "Delmål", "activity": "Aktivitet", "agreement": "Aftale",
-                 "attendance": "Fremmøde", "outreach": "Opsøgende kontakt", "assessment": "Progressionsmåling",
-                 "consent": "Samtykke"}
-EXTRA_FIELD_LABELS = {"deleted": "Slettet", "note": "Note", "review_note": "Opfølgning", "absence_reason": "Fraværsgrund",
-                      "reached": "Fik kontakt", "method": "Kontaktform", "scores": "Scorer", "comment": "Kommentar",
-                      "display_name": "Navn", "target_group": "Målgruppe", "outcome": "Status",
-                      "mentor_id": "Mentor", "coordinator_id": "Tovholder"}
-
 
 def show_value(field: str, value) -> str:
     """A stored value as a caseworker reads it."""
@@ -73,16 +66,17 @@ def _render(user: User, error: str | None = None, status: int = 200):
     items = []
     for c, rec in overview.open:
         items.append({"c": c, "youth": overview.youth_names.get(c.youth_id, ""),
-                      "entity": ENTITY_LABELS.get(c.entity, c.entity),
+                      "entity": ENTITY_LABELS_DA.get(c.entity, c.entity),
                       "what": describe(c.entity, rec),
-                      "field": FIELD_LABELS.get(c.field) or EXTRA_FIELD_LABELS.get(c.field, c.field),
+                      "field": field_label(c.field, PAGE_FIELD_LABELS_DA),
                       "current": show_value(c.field, _current_value(c.field, rec)),
                       "winning": show_value(c.field, c.winning_value), "losing": show_value(c.field, c.losing_value),
-                      "can_correct": c.field != "deleted" and not rec.deleted})
+                      "can_correct": c.field != "deleted" and not rec.deleted,
+                      "private": private_marker(c.entity, rec)})
     db.session.commit()  # the audit line of this read
     return render_template("conflicts.html", items=items, resolved=overview.resolved, youths=overview.youth_names,
-                           names=overview.user_names, entity_labels=ENTITY_LABELS, error=error,
-                           field_label=lambda f: FIELD_LABELS.get(f) or EXTRA_FIELD_LABELS.get(f, f)), status
+                           names=overview.user_names, entity_labels=ENTITY_LABELS_DA, error=error,
+                           field_label=lambda f: field_label(f, PAGE_FIELD_LABELS_DA)), status
 
 
 @bp.post("/<conflict_id>")

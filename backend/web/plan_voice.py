@@ -12,8 +12,6 @@ from backend.sync.push import push
 from backend.web.common import (
     FormRejected,
     current_user,
-    danish,
-    field_errors,
     form_mutation_id,
     login_required,
     parse_base_version,
@@ -23,6 +21,7 @@ from backend.web.common import (
 )
 from backend.web.plan import _done, _form, _rejected, _view_or_404
 from shared.enums import Role
+from shared.messages import field_messages
 from shared.plan_voice import VOICE_FIELDS
 from shared.schemas import validate_entity
 
@@ -99,7 +98,7 @@ def _answer(view, proposal, values: dict) -> dict:
     for r in results:
         if r["status"] == "rejected":
             current_app.logger.info("proposal answer rejected: %s", r.get("error"))
-            raise FormRejected(danish((r.get("error") or {}).get("message") or "Ændringen blev afvist."))
+            raise FormRejected((r.get("error") or {}).get("message") or "Ændringen blev afvist.")
     return results[-1]
 
 
@@ -107,7 +106,7 @@ def _validate(entity: str, data: dict, partial: bool) -> None:
     try:
         validate_entity(entity, data, partial=partial)
     except ValidationError as e:
-        errs = field_errors(e)
+        errs = field_messages(e)
         if "title" in errs or "text" in errs:
             errs["title"] = "Skriv delmålet med jeres egne ord (højst 200 tegn)."
         raise FormRejected("Rettelser mangler: " + summary(errs), errs) from None

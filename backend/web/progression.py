@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from backend import clock
 from backend.extensions import db
 from backend.services.plan_view import load_plan_view, progression
 from backend.web import charts
-from backend.web.common import audit_read, current_user, da_date, login_required, require_uuid, today_local
+from backend.web.common import audit_read, current_user, da_date, login_required, require_uuid
 
 bp = Blueprint("progression", __name__, url_prefix="/youth")
 
@@ -19,7 +20,7 @@ RATER_TITLES = {"youth": "Den unges egen vurdering", "staff": "Medarbejdernes vu
 def show(youth_id: str):
     require_uuid(youth_id)
     user = current_user()
-    view = load_plan_view(user, youth_id, today_local())
+    view = load_plan_view(user, youth_id, clock.today())
     if view is None:
         abort(404)
     prog = progression(view.assessments, view.plan, view.today)

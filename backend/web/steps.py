@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from backend import audit
+from backend import audit, clock
 from backend.access import visible_youth_query
 from backend.extensions import db
 from backend.models import new_id
 from backend.programmes.queries import FilterError, parse_filters
 from backend.services.steps import step_histories
-from backend.web.common import FormRejected, current_user, login_required, push_form, today_local
+from backend.web.common import FormRejected, current_user, login_required, push_form
 from backend.web.plan import _done, _form, _rejected, _view_or_404
 from shared.enums import STAFF_ROLES
 from shared.steps import STEPS, per_step_per_month
@@ -29,7 +29,7 @@ def move_step(youth_id: str):
     values = _form("step", "reason", "valid_from")
     rid = new_id()
     data = {"id": rid, "youth_id": view.youth.id, "step": values["step"], "reason": values["reason"],
-            "valid_from": values["valid_from"] or today_local().isoformat()}
+            "valid_from": values["valid_from"] or clock.today().isoformat()}
     try:
         result = push_form(current_user(), "step_change", rid, data, None, partial=False)
     except FormRejected as e:
@@ -49,7 +49,7 @@ def results_steps():
     if user.role not in REPORT_ROLES:
         abort(403)
     args = {k: request.args.get(k, "") for k in ("from", "to")}
-    today = today_local()
+    today = clock.today()
     try:
         filters = parse_filters(args, today)
     except FilterError as e:

@@ -4,44 +4,18 @@ from __future__ import annotations
 
 from marshmallow import ValidationError
 
-from shared.schemas import ENTITY_SCHEMAS, validate_entity
-
 from mobile_app.core.errors import ValidationFailed
-
-FIELD_LABELS_DA = {
-    "text": "Aftalen",
-    "due_date": "Dato",
-    "responsible": "Hvem har ansvaret",
-    "status": "Status",
-    "review_note": "Note",
-    "youth_comment": "Kommentar",
-    "absence_reason": "Grund",
-    "note": "Note",
-    "method": "Måde",
-    "reached": "Fik fat",
-    "scores": "Svar",
-    "comment": "Kommentar",
-    "date": "Dato",
-    "activity_id": "Aktivitet",
-    "organization_id": "Organisation",
-    "contacted_at": "Tidspunkt",
-    "rater_role": "Hvem svarer",
-}
+from shared.labels import APP_FIELD_LABELS_DA, field_label
+from shared.messages import field_messages
+from shared.schemas import ENTITY_SCHEMAS, validate_entity
 
 
 def danish_message(err: ValidationError) -> str:
-    """One plain Danish line: 'Felt: besked.'"""
-    messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-    for field_name, msgs in messages.items():
-        while isinstance(msgs, (list, dict)):
-            if isinstance(msgs, dict):
-                msgs = next(iter(msgs.values()), "Ugyldig værdi.")
-            else:
-                msgs = msgs[0] if msgs else "Ugyldig værdi."
+    """One plain Danish line: 'Felt: besked.' (the first field's first message, in the app's words)."""
+    for field_name, message in field_messages(err).items():
         if field_name == "_schema":
-            return str(msgs)
-        label = FIELD_LABELS_DA.get(field_name, field_name)
-        return f"{label}: {msgs}"
+            return message
+        return f"{field_label(field_name, APP_FIELD_LABELS_DA)}: {message}"
     return "Ugyldige data."
 
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
-from zoneinfo import ZoneInfo
 
 import flet as ft
 
 from mobile_app.core import AppCore, CoreError
 from mobile_app.ui import widgets as w
-
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+from shared.clock import LOCAL_TZ
 
 Screen = Callable[..., list[ft.Control]]
 
@@ -301,7 +299,7 @@ class TrinvisApp:
                 logging.getLogger("trinvis").exception("sync failed")
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.sync_interval)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._wake.clear()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from mobile_app.ui import widgets as w
-from mobile_app.core.validation import FIELD_LABELS_DA
+from shared.labels import APP_FIELD_LABELS_DA, field_label
 
 
 def rejected_screen(app) -> list[ft.Control]:
@@ -28,7 +28,8 @@ def fix_screen(app, seq: int) -> list[ft.Control]:
     item = next((r for r in app.core.rejected_changes() if r.seq == seq), None)
     if item is None:
         return [w.text("Ændringen findes ikke længere.")]
-    inputs = {k: w.field(FIELD_LABELS_DA.get(k, k), v, multiline=len(v) > 40) for k, v in item.editable.items()}
+    inputs = {k: w.field(field_label(k, APP_FIELD_LABELS_DA), v, multiline=len(v) > 40)
+              for k, v in item.editable.items()}
 
     def send(e):
         app.act(lambda: app.core.fix_rejected(seq, {k: f.value or "" for k, f in inputs.items()}),

@@ -128,10 +128,10 @@ def test_the_period_lists_every_attempt_absence_and_agreement(app, w):
     assert "Uden for perioden" not in page
     assert "Udeblevet uden besked" in page and "Tandlæge" in page and page.count("Værksted") == 2  # not the present day
     assert "Ring ved sygdom før kl. 9" not in page  # made today: not in force in March
-    from backend.web.common import today_local
+    from backend import clock
 
     with app.app_context():
-        today = today_local().isoformat()
+        today = clock.today().isoformat()
     page = b.get(f"/youth/{w.youths['mads']}/contact-attempts?from=2026-03-01&to={today}").text
     assert "Ring ved sygdom før kl. 9" in page and "Uden for perioden" not in page
     paper = b.get(url + "&print=1").text
