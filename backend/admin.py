@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from backend.auth import hash_password, revoke_token
 from backend.extensions import db
-from backend.models import DeviceToken, Organization, User, Youth
+from backend.models import Consent, DeviceToken, Organization, User, Youth
 from backend.sync.changes import ChangeSet
 from backend.sync.push import push
 from shared.enums import Role
@@ -113,6 +113,22 @@ def assign(youth_username: str, mentor: str | None = None, coordinator: str | No
         raise AdminError("Angiv --mentor og/eller --coordinator.")
     system_write([{"entity": "youth", "id": youth.id, "base_version": youth.version, "data": data}])
     return youth
+
+
+def record_consent(youth_username: str, org_names: list[str]) -> None:
+    """Record given consents (the written intake consent) through the sync engine."""
+    youth = youth_of(youth_username)
+    muts = []
+    for name in org_names:
+        org = db.session.scalar(select(Organization).where(Organization.name == name))
+        if org is None:
+            raise AdminError(f"Organisationen {name} findes ikke.")
+        existing = db.session.scalar(select(Consent).where(Consent.youth_id == youth.id,
+                                                           Consent.organization_id == org.id))
+        rid = existing.id if existing else str(uuid.uuid4())
+        muts.append({"entity": "consent", "id": rid, "base_version": existing.version if existing else None,
+                     "data": {"id": rid, "youth_id": youth.id, "organization_id": org.id, "status": "given"}})
+    system_write(muts)
 
 
 def revoke_tokens(username: str, device: str | None = None) -> int:

@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_org_cmd)
     app.cli.add_command(create_user_cmd)
     app.cli.add_command(assign_cmd)
+    app.cli.add_command(record_consent_cmd)
     app.cli.add_command(revoke_token_cmd)
     app.cli.add_command(set_org_contact_cmd)
     app.cli.add_command(set_user_phone_cmd)
@@ -115,6 +116,20 @@ def assign_cmd(youth_username, mentor, coordinator):
     except AdminError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"{youth.display_name}: mentor={mentor or '-'} koordinator={coordinator or '-'}")
+
+
+@click.command("record-consent")
+@click.argument("youth_username")
+@click.option("--org", "org_names", multiple=True, required=True, help="organisation name (repeatable)")
+def record_consent_cmd(youth_username, org_names):
+    """Record the young person's written consent to organisations (at intake, before assignment)."""
+    from backend.admin import AdminError, record_consent
+
+    try:
+        record_consent(youth_username, list(org_names))
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Samtykke registreret for {youth_username}: {', '.join(org_names)}")
 
 
 @click.command("revoke-token")

@@ -183,6 +183,7 @@ class Agreement(CaseRecord, db.Model):
     youth_comment: Mapped[str] = mapped_column(Text, default="")
     youth_marked_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_user_id: Mapped[str | None] = mapped_column(ID)
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
 
 
 class Attendance(CaseRecord, db.Model):
@@ -199,6 +200,9 @@ class Attendance(CaseRecord, db.Model):
     organization_id: Mapped[str | None] = mapped_column(ID)  # the activity's, for access
     visibility: Mapped[str] = mapped_column(String(20), default="shared")
     recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
+    # The note alone may be organisation-only (owner: the activity's organisation); the status is
+    # the common follow-up and goes with the record.
+    note_visibility: Mapped[str] = mapped_column(String(20), default="shared")
 
 
 class Outreach(CaseRecord, db.Model):
@@ -210,6 +214,7 @@ class Outreach(CaseRecord, db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_id: Mapped[str | None] = mapped_column(ID)
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
 
 
 class Assessment(CaseRecord, db.Model):
@@ -222,6 +227,9 @@ class Assessment(CaseRecord, db.Model):
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Scores are the common 6-weekly progression (always shared); only the comment can be kept
+    # within the organisation.
+    comment_visibility: Mapped[str] = mapped_column(String(20), default="shared")
 
 
 class Consent(CaseRecord, db.Model):

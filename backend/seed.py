@@ -26,10 +26,10 @@ import click
 from sqlalchemy import select
 
 from backend import clock
-from backend.admin import assign, create_organization, create_user, youth_of
+from backend.admin import assign, create_organization, create_user, system_write, youth_of
 from backend.clock import LOCAL_TZ
 from backend.extensions import db
-from backend.models import AppliedMutation, Assessment, Attendance, User
+from backend.models import AppliedMutation, Assessment, Attendance, Consent, User
 from backend.sync.push import push
 from shared.dimensions import DIMENSIONS
 from shared.schedule import ASSESSMENT_INTERVAL_DAYS, occurs_on
@@ -101,8 +101,11 @@ class _Seeder:
     def user(self, username: str) -> User:
         return db.session.scalar(select(User).where(User.username == username))
 
-    def send(self, username: str, step: str, mutations: list[dict]) -> list[dict]:
-        """Push as `username`; mutations already applied by an earlier run are left out."""
+    def send(self, username: str, step: str, mutations: list[dict], today: date | None = None) -> list[dict]:
+        """Push as `username`; mutations already applied by an earlier run are left out.
+
+        `today` is the day the registrations were made (attendance has same-day / one-week windows).
+        """
         user = self.user(username)
         for m in mutations:
             m.setdefault("op", "upsert")
@@ -119,7 +122,7 @@ class _Seeder:
         results = []
         for i in range(0, len(todo), 500):
             batch = todo[i:i + 500]
-            res = push(user, "seed", batch, channel="cli")
+            res = push(user, "seed", batch, channel="cli", today=today)
             bad = [(m, r) for m, r in zip(batch, res) if r["status"] == "rejected"]
             if bad:
                 m, r = bad[0]
@@ -128,6 +131,14 @@ class _Seeder:
             self.applied += len(batch)
             results += res
         return results
+
+    def send_by_day(self, username: str, step: str, mutations: list[dict]) -> None:
+        """Attendance as it was registered: each day's on that day."""
+        by_day: dict[str, list[dict]] = {}
+        for m in mutations:
+            by_day.setdefault(m["data"]["date"], []).append(m)
+        for day in sorted(by_day):
+            self.send(username, step, by_day[day], today=date.fromisoformat(day))
 
     def at(self, day: date, hhmm: str, minutes: int = 0) -> str:
         """A local Danish time on `day` as a UTC ISO instant."""
@@ -153,9 +164,15 @@ class _Seeder:
         self.youth = {}
         for y in CONSENTS:
             youth = youth_of(y)
-            if youth.mentor_id != lise.id or youth.coordinator_id != ahmed.id:
-                youth = assign(y, "mentor.lise", "tovholder.ahmed")
             self.youth[y] = youth.id
+            if youth.mentor_id != lise.id or youth.coordinator_id != ahmed.id:
+                # Consent first: only staff of an organisation the young person consented to may be
+                # mentor or coordinator. Recorded as the coordinator's intake (no case access needed yet).
+                missing = [m for m in self.consent_mutations(y)
+                           if db.session.get(Consent, m["id"]) is None]
+                if missing:
+                    system_write(missing, actor=ahmed)
+                youth = assign(y, "mentor.lise", "tovholder.ahmed")
         db.session.remove()
 
         complete = db.session.get(Assessment, self.final_marker()) is not None
@@ -175,16 +192,17 @@ class _Seeder:
         self.goals_and_activities()
         self.attendance()
         self.agreements()
+        self.private_items()
         self.assessments()
 
+    def consent_mutations(self, y: str) -> list[dict]:
+        return [{"entity": "consent", "id": rid(y, "consent", o), "data": {
+            "id": rid(y, "consent", o), "youth_id": self.youth[y], "organization_id": self.org[o],
+            "status": "given", "given_at": self.at(self.start - timedelta(days=3), "10:00")}}
+            for o in CONSENTS[y]]
+
     def consent_and_plans(self) -> None:
-        muts = []
-        for y, orgs in CONSENTS.items():
-            for o in orgs:
-                muts.append({"entity": "consent", "id": rid(y, "consent", o), "data": {
-                    "youth_id": self.youth[y], "organization_id": self.org[o], "status": "given",
-                    "given_at": self.at(self.start - timedelta(days=3), "10:00")}})
-        self.send("tovholder.ahmed", "consent", muts)
+        self.send("tovholder.ahmed", "consent", [m for y in CONSENTS for m in self.consent_mutations(y)])
 
         updates = []
         for y, group in (("ung.mads", "activity_ready"), ("ung.sara", "education_ready")):
@@ -384,7 +402,7 @@ class _Seeder:
                     own.append({"entity": "attendance", "id": att_id, "data": {
                         "youth_id": self.youth[y], "activity_id": a["id"], "date": day.isoformat(),
                         "status": "absent_notified", "absence_reason": o["rng"].choice(self.REASONS)}})
-            self.send(y, "attendance_youth", own)
+            self.send_by_day(y, "attendance_youth", own)
 
         # Then each organisation records its own activities' attendance; staff status wins.
         by_staff: dict[str, list[dict]] = {}
@@ -407,7 +425,7 @@ class _Seeder:
                 m["base_version"] = row.version
             by_staff.setdefault(self.ACTIVITY_OWNER[a["org"]], []).append(m)
         for staff in sorted(by_staff):
-            self.send(staff, "attendance_staff", by_staff[staff])
+            self.send_by_day(staff, "attendance_staff", by_staff[staff])
 
         # Every unexplained absence is followed up (opsøgende kontakt) by the mentor, same day.
         outreach = []
@@ -490,6 +508,39 @@ class _Seeder:
             {"entity": "agreement", "id": rid("ung.mads", "agreement", "tandlaege"),
              "base_version": 1, "data": {"youth_comment": "Har ringet, men de havde lukket. Prøver igen i morgen."}},
         ])
+
+    # -- organisation-only items of every kind (issue 9; docs/demo.md says who sees them) --
+
+    def private_items(self) -> None:
+        mads = self.youth["ung.mads"]
+        self.send("behandler.nina", "private_agreement", [
+            {"entity": "agreement", "id": rid("ung.mads", "agreement", "urinproeve"), "data": {
+                "youth_id": mads, "organization_id": self.org["Rusmiddelcenter"],
+                "text": "Aflevere urinprøve hver mandag", "responsible": "youth",
+                "due_date": (self.today + timedelta(days=(7 - self.today.weekday()) % 7 or 7)).isoformat(),
+                "visibility": "organization"}}])
+        due = self.start + timedelta(days=ASSESSMENT_INTERVAL_DAYS)
+        self.send("behandler.nina", "private_assessment", [
+            {"entity": "assessment", "id": rid("ung.mads", "assessment", "behandling", "1"), "data": {
+                "youth_id": mads, "organization_id": self.org["Rusmiddelcenter"], "due_date": due.isoformat(),
+                "rater_role": "staff", "scores": self.scores("ung.mads", "staff", 0),
+                "comment": "Positiv urinprøve. Vi tager det op i behandlingen – ikke et brud på planen.",
+                "comment_visibility": "organization", "submitted_at": self.at(due - timedelta(days=1), "14:00")}}])
+        yesterday = self.today - timedelta(days=1)
+        self.send("mentor.lise", "private_outreach", [
+            {"entity": "outreach", "id": rid("ung.mads", "outreach", "privat"), "data": {
+                "youth_id": mads, "organization_id": self.org["Jobcenter"], "method": "call", "reached": True,
+                "note": "Talte med Mads' mor om hans søvn og helbred. Kun jobcentret.",
+                "contacted_at": self.at(yesterday, "15:30"), "visibility": "organization"}}])
+        # the latest home visit: the status is common, Bostøtte keeps its note to itself
+        act_id = rid("ung.mads", "activity", "hjemmebesoeg")
+        day = next(self.today - timedelta(days=k) for k in range(1, 8) if (self.today - timedelta(days=k)).weekday() == 1)
+        att = db.session.get(Attendance, rid("ung.mads", "attendance", act_id, day.isoformat()))
+        if att is not None:
+            self.send("bostotte.peter", "private_attendance_note", [
+                {"entity": "attendance", "id": att.id, "base_version": att.version, "data": {
+                    "note": "Ubetalte regninger på bordet; vi lavede en plan for dem. Kun bostøtten.",
+                    "note_visibility": "organization"}}], today=day)
 
     # -- assessments --
 

@@ -6,4 +6,4 @@ Nothing in this package imports Flask, SQLAlchemy or Flet.
 SCHEMA_VERSION = 2
 """Newest sync payload schema version; the server accepts clients from MIN_SCHEMA_VERSION to this."""
 
-MIN_SCHEMA_VERSION = 1
+MIN_SCHEMA_VERSION = 2

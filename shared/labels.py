@@ -23,6 +23,8 @@ FIELD_LABELS_DA = {
     "status": "Status",
     "target_date": "Måldato",
     "visibility": "Synlighed",
+    "comment_visibility": "Kommentarens synlighed",
+    "note_visibility": "Notens synlighed",
     "goal_id": "Delmål",
     "weekdays": "Ugedage",
     "start_time": "Starttid",

@@ -220,6 +220,7 @@ class AgreementSchema(EntitySchema):
     reviewed_at = UTCDateTime(load_default=None, allow_none=True)
     youth_comment = Text(load_default="")
     youth_marked_done_at = UTCDateTime(load_default=None, allow_none=True)
+    visibility = Choice(enums.Visibility)  # absent on create: the server's default for the organisation
 
 
 class AttendanceSchema(EntitySchema):
@@ -229,6 +230,7 @@ class AttendanceSchema(EntitySchema):
     self_checked_in_at = UTCDateTime(load_default=None, allow_none=True)
     absence_reason = Text(500, load_default="")
     note = Text(load_default="")
+    note_visibility = Choice(enums.Visibility)
 
     @validates_schema
     def _absence(self, data, **kwargs):
@@ -244,6 +246,7 @@ class OutreachSchema(EntitySchema):
     reached = fields.Boolean(required=True)
     note = Text(load_default="")
     contacted_at = UTCDateTime(required=True)
+    visibility = Choice(enums.Visibility)
 
 
 class AssessmentSchema(EntitySchema):
@@ -258,6 +261,7 @@ class AssessmentSchema(EntitySchema):
     )
     comment = Text(load_default="")
     submitted_at = UTCDateTime(load_default=None, allow_none=True)
+    comment_visibility = Choice(enums.Visibility)  # the scores are always shared
 
     @validates_schema
     def _scores(self, data, **kwargs):

@@ -116,6 +116,10 @@ class Enrolment(db.Model):
     end_reason: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text, default="")
     activity_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Organisation-only: seen by the programme's organisation and the mentor/coordinator; the
+    # activities it creates get the same visibility.
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+    organization_id: Mapped[str | None] = mapped_column(ID)  # the owner: the programme's, else the recorder's
     recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

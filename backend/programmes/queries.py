@@ -13,7 +13,7 @@ from datetime import date
 from marshmallow import ValidationError, fields, validates_schema
 from sqlalchemy import extract, func, or_, select
 
-from backend.access import visible_youth_query
+from backend.access import row_condition, visible_youth_query
 from backend.extensions import db
 from backend.models import Agreement, Assessment, Attendance, Plan, User, Youth
 from backend.programmes import reports
@@ -85,15 +85,21 @@ def scope_query(user: User, programme_id: str | None):
     """SELECT of the ids of the young people the figures cover for this user and filter."""
     q = select(Youth.id).where(Youth.deleted.is_(False), Youth.id.in_(visible_youth_query(user)))
     if programme_id:
-        q = q.where(Youth.id.in_(select(Enrolment.youth_id).where(Enrolment.programme_id == programme_id)))
+        q = q.where(Youth.id.in_(select(Enrolment.youth_id).where(
+            Enrolment.programme_id == programme_id, Enrolment.id.in_(visible_enrolments(user)))))
     return q
 
 
 def _item_filter(user: User, model):
-    """Partners see shared items and their own organisation's (as everywhere else)."""
-    if user.role == Role.PARTNER:
-        return or_(model.visibility == "shared", model.organization_id == user.organization_id)
-    return None
+    """The shared rule as SQL: partners see shared items and their own organisation's."""
+    return row_condition(user, model)
+
+
+def visible_enrolments(user: User):
+    """SELECT of the enrolments the user may see (organisation-only ones only by their owner)."""
+    cond = row_condition(user, Enrolment)
+    q = select(Enrolment.id)
+    return q.where(cond) if cond is not None else q
 
 
 def _month_rows(stmt) -> list[tuple[str, str, int]]:
@@ -108,7 +114,7 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     scope = scope_query(user, filters["programme_id"]).scalar_subquery()
     youth_ids = set(db.session.scalars(scope_query(user, filters["programme_id"])))
 
-    timelines, tg_timelines = load_timelines(scope)
+    timelines, tg_timelines = load_timelines(scope, user)
 
     flow = reports.monthly_flow(months, timelines, today)
 
@@ -119,7 +125,8 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
                    "effects": [effect_dict(e) for e in p.effects]}
                   for p in db.session.scalars(prog_q)]
     enr_q = select(Enrolment.youth_id, Enrolment.programme_id, Enrolment.start_date).where(
-        Enrolment.youth_id.in_(scope), Enrolment.start_date >= lo, Enrolment.start_date <= hi)
+        Enrolment.youth_id.in_(scope), Enrolment.start_date >= lo, Enrolment.start_date <= hi,
+        Enrolment.id.in_(visible_enrolments(user)))
     if filters["programme_id"]:
         enr_q = enr_q.where(Enrolment.programme_id == filters["programme_id"])
     enrolments = [{"youth_id": y, "programme_id": p, "start_date": d} for y, p, d in db.session.execute(enr_q)]
@@ -128,6 +135,7 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     # them, so a programme with people in it never reads as having none.
     earlier_q = (select(Enrolment.programme_id, func.count(func.distinct(Enrolment.youth_id)))
                  .where(Enrolment.youth_id.in_(scope), Enrolment.start_date < lo,
+                        Enrolment.id.in_(visible_enrolments(user)),
                         func.coalesce(Enrolment.actual_end_date, Enrolment.planned_end_date) >= lo)
                  .group_by(Enrolment.programme_id))
     earlier = dict(db.session.execute(earlier_q).all())
@@ -150,9 +158,9 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
                     Agreement.due_date >= lo, Agreement.due_date <= hi,
                     Agreement.status.in_(("kept", "not_kept")))
              .group_by(*ym, Agreement.status))
-    if user.role == Role.PARTNER:
-        # agreements have no visibility of their own: a partner counts its own organisation's
-        agr_q = agr_q.where(Agreement.organization_id == user.organization_id)
+    cond = _item_filter(user, Agreement)
+    if cond is not None:
+        agr_q = agr_q.where(cond)
     agreements = reports.agreements_by_month(months, _month_rows(agr_q))
 
     plan_starts = dict(db.session.execute(
@@ -179,14 +187,18 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     }
 
 
-def load_timelines(scope) -> tuple[dict, dict]:
-    """Status and target-group timelines of the young people in `scope` (a SELECT of ids)."""
+def load_timelines(scope, user: User | None = None) -> tuple[dict, dict]:
+    """Status and target-group timelines of the young people in `scope` (a SELECT of ids).
+
+    With `user`, an enrolment the user may not see (organisation-only) does not start a follow-up.
+    """
     # Follow-up start per young person: the earliest plan start, enrolment start or history entry.
     starts: dict[str, date] = {}
     for stmt in (
         select(Plan.youth_id, func.min(Plan.start_date)).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))
         .group_by(Plan.youth_id),
-        select(Enrolment.youth_id, func.min(Enrolment.start_date)).where(Enrolment.youth_id.in_(scope))
+        select(Enrolment.youth_id, func.min(Enrolment.start_date)).where(
+            Enrolment.youth_id.in_(scope), *([Enrolment.id.in_(visible_enrolments(user))] if user else []))
         .group_by(Enrolment.youth_id),
     ):
         for yid, d in db.session.execute(stmt):

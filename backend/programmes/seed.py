@@ -58,6 +58,7 @@ def seed_programmes(today: date | None = None) -> str:
     ahmed = db.session.scalar(select(User).where(User.username == "tovholder.ahmed"))
     if ahmed is None:
         return f"Tilbudsvifte: {n_prog} nye forløb (ingen tovholder.ahmed, så ingen demo-historik)."
+    _private_enrolment(ahmed, today)
     marker = sid("outcome", EXTRA_YOUTH - 1, "final")
     if db.session.get(OutcomeChange, marker) is not None:
         return f"Tilbudsvifte og resultater: {n_prog} nye forløb; demo-historikken fandtes allerede."
@@ -69,6 +70,21 @@ def seed_programmes(today: date | None = None) -> str:
     db.session.commit()
     return (f"Tilbudsvifte og resultater: {n_prog} nye forløb, {EXTRA_YOUTH} unge med 24 måneders historik "
             f"({sent} registreringer skrevet).")
+
+
+def _private_enrolment(ahmed: User, today: date) -> None:
+    """Sara in the job centre's course for anxiety and depression, kept within the job centre
+    (issue 9): UU's Karen sees neither the enrolment nor its activities."""
+    from backend.programmes import service
+
+    sara = db.session.scalar(select(Youth).join(User, User.id == Youth.user_id).where(User.username == "ung.sara"))
+    prog = db.session.get(Programme, sid("programme", "Forløb for borgere med angst og depression"))
+    if sara is None or prog is None or sara.coordinator_id != ahmed.id:
+        return
+    if db.session.scalar(select(Enrolment.id).where(Enrolment.youth_id == sara.id,
+                                                    Enrolment.programme_id == prog.id)) is None:
+        service.enrol(ahmed, sara.id, prog, today - timedelta(days=14), None,
+                      "Henvist af egen læge. Kun jobcentret.", device_id="seed", visibility="organization")
 
 
 def _catalogue() -> int:
@@ -175,13 +191,16 @@ class _History:
         tg = rng.choice(("activity_ready", "activity_ready", "education_ready", "job_ready"))
         self.push(f"youth-{i}", [{"entity": "youth", "id": yid, "data": {
             "youth_id": yid, "display_name": name, "birth_date": date(1996 + i % 12, 1 + i % 12, 1 + i % 27).isoformat(),
-            "mentor_id": self.lise.id if self.lise and i % 2 == 0 else None, "coordinator_id": self.ahmed.id}}])
+            "coordinator_id": self.ahmed.id}}])
         consents = [{"entity": "consent", "id": sid("consent", i, "Jobcenter"), "data": {
             "youth_id": yid, "organization_id": self.orgs["Jobcenter"], "status": "given"}}]
         if i % 3 == 0 and "UU" in self.orgs:
             consents.append({"entity": "consent", "id": sid("consent", i, "UU"), "data": {
                 "youth_id": yid, "organization_id": self.orgs["UU"], "status": "given"}})
         self.push(f"consent-{i}", consents)
+        if self.lise and i % 2 == 0:  # a mentor only after consent to the mentor's organisation
+            self.push(f"mentor-{i}", [{"entity": "youth", "id": yid, "data": {"youth_id": yid,
+                                                                             "mentor_id": self.lise.id}}])
         self.push(f"plan-{i}", [{"entity": "plan", "id": sid("plan", i), "data": {
             "youth_id": yid, "end_goal": "Uddannelse eller job", "end_goal_kind": rng.choice(("education", "job")),
             "start_date": start.isoformat(), "target_date": (start + timedelta(days=365)).isoformat()}}])

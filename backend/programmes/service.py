@@ -15,7 +15,7 @@ from sqlalchemy import select
 from backend import audit
 from backend.access import can_see_youth
 from backend.extensions import db
-from backend.models import Activity, User, Youth, utcnow
+from backend.models import Activity, Organization, User, Youth, utcnow
 from backend.programmes.catalogue import THEORY_FIELDS
 from backend.programmes.models import (
     Enrolment,
@@ -28,6 +28,7 @@ from backend.programmes.models import (
     TargetGroupTarget,
 )
 from backend.sync.push import push
+from shared import permissions
 from shared.enums import Role
 
 END_REASONS = {
@@ -48,8 +49,21 @@ def may_edit_catalogue(user: User) -> bool:
 
 
 def may_record(user: User, youth_id: str) -> bool:
-    """Enrolments and status history are the coordinating caseworker's (they change the youth record)."""
-    return user.role == Role.COORDINATOR and can_see_youth(user, youth_id)
+    """Enrolments and status history are the coordinating caseworker's (the shared rule says so)."""
+    record = {"id": "new", "youth_id": youth_id, "organization_id": user.organization_id}
+    return permissions.may_write(user, "enrolment", "upsert", None, record, set(record)) and \
+        can_see_youth(user, youth_id)
+
+
+def may_see_enrolment(user: User, enrolment: Enrolment) -> bool:
+    return permissions.may_see(user, "enrolment", {"organization_id": enrolment.organization_id,
+                                                   "visibility": enrolment.visibility})
+
+
+def enrolment_default_visibility(programme: Programme) -> str:
+    """Organisation-only when the programme belongs to a treatment organisation."""
+    org = db.session.get(Organization, programme.organization_id) if programme.organization_id else None
+    return permissions.default_visibility(org.kind if org else None)
 
 
 # ---- catalogue -----------------------------------------------------------------------------
@@ -108,10 +122,16 @@ def phase_dates(programme: Programme, start: date) -> dict[int, tuple[date, date
 
 
 def enrol(user: User, youth_id: str, programme: Programme, start: date, planned_end: date | None,
-          note: str = "", device_id: str = "web") -> Enrolment:
-    """Enrol a young person; the programme's activities become activity records in their schedule."""
+          note: str = "", device_id: str = "web", visibility: str | None = None) -> Enrolment:
+    """Enrol a young person; the programme's activities become activity records in their schedule.
+
+    The enrolment and its activities share one visibility (default: the programme organisation's).
+    """
     if not may_record(user, youth_id):
         raise ServiceError("Kun den unges koordinator kan tilmelde til et forløb.")
+    visibility = visibility or enrolment_default_visibility(programme)
+    if visibility not in (permissions.SHARED, permissions.ORGANIZATION):
+        raise ServiceError("Vælg, om tilmeldingen er delt med alle eller kun for organisationen.")
     duration = programme.duration_weeks
     if planned_end is None:
         planned_end = start + timedelta(weeks=duration) - timedelta(days=1) if duration else start
@@ -129,9 +149,10 @@ def enrol(user: User, youth_id: str, programme: Programme, start: date, planned_
                               "title": f"{programme.name}: {pa.title}"[:200], "weekdays": list(pa.weekdays or []),
                               "start_time": pa.start_time, "end_time": pa.end_time,
                               "start_date": first.isoformat(), "end_date": min(last, planned_end).isoformat(),
-                              "location": pa.location or "", "visibility": "shared"}})
+                              "location": pa.location or "", "visibility": visibility}})
     enrolment = Enrolment(id=str(uuid.uuid4()), youth_id=youth_id, programme_id=programme.id, start_date=start,
                           planned_end_date=planned_end, note=note, recorded_by_user_id=user.id,
+                          organization_id=org, visibility=visibility,
                           activity_ids=[m["id"] for m in mutations])
     # Validate the activities first: nothing is stored when one of them would be refused.
     _check_activities(mutations)

@@ -16,7 +16,7 @@ from backend.extensions import db
 from backend.models import Organization, User, Youth
 from backend.programmes import monthly, reports, target_status
 from backend.programmes.models import Enrolment, Programme, TargetGroupTarget
-from backend.programmes.queries import FilterError, effect_dict, load_timelines, scope_query
+from backend.programmes.queries import FilterError, effect_dict, load_timelines, scope_query, visible_enrolments
 from shared.schemas import DanishSchema, is_uuid
 
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -71,11 +71,12 @@ def programme_month(user: User, programme: Programme, month: str, today: date) -
     scope = scope_query(user, programme.id).scalar_subquery()
     rows = db.session.execute(
         select(Enrolment.youth_id, Enrolment.start_date, Enrolment.planned_end_date, Enrolment.actual_end_date).where(
-            Enrolment.programme_id == programme.id, Enrolment.youth_id.in_(scope)
+            Enrolment.programme_id == programme.id, Enrolment.youth_id.in_(scope),
+            Enrolment.id.in_(visible_enrolments(user))
         )
     ).all()
     enrolments = [{"youth_id": y, "start_date": s, "planned_end_date": p, "actual_end_date": a} for y, s, p, a in rows]
-    timelines, tg_timelines = load_timelines(scope)
+    timelines, tg_timelines = load_timelines(scope, user)
     prog = {"id": programme.id, "name": programme.name, "effects": [effect_dict(e) for e in programme.effects]}
     return monthly.programme_month(prog, enrolments, timelines, tg_timelines, month, today)
 
@@ -147,7 +148,7 @@ def target_status_data(user: User, filters: dict, today: date) -> dict:
         staff = select(User.id).where(User.organization_id == filters["organization"])
         q = q.where(or_(Youth.mentor_id.in_(staff), Youth.coordinator_id.in_(staff)))
     scope = q.scalar_subquery()
-    timelines, tg_timelines = load_timelines(scope)
+    timelines, tg_timelines = load_timelines(scope, user)
     first, _ = reports.month_bounds(filters["month"])
     ref = monthly.reference_day(filters["month"], today)
     ids = set(db.session.scalars(q))
@@ -170,7 +171,7 @@ def _in_group(tl, group: str, first: date, ref: date) -> bool:
 def programmes_month(user: User, month: str, today: date) -> list[dict]:
     """`monthly.programme_month` for every programme in use (one read of the histories)."""
     scope = scope_query(user, None).scalar_subquery()
-    timelines, tg_timelines = load_timelines(scope)
+    timelines, tg_timelines = load_timelines(scope, user)
     rows = db.session.execute(
         select(
             Enrolment.programme_id,
@@ -178,7 +179,7 @@ def programmes_month(user: User, month: str, today: date) -> list[dict]:
             Enrolment.start_date,
             Enrolment.planned_end_date,
             Enrolment.actual_end_date,
-        ).where(Enrolment.youth_id.in_(scope))
+        ).where(Enrolment.youth_id.in_(scope), Enrolment.id.in_(visible_enrolments(user)))
     ).all()
     by_programme: dict[str, list[dict]] = {}
     for pid, y, s, p, a in rows:

@@ -173,8 +173,9 @@ def _youth_or_404(youth_id: str) -> Youth:
 
 def youth_programme_context(user: User, youth: Youth) -> dict:
     """Enrolments and history of one young person (the common plan page can render these too)."""
-    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.youth_id == youth.id)
-                                    .order_by(Enrolment.start_date.desc())).all()
+    enrolments = [e for e in db.session.scalars(select(Enrolment).where(Enrolment.youth_id == youth.id)
+                                                .order_by(Enrolment.start_date.desc()))
+                  if service.may_see_enrolment(user, e)]
     tg = db.session.scalars(select(TargetGroupChange).where(TargetGroupChange.youth_id == youth.id)
                             .order_by(TargetGroupChange.valid_from.desc(), TargetGroupChange.recorded_at.desc())).all()
     oc = db.session.scalars(select(OutcomeChange).where(OutcomeChange.youth_id == youth.id)
@@ -222,7 +223,7 @@ def youth_enrol(youth_id: str):
     if not errors:
         try:
             enrolment = service.enrol(g.web_user, youth.id, programme, start, planned,
-                                      (values.get("note") or "")[:2000])
+                                      (values.get("note") or "")[:2000], visibility=values.get("visibility") or None)
             _warn_clashes(youth.id, enrolment)
             return redirect(url_for("programmes.youth_programmes", youth_id=youth.id))
         except service.ServiceError as e:
@@ -248,7 +249,7 @@ def youth_end_enrolment(youth_id: str, enrolment_id: str):
     if not service.may_record(g.web_user, youth.id):
         return _forbid(_NOT_COORDINATOR)
     enrolment = db.session.get(Enrolment, enrolment_id[:36])
-    if enrolment is None or enrolment.youth_id != youth.id:
+    if enrolment is None or enrolment.youth_id != youth.id or not service.may_see_enrolment(g.web_user, enrolment):
         abort(404)
     errors: dict = {}
     values = request.form.to_dict()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from backend.access import item_visible, visible_youth_ids
 from backend.clock import LOCAL_TZ, local_now, to_local
+from backend.web.privacy import private_marker
 from backend.extensions import db
 from backend.models import Outreach, User, Youth
 from backend.services.caseload import load_snapshots, no_shows_today
@@ -98,7 +99,9 @@ def todays_attempts(user: User, youth_ids: list[str], local: datetime) -> list[d
             "who": names.get(o.user_id, ""),
             "version": o.version,
             "note": o.note,
+            "private": private_marker("outreach", o),
         }
         for o in rows
-        if item_visible(user, o.organization_id, "shared") and to_local(o.contacted_at).date() == local.date()
+        # the shared rule with the attempt's own visibility (issue 9: outreach can be organisation-only)
+        if item_visible(user, o.organization_id, o.visibility) and to_local(o.contacted_at).date() == local.date()
     ]

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from backend import audit
-from backend.access import can_see_youth, visible_youth_ids
+from backend.access import as_record, can_see_youth, visible_youth_ids
 from backend.extensions import db
 from backend.models import Conflict, User, Youth, utcnow
 from backend.services.caseload import unresolved_conflicts
 from backend.sync.push import push
 from backend.sync.records import MODELS
+from shared import permissions
 
 RECENTLY_RESOLVED = 20
 ACTIONS = ("confirm", "correct")
@@ -47,6 +48,13 @@ class ResolveRefused(Exception):
         self.message = message
 
 
+def _may_see_conflict(user: User, c: Conflict, rec) -> bool:
+    """The shared rule: a conflict on a record or field the user may not see is not listed at all."""
+    record = as_record(rec)
+    return permissions.may_see(user, c.entity, record) and c.field not in permissions.hidden_fields(
+        user, c.entity, record)
+
+
 def conflict_overview(user: User) -> ConflictOverview:
     """The open and recently resolved conflicts of the young people `user` sees; audits the read."""
     ids = sorted(visible_youth_ids(user))
@@ -71,7 +79,8 @@ def conflict_overview(user: User) -> ConflictOverview:
         counts[(c.youth_id, "conflict")] = counts.get((c.youth_id, "conflict"), 0) + 1
     audit.record_many(user, "read", counts, channel="web", detail="conflicts")
     return ConflictOverview(
-        open=[(c, db.session.get(MODELS[c.entity], c.record_id)) for c in open_rows],
+        open=[(c, rec) for c in open_rows if (rec := db.session.get(MODELS[c.entity], c.record_id)) is not None
+              and _may_see_conflict(user, c, rec)],
         resolved=resolved,
         youth_names=youths,
         user_names=names,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from backend.access import can_see_youth, item_visible
+from backend.access import can_see_youth, hidden_fields, item_visible
 from backend.clock import to_local
 from backend.extensions import db
 from backend.models import (
@@ -194,7 +194,7 @@ def attendance_calendar(activities, attendance, today: date, weeks: int = CALEND
                 seen.add(a.activity_id)
                 status = a.status or ("present" if a.self_checked_in_at else "missing")
                 entries.append({"title": titles.get(a.activity_id, "Aktivitet"), "status": status,
-                                "reason": a.absence_reason or ""})
+                                "reason": a.absence_reason or "", "row": a})
             if day < today:
                 for act in activities:
                     if act.id not in seen and occurs_on(act.weekdays, act.start_date, act.end_date, day):
@@ -204,21 +204,40 @@ def attendance_calendar(activities, attendance, today: date, weeks: int = CALEND
     return out
 
 
+class Redacted:
+    """A read-only view of a row with the fields the viewer may not see blanked (the shared rule)."""
+
+    def __init__(self, row, hidden: frozenset[str]):
+        self._row, self._hidden = row, hidden
+
+    def __getattr__(self, name):
+        return "" if name in self._hidden else getattr(self._row, name)
+
+
 def attendance_notes(activities, attendance, user_name) -> list[dict]:
     """The registrations that explain something — an absence reason or the mentor's note —
     newest first, with the activity's title and who recorded it."""
     titles = {a.id: a.title for a in activities}
     rows = [a for a in attendance if (a.absence_reason or "").strip() or (a.note or "").strip()]
     return [{"date": a.date, "title": titles.get(a.activity_id, "Aktivitet"), "status": a.status or "missing",
-             "reason": a.absence_reason or "", "note": a.note or "", "by": user_name(a.recorded_by_user_id)}
+             "reason": a.absence_reason or "", "note": a.note or "", "by": user_name(a.recorded_by_user_id),
+             "row": a}
             for a in sorted(rows, key=lambda a: (a.date, titles.get(a.activity_id, "")), reverse=True)]
 
 
 def _visible_rows(user: User, model, youth_id: str, order):
     rows = db.session.scalars(select(model).where(model.youth_id == youth_id, model.deleted.is_(False))
                               .order_by(*order)).all()
-    return [r for r in rows if item_visible(user, getattr(r, "organization_id", None),
-                                            getattr(r, "visibility", "shared"))]
+    entity = model.__tablename__
+    out = []
+    for r in rows:
+        rec = {k: getattr(r, k, None) for k in ("organization_id", "visibility", "comment_visibility",
+                                                "note_visibility")}
+        if not item_visible(user, rec["organization_id"], rec["visibility"] or "shared"):
+            continue
+        hidden = hidden_fields(user, entity, rec)
+        out.append(Redacted(r, hidden) if hidden else r)
+    return out
 
 
 def visible_youth(user: User, youth_id: str) -> Youth | None:

@@ -16,7 +16,7 @@ from backend.access import Denied, check_write
 from backend.domain.policies import Access, Cascade, NowVisible, PlanRevised, Policy, policy
 from backend.extensions import db
 from backend.models import Activity, Attendance, Goal, Plan, utcnow
-from backend.sync import steps
+from backend.sync import need_to_know, steps
 from backend.sync.context import Outcome, PushContext, Rejected
 from backend.sync.merge import base_record, changed_fields, merge_into, record_conflict
 from backend.sync.records import MODELS, columns, row_to_wire, to_wire
@@ -30,6 +30,10 @@ def apply(ctx: PushContext, m: dict) -> Outcome:
     row = ctx.get(MODELS[entity], rid)
     if m["op"] == "delete":
         return _delete(ctx, entity, pol, row, m.get("base_version"))
+    if row is not None and not _visible_row(ctx, row):
+        # Another young person's record, or a hidden item: the same answer as for a record the
+        # user cannot see — never a hint that it exists (not "kan ikke flyttes").
+        raise Rejected("not_found", "Registreringen findes ikke eller er ikke synlig for dig.")
 
     data = dict(m["data"] or {})
     if data.get("id", rid) != rid:
@@ -42,6 +46,11 @@ def apply(ctx: PushContext, m: dict) -> Outcome:
         natural_merge = row is not None
     if natural_merge:
         data["id"] = row.id
+    defaulted = None
+    if row is None:
+        defaulted = need_to_know.fill_default_visibility(ctx, entity, data)
+    else:
+        need_to_know.drop_hidden(ctx, entity, row_to_wire(entity, row), data)
     loaded = _validated(entity, data, partial=row is not None)
 
     youth_id = loaded.get("youth_id") or (row.youth_id if row is not None else None)
@@ -53,8 +62,13 @@ def apply(ctx: PushContext, m: dict) -> Outcome:
                                            getattr(row, "visibility", "shared")):
         raise Rejected("not_found", "Registreringen findes ikke eller er ikke synlig for dig.")
 
-    sent = set(data) - {"version", "deleted"}
+    sent = set(data) - {"version", "deleted", defaulted}  # a server default is not the client's choice
     return _upsert(ctx, entity, pol, row, loaded, m.get("base_version"), natural_merge, sent)
+
+
+def _visible_row(ctx: PushContext, row) -> bool:
+    return ctx.system or (ctx.sees_youth(row.youth_id) and ctx.may_see(
+        getattr(row, "organization_id", None), getattr(row, "visibility", "shared")))
 
 
 def by_natural_key(ctx: PushContext, entity: str, data: dict):
@@ -109,6 +123,8 @@ def _upsert(ctx: PushContext, entity: str, pol: Policy, row, loaded: dict, base_
     if row is None:
         new_wire["id"] = loaded["id"]
     _judge(ctx, entity, pol, row, existing_wire, new_wire, changed, sent)
+    if entity == "attendance" and (changed or row is None):
+        need_to_know.audit_correction(ctx, entity, new_wire)
 
     if row is None:
         return _create(ctx, entity, pol, {**loaded, **server})
@@ -120,13 +136,18 @@ def _judge(ctx: PushContext, entity: str, pol: Policy, row, existing_wire: dict 
     """Permission, the merged record's validity and its references; raises Rejected."""
     try:
         if not ctx.system:
-            check_write(ctx.user, entity, "upsert", existing_wire, new_wire, set(changed) & sent)
+            check_write(ctx.user, entity, "upsert", existing_wire, new_wire, set(changed) & sent, today=ctx.today)
     except Denied as e:
         raise Rejected(e.code, e.message) from None
     if row is not None and changed:
         # The merged record as a whole must still be valid (e.g. end time after start time).
         _validated(entity, new_wire)
     check_references(ctx, entity, pol, new_wire)
+    if entity == "youth":
+        try:  # administrator tooling too: an assignment opens the whole case
+            need_to_know.check_assignment(ctx, existing_wire, new_wire)
+        except Denied as e:
+            raise Rejected(e.code, e.message) from None
 
 
 def check_references(ctx: PushContext, entity: str, pol: Policy, wire: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from backend.access import item_visible, visible_youth_ids
 from backend.domain.policies import Rejected, Writer
@@ -49,6 +50,7 @@ class PushContext:
     visible: set | None = None
     new_rows: list = field(default_factory=list)  # (model, row) created in this batch, inserted at the end
     history_users: dict = field(default_factory=dict)
+    today: date | None = None  # the server's local date, for the attendance windows
     history_writers: dict = field(default_factory=dict)  # (entity, id, version) -> (user, device, base)
     revised_plans: set = field(default_factory=set)  # young people whose plan got a new version in this batch
     writer: Writer = field(init=False)

@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, select
 
 from backend import audit
 from backend.access import SEES_ALL_ITEMS, grant_condition, item_condition, item_visible, visible_youth_query
+from shared.permissions import FIELD_VISIBILITY, hidden_fields
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import AccessGrant, ChangeLog, User
@@ -151,6 +152,10 @@ def _load(user: User, rows: _Page) -> list[dict]:
         version, data = loaded.get((r.entity, r.record_id), (0, None))
         visible = not r.deleted and data is not None and (
             sees_all or item_visible(user, r.organization_id, r.visibility))
+        if visible and r.entity in FIELD_VISIBILITY and not sees_all:
+            # an organisation-only comment or note of a visible record travels blank
+            hidden = hidden_fields(user, r.entity, data)
+            data = {k: "" if k in hidden else v for k, v in data.items()} if hidden else data
         out.append({"entity": r.entity, "id": r.record_id, "version": version, "deleted": not visible,
                     "data": data if visible else None, "_youth_id": r.youth_id if visible else None})
     return out

@@ -26,6 +26,7 @@ from backend.extensions import db
 from backend.models import AppliedMutation, Attendance, RecordHistory, User, utcnow
 from backend.sync import steps
 from backend.sync.apply import apply, by_natural_key
+from backend.sync import need_to_know
 from backend.sync.context import PushContext, Rejected
 from backend.sync.records import MODELS, row_to_wire
 from shared.schemas import MutationSchema, first_error_message
@@ -36,11 +37,14 @@ _mutation_schema = MutationSchema()
 PUSH_ATTEMPTS = 4
 
 
-def push(user: User, device_id: str, mutations: list, channel: str = "api", system: bool = False) -> list[dict]:
+def push(user: User, device_id: str, mutations: list, channel: str = "api", system: bool = False,
+         today: date | None = None) -> list[dict]:
     """Apply a batch of mutations for `user`; returns one result per mutation, in order, and commits.
 
     The web pages and the CLI use this too, so every change gets a version, a history entry and a
     change number, and reaches the phones. `system=True` is for administrator tooling only.
+    `today` (the server's local date unless given) is what the attendance windows count from; the
+    demo seed passes the day a historical registration belongs to.
 
     Two devices may race on the same record, natural key or mutation_id; the loser's transaction
     hits a unique constraint. Nothing of it was committed, so the whole batch is simply run again
@@ -48,7 +52,7 @@ def push(user: User, device_id: str, mutations: list, channel: str = "api", syst
     """
     for attempt in range(PUSH_ATTEMPTS):
         try:
-            return _push_once(user, device_id, mutations, channel, system)
+            return _push_once(user, device_id, mutations, channel, system, today)
         except (IntegrityError, OperationalError) as e:
             _rollback_quietly()
             if is_unavailable(e):
@@ -72,9 +76,11 @@ def _rollback_quietly() -> None:
         db.session.close()
 
 
-def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool) -> list[dict]:
+def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool,
+               today: date | None) -> list[dict]:
     t = steps.clock()
     ctx = PushContext(user, device_id, channel, system)
+    ctx.today = today or need_to_know.server_today()
     _prefetch(ctx, mutations)
     t = steps.add("prefetch", t)
     seen = _seen_mutations(mutations)
@@ -141,7 +147,8 @@ def _apply_one(ctx: PushContext, m: dict) -> dict:
         if out.youth_id:
             action = {"upsert": "write", "delete": "delete"}[out.op]
             ctx.audit_counts[(out.youth_id, m["entity"], action)] += 1
-        return _result(m["mutation_id"], out.status, out.version, out.record, None)
+        return _result(m["mutation_id"], out.status, out.version, need_to_know.shown(ctx, m["entity"], out.record),
+                       None)
     except Rejected as e:
         current = _current_record(ctx, m["entity"], m["id"])
         err = {"code": e.code, "message": e.message}
@@ -209,7 +216,8 @@ def _current_record(ctx: PushContext, entity: str, record_id: str) -> dict | Non
         return None
     if not item_visible(ctx.user, getattr(row, "organization_id", None), getattr(row, "visibility", "shared")):
         return None
-    return {"version": row.version, "data": None if row.deleted else row_to_wire(entity, row)}
+    return {"version": row.version,
+            "data": None if row.deleted else need_to_know.shown(ctx, entity, row_to_wire(entity, row))}
 
 
 _REFERENCES = (("youth_id", "youth"), ("activity_id", "activity"), ("organization_id", "organization"),

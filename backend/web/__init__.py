@@ -44,6 +44,9 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["da_date"] = da_date
     app.jinja_env.filters["da_datetime"] = da_datetime
     app.jinja_env.filters["label_da"] = label_da
+    from backend.web.privacy import private_marker
+
+    app.jinja_env.globals["private_marker"] = private_marker
     app.jinja_env.globals["answer_state"] = plan_answer_state
     app.jinja_env.globals["step_info"] = step_info
     app.jinja_env.globals["follow_up_state"] = follow_up_state

@@ -12,6 +12,7 @@ from backend.models import User
 from backend.services.conflicts import ConflictNotFound, ResolveRefused, conflict_overview, resolve_conflict
 from backend.services.plan_view import WEEKDAYS_DA
 from backend.web.common import coordinator_required, current_user, da_date, da_datetime, require_uuid
+from backend.web.privacy import private_marker
 from shared.enums import label_da
 from shared.labels import ENTITY_LABELS_DA, PAGE_FIELD_LABELS_DA, field_label
 
@@ -70,7 +71,8 @@ def _render(user: User, error: str | None = None, status: int = 200):
                       "field": field_label(c.field, PAGE_FIELD_LABELS_DA),
                       "current": show_value(c.field, _current_value(c.field, rec)),
                       "winning": show_value(c.field, c.winning_value), "losing": show_value(c.field, c.losing_value),
-                      "can_correct": c.field != "deleted" and not rec.deleted})
+                      "can_correct": c.field != "deleted" and not rec.deleted,
+                      "private": private_marker(c.entity, rec)})
     db.session.commit()  # the audit line of this read
     return render_template("conflicts.html", items=items, resolved=overview.resolved, youths=overview.youth_names,
                            names=overview.user_names, entity_labels=ENTITY_LABELS_DA, error=error,

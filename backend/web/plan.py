@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from backend import clock
-from backend.access import MENTOR_ENTITIES, PARTNER_ENTITIES
 from backend.extensions import db
 from backend.models import Consent, Organization, User
 from backend.services.plan_view import WEEKDAYS_DA, load_plan_view
+from backend.web import privacy
 from backend.web.common import (
     FormRejected,
     audit_read,
@@ -21,6 +21,7 @@ from backend.web.common import (
     push_form,
     require_uuid,
 )
+from shared import permissions
 from shared.enums import (
     AgreementStatus,
     EndGoalKind,
@@ -45,19 +46,18 @@ def _view_or_404(youth_id: str):
     return view
 
 
+# The field a form changes first, per entity: asking the shared rule about it tells whether to
+# offer the form at all (an agreement of another organisation: the review, not the text).
+FORM_FIELD = {"goal": "title", "activity": "title", "agreement": "status", "outreach": "note", "plan": "end_goal",
+              "youth": "mentor_id", "consent": "status", "attendance": "status", "assessment": "comment"}
+
+
 def may_edit(user, entity: str, organization_id: str | None, existing: bool = True) -> bool:
-    """Whether to offer a form (mirrors backend.access.check_write, which decides for real)."""
-    if user.role == Role.COORDINATOR:
-        return True
-    if user.role == Role.MENTOR:
-        if entity not in MENTOR_ENTITIES:
-            return False
-        if entity == "agreement" and existing:
-            return True
-        return organization_id == user.organization_id
-    if user.role == Role.PARTNER:
-        return entity in PARTNER_ENTITIES and organization_id == user.organization_id
-    return False
+    """Whether to offer a form: the one rule in shared.permissions, asked about that form's field."""
+    record = {"id": "x", "youth_id": "y", "organization_id": organization_id, "rater_role": "staff"}
+    if existing:
+        return permissions.may_write(user, entity, "upsert", record, record, {FORM_FIELD.get(entity, "id")})
+    return permissions.may_write(user, entity, "upsert", None, record, set(record))
 
 
 def org_choices(user, orgs: dict) -> list[tuple[str, str]]:
@@ -90,6 +90,8 @@ def render_plan(view, state: dict | None = None, status: int = 200):
         activity_options=[(a.id, a.title) for a in view.activities],
         weekdays=WEEKDAYS_DA, goal_statuses=[(s.value, label_da(s.value)) for s in GoalStatus],
         visibilities=[(s.value, label_da(s.value)) for s in Visibility],
+        default_visibility=permissions.default_visibility(
+            getattr(view.organizations.get(user.organization_id or ""), "kind", None)),
         responsibles=[(s.value, label_da(s.value)) for s in Responsible],
         agreement_statuses=[(s.value, label_da(s.value)) for s in AgreementStatus],
         end_goal_kinds=[(s.value, label_da(s.value)) for s in EndGoalKind],
@@ -98,9 +100,11 @@ def render_plan(view, state: dict | None = None, status: int = 200):
 
 
 def mentor_choices(view) -> list[tuple[str, str]]:
-    """Active mentors a coordinator can assign, with their organisation's name."""
+    """Active mentors a coordinator can assign: staff of an organisation the young person consented to."""
+    consented = {o for o, c in view.consents.items() if c.status == "given"}
     mentors = db.session.scalars(db.select(User).where(User.role == Role.MENTOR, User.active.is_(True)))
-    return sorted(((u.id, f"{u.display_name} ({view.org_name(u.organization_id)})") for u in mentors),
+    return sorted(((u.id, f"{u.display_name} ({view.org_name(u.organization_id)})") for u in mentors
+                   if permissions.may_assign("mentor_id", u, consented)),
                   key=lambda x: x[1].casefold())
 
 
@@ -110,13 +114,35 @@ def show(youth_id: str):
     return render_plan(_view_or_404(youth_id))
 
 
+def meeting_orgs(view) -> list:
+    """Organisations that can be at the joint meeting: consented ones and the mentor's/coordinator's."""
+    ids = {o for o, c in view.consents.items() if c.status == "given"}
+    ids |= {u.organization_id for u in (view.mentor, view.coordinator) if u is not None and u.organization_id}
+    return sorted((view.organizations[i] for i in ids if i in view.organizations), key=lambda o: o.name.casefold())
+
+
 @bp.get("/<youth_id>/print")
 @login_required
 def print_view(youth_id: str):
+    """The print for a joint meeting: first who is there, then only what all of them may see."""
     view = _view_or_404(youth_id)
-    audit_read(current_user(), {(view.youth.id, e): n for e, n in view.counts.items()}, "print")
+    user = current_user()
+    orgs = meeting_orgs(view)
+    meeting = privacy.meeting_from_args(request.args, {o.id for o in orgs})
+    chosen = request.args.get("show") == "1"
+    if not chosen or meeting.empty:
+        default = privacy.Meeting([user.organization_id] if user.organization_id else [], False)
+        return render_template("plan_print.html", v=view, weekdays=WEEKDAYS_DA, orgs=orgs, meeting=default,
+                               ask=True, error="Vælg, hvem der deltager i mødet." if chosen else None)
+    printed = privacy.for_meeting(view, meeting)
+    counts = {"youth": 1, "plan": int(view.plan is not None), "goal": len(printed.goals),
+              "activity": len(printed.activities), "agreement": len(printed.agreements),
+              "consent": len(printed.consents)}
+    audit_read(user, {(view.youth.id, e): n for e, n in counts.items()}, "print")
     db.session.commit()  # the view owns the transaction: the audit lines of this read
-    return render_template("plan_print.html", v=view, weekdays=WEEKDAYS_DA)
+    names = [view.org_name(o) for o in meeting.org_ids] + (["den unge"] if meeting.youth_present else [])
+    return render_template("plan_print.html", v=printed, weekdays=WEEKDAYS_DA, orgs=orgs, meeting=meeting,
+                           ask=False, error=None, present=names)
 
 
 def _form(*names: str) -> dict[str, str]:
@@ -177,7 +203,9 @@ def save_mentor(youth_id: str):
     user = current_user()
     values = _form("mentor_id", "base_version")
     mentor_id = values["mentor_id"] or None
-    if mentor_id is not None and mentor_id not in {m for m, _ in mentor_choices(view)}:
+    candidate = db.session.get(User, mentor_id[:36]) if mentor_id else None
+    if mentor_id is not None and (candidate is None or candidate.role != Role.MENTOR or not candidate.active):
+        # a mentor of an organisation without consent goes on to the engine, which says why not
         e = FormRejected("Vælg en mentor fra listen.", {"mentor_id": "Vælg en mentor fra listen."})
         return _rejected(view, "mentor", e, values)
     data = {"id": view.youth.id, "youth_id": view.youth.id, "mentor_id": mentor_id}
@@ -322,11 +350,13 @@ def clash_note(youth_id: str, activity_ids: set[str]) -> str:
 def add_agreement(youth_id: str):
     view = _view_or_404(youth_id)
     user = current_user()
-    values = _form("text", "responsible", "due_date", "organization_id")
+    values = _form("text", "responsible", "due_date", "organization_id", "visibility")
     rid = str(uuid.uuid4())
     data = {"id": rid, "youth_id": view.youth.id, "organization_id": values["organization_id"],
             "text": values["text"], "responsible": values["responsible"], "due_date": values["due_date"],
             "responsible_user_id": user.id if values["responsible"] == "staff" else None}
+    if values["visibility"]:
+        data["visibility"] = values["visibility"]
     try:
         result = push_form(user, "agreement", rid, data, None, partial=False)
     except FormRejected as e:
@@ -365,7 +395,7 @@ def add_outreach(youth_id: str):
     """Document a contact attempt (call, sms, home visit) – also the ones that did not reach."""
     view = _view_or_404(youth_id)
     user = current_user()
-    values = _form("method", "reached", "date", "time", "note")
+    values = _form("method", "reached", "date", "time", "note", "visibility")
     key = "outreach-new"
     errors = {}
     contacted = None
@@ -385,6 +415,8 @@ def add_outreach(youth_id: str):
     data = {"id": rid, "youth_id": view.youth.id, "organization_id": user.organization_id,
             "method": values["method"], "reached": values["reached"] == "yes", "note": values["note"],
             "contacted_at": contacted.astimezone(timezone.utc).isoformat()}
+    if values["visibility"]:
+        data["visibility"] = values["visibility"]
     try:
         result = push_form(user, "outreach", rid, data, None, partial=False)
     except FormRejected as e:

@@ -26,7 +26,7 @@ class CompanyServices:
         return [(a, follow_up_state(a, self.svc.today())) for a in items]
 
     def _staff(self, youth_id: str) -> None:
-        self.svc._require_staff()
+        self.svc.require_may("company_agreement")  # the shared rule (issue 9)
         self.svc._require_access(youth_id)
 
     def save(self, youth_id: str, values: dict[str, Any], agreement_id: str | None = None) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def month_hours_now(svc: Services, youth_id: str) -> MonthHours:
 def record_week_hours(svc: Services, youth_id: str, monday: str, ordinary: object, supported: object = "",
                       agreement_id: str | None = None) -> dict[str, Any]:
     """The mentor records a week's ordinary and supported hours (from the company contact's numbers)."""
-    svc._require_staff()
+    svc.require_may("work_hours")  # the shared rule (issue 9)
     svc._require_access(youth_id)
     start = _day(monday, "Ugens mandag") or (svc.today() - timedelta(days=svc.today().weekday())).isoformat()
     hours = _hours(ordinary)

@@ -1,7 +1,8 @@
 """What the screens call: reading the plan/caseload and saving entries (validated, then queued).
 
-All rules live here (who may write what, when an assessment is due, who has not checked in);
-the views only show the results and pass on what the user entered.
+All rules live here (when an assessment is due, who has not checked in); who may write what is
+the one rule in `shared.permissions`, asked before every save and by the screens to hide what the
+user cannot do. The views only show the results and pass on what the user entered.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 from shared.clock import LOCAL_TZ
+from shared import permissions
 from shared.dimensions import DIMENSIONS
 from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
 from shared.labels import APP_ENTITY_LABELS_DA, WEEKDAYS_DA  # noqa: F401  (WEEKDAYS_DA: for the views)
@@ -121,9 +123,36 @@ class Services:
                 return y["id"]
         return None
 
-    def _require_staff(self) -> None:
-        if self.is_youth:
-            raise ValidationFailed("Det er din mentor, der registrerer det.")
+    def _require(self, entity: str, existing: dict | None, new: dict, changed: set[str]) -> None:
+        """The shared permission rule, before anything is queued (the server asks it again)."""
+        try:
+            permissions.check_write(self.user, entity, "upsert", existing, new, changed, today=self.today())
+        except permissions.Denied as e:
+            raise ValidationFailed(e.message) from None
+
+    def may(self, entity: str, record: dict | None = None, fields: set[str] | None = None) -> bool:
+        """Whether to offer an action: change `fields` of `record`, or create one (record None)."""
+        if record is None:
+            new = {"id": "new", "youth_id": "y", "organization_id": self.user.get("organization_id"),
+                   "rater_role": "youth" if self.is_youth else "staff"}
+            return permissions.may_write(self.user, entity, "upsert", None, new, set(new), self.today())
+        return permissions.may_write(self.user, entity, "upsert", record, record, set(fields or ()), self.today())
+
+    def require_may(self, entity: str, message: str = "Det er din mentor, der registrerer det.") -> None:
+        """Refuse (in Danish) an action the shared rule would not let the user make."""
+        if not self.may(entity):
+            raise ValidationFailed(message)
+
+    def private_label(self, entity: str, record: dict) -> str:
+        """'Kun <organisation>' for an organisation-only item (or its comment/note), else ''."""
+        if not permissions.is_private(entity, record):
+            return ""
+        return f"Kun {self.org_name(record.get('organization_id')) or 'organisationen'}"
+
+    def default_visibility(self) -> str:
+        """Organisation-only for a treatment organisation's staff, else shared (shared rule)."""
+        org = self.store.get("organization", self.user.get("organization_id") or "") or {}
+        return permissions.default_visibility(org.get("kind"))
 
     def _require_access(self, youth_id: str) -> None:
         if self.is_youth and youth_id != self.my_youth_id():
@@ -356,6 +385,11 @@ class Services:
         if not create and current is None:
             raise ValidationFailed("Det findes ikke længere på telefonen.")
         merged = {**(current or {}), **changes, "id": record_id, "youth_id": youth_id}
+        ruled = merged
+        if entity == "attendance" and not merged.get("organization_id"):
+            act = self.store.get("activity", merged.get("activity_id") or "") or {}
+            ruled = {**merged, "organization_id": act.get("organization_id"), "visibility": act.get("visibility")}
+        self._require(entity, current, ruled, set(changes))
         check(entity, merged)
         self.store.save(entity, record_id, youth_id, {**changes} if not create else merged, create=create)
         return self.store.get(entity, record_id)
@@ -402,7 +436,6 @@ class Services:
     def record_attendance(self, youth_id: str, activity_id: str, day: date | str, status: str,
                           reason: str = "", note: str = "") -> dict:
         """Staff record: present, late, absent with or without notice."""
-        self._require_staff()
         self._require_access(youth_id)
         if status not in {s.value for s in AttendanceStatus}:
             raise ValidationFailed("Vælg, om den unge mødte, kom for sent eller var væk.")
@@ -425,21 +458,20 @@ class Services:
         return self._save("attendance", new_id(), youth_id,
                           {"activity_id": act["id"], "date": day_iso, **changes}, create=True)
 
-    def log_outreach(self, youth_id: str, method: str, reached: bool, note: str = "") -> dict:
+    def log_outreach(self, youth_id: str, method: str, reached: bool, note: str = "",
+                     visibility: str | None = None) -> dict:
         """Opsøgende kontakt: a call, text or home visit, and whether the young person was reached."""
-        self._require_staff()
         self._require_access(youth_id)
         if method not in {m.value for m in OutreachMethod}:
             raise ValidationFailed("Vælg, hvordan du tog kontakt.")
         return self._save("outreach", new_id(), youth_id, {
             "organization_id": self.user.get("organization_id"),
             "method": method, "reached": bool(reached), "note": (note or "").strip(),
-            "contacted_at": self._utc_now_iso(),
+            "contacted_at": self._utc_now_iso(), "visibility": visibility or self.default_visibility(),
         }, create=True)
 
     def add_agreement(self, youth_id: str, text: str, due_date: date | str | None,
-                      responsible: str = "youth") -> dict:
-        self._require_staff()
+                      responsible: str = "youth", visibility: str | None = None) -> dict:
         self._require_access(youth_id)
         return self._save("agreement", new_id(), youth_id, {
             "organization_id": self.user.get("organization_id"),
@@ -447,12 +479,11 @@ class Services:
             "responsible": responsible,
             "responsible_user_id": self.user.get("id") if responsible == "staff" else None,
             "due_date": _iso(due_date) if due_date else None,
-            "status": AgreementStatus.OPEN.value,
+            "status": AgreementStatus.OPEN.value, "visibility": visibility or self.default_visibility(),
         }, create=True)
 
     def review_agreement(self, agreement_id: str, status: str, note: str = "") -> dict:
         """The daily review: kept, not kept (or cancelled)."""
-        self._require_staff()
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere.")
@@ -466,7 +497,6 @@ class Services:
     def renegotiate_agreement(self, agreement_id: str, new_text: str, new_due: date | str,
                               note: str = "") -> dict:
         """Renegotiated: the old agreement is closed with a note and a new one replaces it."""
-        self._require_staff()
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere.")
@@ -476,7 +506,8 @@ class Services:
                             "status": "open"})
         self.review_agreement(agreement_id, AgreementStatus.CANCELLED.value,
                               f"Genforhandlet. {note}".strip())
-        return self.add_agreement(ag["youth_id"], text, new_due, ag.get("responsible", "youth"))
+        return self.add_agreement(ag["youth_id"], text, new_due, ag.get("responsible", "youth"),
+                                  ag.get("visibility") or None)
 
     def youth_update_agreement(self, agreement_id: str, done: bool | None, comment: str = "") -> dict:
         """The young person comments on an agreement and/or marks it done (`done` None: only the
@@ -525,6 +556,7 @@ class Services:
             "rater_role": rater,
             "scores": {k: int(v) for k, v in scores.items()},
             "comment": (comment or "").strip(),
+            "comment_visibility": "shared" if self.is_youth else self.default_visibility(),
             "submitted_at": self._utc_now_iso(),
         }, create=True)
         self.store.delete_draft(self._draft_key(youth_id, due))

@@ -106,9 +106,11 @@ def youth_screen(app, youth_id: str) -> list[ft.Control]:
     for it in items:
         out.append(w.text(f"I dag {it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
                           color=STATE_COLORS.get(it.state)))
+    out.append(w.big_button("Registrér fremmøde", lambda e: app.show(attendance_screen, youth_id),
+                            ident="record-attendance"))
+    if svc.may("outreach"):  # the shared rule: partners do not log outreach
+        out.append(w.big_button("Opsøgende kontakt", lambda e: app.show(outreach_screen, youth_id), ident="outreach"))
     out += [
-        w.big_button("Registrér fremmøde", lambda e: app.show(attendance_screen, youth_id), ident="record-attendance"),
-        w.big_button("Opsøgende kontakt", lambda e: app.show(outreach_screen, youth_id), ident="outreach"),
         w.big_button(f"Aftaler ({open_count})", lambda e: app.show(agreements_screen, youth_id), ident="agreements"),
         _assessment_button(app, youth_id, nxt),
         w.big_button("Plan", lambda e: app.show(plan_screen, youth_id), primary=False, ident="plan"),
@@ -189,12 +191,14 @@ def outreach_screen(app, youth_id: str) -> list[ft.Control]:
     method = w.choice([(m.value, label_da(m.value)) for m in OutreachMethod])
     reached = w.choice([("yes", "Ja, jeg fik fat i den unge"), ("no", "Nej, jeg fik ikke fat")])
     note = w.field("Note (valgfri)", multiline=True)
+    visibility = w.visibility_choice(svc.default_visibility())
 
     def save(e):
         if not method.value or not reached.value:
             app.say("Vælg, hvordan du tog kontakt, og om du fik fat i den unge.", error=True)
             return
-        app.act(lambda: svc.log_outreach(youth_id, method.value, reached.value == "yes", note.value or ""),
+        app.act(lambda: svc.log_outreach(youth_id, method.value, reached.value == "yes", note.value or "",
+                                         visibility.value),
                 then=lambda: (app.back(), app.say("Kontakten er gemt.")))
 
     return [
@@ -202,6 +206,7 @@ def outreach_screen(app, youth_id: str) -> list[ft.Control]:
         w.text("Hvordan?", bold=True), method,
         w.text("Fik du fat i den unge?", bold=True), reached,
         note,
+        w.text("Hvem må se det?", bold=True), visibility,
         w.big_button("Gem", save, ident="save-outreach"),
     ]
 
@@ -210,10 +215,9 @@ def outreach_screen(app, youth_id: str) -> list[ft.Control]:
 def agreements_screen(app, youth_id: str) -> list[ft.Control]:
     svc = app.services()
     items = svc.agreements(youth_id)
-    out: list[ft.Control] = [
-        w.heading("Aftaler"),
-        w.big_button("Ny aftale", lambda e: app.show(new_agreement, youth_id), ident="new-agreement"),
-    ]
+    out: list[ft.Control] = [w.heading("Aftaler")]
+    if svc.may("agreement"):
+        out.append(w.big_button("Ny aftale", lambda e: app.show(new_agreement, youth_id), ident="new-agreement"))
     if not items:
         out.append(w.text("Ingen åbne aftaler."))
     for ag in items:
@@ -222,11 +226,15 @@ def agreements_screen(app, youth_id: str) -> list[ft.Control]:
             extra.append(w.text("Den unge siger: gjort", color=w.OK_COLOR, size=16))
         if ag.get("youth_comment"):
             extra.append(w.text(f"Den unges kommentar: {ag['youth_comment']}", size=16))
+        private = svc.private_label("agreement", ag)
+        if private:
+            extra.append(w.private_tag(private))
+        if svc.may("agreement", ag, {"status"}):
+            extra.append(w.big_button("Gennemgå", lambda e, i=ag["id"]: app.show(review_agreement, i), primary=False))
         out.append(w.card(
             w.text(ag.get("text", ""), size=20, bold=True),
             w.text(f"{label_da(ag.get('responsible'))} · senest {_dk_date(ag.get('due_date'))}", size=16),
             *extra,
-            w.big_button("Gennemgå", lambda e, i=ag["id"]: app.show(review_agreement, i), primary=False),
         ))
     return out
 
@@ -236,10 +244,11 @@ def new_agreement(app, youth_id: str) -> list[ft.Control]:
     text = w.field("Hvad aftaler I?", multiline=True)
     responsible = w.choice([("youth", "Den unge"), ("staff", "Mig (medarbejder)")], "youth")
     due = w.field("Senest (ÅÅÅÅ-MM-DD)", (svc.today() + timedelta(days=1)).isoformat())
+    visibility = w.visibility_choice(svc.default_visibility())
 
     def save(e):
         app.act(lambda: svc.add_agreement(youth_id, text.value or "", (due.value or "").strip(),
-                                          responsible.value or "youth"),
+                                          responsible.value or "youth", visibility.value),
                 then=lambda: (app.back(), app.say("Aftalen er gemt.")))
 
     return [
@@ -247,6 +256,7 @@ def new_agreement(app, youth_id: str) -> list[ft.Control]:
         ft.Semantics(identifier="agreement-text", content=text),
         w.text("Hvem skal gøre det?", bold=True), responsible,
         ft.Semantics(identifier="agreement-due", content=due),
+        w.text("Hvem må se den?", bold=True), visibility,
         w.big_button("Gem aftale", save, ident="save-agreement"),
     ]
 

@@ -79,6 +79,18 @@ def done_line(value: str, size: int = TEXT) -> ft.Row:
                   spacing=6)
 
 
+def private_tag(label: str) -> ft.Row:
+    """The organisation-only marker ('Kun Rusmiddelcenter') with a lock icon."""
+    return ft.Row([ft.Icon(ft.Icons.LOCK, color=WARN_COLOR, size=TEXT),
+                   ft.Text(label, size=16, color=WARN_COLOR, weight=ft.FontWeight.BOLD, expand=True)],
+                  spacing=6)
+
+
+def visibility_choice(value: str) -> ft.RadioGroup:
+    """Shared with everyone who works with the young person, or only the own organisation."""
+    return choice([("shared", "Alle, der arbejder med den unge"), ("organization", "Kun min organisation")], value)
+
+
 def typed_values(control) -> tuple:
     """What is typed in the text fields under `control` (to notice typing as activity)."""
     if isinstance(control, ft.TextField):

@@ -166,6 +166,8 @@ def plan_controls(app, youth_id: str) -> list[ft.Control]:
         lines = [w.text(org, bold=True)]
         for g in goals:
             lines.append(w.text(f"• {g.get('title')} – {label_da(g.get('status'))}"))
+            if svc.private_label("goal", g):
+                lines.append(w.private_tag(svc.private_label("goal", g)))
         out.append(w.card(*lines))
     return out
 

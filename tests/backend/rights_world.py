@@ -8,7 +8,7 @@ from backend.extensions import db
 from backend.models import User
 from backend.programmes import service
 from shared.dimensions import DIMENSIONS
-from tests.backend.world import Api, activity, goal, uid
+from tests.backend.world import D0, Api, activity, goal, uid
 
 
 def scores(rater: str) -> dict:
@@ -30,8 +30,9 @@ def full_case(app, client, w, youth: str, tag: str) -> dict:
     ahmed.upsert("goal", {"id": g["id"], "title": f"Ahmeds titel {tag}"}, base_version=1)
     lise.upsert("goal", {"id": g["id"], "title": f"Lises titel {tag}"}, base_version=1)
     act = lise.upsert("activity", activity(w, youth, "Jobcenter", f"Værksted {tag}"))["record"]
-    me.upsert("attendance", {"youth_id": yid, "activity_id": act["id"], "date": "2026-01-05",
-                             "self_checked_in_at": "2026-01-05T08:55:00Z"})
+    # a check-in is accepted on its own day only (issue 9: the server enforces the window)
+    me.upsert("attendance", {"youth_id": yid, "activity_id": act["id"], "date": D0,
+                             "self_checked_in_at": f"{D0}T08:55:00Z"})
     lise.upsert("agreement", {"youth_id": yid, "organization_id": w.orgs["Jobcenter"], "text": f"Ring {tag}",
                               "responsible": "youth", "due_date": "2026-01-09"})
     me.upsert("assessment", {"youth_id": yid, "due_date": "2026-02-16", "rater_role": "youth",

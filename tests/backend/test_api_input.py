@@ -5,7 +5,7 @@ import json
 import pytest
 
 from shared import SCHEMA_VERSION
-from tests.backend.world import Api, goal, uid
+from tests.backend.world import D0, Api, goal, uid
 
 
 def assert_error(r, status, code=None):
@@ -63,10 +63,10 @@ def test_login_is_throttled(database_url):
 NASTY_BODIES = [
     "", "null", "[]", "42", '"x"', "{", '{"device_id": "d"}',
     '{"device_id": "d", "schema_version": "1", "mutations": []}',
-    '{"device_id": "d", "schema_version": 1, "mutations": {}}',
+    '{"device_id": "d", "schema_version": 2, "mutations": {}}',
     '{"device_id": "d", "schema_version": 1e400, "mutations": []}',
-    '{"device_id": "d", "schema_version": 1, "mutations": [], "extra": 1}',
-    '{"device_id": "d\\u0000", "schema_version": 1, "mutations": []}',
+    '{"device_id": "d", "schema_version": 2, "mutations": [], "extra": 1}',
+    '{"device_id": "d\\u0000", "schema_version": 2, "mutations": []}',
     "[" * 100000 + "]" * 100000,
     '{"device_id": "d", "schema_version": ' + "9" * 5000 + ', "mutations": []}',
 ]
@@ -123,7 +123,7 @@ def _complete(m, w):
             base |= {"organization_id": w.orgs["Jobcenter"], "title": "A", "weekdays": [1], "start_time": "09:00",
                      "end_time": "10:00", "start_date": "2026-01-05"}
         if entity == "attendance":
-            base |= {"date": "2026-01-05"}
+            base |= {"date": D0}
         base["id"] = out["id"]
         out["data"] = base | out["data"]
     return out

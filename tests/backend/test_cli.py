@@ -121,6 +121,13 @@ def test_assign_gives_the_mentor_access(app, client, cli, staffed):
     token = login(client, "lise").get_json()["token"]
     r = client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {token}"})
     assert not [c for c in r.get_json()["changes"] if c["entity"] == "youth"]
+    # consent-safe assignment: no consent to Jobcenter yet, so neither can be assigned (issue 9)
+    refused = cli("assign", "mads", "--mentor", "lise", "--coordinator", "ahmed")
+    assert refused.exit_code != 0 and "samtykke" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(Youth)).mentor_id is None
+        db.session.remove()
+    ok(cli("record-consent", "mads", "--org", "Jobcenter"))
     out = ok(cli("assign", "mads", "--mentor", "lise", "--coordinator", "ahmed"))
     assert "mentor=lise" in out
     with app.app_context():

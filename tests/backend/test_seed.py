@@ -81,7 +81,7 @@ def visible(client, username):
 def test_seed_is_idempotent(app, demo):
     assert "8 brugere (8 nye)" in demo["summary"]
     before = snapshot(app)
-    assert before["attendance"] > 0 and before["assessment"] == 8
+    assert before["attendance"] > 0 and before["assessment"] == 9  # 2 × 2 per young person + the treatment centre's (issue 9)
     with app.app_context():
         second = seed.seed_demo()
         db.session.remove()
@@ -95,11 +95,11 @@ def test_seed_resumes_after_partial_run(app, monkeypatch):
         with monkeypatch.context() as mp:
             mp.setattr(seed._Seeder, "assessments", lambda self: None)
             seed.seed_demo()
-        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 1  # the treatment centre's
         n_att = db.session.scalar(select(func.count()).select_from(Attendance))
         summary = seed.seed_demo()
         assert "fandtes i forvejen" in summary
-        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 8
+        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 9
         assert db.session.scalar(select(func.count()).select_from(Attendance)) == n_att
         db.session.remove()
 
@@ -128,7 +128,7 @@ def test_writes_are_audited_as_their_authors(app, demo):
     assert by_entity["plan"] == {u["tovholder.ahmed"]}
     assert by_entity["outreach"] == {u["mentor.lise"]}
     assert {u["uu.karen"], u["bostotte.peter"], u["behandler.nina"], u["tovholder.ahmed"]} <= by_entity["goal"]
-    assert by_entity["assessment"] == {u["mentor.lise"], u["ung.mads"], u["ung.sara"]}
+    assert by_entity["assessment"] == {u["mentor.lise"], u["ung.mads"], u["ung.sara"], u["behandler.nina"]}
     assert {u["ung.mads"], u["ung.sara"], u["mentor.lise"]} <= by_entity["attendance"]
 
 
@@ -180,7 +180,10 @@ def test_youths_see_only_themselves_and_shared_items(client, demo):
         assert all(c["data"].get("visibility", "shared") == "shared" for c in case)
         assert not [c for c in seen if demo["youth"][other] in str(c["data"])]
         assert len([c for c in case if c["entity"] == "plan"]) == 1
-        assert len([c for c in case if c["entity"] == "assessment"]) == 4
+        # their own two and the mentor's two; Mads also the treatment centre's scores (comment blank)
+        asm = [c for c in case if c["entity"] == "assessment"]
+        assert len(asm) == (5 if y == "ung.mads" else 4)
+        assert "urinprøve" not in str(asm)
 
 
 def test_admin_sees_no_case_data(client, demo):
@@ -226,7 +229,8 @@ def test_demo_content_is_plausible(app, demo):
             assert all(a.review_note for a in ags if a.status in ("kept", "not_kept"))
             assert {"kept", "not_kept"} <= {a.status for a in ags}
 
-            asm = db.session.scalars(select(Assessment).where(Assessment.youth_id == yid)).all()
+            asm = db.session.scalars(select(Assessment).where(Assessment.youth_id == yid,
+                                                              Assessment.rater_user_id != demo["users"]["behandler.nina"])).all()
             assert len(asm) == 4 and all(a.submitted_at is not None for a in asm)
             due = sorted({a.due_date for a in asm})
             assert len(due) == 2 and due[1] < today and (due[1] - due[0]).days == 42
@@ -299,3 +303,29 @@ def test_flask_seed_demo_reports_a_refused_step_without_traceback(app, monkeypat
     assert result.exit_code == 1
     assert "afvist" in result.output and "uu.karen" in result.output
     assert "Traceback" not in result.output
+
+
+def test_demo_has_an_organisation_only_item_of_every_kind(app, client, demo):
+    """Issue 9: agreement, assessment comment, outreach, attendance note and enrolment (docs/demo.md)."""
+    from backend.programmes.models import Enrolment
+    from backend.programmes.seed import _catalogue, _private_enrolment
+
+    with app.app_context():
+        _catalogue()  # the programme demo (an extra seeder, left out in this module): Sara's private course
+        _private_enrolment(db.session.scalar(select(User).where(User.username == "tovholder.ahmed")), date.today())
+        kinds = {
+            "agreement": db.session.scalar(select(Agreement.id).where(Agreement.visibility == "organization")),
+            "outreach": db.session.scalar(select(Outreach.id).where(Outreach.visibility == "organization")),
+            "assessment": db.session.scalar(select(Assessment.id).where(Assessment.comment_visibility == "organization")),
+            "attendance": db.session.scalar(select(Attendance.id).where(Attendance.note_visibility == "organization")),
+            "enrolment": db.session.scalar(select(Enrolment.id).where(Enrolment.visibility == "organization")),
+        }
+        db.session.remove()
+    assert all(kinds.values()), kinds
+    texts = ("Aflevere urinprøve", "Positiv urinprøve", "Mads' mor", "Ubetalte regninger")
+    for user, sees in (("uu.karen", ()), ("bostotte.peter", ("Ubetalte regninger",)),
+                       ("behandler.nina", ("Aflevere urinprøve", "Positiv urinprøve")), ("ung.mads", ()),
+                       ("mentor.lise", texts)):
+        seen = str(visible(client, user))
+        for t in texts:
+            assert (t in seen) is (t in sees), (user, t)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.backend.world import Api, activity, goal, uid
+from tests.backend.world import D0, D1, Api, activity, goal, uid
 
 
 def ids_of(changes, entity=None):
@@ -54,7 +54,7 @@ def test_attendance_of_an_organisation_only_activity_stays_private(app, client, 
     ahmed = Api(client, "ahmed")
     act = ahmed.upsert("activity", activity(w, "mads", "Rusmiddelcenter", "Samtale", "organization"))["record"]
     att = Api(client, "lise").upsert("attendance", {"id": uid(), "youth_id": w.youths["mads"], "activity_id": act["id"],
-                                                    "date": "2026-01-05", "status": "present"})
+                                                    "date": D0, "status": "present"})
     assert att["status"] == "applied"
     assert att["record"]["visibility"] == "organization"
     peter, _ = Api(client, "peter").pull_all()
@@ -121,13 +121,13 @@ def test_youth_may_check_in_and_comment_but_not_set_staff_fields(app, client, w)
     assert ok["status"] == "applied" and ok["record"]["youth_comment"] == "Har søgt ét"
     bad = mads.upsert("agreement", {"id": agr["id"], "status": "kept"}, base_version=2)
     assert bad["status"] == "rejected" and bad["error"]["code"] == "forbidden_field"
-    late = mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": "2026-01-05",
+    late = mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0,
                                       "status": "late"})
     assert late["status"] == "rejected"
-    checkin = mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": "2026-01-05",
-                                         "self_checked_in_at": "2026-01-05T08:58:00Z"})
+    checkin = mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0,
+                                         "self_checked_in_at": f"{D0}T08:58:00Z"})
     assert checkin["status"] == "applied" and checkin["record"]["status"] == "present"
-    notice = mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": "2026-01-07",
+    notice = mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D1,
                                         "status": "absent_notified", "absence_reason": "Syg"})
     assert notice["status"] == "applied" and notice["record"]["absence_reason"] == "Syg"
 
@@ -141,7 +141,7 @@ def test_record_of_invisible_youth_is_not_found_not_forbidden(app, client, w):
 def test_youth_cannot_check_in_to_an_activity_hidden_from_them(app, client, w):
     act = Api(client, "nina").upsert("activity", activity(w, "mads", "Rusmiddelcenter", "Samtale", "organization"))
     res = Api(client, "mads").upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["record"]["id"],
-                                                    "date": "2026-01-05", "self_checked_in_at": "2026-01-05T09:00:00Z"})
+                                                    "date": D0, "self_checked_in_at": f"{D0}T09:00:00Z"})
     assert res["status"] == "rejected" and res["error"]["code"] == "invalid_reference"
     assert res["record"] is None
 

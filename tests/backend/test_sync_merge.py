@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import Attendance, Conflict
-from tests.backend.world import Api, activity, goal, uid
+from tests.backend.world import D0, D1, Api, activity, goal, uid
 
 
 def test_same_mutation_twice_applies_once(app, client, w):
@@ -63,22 +63,22 @@ def test_same_field_changed_on_both_sides_keeps_the_loser(app, client, w):
 def test_attendance_merges_by_natural_key_staff_status_wins_checkin_kept(app, client, w):
     ahmed, lise, mads = Api(client, "ahmed"), Api(client, "lise"), Api(client, "mads")
     act = ahmed.upsert("activity", activity(w, "mads", "Jobcenter"))["record"]
-    key = {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": "2026-01-05"}
+    key = {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0}
     # offline on two phones: the youth checks in, the mentor records "late", with different ids
-    youth_res = mads.upsert("attendance", {"id": uid(), **key, "self_checked_in_at": "2026-01-05T09:20:00Z"})
+    youth_res = mads.upsert("attendance", {"id": uid(), **key, "self_checked_in_at": f"{D0}T09:20:00Z"})
     staff_res = lise.upsert("attendance", {"id": uid(), **key, "status": "late", "note": "Kom 20 min. for sent"})
-    assert youth_res["status"] == "applied"
+    assert youth_res["status"] == "applied", youth_res
     assert staff_res["status"] == "merged"
     assert staff_res["record"]["id"] == youth_res["record"]["id"]
     assert staff_res["record"]["status"] == "late"
-    assert staff_res["record"]["self_checked_in_at"].startswith("2026-01-05T09:20:00")
+    assert staff_res["record"]["self_checked_in_at"].startswith(f"{D0}T09:20:00")
     # the other order on another day: staff first, then the youth's check-in cannot overrule it
-    key2 = {**key, "date": "2026-01-07"}
+    key2 = {**key, "date": D1}
     lise.upsert("attendance", {"id": uid(), **key2, "status": "absent_unnotified"})
-    late_checkin = mads.upsert("attendance", {"id": uid(), **key2, "self_checked_in_at": "2026-01-07T11:00:00Z"})
+    late_checkin = mads.upsert("attendance", {"id": uid(), **key2, "self_checked_in_at": f"{D1}T11:00:00Z"})
     assert late_checkin["status"] == "merged"
     assert late_checkin["record"]["status"] == "absent_unnotified"
-    assert late_checkin["record"]["self_checked_in_at"].startswith("2026-01-07T11:00")
+    assert late_checkin["record"]["self_checked_in_at"].startswith(f"{D1}T11:00")
     with app.app_context():
         rows = db.session.scalars(select(Attendance)).all()
         assert len(rows) == 2  # one record per youth, activity and day

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.backend.world import Api, activity, goal, uid
+from tests.backend.world import D0, Api, activity, goal, uid
 
 
 def live(changes):
@@ -130,7 +130,7 @@ def test_item_narrowed_to_organisation_is_removed_from_partner_devices(app, clie
 def test_activity_narrowing_cascades_to_its_attendance(app, client, w):
     nina, peter = Api(client, "nina"), Api(client, "peter")
     act = nina.upsert("activity", activity(w, "mads", "Rusmiddelcenter", "Gruppe"))["record"]
-    att = nina.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": "2026-01-05",
+    att = nina.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0,
                                      "status": "present"})["record"]
     assert ("attendance", att["id"]) in live(peter.pull_all()[0])
     nina.upsert("activity", {"id": act["id"], "visibility": "organization"}, base_version=1)

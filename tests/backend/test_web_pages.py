@@ -328,7 +328,7 @@ def test_week_grid_marks_only_the_day_and_time_that_clash(app, w):
     assert "Samtale" in thu and "Overlap" not in thu
     assert tue.count('class="slot clash"') == 2
     assert "Overlap 10:00–11:00 med Samtale" in tue and "Overlap 10:00–11:00 med Praktik" in tue
-    printed = b.get(f"/youth/{y}/print").text
+    printed = b.get(f"/youth/{y}/print?show=1&org={w.orgs['Jobcenter']}").text  # the meeting (issue 9)
     assert printed.count("Overlap 10:00–11:00 med") == 2 and printed.count('class="slot clash"') == 2
 
 
@@ -541,7 +541,10 @@ def test_conflict_and_consent_bad_actions(app, w, client):
 
 
 def test_print_view(app, w):
-    page = Browser(app, "ahmed").get(f"/youth/{w.youths['mads']}/print")
+    ask = Browser(app, "ahmed").get(f"/youth/{w.youths['mads']}/print")
+    assert ask.status_code == 200 and 'data-testid="meeting-form"' in ask.text
+    assert "Uddannelse for mads" not in ask.text  # nothing of the case before the meeting is chosen
+    page = Browser(app, "ahmed").get(f"/youth/{w.youths['mads']}/print?show=1&org={w.orgs['Jobcenter']}")
     assert page.status_code == 200
     assert 'href="/static/css/print.css"' in page.text and "Uddannelse for mads" in page.text
     assert "Noter fra mødet" in page.text

@@ -28,7 +28,7 @@ def test_coordinator_sees_words_answer_and_proposals_at_the_top(app, client, w):
     assert "Jeg vil bygge huse" in page and "Skrevet af Mads selv" in page
     assert "Mads er enig i denne udgave" in page and "udgave 1" in page
     assert "Tage kørekort" in page and "Venter på svar" in page and 'data-testid="proposal-form"' in page
-    printed = Browser(app, "ahmed").get(f"/youth/{yid}/print").text
+    printed = Browser(app, "ahmed").get(f"/youth/{yid}/print?show=1&youth=1").text  # the meeting: with the young person
     assert "Jeg vil bygge huse" in printed and "Mads er enig i denne udgave" in printed
     assert 'data-testid="proposal-form"' not in printed
     # a partner reads it but gets no forms

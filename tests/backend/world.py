@@ -37,7 +37,6 @@ def build_world(app) -> World:
         ):
             w.users[username] = create_user(username, PASSWORD, role, org, username.capitalize()).id
         for y in ("mads", "sara"):
-            assign(y, "lise", "ahmed")
             w.youths[y] = youth_of(y).id
         consents = {"mads": ["Jobcenter", "UU", "Bostøtte", "Rusmiddelcenter"], "sara": ["Jobcenter", "UU"]}
         muts = []
@@ -48,6 +47,9 @@ def build_world(app) -> World:
         for m in muts:
             m["data"]["id"] = m["id"]
         system_write(muts)
+        # consent first: only staff of a consented organisation may be mentor or coordinator
+        for y in ("mads", "sara"):
+            assign(y, "lise", "ahmed")
         db.session.remove()
     return w
 
@@ -118,6 +120,18 @@ def activity(w: World, youth: str, org: str, title: str = "Aktivitet", visibilit
             "visibility": visibility}
     base.update(kw)
     return base
+
+
+def day(offset: int = 0) -> str:
+    """The server's local date (Copenhagen) plus `offset` days, ISO: attendance has date windows."""
+    from datetime import timedelta
+
+    from backend.sync.need_to_know import server_today
+
+    return (server_today() + timedelta(days=offset)).isoformat()
+
+
+D0, D1 = day(0), day(-1)  # today and yesterday (a check-in is accepted on its day, or synced the next)
 
 
 def web_login(client, user_id: str) -> None:

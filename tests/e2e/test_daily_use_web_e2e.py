@@ -89,7 +89,7 @@ SLOTS_OVERFLOWING = """() => [...document.querySelectorAll('table.week .slot')].
 def test_print_page_has_print_button_and_way_back_and_long_titles_wrap(server, page_at, size):
     page = page_at(size)
     login(page, server, "tovholder.ahmed")
-    page.goto(f"{server.url}/youth/{server.sara}/print")
+    page.goto(f"{server.url}/youth/{server.sara}/print?show=1&youth=1")  # the meeting: with Sara (issue 9)
     # on screen: the bar with the print button and the way back, at the top, in view
     assert in_view(page, page.get_by_role("button", name="Udskriv"))
     back = page.get_by_role("link", name="Tilbage til planen")

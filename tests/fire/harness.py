@@ -258,7 +258,14 @@ def expected_view(user) -> dict[tuple[str, str], dict]:
             if user.role in ("youth", "partner") and vis != "shared":
                 if not (user.role == "partner" and row.organization_id == user.organization_id):
                     continue
-            out[(entity, row.id)] = row_to_wire(entity, row)
+            wire = row_to_wire(entity, row)
+            own = user.role == "partner" and getattr(row, "organization_id", None) == user.organization_id
+            if user.role in ("youth", "partner") and not own:
+                # issue 9: an organisation-only comment or note travels blank to everyone else
+                for f, vf in (("comment", "comment_visibility"), ("note", "note_visibility")):
+                    if wire.get(vf) == "organization":
+                        wire[f] = ""
+            out[(entity, row.id)] = wire
     return out
 
 
@@ -527,8 +534,7 @@ def reset_case_data(app, w) -> None:
         for y in ("mads", "sara"):
             yid = w.youths[y]
             muts.append({"entity": "youth", "id": yid, "data": {
-                "id": yid, "youth_id": yid, "display_name": y.capitalize(), "user_id": w.users[y],
-                "mentor_id": w.users["lise"], "coordinator_id": w.users["ahmed"]}})
+                "id": yid, "youth_id": yid, "display_name": y.capitalize(), "user_id": w.users[y]}})
         # Youth first, in a push of their own: a batch creating a youth and its records in one go
         # fails on the foreign key (see docs/fire.md, defect "new youth + records in one batch").
         system_write(muts)
@@ -540,6 +546,10 @@ def reset_case_data(app, w) -> None:
                     "id": cid, "youth_id": w.youths[y], "organization_id": w.orgs[o], "status": "given"}})
         case, w.extra = _case_data(w)
         system_write(muts)
+        # the mentor and coordinator after the consent: assignment needs it (issue 9)
+        system_write([{"entity": "youth", "id": w.youths[y], "data": {
+            "id": w.youths[y], "youth_id": w.youths[y], "mentor_id": w.users["lise"],
+            "coordinator_id": w.users["ahmed"]}} for y in ("mads", "sara")])
         system_write(case)
         db.session.remove()
 

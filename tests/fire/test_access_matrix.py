@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from backend.admin import assign, create_user, system_write
+from backend.admin import assign, create_user, record_consent, system_write
 from backend.extensions import db
 from tests.backend.world import PASSWORD, Api, build_world, uid, web_login
+from tests.backend.world import day as day_iso
 from tests.conftest import truncate_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,7 @@ DESIGN = ROOT / "docs" / "architecture.md"
 
 ENTITIES = ("youth", "plan", "goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent")
 HAS_ORG = {"goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent"}
-HAS_VISIBILITY = {"goal", "activity", "attendance"}
+HAS_VISIBILITY = {"goal", "activity", "attendance", "agreement", "outreach"}  # issue 9: agreements and outreach too
 OPS = ("read", "create", "update", "delete")
 
 # who plays each role, the young people (in / out of reach) and their organisation
@@ -70,7 +71,7 @@ def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
         if entity == "assessment":
             return op == "create"
         if entity == "agreement":
-            return op == "update"
+            return op == "update" and not hidden
         return False
     if role == "mentor":
         # sees "assigned young people" (all of their items)
@@ -80,7 +81,9 @@ def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
         if entity in ("attendance",):
             return True
         if entity == "agreement":
-            return own or op != "create"
+            # "a mentor reviews (status, note) but does not rewrite another organisation's
+            # agreement" (issue 9): no create or delete for another organisation
+            return own or op == "update"
         if entity in ("outreach", "assessment", "goal", "activity"):
             return own and not (entity == "assessment" and op in ("update", "delete"))  # submitted: immutable
         return False
@@ -121,13 +124,14 @@ def _record(w, entity: str, youth: str, org: str, visibility: str, ids: dict) ->
         return {**base, "organization_id": o, "title": "Aktivitet", "weekdays": [0, 2], "start_time": "09:00",
                 "end_time": "12:00", "start_date": "2026-01-05", "visibility": visibility}
     if entity == "agreement":
-        return {**base, "organization_id": o, "text": "Aftale", "responsible": "youth", "due_date": "2026-01-07"}
+        return {**base, "organization_id": o, "text": "Aftale", "responsible": "youth", "due_date": "2026-01-07",
+                "visibility": visibility}
     if entity == "attendance":
-        day = f"2026-01-{len(ids) % 28 + 1:02d}"
+        day = day_iso(-3)  # callers set each record's own day inside the attendance windows
         return {**base, "activity_id": ids[(youth, org, visibility)], "date": day, "status": "present"}
     if entity == "outreach":
         return {**base, "organization_id": o, "method": "call", "reached": True,
-                "contacted_at": "2026-01-05T10:00:00+00:00"}
+                "contacted_at": "2026-01-05T10:00:00+00:00", "visibility": visibility}
     if entity == "assessment":
         from shared.dimensions import DIMENSIONS
 
@@ -150,7 +154,7 @@ def _write_for(role: str, entity: str, data: dict, actor_id: str) -> dict:
     d = dict(data)
     if entity == "attendance" and role == "youth":
         d.pop("status")
-        d["self_checked_in_at"] = "2026-01-05T08:59:00+00:00"
+        d["self_checked_in_at"] = f"{d['date']}T08:59:00+00:00"
     if entity == "assessment" and role == "youth":
         from shared.dimensions import DIMENSIONS
 
@@ -167,7 +171,7 @@ def _update_for(role: str, entity: str, rec: dict) -> dict:
     }[entity]
     if role == "youth":
         change = {"agreement": {"youth_comment": "Har gjort det"},
-                  "attendance": {"self_checked_in_at": "2026-01-05T09:01:00+00:00"}}.get(entity, change)
+                  "attendance": {"self_checked_in_at": f"{rec.get('date')}T09:01:00+00:00"}}.get(entity, change)
     return {"id": rec["id"], "youth_id": rec["youth_id"], **change}
 
 
@@ -187,6 +191,7 @@ def run_role(app, client, role: str) -> dict:
     w = build_world(app)
     with app.app_context():
         create_user("ida", PASSWORD, "youth", None, "Ida")
+        record_consent("ida", ["Jobcenter"])  # consent first: assignment needs it (issue 9)
         assign("ida", "ole")
         w.youths["ida"] = db.session.scalar(db.select(Youth.id).where(Youth.display_name == "Ida"))
         for name in ("Skolen", "Klubben"):
@@ -220,7 +225,8 @@ def run_role(app, client, role: str) -> dict:
                             rec = _record(w, entity, youth, org, vis, acts)
                             n += 1
                             if entity == "attendance":
-                                rec["date"] = f"2026-{1 + n // 28:02d}-{n % 28 + 1:02d}"
+                                # inside the windows: staff a week back, a check-in on its day
+                                rec["date"] = day_iso({"read": -3, "update": 0, "delete": -2}[op])
                             if entity == "consent":
                                 rec["organization_id"] = w.orgs["Skolen"]
                             system_write([{"entity": entity, "id": rec["id"], "data": rec}])
@@ -243,7 +249,7 @@ def run_role(app, client, role: str) -> dict:
                 got["delete"] = res["status"] in ("applied", "merged")
                 new = _record(w, entity, youth, org, vis, acts)
                 if entity == "attendance":
-                    new["date"] = f"2027-01-{len(result) % 28 + 1:02d}"
+                    new["date"] = day_iso(-1)
                 if entity == "consent":
                     new["organization_id"] = w.orgs["Klubben"]
                 if entity == "youth":
@@ -273,6 +279,7 @@ def page_checks(app, client) -> list[tuple]:
         from backend.models import Youth
 
         create_user("ida", PASSWORD, "youth", None, "Ida")
+        record_consent("ida", ["Jobcenter"])  # consent first: assignment needs it (issue 9)
         assign("ida", "ole")
         w.youths["ida"] = db.session.scalar(db.select(Youth.id).where(Youth.display_name == "Ida"))
         db.session.remove()

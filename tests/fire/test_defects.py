@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backend.world import Api, activity, uid
+from tests.backend.world import D0, Api, activity, uid
 
 
 def test_duplicate_of_a_natural_key_merge_answers_with_the_merged_record(app, client, w):
@@ -13,12 +13,12 @@ def test_duplicate_of_a_natural_key_merge_answers_with_the_merged_record(app, cl
     the check-in went into; with `record: null` the phone kept its own id beside the server's:
     two attendance records for one youth/activity/day on the phone, for ever."""
     act = Api(client, "ahmed").upsert("activity", activity(w, "mads", "Jobcenter"))["record"]
-    key = {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": "2026-01-05"}
+    key = {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0}
     staff = Api(client, "lise").upsert("attendance", {"id": uid(), **key, "status": "late"})["record"]
     mads = Api(client, "mads")
     mine = uid()
     m = {"mutation_id": uid(), "entity": "attendance", "id": mine, "op": "upsert", "base_version": None,
-         "data": {"id": mine, **key, "self_checked_in_at": "2026-01-05T08:59:00+00:00"}}
+         "data": {"id": mine, **key, "self_checked_in_at": f"{D0}T08:59:00+00:00"}}
     first = mads.push(m)[0]
     again = mads.push(m)[0]
     assert first["status"] == "merged" and first["record"]["id"] == staff["id"]
@@ -71,7 +71,7 @@ def test_null_byte_in_an_id_is_rejected_alone_on_postgresql(app, client, w, fiel
     look-up queries before validation; PostgreSQL refuses NUL in text, so the push was a 500."""
     rid = uid()
     m = {"mutation_id": uid(), "entity": "attendance", "id": rid, "op": "upsert", "base_version": None,
-         "data": {"id": rid, "youth_id": w.youths["mads"], "activity_id": uid(), "date": "2026-01-05",
+         "data": {"id": rid, "youth_id": w.youths["mads"], "activity_id": uid(), "date": D0,
                   "status": "present"}}
     if field == "activity_id":
         m["data"]["activity_id"] = "a\x00b"

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bench.load import Gunicorn
 from shared import SCHEMA_VERSION
-from tests.backend.world import PASSWORD, build_world, goal, uid
+from tests.backend.world import D0, PASSWORD, build_world, goal, uid
 from tests.fire.harness import FULL
 
 pytestmark = pytest.mark.postgres_only
@@ -148,7 +148,7 @@ def test_concurrent_retries_and_races_apply_once(fire_app, gunicorn):
             rid = uid()
             statuses["natural_key"] += [r["status"] for r in c.push([{
                 "mutation_id": uid(), "entity": "attendance", "id": rid, "op": "upsert", "base_version": None,
-                "data": {"id": rid, "youth_id": w.youths["mads"], "activity_id": act["id"], "date": "2026-01-05",
+                "data": {"id": rid, "youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0,
                          "status": "present", "note": f"phone {i}"}}])]
             statuses["edit"] += [r["status"] for r in c.push([{
                 "mutation_id": uid(), "entity": "agreement", "id": ag["id"], "op": "upsert", "base_version": 1,

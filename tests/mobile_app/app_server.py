@@ -160,8 +160,6 @@ def seed(app) -> dict:
             ("behandler.nina", "partner", "Rusmiddelcenter", "Nina"), ("admin", "admin", None, "Admin"),
         ):
             create_user(username, DEMO_PASSWORD, role, org, display)
-        for y in ("ung.mads", "ung.sara"):
-            assign(y, "mentor.lise", "tovholder.ahmed")
         muts = []
         for y, names in (("ung.mads", ["Jobcenter", "UU", "Bostøtte", "Rusmiddelcenter"]), ("ung.sara", ["Jobcenter", "UU"])):
             yid = youth_of(y).id
@@ -170,6 +168,8 @@ def seed(app) -> dict:
                 muts.append({"entity": "consent", "id": rid, "data": {
                     "id": rid, "youth_id": yid, "organization_id": orgs[o], "status": "given"}})
         system_write(muts)
+        for y in ("ung.mads", "ung.sara"):  # after consent: assignment needs it
+            assign(y, "mentor.lise", "tovholder.ahmed")
     from backend.extensions import db
     from backend.models import Organization
 
