@@ -224,7 +224,8 @@ def check_write(user: UserLike, entity: str, op: str, existing: Record | None, n
         if verdict is not None and verdict is not True:
             raise Denied(*verdict)
         return
-    rules: dict[str, _Rule] = {Role.YOUTH: _youth, Role.COORDINATOR: _coordinator, Role.MENTOR: _mentor, Role.PARTNER: _partner}
+    rules: dict[str, _Rule] = {Role.YOUTH: _youth, Role.COORDINATOR: _coordinator, Role.MENTOR: _mentor,
+                               Role.PARTNER: _partner}
     rule = rules.get(a.role)
     if rule is None:
         raise Denied("forbidden", "Ukendt rolle.")
