@@ -8,9 +8,10 @@ user cannot do. The views only show the results and pass on what the user entere
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, overload
+from typing import Any, overload
 
 from shared.clock import LOCAL_TZ
 from shared import permissions
