@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 ASSESSMENT_INTERVAL_DAYS = 42
 """Progression is measured every 6th week from the plan's start."""
@@ -73,7 +74,9 @@ def overlaps(a_start: str, a_end: str, b_start: str, b_end: str) -> bool:
     return parse_hhmm(a_start) < parse_hhmm(b_end) and parse_hhmm(b_start) < parse_hhmm(a_end)
 
 
-def activity_clashes(activities: list[dict]) -> list[tuple[dict, dict, list[int]]]:
+def activity_clashes(
+    activities: list[dict[str, Any]],
+) -> list[tuple[dict[str, Any], dict[str, Any], list[int]]]:
     """Pairs of weekly activities that overlap on a common weekday and in their date ranges.
 
     Each activity is a dict with weekdays, start_time, end_time, start_date, end_date (dates or

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import requests
 from tenacity import (
     RetryError,
@@ -50,7 +52,7 @@ class ApiClient:
         self.max_wait = max_wait
         self._http = requests.Session()
 
-    def _request(self, method: str, path: str, **kw) -> dict:
+    def _request(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
         headers = kw.pop("headers", {})
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -92,13 +94,13 @@ class ApiClient:
         return self._decode(resp)
 
     @staticmethod
-    def _decode(resp: requests.Response) -> dict:
+    def _decode(resp: requests.Response) -> dict[str, Any]:
         try:
             body = resp.json()
         except ValueError:
             body = {}
         if resp.status_code < 400:
-            return body
+            return cast("dict[str, Any]", body)  # once() let through only JSON objects
         err = (body or {}).get("error") or {}
         message = err.get("message") or f"Serveren svarede {resp.status_code}."
         if resp.status_code == 401:
@@ -114,10 +116,10 @@ class ApiClient:
             raise UpdateRequired(message or UpdateRequired().message)
         raise ApiError(resp.status_code, err.get("code") or str(resp.status_code), message)
 
-    def health(self) -> dict:
+    def health(self) -> dict[str, Any]:
         return self._request("GET", "/health")
 
-    def login(self, username: str, password: str, device_name: str, otp: str | None = None) -> dict:
+    def login(self, username: str, password: str, device_name: str, otp: str | None = None) -> dict[str, Any]:
         """A token for this phone; `otp` is the TOTP or recovery code of a user with two-factor login."""
         body = {"username": username, "password": password, "device_name": device_name}
         if otp is not None:
@@ -135,24 +137,24 @@ class ApiClient:
     def logout(self) -> None:
         self._request("POST", "/auth/logout", json={})
 
-    def pull(self, cursor: str | None, limit: int) -> dict:
-        params = {"limit": limit}
+    def pull(self, cursor: str | None, limit: int) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
         return self._request("GET", "/sync/pull", params=params)
 
-    def push(self, device_id: str, schema_version: int, mutations: list[dict]) -> dict:
+    def push(self, device_id: str, schema_version: int, mutations: list[dict[str, Any]]) -> dict[str, Any]:
         body = {"device_id": device_id, "schema_version": schema_version, "mutations": mutations}
         return self._request("POST", "/sync/push", json=body)
 
-    def my_contacts(self) -> dict:
+    def my_contacts(self) -> dict[str, Any]:
         """The young person's mentor (name, work phone) for "Ring til nogen"."""
         return self._request("GET", "/me/contacts")
 
-    def export(self, youth_id: str) -> dict:
+    def export(self, youth_id: str) -> dict[str, Any]:
         """Everything the server holds about the young person (GDPR art. 15), as JSON."""
         return self._request("GET", f"/youth/{youth_id}/export")
 
-    def export_link(self, youth_id: str) -> dict:
+    def export_link(self, youth_id: str) -> dict[str, Any]:
         """A short-lived link to the same as a readable document, for the phone's browser."""
         return self._request("POST", f"/youth/{youth_id}/export-link", json={})

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from mobile_app.core import config
 from mobile_app.core.api import ApiClient
@@ -42,8 +43,8 @@ class RejectedChange:
     entity: str
     description: str
     reason: str
-    data: dict
-    editable: dict = field(default_factory=dict)
+    data: dict[str, Any]
+    editable: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
 @dataclass
@@ -73,12 +74,12 @@ MY_DATA_KINDS = (
 
 @dataclass
 class MyData:
-    export: dict
+    export: dict[str, Any]
     document_url: str
     summary: list[tuple[str, int]]  # (Danish kind, how many)
 
 
-def summarise_export(export: dict) -> list[tuple[str, int]]:
+def summarise_export(export: dict[str, Any]) -> list[tuple[str, int]]:
     """How many of each kind the export holds, in plain Danish (for the screen)."""
     counts = export.get("counts") or {}
     return [(label, int(counts.get(key) or 0)) for key, label in MY_DATA_KINDS]
@@ -94,7 +95,7 @@ class AppCore:
     """Everything the UI needs, none of Flet. Safe to use from the UI and a sync thread."""
 
     def __init__(self, store_path: str | Path | None = None, server_url: str | None = None,
-                 clock: Callable[[], datetime] | None = None, client_options: dict | None = None,
+                 clock: Callable[[], datetime] | None = None, client_options: dict[str, Any] | None = None,
                  durable: bool = True, kdf: KdfParams | None = None,
                  idle_clock: Callable[[], float] | None = None):
         self.store = Store(store_path or config.store_path(), durable=durable)
@@ -123,7 +124,7 @@ class AppCore:
     # ---- login -----------------------------------------------------------------------
 
     @property
-    def user(self) -> dict | None:
+    def user(self) -> dict[str, Any] | None:
         return None if self.store.locked else self.store.get_meta("user")
 
     @property
@@ -149,7 +150,8 @@ class AppCore:
 
     @property
     def device_id(self) -> str:
-        return self.store.get_meta("device_id")
+        device_id: str = self.store.get_meta("device_id")
+        return device_id
 
     def client(self) -> ApiClient:
         token = self.store.get_meta("token")
@@ -157,7 +159,7 @@ class AppCore:
             self._client = ApiClient(self.server_url, token, **self.client_options)
         return self._client
 
-    def login(self, username: str, password: str, server_url: str | None = None, otp: str | None = None) -> dict:
+    def login(self, username: str, password: str, server_url: str | None = None, otp: str | None = None) -> dict[str, Any]:
         """Log in online once; afterwards the app works offline with the saved token.
 
         A user with two-factor login gets SecondFactorNeeded for the password alone, then logs
@@ -183,9 +185,10 @@ class AppCore:
             raise Offline("Kan ikke nå serveren. Tjek, at du er på nettet, og at serveradressen er rigtig.") from None
         self.adopt_login(body, url)
         self.online = True
-        return body["user"]
+        user: dict[str, Any] = body["user"]
+        return user
 
-    def adopt_login(self, body: dict, url: str) -> None:
+    def adopt_login(self, body: dict[str, Any], url: str) -> None:
         """Keep a login's answer (token + user) on the phone, sealed with this login's data key.
 
         A different user than the last one: the last one's data is wiped first (shared phone).
@@ -412,7 +415,7 @@ class AppCore:
             ))
         return out
 
-    def fix_rejected(self, seq: int, changes: dict) -> None:
+    def fix_rejected(self, seq: int, changes: dict[str, Any]) -> None:
         """Correct a rejected change and queue it again (checked first, like any entry)."""
         entry = self.store.outbox_entry(seq)
         if entry is None:

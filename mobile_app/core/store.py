@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast, overload
 
 from mobile_app.core.sealed_file import SealedFile, now_iso
 from mobile_app.core.vault import Cipher
@@ -62,14 +63,14 @@ class OutboxEntry:
     youth_id: str | None
     op: str
     base_version: int | None
-    data: dict | None
+    data: dict[str, Any] | None
     is_create: bool
     state: str
     sent_count: int
-    error: dict | None
+    error: dict[str, Any] | None
     created_at: str
 
-    def as_mutation(self) -> dict:
+    def as_mutation(self) -> dict[str, Any]:
         return {
             "mutation_id": self.mutation_id,
             "entity": self.entity,
@@ -107,14 +108,15 @@ class Store(SealedFile):
 
     # ---- reading records -------------------------------------------------------------
 
-    def _data(self, entity: str, record_id: str, blob: bytes) -> dict:
-        return self._open(f"record|{entity}|{record_id}", blob)
+    def _data(self, entity: str, record_id: str, blob: bytes) -> dict[str, Any]:
+        record: dict[str, Any] = self._open(f"record|{entity}|{record_id}", blob)
+        return record
 
-    def get(self, entity: str, record_id: str) -> dict | None:
+    def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
         rows = self._q("SELECT data FROM record WHERE entity = ? AND id = ?", (entity, record_id))
         return self._data(entity, record_id, rows[0]["data"]) if rows else None
 
-    def get_row(self, entity: str, record_id: str) -> dict | None:
+    def get_row(self, entity: str, record_id: str) -> dict[str, Any] | None:
         rows = self._q("SELECT * FROM record WHERE entity = ? AND id = ?", (entity, record_id))
         if not rows:
             return None
@@ -125,14 +127,14 @@ class Store(SealedFile):
             "data": self._data(entity, record_id, r["data"]), "pending": r["pending"],
         }
 
-    def all(self, entity: str, youth_id: str | None = None) -> list[dict]:
+    def all(self, entity: str, youth_id: str | None = None) -> list[dict[str, Any]]:
         if youth_id is None:
             rows = self._q("SELECT id, data FROM record WHERE entity = ?", (entity,))
         else:
             rows = self._q("SELECT id, data FROM record WHERE entity = ? AND youth_id = ?", (entity, youth_id))
         return [self._data(entity, r["id"], r["data"]) for r in rows]
 
-    def find_attendance(self, youth_id: str, activity_id: str, day: str) -> dict | None:
+    def find_attendance(self, youth_id: str, activity_id: str, day: str) -> dict[str, Any] | None:
         """The local attendance record with this natural key, if any."""
         key = self.cipher.lookup(str(activity_id), str(day))
         rows = self._q("SELECT id, data FROM record WHERE entity = 'attendance' AND youth_id = ? AND lookup = ?",
@@ -141,12 +143,12 @@ class Store(SealedFile):
 
     def count(self, entity: str | None = None) -> int:
         if entity:
-            return self._q("SELECT COUNT(*) AS n FROM record WHERE entity = ?", (entity,))[0]["n"]
-        return self._q("SELECT COUNT(*) AS n FROM record")[0]["n"]
+            return int(self._q("SELECT COUNT(*) AS n FROM record WHERE entity = ?", (entity,))[0]["n"])
+        return int(self._q("SELECT COUNT(*) AS n FROM record")[0]["n"])
 
     # ---- local writes ----------------------------------------------------------------
 
-    def save(self, entity: str, record_id: str, youth_id: str | None, changes: dict,
+    def save(self, entity: str, record_id: str, youth_id: str | None, changes: dict[str, Any],
              create: bool) -> str:
         """Apply `changes` locally and queue them, in one transaction. Returns the mutation id.
 
@@ -186,11 +188,11 @@ class Store(SealedFile):
                 (entity, record_id),
             ).fetchone()
             if unsent is not None:
-                mid = unsent["mutation_id"]
+                mid: str = unsent["mutation_id"]
                 merged = {**(self._open(f"outbox|{mid}", unsent["data"]) if unsent["data"] else {}), **payload}
                 c.execute("UPDATE outbox SET data = ? WHERE seq = ?",
                           (self._seal(f"outbox|{mid}", merged), unsent["seq"]))
-                return unsent["mutation_id"]
+                return mid
             mutation_id = str(uuid.uuid4())
             c.execute(
                 "INSERT INTO outbox (mutation_id, entity, record_id, youth_id, op, base_version, data, "
@@ -216,7 +218,7 @@ class Store(SealedFile):
         return _entry(rows[0], self.cipher) if rows else None
 
     def pending_count(self) -> int:
-        return self._q("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")[0]["n"]
+        return int(self._q("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")[0]["n"])
 
     def rejected_count(self) -> int:
         return int(self._q("SELECT COUNT(*) AS n FROM outbox WHERE state = 'rejected'")[0]["n"])
@@ -258,7 +260,14 @@ class Store(SealedFile):
                 e.sent_count += 1
             return batch
 
-    def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str, base: dict | None) -> tuple[dict | None, int]:
+    @overload
+    def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str,
+                 base: dict[str, Any]) -> tuple[dict[str, Any], int]: ...
+    @overload
+    def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str,
+                 base: dict[str, Any] | None) -> tuple[dict[str, Any] | None, int]: ...
+    def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str,
+                 base: dict[str, Any] | None) -> tuple[dict[str, Any] | None, int]:
         """Base plus the data of the record's remaining outbox mutations, and their count."""
         rows = c.execute("SELECT mutation_id, data FROM outbox WHERE entity = ? AND record_id = ? "
                          "ORDER BY seq", (entity, record_id)).fetchall()
@@ -270,12 +279,12 @@ class Store(SealedFile):
                 data.update(self._open(f"outbox|{r['mutation_id']}", r["data"]))
         return data, len(rows)
 
-    def apply_push_results(self, batch: list[OutboxEntry], results: list[dict]) -> dict:
+    def apply_push_results(self, batch: list[OutboxEntry], results: list[dict[str, Any]]) -> dict[str, int]:
         """Store the server's answers: accepted records become the new base; rejects are kept."""
         counts: dict[str, int] = {}
         with self.tx() as c:
             for entry, res in zip(batch, results):
-                status = res.get("status")
+                status = cast(str, res.get("status"))  # the server's JSON: always one of its statuses
                 counts[status] = counts.get(status, 0) + 1
                 if status == "rejected" or (status == "duplicate" and res.get("error")):
                     # a duplicate that carries an error repeats a rejection whose answer was lost
@@ -317,11 +326,11 @@ class Store(SealedFile):
                   "AND (base_version IS NULL OR base_version < ?)",
                   (version, entry.entity, entry.record_id, entry.seq, version))
 
-    def _base(self, c: sqlite3.Connection, entity: str, record_id: str) -> dict | None:
+    def _base(self, c: sqlite3.Connection, entity: str, record_id: str) -> dict[str, Any] | None:
         row = c.execute("SELECT base FROM record WHERE entity = ? AND id = ?", (entity, record_id)).fetchone()
         return self._data(entity, record_id, row["base"]) if row and row["base"] else None
 
-    def _set_data(self, c: sqlite3.Connection, entity: str, record_id: str, data: dict, pending: int) -> None:
+    def _set_data(self, c: sqlite3.Connection, entity: str, record_id: str, data: dict[str, Any], pending: int) -> None:
         c.execute("UPDATE record SET data = ?, pending = ?, lookup = ? WHERE entity = ? AND id = ?",
                   (self._seal(f"record|{entity}|{record_id}", data), pending, self._lookup(entity, data),
                    entity, record_id))
@@ -338,7 +347,7 @@ class Store(SealedFile):
                       "WHERE seq = ?", (new_id, self._seal(f"outbox|{r['mutation_id']}", d), r["seq"]))
         c.execute("DELETE FROM record WHERE entity = ? AND id = ?", (entity, old_id))
 
-    def _rebase(self, c: sqlite3.Connection, entity: str, record_id: str, record: dict,
+    def _rebase(self, c: sqlite3.Connection, entity: str, record_id: str, record: dict[str, Any],
                 version: int | None) -> None:
         data, pending = self._overlay(c, entity, record_id, record)
         aad = f"record|{entity}|{record_id}"
@@ -351,7 +360,7 @@ class Store(SealedFile):
              pending, self._lookup(entity, data)),
         )
 
-    def fix_rejected(self, seq: int, changes: dict) -> str:
+    def fix_rejected(self, seq: int, changes: dict[str, Any]) -> str:
         """Send a rejected mutation again with corrected data, as a new mutation."""
         with self.tx() as c:
             row = c.execute("SELECT * FROM outbox WHERE seq = ? AND state = 'rejected'", (seq,)).fetchone()
@@ -363,6 +372,7 @@ class Store(SealedFile):
             c.execute("UPDATE outbox SET mutation_id = ?, data = ?, state = 'pending', sent_count = 0, error = NULL "
                       "WHERE seq = ?", (mutation_id, self._seal(f"outbox|{mutation_id}", data), seq))
             local, pending = self._overlay(c, e.entity, e.record_id, self._base(c, e.entity, e.record_id))
+            assert local is not None  # the mutation just re-queued above is part of the overlay
             self._set_data(c, e.entity, e.record_id, local, pending)
             return mutation_id
 
@@ -386,7 +396,7 @@ class Store(SealedFile):
 
     # ---- pulls -----------------------------------------------------------------------
 
-    def apply_pull_page(self, changes: list[dict], revoked_youth_ids: list[str], cursor: str | None) -> int:
+    def apply_pull_page(self, changes: list[dict[str, Any]], revoked_youth_ids: list[str], cursor: str | None) -> int:
         """Apply one pull page and save its cursor in the same transaction (so a first sync resumes)."""
         with self.tx() as c:
             if revoked_youth_ids:

@@ -20,7 +20,7 @@ PULL_LIMIT = 500
 
 @dataclass
 class SyncResult:
-    pushed: dict = field(default_factory=dict)
+    pushed: dict[str, int] = field(default_factory=dict)
     pulled: int = 0
     revoked: list[str] = field(default_factory=list)
 
@@ -37,7 +37,7 @@ class SyncEngine:
         self.pull_limit = pull_limit
         self._running = threading.Lock()
 
-    def push(self) -> dict:
+    def push(self) -> dict[str, int]:
         """Send every pending mutation; returns counts per result status."""
         totals: dict[str, int] = {}
         batch_size = self.push_batch

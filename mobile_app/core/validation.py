@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import ValidationError
 
 from mobile_app.core.errors import ValidationFailed
@@ -19,7 +21,7 @@ def danish_message(err: ValidationError) -> str:
     return "Ugyldige data."
 
 
-def check(entity: str, record: dict) -> None:
+def check(entity: str, record: dict[str, Any]) -> None:
     """Validate the whole record as it will be after the change; raise ValidationFailed if bad.
 
     Fields the schema does not know (server bookkeeping that arrived in a pull) are left out,
