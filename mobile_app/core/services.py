@@ -8,13 +8,14 @@ user cannot do. The views only show the results and pass on what the user entere
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable
+from typing import Any, overload
 
 from shared.clock import LOCAL_TZ
 from shared import permissions
-from shared.dimensions import DIMENSIONS
+from shared.dimensions import DIMENSIONS, Dimension
 from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
 from shared.labels import APP_ENTITY_LABELS_DA, WEEKDAYS_DA  # noqa: F401  (WEEKDAYS_DA: for the views)
 from shared.schedule import (
@@ -42,13 +43,25 @@ CHECK_IN_OPENS_MINUTES = 60
 ATTENDANCE_DAYS_BACK = 7
 
 
-def _d(value) -> date | None:
+Record = dict[str, Any]
+"""A record as the store keeps it (wire form: JSON)."""
+
+
+@overload
+def _d(value: date | str) -> date: ...
+@overload
+def _d(value: None) -> None: ...
+def _d(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
 
 
-def _iso(value) -> str | None:
+@overload
+def _iso(value: date | str) -> str: ...
+@overload
+def _iso(value: None) -> None: ...
+def _iso(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, date):
@@ -62,9 +75,9 @@ def new_id() -> str:
 
 @dataclass
 class ActivityToday:
-    activity: dict
+    activity: Record
     day: date
-    attendance: dict | None
+    attendance: Record | None
     state: str  # checked_in | absent_notified | recorded | waiting | missing
     label: str
     can_check_in: bool = False
@@ -72,21 +85,21 @@ class ActivityToday:
 
 @dataclass
 class CaseloadRow:
-    youth: dict
+    youth: Record
     today: list[ActivityToday]
     missing: list[str]
     agreements_due: int
     assessment_overdue: date | None
     attention: bool = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.attention = bool(self.missing or self.agreements_due or self.assessment_overdue)
 
 
 class Services:
     """The app's use cases for the logged-in user."""
 
-    def __init__(self, store: Store, user: dict, clock: Callable[[], datetime] | None = None):
+    def __init__(self, store: Store, user: Record, clock: Callable[[], datetime] | None = None):
         self.store = store
         self.user = user
         self._clock = clock or (lambda: datetime.now(LOCAL_TZ))
@@ -108,7 +121,8 @@ class Services:
 
     @property
     def role(self) -> str:
-        return self.user.get("role", "")
+        role: str = self.user.get("role", "")
+        return role
 
     @property
     def is_youth(self) -> bool:
@@ -116,21 +130,23 @@ class Services:
 
     def my_youth_id(self) -> str | None:
         """The young person's own youth id (from login, else the youth record linked to the user)."""
-        if self.user.get("youth_id"):
-            return self.user["youth_id"]
+        own: str | None = self.user.get("youth_id")
+        if own:
+            return own
         for y in self.store.all("youth"):
             if y.get("user_id") == self.user.get("id"):
-                return y["id"]
+                linked: str = y["id"]
+                return linked
         return None
 
-    def _require(self, entity: str, existing: dict | None, new: dict, changed: set[str]) -> None:
+    def _require(self, entity: str, existing: Record | None, new: Record, changed: set[str]) -> None:
         """The shared permission rule, before anything is queued (the server asks it again)."""
         try:
             permissions.check_write(self.user, entity, "upsert", existing, new, changed, today=self.today())
         except permissions.Denied as e:
             raise ValidationFailed(e.message) from None
 
-    def may(self, entity: str, record: dict | None = None, fields: set[str] | None = None) -> bool:
+    def may(self, entity: str, record: Record | None = None, fields: set[str] | None = None) -> bool:
         """Whether to offer an action: change `fields` of `record`, or create one (record None)."""
         if record is None:
             new = {"id": "new", "youth_id": "y", "organization_id": self.user.get("organization_id"),
@@ -143,7 +159,7 @@ class Services:
         if not self.may(entity):
             raise ValidationFailed(message)
 
-    def private_label(self, entity: str, record: dict) -> str:
+    def private_label(self, entity: str, record: Record) -> str:
         """'Kun <organisation>' for an organisation-only item (or its comment/note), else ''."""
         if not permissions.is_private(entity, record):
             return ""
@@ -162,7 +178,7 @@ class Services:
 
     # ---- reading ---------------------------------------------------------------------
 
-    def youth(self, youth_id: str) -> dict | None:
+    def youth(self, youth_id: str) -> Record | None:
         return self.store.get("youth", youth_id)
 
     def org_name(self, org_id: str | None) -> str:
@@ -236,7 +252,7 @@ class Services:
                 out.append(day)
         return out
 
-    def _check_in_refusal(self, activity: dict, day: date) -> str | None:
+    def _check_in_refusal(self, activity: Record, day: date) -> str | None:
         """Why 'Jeg er her' cannot be used now for this activity and day (None: it can)."""
         now = self.now().replace(tzinfo=None)
         if day != now.date():
@@ -256,11 +272,11 @@ class Services:
         return [(monday + timedelta(days=i), self.activities_on(youth_id, monday + timedelta(days=i)))
                 for i in range(7)]
 
-    def plan(self, youth_id: str) -> dict:
+    def plan(self, youth_id: str) -> dict[str, Any]:
         """The plan: end goal, sub-goals grouped by agency, and what is next."""
         plans = self.store.all("plan", youth_id)
         plan = plans[0] if plans else None
-        groups: dict[str, list[dict]] = {}
+        groups: dict[str, list[Record]] = {}
         for g in sorted(self.store.all("goal", youth_id), key=lambda g: (g.get("target_date") or "9999", g.get("title", ""))):
             groups.setdefault(self.org_name(g.get("organization_id")) or "Ukendt", []).append(g)
         return {
@@ -270,7 +286,7 @@ class Services:
             "next_agreement": next(iter(self.agreements(youth_id)), None),
         }
 
-    def next_activity(self, youth_id: str) -> tuple[date, dict] | None:
+    def next_activity(self, youth_id: str) -> tuple[date, Record] | None:
         """The next activity that has not ended yet, within two weeks."""
         now = self.now().replace(tzinfo=None)
         for i in range(15):
@@ -281,13 +297,13 @@ class Services:
                 return day, item.activity
         return None
 
-    def agreements(self, youth_id: str, include_closed: bool = False) -> list[dict]:
+    def agreements(self, youth_id: str, include_closed: bool = False) -> list[Record]:
         items = self.store.all("agreement", youth_id)
         if not include_closed:
             items = [a for a in items if a.get("status", "open") == AgreementStatus.OPEN]
         return sorted(items, key=lambda a: (a.get("status", "open") != "open", a.get("due_date") or "", a.get("text", "")))
 
-    def who_does(self, ag: dict) -> str:
+    def who_does(self, ag: Record) -> str:
         """Who is responsible, said to the young person: "Det gør du", "Det gør Lise" (the mentor,
         by first name when the phone knows it), else the agency ("Det gør Jobcenter")."""
         if ag.get("responsible", "youth") == "youth":
@@ -301,15 +317,15 @@ class Services:
         org = self.store.get("organization", ag.get("organization_id") or "") or {}
         return f"Det gør {org['name']}" if org.get("name") else "Det gør en medarbejder"
 
-    def agreement_overdue(self, ag: dict) -> bool:
+    def agreement_overdue(self, ag: Record) -> bool:
         """Open and past its deadline (the deadline day itself is not overdue)."""
         return ag.get("status", "open") == "open" and (ag.get("due_date") or "9999") < self.today().isoformat()
 
-    def agreements_due(self, youth_id: str) -> list[dict]:
+    def agreements_due(self, youth_id: str) -> list[Record]:
         today = self.today().isoformat()
         return [a for a in self.agreements(youth_id) if (a.get("due_date") or "") <= today]
 
-    def assessments(self, youth_id: str) -> list[dict]:
+    def assessments(self, youth_id: str) -> list[Record]:
         return sorted((a for a in self.store.all("assessment", youth_id) if a.get("submitted_at")),
                       key=lambda a: (a.get("due_date") or "", a.get("submitted_at") or ""))
 
@@ -361,10 +377,10 @@ class Services:
         """The latest passed due date without a staff assessment (shown to the mentor)."""
         return overdue_assessment(self._plan_start(youth_id), self._submitted_dues(youth_id, "staff"), self.today())
 
-    def dimensions(self, rater_role: str | None = None):
+    def dimensions(self, rater_role: str | None = None) -> tuple[Dimension, ...]:
         return DIMENSIONS.for_rater(rater_role or ("youth" if self.is_youth else "staff"))
 
-    def progress(self, youth_id: str) -> dict:
+    def progress(self, youth_id: str) -> dict[str, Any]:
         """Average score per assessment over time, self vs staff, and the latest per dimension."""
         series: dict[str, list[tuple[date, float]]] = {"youth": [], "staff": []}
         latest: dict[str, dict[str, int]] = {"youth": {}, "staff": {}}
@@ -380,7 +396,7 @@ class Services:
 
     # ---- saving ----------------------------------------------------------------------
 
-    def _save(self, entity: str, record_id: str, youth_id: str, changes: dict, create: bool) -> dict:
+    def _save(self, entity: str, record_id: str, youth_id: str, changes: Record, create: bool) -> Record:
         current = self.store.get(entity, record_id) if not create else None
         if not create and current is None:
             raise ValidationFailed("Det findes ikke længere på telefonen.")
@@ -392,15 +408,17 @@ class Services:
         self._require(entity, current, ruled, set(changes))
         check(entity, merged)
         self.store.save(entity, record_id, youth_id, {**changes} if not create else merged, create=create)
-        return self.store.get(entity, record_id)
+        saved = self.store.get(entity, record_id)
+        assert saved is not None, "a record just saved is in the store"
+        return saved
 
-    def _activity(self, activity_id: str) -> dict:
+    def _activity(self, activity_id: str) -> Record:
         act = self.store.get("activity", activity_id)
         if act is None:
             raise ValidationFailed("Aktiviteten findes ikke.")
         return act
 
-    def check_in(self, activity_id: str, day: date | None = None) -> dict:
+    def check_in(self, activity_id: str, day: date | None = None) -> Record:
         """'Jeg er her': the young person's own check-in for an activity today."""
         youth_id = self.my_youth_id()
         if not self.is_youth or not youth_id:
@@ -419,7 +437,7 @@ class Services:
         return self._save("attendance", new_id(), youth_id,
                           {"activity_id": act["id"], "date": day.isoformat(), **changes}, create=True)
 
-    def notify_absence(self, activity_id: str, reason: str, day: date | None = None) -> dict:
+    def notify_absence(self, activity_id: str, reason: str, day: date | None = None) -> Record:
         """'Jeg kommer ikke i dag': an absence notice with a reason."""
         youth_id = self.my_youth_id()
         if not self.is_youth or not youth_id:
@@ -434,7 +452,7 @@ class Services:
                           {"activity_id": act["id"], "date": day.isoformat(), **changes}, create=True)
 
     def record_attendance(self, youth_id: str, activity_id: str, day: date | str, status: str,
-                          reason: str = "", note: str = "") -> dict:
+                          reason: str = "", note: str = "") -> Record:
         """Staff record: present, late, absent with or without notice."""
         self._require_access(youth_id)
         if status not in {s.value for s in AttendanceStatus}:
@@ -459,7 +477,7 @@ class Services:
                           {"activity_id": act["id"], "date": day_iso, **changes}, create=True)
 
     def log_outreach(self, youth_id: str, method: str, reached: bool, note: str = "",
-                     visibility: str | None = None) -> dict:
+                     visibility: str | None = None) -> Record:
         """Opsøgende kontakt: a call, text or home visit, and whether the young person was reached."""
         self._require_access(youth_id)
         if method not in {m.value for m in OutreachMethod}:
@@ -471,7 +489,7 @@ class Services:
         }, create=True)
 
     def add_agreement(self, youth_id: str, text: str, due_date: date | str | None,
-                      responsible: str = "youth", visibility: str | None = None) -> dict:
+                      responsible: str = "youth", visibility: str | None = None) -> Record:
         self._require_access(youth_id)
         return self._save("agreement", new_id(), youth_id, {
             "organization_id": self.user.get("organization_id"),
@@ -482,7 +500,7 @@ class Services:
             "status": AgreementStatus.OPEN.value, "visibility": visibility or self.default_visibility(),
         }, create=True)
 
-    def review_agreement(self, agreement_id: str, status: str, note: str = "") -> dict:
+    def review_agreement(self, agreement_id: str, status: str, note: str = "") -> Record:
         """The daily review: kept, not kept (or cancelled)."""
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
@@ -495,7 +513,7 @@ class Services:
         }, create=False)
 
     def renegotiate_agreement(self, agreement_id: str, new_text: str, new_due: date | str,
-                              note: str = "") -> dict:
+                              note: str = "") -> Record:
         """Renegotiated: the old agreement is closed with a note and a new one replaces it."""
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
@@ -509,7 +527,7 @@ class Services:
         return self.add_agreement(ag["youth_id"], text, new_due, ag.get("responsible", "youth"),
                                   ag.get("visibility") or None)
 
-    def youth_update_agreement(self, agreement_id: str, done: bool | None, comment: str = "") -> dict:
+    def youth_update_agreement(self, agreement_id: str, done: bool | None, comment: str = "") -> Record:
         """The young person comments on an agreement and/or marks it done (`done` None: only the
         comment). Only the young person's own agreements can be marked done; staff set the status."""
         ag = self.store.get("agreement", agreement_id)
@@ -520,7 +538,7 @@ class Services:
         self._require_access(ag["youth_id"])
         if done is not None and ag.get("responsible") == "staff":
             raise ValidationFailed(f"{self.who_does(ag)} – det er ikke dig, der skal sætte den som gjort.")
-        changes = {"youth_comment": (comment or "").strip()}
+        changes: dict[str, str | None] = {"youth_comment": (comment or "").strip()}
         if done is None:
             pass
         elif done and not ag.get("youth_marked_done_at"):
@@ -535,15 +553,15 @@ class Services:
         rater = "youth" if self.is_youth else "staff"
         return f"assessment:{youth_id}:{rater}:{_iso(_d(due))}"
 
-    def assessment_draft(self, youth_id: str, due: date | str) -> dict:
+    def assessment_draft(self, youth_id: str, due: date | str) -> dict[str, Any]:
         return self.store.get_draft(self._draft_key(youth_id, due)) or {"scores": {}, "comment": ""}
 
-    def save_assessment_draft(self, youth_id: str, due: date | str, scores: dict, comment: str = "") -> None:
+    def save_assessment_draft(self, youth_id: str, due: date | str, scores: dict[str, int], comment: str = "") -> None:
         """Store answers at once, so they survive the app being closed halfway."""
         self._require_access(youth_id)
         self.store.set_draft(self._draft_key(youth_id, due), {"scores": scores, "comment": comment}, youth_id)
 
-    def submit_assessment(self, youth_id: str, due: date | str, scores: dict, comment: str = "") -> dict:
+    def submit_assessment(self, youth_id: str, due: date | str, scores: dict[str, int], comment: str = "") -> Record:
         """Send the 6-weekly assessment (youth: self-assessment; staff: the mentor's)."""
         self._require_access(youth_id)
         rater = "youth" if self.is_youth else "staff"
@@ -564,7 +582,7 @@ class Services:
 
     # ---- describing queued changes -----------------------------------------------------
 
-    def describe(self, entity: str, data: dict | None) -> str:
+    def describe(self, entity: str, data: Record | None) -> str:
         """A short Danish line naming a queued change, for the list of unsent/rejected changes."""
         data = data or {}
         label = APP_ENTITY_LABELS_DA.get(entity, entity)
