@@ -76,6 +76,10 @@ def test_coordinator_sees_the_caseload_plan_progression_audit_and_print(demo_ser
     shot(page, "audit")
 
     page.goto(f"{demo_server.url}/youth/{y['mads']}/print")
+    # the print first asks who is at the meeting (need-to-know); the coordinator's own organisation is ticked
+    assert page.get_by_role("heading", name="Udskriv til fællesmøde – Mads Jensen").is_visible()
+    page.get_by_role("button", name="Vis udskrift").click()
+    page.wait_for_load_state()
     page.emulate_media(media="print")
     assert not page.locator(".printbar").is_visible()
     assert page.get_by_role("heading", name="Fælles plan for Mads Jensen").is_visible()
