@@ -30,8 +30,9 @@ ORGANIZATION = "organization"
 TREATMENT_KINDS = frozenset({"rusmiddelcenter", "psychiatry", "psykiatri", "behandling"})
 """Organisation kinds whose records are organisation-only unless the writer shares them."""
 
-RECORD_VISIBILITY = frozenset({"goal", "activity", "agreement", "outreach", "attendance", "enrolment",
-                               "company_agreement", "work_hours"})
+RECORD_VISIBILITY = frozenset(
+    {"goal", "activity", "agreement", "outreach", "attendance", "enrolment", "company_agreement", "work_hours"}
+)
 """Entities whose `visibility` governs the whole record."""
 
 FIELD_VISIBILITY = {"assessment": {"comment": "comment_visibility"}, "attendance": {"note": "note_visibility"}}
@@ -56,16 +57,30 @@ REVIEW_FIELDS = frozenset({"status", "review_note", "reviewed_at"})
 YOUTH_WRITABLE = {
     # Their own contact details and reminder settings (issue 13): nothing else on their record.
     "youth": frozenset({"phone", "contact_time", "reminder_time", "reminders_enabled"}),
-    "attendance": frozenset({"id", "youth_id", "activity_id", "date", "self_checked_in_at", "absence_reason",
-                             "status"}),
+    "attendance": frozenset(
+        {"id", "youth_id", "activity_id", "date", "self_checked_in_at", "absence_reason", "status"}
+    ),
     "agreement": YOUTH_OWN_FIELDS,
-    "assessment": frozenset({"id", "youth_id", "due_date", "rater_role", "scores", "comment", "submitted_at",
-                             "organization_id", "comment_visibility"}),
+    "assessment": frozenset(
+        {
+            "id",
+            "youth_id",
+            "due_date",
+            "rater_role",
+            "scores",
+            "comment",
+            "submitted_at",
+            "organization_id",
+            "comment_visibility",
+        }
+    ),
 }
-MENTOR_ENTITIES = frozenset({"attendance", "agreement", "outreach", "assessment", "goal", "activity",
-                             "company_agreement", "work_hours"})
-PARTNER_ENTITIES = frozenset({"attendance", "agreement", "assessment", "goal", "activity", "company_agreement",
-                              "work_hours"})
+MENTOR_ENTITIES = frozenset(
+    {"attendance", "agreement", "outreach", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+)
+PARTNER_ENTITIES = frozenset(
+    {"attendance", "agreement", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+)
 Record = dict[str, Any]
 """A record in wire (JSON) form."""
 
@@ -137,8 +152,11 @@ def may_see(user: UserLike, entity: str, record: Record) -> bool:
 
 def hidden_fields(user: UserLike, entity: str, record: Record) -> frozenset[str]:
     """Fields of a visible record the user may not see (an organisation-only comment or note)."""
-    out = {f for f, vis in FIELD_VISIBILITY.get(entity, {}).items()
-           if not sees_item(user, record.get("organization_id"), record.get(vis))}
+    out = {
+        f
+        for f, vis in FIELD_VISIBILITY.get(entity, {}).items()
+        if not sees_item(user, record.get("organization_id"), record.get(vis))
+    }
     return frozenset(out)
 
 
@@ -187,8 +205,11 @@ def check_assignment(field: str, assignee: UserLike | None, consented_org_ids: s
     if a.role != wanted:
         raise Denied("invalid_assignment", f"Brugeren er ikke {title} og kan ikke sættes som {title}.")
     if a.organization_id not in consented_org_ids:
-        raise Denied("no_consent", f"Den unge har ikke givet samtykke til {title}ens organisation. "
-                                   "Registrér samtykket først, eller vælg en anden.")
+        raise Denied(
+            "no_consent",
+            f"Den unge har ikke givet samtykke til {title}ens organisation. "
+            "Registrér samtykket først, eller vælg en anden.",
+        )
 
 
 def may_assign(field: str, assignee: UserLike | None, consented_org_ids: Iterable[str]) -> bool:
@@ -203,8 +224,15 @@ def may_assign(field: str, assignee: UserLike | None, consented_org_ids: Iterabl
 # ---- writing --------------------------------------------------------------------------------
 
 
-def check_write(user: UserLike, entity: str, op: str, existing: Record | None, new: Record, changed: set[str],
-                today: date | None = None) -> None:
+def check_write(
+    user: UserLike,
+    entity: str,
+    op: str,
+    existing: Record | None,
+    new: Record,
+    changed: set[str],
+    today: date | None = None,
+) -> None:
     """Raise Denied unless `user` may make this change.
 
     `existing` is the stored record (wire form) or None for a create, `new` the record after the
@@ -224,16 +252,27 @@ def check_write(user: UserLike, entity: str, op: str, existing: Record | None, n
         if verdict is not None and verdict is not True:
             raise Denied(*verdict)
         return
-    rules: dict[str, _Rule] = {Role.YOUTH: _youth, Role.COORDINATOR: _coordinator, Role.MENTOR: _mentor,
-                               Role.PARTNER: _partner}
+    rules: dict[str, _Rule] = {
+        Role.YOUTH: _youth,
+        Role.COORDINATOR: _coordinator,
+        Role.MENTOR: _mentor,
+        Role.PARTNER: _partner,
+    }
     rule = rules.get(a.role)
     if rule is None:
         raise Denied("forbidden", "Ukendt rolle.")
     rule(a, entity, op, existing, new, changed, today)
 
 
-def may_write(user: UserLike, entity: str, op: str, existing: Record | None, new: Record | None = None,
-              changed: set[str] | None = None, today: date | None = None) -> bool:
+def may_write(
+    user: UserLike,
+    entity: str,
+    op: str,
+    existing: Record | None,
+    new: Record | None = None,
+    changed: set[str] | None = None,
+    today: date | None = None,
+) -> bool:
     """check_write as a yes/no (the pages and the phone use it to offer only what is allowed)."""
     new = new if new is not None else dict(existing or {})
     try:
@@ -254,8 +293,9 @@ _Rule = Callable[[Actor, str, str, Record | None, Record, set[str], date | None]
 """A role's write rule: actor, entity, op, existing, new, changed, today; raises Denied."""
 
 
-def _youth(a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str],
-           today: date | None) -> None:
+def _youth(
+    a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     allowed = YOUTH_WRITABLE.get(entity)
     if allowed is None or op == "delete":
         raise Denied("forbidden", "Det kan du ikke ændre selv. Spørg din mentor.")
@@ -263,7 +303,9 @@ def _youth(a: Actor, entity: str, op: str, existing: Record | None, new: Record,
         raise Denied("forbidden", "Aftaler laves sammen med din mentor.")
     extra = changed - allowed
     if extra:
-        raise Denied("forbidden_field", f"Det kan du ikke ændre selv: {', '.join(field_label(f) for f in sorted(extra))}.")
+        raise Denied(
+            "forbidden_field", f"Det kan du ikke ændre selv: {', '.join(field_label(f) for f in sorted(extra))}."
+        )
     if entity == "attendance":
         if "status" in changed and new.get("status") not in YOUTH_STATUSES:
             raise Denied("forbidden_field", "Kun din mentor kan registrere sent fremmøde eller udeblivelse.")
@@ -291,12 +333,16 @@ def _youth_attendance_window(new: Record, changed: set[str], today: date | None)
             raise Denied("outside_window", "Du kan kun tjekke ind på dagen. Sig til din mentor, hvis du var der.")
     if "status" in changed and new.get("status") == "absent_notified":
         if not earliest <= day <= today + timedelta(days=ABSENCE_NOTICE_DAYS_AHEAD):
-            raise Denied("outside_window", "Du kan melde fra fra i dag og op til en uge frem. "
-                                           "Sig til din mentor, hvis det gælder en dag, der er gået.")
+            raise Denied(
+                "outside_window",
+                "Du kan melde fra fra i dag og op til en uge frem. "
+                "Sig til din mentor, hvis det gælder en dag, der er gået.",
+            )
 
 
-def _staff_common(a: Actor, entity: str, existing: Record | None, new: Record, changed: set[str],
-                  today: date | None) -> None:
+def _staff_common(
+    a: Actor, entity: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     """Rules every staff role shares: the young person's own words, the attendance window."""
     if entity == "agreement":
         for f in YOUTH_OWN_FIELDS & changed:
@@ -307,19 +353,27 @@ def _staff_common(a: Actor, entity: str, existing: Record | None, new: Record, c
         day = _as_date(new.get("date"))
         touched = changed - {"id", "youth_id", "activity_id", "date"} or existing is None
         if day is not None and touched and day < today - timedelta(days=STAFF_ATTENDANCE_DAYS_BACK):
-            raise Denied("outside_window", f"Fremmøde kan registreres op til {STAFF_ATTENDANCE_DAYS_BACK} dage "
-                                           "tilbage. Bed koordinatoren rette ældre dage.")
+            raise Denied(
+                "outside_window",
+                f"Fremmøde kan registreres op til {STAFF_ATTENDANCE_DAYS_BACK} dage "
+                "tilbage. Bed koordinatoren rette ældre dage.",
+            )
 
 
 def needs_correction_audit(user: UserLike, entity: str, new: Record, today: date | None) -> bool:
     """A coordinator's attendance change older than the staff window: recorded as a correction."""
     day = _as_date(new.get("date")) if entity == "attendance" else None
-    return (actor_of(user).role == Role.COORDINATOR and today is not None and day is not None
-            and day < today - timedelta(days=STAFF_ATTENDANCE_DAYS_BACK))
+    return (
+        actor_of(user).role == Role.COORDINATOR
+        and today is not None
+        and day is not None
+        and day < today - timedelta(days=STAFF_ATTENDANCE_DAYS_BACK)
+    )
 
 
-def _coordinator(a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str],
-                 today: date | None) -> None:
+def _coordinator(
+    a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     _staff_common(a, entity, existing, new, changed, today)
 
 
@@ -329,8 +383,9 @@ def _own_org(a: Actor, *recs: Record | None) -> None:
             raise Denied("forbidden_organization", "Du kan kun ændre din egen organisations punkter.")
 
 
-def _mentor(a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str],
-            today: date | None) -> None:
+def _mentor(
+    a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     if entity not in MENTOR_ENTITIES:
         raise Denied("forbidden", "Kun koordinatoren kan ændre dette.")
     if entity in OWN_ORG_ENTITIES:
@@ -339,15 +394,18 @@ def _mentor(a: Actor, entity: str, op: str, existing: Record | None, new: Record
         if existing is None or op == "delete":
             _own_org(a, existing, new)
         elif existing.get("organization_id") != a.organization_id and changed - REVIEW_FIELDS:
-            raise Denied("forbidden_organization", "Du kan følge op på en anden organisations aftale "
-                                                   "(status og note), men ikke ændre den.")
+            raise Denied(
+                "forbidden_organization",
+                "Du kan følge op på en anden organisations aftale (status og note), men ikke ændre den.",
+            )
     if entity == "assessment" and new.get("rater_role") != "staff":
         raise Denied("forbidden_field", "En medarbejders vurdering skal have rater_role 'staff'.")
     _staff_common(a, entity, existing, new, changed, today)
 
 
-def _partner(a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str],
-             today: date | None) -> None:
+def _partner(
+    a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     if entity not in PARTNER_ENTITIES:
         raise Denied("forbidden", "Din organisation kan ikke ændre dette.")
     _own_org(a, existing, new)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, cast
 
@@ -88,16 +88,15 @@ def Choice(e: type[Enum], **kw: Any) -> fields.String:  # noqa: N802
 class UTCDateTime(fields.DateTime):
     """ISO 8601 instant; naive values are taken as UTC, all are returned in UTC."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
-                     **kwargs: Any) -> datetime:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> datetime:
         dt = super()._deserialize(value, attr, data, **kwargs)
         if dt.tzinfo is None:
-            return dt.replace(tzinfo=timezone.utc)
-        return dt.astimezone(timezone.utc)
+            return dt.replace(tzinfo=UTC)
+        return dt.astimezone(UTC)
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | float | None:
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
 
 
@@ -166,8 +165,9 @@ class PlanSchema(EntitySchema):
     youth_barriers = Text(load_default="")
     youth_answer = Choice(enums.YouthAnswer, load_default=None, allow_none=True)
     youth_answer_comment = Text(load_default="")
-    youth_answer_revision = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                           validate=danish_range(1, 2**31))
+    youth_answer_revision = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=danish_range(1, 2**31)
+    )
 
     @validates_schema
     def _answer(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -193,7 +193,8 @@ class ActivitySchema(EntitySchema):
     title = Text(MAX_TITLE, 1, required=True)
     weekdays = fields.List(
         fields.Integer(validate=validate.Range(0, 6, error="Ugedag skal være 0 (mandag) til 6 (søndag).")),
-        required=True, validate=validate.Length(max=7, error="Højst 7 ugedage."),
+        required=True,
+        validate=validate.Length(max=7, error="Højst 7 ugedage."),
     )
     start_time = HHMM(required=True)
     end_time = HHMM(required=True)
@@ -241,9 +242,10 @@ class AttendanceSchema(EntitySchema):
 
     @validates_schema
     def _absence(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data.get("status") == enums.AttendanceStatus.ABSENT_NOTIFIED and not (
-            data.get("absence_reason") or ""
-        ).strip():
+        if (
+            data.get("status") == enums.AttendanceStatus.ABSENT_NOTIFIED
+            and not (data.get("absence_reason") or "").strip()
+        ):
             raise ValidationError("Skriv kort, hvorfor du ikke kommer.", "absence_reason")
 
 
@@ -262,8 +264,10 @@ class AssessmentSchema(EntitySchema):
     rater_role = Choice(enums.RaterRole, required=True)
     scores = fields.Dict(
         keys=fields.String(),
-        values=fields.Integer(strict=True, validate=validate.Range(
-            SCORE_MIN, SCORE_MAX, error=f"Score skal være mellem {SCORE_MIN} og {SCORE_MAX}.")),
+        values=fields.Integer(
+            strict=True,
+            validate=validate.Range(SCORE_MIN, SCORE_MAX, error=f"Score skal være mellem {SCORE_MIN} og {SCORE_MAX}."),
+        ),
         required=True,
     )
     comment = Text(load_default="")
@@ -385,8 +389,7 @@ class MutationSchema(DanishSchema):
     entity = fields.String(required=True, validate=validate.OneOf(list(ENTITY_SCHEMAS), error=_ONE_OF))
     id = Id(required=True)
     op = Choice(enums.Op, required=True)
-    base_version = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                  validate=danish_range(1, 2**31))
+    base_version = fields.Integer(load_default=None, allow_none=True, strict=True, validate=danish_range(1, 2**31))
     data = fields.Dict(load_default=None, allow_none=True)
 
     @validates_schema

@@ -10,11 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, overload
 
-from shared.clock import LOCAL_TZ
+from mobile_app.core.errors import ValidationFailed
+from mobile_app.core.store import Store
+from mobile_app.core.validation import check
 from shared import permissions
+from shared.clock import LOCAL_TZ
 from shared.dimensions import DIMENSIONS, Dimension
 from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
 from shared.labels import APP_ENTITY_LABELS_DA, WEEKDAYS_DA  # noqa: F401  (WEEKDAYS_DA: for the views)
@@ -27,10 +30,6 @@ from shared.schedule import (
     overdue_assessment,
     parse_hhmm,
 )
-
-from mobile_app.core.errors import ValidationFailed
-from mobile_app.core.store import Store
-from mobile_app.core.validation import check
 
 ASSESSMENT_OPENS_DAYS_BEFORE = 7
 """A 6-weekly assessment can be filled in from a week before its due date."""
@@ -115,7 +114,7 @@ class Services:
         return self.now().date()
 
     def _utc_now_iso(self) -> str:
-        return self.now().astimezone(timezone.utc).isoformat()
+        return self.now().astimezone(UTC).isoformat()
 
     # ---- who ---------------------------------------------------------------------------
 
@@ -149,8 +148,12 @@ class Services:
     def may(self, entity: str, record: Record | None = None, fields: set[str] | None = None) -> bool:
         """Whether to offer an action: change `fields` of `record`, or create one (record None)."""
         if record is None:
-            new = {"id": "new", "youth_id": "y", "organization_id": self.user.get("organization_id"),
-                   "rater_role": "youth" if self.is_youth else "staff"}
+            new = {
+                "id": "new",
+                "youth_id": "y",
+                "organization_id": self.user.get("organization_id"),
+                "rater_role": "youth" if self.is_youth else "staff",
+            }
             return permissions.may_write(self.user, entity, "upsert", None, new, set(new), self.today())
         return permissions.may_write(self.user, entity, "upsert", record, record, set(fields or ()), self.today())
 
@@ -195,13 +198,15 @@ class Services:
         rows = []
         for y in youths:
             acts = self.activities_on(y["id"], today)
-            rows.append(CaseloadRow(
-                youth=y,
-                today=acts,
-                missing=[a.activity.get("title", "") for a in acts if a.state == "missing"],
-                agreements_due=len(self.agreements_due(y["id"])),
-                assessment_overdue=self.assessment_overdue(y["id"]),
-            ))
+            rows.append(
+                CaseloadRow(
+                    youth=y,
+                    today=acts,
+                    missing=[a.activity.get("title", "") for a in acts if a.state == "missing"],
+                    agreements_due=len(self.agreements_due(y["id"])),
+                    assessment_overdue=self.assessment_overdue(y["id"]),
+                )
+            )
         # today's no-shows first (someone should call now), then anything else needing attention
         rows.sort(key=lambda r: (not r.missing, not r.attention, r.youth.get("display_name", "")))
         return rows
@@ -212,8 +217,12 @@ class Services:
         no-shows), "agreements" (agreements due), "assessment" (assessment overdue), "" (all)."""
         if query.strip() and query.strip().casefold() not in (row.youth.get("display_name") or "").casefold():
             return False
-        return {"": True, "missing": bool(row.missing), "agreements": bool(row.agreements_due),
-                "assessment": bool(row.assessment_overdue)}.get(kind, True)
+        return {
+            "": True,
+            "missing": bool(row.missing),
+            "agreements": bool(row.agreements_due),
+            "assessment": bool(row.assessment_overdue),
+        }.get(kind, True)
 
     def activities_on(self, youth_id: str, day: date) -> list[ActivityToday]:
         """The young person's activities on a day, each with its attendance and a plain status."""
@@ -224,7 +233,7 @@ class Services:
                 continue
             att = self.store.find_attendance(youth_id, a["id"], day.isoformat())
             status = (att or {}).get("status")
-            if att and status in (AttendanceStatus.ABSENT_NOTIFIED,) :
+            if att and status in (AttendanceStatus.ABSENT_NOTIFIED,):
                 state, label = "absent_notified", "Meldt fra"
             elif att and status:
                 state, label = "recorded", label_da(status)
@@ -247,8 +256,9 @@ class Services:
         out = []
         for back in range(days):
             day = today - timedelta(days=back)
-            if any(occurs_on(a.get("weekdays") or [], _d(a.get("start_date")), _d(a.get("end_date")), day)
-                   for a in acts):
+            if any(
+                occurs_on(a.get("weekdays") or [], _d(a.get("start_date")), _d(a.get("end_date")), day) for a in acts
+            ):
                 out.append(day)
         return out
 
@@ -269,15 +279,18 @@ class Services:
         """Monday to Sunday of the week containing `day`."""
         day = day or self.today()
         monday = day - timedelta(days=day.weekday())
-        return [(monday + timedelta(days=i), self.activities_on(youth_id, monday + timedelta(days=i)))
-                for i in range(7)]
+        return [
+            (monday + timedelta(days=i), self.activities_on(youth_id, monday + timedelta(days=i))) for i in range(7)
+        ]
 
     def plan(self, youth_id: str) -> dict[str, Any]:
         """The plan: end goal, sub-goals grouped by agency, and what is next."""
         plans = self.store.all("plan", youth_id)
         plan = plans[0] if plans else None
         groups: dict[str, list[Record]] = {}
-        for g in sorted(self.store.all("goal", youth_id), key=lambda g: (g.get("target_date") or "9999", g.get("title", ""))):
+        for g in sorted(
+            self.store.all("goal", youth_id), key=lambda g: (g.get("target_date") or "9999", g.get("title", ""))
+        ):
             groups.setdefault(self.org_name(g.get("organization_id")) or "Ukendt", []).append(g)
         return {
             "plan": plan,
@@ -301,7 +314,9 @@ class Services:
         items = self.store.all("agreement", youth_id)
         if not include_closed:
             items = [a for a in items if a.get("status", "open") == AgreementStatus.OPEN]
-        return sorted(items, key=lambda a: (a.get("status", "open") != "open", a.get("due_date") or "", a.get("text", "")))
+        return sorted(
+            items, key=lambda a: (a.get("status", "open") != "open", a.get("due_date") or "", a.get("text", ""))
+        )
 
     def who_does(self, ag: Record) -> str:
         """Who is responsible, said to the young person: "Det gør du", "Det gør Lise" (the mentor,
@@ -326,8 +341,10 @@ class Services:
         return [a for a in self.agreements(youth_id) if (a.get("due_date") or "") <= today]
 
     def assessments(self, youth_id: str) -> list[Record]:
-        return sorted((a for a in self.store.all("assessment", youth_id) if a.get("submitted_at")),
-                      key=lambda a: (a.get("due_date") or "", a.get("submitted_at") or ""))
+        return sorted(
+            (a for a in self.store.all("assessment", youth_id) if a.get("submitted_at")),
+            key=lambda a: (a.get("due_date") or "", a.get("submitted_at") or ""),
+        )
 
     def _plan_start(self, youth_id: str) -> date | None:
         plans = self.store.all("plan", youth_id)
@@ -434,8 +451,13 @@ class Services:
         changes = {"self_checked_in_at": self._utc_now_iso()}
         if existing:
             return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save("attendance", new_id(), youth_id,
-                          {"activity_id": act["id"], "date": day.isoformat(), **changes}, create=True)
+        return self._save(
+            "attendance",
+            new_id(),
+            youth_id,
+            {"activity_id": act["id"], "date": day.isoformat(), **changes},
+            create=True,
+        )
 
     def notify_absence(self, activity_id: str, reason: str, day: date | None = None) -> Record:
         """'Jeg kommer ikke i dag': an absence notice with a reason."""
@@ -448,11 +470,17 @@ class Services:
         existing = self.store.find_attendance(youth_id, act["id"], day.isoformat())
         if existing:
             return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save("attendance", new_id(), youth_id,
-                          {"activity_id": act["id"], "date": day.isoformat(), **changes}, create=True)
+        return self._save(
+            "attendance",
+            new_id(),
+            youth_id,
+            {"activity_id": act["id"], "date": day.isoformat(), **changes},
+            create=True,
+        )
 
-    def record_attendance(self, youth_id: str, activity_id: str, day: date | str, status: str,
-                          reason: str = "", note: str = "") -> Record:
+    def record_attendance(
+        self, youth_id: str, activity_id: str, day: date | str, status: str, reason: str = "", note: str = ""
+    ) -> Record:
         """Staff record: present, late, absent with or without notice."""
         self._require_access(youth_id)
         if status not in {s.value for s in AttendanceStatus}:
@@ -473,59 +501,96 @@ class Services:
         existing = self.store.find_attendance(youth_id, act["id"], day_iso)
         if existing:
             return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save("attendance", new_id(), youth_id,
-                          {"activity_id": act["id"], "date": day_iso, **changes}, create=True)
+        return self._save(
+            "attendance", new_id(), youth_id, {"activity_id": act["id"], "date": day_iso, **changes}, create=True
+        )
 
-    def log_outreach(self, youth_id: str, method: str, reached: bool, note: str = "",
-                     visibility: str | None = None) -> Record:
+    def log_outreach(
+        self, youth_id: str, method: str, reached: bool, note: str = "", visibility: str | None = None
+    ) -> Record:
         """Opsøgende kontakt: a call, text or home visit, and whether the young person was reached."""
         self._require_access(youth_id)
         if method not in {m.value for m in OutreachMethod}:
             raise ValidationFailed("Vælg, hvordan du tog kontakt.")
-        return self._save("outreach", new_id(), youth_id, {
-            "organization_id": self.user.get("organization_id"),
-            "method": method, "reached": bool(reached), "note": (note or "").strip(),
-            "contacted_at": self._utc_now_iso(), "visibility": visibility or self.default_visibility(),
-        }, create=True)
+        return self._save(
+            "outreach",
+            new_id(),
+            youth_id,
+            {
+                "organization_id": self.user.get("organization_id"),
+                "method": method,
+                "reached": bool(reached),
+                "note": (note or "").strip(),
+                "contacted_at": self._utc_now_iso(),
+                "visibility": visibility or self.default_visibility(),
+            },
+            create=True,
+        )
 
-    def add_agreement(self, youth_id: str, text: str, due_date: date | str | None,
-                      responsible: str = "youth", visibility: str | None = None) -> Record:
+    def add_agreement(
+        self,
+        youth_id: str,
+        text: str,
+        due_date: date | str | None,
+        responsible: str = "youth",
+        visibility: str | None = None,
+    ) -> Record:
         self._require_access(youth_id)
-        return self._save("agreement", new_id(), youth_id, {
-            "organization_id": self.user.get("organization_id"),
-            "text": (text or "").strip(),
-            "responsible": responsible,
-            "responsible_user_id": self.user.get("id") if responsible == "staff" else None,
-            "due_date": _iso(due_date) if due_date else None,
-            "status": AgreementStatus.OPEN.value, "visibility": visibility or self.default_visibility(),
-        }, create=True)
+        return self._save(
+            "agreement",
+            new_id(),
+            youth_id,
+            {
+                "organization_id": self.user.get("organization_id"),
+                "text": (text or "").strip(),
+                "responsible": responsible,
+                "responsible_user_id": self.user.get("id") if responsible == "staff" else None,
+                "due_date": _iso(due_date) if due_date else None,
+                "status": AgreementStatus.OPEN.value,
+                "visibility": visibility or self.default_visibility(),
+            },
+            create=True,
+        )
 
     def review_agreement(self, agreement_id: str, status: str, note: str = "") -> Record:
         """The daily review: kept, not kept (or cancelled)."""
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere.")
-        if status not in {AgreementStatus.KEPT, AgreementStatus.NOT_KEPT, AgreementStatus.CANCELLED,
-                          AgreementStatus.OPEN}:
+        if status not in {
+            AgreementStatus.KEPT,
+            AgreementStatus.NOT_KEPT,
+            AgreementStatus.CANCELLED,
+            AgreementStatus.OPEN,
+        }:
             raise ValidationFailed("Vælg holdt, ikke holdt eller genforhandlet.")
-        return self._save("agreement", agreement_id, ag["youth_id"], {
-            "status": status, "review_note": (note or "").strip(), "reviewed_at": self._utc_now_iso(),
-        }, create=False)
+        return self._save(
+            "agreement",
+            agreement_id,
+            ag["youth_id"],
+            {
+                "status": status,
+                "review_note": (note or "").strip(),
+                "reviewed_at": self._utc_now_iso(),
+            },
+            create=False,
+        )
 
-    def renegotiate_agreement(self, agreement_id: str, new_text: str, new_due: date | str,
-                              note: str = "") -> Record:
+    def renegotiate_agreement(self, agreement_id: str, new_text: str, new_due: date | str, note: str = "") -> Record:
         """Renegotiated: the old agreement is closed with a note and a new one replaces it."""
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere.")
         text = (new_text or "").strip() or ag.get("text", "")
         # Check the new agreement first, so a bad entry changes nothing.
-        check("agreement", {**ag, "id": new_id(), "text": text, "due_date": _iso(new_due) if new_due else None,
-                            "status": "open"})
-        self.review_agreement(agreement_id, AgreementStatus.CANCELLED.value,
-                              f"Genforhandlet. {note}".strip())
-        return self.add_agreement(ag["youth_id"], text, new_due, ag.get("responsible", "youth"),
-                                  ag.get("visibility") or None)
+        check(
+            "agreement",
+            {**ag, "id": new_id(), "text": text, "due_date": _iso(new_due) if new_due else None, "status": "open"},
+        )
+        self.review_agreement(agreement_id, AgreementStatus.CANCELLED.value, f"Genforhandlet. {note}".strip())
+        return self.add_agreement(
+            ag["youth_id"], text, new_due, ag.get("responsible", "youth"), ag.get("visibility") or None
+        )
 
     def youth_update_agreement(self, agreement_id: str, done: bool | None, comment: str = "") -> Record:
         """The young person comments on an agreement and/or marks it done (`done` None: only the
@@ -568,15 +633,21 @@ class Services:
         missing = [d.title for d in DIMENSIONS.for_rater(rater) if d.key not in scores]
         if missing:
             raise ValidationFailed(f"Du mangler at svare på: {', '.join(missing)}.")
-        rec = self._save("assessment", new_id(), youth_id, {
-            "organization_id": None if self.is_youth else self.user.get("organization_id"),
-            "due_date": _iso(_d(due)),
-            "rater_role": rater,
-            "scores": {k: int(v) for k, v in scores.items()},
-            "comment": (comment or "").strip(),
-            "comment_visibility": "shared" if self.is_youth else self.default_visibility(),
-            "submitted_at": self._utc_now_iso(),
-        }, create=True)
+        rec = self._save(
+            "assessment",
+            new_id(),
+            youth_id,
+            {
+                "organization_id": None if self.is_youth else self.user.get("organization_id"),
+                "due_date": _iso(_d(due)),
+                "rater_role": rater,
+                "scores": {k: int(v) for k, v in scores.items()},
+                "comment": (comment or "").strip(),
+                "comment_visibility": "shared" if self.is_youth else self.default_visibility(),
+                "submitted_at": self._utc_now_iso(),
+            },
+            create=True,
+        )
         self.store.delete_draft(self._draft_key(youth_id, due))
         return rec
 
