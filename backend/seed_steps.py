@@ -121,7 +121,7 @@ def seed_voice(today: date | None = None) -> str | None:
     _company_and_hours(s, mads_id)
     db.session.remove()
     return (
-        "Issue 14: Mads' og Saras egne ord, forslag til delmål og Mads' svar på planen; "
+        "Trinmodel og egne ord: Mads' og Saras egne ord, forslag til delmål og Mads' svar på planen; "
         "Mads på trin 3 med aftale med tømrerværkstedet og timer over 30 i sidste måned, Sara på trin 2."
     )
 
