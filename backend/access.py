@@ -41,9 +41,11 @@ def visible_youth_ids(user: User) -> set[str]:
 def can_see_youth(user: User, youth_id: str) -> bool:
     if user.role == Role.ADMIN:
         return False
-    q = select(AccessGrant.id).where(
-        AccessGrant.active.is_(True), AccessGrant.youth_id == youth_id, grant_condition(user)
-    ).limit(1)
+    q = (
+        select(AccessGrant.id)
+        .where(AccessGrant.active.is_(True), AccessGrant.youth_id == youth_id, grant_condition(user))
+        .limit(1)
+    )
     return db.session.scalar(q) is not None
 
 
@@ -72,8 +74,15 @@ def row_condition(user: User, model):
     return model.visibility == "shared"
 
 
-_RULE_FIELDS = ("id", "youth_id", "organization_id", "visibility", "comment_visibility", "note_visibility",
-                "rater_role")
+_RULE_FIELDS = (
+    "id",
+    "youth_id",
+    "organization_id",
+    "visibility",
+    "comment_visibility",
+    "note_visibility",
+    "rater_role",
+)
 
 
 def as_record(row) -> dict:
@@ -88,8 +97,11 @@ def as_record(row) -> dict:
 
 def consented_org_ids(youth_id: str, extra_given: set[str] | None = None) -> set[str]:
     """Organisations the young person has consented to now (plus consents given in this batch)."""
-    rows = db.session.scalars(select(Consent.organization_id).where(
-        Consent.youth_id == youth_id, Consent.status == "given", Consent.deleted.is_(False)))
+    rows = db.session.scalars(
+        select(Consent.organization_id).where(
+            Consent.youth_id == youth_id, Consent.status == "given", Consent.deleted.is_(False)
+        )
+    )
     return set(rows) | set(extra_given or ())
 
 

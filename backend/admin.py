@@ -19,8 +19,9 @@ class AdminError(Exception):
     """An administrator's request that cannot be carried out; the message says why (Danish)."""
 
 
-SYSTEM = SimpleNamespace(id="00000000-0000-0000-0000-000000000000", role="system", organization_id=None,
-                         username="system")
+SYSTEM = SimpleNamespace(
+    id="00000000-0000-0000-0000-000000000000", role="system", organization_id=None, username="system"
+)
 
 
 def system_write(mutations: list[dict], actor=None, channel: str = "cli") -> list[dict]:
@@ -50,8 +51,9 @@ def create_organization(name: str, kind: str | None = None) -> Organization:
     return org
 
 
-def create_user(username: str, password: str, role: str, org_name: str | None, display_name: str,
-                birth_date: str | None = None) -> User:
+def create_user(
+    username: str, password: str, role: str, org_name: str | None, display_name: str, birth_date: str | None = None
+) -> User:
     """Create a user; a youth user gets their youth record (and so sees themself) at once.
 
     The password policy is not applied here: callers that take a password from a person check it
@@ -74,8 +76,13 @@ def create_user(username: str, password: str, role: str, org_name: str | None, d
         org = db.session.scalar(select(Organization).where(Organization.name == org_name))
         if org is None:
             raise AdminError(f"Organisationen {org_name} findes ikke.")
-    user = User(username=username, password_hash=hash_password(password), role=role,
-                organization_id=org.id if org else None, display_name=display_name)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        organization_id=org.id if org else None,
+        display_name=display_name,
+    )
     db.session.add(user)
     db.session.commit()
     if role == Role.YOUTH:
@@ -123,11 +130,18 @@ def record_consent(youth_username: str, org_names: list[str]) -> None:
         org = db.session.scalar(select(Organization).where(Organization.name == name))
         if org is None:
             raise AdminError(f"Organisationen {name} findes ikke.")
-        existing = db.session.scalar(select(Consent).where(Consent.youth_id == youth.id,
-                                                           Consent.organization_id == org.id))
+        existing = db.session.scalar(
+            select(Consent).where(Consent.youth_id == youth.id, Consent.organization_id == org.id)
+        )
         rid = existing.id if existing else str(uuid.uuid4())
-        muts.append({"entity": "consent", "id": rid, "base_version": existing.version if existing else None,
-                     "data": {"id": rid, "youth_id": youth.id, "organization_id": org.id, "status": "given"}})
+        muts.append(
+            {
+                "entity": "consent",
+                "id": rid,
+                "base_version": existing.version if existing else None,
+                "data": {"id": rid, "youth_id": youth.id, "organization_id": org.id, "status": "given"},
+            }
+        )
     system_write(muts)
 
 
@@ -145,8 +159,9 @@ def revoke_tokens(username: str, device: str | None = None) -> int:
     return len(rows)
 
 
-def set_org_contact(name: str, on_call_phone: str | None, weekdays: str | None, opens: str | None,
-                    closes: str | None) -> Organization:
+def set_org_contact(
+    name: str, on_call_phone: str | None, weekdays: str | None, opens: str | None, closes: str | None
+) -> Organization:
     """Set an organisation's on-call (24/7) number and opening hours; the phones receive them by sync.
 
     `weekdays` is e.g. "0-4" or "0,1,2,3,4" (0 = Monday). A value left as None is not changed;
@@ -159,8 +174,15 @@ def set_org_contact(name: str, on_call_phone: str | None, weekdays: str | None, 
     org = db.session.scalar(select(Organization).where(Organization.name == name.strip()))
     if org is None:
         raise AdminError(f"Organisationen {name} findes ikke.")
-    data = {"id": org.id, "name": org.name, "kind": org.kind, "on_call_phone": org.on_call_phone,
-            "opening_weekdays": list(org.opening_weekdays or []), "opens_at": org.opens_at, "closes_at": org.closes_at}
+    data = {
+        "id": org.id,
+        "name": org.name,
+        "kind": org.kind,
+        "on_call_phone": org.on_call_phone,
+        "opening_weekdays": list(org.opening_weekdays or []),
+        "opens_at": org.opens_at,
+        "closes_at": org.closes_at,
+    }
     if on_call_phone is not None:
         data["on_call_phone"] = on_call_phone.strip() or None
     if weekdays is not None:
@@ -174,7 +196,8 @@ def set_org_contact(name: str, on_call_phone: str | None, weekdays: str | None, 
     except ValidationError as e:
         raise AdminError(first_error_message(e)) from None
     if bool(loaded["opens_at"]) != bool(loaded["closes_at"]) or (
-            loaded["opens_at"] and loaded["opens_at"] >= loaded["closes_at"]):
+        loaded["opens_at"] and loaded["opens_at"] >= loaded["closes_at"]
+    ):
         raise AdminError("Åbningstiden skal have et 'fra' før 'til', fx 08:00 og 16:00.")
     for k in ("on_call_phone", "opening_weekdays", "opens_at", "closes_at"):
         setattr(org, k, loaded[k])

@@ -67,8 +67,14 @@ def user_json(user: User) -> dict:
     youth_id = None
     if user.role == Role.YOUTH:
         youth_id = db.session.scalar(select(Youth.id).where(Youth.user_id == user.id))
-    return {"id": user.id, "username": user.username, "role": user.role,
-            "organization_id": user.organization_id, "display_name": user.display_name, "youth_id": youth_id}
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "organization_id": user.organization_id,
+        "display_name": user.display_name,
+        "youth_id": youth_id,
+    }
 
 
 @bp.get("/health")
@@ -82,8 +88,12 @@ def health():
             db.session.rollback()
         except Exception:  # noqa: BLE001 - a dead connection may refuse even this
             db.session.close()
-        body = {"status": "unavailable", "database": "down", "schema_version": SCHEMA_VERSION,
-                **error_body("database_down", "Databasen svarer ikke.")}
+        body = {
+            "status": "unavailable",
+            "database": "down",
+            "schema_version": SCHEMA_VERSION,
+            **error_body("database_down", "Databasen svarer ikke."),
+        }
         return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return {"status": "ok", "database": "ok", "schema_version": SCHEMA_VERSION}
 
@@ -138,8 +148,10 @@ def _may_manage_tokens_of(actor: User, target: User) -> bool:
         return True
     if actor.role == Role.COORDINATOR:
         if target.role == Role.YOUTH:
-            return db.session.scalar(select(Youth.id).where(
-                Youth.user_id == target.id, Youth.coordinator_id == actor.id)) is not None
+            return (
+                db.session.scalar(select(Youth.id).where(Youth.user_id == target.id, Youth.coordinator_id == actor.id))
+                is not None
+            )
         return target.organization_id == actor.organization_id and target.role in (Role.MENTOR, Role.PARTNER)
     return False
 
@@ -151,12 +163,22 @@ def list_tokens():
     target = db.session.get(User, target_id)
     if target is None or not _may_manage_tokens_of(g.user, target):
         raise ApiError(404, "not_found", "Brugeren findes ikke eller er ikke synlig for dig.")
-    rows = db.session.scalars(select(DeviceToken).where(DeviceToken.user_id == target.id)
-                              .order_by(DeviceToken.created_at.desc())).all()
-    return {"tokens": [{"id": t.id, "device_name": t.device_name, "created_at": t.created_at.isoformat(),
-                        "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-                        "revoked": t.revoked_at is not None, "current": t.id == g.device_token.id}
-                       for t in rows]}
+    rows = db.session.scalars(
+        select(DeviceToken).where(DeviceToken.user_id == target.id).order_by(DeviceToken.created_at.desc())
+    ).all()
+    return {
+        "tokens": [
+            {
+                "id": t.id,
+                "device_name": t.device_name,
+                "created_at": t.created_at.isoformat(),
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "revoked": t.revoked_at is not None,
+                "current": t.id == g.device_token.id,
+            }
+            for t in rows
+        ]
+    }
 
 
 @bp.post("/auth/tokens/<token_id>/revoke")
@@ -169,8 +191,7 @@ def revoke(token_id: str):
     revoke_token(row)
     audit.record(g.user, "revoke_token", detail=f"token={row.id} user={target.username}")
     db.session.commit()
-    return {"status": "revoked", "id": row.id,
-            "message": REVOKE_NOTICE_DA}
+    return {"status": "revoked", "id": row.id, "message": REVOKE_NOTICE_DA}
 
 
 @bp.get("/sync/pull")
@@ -188,15 +209,15 @@ def sync_push():
     body = json_body()
     muts = body.get("mutations")
     if isinstance(muts, list) and len(muts) > MAX_MUTATIONS_PER_PUSH:
-        raise ApiError(413, "too_many_mutations",
-                       f"Højst {MAX_MUTATIONS_PER_PUSH} ændringer pr. push. Del dem op.")
+        raise ApiError(413, "too_many_mutations", f"Højst {MAX_MUTATIONS_PER_PUSH} ændringer pr. push. Del dem op.")
     sv = body.get("schema_version")
     if isinstance(sv, int) and not isinstance(sv, bool) and sv < MIN_SCHEMA_VERSION:
         raise ApiError(426, "client_too_old", "Appen er for gammel. Opdater Trinvis-appen for at synkronisere.")
     payload = load(PushSchema(), body)
     if payload["schema_version"] > SCHEMA_VERSION:
-        raise ApiError(400, "unsupported_schema_version",
-                       "Serveren kender ikke denne version af appen endnu. Prøv igen senere.")
+        raise ApiError(
+            400, "unsupported_schema_version", "Serveren kender ikke denne version af appen endnu. Prøv igen senere."
+        )
     results = push(g.user, payload["device_id"], payload["mutations"])
     return jsonify({"results": results})
 

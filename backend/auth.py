@@ -58,8 +58,7 @@ def issue_token(user: User, device_name: str) -> str:
     token = secrets.token_urlsafe(32)
     ttl = timedelta(days=current_app.config["TOKEN_TTL_DAYS"])
     db.session.add(
-        DeviceToken(user_id=user.id, token_hash=_digest(token), device_name=device_name,
-                    expires_at=utcnow() + ttl)
+        DeviceToken(user_id=user.id, token_hash=_digest(token), device_name=device_name, expires_at=utcnow() + ttl)
     )
     return token
 
@@ -81,9 +80,11 @@ def resolve_token(token: str) -> tuple[User, DeviceToken] | None:
     return user, row
 
 
-REVOKE_NOTICE_DA = ("Næste gang telefonen har forbindelse til Trinvis, sletter appen alle data på den: "
-                    "alle unge, planer, noter, kladder og ændringer, der ikke er sendt, samt adgangen. "
-                    "Ændringer, der ikke nåede at blive sendt, går tabt. Telefonen skal logge ind igen.")
+REVOKE_NOTICE_DA = (
+    "Næste gang telefonen har forbindelse til Trinvis, sletter appen alle data på den: "
+    "alle unge, planer, noter, kladder og ændringer, der ikke er sendt, samt adgangen. "
+    "Ændringer, der ikke nåede at blive sendt, går tabt. Telefonen skal logge ind igen."
+)
 """What a coordinator is told when revoking a phone's access (API answer and CLI)."""
 
 
@@ -123,8 +124,11 @@ def token_required(fn):
         found = resolve_token(token)
         if found is None:
             if token_revoked(token):
-                raise ApiError(401, "token_revoked", "Adgangen fra denne enhed er lukket. "
-                               "Appen sletter alle data på telefonen. Log ind igen.")
+                raise ApiError(
+                    401,
+                    "token_revoked",
+                    "Adgangen fra denne enhed er lukket. Appen sletter alle data på telefonen. Log ind igen.",
+                )
             raise ApiError(401, "invalid_token", "Adgangsnøglen er ugyldig eller udløbet. Log ind igen.")
         g.user, g.device_token = found
         now = utcnow()

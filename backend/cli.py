@@ -7,7 +7,6 @@ import sys
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
 from backend.extensions import db
 
@@ -48,7 +47,8 @@ def seed_demo_cmd():
         # The demo users share one published password: never in a real municipality's database.
         raise click.ClickException(
             "seed-demo opretter demobrugere med en kendt adgangskode og hører kun til en demo-database. "
-            "Sæt TRINVIS_DEMO=1 for at bekræfte, at det er en demo.")
+            "Sæt TRINVIS_DEMO=1 for at bekræfte, at det er en demo."
+        )
     upgrade_schema()
     summary = seed_demo()
     click.echo(summary)
@@ -165,8 +165,11 @@ def set_org_contact_cmd(name, on_call, weekdays, opens, closes):
         org = set_org_contact(name, on_call, weekdays, opens, closes)
     except AdminError as e:
         raise click.ClickException(str(e)) from None
-    hours = (f"{','.join(map(str, org.opening_weekdays))} {org.opens_at}-{org.closes_at}"
-             if org.opens_at else "ingen åbningstid")
+    hours = (
+        f"{','.join(map(str, org.opening_weekdays))} {org.opens_at}-{org.closes_at}"
+        if org.opens_at
+        else "ingen åbningstid"
+    )
     click.echo(f"{org.name}: vagttelefon {format_phone(org.on_call_phone) or '-'}, {hours}")
 
 

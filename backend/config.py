@@ -20,9 +20,9 @@ def _database_url(instance_path: str) -> str:
         return f"sqlite:///{Path(instance_path) / 'trinvis.sqlite'}"
     # Accept the common postgres:// spelling and pick the psycopg 3 driver.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -40,7 +40,7 @@ def _flag(name: str, default: bool) -> bool:
 
 
 def profile(override: str | None = None) -> str:
-    """"production" unless this is the demo, a developer's machine or a test run."""
+    """ "production" unless this is the demo, a developer's machine or a test run."""
     if override:
         return override
     if os.environ.get("TRINVIS_DEMO", "0") == "1":

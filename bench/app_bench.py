@@ -85,8 +85,10 @@ def bench_saves_and_push(n: int, tmp: Path) -> None:
                 ag = agreements[i % len(agreements)]
                 msvc.review_agreement(ag["id"], "open", f"Gennemgået {i}")
             times.append((time.perf_counter() - t0) * 1000)
-        print(f"local saves: {n} saves (store + outbox, durable), p50 {statistics.median(times):.2f} ms, "
-              f"p95 {pct(times, 95):.2f} ms, max {max(times):.2f} ms  (target p95 < 20 ms)")
+        print(
+            f"local saves: {n} saves (store + outbox, durable), p50 {statistics.median(times):.2f} ms, "
+            f"p95 {pct(times, 95):.2f} ms, max {max(times):.2f} ms  (target p95 < 20 ms)"
+        )
         queued = mentor.store.pending_count() + youth.store.pending_count()
 
         t0 = time.perf_counter()
@@ -94,8 +96,10 @@ def bench_saves_and_push(n: int, tmp: Path) -> None:
         r2 = SyncEngine(youth.store, youth.client(), youth.device_id).push()
         dt = time.perf_counter() - t0
         results = {k: r1.get(k, 0) + r2.get(k, 0) for k in set(r1) | set(r2)}
-        print(f"push: {queued} queued mutations (from {n} saves; unsent edits of one record are folded) "
-              f"in {dt:.2f} s = {queued / dt:.0f} mutations/s; results {results}")
+        print(
+            f"push: {queued} queued mutations (from {n} saves; unsent edits of one record are folded) "
+            f"in {dt:.2f} s = {queued / dt:.0f} mutations/s; results {results}"
+        )
         mentor.store.close()
         youth.store.close()
     finally:
@@ -114,31 +118,56 @@ def synthetic_pages(total: int, page_size: int = 500) -> list[dict]:
         rid = str(uuid.uuid4())
         k = i % 3
         if k == 0:
-            data = {"id": rid, "youth_id": y, "activity_id": str(uuid.uuid4()),
-                    "date": (start + timedelta(days=i % 300)).isoformat(), "status": "present",
-                    "self_checked_in_at": datetime(2025, 3, 1, 8, 55, tzinfo=TZ).isoformat(),
-                    "absence_reason": "", "note": "", "organization_id": org, "visibility": "shared",
-                    "recorded_by_user_id": None}
+            data = {
+                "id": rid,
+                "youth_id": y,
+                "activity_id": str(uuid.uuid4()),
+                "date": (start + timedelta(days=i % 300)).isoformat(),
+                "status": "present",
+                "self_checked_in_at": datetime(2025, 3, 1, 8, 55, tzinfo=TZ).isoformat(),
+                "absence_reason": "",
+                "note": "",
+                "organization_id": org,
+                "visibility": "shared",
+                "recorded_by_user_id": None,
+            }
             entity = "attendance"
         elif k == 1:
-            data = {"id": rid, "youth_id": y, "organization_id": org, "text": f"Aftale {i}", "responsible": "youth",
-                    "responsible_user_id": None, "due_date": "2025-03-01", "status": "kept", "review_note": "",
-                    "reviewed_at": None, "youth_comment": "", "youth_marked_done_at": None,
-                    "created_by_user_id": None}
+            data = {
+                "id": rid,
+                "youth_id": y,
+                "organization_id": org,
+                "text": f"Aftale {i}",
+                "responsible": "youth",
+                "responsible_user_id": None,
+                "due_date": "2025-03-01",
+                "status": "kept",
+                "review_note": "",
+                "reviewed_at": None,
+                "youth_comment": "",
+                "youth_marked_done_at": None,
+                "created_by_user_id": None,
+            }
             entity = "agreement"
         else:
-            data = {"id": rid, "youth_id": y, "organization_id": org, "method": "call", "reached": True,
-                    "note": "Snakkede om ugen", "contacted_at": "2025-03-01T09:30:00+00:00", "user_id": None}
+            data = {
+                "id": rid,
+                "youth_id": y,
+                "organization_id": org,
+                "method": "call",
+                "reached": True,
+                "note": "Snakkede om ugen",
+                "contacted_at": "2025-03-01T09:30:00+00:00",
+                "user_id": None,
+            }
             entity = "outreach"
         changes.append({"entity": entity, "id": rid, "version": 1, "deleted": False, "data": data})
         i += 1
         if len(changes) == page_size:
-            pages.append({"changes": changes, "cursor": f"c{len(pages)}", "has_more": True,
-                          "revoked_youth_ids": []})
+            pages.append({"changes": changes, "cursor": f"c{len(pages)}", "has_more": True, "revoked_youth_ids": []})
             changes = []
     if changes:
-        pages.append({"changes": changes, "cursor": f"c{len(pages)}", "has_more": False,
-                      "revoked_youth_ids": []})
+        pages.append({"changes": changes, "cursor": f"c{len(pages)}", "has_more": False, "revoked_youth_ids": []})
     return pages
 
 
@@ -150,8 +179,10 @@ def bench_first_pull(total: int, tmp: Path) -> None:
         store.apply_pull_page(page["changes"], page["revoked_youth_ids"], page["cursor"])
     dt = time.perf_counter() - t0
     assert store.count() == total
-    print(f"first pull: {total} records in {len(pages)} pages applied in {dt:.2f} s = "
-          f"{total / dt:.0f} records/s  (target: 15,000 in < 2 s)")
+    print(
+        f"first pull: {total} records in {len(pages)} pages applied in {dt:.2f} s = "
+        f"{total / dt:.0f} records/s  (target: 15,000 in < 2 s)"
+    )
     store.close()
 
 

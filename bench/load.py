@@ -35,7 +35,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -61,20 +61,47 @@ def free_port() -> int:
 class Gunicorn:
     """`python -m gunicorn -w N 'backend:create_app()'` on a free loopback port."""
 
-    def __init__(self, database_url: str, workers: int = 3, log_path: str | None = None,
-                 env: dict[str, str] | None = None):
+    def __init__(
+        self, database_url: str, workers: int = 3, log_path: str | None = None, env: dict[str, str] | None = None
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # Production settings, but the load's many logins must not be throttled, and its staff have
         # no authenticator app (two-factor login is tested in tests/e2e/test_accounts_e2e.py).
-        env = {**os.environ, "DATABASE_URL": database_url, "TRINVIS_LOGIN_RATE_LIMIT": "1000000 per minute",
-               "TRINVIS_LOGIN_ACCOUNT_RATE_LIMIT": "1000000 per minute", "TRINVIS_REQUIRE_2FA": "0",
-               "SECRET_KEY": "load-test", "PYTHONPATH": str(ROOT), "TRINVIS_SERVER_TIMING": "1", **(env or {})}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "TRINVIS_LOGIN_RATE_LIMIT": "1000000 per minute",
+            "TRINVIS_LOGIN_ACCOUNT_RATE_LIMIT": "1000000 per minute",
+            "TRINVIS_REQUIRE_2FA": "0",
+            "SECRET_KEY": "load-test",
+            "PYTHONPATH": str(ROOT),
+            "TRINVIS_SERVER_TIMING": "1",
+            **(env or {}),
+        }
         self.log = open(log_path or os.devnull, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "-w", str(workers),
-             "--timeout", "60", "--graceful-timeout", "5", "--preload", "backend:create_app()"],
-            cwd=str(ROOT), env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--preload",
+                "backend:create_app()",
+            ],
+            cwd=str(ROOT),
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.time() + 30
         while True:
             if self.proc.poll() is not None:
@@ -104,6 +131,7 @@ class Gunicorn:
 
 # ---- seeding ------------------------------------------------------------------------------------
 
+
 def seed(app, n_youth: int, n_mentors: int) -> dict:
     """Organisation, mentors, young people (each with a plan, a daily activity, an agreement)."""
     from backend.admin import create_organization, create_user, system_write
@@ -112,8 +140,9 @@ def seed(app, n_youth: int, n_mentors: int) -> dict:
 
     with app.app_context():
         org = create_organization("Jobcenter", "jobcenter")
-        mentors = [create_user(f"load.mentor{i}", PASSWORD, "mentor", "Jobcenter", f"Mentor {i}").id
-                   for i in range(n_mentors)]
+        mentors = [
+            create_user(f"load.mentor{i}", PASSWORD, "mentor", "Jobcenter", f"Mentor {i}").id for i in range(n_mentors)
+        ]
         coord = create_user("load.coordinator", PASSWORD, "coordinator", "Jobcenter", "Koordinator").id
         youths = []
         today = date.today()
@@ -124,23 +153,57 @@ def seed(app, n_youth: int, n_mentors: int) -> dict:
         muts = []
         for i, (_name, yid, version) in enumerate(youths):
             mentor = mentors[i % n_mentors] if n_mentors else None
-            muts.append({"entity": "youth", "id": yid, "base_version": version,
-                         "data": {"id": yid, "youth_id": yid, "mentor_id": mentor, "coordinator_id": coord}})
+            muts.append(
+                {
+                    "entity": "youth",
+                    "id": yid,
+                    "base_version": version,
+                    "data": {"id": yid, "youth_id": yid, "mentor_id": mentor, "coordinator_id": coord},
+                }
+            )
         system_write(muts)
         muts = []
         for _name, yid, _v in youths:
             pid, aid, ag = (str(uuid.uuid4()) for _ in range(3))
             muts += [
-                {"entity": "plan", "id": pid, "data": {"id": pid, "youth_id": yid, "end_goal": "Uddannelse",
-                                                       "end_goal_kind": "education",
-                                                       "start_date": (today - timedelta(days=30)).isoformat()}},
-                {"entity": "activity", "id": aid, "data": {
-                    "id": aid, "youth_id": yid, "organization_id": org.id, "title": "Værksted",
-                    "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "09:00", "end_time": "15:00",
-                    "start_date": (today - timedelta(days=30)).isoformat(), "visibility": "shared"}},
-                {"entity": "agreement", "id": ag, "data": {
-                    "id": ag, "youth_id": yid, "organization_id": org.id, "text": "Mød op kl. 9",
-                    "responsible": "youth", "due_date": today.isoformat()}},
+                {
+                    "entity": "plan",
+                    "id": pid,
+                    "data": {
+                        "id": pid,
+                        "youth_id": yid,
+                        "end_goal": "Uddannelse",
+                        "end_goal_kind": "education",
+                        "start_date": (today - timedelta(days=30)).isoformat(),
+                    },
+                },
+                {
+                    "entity": "activity",
+                    "id": aid,
+                    "data": {
+                        "id": aid,
+                        "youth_id": yid,
+                        "organization_id": org.id,
+                        "title": "Værksted",
+                        "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                        "start_time": "09:00",
+                        "end_time": "15:00",
+                        "start_date": (today - timedelta(days=30)).isoformat(),
+                        "visibility": "shared",
+                    },
+                },
+                {
+                    "entity": "agreement",
+                    "id": ag,
+                    "data": {
+                        "id": ag,
+                        "youth_id": yid,
+                        "organization_id": org.id,
+                        "text": "Mød op kl. 9",
+                        "responsible": "youth",
+                        "due_date": today.isoformat(),
+                    },
+                },
             ]
             if len(muts) >= 450:
                 system_write(muts)
@@ -157,11 +220,15 @@ def make_database(base_url: str, n_youth: int, n_mentors: int) -> tuple[str, dic
 
     from backend import create_app
 
-    url = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1)
-                   if base_url.startswith("postgresql://") else base_url)
+    url = make_url(
+        base_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        if base_url.startswith("postgresql://")
+        else base_url
+    )
     name = f"trinvis_load_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(url.set(database="postgres").render_as_string(hide_password=False),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -184,14 +251,16 @@ def drop_database(db_url: str) -> None:
     from sqlalchemy.engine import make_url
 
     url = make_url(db_url)
-    admin = create_engine(url.set(database="postgres").render_as_string(hide_password=False),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
     admin.dispose()
 
 
 # ---- the devices -------------------------------------------------------------------------------
+
 
 class Stats:
     def __init__(self):
@@ -234,16 +303,23 @@ def _server_cpu_ms(resp) -> float | None:
 def login(base: str, username: str, stats: Stats) -> dict | None:
     """Log a device in; its token and user, or None (the error is counted)."""
     with requests.Session() as s:
-        r = stats.timed("login", lambda: s.post(f"{base}/api/v1/auth/login", timeout=30, json={
-            "username": username, "password": PASSWORD, "device_name": f"load-{username}"}))
+        r = stats.timed(
+            "login",
+            lambda: s.post(
+                f"{base}/api/v1/auth/login",
+                timeout=30,
+                json={"username": username, "password": PASSWORD, "device_name": f"load-{username}"},
+            ),
+        )
     if r.status_code != 200:
         stats.error(f"{username} login {r.status_code} {r.text[:200]}")
         return None
     return r.json()
 
 
-def device(base: str, username: str, role: str, stats: Stats, rng: random.Random, deadline: float,
-           session: dict | None = None) -> None:
+def device(
+    base: str, username: str, role: str, stats: Stats, rng: random.Random, deadline: float, session: dict | None = None
+) -> None:
     """One phone's morning: log in (unless it already holds a token), pull, push, pull."""
     s = requests.Session()
     try:
@@ -256,8 +332,14 @@ def device(base: str, username: str, role: str, stats: Stats, rng: random.Random
         if records is None or time.time() > deadline:
             return
         muts = mutations_for(role, user, records, rng)
-        r = stats.timed("push", lambda: s.post(f"{base}/api/v1/sync/push", timeout=30, json={
-            "device_id": f"load-{username}", "schema_version": _schema_version(), "mutations": muts}))
+        r = stats.timed(
+            "push",
+            lambda: s.post(
+                f"{base}/api/v1/sync/push",
+                timeout=30,
+                json={"device_id": f"load-{username}", "schema_version": _schema_version(), "mutations": muts},
+            ),
+        )
         if r.status_code != 200:
             return stats.error(f"{username} push {r.status_code} {r.text[:200]}")
         bad = [x for x in r.json()["results"] if x["status"] not in ("applied", "merged", "duplicate")]
@@ -276,7 +358,7 @@ def pull_all(s, base, stats: Stats, username: str, cursor):
     records: dict[tuple[str, str], dict] = {}
     while True:
         params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
-        r = stats.timed("pull", lambda: s.get(f"{base}/api/v1/sync/pull", params=params, timeout=30))
+        r = stats.timed("pull", lambda params=params: s.get(f"{base}/api/v1/sync/pull", params=params, timeout=30))
         if r.status_code != 200:
             stats.error(f"{username} pull {r.status_code} {r.text[:200]}")
             return None, cursor
@@ -290,15 +372,22 @@ def pull_all(s, base, stats: Stats, username: str, cursor):
 
 
 def mutations_for(role: str, user: dict, records: dict, rng: random.Random) -> list[dict]:
-    now = datetime.now(timezone.utc)
-    today = date.today().isoformat()
+    now = datetime.now(UTC)
     acts = [r["data"] for (e, _), r in records.items() if e == "activity"]
     ags = [r for (e, _), r in records.items() if e == "agreement"]
     out = []
 
     def m(entity, rid, data, base=None):
-        out.append({"mutation_id": str(uuid.uuid4()), "entity": entity, "id": rid, "op": "upsert",
-                    "base_version": base, "data": {"id": rid, **data}})
+        out.append(
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "entity": entity,
+                "id": rid,
+                "op": "upsert",
+                "base_version": base,
+                "data": {"id": rid, **data},
+            }
+        )
 
     for _ in range(rng.randint(1, 5)):
         act = rng.choice(acts)
@@ -315,17 +404,44 @@ def mutations_for(role: str, user: dict, records: dict, rng: random.Random) -> l
                 m("attendance", str(uuid.uuid4()), {**key, "status": rng.choice(["present", "late"])})
             elif kind == "review" and ags:
                 ag = rng.choice(ags)
-                m("agreement", ag["id"], {"youth_id": ag["data"]["youth_id"], "review_note": "Gennemgået",
-                                          "status": rng.choice(["kept", "not_kept", "open"])}, ag["version"])
+                m(
+                    "agreement",
+                    ag["id"],
+                    {
+                        "youth_id": ag["data"]["youth_id"],
+                        "review_note": "Gennemgået",
+                        "status": rng.choice(["kept", "not_kept", "open"]),
+                    },
+                    ag["version"],
+                )
             else:
-                m("outreach", str(uuid.uuid4()), {"youth_id": act["youth_id"], "organization_id": user["organization_id"],
-                                                  "method": "call", "reached": True, "note": "",
-                                                  "contacted_at": now.isoformat()})
+                m(
+                    "outreach",
+                    str(uuid.uuid4()),
+                    {
+                        "youth_id": act["youth_id"],
+                        "organization_id": user["organization_id"],
+                        "method": "call",
+                        "reached": True,
+                        "note": "",
+                        "contacted_at": now.isoformat(),
+                    },
+                )
     return out
 
 
-def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max_seconds: float,
-        seed_: int = 1, logged_in: bool = False, server=None, db_url: str | None = None) -> dict:
+def run(
+    base: str,
+    users: dict,
+    devices: int,
+    concurrency: int,
+    ramp: float,
+    max_seconds: float,
+    seed_: int = 1,
+    logged_in: bool = False,
+    server=None,
+    db_url: str | None = None,
+) -> dict:
     """Start `devices` devices over `ramp` seconds; returns the figures (and prints them).
 
     `logged_in`: the devices hold their tokens already (they logged in once, at install), so the
@@ -353,8 +469,21 @@ def run(base: str, users: dict, devices: int, concurrency: int, ramp: float, max
         futures = []
         for i, (username, role) in enumerate(plan):
             at = start + ramp * i / max(1, len(plan))
-            futures.append(pool.submit(_delayed, at, deadline, device, base, username, role, stats,
-                                       random.Random(rng.random()), deadline, sessions.get(username)))
+            futures.append(
+                pool.submit(
+                    _delayed,
+                    at,
+                    deadline,
+                    device,
+                    base,
+                    username,
+                    role,
+                    stats,
+                    random.Random(rng.random()),
+                    deadline,
+                    sessions.get(username),
+                )
+            )
         for f in futures:
             f.result()
     elapsed = time.time() - start
@@ -451,23 +580,35 @@ class CpuMeter:
         busy = (t1["machine_busy"] - self.t0["machine_busy"]) / max(1, t1["machine_total"] - self.t0["machine_total"])
         n = max(1, requests_)
         cores = os.cpu_count() or 1
-        out = {"server_cpu_s": round(server, 2), "postgres_cpu_s": round(pg, 2), "client_cpu_s": round(client, 2),
-               "machine_busy": round(busy, 3), "server_ms_per_request": round(server / n * 1000, 2),
-               "postgres_ms_per_request": round(pg / n * 1000, 2), "client_ms_per_request": round(client / n * 1000, 2),
-               "by_kind_server_ms": {k: round(statistics.mean(v), 2) for k, v in sorted(stats.server_cpu.items())}}
+        out = {
+            "server_cpu_s": round(server, 2),
+            "postgres_cpu_s": round(pg, 2),
+            "client_cpu_s": round(client, 2),
+            "machine_busy": round(busy, 3),
+            "server_ms_per_request": round(server / n * 1000, 2),
+            "postgres_ms_per_request": round(pg / n * 1000, 2),
+            "client_ms_per_request": round(client / n * 1000, 2),
+            "by_kind_server_ms": {k: round(statistics.mean(v), 2) for k, v in sorted(stats.server_cpu.items())},
+        }
         print(f"CPU during the run ({cores} cores, {elapsed:.0f} s, machine {busy * 100:.0f} % busy):")
         print(f"  gunicorn workers {server:6.1f} s = {out['server_ms_per_request']:6.2f} ms per request")
-        print(f"  PostgreSQL       {pg:6.1f} s = {out['postgres_ms_per_request']:6.2f} ms per request "
-              "(backends alive at the end)")
+        print(
+            f"  PostgreSQL       {pg:6.1f} s = {out['postgres_ms_per_request']:6.2f} ms per request "
+            "(backends alive at the end)"
+        )
         print(f"  load client      {client:6.1f} s = {out['client_ms_per_request']:6.2f} ms per request (same cores)")
         measured = sum(sum(v) for v in stats.server_cpu.values()) or 1.0
         for kind, v in sorted(stats.server_cpu.items()):
-            print(f"  {kind:8} worker CPU per request: mean {statistics.mean(v):7.2f} ms, "
-                  f"p95 {_pct([x / 1000 for x in v], 95):7.2f} ms (n={len(v)}, Server-Timing); "
-                  f"{sum(v) / measured * 100:4.0f} % of the workers' request CPU")
+            print(
+                f"  {kind:8} worker CPU per request: mean {statistics.mean(v):7.2f} ms, "
+                f"p95 {_pct([x / 1000 for x in v], 95):7.2f} ms (n={len(v)}, Server-Timing); "
+                f"{sum(v) / measured * 100:4.0f} % of the workers' request CPU"
+            )
         capacity = cores / ((server + pg + client) / n) if server + pg + client else 0
-        print(f"  at this cost the {cores} cores serve at most ~{capacity:.0f} requests/s with the client on them, "
-              f"~{cores / max(1e-9, (server + pg) / n):.0f} without")
+        print(
+            f"  at this cost the {cores} cores serve at most ~{capacity:.0f} requests/s with the client on them, "
+            f"~{cores / max(1e-9, (server + pg) / n):.0f} without"
+        )
         return out
 
 
@@ -489,18 +630,31 @@ def _pct(values: list[float], p: float) -> float:
 def report(stats: Stats, devices: int, elapsed: float) -> dict:
     all_times = [t for ts in stats.times.values() for t in ts]
     figures = {
-        "devices": devices, "seconds": round(elapsed, 2), "requests": len(all_times),
+        "devices": devices,
+        "seconds": round(elapsed, 2),
+        "requests": len(all_times),
         "throughput_rps": round(len(all_times) / elapsed, 1) if elapsed else 0.0,
-        "mutations": stats.mutations, "errors": len(stats.errors),
-        "p50_ms": round(_pct(all_times, 50), 1), "p95_ms": round(_pct(all_times, 95), 1),
+        "mutations": stats.mutations,
+        "errors": len(stats.errors),
+        "p50_ms": round(_pct(all_times, 50), 1),
+        "p95_ms": round(_pct(all_times, 95), 1),
         "p99_ms": round(_pct(all_times, 99), 1),
-        "by_kind": {k: {"n": len(v), "p50_ms": round(_pct(v, 50), 1), "p95_ms": round(_pct(v, 95), 1),
-                        "p99_ms": round(_pct(v, 99), 1), "mean_ms": round(statistics.mean(v) * 1000, 1)}
-                    for k, v in sorted(stats.times.items())},
+        "by_kind": {
+            k: {
+                "n": len(v),
+                "p50_ms": round(_pct(v, 50), 1),
+                "p95_ms": round(_pct(v, 95), 1),
+                "p99_ms": round(_pct(v, 99), 1),
+                "mean_ms": round(statistics.mean(v) * 1000, 1),
+            }
+            for k, v in sorted(stats.times.items())
+        },
         "error_samples": stats.errors[:10],
     }
-    print(f"devices {devices}, {figures['requests']} requests in {figures['seconds']} s "
-          f"= {figures['throughput_rps']} req/s, {stats.mutations} mutations, errors {len(stats.errors)}")
+    print(
+        f"devices {devices}, {figures['requests']} requests in {figures['seconds']} s "
+        f"= {figures['throughput_rps']} req/s, {stats.mutations} mutations, errors {len(stats.errors)}"
+    )
     print(f"all      p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms")
     for k, v in figures["by_kind"].items():
         print(f"{k:8} p50 {v['p50_ms']:7.1f} ms  p95 {v['p95_ms']:7.1f} ms  p99 {v['p99_ms']:7.1f} ms  (n={v['n']})")
@@ -511,23 +665,36 @@ def report(stats: Stats, devices: int, elapsed: float) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL",
-                                                             "postgresql://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument(
+        "--database-url", default=os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    )
     ap.add_argument("--devices", type=int, default=200)
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--concurrency", type=int, default=50, help="devices talking at the same moment")
     ap.add_argument("--ramp", type=float, default=30.0, help="seconds over which the devices start")
     ap.add_argument("--max-seconds", type=float, default=180.0)
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--logged-in", action="store_true",
-                    help="devices already hold tokens (logged in at install): the morning is pull, push, pull")
+    ap.add_argument(
+        "--logged-in",
+        action="store_true",
+        help="devices already hold tokens (logged in at install): the morning is pull, push, pull",
+    )
     args = ap.parse_args(argv)
     n_mentors = max(1, args.devices // 10)
     db_url, users = make_database(args.database_url, args.devices, n_mentors)
     server = Gunicorn(db_url, args.workers)
     try:
-        figures = run(server.url, users, args.devices, args.concurrency, args.ramp, args.max_seconds,
-                      logged_in=args.logged_in, server=server, db_url=db_url)
+        figures = run(
+            server.url,
+            users,
+            args.devices,
+            args.concurrency,
+            args.ramp,
+            args.max_seconds,
+            logged_in=args.logged_in,
+            server=server,
+            db_url=db_url,
+        )
     finally:
         server.stop()
         drop_database(db_url)

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -38,7 +38,7 @@ from sqlalchemy import func, select, text  # noqa: E402
 from backend import create_app  # noqa: E402
 from backend.admin import SYSTEM, create_organization, create_user  # noqa: E402
 from backend.extensions import db  # noqa: E402
-from backend.models import ChangeLog, User  # noqa: E402
+from backend.models import ChangeLog  # noqa: E402
 from backend.sync.push import push  # noqa: E402
 from shared import SCHEMA_VERSION  # noqa: E402
 from shared.dimensions import DIMENSIONS  # noqa: E402
@@ -46,7 +46,7 @@ from shared.dimensions import DIMENSIONS  # noqa: E402
 PASSWORD = "bench-pass-1234"
 TODAY = date.today()
 YEAR_AGO = TODAY - timedelta(days=365)
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 TARGETS = {
     "push": "≥ 5,000 mutations/s and ≤ 5× raw insert on SQLite",
@@ -74,9 +74,16 @@ class Bench:
         self.profile_dir = Path(profile_dir) if profile_dir else None
         # Production settings, less the login throttle and two-factor login (the bench's staff log in
         # through the API many times and have no authenticator app).
-        self.app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": False,
-                               "LOGIN_RATE_LIMIT": "100000 per minute",
-                               "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute", "REQUIRE_2FA": False})
+        self.app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "bench",
+                "TESTING": False,
+                "LOGIN_RATE_LIMIT": "100000 per minute",
+                "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
+                "REQUIRE_2FA": False,
+            }
+        )
         self.client = self.app.test_client()
         self.results: dict = {}
         with self.app.app_context():
@@ -104,14 +111,15 @@ class Bench:
         return out
 
     def login(self, username: str) -> dict:
-        r = self.client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD,
-                                                          "device_name": "bench"})
+        r = self.client.post(
+            "/api/v1/auth/login", json={"username": username, "password": PASSWORD, "device_name": "bench"}
+        )
         assert r.status_code == 200, r.get_json()
         return {"Authorization": f"Bearer {r.get_json()['token']}"}
 
     def system_push(self, mutations: list[dict]) -> None:
         for i in range(0, len(mutations), 500):
-            batch = [{"mutation_id": uid(), "op": "upsert", "base_version": None, **m} for m in mutations[i:i + 500]]
+            batch = [{"mutation_id": uid(), "op": "upsert", "base_version": None, **m} for m in mutations[i : i + 500]]
             res = push(SYSTEM, "bench-setup", batch, channel="cli", system=True)
             bad = [r for r in res if r["status"] == "rejected"]
             if bad:
@@ -127,17 +135,34 @@ class Bench:
         with self.app.app_context():
             self.org = create_organization("Jobcenter", "jobcenter").id
             self.users = {}
-            for name, role in (("push.mentor", "mentor"), ("pull.mentor", "mentor"), ("small.mentor", "mentor"),
-                               ("bench.coordinator", "coordinator")):
+            for name, role in (
+                ("push.mentor", "mentor"),
+                ("pull.mentor", "mentor"),
+                ("small.mentor", "mentor"),
+                ("bench.coordinator", "coordinator"),
+            ):
                 self.users[name] = create_user(name, PASSWORD, role, "Jobcenter", name).id
             db.session.remove()
 
     def make_youths(self, n: int, mentor: str, tag: str) -> list[str]:
         ids = [uid() for _ in range(n)]
-        self.system_push([{"entity": "youth", "id": y, "data": {
-            "id": y, "youth_id": y, "display_name": f"{tag} {i + 1}", "mentor_id": self.users[mentor],
-            "coordinator_id": self.users["bench.coordinator"], "target_group": "activity_ready"}}
-            for i, y in enumerate(ids)])
+        self.system_push(
+            [
+                {
+                    "entity": "youth",
+                    "id": y,
+                    "data": {
+                        "id": y,
+                        "youth_id": y,
+                        "display_name": f"{tag} {i + 1}",
+                        "mentor_id": self.users[mentor],
+                        "coordinator_id": self.users["bench.coordinator"],
+                        "target_group": "activity_ready",
+                    },
+                }
+                for i, y in enumerate(ids)
+            ]
+        )
         return ids
 
     def year_of_records(self, youth_id: str, n_agreements: int = 60, n_outreach: int = 40) -> list[dict]:
@@ -149,16 +174,39 @@ class Bench:
             out.append({"entity": entity, "id": rid, "data": {"id": rid, "youth_id": youth_id, **data}})
             return rid
 
-        add("plan", {"end_goal": "Starte på en erhvervsuddannelse", "end_goal_kind": "education",
-                     "start_date": YEAR_AGO.isoformat()})
-        goals = [add("goal", {"organization_id": self.org, "title": f"Delmål {k}", "status": "in_progress"})
-                 for k in range(5)]
+        add(
+            "plan",
+            {
+                "end_goal": "Starte på en erhvervsuddannelse",
+                "end_goal_kind": "education",
+                "start_date": YEAR_AGO.isoformat(),
+            },
+        )
+        goals = [
+            add("goal", {"organization_id": self.org, "title": f"Delmål {k}", "status": "in_progress"})
+            for k in range(5)
+        ]
         acts = [("08:30", "12:00", [0, 1, 2]), ("13:00", "14:00", [3]), ("09:00", "12:00", [4])]
         act_ids = []
         for k, (s, e, days) in enumerate(acts):
-            act_ids.append((add("activity", {"organization_id": self.org, "title": f"Aktivitet {k}", "weekdays": days,
-                                             "start_time": s, "end_time": e, "start_date": YEAR_AGO.isoformat(),
-                                             "goal_id": goals[k], "location": "Jobcentret"}), days))
+            act_ids.append(
+                (
+                    add(
+                        "activity",
+                        {
+                            "organization_id": self.org,
+                            "title": f"Aktivitet {k}",
+                            "weekdays": days,
+                            "start_time": s,
+                            "end_time": e,
+                            "start_date": YEAR_AGO.isoformat(),
+                            "goal_id": goals[k],
+                            "location": "Jobcentret",
+                        },
+                    ),
+                    days,
+                )
+            )
         d = YEAR_AGO
         statuses = ["present"] * 7 + ["late", "absent_notified", "absent_unnotified"]
         n = 0
@@ -173,19 +221,40 @@ class Bench:
                     n += 1
             d += timedelta(days=1)
         for k in range(n_agreements):
-            add("agreement", {"organization_id": self.org, "text": f"Aftale {k}", "responsible": "youth",
-                              "due_date": (YEAR_AGO + timedelta(days=6 * k)).isoformat(),
-                              "status": "kept" if k % 3 else "open"})
+            add(
+                "agreement",
+                {
+                    "organization_id": self.org,
+                    "text": f"Aftale {k}",
+                    "responsible": "youth",
+                    "due_date": (YEAR_AGO + timedelta(days=6 * k)).isoformat(),
+                    "status": "kept" if k % 3 else "open",
+                },
+            )
         for k in range(n_outreach):
-            add("outreach", {"organization_id": self.org, "method": "call", "reached": bool(k % 2),
-                             "note": "Ringede", "contacted_at": (NOW - timedelta(days=9 * k)).isoformat()})
+            add(
+                "outreach",
+                {
+                    "organization_id": self.org,
+                    "method": "call",
+                    "reached": bool(k % 2),
+                    "note": "Ringede",
+                    "contacted_at": (NOW - timedelta(days=9 * k)).isoformat(),
+                },
+            )
         for k in range(8):
             due = YEAR_AGO + timedelta(days=42 * (k + 1))
             for rater in ("youth", "staff"):
-                add("assessment", {"due_date": due.isoformat(), "rater_role": rater,
-                                   "organization_id": self.org if rater == "staff" else None,
-                                   "scores": {dim.key: 5 for dim in DIMENSIONS.for_rater(rater)},
-                                   "submitted_at": datetime.combine(due, datetime.min.time(), timezone.utc).isoformat()})
+                add(
+                    "assessment",
+                    {
+                        "due_date": due.isoformat(),
+                        "rater_role": rater,
+                        "organization_id": self.org if rater == "staff" else None,
+                        "scores": {dim.key: 5 for dim in DIMENSIONS.for_rater(rater)},
+                        "submitted_at": datetime.combine(due, datetime.min.time(), UTC).isoformat(),
+                    },
+                )
         return out
 
     # ---- (c) bulk fill ---------------------------------------------------------------------
@@ -222,8 +291,25 @@ class Bench:
                 break
             y, a = uid(), uid()
             youth_rows.append((y, y, f"Fyld {i}", "active", 1, False, "{}", now, now))
-            act_rows.append((a, y, self.org, "Aktivitet", "[0, 1, 2, 3, 4]", "09:00", "12:00", YEAR_AGO,
-                             "", "shared", 1, False, "{}", now, now))
+            act_rows.append(
+                (
+                    a,
+                    y,
+                    self.org,
+                    "Aktivitet",
+                    "[0, 1, 2, 3, 4]",
+                    "09:00",
+                    "12:00",
+                    YEAR_AGO,
+                    "",
+                    "shared",
+                    1,
+                    False,
+                    "{}",
+                    now,
+                    now,
+                )
+            )
             seq += 1
             log_rows.append(("youth", y, seq, y, None, "shared", False, False))
             seq += 1
@@ -233,18 +319,47 @@ class Bench:
                 if len(log_rows) >= need:
                     break
                 r = uid()
-                att_rows.append((r, y, a, YEAR_AGO + timedelta(days=k), "present", "staff", "", "", self.org,
-                                 "shared", 1, False, "{}", now, now))
+                att_rows.append(
+                    (
+                        r,
+                        y,
+                        a,
+                        YEAR_AGO + timedelta(days=k),
+                        "present",
+                        "staff",
+                        "",
+                        "",
+                        self.org,
+                        "shared",
+                        1,
+                        False,
+                        "{}",
+                        now,
+                        now,
+                    )
+                )
                 seq += 1
                 log_rows.append(("attendance", r, seq, y, self.org, "shared", False, False))
-        self._bulk("youth", "id, youth_id, display_name, outcome, version, deleted, field_versions, created_at, "
-                   "updated_at", youth_rows)
-        self._bulk("activity", "id, youth_id, organization_id, title, weekdays, start_time, end_time, start_date, "
-                   "location, visibility, version, deleted, field_versions, created_at, updated_at", act_rows)
-        self._bulk("attendance", "id, youth_id, activity_id, date, status, status_source, absence_reason, note, "
-                   "organization_id, visibility, version, deleted, field_versions, created_at, updated_at", att_rows)
-        self._bulk("change_log", "entity, record_id, seq, youth_id, organization_id, visibility, deleted, narrowed",
-                   log_rows)
+        self._bulk(
+            "youth",
+            "id, youth_id, display_name, outcome, version, deleted, field_versions, created_at, updated_at",
+            youth_rows,
+        )
+        self._bulk(
+            "activity",
+            "id, youth_id, organization_id, title, weekdays, start_time, end_time, start_date, "
+            "location, visibility, version, deleted, field_versions, created_at, updated_at",
+            act_rows,
+        )
+        self._bulk(
+            "attendance",
+            "id, youth_id, activity_id, date, status, status_source, absence_reason, note, "
+            "organization_id, visibility, version, deleted, field_versions, created_at, updated_at",
+            att_rows,
+        )
+        self._bulk(
+            "change_log", "entity, record_id, seq, youth_id, organization_id, visibility, deleted, narrowed", log_rows
+        )
         self._bulk("access_grant", "youth_id, subject_kind, subject_id, reason, active, seq", grant_rows)
         with db.engine.begin() as c:
             c.execute(text("UPDATE sync_counter SET value = :v WHERE id = 1"), {"v": seq})
@@ -269,7 +384,7 @@ class Bench:
     def _sqlite_value(v):
         # The same text forms SQLAlchemy's SQLite types write.
         if isinstance(v, datetime):
-            return v.astimezone(timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return v.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         if isinstance(v, date):
             return v.isoformat()
         return v
@@ -294,7 +409,9 @@ class Bench:
             times = []
             for _ in range(n):  # noqa: B007
                 t0, c0 = time.perf_counter(), time.process_time()
-                r = self.client.get("/api/v1/sync/pull", headers=headers, query_string={"cursor": cursor, "limit": 1000})
+                r = self.client.get(
+                    "/api/v1/sync/pull", headers=headers, query_string={"cursor": cursor, "limit": 1000}
+                )
                 times.append(time.perf_counter() - t0)
                 cpu.append(time.process_time() - c0)
                 body = r.get_json()
@@ -312,14 +429,23 @@ class Bench:
         with self.app.app_context():
             rows = self.change_rows()
             db.session.remove()
-        res = {"rows": rows, "p50": statistics.median(times), "p95": pct(times, 95), "max": times[-1],
-               "best_round_p50": min(statistics.median(r) for r in rounds),
-               "best_round_p95": min(pct(r, 95) for r in rounds), "cpu_p50": statistics.median(cpu),
-               "cpu_p95": pct(cpu, 95), "load": os.getloadavg()[0]}
-        print(f"  no-op pull [{label}] change_log rows={rows:,}: p50 {ms(res['p50'])}, p95 {ms(res['p95'])}, "
-              f"max {ms(res['max'])}; quietest round p50 {ms(res['best_round_p50'])}, "
-              f"p95 {ms(res['best_round_p95'])}; CPU p50 {ms(res['cpu_p50'])}, p95 {ms(res['cpu_p95'])} "
-              f"(load {res['load']:.1f})")
+        res = {
+            "rows": rows,
+            "p50": statistics.median(times),
+            "p95": pct(times, 95),
+            "max": times[-1],
+            "best_round_p50": min(statistics.median(r) for r in rounds),
+            "best_round_p95": min(pct(r, 95) for r in rounds),
+            "cpu_p50": statistics.median(cpu),
+            "cpu_p95": pct(cpu, 95),
+            "load": os.getloadavg()[0],
+        }
+        print(
+            f"  no-op pull [{label}] change_log rows={rows:,}: p50 {ms(res['p50'])}, p95 {ms(res['p95'])}, "
+            f"max {ms(res['max'])}; quietest round p50 {ms(res['best_round_p50'])}, "
+            f"p95 {ms(res['best_round_p95'])}; CPU p50 {ms(res['cpu_p50'])}, p95 {ms(res['cpu_p95'])} "
+            f"(load {res['load']:.1f})"
+        )
         return res
 
     # ---- (b) full pull ---------------------------------------------------------------------
@@ -367,13 +493,29 @@ class Bench:
 
                 out = []
                 with db.engine.connect() as c:
-                    for entity in ("youth", "plan", "goal", "activity", "attendance", "agreement", "outreach",
-                                   "assessment", "consent"):
+                    for entity in (
+                        "youth",
+                        "plan",
+                        "goal",
+                        "activity",
+                        "attendance",
+                        "agreement",
+                        "outreach",
+                        "assessment",
+                        "consent",
+                    ):
                         model = MODELS[entity]
                         cols = [getattr(model, k) for k in columns(entity)] + [model.version]
                         for m in c.execute(select(*cols).where(model.youth_id.in_(self.pull_youths))).mappings():
-                            out.append({"entity": entity, "id": m["id"], "version": m["version"], "deleted": False,
-                                        "data": mapping_to_wire(entity, m)})
+                            out.append(
+                                {
+                                    "entity": entity,
+                                    "id": m["id"],
+                                    "version": m["version"],
+                                    "deleted": False,
+                                    "data": mapping_to_wire(entity, m),
+                                }
+                            )
                     for m in c.execute(text("SELECT id, name, kind FROM organization")).mappings():
                         out.append({"entity": "organization", "id": m["id"], "data": dict(m)})
                 return len(out), json.dumps(out)
@@ -388,16 +530,32 @@ class Bench:
             raw_cpus.append(time.process_time() - c0)
         raw_s = min(raw_times)
         ratio = api_s / raw_s if raw_s else float("inf")
-        print(f"  API: {n:,} changes in {pages} pages: {api_s:.3f} s ({n / api_s:,.0f} records/s); "
-              f"runs {', '.join(f'{t:.3f}' for t in api_times)} s")
-        print(f"  raw SELECT + json.dumps: {raw_n:,} rows, {len(payload) / 1e6:.1f} MB: {raw_s:.3f} s; "
-              f"runs {', '.join(f'{t:.3f}' for t in raw_times)} s")
-        print(f"  CPU time of this process (best): API {min(api_cpus):.3f} s, raw {min(raw_cpus):.3f} s "
-              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-        print(f"  ratio API/raw: {ratio:.2f}× wall, {min(api_cpus) / min(raw_cpus):.2f}× CPU   target {TARGETS['pull']}: "
-              f"{'MET' if ratio <= 3 and api_s < 1 else 'MISSED'}")
-        self.results["pull"] = {"records": n, "pages": pages, "api_s": api_s, "raw_s": raw_s, "ratio": ratio,
-                                "api_cpu_s": min(api_cpus), "raw_cpu_s": min(raw_cpus), "load": os.getloadavg()[0]}
+        print(
+            f"  API: {n:,} changes in {pages} pages: {api_s:.3f} s ({n / api_s:,.0f} records/s); "
+            f"runs {', '.join(f'{t:.3f}' for t in api_times)} s"
+        )
+        print(
+            f"  raw SELECT + json.dumps: {raw_n:,} rows, {len(payload) / 1e6:.1f} MB: {raw_s:.3f} s; "
+            f"runs {', '.join(f'{t:.3f}' for t in raw_times)} s"
+        )
+        print(
+            f"  CPU time of this process (best): API {min(api_cpus):.3f} s, raw {min(raw_cpus):.3f} s "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
+        print(
+            f"  ratio API/raw: {ratio:.2f}× wall, {min(api_cpus) / min(raw_cpus):.2f}× CPU   target {TARGETS['pull']}: "
+            f"{'MET' if ratio <= 3 and api_s < 1 else 'MISSED'}"
+        )
+        self.results["pull"] = {
+            "records": n,
+            "pages": pages,
+            "api_s": api_s,
+            "raw_s": raw_s,
+            "ratio": ratio,
+            "api_cpu_s": min(api_cpus),
+            "raw_cpu_s": min(raw_cpus),
+            "load": os.getloadavg()[0],
+        }
         self.pull_headers = headers
 
     # ---- (a) push --------------------------------------------------------------------------
@@ -413,10 +571,22 @@ class Bench:
                 for kind in ("api", "raw"):
                     a = uid()
                     acts[(y, kind)] = a
-                    muts.append({"entity": "activity", "id": a, "data": {
-                        "id": a, "youth_id": y, "organization_id": self.org, "title": f"Praktik ({kind})",
-                        "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "08:00", "end_time": "12:00",
-                        "start_date": (TODAY - timedelta(days=20000)).isoformat()}})
+                    muts.append(
+                        {
+                            "entity": "activity",
+                            "id": a,
+                            "data": {
+                                "id": a,
+                                "youth_id": y,
+                                "organization_id": self.org,
+                                "title": f"Praktik ({kind})",
+                                "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                                "start_time": "08:00",
+                                "end_time": "12:00",
+                                "start_date": (TODAY - timedelta(days=20000)).isoformat(),
+                            },
+                        }
+                    )
             self.system_push(muts)
         headers = self.login("push.mentor")
         mentor = self.users["push.mentor"]
@@ -429,25 +599,68 @@ class Bench:
                 slot = b * 500 + k
                 if k % 5 < 3:  # 60 % attendance, 20 % agreements, 20 % outreach
                     day = TODAY - timedelta(days=slot + 1)  # unique per (youth, activity)
-                    rows.append(("attendance", {"id": rid, "youth_id": y, "activity_id": acts[(y, kind)],
-                                                "date": day.isoformat(), "status": "present"}))
+                    rows.append(
+                        (
+                            "attendance",
+                            {
+                                "id": rid,
+                                "youth_id": y,
+                                "activity_id": acts[(y, kind)],
+                                "date": day.isoformat(),
+                                "status": "present",
+                            },
+                        )
+                    )
                 elif k % 5 == 3:
-                    rows.append(("agreement", {"id": rid, "youth_id": y, "organization_id": self.org,
-                                               "text": "Møde til tiden hele ugen", "responsible": "youth",
-                                               "due_date": TODAY.isoformat()}))
+                    rows.append(
+                        (
+                            "agreement",
+                            {
+                                "id": rid,
+                                "youth_id": y,
+                                "organization_id": self.org,
+                                "text": "Møde til tiden hele ugen",
+                                "responsible": "youth",
+                                "due_date": TODAY.isoformat(),
+                            },
+                        )
+                    )
                 else:
-                    rows.append(("outreach", {"id": rid, "youth_id": y, "organization_id": self.org, "method": "sms",
-                                              "reached": True, "note": "Sendte sms",
-                                              "contacted_at": NOW.isoformat()}))
+                    rows.append(
+                        (
+                            "outreach",
+                            {
+                                "id": rid,
+                                "youth_id": y,
+                                "organization_id": self.org,
+                                "method": "sms",
+                                "reached": True,
+                                "note": "Sendte sms",
+                                "contacted_at": NOW.isoformat(),
+                            },
+                        )
+                    )
             return rows
 
         all_batches = [batch_rows(b, "api") for b in range(batches)]
 
         def api_push(batches_to_send):
             for rows in batches_to_send:
-                body = {"device_id": "bench-phone", "schema_version": SCHEMA_VERSION, "mutations": [
-                    {"mutation_id": uid(), "entity": e, "id": d["id"], "op": "upsert", "base_version": None, "data": d}
-                    for e, d in rows]}
+                body = {
+                    "device_id": "bench-phone",
+                    "schema_version": SCHEMA_VERSION,
+                    "mutations": [
+                        {
+                            "mutation_id": uid(),
+                            "entity": e,
+                            "id": d["id"],
+                            "op": "upsert",
+                            "base_version": None,
+                            "data": d,
+                        }
+                        for e, d in rows
+                    ],
+                }
                 r = self.client.post("/api/v1/sync/push", headers=headers, json=body)
                 res = r.get_json()["results"]
                 bad = [x for x in res if x["status"] not in ("applied", "merged")]
@@ -469,21 +682,34 @@ class Bench:
         with self.app.app_context():
             from backend.models import Agreement, Attendance, Outreach
 
-            tables = {"attendance": Attendance.__table__, "agreement": Agreement.__table__,
-                      "outreach": Outreach.__table__}
+            tables = {
+                "attendance": Attendance.__table__,
+                "agreement": Agreement.__table__,
+                "outreach": Outreach.__table__,
+            }
             for rows in raw_batches:
                 by: dict[str, list[dict]] = {}
                 for e, d in rows:
-                    v = {**d, "version": 1, "deleted": False, "field_versions": {}, "created_at": NOW,
-                         "updated_at": NOW}
+                    v = {
+                        **d,
+                        "version": 1,
+                        "deleted": False,
+                        "field_versions": {},
+                        "created_at": NOW,
+                        "updated_at": NOW,
+                    }
                     for k in ("date", "due_date"):
                         if k in v:
                             v[k] = date.fromisoformat(v[k])
                     if "contacted_at" in v:
                         v["contacted_at"] = NOW
                     if e == "attendance":
-                        v.update(organization_id=self.org, visibility="shared", status_source="staff",
-                                 recorded_by_user_id=mentor)
+                        v.update(
+                            organization_id=self.org,
+                            visibility="shared",
+                            status_source="staff",
+                            recorded_by_user_id=mentor,
+                        )
                     elif e == "outreach":
                         v["user_id"] = mentor
                     by.setdefault(e, []).append(v)
@@ -493,30 +719,46 @@ class Bench:
             db.session.remove()
         raw_s, raw_cpu = time.perf_counter() - t0, time.process_time() - c0
         rate, raw_rate = n / api_s, n / raw_s
-        print(f"  API push: {n:,} mutations in {api_s:.2f} s = {rate:,.0f} mutations/s "
-              f"({api_s / batches * 1000:.0f} ms per 500-batch)")
-        print(f"  raw executemany INSERT of the same rows: {raw_s:.2f} s = {raw_rate:,.0f} rows/s "
-              f"(API is {raw_rate / rate:.1f}× slower)")
-        print(f"  CPU time of this process: API {api_cpu:.2f} s = {n / api_cpu:,.0f} mutations per CPU-second, "
-              f"raw {raw_cpu:.2f} s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        print(
+            f"  API push: {n:,} mutations in {api_s:.2f} s = {rate:,.0f} mutations/s "
+            f"({api_s / batches * 1000:.0f} ms per 500-batch)"
+        )
+        print(
+            f"  raw executemany INSERT of the same rows: {raw_s:.2f} s = {raw_rate:,.0f} rows/s "
+            f"(API is {raw_rate / rate:.1f}× slower)"
+        )
+        print(
+            f"  CPU time of this process: API {api_cpu:.2f} s = {n / api_cpu:,.0f} mutations per CPU-second, "
+            f"raw {raw_cpu:.2f} s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
         print(f"  by CPU: API/raw {api_cpu / raw_cpu if raw_cpu else float('inf'):.1f}×")
         met = rate >= 5000 and raw_rate / rate <= 5 if self.dialect == "sqlite" else None
         print(f"  target {TARGETS['push']}: {'MET' if met else 'MISSED' if met is False else 'n/a (not SQLite)'}")
         self.print_push_steps(split, n, api_s)
-        self.results["push"] = {"mutations": n, "api_s": api_s, "rate": rate, "raw_rate": raw_rate,
-                                "api_cpu_s": api_cpu, "raw_cpu_s": raw_cpu, "load": os.getloadavg()[0],
-                                "steps_wall_cpu_s": split}
+        self.results["push"] = {
+            "mutations": n,
+            "api_s": api_s,
+            "rate": rate,
+            "raw_rate": raw_rate,
+            "api_cpu_s": api_cpu,
+            "raw_cpu_s": raw_cpu,
+            "load": os.getloadavg()[0],
+            "steps_wall_cpu_s": split,
+        }
 
     @staticmethod
     def print_push_steps(split: dict, n: int, api_s: float) -> None:
         """What each step of backend/sync/push.py cost in the timed run (backend/sync/steps.py)."""
         print("  where the push time goes, per mutation (wall, and this thread's CPU):")
         for step, (wall, cpu) in split.items():
-            print(f"    {step:46} {wall / n * 1e6:7.1f} µs wall {wall / api_s * 100:5.1f} %   "
-                  f"{cpu / n * 1e6:7.1f} µs CPU")
+            print(
+                f"    {step:46} {wall / n * 1e6:7.1f} µs wall {wall / api_s * 100:5.1f} %   {cpu / n * 1e6:7.1f} µs CPU"
+            )
         top = sum(w for k, (w, _c) in split.items() if not k.startswith(" "))
-        print(f"    {'other (request, auth, body, JSON answer)':46} {(api_s - top) / n * 1e6:7.1f} µs wall "
-              f"{(api_s - top) / api_s * 100:5.1f} %")
+        print(
+            f"    {'other (request, auth, body, JSON answer)':46} {(api_s - top) / n * 1e6:7.1f} µs wall "
+            f"{(api_s - top) / api_s * 100:5.1f} %"
+        )
 
     # ---- run -------------------------------------------------------------------------------
 
@@ -549,9 +791,18 @@ class Bench:
         cpu_ratio = noop_big["cpu_p95"] / noop_small["cpu_p95"]
         print(f"  CPU p95 ratio big/10k: {cpu_ratio:.2f}")
         ok = noop_big["p95"] < 0.030 and noop_small["p95"] < 0.030 and p95_ratio <= 1.5
-        print(f"  p95 ratio big/10k (quietest rounds): {p95_ratio:.2f}   target {TARGETS['noop']}: {'MET' if ok else 'MISSED'}")
-        self.results["noop"] = {"small": noop_small, "big": noop_big, "caseload40": noop_pull_before,
-                                "caseload40_big": noop_pull_big, "p95_ratio": p95_ratio, "cpu_p95_ratio": cpu_ratio}
+        print(
+            f"  p95 ratio big/10k (quietest rounds): {p95_ratio:.2f}   "
+            f"target {TARGETS['noop']}: {'MET' if ok else 'MISSED'}"
+        )
+        self.results["noop"] = {
+            "small": noop_small,
+            "big": noop_big,
+            "caseload40": noop_pull_before,
+            "caseload40_big": noop_pull_big,
+            "p95_ratio": p95_ratio,
+            "cpu_p95_ratio": cpu_ratio,
+        }
 
         # A cursor that is behind a burst of changes the puller cannot see (another caseload's
         # activity) must still answer fast.
@@ -579,7 +830,7 @@ def main() -> None:
         tmp = tempfile.mkdtemp(prefix="trinvis-bench-")
         url = f"sqlite:///{os.path.join(tmp, 'bench.sqlite')}"
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     t0 = time.perf_counter()
     results = Bench(url, args.quick, args.profile).run()
     print(f"total {time.perf_counter() - t0:.0f} s")

@@ -60,7 +60,8 @@ def stage(dest: Path) -> Path:
     shutil.copytree(ROOT / "shared", dest / "shared", ignore=ignore)
     (dest / "main.py").write_text(ENTRY, encoding="utf-8")
     deps = ",\n".join(f'    "{d}"' for d in app_requirements())
-    (dest / "pyproject.toml").write_text(f'''[project]
+    (dest / "pyproject.toml").write_text(
+        f"""[project]
 name = "trinvis-app"
 version = "0.1.0"
 description = "Trinvis: dagligt fremmøde, aftaler og progression – også uden net"
@@ -76,7 +77,9 @@ company = "Trinvis"
 
 [tool.flet.app]
 module = "main"
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return dest
 
 

@@ -165,12 +165,7 @@ def load_dimension_set(path: str | None = None) -> DimensionSet:
     with open(path, encoding="utf-8") as fh:
         raw = json.load(fh)
     return DimensionSet(
-        tuple(
-            Dimension(
-                d["key"], d["title"], d["question"], tuple(d["steps"]), bool(d.get("staff_only"))
-            )
-            for d in raw
-        )
+        tuple(Dimension(d["key"], d["title"], d["question"], tuple(d["steps"]), bool(d.get("staff_only"))) for d in raw)
     )
 
 

@@ -15,8 +15,10 @@ at all (assignment, consent, self) is a fact the caller looks up (access grants)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from shared.enums import Role
 from shared.labels import field_label
@@ -28,8 +30,9 @@ ORGANIZATION = "organization"
 TREATMENT_KINDS = frozenset({"rusmiddelcenter", "psychiatry", "psykiatri", "behandling"})
 """Organisation kinds whose records are organisation-only unless the writer shares them."""
 
-RECORD_VISIBILITY = frozenset({"goal", "activity", "agreement", "outreach", "attendance", "enrolment",
-                               "company_agreement", "work_hours"})
+RECORD_VISIBILITY = frozenset(
+    {"goal", "activity", "agreement", "outreach", "attendance", "enrolment", "company_agreement", "work_hours"}
+)
 """Entities whose `visibility` governs the whole record."""
 
 FIELD_VISIBILITY = {"assessment": {"comment": "comment_visibility"}, "attendance": {"note": "note_visibility"}}
@@ -54,16 +57,36 @@ REVIEW_FIELDS = frozenset({"status", "review_note", "reviewed_at"})
 YOUTH_WRITABLE = {
     # Their own contact details and reminder settings (issue 13): nothing else on their record.
     "youth": frozenset({"phone", "contact_time", "reminder_time", "reminders_enabled"}),
-    "attendance": frozenset({"id", "youth_id", "activity_id", "date", "self_checked_in_at", "absence_reason",
-                             "status"}),
+    "attendance": frozenset(
+        {"id", "youth_id", "activity_id", "date", "self_checked_in_at", "absence_reason", "status"}
+    ),
     "agreement": YOUTH_OWN_FIELDS,
-    "assessment": frozenset({"id", "youth_id", "due_date", "rater_role", "scores", "comment", "submitted_at",
-                             "organization_id", "comment_visibility"}),
+    "assessment": frozenset(
+        {
+            "id",
+            "youth_id",
+            "due_date",
+            "rater_role",
+            "scores",
+            "comment",
+            "submitted_at",
+            "organization_id",
+            "comment_visibility",
+        }
+    ),
 }
-MENTOR_ENTITIES = frozenset({"attendance", "agreement", "outreach", "assessment", "goal", "activity",
-                             "company_agreement", "work_hours"})
-PARTNER_ENTITIES = frozenset({"attendance", "agreement", "assessment", "goal", "activity", "company_agreement",
-                              "work_hours"})
+MENTOR_ENTITIES = frozenset(
+    {"attendance", "agreement", "outreach", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+)
+PARTNER_ENTITIES = frozenset(
+    {"attendance", "agreement", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+)
+Record = dict[str, Any]
+"""A record in wire (JSON) form."""
+
+UserLike = object
+"""An Actor, a User row, the app's user dict: anything with id, role and organization_id."""
+
 OWN_ORG_ENTITIES = frozenset({"goal", "activity", "outreach", "assessment", "company_agreement", "work_hours"})
 """Mentors write these only for their own organisation (partners write everything only for theirs)."""
 
@@ -77,11 +100,11 @@ class Actor:
     organization_id: str | None = None
 
 
-def actor_of(user) -> Actor:
+def actor_of(user: UserLike) -> Actor:
     """An Actor from a User-like object or dict."""
     if isinstance(user, Actor):
         return user
-    get = user.get if isinstance(user, dict) else (lambda k: getattr(user, k, None))
+    get: Callable[[str], Any] = user.get if isinstance(user, dict) else (lambda k: getattr(user, k, None))
     return Actor(get("id"), str(get("role") or ""), get("organization_id"))
 
 
@@ -105,7 +128,7 @@ def default_visibility(org_kind: str | None) -> str:
     return ORGANIZATION if (org_kind or "").lower() in TREATMENT_KINDS else SHARED
 
 
-def sees_item(user, organization_id: str | None, visibility: str | None) -> bool:
+def sees_item(user: UserLike, organization_id: str | None, visibility: str | None) -> bool:
     """Whether an item of a young person the user reaches is visible to the user."""
     a = actor_of(user)
     if a.role in SEES_ALL_ITEMS or (visibility or SHARED) == SHARED:
@@ -113,7 +136,7 @@ def sees_item(user, organization_id: str | None, visibility: str | None) -> bool
     return a.role == Role.PARTNER and organization_id is not None and organization_id == a.organization_id
 
 
-def may_see(user, entity: str, record: dict) -> bool:
+def may_see(user: UserLike, entity: str, record: Record) -> bool:
     """Whether the whole record (of a young person the user reaches) is visible.
 
     Administrators reach no young person (no access grants) and see no case record at all.
@@ -127,14 +150,17 @@ def may_see(user, entity: str, record: dict) -> bool:
     return sees_item(user, record.get("organization_id"), record.get("visibility"))
 
 
-def hidden_fields(user, entity: str, record: dict) -> frozenset[str]:
+def hidden_fields(user: UserLike, entity: str, record: Record) -> frozenset[str]:
     """Fields of a visible record the user may not see (an organisation-only comment or note)."""
-    out = {f for f, vis in FIELD_VISIBILITY.get(entity, {}).items()
-           if not sees_item(user, record.get("organization_id"), record.get(vis))}
+    out = {
+        f
+        for f, vis in FIELD_VISIBILITY.get(entity, {}).items()
+        if not sees_item(user, record.get("organization_id"), record.get(vis))
+    }
     return frozenset(out)
 
 
-def redact(user, entity: str, record: dict | None) -> dict | None:
+def redact(user: UserLike, entity: str, record: Record | None) -> Record | None:
     """The record as the user may see it: hidden fields blanked, or None when all of it is hidden."""
     if record is None or not may_see(user, entity, record):
         return None
@@ -142,19 +168,19 @@ def redact(user, entity: str, record: dict | None) -> dict | None:
     return {k: ("" if k in hidden else v) for k, v in record.items()} if hidden else record
 
 
-def is_private(entity: str, record: dict) -> bool:
+def is_private(entity: str, record: Record) -> bool:
     """Whether the record or one of its fields is organisation-only (the marker on every page)."""
     if entity in RECORD_VISIBILITY and record.get("visibility") == ORGANIZATION:
         return True
     return any(record.get(vis) == ORGANIZATION for vis in FIELD_VISIBILITY.get(entity, {}).values())
 
 
-def meeting_sees(audience: list, entity: str, record: dict) -> bool:
+def meeting_sees(audience: Iterable[UserLike], entity: str, record: Record) -> bool:
     """Whether every participant of a meeting may see the record (the print for a joint meeting)."""
     return all(may_see(a, entity, record) for a in audience)
 
 
-def meeting_hidden_fields(audience: list, entity: str, record: dict) -> frozenset[str]:
+def meeting_hidden_fields(audience: Iterable[UserLike], entity: str, record: Record) -> frozenset[str]:
     """Fields at least one participant of the meeting may not see."""
     out: set[str] = set()
     for a in audience:
@@ -165,7 +191,7 @@ def meeting_hidden_fields(audience: list, entity: str, record: dict) -> frozense
 # ---- assigning ------------------------------------------------------------------------------
 
 
-def check_assignment(field: str, assignee, consented_org_ids: set[str] | frozenset[str]) -> None:
+def check_assignment(field: str, assignee: UserLike | None, consented_org_ids: set[str] | frozenset[str]) -> None:
     """Raise Denied unless `assignee` may become the young person's mentor or coordinator.
 
     Only staff of an organisation the young person has consented to qualify: the assignment grants
@@ -179,11 +205,14 @@ def check_assignment(field: str, assignee, consented_org_ids: set[str] | frozens
     if a.role != wanted:
         raise Denied("invalid_assignment", f"Brugeren er ikke {title} og kan ikke sættes som {title}.")
     if a.organization_id not in consented_org_ids:
-        raise Denied("no_consent", f"Den unge har ikke givet samtykke til {title}ens organisation. "
-                                   "Registrér samtykket først, eller vælg en anden.")
+        raise Denied(
+            "no_consent",
+            f"Den unge har ikke givet samtykke til {title}ens organisation. "
+            "Registrér samtykket først, eller vælg en anden.",
+        )
 
 
-def may_assign(field: str, assignee, consented_org_ids) -> bool:
+def may_assign(field: str, assignee: UserLike | None, consented_org_ids: Iterable[str]) -> bool:
     """check_assignment as a yes/no (the pages offer only those who qualify)."""
     try:
         check_assignment(field, assignee, set(consented_org_ids))
@@ -195,8 +224,15 @@ def may_assign(field: str, assignee, consented_org_ids) -> bool:
 # ---- writing --------------------------------------------------------------------------------
 
 
-def check_write(user, entity: str, op: str, existing: dict | None, new: dict, changed: set[str],
-                today: date | None = None) -> None:
+def check_write(
+    user: UserLike,
+    entity: str,
+    op: str,
+    existing: Record | None,
+    new: Record,
+    changed: set[str],
+    today: date | None = None,
+) -> None:
     """Raise Denied unless `user` may make this change.
 
     `existing` is the stored record (wire form) or None for a create, `new` the record after the
@@ -213,18 +249,30 @@ def check_write(user, entity: str, op: str, existing: dict | None, new: dict, ch
         raise Denied("invalid", "En registrering kan ikke flyttes til en anden ung.")
     verdict = voice_write(a.role, entity, op, existing, new, changed)  # the young person's own words (issue 14)
     if verdict is not False:
-        if verdict is not None:
+        if verdict is not None and verdict is not True:
             raise Denied(*verdict)
         return
-    rules = {Role.YOUTH: _youth, Role.COORDINATOR: _coordinator, Role.MENTOR: _mentor, Role.PARTNER: _partner}
+    rules: dict[str, _Rule] = {
+        Role.YOUTH: _youth,
+        Role.COORDINATOR: _coordinator,
+        Role.MENTOR: _mentor,
+        Role.PARTNER: _partner,
+    }
     rule = rules.get(a.role)
     if rule is None:
         raise Denied("forbidden", "Ukendt rolle.")
     rule(a, entity, op, existing, new, changed, today)
 
 
-def may_write(user, entity: str, op: str, existing: dict | None, new: dict | None = None,
-              changed: set[str] | None = None, today: date | None = None) -> bool:
+def may_write(
+    user: UserLike,
+    entity: str,
+    op: str,
+    existing: Record | None,
+    new: Record | None = None,
+    changed: set[str] | None = None,
+    today: date | None = None,
+) -> bool:
     """check_write as a yes/no (the pages and the phone use it to offer only what is allowed)."""
     new = new if new is not None else dict(existing or {})
     try:
@@ -234,14 +282,20 @@ def may_write(user, entity: str, op: str, existing: dict | None, new: dict | Non
     return True
 
 
-def writable_fields(user, entity: str, existing: dict) -> frozenset[str]:
+def writable_fields(user: UserLike, entity: str, existing: Record) -> frozenset[str]:
     """The fields of `existing` the user may change (empty: offer no form)."""
     fields = set(existing) | set(FIELD_VISIBILITY.get(entity, {}).values()) | {"visibility"}
     fields -= {"id", "youth_id"}
     return frozenset(f for f in fields if may_write(user, entity, "upsert", existing, existing, {f}))
 
 
-def _youth(a, entity, op, existing, new, changed, today):
+_Rule = Callable[[Actor, str, str, Record | None, Record, set[str], date | None], None]
+"""A role's write rule: actor, entity, op, existing, new, changed, today; raises Denied."""
+
+
+def _youth(
+    a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     allowed = YOUTH_WRITABLE.get(entity)
     if allowed is None or op == "delete":
         raise Denied("forbidden", "Det kan du ikke ændre selv. Spørg din mentor.")
@@ -249,7 +303,9 @@ def _youth(a, entity, op, existing, new, changed, today):
         raise Denied("forbidden", "Aftaler laves sammen med din mentor.")
     extra = changed - allowed
     if extra:
-        raise Denied("forbidden_field", f"Det kan du ikke ændre selv: {', '.join(field_label(f) for f in sorted(extra))}.")
+        raise Denied(
+            "forbidden_field", f"Det kan du ikke ændre selv: {', '.join(field_label(f) for f in sorted(extra))}."
+        )
     if entity == "attendance":
         if "status" in changed and new.get("status") not in YOUTH_STATUSES:
             raise Denied("forbidden_field", "Kun din mentor kan registrere sent fremmøde eller udeblivelse.")
@@ -261,7 +317,7 @@ def _youth(a, entity, op, existing, new, changed, today):
             raise Denied("forbidden_field", "Din egen vurdering deles med dem, der arbejder med dig.")
 
 
-def _youth_attendance_window(new: dict, changed: set[str], today: date | None) -> None:
+def _youth_attendance_window(new: Record, changed: set[str], today: date | None) -> None:
     """Check-in on the day itself; absence notice from today up to a week ahead (server's date)."""
     if today is None:
         return
@@ -277,11 +333,16 @@ def _youth_attendance_window(new: dict, changed: set[str], today: date | None) -
             raise Denied("outside_window", "Du kan kun tjekke ind på dagen. Sig til din mentor, hvis du var der.")
     if "status" in changed and new.get("status") == "absent_notified":
         if not earliest <= day <= today + timedelta(days=ABSENCE_NOTICE_DAYS_AHEAD):
-            raise Denied("outside_window", "Du kan melde fra fra i dag og op til en uge frem. "
-                                           "Sig til din mentor, hvis det gælder en dag, der er gået.")
+            raise Denied(
+                "outside_window",
+                "Du kan melde fra fra i dag og op til en uge frem. "
+                "Sig til din mentor, hvis det gælder en dag, der er gået.",
+            )
 
 
-def _staff_common(a, entity, existing, new, changed, today):
+def _staff_common(
+    a: Actor, entity: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     """Rules every staff role shares: the young person's own words, the attendance window."""
     if entity == "agreement":
         for f in YOUTH_OWN_FIELDS & changed:
@@ -292,28 +353,39 @@ def _staff_common(a, entity, existing, new, changed, today):
         day = _as_date(new.get("date"))
         touched = changed - {"id", "youth_id", "activity_id", "date"} or existing is None
         if day is not None and touched and day < today - timedelta(days=STAFF_ATTENDANCE_DAYS_BACK):
-            raise Denied("outside_window", f"Fremmøde kan registreres op til {STAFF_ATTENDANCE_DAYS_BACK} dage "
-                                           "tilbage. Bed koordinatoren rette ældre dage.")
+            raise Denied(
+                "outside_window",
+                f"Fremmøde kan registreres op til {STAFF_ATTENDANCE_DAYS_BACK} dage "
+                "tilbage. Bed koordinatoren rette ældre dage.",
+            )
 
 
-def needs_correction_audit(user, entity: str, new: dict, today: date | None) -> bool:
+def needs_correction_audit(user: UserLike, entity: str, new: Record, today: date | None) -> bool:
     """A coordinator's attendance change older than the staff window: recorded as a correction."""
     day = _as_date(new.get("date")) if entity == "attendance" else None
-    return (actor_of(user).role == Role.COORDINATOR and today is not None and day is not None
-            and day < today - timedelta(days=STAFF_ATTENDANCE_DAYS_BACK))
+    return (
+        actor_of(user).role == Role.COORDINATOR
+        and today is not None
+        and day is not None
+        and day < today - timedelta(days=STAFF_ATTENDANCE_DAYS_BACK)
+    )
 
 
-def _coordinator(a, entity, op, existing, new, changed, today):
+def _coordinator(
+    a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     _staff_common(a, entity, existing, new, changed, today)
 
 
-def _own_org(a, *recs) -> None:
+def _own_org(a: Actor, *recs: Record | None) -> None:
     for rec in recs:
         if rec is not None and rec.get("organization_id") != a.organization_id:
             raise Denied("forbidden_organization", "Du kan kun ændre din egen organisations punkter.")
 
 
-def _mentor(a, entity, op, existing, new, changed, today):
+def _mentor(
+    a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     if entity not in MENTOR_ENTITIES:
         raise Denied("forbidden", "Kun koordinatoren kan ændre dette.")
     if entity in OWN_ORG_ENTITIES:
@@ -322,14 +394,18 @@ def _mentor(a, entity, op, existing, new, changed, today):
         if existing is None or op == "delete":
             _own_org(a, existing, new)
         elif existing.get("organization_id") != a.organization_id and changed - REVIEW_FIELDS:
-            raise Denied("forbidden_organization", "Du kan følge op på en anden organisations aftale "
-                                                   "(status og note), men ikke ændre den.")
+            raise Denied(
+                "forbidden_organization",
+                "Du kan følge op på en anden organisations aftale (status og note), men ikke ændre den.",
+            )
     if entity == "assessment" and new.get("rater_role") != "staff":
         raise Denied("forbidden_field", "En medarbejders vurdering skal have rater_role 'staff'.")
     _staff_common(a, entity, existing, new, changed, today)
 
 
-def _partner(a, entity, op, existing, new, changed, today):
+def _partner(
+    a: Actor, entity: str, op: str, existing: Record | None, new: Record, changed: set[str], today: date | None
+) -> None:
     if entity not in PARTNER_ENTITIES:
         raise Denied("forbidden", "Din organisation kan ikke ændre dette.")
     _own_org(a, existing, new)
@@ -338,7 +414,7 @@ def _partner(a, entity, op, existing, new, changed, today):
     _staff_common(a, entity, existing, new, changed, today)
 
 
-def _as_date(value) -> date | None:
+def _as_date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     try:

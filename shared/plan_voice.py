@@ -28,8 +28,9 @@ Verdict = tuple[str, str] | None
 """None: allowed; (code, Danish message): refused."""
 
 
-def voice_write(role: str, entity: str, op: str, existing: dict[str, Any] | None, new: dict[str, Any],
-                changed: set[str]) -> Verdict | bool:
+def voice_write(
+    role: str, entity: str, op: str, existing: dict[str, Any] | None, new: dict[str, Any], changed: set[str]
+) -> Verdict | bool:
     """The rule for the plan's voice fields and for goal proposals.
 
     Returns False when the write is none of this rule's business (the general rules decide),

@@ -30,9 +30,7 @@ def next_assessment_due(plan_start: date, today: date) -> date:
     return d
 
 
-def overdue_assessment(
-    plan_start: date | None, submitted_due_dates: set[date], today: date
-) -> date | None:
+def overdue_assessment(plan_start: date | None, submitted_due_dates: set[date], today: date) -> date | None:
     """The latest due date, if it has passed without an assessment; else None.
 
     Only the latest due date counts: an older one that was missed is history, not a to-do (once the
@@ -62,8 +60,7 @@ def occurs_on(weekdays: list[int], start_date: date | None, end_date: date | Non
     return day.weekday() in (weekdays or [])
 
 
-def not_checked_in(activity_start: str, day: date, now: datetime,
-                   grace_minutes: int = CHECK_IN_GRACE_MINUTES) -> bool:
+def not_checked_in(activity_start: str, day: date, now: datetime, grace_minutes: int = CHECK_IN_GRACE_MINUTES) -> bool:
     """True when the activity on `day` started more than the grace period before `now`."""
     start = datetime.combine(day, parse_hhmm(activity_start))
     return now >= start + timedelta(minutes=grace_minutes)
@@ -85,7 +82,7 @@ def activity_clashes(
     """
     clashes = []
     for i, a in enumerate(activities):
-        for b in activities[i + 1:]:
+        for b in activities[i + 1 :]:
             common = sorted(set(a.get("weekdays") or []) & set(b.get("weekdays") or []))
             if not common:
                 continue

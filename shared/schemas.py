@@ -11,7 +11,10 @@ instants ISO 8601. `load()` gives Python dates/datetimes; `dump()` gives the wir
 from __future__ import annotations
 
 import re
-from datetime import timezone
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any, cast
 
 from marshmallow import (
     EXCLUDE,
@@ -59,18 +62,18 @@ _no_nul = validate.Regexp(r"^[^\x00]*$", error="Teksten indeholder et ugyldigt t
 _ONE_OF = "Ugyldig værdi. Tilladt: {choices}."
 
 
-def _enum(e) -> validate.OneOf:
+def _enum(e: type[Enum]) -> validate.OneOf:
     # the Danish labels, not the wire values: the message reaches people (issue 16: no English leaks)
     values = [m.value for m in e]
     labels = [enums.label_da(v) for v in values]
     return validate.OneOf(values, labels=labels, error="Ugyldig værdi. Vælg en af: {labels}.")
 
 
-def Id(**kw) -> fields.String:  # noqa: N802 - reads like a field class
+def Id(**kw: Any) -> fields.String:  # noqa: N802 - reads like a field class
     return fields.String(validate=_uuid, **kw)
 
 
-def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw) -> fields.String:  # noqa: N802
+def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw: Any) -> fields.String:  # noqa: N802
     # Two checks, two messages: an empty field is told to be filled in, a too long one the limit.
     checks = [validate.Length(max=max_len, error=f"Må højst være {max_len} tegn."), _no_nul]
     if min_len:
@@ -78,34 +81,37 @@ def Text(max_len: int = MAX_TEXT, min_len: int = 0, **kw) -> fields.String:  # n
     return fields.String(validate=checks, **kw)
 
 
-def Choice(e, **kw) -> fields.String:  # noqa: N802
+def Choice(e: type[Enum], **kw: Any) -> fields.String:  # noqa: N802
     return fields.String(validate=_enum(e), **kw)
 
 
 class UTCDateTime(fields.DateTime):
     """ISO 8601 instant; naive values are taken as UTC, all are returned in UTC."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> datetime:
         dt = super()._deserialize(value, attr, data, **kwargs)
         if dt.tzinfo is None:
-            return dt.replace(tzinfo=timezone.utc)
-        return dt.astimezone(timezone.utc)
+            return dt.replace(tzinfo=UTC)
+        return dt.astimezone(UTC)
 
-    def _serialize(self, value, attr, obj, **kwargs):
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | float | None:
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
 
 
 class HHMM(fields.String):
-    def __init__(self, **kw):
+    def __init__(self, **kw: Any) -> None:
         super().__init__(validate=validate.Regexp(_HHMM, error="Tid skal skrives som TT:MM."), **kw)
 
 
 class Phone(fields.String):
     """A phone number, stored in E.164 whatever way it was typed (shared/contact.py)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    # A blank number loads as None (String promises str): the override widens the return type.
+    def _deserialize(  # type: ignore[override]
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str | None:
         from shared.contact import normalize_phone
 
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -159,11 +165,12 @@ class PlanSchema(EntitySchema):
     youth_barriers = Text(load_default="")
     youth_answer = Choice(enums.YouthAnswer, load_default=None, allow_none=True)
     youth_answer_comment = Text(load_default="")
-    youth_answer_revision = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                           validate=danish_range(1, 2**31))
+    youth_answer_revision = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=danish_range(1, 2**31)
+    )
 
     @validates_schema
-    def _answer(self, data, **kwargs):
+    def _answer(self, data: dict[str, Any], **kwargs: Any) -> None:
         answer = data.get("youth_answer")
         if answer and not data.get("youth_answer_revision"):
             raise ValidationError("Svaret skal høre til en bestemt udgave af planen.", "youth_answer_revision")
@@ -186,7 +193,8 @@ class ActivitySchema(EntitySchema):
     title = Text(MAX_TITLE, 1, required=True)
     weekdays = fields.List(
         fields.Integer(validate=validate.Range(0, 6, error="Ugedag skal være 0 (mandag) til 6 (søndag).")),
-        required=True, validate=validate.Length(max=7, error="Højst 7 ugedage."),
+        required=True,
+        validate=validate.Length(max=7, error="Højst 7 ugedage."),
     )
     start_time = HHMM(required=True)
     end_time = HHMM(required=True)
@@ -196,14 +204,14 @@ class ActivitySchema(EntitySchema):
     visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
 
     @validates_schema
-    def _times(self, data, **kwargs):
+    def _times(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "start_time" in data and "end_time" in data and data["end_time"] <= data["start_time"]:
             raise ValidationError("Sluttid skal være efter starttid.", "end_time")
         if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
             raise ValidationError("Slutdato skal være efter startdato.", "end_date")
 
     @post_load
-    def _sorted_days(self, data, **kwargs):
+    def _sorted_days(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         if "weekdays" in data:
             data["weekdays"] = sorted(set(data["weekdays"]))
         return data
@@ -233,10 +241,11 @@ class AttendanceSchema(EntitySchema):
     note_visibility = Choice(enums.Visibility)
 
     @validates_schema
-    def _absence(self, data, **kwargs):
-        if data.get("status") == enums.AttendanceStatus.ABSENT_NOTIFIED and not (
-            data.get("absence_reason") or ""
-        ).strip():
+    def _absence(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if (
+            data.get("status") == enums.AttendanceStatus.ABSENT_NOTIFIED
+            and not (data.get("absence_reason") or "").strip()
+        ):
             raise ValidationError("Skriv kort, hvorfor du ikke kommer.", "absence_reason")
 
 
@@ -255,8 +264,10 @@ class AssessmentSchema(EntitySchema):
     rater_role = Choice(enums.RaterRole, required=True)
     scores = fields.Dict(
         keys=fields.String(),
-        values=fields.Integer(strict=True, validate=validate.Range(
-            SCORE_MIN, SCORE_MAX, error=f"Score skal være mellem {SCORE_MIN} og {SCORE_MAX}.")),
+        values=fields.Integer(
+            strict=True,
+            validate=validate.Range(SCORE_MIN, SCORE_MAX, error=f"Score skal være mellem {SCORE_MIN} og {SCORE_MAX}."),
+        ),
         required=True,
     )
     comment = Text(load_default="")
@@ -264,7 +275,7 @@ class AssessmentSchema(EntitySchema):
     comment_visibility = Choice(enums.Visibility)  # the scores are always shared
 
     @validates_schema
-    def _scores(self, data, **kwargs):
+    def _scores(self, data: dict[str, Any], **kwargs: Any) -> None:
         scores = data.get("scores") or {}
         rater = data.get("rater_role")
         allowed = {d.key for d in DIMENSIONS.for_rater(rater or "staff")}
@@ -329,7 +340,7 @@ SERVER_FIELDS: dict[str, frozenset[str]] = {
 PULL_ENTITIES = ("organization", *ENTITY_SCHEMAS)
 
 
-def strip_server_fields(entity: str, data: dict) -> dict:
+def strip_server_fields(entity: str, data: dict[str, Any]) -> dict[str, Any]:
     """Copy of `data` without the fields only the server sets (and without `version`)."""
     drop = SERVER_FIELDS.get(entity, frozenset()) | {"version", "deleted"}
     return {k: v for k, v in data.items() if k not in drop}
@@ -338,7 +349,7 @@ def strip_server_fields(entity: str, data: dict) -> dict:
 _SCHEMA_INSTANCES: dict[str, EntitySchema] = {}
 
 
-def validate_entity(entity: str, data: dict, partial: bool = False) -> dict:
+def validate_entity(entity: str, data: dict[str, Any], partial: bool = False) -> dict[str, Any]:
     """Validate one entity's data; returns the loaded dict or raises ValidationError."""
     schema = _SCHEMA_INSTANCES.get(entity)
     if schema is None:
@@ -347,13 +358,13 @@ def validate_entity(entity: str, data: dict, partial: bool = False) -> dict:
             raise ValidationError({"entity": [f"Ukendt type: {entity}."]})
         # Schemas hold no per-call state; building one is the expensive part.
         schema = _SCHEMA_INSTANCES[entity] = schema_cls()
-    return schema.load(strip_server_fields(entity, data), partial=partial)
+    return cast("dict[str, Any]", schema.load(strip_server_fields(entity, data), partial=partial))
 
 
-def dump_entity(entity: str, data: dict) -> dict:
+def dump_entity(entity: str, data: dict[str, Any]) -> dict[str, Any]:
     """Wire form of a loaded entity dict (dates to ISO strings)."""
-    schema_cls = ENTITY_SCHEMAS.get(entity) or OrganizationSchema
-    return schema_cls().dump(data)
+    schema_cls: type[DanishSchema] = ENTITY_SCHEMAS.get(entity) or OrganizationSchema
+    return cast("dict[str, Any]", schema_cls().dump(data))
 
 
 # ---- sync payloads ----------------------------------------------------------
@@ -378,12 +389,11 @@ class MutationSchema(DanishSchema):
     entity = fields.String(required=True, validate=validate.OneOf(list(ENTITY_SCHEMAS), error=_ONE_OF))
     id = Id(required=True)
     op = Choice(enums.Op, required=True)
-    base_version = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                  validate=danish_range(1, 2**31))
+    base_version = fields.Integer(load_default=None, allow_none=True, strict=True, validate=danish_range(1, 2**31))
     data = fields.Dict(load_default=None, allow_none=True)
 
     @validates_schema
-    def _data_for_upsert(self, data, **kwargs):
+    def _data_for_upsert(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("op") == enums.Op.UPSERT and not isinstance(data.get("data"), dict):
             raise ValidationError("upsert kræver data.", "data")
 
@@ -397,7 +407,7 @@ class PushSchema(DanishSchema):
     mutations = fields.List(fields.Raw(), required=True)
 
     @validates("mutations")
-    def _count(self, value, **kwargs):
+    def _count(self, value: list[Any], **kwargs: Any) -> None:
         if len(value) > MAX_MUTATIONS_PER_PUSH:
             raise ValidationError(f"Højst {MAX_MUTATIONS_PER_PUSH} ændringer pr. push.")
 

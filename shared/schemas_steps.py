@@ -26,8 +26,10 @@ class GoalProposalSchema(EntitySchema):
         status = data.get("status")
         if status in (enums.ProposalStatus.ACCEPTED, enums.ProposalStatus.REWORDED) and not data.get("goal_id"):
             raise ValidationError("Vælg det delmål, forslaget blev til.", "goal_id")
-        if status in (enums.ProposalStatus.DECLINED, enums.ProposalStatus.REWORDED) and not (
-                data.get("answer") or "").strip():
+        if (
+            status in (enums.ProposalStatus.DECLINED, enums.ProposalStatus.REWORDED)
+            and not (data.get("answer") or "").strip()
+        ):
             raise ValidationError("Skriv til den unge, hvorfor.", "answer")
 
 
@@ -59,16 +61,22 @@ class CompanyAgreementSchema(EntitySchema):
     company = Text(MAX_TITLE, 1, required=True)
     contact_name = Text(MAX_TITLE, load_default="")
     contact_phone = Phone(load_default=None, allow_none=True)
-    hours_per_week = fields.Float(load_default=None, allow_none=True, validate=validate.Range(
-        0, 60, error="Timer om ugen skal være mellem 0 og 60."))
+    hours_per_week = fields.Float(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(0, 60, error="Timer om ugen skal være mellem 0 og 60."),
+    )
     hours_spread = Text(500, load_default="")
     tasks = Text(load_default="")
     workplace_support = Text(load_default="")
     health_considerations = Text(load_default="")
     start_date = fields.Date(required=True)
     end_date = fields.Date(load_default=None, allow_none=True)
-    follow_ups = fields.List(fields.Nested(FollowUpSchema), load_default=list,
-                             validate=validate.Length(max=120, error="Højst 120 opfølgninger."))
+    follow_ups = fields.List(
+        fields.Nested(FollowUpSchema),
+        load_default=list,
+        validate=validate.Length(max=120, error="Højst 120 opfølgninger."),
+    )
 
     @validates_schema
     def _dates(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -79,8 +87,9 @@ class CompanyAgreementSchema(EntitySchema):
     def _wire_follow_ups(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         # stored as JSON: the dates in their wire form, in date order
         if "follow_ups" in data:
-            data["follow_ups"] = sorted(({**f, "date": f["date"].isoformat()} for f in data["follow_ups"]),
-                                        key=lambda f: f["date"])
+            data["follow_ups"] = sorted(
+                ({**f, "date": f["date"].isoformat()} for f in data["follow_ups"]), key=lambda f: f["date"]
+            )
         return data
 
 
@@ -93,8 +102,7 @@ class WorkHoursSchema(EntitySchema):
     organization_id = Id(required=True)
     visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
     company_agreement_id = Id(load_default=None, allow_none=True)
-    period = fields.String(required=True, validate=validate.OneOf(
-        ["week", "month"], error="Vælg uge eller måned."))
+    period = fields.String(required=True, validate=validate.OneOf(["week", "month"], error="Vælg uge eller måned."))
     period_start = fields.Date(required=True)
     ordinary_hours = fields.Float(required=True, validate=_HOURS)
     supported_hours = fields.Float(load_default=0.0, validate=_HOURS)

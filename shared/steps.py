@@ -33,27 +33,52 @@ class StepInfo:
         return f"Trin {self.number}: {self.name}" if self.number else self.name
 
 
-STEPS: dict[str, StepInfo] = {s.key: s for s in (
-    StepInfo(Step.AFKLARING, 1, "Afklaring",
-             "Vi finder ud af, hvilket job eller område du gerne vil arbejde med, og hvad du er god til.",
-             ("Du er visiteret til forløbet.",
-              "Du har lavet et CV om det, du kan og har lyst til.",
-              "Du har sat retning på dit ønske om job eller jobområde.",
-              "Du har fået en fast jobformidler.")),
-    StepInfo(Step.PAA_VEJ_MOD_JOB, 2, "På vej mod job",
-             "Du kommer ud på en arbejdsplads – gerne med ordinære timer fra start, måske sammen med praktik.",
-             ("Der er en aftale mellem dig og en virksomhed om ansættelse eller praktik.",
-              "Der er en plan for, hvordan vi følger op.",
-              "Du har en fast kontaktperson på arbejdspladsen.")),
-    StepInfo(Step.VIRKSOMHEDSFORLOEB, 3, "Virksomhedsforløb",
-             "Du bliver på arbejdspladsen og får flere ordinære timer. Vi følger op mindst én gang om måneden.",
-             ("Du har mindst 30 ordinære timer om måneden (ca. 5–6 timer om ugen),",
-              "eller du forsørger dig selv med job eller uddannelse.",
-              "Stopper forløbet på arbejdspladsen, går du tilbage til trin 2 og finder et nyt sted.")),
-    StepInfo(Step.IKKE_I_TRINMODELLEN, None, "Ikke i trinmodellen",
-             "Du følger en anden vej, fx mod uddannelse, og bruger ikke trinmodellen lige nu.",
-             ()),
-)}
+STEPS: dict[str, StepInfo] = {
+    s.key: s
+    for s in (
+        StepInfo(
+            Step.AFKLARING,
+            1,
+            "Afklaring",
+            "Vi finder ud af, hvilket job eller område du gerne vil arbejde med, og hvad du er god til.",
+            (
+                "Du er visiteret til forløbet.",
+                "Du har lavet et CV om det, du kan og har lyst til.",
+                "Du har sat retning på dit ønske om job eller jobområde.",
+                "Du har fået en fast jobformidler.",
+            ),
+        ),
+        StepInfo(
+            Step.PAA_VEJ_MOD_JOB,
+            2,
+            "På vej mod job",
+            "Du kommer ud på en arbejdsplads – gerne med ordinære timer fra start, måske sammen med praktik.",
+            (
+                "Der er en aftale mellem dig og en virksomhed om ansættelse eller praktik.",
+                "Der er en plan for, hvordan vi følger op.",
+                "Du har en fast kontaktperson på arbejdspladsen.",
+            ),
+        ),
+        StepInfo(
+            Step.VIRKSOMHEDSFORLOEB,
+            3,
+            "Virksomhedsforløb",
+            "Du bliver på arbejdspladsen og får flere ordinære timer. Vi følger op mindst én gang om måneden.",
+            (
+                "Du har mindst 30 ordinære timer om måneden (ca. 5–6 timer om ugen),",
+                "eller du forsørger dig selv med job eller uddannelse.",
+                "Stopper forløbet på arbejdspladsen, går du tilbage til trin 2 og finder et nyt sted.",
+            ),
+        ),
+        StepInfo(
+            Step.IKKE_I_TRINMODELLEN,
+            None,
+            "Ikke i trinmodellen",
+            "Du følger en anden vej, fx mod uddannelse, og bruger ikke trinmodellen lige nu.",
+            (),
+        ),
+    )
+}
 
 STEP_ORDER = tuple(STEPS)
 
@@ -84,8 +109,9 @@ def month_end(year: int, month: int) -> date:
     return (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def per_step_per_month(histories: dict[str, list[StepChange]], months: list[tuple[int, int]],
-                       today: date) -> dict[tuple[int, int], dict[str, int]]:
+def per_step_per_month(
+    histories: dict[str, list[StepChange]], months: list[tuple[int, int]], today: date
+) -> dict[tuple[int, int], dict[str, int]]:
     """Young people per step per month: each counted in the step they were in at the month's end
     (today for the running month); those never placed by then are not counted."""
     out: dict[tuple[int, int], dict[str, int]] = {}

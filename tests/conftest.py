@@ -27,8 +27,11 @@ def _pg_admin_url(url: str) -> str:
 def database_url(tmp_path_factory):
     """A migrated, empty database for this test session."""
     if PG_URL:
-        url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-                       if PG_URL.startswith("postgresql://") else PG_URL)
+        url = make_url(
+            PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+            if PG_URL.startswith("postgresql://")
+            else PG_URL
+        )
         name = f"trinvis_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         admin = create_engine(_pg_admin_url(url.render_as_string(hide_password=False)), isolation_level="AUTOCOMMIT")
         with admin.connect() as c:

@@ -34,9 +34,14 @@ def revoke_everything(user: User) -> tuple[int, int]:
     """End every web session and revoke every device token of `user`; (sessions, tokens)."""
     n_sessions = sessions.end_all(user.id)
     now = utcnow()
-    n_tokens = db.session.execute(
-        update(DeviceToken).where(DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None))
-        .values(revoked_at=now)).rowcount or 0
+    n_tokens = (
+        db.session.execute(
+            update(DeviceToken)
+            .where(DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ).rowcount
+        or 0
+    )
     return n_sessions, n_tokens
 
 
@@ -65,8 +70,11 @@ def issue_reset(user: User, actor: User | None, channel: str = "cli") -> str:
     """A one-time code for setting a new password (earlier unused codes stop working). The old
     password keeps working until the new one is set; only the code's hash is stored."""
     now = utcnow()
-    db.session.execute(update(PasswordReset).where(PasswordReset.user_id == user.id,
-                                                   PasswordReset.used_at.is_(None)).values(used_at=now))
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
     code = secrets.token_urlsafe(32)
     hours = int(current_app.config.get("PASSWORD_RESET_HOURS", 24))
     db.session.add(PasswordReset(user_id=user.id, code_hash=_digest(code), expires_at=now + timedelta(hours=hours)))

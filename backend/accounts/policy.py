@@ -39,4 +39,5 @@ def check_password(password: str, role: str, personal: tuple[str, ...] = ()) -> 
     if result["score"] < MIN_SCORE:
         raise WeakPassword(
             "Adgangskoden er for let at gætte. Undgå almindelige ord, dit navn, årstal og rækker som "
-            "1234 eller qwerty. Brug fx tre-fire tilfældige ord med bindestreg imellem.")
+            "1234 eller qwerty. Brug fx tre-fire tilfældige ord med bindestreg imellem."
+        )

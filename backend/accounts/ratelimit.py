@@ -47,10 +47,13 @@ class DatabaseStorage(Storage):
         engine = self._engine()
         ins = _insert(engine.dialect.name)(TABLE).values(key=key, count=amount, expires_at=now + expiry)
         stale = TABLE.c.expires_at <= now
-        stmt = ins.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
-            "count": case((stale, amount), else_=TABLE.c.count + amount),
-            "expires_at": case((stale, now + expiry), else_=TABLE.c.expires_at),
-        }).returning(TABLE.c.count)
+        stmt = ins.on_conflict_do_update(
+            index_elements=[TABLE.c.key],
+            set_={
+                "count": case((stale, amount), else_=TABLE.c.count + amount),
+                "expires_at": case((stale, now + expiry), else_=TABLE.c.expires_at),
+            },
+        ).returning(TABLE.c.count)
         with engine.begin() as conn:
             count = conn.execute(stmt).scalar_one()
             if random.random() < 0.01:  # now and then, drop windows long over

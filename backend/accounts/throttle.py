@@ -42,10 +42,15 @@ def account_key() -> str:
     return f"user:{name}"
 
 
-per_address = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login-address",
-                                   methods=["POST"])
-per_account = limiter.shared_limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], scope="login-account",
-                                   key_func=account_key, methods=["POST"])
+per_address = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login-address", methods=["POST"]
+)
+per_account = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    scope="login-account",
+    key_func=account_key,
+    methods=["POST"],
+)
 
 
 def throttled(view):
@@ -80,6 +85,14 @@ def register_throttle_errors(app: Flask) -> None:
         if request.endpoint == "auth.second_factor":
             return render_template("login_code.html", error=message), 429, headers
         if request.endpoint == "auth.login":
-            return render_template("login.html", username=(request.form.get("username") or "")[:100],
-                                   next=request.values.get("next", ""), error=message), 429, headers
+            return (
+                render_template(
+                    "login.html",
+                    username=(request.form.get("username") or "")[:100],
+                    next=request.values.get("next", ""),
+                    error=message,
+                ),
+                429,
+                headers,
+            )
         return render_template("error.html", status=429, message=message), 429, headers

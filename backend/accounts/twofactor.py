@@ -70,10 +70,14 @@ def qr_svg(data: str) -> str:
     buf = io.BytesIO()
     img.save(buf)
     svg = buf.getvalue().decode()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     # Millimetre sizes from the library; the page's CSS sizes it instead.
-    return re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg role="img" aria-label="QR-kode til godkendelsesappen"',
-                  svg, count=1)
+    return re.sub(
+        r'^<svg width="[^"]*" height="[^"]*"',
+        '<svg role="img" aria-label="QR-kode til godkendelsesappen"',
+        svg,
+        count=1,
+    )
 
 
 def _verify_totp(cred: TotpCredential, code: str) -> bool:
@@ -110,20 +114,23 @@ def new_recovery_codes(user: User) -> list[str]:
     codes = []
     for _ in range(RECOVERY_CODES):
         raw = base64.b32encode(secrets.token_bytes(10)).decode().lower()  # 16 chars
-        codes.append("-".join(raw[i:i + 4] for i in range(0, 16, 4)))
+        codes.append("-".join(raw[i : i + 4] for i in range(0, 16, 4)))
         db.session.add(RecoveryCode(user_id=user.id, code_hash=_digest(codes[-1]), used=False))
     return codes
 
 
 def verify_second_factor(user: User, code: str) -> str | None:
-    """"totp" or "recovery" when `code` is a valid TOTP code or an unused recovery code, else None."""
+    """ "totp" or "recovery" when `code` is a valid TOTP code or an unused recovery code, else None."""
     cred = credential(user)
     if cred is None or cred.enabled_at is None or not isinstance(code, str) or len(code) > 100:
         return None
     if _verify_totp(cred, code):
         return "totp"
-    row = db.session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _digest(code), RecoveryCode.used.is_(False)))
+    row = db.session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _digest(code), RecoveryCode.used.is_(False)
+        )
+    )
     if row is not None:
         row.used = True
         return "recovery"
@@ -131,8 +138,9 @@ def verify_second_factor(user: User, code: str) -> str | None:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    rows = db.session.scalars(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used.is_(False))).all()
+    rows = db.session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used.is_(False))
+    ).all()
     return len(rows)
 
 
@@ -152,8 +160,11 @@ def check_second_factor(user: User, code: str | None) -> None:
         return
     if stage == "enrol":
         db.session.commit()
-        raise ApiError(403, "two_factor_setup_required",
-                       "Du skal først sætte totrinsbekræftelse op. Log ind på sagsbehandler-siderne i en browser.")
+        raise ApiError(
+            403,
+            "two_factor_setup_required",
+            "Du skal først sætte totrinsbekræftelse op. Log ind på sagsbehandler-siderne i en browser.",
+        )
     if not code:
         db.session.commit()
         raise ApiError(401, "two_factor_required", "Skriv koden fra din godkendelses-app (felt otp).")

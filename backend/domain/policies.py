@@ -129,8 +129,7 @@ class Policy:
         """Adjust `loaded`/`changed` to the entity's merge rules; True when they differ from the client's."""
         return False
 
-    def server_fields(self, writer: Writer, row, loaded: dict, changed: dict, records: Records,
-                      now: datetime) -> dict:
+    def server_fields(self, writer: Writer, row, loaded: dict, changed: dict, records: Records, now: datetime) -> dict:
         """Fields only the server sets, judged apart from what the client sent."""
         return {}
 
@@ -148,9 +147,13 @@ class YouthPolicy(Policy):
 
     entity = "youth"
     creates_youth = True
-    references = (ORGANIZATION, *(
-        Reference(f, "user", "invalid_reference", f"Brugeren i {f} findes ikke.")
-        for f in ("mentor_id", "coordinator_id", "user_id")))
+    references = (
+        ORGANIZATION,
+        *(
+            Reference(f, "user", "invalid_reference", f"Brugeren i {f} findes ikke.")
+            for f in ("mentor_id", "coordinator_id", "user_id")
+        ),
+    )
     ASSIGNMENTS = (("mentor_id", "mentor"), ("coordinator_id", "coordinator"), ("user_id", "self"))
 
     def prepare(self, record_id: str, data: dict, row) -> None:
@@ -229,8 +232,10 @@ class GoalProposalPolicy(Policy):
     accepted or reworded proposal points at a sub-goal the young person can see."""
 
     entity = "goal_proposal"
-    references = (YOUTH, Reference("goal_id", "goal", "invalid_reference", "Delmålet findes ikke for denne unge.",
-                                   same_youth=True))
+    references = (
+        YOUTH,
+        Reference("goal_id", "goal", "invalid_reference", "Delmålet findes ikke for denne unge.", same_youth=True),
+    )
 
     def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
         out: dict = {}
@@ -251,12 +256,17 @@ class ActivityPolicy(Policy):
     visibility (treatment attendance stays private), also when it is deleted."""
 
     entity = "activity"
-    references = (ORGANIZATION, YOUTH, Reference("goal_id", "goal", "invalid_reference",
-                                                 "Delmålet findes ikke for denne unge.", same_youth=True))
+    references = (
+        ORGANIZATION,
+        YOUTH,
+        Reference("goal_id", "goal", "invalid_reference", "Delmålet findes ikke for denne unge.", same_youth=True),
+    )
 
     def effects(self, writer: Writer, before: dict | None, after: dict) -> list:
-        if before is not None and (before.get("visibility") != after.get("visibility")
-                                   or before.get("organization_id") != after.get("organization_id")):
+        if before is not None and (
+            before.get("visibility") != after.get("visibility")
+            or before.get("organization_id") != after.get("organization_id")
+        ):
             return [Cascade(after["id"])]
         return []
 
@@ -293,8 +303,12 @@ class AttendancePolicy(Policy):
             if is_youth and "status" in changed and row.status_source == "staff":
                 del changed["status"]
                 merged = True
-        if is_youth and (row is None or row.status_source != "staff") and loaded.get(
-                "self_checked_in_at") and not loaded.get("status"):
+        if (
+            is_youth
+            and (row is None or row.status_source != "staff")
+            and loaded.get("self_checked_in_at")
+            and not loaded.get("status")
+        ):
             # A check-in means present, unless staff already recorded something else.
             if row is None:
                 loaded["status"] = "present"
@@ -306,8 +320,12 @@ class AttendancePolicy(Policy):
         activity_id = loaded.get("activity_id") or (row.activity_id if row is not None else None)
         act = records.find("activity", activity_id)
         youth_id = loaded.get("youth_id") or (row.youth_id if row is not None else None)
-        if act is None or act.youth_id != youth_id or act.deleted or not records.may_see(
-                act.organization_id, act.visibility):
+        if (
+            act is None
+            or act.youth_id != youth_id
+            or act.deleted
+            or not records.may_see(act.organization_id, act.visibility)
+        ):
             # an activity the writer may not see is as good as absent (no check-in to hidden treatment)
             raise Rejected("invalid_reference", "Aktiviteten findes ikke for denne unge.")
         out = {"organization_id": act.organization_id, "visibility": act.visibility}
@@ -392,8 +410,13 @@ class CompanyAgreementPolicy(Policy):
     person; remembers who made it."""
 
     entity = "company_agreement"
-    references = (ORGANIZATION, YOUTH, Reference("activity_id", "activity", "invalid_reference",
-                                                 "Aktiviteten findes ikke for denne unge.", same_youth=True))
+    references = (
+        ORGANIZATION,
+        YOUTH,
+        Reference(
+            "activity_id", "activity", "invalid_reference", "Aktiviteten findes ikke for denne unge.", same_youth=True
+        ),
+    )
 
     def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
         return {"created_by_user_id": writer.id} if row is None else {}
@@ -404,17 +427,40 @@ class WorkHoursPolicy(Policy):
     remembers who recorded it."""
 
     entity = "work_hours"
-    references = (ORGANIZATION, YOUTH, Reference("company_agreement_id", "company_agreement", "invalid_reference",
-                                                 "Virksomhedsaftalen findes ikke for denne unge.", same_youth=True))
+    references = (
+        ORGANIZATION,
+        YOUTH,
+        Reference(
+            "company_agreement_id",
+            "company_agreement",
+            "invalid_reference",
+            "Virksomhedsaftalen findes ikke for denne unge.",
+            same_youth=True,
+        ),
+    )
 
     def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
         return {"recorded_by_user_id": writer.id}
 
 
-POLICIES: dict[str, Policy] = {p.entity: p for p in (
-    YouthPolicy(), PlanPolicy(), GoalPolicy(), ActivityPolicy(), AgreementPolicy(), AttendancePolicy(),
-    OutreachPolicy(), AssessmentPolicy(), ConsentPolicy(), GoalProposalPolicy(),
-    StepChangePolicy(), CompanyAgreementPolicy(), WorkHoursPolicy())}
+POLICIES: dict[str, Policy] = {
+    p.entity: p
+    for p in (
+        YouthPolicy(),
+        PlanPolicy(),
+        GoalPolicy(),
+        ActivityPolicy(),
+        AgreementPolicy(),
+        AttendancePolicy(),
+        OutreachPolicy(),
+        AssessmentPolicy(),
+        ConsentPolicy(),
+        GoalProposalPolicy(),
+        StepChangePolicy(),
+        CompanyAgreementPolicy(),
+        WorkHoursPolicy(),
+    )
+}
 
 
 def policy(entity: str) -> Policy:

@@ -16,8 +16,10 @@ from shared.labels import REQUIRED_DA, WEEKDAY_ABBREVIATIONS_DA
 
 WEEKDAY_NAMES = WEEKDAY_ABBREVIATIONS_DA
 _ASCII = str.maketrans("æøå", "aoa")  # "lor", "son" typed on a keyboard without ø
-WEEKDAYS_DA = {**{a.translate(_ASCII): i for i, a in enumerate(WEEKDAY_NAMES)},
-               **{a: i for i, a in enumerate(WEEKDAY_NAMES)}}
+WEEKDAYS_DA = {
+    **{a.translate(_ASCII): i for i, a in enumerate(WEEKDAY_NAMES)},
+    **{a: i for i, a in enumerate(WEEKDAY_NAMES)},
+}
 _TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -66,7 +68,9 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
         "hours_per_week": _int(form.get("hours_per_week"), "hours_per_week", errors, 1, 60),
         "start_rule": (form.get("start_rule") or "").strip()[:200],
         "active": form.get("active") in ("on", "1", "true", "y"),
-        "phases": [], "effects": [], "activities": [],
+        "phases": [],
+        "effects": [],
+        "activities": [],
     }
     for i, line in enumerate(_lines(form.get("phases")), 1):
         parts = [p.strip() for p in line.split(";", 2)]
@@ -79,31 +83,46 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
     for i, line in enumerate(_lines(form.get("effects")), 1):
         effect = _effect_line(line)
         if effect is None:
-            errors["effects"] = (f"Linje {i}: skriv «effekt; procent; uge efter start eller dato; ord fra arket», "
-                                 f"fx «self_supporting; 50; 16» eller «self_supporting; 50; 2018-06-30». "
-                                 f"Effekt er en af: {', '.join(EFFECT_KINDS)}.")
+            errors["effects"] = (
+                f"Linje {i}: skriv «effekt; procent; uge efter start eller dato; ord fra arket», "
+                f"fx «self_supporting; 50; 16» eller «self_supporting; 50; 2018-06-30». "
+                f"Effekt er en af: {', '.join(EFFECT_KINDS)}."
+            )
             break
         data["effects"].append(effect)
     _theory(form, data, errors)
     n_phases = len(data["phases"])
     for i, line in enumerate(_lines(form.get("activities")), 1):
         parts = [p.strip() for p in line.split(";")]
-        msg = (f"Linje {i}: skriv «titel; dage; tt:mm-tt:mm; sted; fase-nr.», "
-               "fx «Holdundervisning; man,ons; 09:00-12:00; Jobcentret; 1» (sted og fase kan udelades).")
+        msg = (
+            f"Linje {i}: skriv «titel; dage; tt:mm-tt:mm; sted; fase-nr.», "
+            "fx «Holdundervisning; man,ons; 09:00-12:00; Jobcentret; 1» (sted og fase kan udelades)."
+        )
         if len(parts) < 3 or not parts[0]:
             errors["activities"] = msg
             break
         days = [WEEKDAYS_DA.get(d.strip().lower()[:3]) for d in parts[1].split(",") if d.strip()]
         tm = _TIME_RANGE.match(parts[2])
         phase = parts[4] if len(parts) > 4 and parts[4] else ""
-        if (not days or None in days or not tm or (tm.group(3), tm.group(4)) <= (tm.group(1), tm.group(2))
-                or (phase and (not phase.isdigit() or not 1 <= int(phase) <= n_phases))):
+        if (
+            not days
+            or None in days
+            or not tm
+            or (tm.group(3), tm.group(4)) <= (tm.group(1), tm.group(2))
+            or (phase and (not phase.isdigit() or not 1 <= int(phase) <= n_phases))
+        ):
             errors["activities"] = msg
             break
-        data["activities"].append({
-            "title": parts[0][:150], "weekdays": sorted(set(days)),
-            "start_time": f"{tm.group(1)}:{tm.group(2)}", "end_time": f"{tm.group(3)}:{tm.group(4)}",
-            "location": (parts[3] if len(parts) > 3 else "")[:200], "phase": int(phase) if phase else None})
+        data["activities"].append(
+            {
+                "title": parts[0][:150],
+                "weekdays": sorted(set(days)),
+                "start_time": f"{tm.group(1)}:{tm.group(2)}",
+                "end_time": f"{tm.group(3)}:{tm.group(4)}",
+                "location": (parts[3] if len(parts) > 3 else "")[:200],
+                "phase": int(phase) if phase else None,
+            }
+        )
     return data, errors
 
 
@@ -140,19 +159,29 @@ def _effect_line(line: str) -> tuple | None:
 def programme_to_form(p) -> dict:
     """A stored programme in the shape of the form (for editing)."""
     return {
-        "name": p.name, "description": p.description, "organization_id": p.organization_id or "",
-        "capacity": p.capacity or "", "team_size": p.team_size or "", "hours_per_week": p.hours_per_week or "",
-        "start_rule": p.start_rule, "active": "on" if p.active else "",
+        "name": p.name,
+        "description": p.description,
+        "organization_id": p.organization_id or "",
+        "capacity": p.capacity or "",
+        "team_size": p.team_size or "",
+        "hours_per_week": p.hours_per_week or "",
+        "start_rule": p.start_rule,
+        "active": "on" if p.active else "",
         "phases": "\n".join(f"{ph.name}; {ph.weeks}; {ph.description}".rstrip("; ") for ph in p.phases),
         "effects": "\n".join(
             f"{e.outcome}; {e.share_pct}; {e.measure_date.isoformat() if e.measure_date else e.weeks_after_start}; "
-            f"{e.anchor_text}".rstrip("; ") for e in p.effects),
-        "target_group_text": p.target_group_text, "target_groups": list(p.target_groups or []),
-        "follow_on": p.follow_on, **{k: "\n".join(getattr(p, k) or []) for k in ("goals", "sub_goals", "content",
-                                                                               "mechanisms")},
+            f"{e.anchor_text}".rstrip("; ")
+            for e in p.effects
+        ),
+        "target_group_text": p.target_group_text,
+        "target_groups": list(p.target_groups or []),
+        "follow_on": p.follow_on,
+        **{k: "\n".join(getattr(p, k) or []) for k in ("goals", "sub_goals", "content", "mechanisms")},
         "activities": "\n".join(
             f"{a.title}; {','.join(WEEKDAY_NAMES[d] for d in a.weekdays)}; {a.start_time}-{a.end_time}; "
-            f"{a.location}; {a.phase_position or ''}".rstrip("; ") for a in p.activities),
+            f"{a.location}; {a.phase_position or ''}".rstrip("; ")
+            for a in p.activities
+        ),
     }
 
 

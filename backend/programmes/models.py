@@ -45,13 +45,16 @@ class Programme(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     phases: Mapped[list[ProgrammePhase]] = relationship(
-        order_by="ProgrammePhase.position", cascade="all, delete-orphan", lazy="selectin")
+        order_by="ProgrammePhase.position", cascade="all, delete-orphan", lazy="selectin"
+    )
     effects: Mapped[list[ExpectedEffect]] = relationship(
         order_by="(ExpectedEffect.weeks_after_start, ExpectedEffect.measure_date, ExpectedEffect.outcome)",
         cascade="all, delete-orphan",
-        lazy="selectin")
+        lazy="selectin",
+    )
     activities: Mapped[list[ProgrammeActivity]] = relationship(
-        order_by="ProgrammeActivity.position", cascade="all, delete-orphan", lazy="selectin")
+        order_by="ProgrammeActivity.position", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def duration_weeks(self) -> int:
@@ -84,7 +87,6 @@ class ExpectedEffect(db.Model):
     weeks_after_start: Mapped[int | None] = mapped_column(Integer)
     measure_date: Mapped[date | None] = mapped_column(Date)
     anchor_text: Mapped[str] = mapped_column(String(200), default="")
-
 
 
 class ProgrammeActivity(db.Model):
@@ -164,8 +166,9 @@ class TargetGroupTarget(db.Model):
     """
 
     __tablename__ = "target_group_target"
-    __table_args__ = (UniqueConstraint("municipality", "year", "target_group",
-                                       name="uq_target_group_target_muni_year_group"),)
+    __table_args__ = (
+        UniqueConstraint("municipality", "year", "target_group", name="uq_target_group_target_muni_year_group"),
+    )
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     municipality: Mapped[str] = mapped_column(String(100))
     year: Mapped[int] = mapped_column(Integer)

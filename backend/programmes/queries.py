@@ -19,7 +19,6 @@ from backend.models import Agreement, Assessment, Attendance, Plan, User, Youth
 from backend.programmes import reports
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
 from shared.dimensions import DIMENSIONS
-from shared.enums import Role
 from shared.schemas import DanishSchema, is_uuid
 
 MAX_MONTHS = 60
@@ -67,7 +66,9 @@ def parse_filters(args: dict, today: date) -> dict:
         raise FilterError(msg if isinstance(msg, str) else "Ugyldigt filter.", key) from None
     current = reports.month_key(today)
     to_m = raw["to_month"].strip() or current
-    from_m = raw["from_month"].strip() or reports.month_key(reports.add_months(date(int(to_m[:4]), int(to_m[5:]), 1), -11))
+    from_m = raw["from_month"].strip() or reports.month_key(
+        reports.add_months(date(int(to_m[:4]), int(to_m[5:]), 1), -11)
+    )
     if to_m > current:
         raise FilterError(f"Til-måneden kan ikke ligge efter denne måned ({current}).", "to")
     if from_m > to_m:
@@ -85,8 +86,13 @@ def scope_query(user: User, programme_id: str | None):
     """SELECT of the ids of the young people the figures cover for this user and filter."""
     q = select(Youth.id).where(Youth.deleted.is_(False), Youth.id.in_(visible_youth_query(user)))
     if programme_id:
-        q = q.where(Youth.id.in_(select(Enrolment.youth_id).where(
-            Enrolment.programme_id == programme_id, Enrolment.id.in_(visible_enrolments(user)))))
+        q = q.where(
+            Youth.id.in_(
+                select(Enrolment.youth_id).where(
+                    Enrolment.programme_id == programme_id, Enrolment.id.in_(visible_enrolments(user))
+                )
+            )
+        )
     return q
 
 
@@ -121,54 +127,85 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     prog_q = select(Programme).order_by(Programme.name)
     if filters["programme_id"]:
         prog_q = prog_q.where(Programme.id == filters["programme_id"])
-    programmes = [{"id": p.id, "name": p.name,
-                   "effects": [effect_dict(e) for e in p.effects]}
-                  for p in db.session.scalars(prog_q)]
+    programmes = [
+        {"id": p.id, "name": p.name, "effects": [effect_dict(e) for e in p.effects]} for p in db.session.scalars(prog_q)
+    ]
     enr_q = select(Enrolment.youth_id, Enrolment.programme_id, Enrolment.start_date).where(
-        Enrolment.youth_id.in_(scope), Enrolment.start_date >= lo, Enrolment.start_date <= hi,
-        Enrolment.id.in_(visible_enrolments(user)))
+        Enrolment.youth_id.in_(scope),
+        Enrolment.start_date >= lo,
+        Enrolment.start_date <= hi,
+        Enrolment.id.in_(visible_enrolments(user)),
+    )
     if filters["programme_id"]:
         enr_q = enr_q.where(Enrolment.programme_id == filters["programme_id"])
     enrolments = [{"youth_id": y, "programme_id": p, "start_date": d} for y, p, d in db.session.execute(enr_q)]
     cohorts = reports.cohort_results(programmes, enrolments, timelines, tg_timelines, months, today)
     # Participants in the period who started before it belong to no cohort of the period; count
     # them, so a programme with people in it never reads as having none.
-    earlier_q = (select(Enrolment.programme_id, func.count(func.distinct(Enrolment.youth_id)))
-                 .where(Enrolment.youth_id.in_(scope), Enrolment.start_date < lo,
-                        Enrolment.id.in_(visible_enrolments(user)),
-                        func.coalesce(Enrolment.actual_end_date, Enrolment.planned_end_date) >= lo)
-                 .group_by(Enrolment.programme_id))
+    earlier_q = (
+        select(Enrolment.programme_id, func.count(func.distinct(Enrolment.youth_id)))
+        .where(
+            Enrolment.youth_id.in_(scope),
+            Enrolment.start_date < lo,
+            Enrolment.id.in_(visible_enrolments(user)),
+            func.coalesce(Enrolment.actual_end_date, Enrolment.planned_end_date) >= lo,
+        )
+        .group_by(Enrolment.programme_id)
+    )
     earlier = dict(db.session.execute(earlier_q).all())
     for c in cohorts:
         c["started_before_period"] = int(earlier.get(c["programme_id"], 0))
 
     ym = (extract("year", Attendance.date), extract("month", Attendance.date))
-    att_q = (select(*ym, Attendance.status, func.count())
-             .where(Attendance.youth_id.in_(scope), Attendance.deleted.is_(False),
-                    Attendance.date >= lo, Attendance.date <= min(hi, today), Attendance.status.is_not(None))
-             .group_by(*ym, Attendance.status))
+    att_q = (
+        select(*ym, Attendance.status, func.count())
+        .where(
+            Attendance.youth_id.in_(scope),
+            Attendance.deleted.is_(False),
+            Attendance.date >= lo,
+            Attendance.date <= min(hi, today),
+            Attendance.status.is_not(None),
+        )
+        .group_by(*ym, Attendance.status)
+    )
     cond = _item_filter(user, Attendance)
     if cond is not None:
         att_q = att_q.where(cond)
     attendance = reports.attendance_by_month(months, _month_rows(att_q))
 
     ym = (extract("year", Agreement.due_date), extract("month", Agreement.due_date))
-    agr_q = (select(*ym, Agreement.status, func.count())
-             .where(Agreement.youth_id.in_(scope), Agreement.deleted.is_(False),
-                    Agreement.due_date >= lo, Agreement.due_date <= hi,
-                    Agreement.status.in_(("kept", "not_kept")))
-             .group_by(*ym, Agreement.status))
+    agr_q = (
+        select(*ym, Agreement.status, func.count())
+        .where(
+            Agreement.youth_id.in_(scope),
+            Agreement.deleted.is_(False),
+            Agreement.due_date >= lo,
+            Agreement.due_date <= hi,
+            Agreement.status.in_(("kept", "not_kept")),
+        )
+        .group_by(*ym, Agreement.status)
+    )
     cond = _item_filter(user, Agreement)
     if cond is not None:
         agr_q = agr_q.where(cond)
     agreements = reports.agreements_by_month(months, _month_rows(agr_q))
 
-    plan_starts = dict(db.session.execute(
-        select(Plan.youth_id, Plan.start_date).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))).all())
-    sub_q = (select(Assessment.youth_id, Assessment.due_date, func.min(Assessment.submitted_at))
-             .where(Assessment.youth_id.in_(scope), Assessment.deleted.is_(False),
-                    Assessment.submitted_at.is_not(None), Assessment.due_date >= lo, Assessment.due_date <= hi)
-             .group_by(Assessment.youth_id, Assessment.due_date))
+    plan_starts = dict(
+        db.session.execute(
+            select(Plan.youth_id, Plan.start_date).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))
+        ).all()
+    )
+    sub_q = (
+        select(Assessment.youth_id, Assessment.due_date, func.min(Assessment.submitted_at))
+        .where(
+            Assessment.youth_id.in_(scope),
+            Assessment.deleted.is_(False),
+            Assessment.submitted_at.is_not(None),
+            Assessment.due_date >= lo,
+            Assessment.due_date <= hi,
+        )
+        .group_by(Assessment.youth_id, Assessment.due_date)
+    )
     first_submitted = {(y, d): reports.local_date(s) for y, d, s in db.session.execute(sub_q)}
     on_time = reports.assessments_on_time(months, plan_starts, first_submitted, timelines, today)
 
@@ -195,30 +232,44 @@ def load_timelines(scope, user: User | None = None) -> tuple[dict, dict]:
     # Follow-up start per young person: the earliest plan start, enrolment start or history entry.
     starts: dict[str, date] = {}
     for stmt in (
-        select(Plan.youth_id, func.min(Plan.start_date)).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))
+        select(Plan.youth_id, func.min(Plan.start_date))
+        .where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))
         .group_by(Plan.youth_id),
-        select(Enrolment.youth_id, func.min(Enrolment.start_date)).where(
-            Enrolment.youth_id.in_(scope), *([Enrolment.id.in_(visible_enrolments(user))] if user else []))
+        select(Enrolment.youth_id, func.min(Enrolment.start_date))
+        .where(Enrolment.youth_id.in_(scope), *([Enrolment.id.in_(visible_enrolments(user))] if user else []))
         .group_by(Enrolment.youth_id),
     ):
         for yid, d in db.session.execute(stmt):
             if d is not None and (yid not in starts or d < starts[yid]):
                 starts[yid] = d
     outcome_rows = db.session.execute(
-        select(OutcomeChange.youth_id, OutcomeChange.valid_from, OutcomeChange.outcome, OutcomeChange.recorded_at)
-        .where(OutcomeChange.youth_id.in_(scope))).all()
+        select(
+            OutcomeChange.youth_id, OutcomeChange.valid_from, OutcomeChange.outcome, OutcomeChange.recorded_at
+        ).where(OutcomeChange.youth_id.in_(scope))
+    ).all()
     tg_rows = db.session.execute(
-        select(TargetGroupChange.youth_id, TargetGroupChange.valid_from, TargetGroupChange.target_group,
-               TargetGroupChange.recorded_at).where(TargetGroupChange.youth_id.in_(scope))).all()
-    return (reports.outcome_timelines(starts, [tuple(r) for r in outcome_rows]),
-            reports.target_group_timelines([tuple(r) for r in tg_rows]))
-
+        select(
+            TargetGroupChange.youth_id,
+            TargetGroupChange.valid_from,
+            TargetGroupChange.target_group,
+            TargetGroupChange.recorded_at,
+        ).where(TargetGroupChange.youth_id.in_(scope))
+    ).all()
+    return (
+        reports.outcome_timelines(starts, [tuple(r) for r in outcome_rows]),
+        reports.target_group_timelines([tuple(r) for r in tg_rows]),
+    )
 
 
 def effect_dict(e) -> dict:
     """An expected effect as the pure report functions take it."""
-    return {"outcome": e.outcome, "share_pct": e.share_pct, "weeks_after_start": e.weeks_after_start,
-            "measure_date": e.measure_date, "anchor_text": e.anchor_text}
+    return {
+        "outcome": e.outcome,
+        "share_pct": e.share_pct,
+        "weeks_after_start": e.weeks_after_start,
+        "measure_date": e.measure_date,
+        "anchor_text": e.anchor_text,
+    }
 
 
 def _first_and_latest_assessments(scope, until: date) -> list[dict]:
@@ -226,13 +277,25 @@ def _first_and_latest_assessments(scope, until: date) -> list[dict]:
     order_asc = (Assessment.due_date.asc(), Assessment.submitted_at.asc(), Assessment.id.asc())
     order_desc = (Assessment.due_date.desc(), Assessment.submitted_at.desc(), Assessment.id.desc())
     part = (Assessment.youth_id, Assessment.rater_role)
-    inner = (select(Assessment.youth_id, Assessment.rater_role, Assessment.due_date, Assessment.submitted_at,
-                    Assessment.scores,
-                    func.row_number().over(partition_by=part, order_by=order_asc).label("rn_first"),
-                    func.row_number().over(partition_by=part, order_by=order_desc).label("rn_last"))
-             .where(Assessment.youth_id.in_(scope), Assessment.deleted.is_(False),
-                    Assessment.submitted_at.is_not(None), Assessment.due_date <= until)
-             .subquery())
-    stmt = select(inner.c.youth_id, inner.c.rater_role, inner.c.due_date, inner.c.submitted_at,
-                  inner.c.scores).where(or_(inner.c.rn_first == 1, inner.c.rn_last == 1))
+    inner = (
+        select(
+            Assessment.youth_id,
+            Assessment.rater_role,
+            Assessment.due_date,
+            Assessment.submitted_at,
+            Assessment.scores,
+            func.row_number().over(partition_by=part, order_by=order_asc).label("rn_first"),
+            func.row_number().over(partition_by=part, order_by=order_desc).label("rn_last"),
+        )
+        .where(
+            Assessment.youth_id.in_(scope),
+            Assessment.deleted.is_(False),
+            Assessment.submitted_at.is_not(None),
+            Assessment.due_date <= until,
+        )
+        .subquery()
+    )
+    stmt = select(inner.c.youth_id, inner.c.rater_role, inner.c.due_date, inner.c.submitted_at, inner.c.scores).where(
+        or_(inner.c.rn_first == 1, inner.c.rn_last == 1)
+    )
     return [dict(r._mapping) for r in db.session.execute(stmt)]

@@ -36,7 +36,7 @@ import bisect
 import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from shared.clock import LOCAL_TZ
 from shared.schedule import assessment_due_dates
@@ -48,8 +48,16 @@ ACTIVE = "active"
 MOVED = "moved_other"
 SELF_SUPPORTING = frozenset({"education", "job", "self_supporting_other"})
 OTHER_BENEFIT = frozenset({"flexjob", "resource_course", "disability_pension"})
-OUTCOMES = ("education", "job", "self_supporting_other", "target_group_change", "flexjob",
-            "resource_course", "disability_pension", "moved_other")
+OUTCOMES = (
+    "education",
+    "job",
+    "self_supporting_other",
+    "target_group_change",
+    "flexjob",
+    "resource_course",
+    "disability_pension",
+    "moved_other",
+)
 """The outcomes a young person can leave with, in display order."""
 
 EFFECT_KINDS: dict[str, frozenset[str] | None] = {
@@ -114,9 +122,7 @@ def local_date(instant: datetime | date | None) -> date | None:
         return None
     if isinstance(instant, datetime):
         if instant.tzinfo is None:
-            from datetime import timezone
-
-            instant = instant.replace(tzinfo=timezone.utc)
+            instant = instant.replace(tzinfo=UTC)
         return instant.astimezone(LOCAL_TZ).date()
     return instant
 
@@ -143,7 +149,7 @@ class Timeline:
     def segments(self, until: date) -> list[tuple[date, date, str]]:
         """(first day, last day, value) runs up to `until`."""
         out = []
-        for i, (d, v) in enumerate(zip(self.dates, self.values)):
+        for i, (d, v) in enumerate(zip(self.dates, self.values, strict=True)):
             if d > until:
                 break
             end = self.dates[i + 1] - timedelta(days=1) if i + 1 < len(self.dates) else until
@@ -151,8 +157,9 @@ class Timeline:
         return out
 
 
-def build_timeline(entries: list[tuple[date, str, object]], start: date | None = None,
-                   initial: str | None = None) -> Timeline:
+def build_timeline(
+    entries: list[tuple[date, str, object]], start: date | None = None, initial: str | None = None
+) -> Timeline:
     """A timeline from (valid_from, value, tie-breaker) entries; `initial` holds from `start`.
 
     On one day the entry with the greatest tie-breaker (the recording time) wins; an entry on the
@@ -177,8 +184,9 @@ def build_timeline(entries: list[tuple[date, str, object]], start: date | None =
     return tl
 
 
-def outcome_timelines(follow_up_start: dict[str, date],
-                      outcome_rows: list[tuple[str, date, str, object]]) -> dict[str, Timeline]:
+def outcome_timelines(
+    follow_up_start: dict[str, date], outcome_rows: list[tuple[str, date, str, object]]
+) -> dict[str, Timeline]:
     """Status timelines per young person from their follow-up start and outcome-history rows
     (youth_id, valid_from, outcome, recorded_at)."""
     per: dict[str, list] = defaultdict(list)
@@ -239,16 +247,18 @@ def monthly_flow(months: list[str], timelines: dict[str, Timeline], today: date)
                 continue
             counted += 1
             ss += tl.on(check) in SELF_SUPPORTING
-        out.append({
-            "month": m,
-            "active": len(active[m]),
-            "outflow_total": sum(outflow[m].values()),
-            "outflow": {o: outflow[m].get(o, 0) for o in OUTCOMES},
-            "followed_up": counted,
-            "self_supporting_after_6m": ss,
-            "follow_up_pending": pending,
-            "self_supporting_after_6m_share": share(ss, counted),
-        })
+        out.append(
+            {
+                "month": m,
+                "active": len(active[m]),
+                "outflow_total": sum(outflow[m].values()),
+                "outflow": {o: outflow[m].get(o, 0) for o in OUTCOMES},
+                "followed_up": counted,
+                "self_supporting_after_6m": ss,
+                "follow_up_pending": pending,
+                "self_supporting_after_6m_share": share(ss, counted),
+            }
+        )
     return out
 
 
@@ -262,8 +272,14 @@ def effect_hit(kind: str, outcome: str | None, target_group: str | None) -> bool
     return outcome in hits
 
 
-def cohort_results(programmes: list[dict], enrolments: list[dict], timelines: dict[str, Timeline],
-                   tg_timelines: dict[str, Timeline], months: list[str], today: date) -> list[dict]:
+def cohort_results(
+    programmes: list[dict],
+    enrolments: list[dict],
+    timelines: dict[str, Timeline],
+    tg_timelines: dict[str, Timeline],
+    months: list[str],
+    today: date,
+) -> list[dict]:
     """Per programme and start-month cohort: actual vs expected share at each expected week.
 
     `programmes`: dicts with id, name, effects [{outcome, share_pct, weeks_after_start}].
@@ -301,8 +317,9 @@ def measure_day(effect: dict, start: date) -> date | None:
     return start + timedelta(weeks=effect["weeks_after_start"])
 
 
-def _cohort_effect(eff: dict, members: list[dict], timelines: dict[str, Timeline],
-                   tg_timelines: dict[str, Timeline], today: date) -> dict:
+def _cohort_effect(
+    eff: dict, members: list[dict], timelines: dict[str, Timeline], tg_timelines: dict[str, Timeline], today: date
+) -> dict:
     measured = hits = moved = pending = not_applicable = 0
     dist = Counter()
     for e in members:
@@ -363,8 +380,7 @@ def attendance_by_month(months: list[str], rows: list[tuple[str, str, int]]) -> 
         reg[m] += n
         if status in ATTENDED:
             att[m] += n
-    return [{"month": m, "registrations": reg[m], "attended": att[m], "rate": share(att[m], reg[m])}
-            for m in months]
+    return [{"month": m, "registrations": reg[m], "attended": att[m], "rate": share(att[m], reg[m])} for m in months]
 
 
 def agreements_by_month(months: list[str], rows: list[tuple[str, str, int]]) -> list[dict]:
@@ -375,13 +391,19 @@ def agreements_by_month(months: list[str], rows: list[tuple[str, str, int]]) -> 
             kept[m] += n
         elif status == "not_kept":
             not_kept[m] += n
-    return [{"month": m, "kept": kept[m], "not_kept": not_kept[m],
-             "rate": share(kept[m], kept[m] + not_kept[m])} for m in months]
+    return [
+        {"month": m, "kept": kept[m], "not_kept": not_kept[m], "rate": share(kept[m], kept[m] + not_kept[m])}
+        for m in months
+    ]
 
 
-def assessments_on_time(months: list[str], plan_starts: dict[str, date],
-                        first_submitted: dict[tuple[str, date], date], timelines: dict[str, Timeline],
-                        today: date) -> list[dict]:
+def assessments_on_time(
+    months: list[str],
+    plan_starts: dict[str, date],
+    first_submitted: dict[tuple[str, date], date],
+    timelines: dict[str, Timeline],
+    today: date,
+) -> list[dict]:
     """Share of 6-weekly due dates with an assessment submitted at most 14 days late, per month.
 
     `first_submitted`: (youth_id, due_date) -> local date of the first submitted assessment.
@@ -401,8 +423,7 @@ def assessments_on_time(months: list[str], plan_starts: dict[str, date],
             sub = first_submitted.get((yid, d))
             if sub is not None and sub <= d + timedelta(days=ON_TIME_DAYS):
                 on_time[m] += 1
-    return [{"month": m, "due": due[m], "on_time": on_time[m], "share": share(on_time[m], due[m])}
-            for m in months]
+    return [{"month": m, "due": due[m], "on_time": on_time[m], "share": share(on_time[m], due[m])} for m in months]
 
 
 def progression_change(rows: list[dict], dimension_keys: list[str]) -> list[dict]:
@@ -415,7 +436,7 @@ def progression_change(rows: list[dict], dimension_keys: list[str]) -> list[dict
     for r in rows:
         per[(r["youth_id"], r["rater_role"])].append(r)
     sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # n, first sum, latest sum
-    for (yid, role), items in per.items():
+    for (_yid, role), items in per.items():
         if len(items) < 2:
             continue
         items.sort(key=lambda r: (r["due_date"], r["submitted_at"]))
@@ -430,7 +451,14 @@ def progression_change(rows: list[dict], dimension_keys: list[str]) -> list[dict
     for role in ("youth", "staff"):
         for k in dimension_keys:
             n, fs, ls = sums.get((role, k), (0, 0, 0))
-            out.append({"rater_role": role, "dimension": k, "youth_count": n,
-                        "first_avg": fs / n if n else None, "latest_avg": ls / n if n else None,
-                        "change_avg": (ls - fs) / n if n else None})
+            out.append(
+                {
+                    "rater_role": role,
+                    "dimension": k,
+                    "youth_count": n,
+                    "first_avg": fs / n if n else None,
+                    "latest_avg": ls / n if n else None,
+                    "change_avg": (ls - fs) / n if n else None,
+                }
+            )
     return out

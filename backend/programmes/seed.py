@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from backend import clock
 from backend.extensions import db
 from backend.models import AppliedMutation, Organization, User, Youth
+from backend.programmes.catalogue import CATALOGUE, KIK_II_SOURCE, KIK_II_TARGETS, THEORY_FIELDS
 from backend.programmes.models import (
     Enrolment,
     ExpectedEffect,
@@ -29,7 +30,6 @@ from backend.programmes.models import (
     TargetGroupChange,
     TargetGroupTarget,
 )
-from backend.programmes.catalogue import CATALOGUE, KIK_II_SOURCE, KIK_II_TARGETS, THEORY_FIELDS
 from backend.sync.push import push
 from shared.dimensions import DIMENSIONS
 from shared.schedule import assessment_due_dates, occurs_on
@@ -38,12 +38,62 @@ NAMESPACE = uuid.UUID("0b7f4a0e-6f43-4c1e-9a57-3c3b1f0d6e21")
 SEED = 20260106
 EXTRA_YOUTH = 36
 
-FIRST_NAMES = ("Emil", "Freja", "Noah", "Ida", "Oliver", "Clara", "William", "Alma", "Lucas", "Ella", "Victor",
-               "Sofia", "Malthe", "Laura", "Oscar", "Agnes", "Magnus", "Josefine", "Elias", "Mathilde", "Aksel",
-               "Karla", "Frederik", "Asta", "Anton", "Lærke", "Carl", "Emma", "Johan", "Liva", "Alfred", "Nora",
-               "Villads", "Signe", "Storm", "Maja")
-LAST_NAMES = ("Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen",
-              "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen", "Johansen")
+FIRST_NAMES = (
+    "Emil",
+    "Freja",
+    "Noah",
+    "Ida",
+    "Oliver",
+    "Clara",
+    "William",
+    "Alma",
+    "Lucas",
+    "Ella",
+    "Victor",
+    "Sofia",
+    "Malthe",
+    "Laura",
+    "Oscar",
+    "Agnes",
+    "Magnus",
+    "Josefine",
+    "Elias",
+    "Mathilde",
+    "Aksel",
+    "Karla",
+    "Frederik",
+    "Asta",
+    "Anton",
+    "Lærke",
+    "Carl",
+    "Emma",
+    "Johan",
+    "Liva",
+    "Alfred",
+    "Nora",
+    "Villads",
+    "Signe",
+    "Storm",
+    "Maja",
+)
+LAST_NAMES = (
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
+    "Johansen",
+)
 
 
 def sid(*parts) -> str:
@@ -63,13 +113,22 @@ def seed_programmes(today: date | None = None) -> str:
     if db.session.get(OutcomeChange, marker) is not None:
         return f"Tilbudsvifte og resultater: {n_prog} nye forløb; demo-historikken fandtes allerede."
     sent = _History(today, ahmed).run()
-    db.session.add(OutcomeChange(id=marker, youth_id=sid("youth", EXTRA_YOUTH - 1), outcome="active",
-                                 valid_from=today - timedelta(days=800), note="demo-markør",
-                                 recorded_by_user_id=ahmed.id,
-                                 recorded_at=datetime(2000, 1, 1, tzinfo=timezone.utc)))
+    db.session.add(
+        OutcomeChange(
+            id=marker,
+            youth_id=sid("youth", EXTRA_YOUTH - 1),
+            outcome="active",
+            valid_from=today - timedelta(days=800),
+            note="demo-markør",
+            recorded_by_user_id=ahmed.id,
+            recorded_at=datetime(2000, 1, 1, tzinfo=UTC),
+        )
+    )
     db.session.commit()
-    return (f"Tilbudsvifte og resultater: {n_prog} nye forløb, {EXTRA_YOUTH} unge med 24 måneders historik "
-            f"({sent} registreringer skrevet).")
+    return (
+        f"Tilbudsvifte og resultater: {n_prog} nye forløb, {EXTRA_YOUTH} unge med 24 måneders historik "
+        f"({sent} registreringer skrevet)."
+    )
 
 
 def _private_enrolment(ahmed: User, today: date) -> None:
@@ -81,10 +140,20 @@ def _private_enrolment(ahmed: User, today: date) -> None:
     prog = db.session.get(Programme, sid("programme", "Forløb for borgere med angst og depression"))
     if sara is None or prog is None or sara.coordinator_id != ahmed.id:
         return
-    if db.session.scalar(select(Enrolment.id).where(Enrolment.youth_id == sara.id,
-                                                    Enrolment.programme_id == prog.id)) is None:
-        service.enrol(ahmed, sara.id, prog, today - timedelta(days=14), None,
-                      "Henvist af egen læge. Kun jobcentret.", device_id="seed", visibility="organization")
+    if (
+        db.session.scalar(select(Enrolment.id).where(Enrolment.youth_id == sara.id, Enrolment.programme_id == prog.id))
+        is None
+    ):
+        service.enrol(
+            ahmed,
+            sara.id,
+            prog,
+            today - timedelta(days=14),
+            None,
+            "Henvist af egen læge. Kun jobcentret.",
+            device_id="seed",
+            visibility="organization",
+        )
 
 
 def _catalogue() -> int:
@@ -111,26 +180,50 @@ def _catalogue() -> int:
 def _unedited_old_seed(p: Programme) -> bool:
     """Written by the seed before the catalogue followed the programme sheets (no programme theory)
     and never saved on the catalogue page since (saving stamps `updated_at`)."""
-    untouched = p.updated_at is not None and p.created_at is not None and \
-        abs((p.updated_at - p.created_at).total_seconds()) < 5
+    untouched = (
+        p.updated_at is not None and p.created_at is not None and abs((p.updated_at - p.created_at).total_seconds()) < 5
+    )
     return untouched and not p.target_group_text and not p.goals
 
 
 def _fill(p: Programme, c: dict, orgs: dict[str, str]) -> None:
     pid = p.id
-    for k, v in dict(name=c["name"], description=c["description"], organization_id=orgs.get(c["org"]),
-                     capacity=c["capacity"], team_size=c["team_size"], hours_per_week=c["hours"],
-                     start_rule=c["start_rule"], active=True, follow_on=c["follow_on"],
-                     **{k: c[k] for k in THEORY_FIELDS}).items():
+    for k, v in dict(
+        name=c["name"],
+        description=c["description"],
+        organization_id=orgs.get(c["org"]),
+        capacity=c["capacity"],
+        team_size=c["team_size"],
+        hours_per_week=c["hours"],
+        start_rule=c["start_rule"],
+        active=True,
+        follow_on=c["follow_on"],
+        **{k: c[k] for k in THEORY_FIELDS},
+    ).items():
         setattr(p, k, v)
-    p.phases = [ProgrammePhase(id=sid(pid, "phase", i), position=i, name=n, weeks=w, description=d)
-                for i, (n, w, d) in enumerate(c["phases"], 1)]
-    p.effects = [ExpectedEffect(id=sid(pid, "effect", i), outcome=k, share_pct=s, weeks_after_start=w,
-                                measure_date=on, anchor_text=words)
-                 for i, (k, s, w, on, words) in enumerate(c["effects"], 1)]
-    p.activities = [ProgrammeActivity(id=sid(pid, "activity", i), position=i, title=t, weekdays=d,
-                                      start_time=s, end_time=e, location=loc, phase_position=ph)
-                    for i, (t, d, s, e, loc, ph) in enumerate(c["activities"], 1)]
+    p.phases = [
+        ProgrammePhase(id=sid(pid, "phase", i), position=i, name=n, weeks=w, description=d)
+        for i, (n, w, d) in enumerate(c["phases"], 1)
+    ]
+    p.effects = [
+        ExpectedEffect(
+            id=sid(pid, "effect", i), outcome=k, share_pct=s, weeks_after_start=w, measure_date=on, anchor_text=words
+        )
+        for i, (k, s, w, on, words) in enumerate(c["effects"], 1)
+    ]
+    p.activities = [
+        ProgrammeActivity(
+            id=sid(pid, "activity", i),
+            position=i,
+            title=t,
+            weekdays=d,
+            start_time=s,
+            end_time=e,
+            location=loc,
+            phase_position=ph,
+        )
+        for i, (t, d, s, e, loc, ph) in enumerate(c["activities"], 1)
+    ]
 
 
 def _targets(today: date) -> None:
@@ -142,9 +235,19 @@ def _targets(today: date) -> None:
         for group, (ss, tgc, other, reduction) in KIK_II_TARGETS.items():
             tid = sid("target", muni, year, group)
             if db.session.get(TargetGroupTarget, tid) is None:
-                db.session.add(TargetGroupTarget(
-                    id=tid, municipality=muni, year=year, target_group=group, self_supporting_pct=ss,
-                    target_group_change_pct=tgc, other_benefit_pct=other, reduction=reduction, source=KIK_II_SOURCE))
+                db.session.add(
+                    TargetGroupTarget(
+                        id=tid,
+                        municipality=muni,
+                        year=year,
+                        target_group=group,
+                        self_supporting_pct=ss,
+                        target_group_change_pct=tgc,
+                        other_benefit_pct=other,
+                        reduction=reduction,
+                        source=KIK_II_SOURCE,
+                    )
+                )
     db.session.commit()
 
 
@@ -167,11 +270,14 @@ class _History:
         ids = [m["mutation_id"] for m in mutations]
         done = set()
         for i in range(0, len(ids), 500):
-            done |= set(db.session.scalars(select(AppliedMutation.mutation_id)
-                                           .where(AppliedMutation.mutation_id.in_(ids[i:i + 500]))))
+            done |= set(
+                db.session.scalars(
+                    select(AppliedMutation.mutation_id).where(AppliedMutation.mutation_id.in_(ids[i : i + 500]))
+                )
+            )
         todo = [m for m in mutations if m["mutation_id"] not in done]
         for i in range(0, len(todo), 500):
-            res = push(self.ahmed, "seed", todo[i:i + 500], channel="cli")
+            res = push(self.ahmed, "seed", todo[i : i + 500], channel="cli")
             bad = [r for r in res if r["status"] == "rejected"]
             if bad:
                 raise RuntimeError(f"Demo-trin '{step}' afvist: {bad[0]['error']['message']}")
@@ -189,21 +295,57 @@ class _History:
         # plan starts spread over the last 24 months; the newest a few weeks ago
         start = today - timedelta(days=30 + (i * 700) // EXTRA_YOUTH + rng.randint(0, 10))
         tg = rng.choice(("activity_ready", "activity_ready", "education_ready", "job_ready"))
-        self.push(f"youth-{i}", [{"entity": "youth", "id": yid, "data": {
-            "youth_id": yid, "display_name": name, "birth_date": date(1996 + i % 12, 1 + i % 12, 1 + i % 27).isoformat(),
-            "coordinator_id": self.ahmed.id}}])
-        consents = [{"entity": "consent", "id": sid("consent", i, "Jobcenter"), "data": {
-            "youth_id": yid, "organization_id": self.orgs["Jobcenter"], "status": "given"}}]
+        self.push(
+            f"youth-{i}",
+            [
+                {
+                    "entity": "youth",
+                    "id": yid,
+                    "data": {
+                        "youth_id": yid,
+                        "display_name": name,
+                        "birth_date": date(1996 + i % 12, 1 + i % 12, 1 + i % 27).isoformat(),
+                        "coordinator_id": self.ahmed.id,
+                    },
+                }
+            ],
+        )
+        consents = [
+            {
+                "entity": "consent",
+                "id": sid("consent", i, "Jobcenter"),
+                "data": {"youth_id": yid, "organization_id": self.orgs["Jobcenter"], "status": "given"},
+            }
+        ]
         if i % 3 == 0 and "UU" in self.orgs:
-            consents.append({"entity": "consent", "id": sid("consent", i, "UU"), "data": {
-                "youth_id": yid, "organization_id": self.orgs["UU"], "status": "given"}})
+            consents.append(
+                {
+                    "entity": "consent",
+                    "id": sid("consent", i, "UU"),
+                    "data": {"youth_id": yid, "organization_id": self.orgs["UU"], "status": "given"},
+                }
+            )
         self.push(f"consent-{i}", consents)
         if self.lise and i % 2 == 0:  # a mentor only after consent to the mentor's organisation
-            self.push(f"mentor-{i}", [{"entity": "youth", "id": yid, "data": {"youth_id": yid,
-                                                                             "mentor_id": self.lise.id}}])
-        self.push(f"plan-{i}", [{"entity": "plan", "id": sid("plan", i), "data": {
-            "youth_id": yid, "end_goal": "Uddannelse eller job", "end_goal_kind": rng.choice(("education", "job")),
-            "start_date": start.isoformat(), "target_date": (start + timedelta(days=365)).isoformat()}}])
+            self.push(
+                f"mentor-{i}", [{"entity": "youth", "id": yid, "data": {"youth_id": yid, "mentor_id": self.lise.id}}]
+            )
+        self.push(
+            f"plan-{i}",
+            [
+                {
+                    "entity": "plan",
+                    "id": sid("plan", i),
+                    "data": {
+                        "youth_id": yid,
+                        "end_goal": "Uddannelse eller job",
+                        "end_goal_kind": rng.choice(("education", "job")),
+                        "start_date": start.isoformat(),
+                        "target_date": (start + timedelta(days=365)).isoformat(),
+                    },
+                }
+            ],
+        )
 
         tg_entries = [(start, tg)]
         # enrolments: one programme, every fourth young person a second one afterwards
@@ -258,16 +400,39 @@ class _History:
                     continue
                 aid = sid("activity", i, n, pa.position)
                 act_ids.append(aid)
-                acts.append({"entity": "activity", "id": aid, "data": {
-                    "youth_id": yid, "organization_id": p.organization_id or self.orgs["Jobcenter"],
-                    "title": f"{p.name}: {pa.title}", "weekdays": pa.weekdays, "start_time": pa.start_time,
-                    "end_time": pa.end_time, "start_date": first.isoformat(), "end_date": last.isoformat(),
-                    "location": pa.location, "visibility": "shared"}})
+                acts.append(
+                    {
+                        "entity": "activity",
+                        "id": aid,
+                        "data": {
+                            "youth_id": yid,
+                            "organization_id": p.organization_id or self.orgs["Jobcenter"],
+                            "title": f"{p.name}: {pa.title}",
+                            "weekdays": pa.weekdays,
+                            "start_time": pa.start_time,
+                            "end_time": pa.end_time,
+                            "start_date": first.isoformat(),
+                            "end_date": last.isoformat(),
+                            "location": pa.location,
+                            "visibility": "shared",
+                        },
+                    }
+                )
             if db.session.get(Enrolment, eid) is None:
-                db.session.add(Enrolment(id=eid, youth_id=yid, programme_id=p.id, start_date=s,
-                                         planned_end_date=planned, actual_end_date=actual, end_reason=reason,
-                                         activity_ids=act_ids, recorded_by_user_id=self.ahmed.id,
-                                         created_at=self._instant(s)))
+                db.session.add(
+                    Enrolment(
+                        id=eid,
+                        youth_id=yid,
+                        programme_id=p.id,
+                        start_date=s,
+                        planned_end_date=planned,
+                        actual_end_date=actual,
+                        end_reason=reason,
+                        activity_ids=act_ids,
+                        recorded_by_user_id=self.ahmed.id,
+                        created_at=self._instant(s),
+                    )
+                )
         self.push(f"activities-{i}", acts)
 
         # attendance on the programme activities (at most 2 days a week), agreements every other week
@@ -280,8 +445,15 @@ class _History:
             while d <= end:
                 if occurs_on(days, None, None, d):
                     r = rng.random()
-                    status = ("present" if r < attend_p else "late" if r < attend_p + 0.05 else
-                              "absent_notified" if r < attend_p + 0.15 else "absent_unnotified")
+                    status = (
+                        "present"
+                        if r < attend_p
+                        else "late"
+                        if r < attend_p + 0.05
+                        else "absent_notified"
+                        if r < attend_p + 0.15
+                        else "absent_unnotified"
+                    )
                     data = {"youth_id": yid, "activity_id": a["id"], "date": d.isoformat(), "status": status}
                     if status == "absent_notified":
                         data["absence_reason"] = "Syg"
@@ -292,10 +464,21 @@ class _History:
         d, k = start + timedelta(days=3), 0
         while d < end_follow:
             status = "kept" if rng.random() < 0.7 else "not_kept"
-            agr.append({"entity": "agreement", "id": sid("agr", i, k), "data": {
-                "youth_id": yid, "organization_id": self.orgs["Jobcenter"], "text": "Møde op til samtale og aktiviteter",
-                "responsible": "youth", "due_date": d.isoformat(), "status": status,
-                "review_note": "Gennemgået med mentor"}})
+            agr.append(
+                {
+                    "entity": "agreement",
+                    "id": sid("agr", i, k),
+                    "data": {
+                        "youth_id": yid,
+                        "organization_id": self.orgs["Jobcenter"],
+                        "text": "Møde op til samtale og aktiviteter",
+                        "responsible": "youth",
+                        "due_date": d.isoformat(),
+                        "status": status,
+                        "review_note": "Gennemgået med mentor",
+                    },
+                }
+            )
             d += timedelta(days=14)
             k += 1
         self.push(f"agreements-{i}", agr)
@@ -309,9 +492,20 @@ class _History:
             if submitted >= today or rng.random() < 0.1:
                 continue
             scores = {k: max(1, min(10, v + n + rng.randint(-1, 1))) for k, v in base.items()}
-            asm.append({"entity": "assessment", "id": sid("asm", i, n), "data": {
-                "youth_id": yid, "organization_id": self.orgs["Jobcenter"], "due_date": due.isoformat(),
-                "rater_role": "staff", "scores": scores, "submitted_at": self._instant(submitted, 14).isoformat()}})
+            asm.append(
+                {
+                    "entity": "assessment",
+                    "id": sid("asm", i, n),
+                    "data": {
+                        "youth_id": yid,
+                        "organization_id": self.orgs["Jobcenter"],
+                        "due_date": due.isoformat(),
+                        "rater_role": "staff",
+                        "scores": scores,
+                        "submitted_at": self._instant(submitted, 14).isoformat(),
+                    },
+                }
+            )
         self.push(f"assessments-{i}", asm)
 
         for n, (d, v) in enumerate(tg_entries):
@@ -324,19 +518,43 @@ class _History:
                     self._history(OutcomeChange, sid("outcome", i, 1), yid, back, outcome="active")
         db.session.commit()
         cur_tg = tg_entries[-1][1] if tg_entries else None
-        cur_out = db.session.scalar(select(OutcomeChange.outcome).where(OutcomeChange.youth_id == yid)
-                                    .order_by(OutcomeChange.valid_from.desc(), OutcomeChange.recorded_at.desc())
-                                    .limit(1)) or "active"
+        cur_out = (
+            db.session.scalar(
+                select(OutcomeChange.outcome)
+                .where(OutcomeChange.youth_id == yid)
+                .order_by(OutcomeChange.valid_from.desc(), OutcomeChange.recorded_at.desc())
+                .limit(1)
+            )
+            or "active"
+        )
         youth = db.session.get(Youth, yid)
         if youth.target_group != cur_tg or youth.outcome != cur_out:
-            self.push(f"youth-status-{i}", [{"entity": "youth", "id": yid, "base_version": youth.version, "data": {
-                "youth_id": yid, "target_group": cur_tg, "outcome": cur_out}}])
+            self.push(
+                f"youth-status-{i}",
+                [
+                    {
+                        "entity": "youth",
+                        "id": yid,
+                        "base_version": youth.version,
+                        "data": {"youth_id": yid, "target_group": cur_tg, "outcome": cur_out},
+                    }
+                ],
+            )
 
     def _history(self, model, hid: str, yid: str, d: date, **value) -> None:
         if db.session.get(model, hid) is None:
-            db.session.add(model(id=hid, youth_id=yid, valid_from=d, note="", recorded_by_user_id=self.ahmed.id,
-                                 recorded_at=self._instant(d), **value))
+            db.session.add(
+                model(
+                    id=hid,
+                    youth_id=yid,
+                    valid_from=d,
+                    note="",
+                    recorded_by_user_id=self.ahmed.id,
+                    recorded_at=self._instant(d),
+                    **value,
+                )
+            )
 
     @staticmethod
     def _instant(d: date, hour: int = 10) -> datetime:
-        return datetime.combine(d, time(hour, 0), tzinfo=timezone.utc)
+        return datetime.combine(d, time(hour, 0), tzinfo=UTC)

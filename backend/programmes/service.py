@@ -51,13 +51,15 @@ def may_edit_catalogue(user: User) -> bool:
 def may_record(user: User, youth_id: str) -> bool:
     """Enrolments and status history are the coordinating caseworker's (the shared rule says so)."""
     record = {"id": "new", "youth_id": youth_id, "organization_id": user.organization_id}
-    return permissions.may_write(user, "enrolment", "upsert", None, record, set(record)) and \
-        can_see_youth(user, youth_id)
+    return permissions.may_write(user, "enrolment", "upsert", None, record, set(record)) and can_see_youth(
+        user, youth_id
+    )
 
 
 def may_see_enrolment(user: User, enrolment: Enrolment) -> bool:
-    return permissions.may_see(user, "enrolment", {"organization_id": enrolment.organization_id,
-                                                   "visibility": enrolment.visibility})
+    return permissions.may_see(
+        user, "enrolment", {"organization_id": enrolment.organization_id, "visibility": enrolment.visibility}
+    )
 
 
 def enrolment_default_visibility(programme: Programme) -> str:
@@ -79,17 +81,36 @@ def save_programme(user: User, programme: Programme | None, data: dict) -> Progr
     if programme is None:
         programme = Programme(id=data.get("id") or str(uuid.uuid4()))
         db.session.add(programme)
-    for k in ("name", "description", "organization_id", "capacity", "team_size", "hours_per_week",
-              "start_rule", "active", *THEORY_FIELDS, "follow_on"):
+    for k in (
+        "name",
+        "description",
+        "organization_id",
+        "capacity",
+        "team_size",
+        "hours_per_week",
+        "start_rule",
+        "active",
+        *THEORY_FIELDS,
+        "follow_on",
+    ):
         if k in data:
             setattr(programme, k, data[k])
     programme.updated_at = utcnow()
-    programme.phases = [ProgrammePhase(position=i, name=ph[0], weeks=ph[1], description=ph[2] if len(ph) > 2 else "")
-                        for i, ph in enumerate(data["phases"], 1)]
+    programme.phases = [
+        ProgrammePhase(position=i, name=ph[0], weeks=ph[1], description=ph[2] if len(ph) > 2 else "")
+        for i, ph in enumerate(data["phases"], 1)
+    ]
     programme.effects = [_effect(e) for e in data["effects"]]
     programme.activities = [
-        ProgrammeActivity(position=i, title=a["title"], weekdays=a["weekdays"], start_time=a["start_time"],
-                          end_time=a["end_time"], location=a["location"], phase_position=a["phase"])
+        ProgrammeActivity(
+            position=i,
+            title=a["title"],
+            weekdays=a["weekdays"],
+            start_time=a["start_time"],
+            end_time=a["end_time"],
+            location=a["location"],
+            phase_position=a["phase"],
+        )
         for i, a in enumerate(data["activities"], 1)
     ]
     audit.record(user, "write", entity="programme", count=1, detail=f"programme={programme.id}", channel="web")
@@ -103,8 +124,9 @@ def _effect(e: tuple) -> ExpectedEffect:
     on = e[3] if len(e) > 3 else None
     if (week is None) == (on is None):
         raise ServiceError("En forventet effekt måles enten et antal uger efter start eller på en dato.")
-    return ExpectedEffect(outcome=kind, share_pct=pct, weeks_after_start=week, measure_date=on,
-                          anchor_text=e[4] if len(e) > 4 else "")
+    return ExpectedEffect(
+        outcome=kind, share_pct=pct, weeks_after_start=week, measure_date=on, anchor_text=e[4] if len(e) > 4 else ""
+    )
 
 
 def phase_dates(programme: Programme, start: date) -> dict[int, tuple[date, date]]:
@@ -121,8 +143,16 @@ def phase_dates(programme: Programme, start: date) -> dict[int, tuple[date, date
 # ---- enrolment -----------------------------------------------------------------------------
 
 
-def enrol(user: User, youth_id: str, programme: Programme, start: date, planned_end: date | None,
-          note: str = "", device_id: str = "web", visibility: str | None = None) -> Enrolment:
+def enrol(
+    user: User,
+    youth_id: str,
+    programme: Programme,
+    start: date,
+    planned_end: date | None,
+    note: str = "",
+    device_id: str = "web",
+    visibility: str | None = None,
+) -> Enrolment:
     """Enrol a young person; the programme's activities become activity records in their schedule.
 
     The enrolment and its activities share one visibility (default: the programme organisation's).
@@ -143,17 +173,40 @@ def enrol(user: User, youth_id: str, programme: Programme, start: date, planned_
     for pa in programme.activities:
         first, last = phases.get(pa.phase_position, (start, planned_end)) if pa.phase_position else (start, planned_end)
         aid = str(uuid.uuid4())
-        mutations.append({"mutation_id": str(uuid.uuid4()), "entity": "activity", "id": aid, "op": "upsert",
-                          "base_version": None, "data": {
-                              "id": aid, "youth_id": youth_id, "organization_id": org,
-                              "title": f"{programme.name}: {pa.title}"[:200], "weekdays": list(pa.weekdays or []),
-                              "start_time": pa.start_time, "end_time": pa.end_time,
-                              "start_date": first.isoformat(), "end_date": min(last, planned_end).isoformat(),
-                              "location": pa.location or "", "visibility": visibility}})
-    enrolment = Enrolment(id=str(uuid.uuid4()), youth_id=youth_id, programme_id=programme.id, start_date=start,
-                          planned_end_date=planned_end, note=note, recorded_by_user_id=user.id,
-                          organization_id=org, visibility=visibility,
-                          activity_ids=[m["id"] for m in mutations])
+        mutations.append(
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "entity": "activity",
+                "id": aid,
+                "op": "upsert",
+                "base_version": None,
+                "data": {
+                    "id": aid,
+                    "youth_id": youth_id,
+                    "organization_id": org,
+                    "title": f"{programme.name}: {pa.title}"[:200],
+                    "weekdays": list(pa.weekdays or []),
+                    "start_time": pa.start_time,
+                    "end_time": pa.end_time,
+                    "start_date": first.isoformat(),
+                    "end_date": min(last, planned_end).isoformat(),
+                    "location": pa.location or "",
+                    "visibility": visibility,
+                },
+            }
+        )
+    enrolment = Enrolment(
+        id=str(uuid.uuid4()),
+        youth_id=youth_id,
+        programme_id=programme.id,
+        start_date=start,
+        planned_end_date=planned_end,
+        note=note,
+        recorded_by_user_id=user.id,
+        organization_id=org,
+        visibility=visibility,
+        activity_ids=[m["id"] for m in mutations],
+    )
     # Validate the activities first: nothing is stored when one of them would be refused.
     _check_activities(mutations)
     db.session.add(enrolment)
@@ -189,8 +242,16 @@ def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, devi
         new_end = max(min(act.end_date or end, end), act.start_date)
         if act.end_date == new_end:
             continue
-        mutations.append({"mutation_id": str(uuid.uuid4()), "entity": "activity", "id": aid, "op": "upsert",
-                          "base_version": act.version, "data": {"id": aid, "end_date": new_end.isoformat()}})
+        mutations.append(
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "entity": "activity",
+                "id": aid,
+                "op": "upsert",
+                "base_version": act.version,
+                "data": {"id": aid, "end_date": new_end.isoformat()},
+            }
+        )
     audit.record(user, "write", youth_id=enrolment.youth_id, entity="enrolment", count=1, channel="web")
     results = push(user, device_id, mutations, channel="web") if mutations else None
     if results is None:
@@ -201,31 +262,51 @@ def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, devi
 # ---- target group and outcome history -------------------------------------------------------
 
 
-def record_target_group(user: User, youth_id: str, target_group: str, valid_from: date, note: str = "",
-                        device_id: str = "web") -> TargetGroupChange:
+def record_target_group(
+    user: User, youth_id: str, target_group: str, valid_from: date, note: str = "", device_id: str = "web"
+) -> TargetGroupChange:
     return _record(user, youth_id, TargetGroupChange, "target_group", target_group, valid_from, note, device_id)
 
 
-def record_outcome(user: User, youth_id: str, outcome: str, valid_from: date, note: str = "",
-                   device_id: str = "web") -> OutcomeChange:
+def record_outcome(
+    user: User, youth_id: str, outcome: str, valid_from: date, note: str = "", device_id: str = "web"
+) -> OutcomeChange:
     return _record(user, youth_id, OutcomeChange, "outcome", outcome, valid_from, note, device_id)
 
 
 def _record(user, youth_id, model, column, value, valid_from, note, device_id):
     if not may_record(user, youth_id):
         raise ServiceError("Kun den unges koordinator kan registrere målgruppe og status.")
-    entry = model(id=str(uuid.uuid4()), youth_id=youth_id, valid_from=valid_from, note=note,
-                  recorded_by_user_id=user.id, recorded_at=utcnow(), **{column: value})
+    entry = model(
+        id=str(uuid.uuid4()),
+        youth_id=youth_id,
+        valid_from=valid_from,
+        note=note,
+        recorded_by_user_id=user.id,
+        recorded_at=utcnow(),
+        **{column: value},
+    )
     db.session.add(entry)
     db.session.flush()
     audit.record(user, "write", youth_id=youth_id, entity=model.__tablename__, count=1, channel="web")
     current = latest_value(model, column, youth_id)
     youth = db.session.get(Youth, youth_id)
     if current is not None and getattr(youth, column) != current:
-        results = push(user, device_id, [{
-            "mutation_id": str(uuid.uuid4()), "entity": "youth", "id": youth_id, "op": "upsert",
-            "base_version": youth.version, "data": {"id": youth_id, "youth_id": youth_id, column: current}}],
-            channel="web")
+        results = push(
+            user,
+            device_id,
+            [
+                {
+                    "mutation_id": str(uuid.uuid4()),
+                    "entity": "youth",
+                    "id": youth_id,
+                    "op": "upsert",
+                    "base_version": youth.version,
+                    "data": {"id": youth_id, "youth_id": youth_id, column: current},
+                }
+            ],
+            channel="web",
+        )
         _raise_rejected(results)
     else:
         db.session.commit()
@@ -235,8 +316,11 @@ def _record(user, youth_id, model, column, value, valid_from, note, device_id):
 def latest_value(model, column: str, youth_id: str) -> str | None:
     """The current value: the entry valid from the latest date (same day: the last recorded)."""
     return db.session.scalar(
-        select(getattr(model, column)).where(model.youth_id == youth_id)
-        .order_by(model.valid_from.desc(), model.recorded_at.desc()).limit(1))
+        select(getattr(model, column))
+        .where(model.youth_id == youth_id)
+        .order_by(model.valid_from.desc(), model.recorded_at.desc())
+        .limit(1)
+    )
 
 
 def _check_activities(mutations: list[dict]) -> None:
@@ -264,17 +348,23 @@ def save_targets(user: User, municipality: str, year: int, values: dict[str, dic
     """Set the year's targets per target group ({group: {self_supporting_pct, …, reduction}})."""
     if not may_edit_catalogue(user):
         raise ServiceError("Kun koordinatorer og administratorer kan sætte mål for målgrupperne.")
-    existing = {t.target_group: t for t in db.session.scalars(select(TargetGroupTarget).where(
-        TargetGroupTarget.municipality == municipality, TargetGroupTarget.year == year))}
+    existing = {
+        t.target_group: t
+        for t in db.session.scalars(
+            select(TargetGroupTarget).where(
+                TargetGroupTarget.municipality == municipality, TargetGroupTarget.year == year
+            )
+        )
+    }
     for group, v in values.items():
-        t = existing.get(group) or TargetGroupTarget(id=str(uuid.uuid4()), municipality=municipality, year=year,
-                                                     target_group=group, source="")
+        t = existing.get(group) or TargetGroupTarget(
+            id=str(uuid.uuid4()), municipality=municipality, year=year, target_group=group, source=""
+        )
         for k in ("self_supporting_pct", "target_group_change_pct", "other_benefit_pct", "reduction"):
             setattr(t, k, v[k])
         if "source" in v:
             t.source = v["source"]
         t.updated_by_user_id, t.updated_at = user.id, utcnow()
         db.session.add(t)
-    audit.record(user, "write", entity="target_group_target", count=len(values), detail=f"year={year}",
-                 channel="web")
+    audit.record(user, "write", entity="target_group_target", count=len(values), detail=f"year={year}", channel="web")
     db.session.commit()

@@ -71,8 +71,9 @@ def programme_month(user: User, programme: Programme, month: str, today: date) -
     scope = scope_query(user, programme.id).scalar_subquery()
     rows = db.session.execute(
         select(Enrolment.youth_id, Enrolment.start_date, Enrolment.planned_end_date, Enrolment.actual_end_date).where(
-            Enrolment.programme_id == programme.id, Enrolment.youth_id.in_(scope),
-            Enrolment.id.in_(visible_enrolments(user))
+            Enrolment.programme_id == programme.id,
+            Enrolment.youth_id.in_(scope),
+            Enrolment.id.in_(visible_enrolments(user)),
         )
     ).all()
     enrolments = [{"youth_id": y, "start_date": s, "planned_end_date": p, "actual_end_date": a} for y, s, p, a in rows]

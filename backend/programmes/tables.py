@@ -17,8 +17,12 @@ TABLE_TITLES = {
 }
 
 RATER_DA = {"youth": "Den unge", "staff": "Medarbejder"}
-STATE_DA = {"pending": "Ikke målt endnu", "partial": "Delvist målt", "complete": "Målt",
-            "not_applicable": "Gælder ikke (startet efter datoen)"}
+STATE_DA = {
+    "pending": "Ikke målt endnu",
+    "partial": "Delvist målt",
+    "complete": "Målt",
+    "not_applicable": "Gælder ikke (startet efter datoen)",
+}
 
 
 def anchor_da(effect) -> str:
@@ -49,53 +53,130 @@ def result_tables(res: dict) -> dict[str, tuple[str, list[str], list[list]]]:
     out = {}
     out["monthly"] = (
         TABLE_TITLES["monthly"],
-        ["Måned", "Aktive", "Afgang i alt", *[label_da(o) for o in OUTCOMES],
-         "Fulgt op efter 6 mdr.", "Selvforsørgende efter 6 mdr.", "Andel selvforsørgende efter 6 mdr.",
-         "Afventer 6 mdr."],
-        [[r["month"], r["active"], r["outflow_total"], *[r["outflow"][o] for o in OUTCOMES],
-          r["followed_up"], r["self_supporting_after_6m"], pct(r["self_supporting_after_6m_share"]),
-          r["follow_up_pending"]] for r in res["monthly"]],
+        [
+            "Måned",
+            "Aktive",
+            "Afgang i alt",
+            *[label_da(o) for o in OUTCOMES],
+            "Fulgt op efter 6 mdr.",
+            "Selvforsørgende efter 6 mdr.",
+            "Andel selvforsørgende efter 6 mdr.",
+            "Afventer 6 mdr.",
+        ],
+        [
+            [
+                r["month"],
+                r["active"],
+                r["outflow_total"],
+                *[r["outflow"][o] for o in OUTCOMES],
+                r["followed_up"],
+                r["self_supporting_after_6m"],
+                pct(r["self_supporting_after_6m_share"]),
+                r["follow_up_pending"],
+            ]
+            for r in res["monthly"]
+        ],
     )
     rows = []
     for p in res["cohorts"]:
         before = p.get("started_before_period", 0)
         if not p["cohorts"] and before:
-            rows.append([p["name"], "–", before, f"Intet hold startede i perioden; {before} deltog, startet før "
-                         "perioden (se «Forløb i måneden»)", "", "", "", "", "", "", ""])
+            rows.append(
+                [
+                    p["name"],
+                    "–",
+                    before,
+                    f"Intet hold startede i perioden; {before} deltog, startet før perioden (se «Forløb i måneden»)",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
         elif not p["cohorts"]:
             rows.append([p["name"], "–", 0, "Ingen deltagere i perioden", "", "", "", "", "", "", ""])
         for c in p["cohorts"]:
             if not c["effects"]:
-                rows.append([p["name"], c["start_month"], c["participants"], "Ingen forventet effekt angivet",
-                             "", "", "", "", "", "", ""])
+                rows.append(
+                    [
+                        p["name"],
+                        c["start_month"],
+                        c["participants"],
+                        "Ingen forventet effekt angivet",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
             for e in c["effects"]:
-                rows.append([p["name"], c["start_month"], c["participants"],
-                             EFFECT_LABELS_DA.get(e["outcome"], e["outcome"]), anchor_da(e),
-                             pct(e["expected_share"]), pct(e["actual_share"]), e["measured"],
-                             e["moved_excluded"], STATE_DA[e["state"]], "Bagud" if e["behind"] else ""])
+                rows.append(
+                    [
+                        p["name"],
+                        c["start_month"],
+                        c["participants"],
+                        EFFECT_LABELS_DA.get(e["outcome"], e["outcome"]),
+                        anchor_da(e),
+                        pct(e["expected_share"]),
+                        pct(e["actual_share"]),
+                        e["measured"],
+                        e["moved_excluded"],
+                        STATE_DA[e["state"]],
+                        "Bagud" if e["behind"] else "",
+                    ]
+                )
     out["cohorts"] = (
         TABLE_TITLES["cohorts"],
-        ["Forløb", "Hold (startmåned)", "Deltagere", "Effekt", "Måles", "Forventet", "Faktisk", "Målt",
-         "Fraflyttet (ikke medregnet)", "Status", "Bagud"],
+        [
+            "Forløb",
+            "Hold (startmåned)",
+            "Deltagere",
+            "Effekt",
+            "Måles",
+            "Forventet",
+            "Faktisk",
+            "Målt",
+            "Fraflyttet (ikke medregnet)",
+            "Status",
+            "Bagud",
+        ],
         rows,
     )
     out["attendance"] = (
-        TABLE_TITLES["attendance"], ["Måned", "Registreringer", "Mødt (inkl. for sent)", "Fremmøde"],
+        TABLE_TITLES["attendance"],
+        ["Måned", "Registreringer", "Mødt (inkl. for sent)", "Fremmøde"],
         [[r["month"], r["registrations"], r["attended"], pct(r["rate"])] for r in res["attendance"]],
     )
     out["agreements"] = (
-        TABLE_TITLES["agreements"], ["Måned", "Holdt", "Ikke holdt", "Andel holdt"],
+        TABLE_TITLES["agreements"],
+        ["Måned", "Holdt", "Ikke holdt", "Andel holdt"],
         [[r["month"], r["kept"], r["not_kept"], pct(r["rate"])] for r in res["agreements"]],
     )
     out["assessments"] = (
-        TABLE_TITLES["assessments"], ["Måned", "Målinger forfaldne", "Til tiden", "Andel til tiden"],
+        TABLE_TITLES["assessments"],
+        ["Måned", "Målinger forfaldne", "Til tiden", "Andel til tiden"],
         [[r["month"], r["due"], r["on_time"], pct(r["share"])] for r in res["assessments_on_time"]],
     )
     out["progression"] = (
         TABLE_TITLES["progression"],
         ["Vurderet af", "Område", "Unge", "Første (gns.)", "Seneste (gns.)", "Ændring (gns.)"],
-        [[RATER_DA[r["rater_role"]], _dim_title(r["dimension"]), r["youth_count"],
-          _avg(r["first_avg"]), _avg(r["latest_avg"]), num(r["change_avg"])] for r in res["progression"]],
+        [
+            [
+                RATER_DA[r["rater_role"]],
+                _dim_title(r["dimension"]),
+                r["youth_count"],
+                _avg(r["first_avg"]),
+                _avg(r["latest_avg"]),
+                num(r["change_avg"]),
+            ]
+            for r in res["progression"]
+        ],
     )
     return out
 

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from sqlalchemy import select
@@ -66,18 +65,40 @@ def results_page():
     try:
         filters = queries.parse_filters(args, clock.today())
     except queries.FilterError as e:
-        return render_template("programmes/results.html", error=e.message, error_field=e.field, args=args,
-                               programmes=programmes, res=None, **_common()), 400
+        return render_template(
+            "programmes/results.html",
+            error=e.message,
+            error_field=e.field,
+            args=args,
+            programmes=programmes,
+            res=None,
+            **_common(),
+        ), 400
     res = queries.compute_results(user, filters, clock.today())
-    audit.record(user, "read", entity="report", count=res["youth_count"],
-                 detail=f"results from={filters['from']} to={filters['to']} programme={filters['programme_id']}",
-                 channel="web")
+    audit.record(
+        user,
+        "read",
+        entity="report",
+        count=res["youth_count"],
+        detail=f"results from={filters['from']} to={filters['to']} programme={filters['programme_id']}",
+        channel="web",
+    )
     db.session.commit()
     args = {"from": filters["from"], "to": filters["to"], "programme": filters["programme_id"] or ""}
     return render_template(
-        "programmes/results.html", error=None, error_field=None, args=args, programmes=programmes, res=res,
-        tables=result_tables(res), flow_svgs=charts.flow_charts(res), rates_svg=charts.rates_chart(res),
-        cohort_svg=charts.cohort_chart(res), table_titles=TABLE_TITLES, **_common())
+        "programmes/results.html",
+        error=None,
+        error_field=None,
+        args=args,
+        programmes=programmes,
+        res=res,
+        tables=result_tables(res),
+        flow_svgs=charts.flow_charts(res),
+        rates_svg=charts.rates_chart(res),
+        cohort_svg=charts.cohort_chart(res),
+        table_titles=TABLE_TITLES,
+        **_common(),
+    )
 
 
 @web.get("/results/export/<table>.csv")
@@ -94,13 +115,22 @@ def results_csv(table: str):
     except queries.FilterError as e:
         return Response(e.message, status=400, mimetype="text/plain")
     res = queries.compute_results(user, filters, clock.today())
-    audit.record(user, "export", entity="report", count=res["youth_count"],
-                 detail=f"csv={table} from={filters['from']} to={filters['to']}", channel="web")
+    audit.record(
+        user,
+        "export",
+        entity="report",
+        count=res["youth_count"],
+        detail=f"csv={table} from={filters['from']} to={filters['to']}",
+        channel="web",
+    )
     db.session.commit()
     title, headers, rows = result_tables(res)[table]
     name = f"trinvis-{table}-{filters['from']}-{filters['to']}.csv"
-    return Response(to_csv(title, headers, rows), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        to_csv(title, headers, rows),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # ---- programme catalogue -------------------------------------------------------------------
@@ -113,10 +143,16 @@ def programme_list():
         return _forbid("Tilbudsviften er for medarbejdere.")
     programmes = db.session.scalars(select(Programme).order_by(Programme.active.desc(), Programme.name)).all()
     orgs = {o.id: o.name for o in db.session.scalars(select(Organization))}
-    return render_template("programmes/catalogue.html", programmes=programmes, orgs=orgs,
-                           may_edit=service.may_edit_catalogue(g.web_user),
-                           effect_labels=reports.EFFECT_LABELS_DA, weekday_names=forms.WEEKDAY_NAMES,
-                           anchor_da=anchor_da, **_common())
+    return render_template(
+        "programmes/catalogue.html",
+        programmes=programmes,
+        orgs=orgs,
+        may_edit=service.may_edit_catalogue(g.web_user),
+        effect_labels=reports.EFFECT_LABELS_DA,
+        weekday_names=forms.WEEKDAY_NAMES,
+        anchor_da=anchor_da,
+        **_common(),
+    )
 
 
 def _programme_form(programme: Programme | None):
@@ -138,9 +174,16 @@ def _programme_form(programme: Programme | None):
     else:
         values = forms.programme_to_form(programme) if programme else {"active": "on"}
     status = 400 if errors else 200
-    return render_template("programmes/programme_form.html", programme=programme, values=values, errors=errors,
-                           orgs=orgs, effect_choices=forms.EFFECT_CHOICES,
-                           target_group_choices=[t.value for t in TargetGroup], **_common()), status
+    return render_template(
+        "programmes/programme_form.html",
+        programme=programme,
+        values=values,
+        errors=errors,
+        orgs=orgs,
+        effect_choices=forms.EFFECT_CHOICES,
+        target_group_choices=[t.value for t in TargetGroup],
+        **_common(),
+    ), status
 
 
 @web.route("/programmes/new", methods=["GET", "POST"])
@@ -173,30 +216,58 @@ def _youth_or_404(youth_id: str) -> Youth:
 
 def youth_programme_context(user: User, youth: Youth) -> dict:
     """Enrolments and history of one young person (the common plan page can render these too)."""
-    enrolments = [e for e in db.session.scalars(select(Enrolment).where(Enrolment.youth_id == youth.id)
-                                                .order_by(Enrolment.start_date.desc()))
-                  if service.may_see_enrolment(user, e)]
-    tg = db.session.scalars(select(TargetGroupChange).where(TargetGroupChange.youth_id == youth.id)
-                            .order_by(TargetGroupChange.valid_from.desc(), TargetGroupChange.recorded_at.desc())).all()
-    oc = db.session.scalars(select(OutcomeChange).where(OutcomeChange.youth_id == youth.id)
-                            .order_by(OutcomeChange.valid_from.desc(), OutcomeChange.recorded_at.desc())).all()
+    enrolments = [
+        e
+        for e in db.session.scalars(
+            select(Enrolment).where(Enrolment.youth_id == youth.id).order_by(Enrolment.start_date.desc())
+        )
+        if service.may_see_enrolment(user, e)
+    ]
+    tg = db.session.scalars(
+        select(TargetGroupChange)
+        .where(TargetGroupChange.youth_id == youth.id)
+        .order_by(TargetGroupChange.valid_from.desc(), TargetGroupChange.recorded_at.desc())
+    ).all()
+    oc = db.session.scalars(
+        select(OutcomeChange)
+        .where(OutcomeChange.youth_id == youth.id)
+        .order_by(OutcomeChange.valid_from.desc(), OutcomeChange.recorded_at.desc())
+    ).all()
     user_ids = {e.recorded_by_user_id for e in (*enrolments, *tg, *oc)} - {None}
-    names = {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} \
-        if user_ids else {}
+    names = (
+        {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+        if user_ids
+        else {}
+    )
     programmes = {p.id: p for p in db.session.scalars(select(Programme))}
-    audit.record(user, "read", youth_id=youth.id, entity="enrolment", count=len(enrolments) + len(tg) + len(oc),
-                 channel="web")
+    audit.record(
+        user, "read", youth_id=youth.id, entity="enrolment", count=len(enrolments) + len(tg) + len(oc), channel="web"
+    )
     db.session.commit()
-    return {"youth": youth, "enrolments": enrolments, "target_groups": tg, "outcomes": oc, "names": names,
-            "programmes": programmes, "end_reasons": service.END_REASONS}
+    return {
+        "youth": youth,
+        "enrolments": enrolments,
+        "target_groups": tg,
+        "outcomes": oc,
+        "names": names,
+        "programmes": programmes,
+        "end_reasons": service.END_REASONS,
+    }
 
 
 def _youth_page(youth: Youth, errors: dict | None = None, values: dict | None = None, status: int = 200):
     ctx = youth_programme_context(g.web_user, youth)
     return render_template(
-        "programmes/youth.html", errors=errors or {}, values=values or {}, may_record=service.may_record(
-            g.web_user, youth.id), target_group_choices=[t.value for t in TargetGroup],
-        outcome_choices=[o.value for o in Outcome], today=clock.today().isoformat(), **ctx, **_common()), status
+        "programmes/youth.html",
+        errors=errors or {},
+        values=values or {},
+        may_record=service.may_record(g.web_user, youth.id),
+        target_group_choices=[t.value for t in TargetGroup],
+        outcome_choices=[o.value for o in Outcome],
+        today=clock.today().isoformat(),
+        **ctx,
+        **_common(),
+    ), status
 
 
 @web.get("/programmes/youth/<youth_id>")
@@ -222,8 +293,15 @@ def youth_enrol(youth_id: str):
     planned = forms.parse_date(values.get("planned_end_date"), "planned_end_date", errors, required=False)
     if not errors:
         try:
-            enrolment = service.enrol(g.web_user, youth.id, programme, start, planned,
-                                      (values.get("note") or "")[:2000], visibility=values.get("visibility") or None)
+            enrolment = service.enrol(
+                g.web_user,
+                youth.id,
+                programme,
+                start,
+                planned,
+                (values.get("note") or "")[:2000],
+                visibility=values.get("visibility") or None,
+            )
             _warn_clashes(youth.id, enrolment)
             return redirect(url_for("programmes.youth_programmes", youth_id=youth.id))
         except service.ServiceError as e:
@@ -301,8 +379,14 @@ def _api_results() -> dict:
     except queries.FilterError as e:
         raise ApiError(400, "invalid_filter", e.message, {e.field or "filter": [e.message]}) from None
     res = queries.compute_results(g.user, filters, clock.today())
-    audit.record(g.user, "read", entity="report", count=res["youth_count"],
-                 detail=f"api results from={filters['from']} to={filters['to']}", channel="api")
+    audit.record(
+        g.user,
+        "read",
+        entity="report",
+        count=res["youth_count"],
+        detail=f"api results from={filters['from']} to={filters['to']}",
+        channel="api",
+    )
     db.session.commit()
     return res
 
@@ -320,8 +404,9 @@ def api_results():
 @token_required
 def api_table(table: str):
     if table == "programmes":
-        return {"programmes": [programme_json(p) for p in
-                               db.session.scalars(select(Programme).order_by(Programme.name))]}
+        return {
+            "programmes": [programme_json(p) for p in db.session.scalars(select(Programme).order_by(Programme.name))]
+        }
     if table not in API_TABLES:
         raise ApiError(404, "not_found", f"Ukendt rapport. Findes: results, programmes, {', '.join(API_TABLES)}.")
     res = _api_results()
@@ -329,37 +414,67 @@ def api_table(table: str):
 
 
 def programme_json(p: Programme) -> dict:
-    return {"id": p.id, "name": p.name, "description": p.description, "organization_id": p.organization_id,
-            "capacity": p.capacity, "team_size": p.team_size, "hours_per_week": p.hours_per_week,
-            "start_rule": p.start_rule, "active": p.active, "duration_weeks": p.duration_weeks,
-            "target_group_text": p.target_group_text, "target_groups": p.target_groups, "goals": p.goals,
-            "sub_goals": p.sub_goals, "content": p.content, "mechanisms": p.mechanisms, "follow_on": p.follow_on,
-            "phases": [{"position": ph.position, "name": ph.name, "weeks": ph.weeks, "description": ph.description}
-                       for ph in p.phases],
-            "expected_effects": [{"outcome": e.outcome, "share": e.share_pct / 100,
-                                  "weeks_after_start": e.weeks_after_start,
-                                  "measure_date": e.measure_date.isoformat() if e.measure_date else None,
-                                  "anchor_text": e.anchor_text} for e in p.effects],
-            "activities": [{"title": a.title, "weekdays": a.weekdays, "start_time": a.start_time,
-                            "end_time": a.end_time, "location": a.location, "phase": a.phase_position}
-                           for a in p.activities]}
+    return {
+        "id": p.id,
+        "name": p.name,
+        "description": p.description,
+        "organization_id": p.organization_id,
+        "capacity": p.capacity,
+        "team_size": p.team_size,
+        "hours_per_week": p.hours_per_week,
+        "start_rule": p.start_rule,
+        "active": p.active,
+        "duration_weeks": p.duration_weeks,
+        "target_group_text": p.target_group_text,
+        "target_groups": p.target_groups,
+        "goals": p.goals,
+        "sub_goals": p.sub_goals,
+        "content": p.content,
+        "mechanisms": p.mechanisms,
+        "follow_on": p.follow_on,
+        "phases": [
+            {"position": ph.position, "name": ph.name, "weeks": ph.weeks, "description": ph.description}
+            for ph in p.phases
+        ],
+        "expected_effects": [
+            {
+                "outcome": e.outcome,
+                "share": e.share_pct / 100,
+                "weeks_after_start": e.weeks_after_start,
+                "measure_date": e.measure_date.isoformat() if e.measure_date else None,
+                "anchor_text": e.anchor_text,
+            }
+            for e in p.effects
+        ],
+        "activities": [
+            {
+                "title": a.title,
+                "weekdays": a.weekdays,
+                "start_time": a.start_time,
+                "end_time": a.end_time,
+                "location": a.location,
+                "phase": a.phase_position,
+            }
+            for a in p.activities
+        ],
+    }
 
 
 def definitions() -> dict:
     return {
         "self_supporting": sorted(reports.SELF_SUPPORTING),
         "active": "Status 'active' mindst én dag i måneden (status er seneste registrering i udfaldshistorikken; "
-                  "en ung følges fra planens start, første tilmelding eller første registrering).",
+        "en ung følges fra planens start, første tilmelding eller første registrering).",
         "outflow": "Skift fra 'active' til et andet udfald dateret i måneden.",
         "self_supporting_after_6m": "Andel af dem, der gik ud i måneden (fraflyttede ikke medregnet), som er "
-                                    "selvforsørgende 6 kalendermåneder efter afgangsdagen.",
+        "selvforsørgende 6 kalendermåneder efter afgangsdagen.",
         "cohort": "Tilmeldinger til samme forløb med start i samme måned; hver deltager måles på egen startdato "
-                  "+ N uger; fraflyttede tælles ikke med.",
+        "+ N uger; fraflyttede tælles ikke med.",
         "attendance_rate": "(mødt + mødt for sent) / alle fremmøderegistreringer med status.",
         "kept_agreement_rate": "holdt / (holdt + ikke holdt) for aftaler med frist i måneden.",
         "assessment_on_time": f"Indsendt senest {reports.ON_TIME_DAYS} dage efter forfaldsdatoen.",
         "progression_change": "Gennemsnit af (seneste − første) score pr. område for unge med mindst to "
-                              "indsendte målinger af samme bedømmer.",
+        "indsendte målinger af samme bedømmer.",
     }
 
 

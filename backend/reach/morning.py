@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from backend.access import item_visible, visible_youth_ids
 from backend.clock import LOCAL_TZ, local_now, to_local
-from backend.web.privacy import private_marker
 from backend.extensions import db
 from backend.models import Outreach, User, Youth
 from backend.services.caseload import load_snapshots, no_shows_today
+from backend.web.privacy import private_marker
 from shared.contact import format_phone, kind_text, sms_link, tel_link
 from shared.enums import Role
 

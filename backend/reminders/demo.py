@@ -60,4 +60,9 @@ def seed_reach_demo(now: datetime | None = None) -> str | None:
     for due in dict.fromkeys(dues):
         deliver_due(due, OutboxSender(), result)
     db.session.remove()
-    return f"Sms-udbakke: {planned} {'påmindelse' if planned == 1 else 'påmindelser'} i dag, {result.sent} sendt til udbakken." if planned else None
+    return (
+        f"Sms-udbakke: {planned} {'påmindelse' if planned == 1 else 'påmindelser'} i dag, "
+        f"{result.sent} sendt til udbakken."
+        if planned
+        else None
+    )

@@ -19,8 +19,12 @@ SECTIONS = (
     # (group, key, title, explanation)
     ("records", "plan", "Din plan", "Slutmålet, dine egne ord (Det vil jeg) og dit svar på planen."),
     ("records", "step_change", "Trin", "Hvilket trin du har været på, hvornår og hvorfor."),
-    ("records", "company_agreement", "Aftaler med virksomheder",
-     "Praktik eller job: timer, opgaver, støtte og opfølgning."),
+    (
+        "records",
+        "company_agreement",
+        "Aftaler med virksomheder",
+        "Praktik eller job: timer, opgaver, støtte og opfølgning.",
+    ),
     ("records", "work_hours", "Arbejdstimer", "Dine ordinære og støttede timer pr. uge eller måned."),
     ("records", "goal_proposal", "Dine forslag til delmål", "De delmål, du selv har foreslået, og svaret på dem."),
     ("records", "goal", "Delmål", "De mål, du arbejder hen imod, og hvem der står for dem."),
@@ -38,31 +42,96 @@ SECTIONS = (
 )
 
 EXTRA_LABELS = {
-    "programme_id": "Forløb", "planned_end_date": "Planlagt slut", "actual_end_date": "Faktisk slut",
-    "end_reason": "Hvorfor det sluttede", "valid_from": "Gælder fra", "recorded_by_user_id": "Registreret af",
-    "recorded_at": "Registreret", "rater_user_id": "Vurderet af", "created_by_user_id": "Oprettet af",
-    "field": "Felt", "winning_value": "Gældende værdi", "losing_value": "Anden værdi",
-    "resolution": "Afklaring", "resolved_at": "Afklaret", "created_at": "Oprettet", "updated_at": "Senest ændret",
-    "deleted": "Slettet", "user_id": "Medarbejder", "due_date": "Dato", "winning_user_id": "Ændret af",
-    "losing_user_id": "Også ændret af", "resolved_by_user_id": "Afklaret af",
-    "to_phone": "Til", "body": "Besked", "day": "Dag", "due_at": "Planlagt", "sent_at": "Sendt",
+    "programme_id": "Forløb",
+    "planned_end_date": "Planlagt slut",
+    "actual_end_date": "Faktisk slut",
+    "end_reason": "Hvorfor det sluttede",
+    "valid_from": "Gælder fra",
+    "recorded_by_user_id": "Registreret af",
+    "recorded_at": "Registreret",
+    "rater_user_id": "Vurderet af",
+    "created_by_user_id": "Oprettet af",
+    "field": "Felt",
+    "winning_value": "Gældende værdi",
+    "losing_value": "Anden værdi",
+    "resolution": "Afklaring",
+    "resolved_at": "Afklaret",
+    "created_at": "Oprettet",
+    "updated_at": "Senest ændret",
+    "deleted": "Slettet",
+    "user_id": "Medarbejder",
+    "due_date": "Dato",
+    "winning_user_id": "Ændret af",
+    "losing_user_id": "Også ændret af",
+    "resolved_by_user_id": "Afklaret af",
+    "to_phone": "Til",
+    "body": "Besked",
+    "day": "Dag",
+    "due_at": "Planlagt",
+    "sent_at": "Sendt",
 }
-HIDDEN = {"id", "youth_id", "version", "field_versions", "activity_ids", "entity", "record_id",
-          "base_version", "status_source", "organization_id",
-          "key", "kind", "expires_at", "attempts", "last_error", "sender", "provider_ref", "claimed_at"}
-ROLE_DA = {"self": "Dig selv", "mentor": "Mentor", "coordinator": "Koordinator (tovholder)",
-           "partner": "Samarbejdspartner", "admin": "Administrator", "system": "Systemet", "youth": "Ung"}
-ACTION_DA = {"read": "Læste", "write": "Ændrede", "create": "Oprettede", "update": "Ændrede",
-             "delete": "Slettede", "export": "Hentede en kopi af alle oplysninger", "resolve_conflict": "Afklarede en rettelse",
-             "purge": "Fjernede fra en enhed", "erase": "Slettede sagen"}
+HIDDEN = {
+    "id",
+    "youth_id",
+    "version",
+    "field_versions",
+    "activity_ids",
+    "entity",
+    "record_id",
+    "base_version",
+    "status_source",
+    "organization_id",
+    "key",
+    "kind",
+    "expires_at",
+    "attempts",
+    "last_error",
+    "sender",
+    "provider_ref",
+    "claimed_at",
+}
+ROLE_DA = {
+    "self": "Dig selv",
+    "mentor": "Mentor",
+    "coordinator": "Koordinator (tovholder)",
+    "partner": "Samarbejdspartner",
+    "admin": "Administrator",
+    "system": "Systemet",
+    "youth": "Ung",
+}
+ACTION_DA = {
+    "read": "Læste",
+    "write": "Ændrede",
+    "create": "Oprettede",
+    "update": "Ændrede",
+    "delete": "Slettede",
+    "export": "Hentede en kopi af alle oplysninger",
+    "resolve_conflict": "Afklarede en rettelse",
+    "purge": "Fjernede fra en enhed",
+    "erase": "Slettede sagen",
+}
 CHANNEL_DA = {"api": "app", "web": "browser", "cli": "administration"}
-ENTITY_DA = {"youth": "stamdata", "plan": "plan", "goal": "delmål", "activity": "aktiviteter",
-             "agreement": "aftaler", "attendance": "fremmøde", "outreach": "kontakt",
-             "assessment": "vurderinger", "consent": "samtykker",
-             "goal_proposal": "forslag til delmål", "step_change": "trin", "company_agreement": "virksomhedsaftaler",
-             "work_hours": "arbejdstimer", "conflict": "rettelser", "audit_log": "logbog",
-             "enrolment": "forløb", "target_group_history": "målgruppe", "outcome_history": "status",
-             "export": "kopi af alle oplysninger"}
+ENTITY_DA = {
+    "youth": "stamdata",
+    "plan": "plan",
+    "goal": "delmål",
+    "activity": "aktiviteter",
+    "agreement": "aftaler",
+    "attendance": "fremmøde",
+    "outreach": "kontakt",
+    "assessment": "vurderinger",
+    "consent": "samtykker",
+    "goal_proposal": "forslag til delmål",
+    "step_change": "trin",
+    "company_agreement": "virksomhedsaftaler",
+    "work_hours": "arbejdstimer",
+    "conflict": "rettelser",
+    "audit_log": "logbog",
+    "enrolment": "forløb",
+    "target_group_history": "målgruppe",
+    "outcome_history": "status",
+    "export": "kopi af alle oplysninger",
+}
 
 
 @dataclass
@@ -90,8 +159,11 @@ def fmt(name: str, value, names: dict) -> str:
         titles = {d.key: d.title for d in DIMENSIONS.dimensions}
         return "; ".join(f"{titles.get(k, k)}: {v}" for k, v in value.items())
     if isinstance(value, (dict, list)):
-        return ", ".join(f"{label(k)}: {fmt(k, v, names)}" for k, v in value.items()) \
-            if isinstance(value, dict) else ", ".join(fmt(name, v, names) for v in value)
+        return (
+            ", ".join(f"{label(k)}: {fmt(k, v, names)}" for k, v in value.items())
+            if isinstance(value, dict)
+            else ", ".join(fmt(name, v, names) for v in value)
+        )
     text = str(value)
     if name == "field":
         return label(text)
@@ -134,7 +206,9 @@ def _names(export: dict) -> dict:
     titles = {r["id"]: r["title"] for key in ("goal", "activity") for r in export["records"].get(key, [])}
     titles[SYSTEM.id] = "Systemet (administration)"
     if export["youth"].get("user_id"):
-        titles[export["youth"]["user_id"]] = "Dig selv" if export["scope"] == "self" else export["youth"]["display_name"]
+        titles[export["youth"]["user_id"]] = (
+            "Dig selv" if export["scope"] == "self" else export["youth"]["display_name"]
+        )
     return {**export["names"], "titles": titles}
 
 
@@ -154,10 +228,16 @@ def access_rows(export: dict) -> list[dict]:
     """The access log as table rows: date, who (role and organisation), what, how."""
     rows = []
     for e in export["access_log"]:
-        what = ", ".join(f"{ENTITY_DA.get(k, k)} ({n})" if n else ENTITY_DA.get(k, k)
-                         for k, n in sorted(e["entities"].items()))
-        rows.append({"date": fmt("date", e["date"], {}),
-                     "who": ROLE_DA.get(e["role"], e["role"]) + (f", {e['organization']}" if e["organization"] else ""),
-                     "action": ACTION_DA.get(e["action"], e["action"]), "what": what or "–",
-                     "channel": CHANNEL_DA.get(e["channel"], e["channel"])})
+        what = ", ".join(
+            f"{ENTITY_DA.get(k, k)} ({n})" if n else ENTITY_DA.get(k, k) for k, n in sorted(e["entities"].items())
+        )
+        rows.append(
+            {
+                "date": fmt("date", e["date"], {}),
+                "who": ROLE_DA.get(e["role"], e["role"]) + (f", {e['organization']}" if e["organization"] else ""),
+                "action": ACTION_DA.get(e["action"], e["action"]),
+                "what": what or "–",
+                "channel": CHANNEL_DA.get(e["channel"], e["channel"]),
+            }
+        )
     return rows

@@ -44,9 +44,20 @@ from backend.programmes.models import Enrolment, OutcomeChange, TargetGroupChang
 from backend.sync.changes import ChangeSet
 
 # Children before parents (attendance refers to activity; everything refers to youth).
-CASE_ORDER = ("attendance", "work_hours", "company_agreement", "activity", "goal_proposal", "step_change", "goal",
-              "agreement", "outreach", "assessment", "consent",
-              "plan")
+CASE_ORDER = (
+    "attendance",
+    "work_hours",
+    "company_agreement",
+    "activity",
+    "goal_proposal",
+    "step_change",
+    "goal",
+    "agreement",
+    "outreach",
+    "assessment",
+    "consent",
+    "plan",
+)
 PROGRAMME_MODELS = (Enrolment, TargetGroupChange, OutcomeChange)
 CHUNK = 500
 
@@ -68,12 +79,14 @@ class Erasure:
 
 def _chunks(ids: list[str]):
     for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
+        yield ids[i : i + CHUNK]
 
 
 def _record_ids(youth_id: str) -> dict[str, list[str]]:
-    out = {e: list(db.session.scalars(select(ENTITY_MODELS[e].id).where(ENTITY_MODELS[e].youth_id == youth_id)))
-           for e in CASE_ORDER}
+    out = {
+        e: list(db.session.scalars(select(ENTITY_MODELS[e].id).where(ENTITY_MODELS[e].youth_id == youth_id)))
+        for e in CASE_ORDER
+    }
     out["youth"] = [youth_id]
     return out
 
@@ -95,16 +108,19 @@ def plan_erasure(youth_id: str) -> Erasure:
         e.counts.setdefault("record_history", 0)
         e.counts.setdefault("applied_mutation", 0)
         for chunk in _chunks(rids):
-            e.counts["record_history"] += _count(RecordHistory, RecordHistory.entity == entity,
-                                                 RecordHistory.record_id.in_(chunk))
-            e.counts["applied_mutation"] += _count(AppliedMutation, AppliedMutation.entity == entity,
-                                                   AppliedMutation.record_id.in_(chunk))
+            e.counts["record_history"] += _count(
+                RecordHistory, RecordHistory.entity == entity, RecordHistory.record_id.in_(chunk)
+            )
+            e.counts["applied_mutation"] += _count(
+                AppliedMutation, AppliedMutation.entity == entity, AppliedMutation.record_id.in_(chunk)
+            )
     for model in PROGRAMME_MODELS:
         e.counts[model.__tablename__] = _count(model, model.youth_id == youth_id)
     e.counts["conflict"] = _count(Conflict, Conflict.youth_id == youth_id)
     e.counts["change_log"] = _count(ChangeLog, ChangeLog.youth_id == youth_id)
-    e.counts["audit_log_deleted"] = _count(AuditLog, AuditLog.youth_id == youth_id,
-                                           AuditLog.at < audit_cutoff(), AuditLog.action != "erase")
+    e.counts["audit_log_deleted"] = _count(
+        AuditLog, AuditLog.youth_id == youth_id, AuditLog.at < audit_cutoff(), AuditLog.action != "erase"
+    )
     youth = db.session.get(Youth, youth_id)
     e.counts["user_account"] = int(bool(youth and youth.user_id))
     return e
@@ -143,16 +159,23 @@ def erase_youth(youth_id: str, actor: User | None, reason: str, channel: str) ->
     if user_id:
         _erase_account(user_id)
     _reduce_audit(youth_id, user_id)
-    audit.record(actor, "erase", youth_id=youth_id, count=result.total,
-                 detail=f"reason={reason} {result.summary()}", channel=channel)
+    audit.record(
+        actor,
+        "erase",
+        youth_id=youth_id,
+        count=result.total,
+        detail=f"reason={reason} {result.summary()}",
+        channel=channel,
+    )
     return result
 
 
 def _revoke_all_access(youth_id: str) -> None:
     """Revoke every grant: each device that may hold the case is told at its next pull."""
     cs = ChangeSet()
-    for g in db.session.scalars(select(AccessGrant).where(AccessGrant.youth_id == youth_id,
-                                                          AccessGrant.active.is_(True))):
+    for g in db.session.scalars(
+        select(AccessGrant).where(AccessGrant.youth_id == youth_id, AccessGrant.active.is_(True))
+    ):
         cs.revoke(g.youth_id, g.subject_kind, g.subject_id, g.reason)
     cs.finalize()
 
@@ -170,9 +193,11 @@ def _erase_account(user_id: str) -> None:
     """
     user = db.session.get(User, user_id)
     if user is not None:
-        db.session.execute(update(AuditLog).where(AuditLog.action == "login_failed",
-                                                  AuditLog.detail == f"username={user.username}")
-                           .values(detail=""))
+        db.session.execute(
+            update(AuditLog)
+            .where(AuditLog.action == "login_failed", AuditLog.detail == f"username={user.username}")
+            .values(detail="")
+        )
         user.username = f"{ERASED_USERNAME_PREFIX}{uuid.uuid4().hex[:16]}"
         user.display_name = "Slettet bruger"
         user.password_hash = ERASED_PASSWORD_HASH

@@ -38,11 +38,21 @@ from backend.sync.records import row_to_wire, to_wire
 from shared.enums import Role
 
 FORMAT_VERSION = 1
-CASE_ENTITIES = ("plan", "step_change", "goal", "goal_proposal", "company_agreement", "work_hours", "activity",
-                 "attendance", "agreement", "assessment", "outreach",
-                 "consent")
-PROGRAMME_MODELS = {"enrolment": Enrolment, "target_group_history": TargetGroupChange,
-                    "outcome_history": OutcomeChange}
+CASE_ENTITIES = (
+    "plan",
+    "step_change",
+    "goal",
+    "goal_proposal",
+    "company_agreement",
+    "work_hours",
+    "activity",
+    "attendance",
+    "agreement",
+    "assessment",
+    "outreach",
+    "consent",
+)
+PROGRAMME_MODELS = {"enrolment": Enrolment, "target_group_history": TargetGroupChange, "outcome_history": OutcomeChange}
 
 
 def scope_for(viewer: User, youth: Youth) -> str | None:
@@ -66,8 +76,9 @@ def _plain(model, row) -> dict:
 
 def _record(entity: str, row) -> dict:
     out = row_to_wire(entity, row)
-    out.update(version=row.version, deleted=row.deleted, created_at=to_wire(row.created_at),
-               updated_at=to_wire(row.updated_at))
+    out.update(
+        version=row.version, deleted=row.deleted, created_at=to_wire(row.created_at), updated_at=to_wire(row.updated_at)
+    )
     return out
 
 
@@ -76,11 +87,15 @@ def _case_records(viewer: User, youth_id: str, scope: str) -> dict[str, list]:
     out = {}
     for entity in CASE_ENTITIES:
         model = ENTITY_MODELS[entity]
-        rows = db.session.scalars(select(model).where(model.youth_id == youth_id)
-                                  .order_by(model.created_at, model.id)).all()
+        rows = db.session.scalars(
+            select(model).where(model.youth_id == youth_id).order_by(model.created_at, model.id)
+        ).all()
         if scope == "staff":
-            rows = [r for r in rows if item_visible(viewer, getattr(r, "organization_id", None),
-                                                    getattr(r, "visibility", "shared"))]
+            rows = [
+                r
+                for r in rows
+                if item_visible(viewer, getattr(r, "organization_id", None), getattr(r, "visibility", "shared"))
+            ]
         out[entity] = [_record(entity, r) for r in rows]
     return out
 
@@ -103,32 +118,49 @@ def _history(youth_id: str, records: dict[str, list]) -> dict[str, list]:
     versions = []
     for entity, ids in by_entity.items():
         for i in range(0, len(ids), 500):
-            q = (select(RecordHistory).where(RecordHistory.entity == entity,
-                                             RecordHistory.record_id.in_(ids[i:i + 500])))
+            q = select(RecordHistory).where(
+                RecordHistory.entity == entity, RecordHistory.record_id.in_(ids[i : i + 500])
+            )
             versions += [_plain(RecordHistory, h) for h in db.session.scalars(q)]
     versions.sort(key=lambda h: (h["at"] or "", h["entity"], h["record_id"], h["version"]))
-    conflicts = [_plain(Conflict, c) for c in db.session.scalars(
-        select(Conflict).where(Conflict.youth_id == youth_id).order_by(Conflict.created_at))
-        if (c.entity, c.record_id) in keys]
+    conflicts = [
+        _plain(Conflict, c)
+        for c in db.session.scalars(select(Conflict).where(Conflict.youth_id == youth_id).order_by(Conflict.created_at))
+        if (c.entity, c.record_id) in keys
+    ]
     return {"record_history": versions, "conflict": conflicts}
 
 
 def _access_log(youth_id: str, youth_user_id: str | None) -> list[dict]:
     """Who read, changed or exported the case: per day, person's organisation and role, and action."""
     rows = db.session.execute(
-        select(AuditLog.at, AuditLog.user_id, AuditLog.action, AuditLog.entity, AuditLog.record_count,
-               AuditLog.channel).where(AuditLog.youth_id == youth_id).order_by(AuditLog.at)).all()
-    users = {u.id: u for u in db.session.scalars(select(User).where(
-        User.id.in_({r.user_id for r in rows if r.user_id})))}
+        select(AuditLog.at, AuditLog.user_id, AuditLog.action, AuditLog.entity, AuditLog.record_count, AuditLog.channel)
+        .where(AuditLog.youth_id == youth_id)
+        .order_by(AuditLog.at)
+    ).all()
+    users = {
+        u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows if r.user_id})))
+    }
     orgs = {o.id: o.name for o in db.session.scalars(select(Organization))}
     grouped: dict[tuple, dict] = {}
     for r in rows:
         u = users.get(r.user_id)
-        who = ("self" if r.user_id and r.user_id == youth_user_id else (u.role if u else "system"),
-               orgs.get(u.organization_id, "") if u else "")
+        who = (
+            "self" if r.user_id and r.user_id == youth_user_id else (u.role if u else "system"),
+            orgs.get(u.organization_id, "") if u else "",
+        )
         key = (to_local(r.at).date().isoformat(), *who, r.action, r.channel)
-        entry = grouped.setdefault(key, {"date": key[0], "role": who[0], "organization": who[1],
-                                         "action": r.action, "channel": r.channel, "entities": {}})
+        entry = grouped.setdefault(
+            key,
+            {
+                "date": key[0],
+                "role": who[0],
+                "organization": who[1],
+                "action": r.action,
+                "channel": r.channel,
+                "entities": {},
+            },
+        )
         if r.entity:
             entry["entities"][r.entity] = entry["entities"].get(r.entity, 0) + (r.record_count or 0)
     return list(grouped.values())
@@ -138,25 +170,41 @@ def _account(youth: Youth) -> dict | None:
     user = db.session.get(User, youth.user_id) if youth.user_id else None
     if user is None:
         return None
-    devices = db.session.scalars(select(DeviceToken).where(DeviceToken.user_id == user.id)
-                                 .order_by(DeviceToken.created_at)).all()
-    return {"username": user.username, "display_name": user.display_name, "active": user.active,
-            "created_at": to_wire(user.created_at),
-            "devices": [{"device_name": d.device_name, "created_at": to_wire(d.created_at),
-                         "last_used_at": to_wire(d.last_used_at), "expires_at": to_wire(d.expires_at),
-                         "revoked_at": to_wire(d.revoked_at)} for d in devices]}
+    devices = db.session.scalars(
+        select(DeviceToken).where(DeviceToken.user_id == user.id).order_by(DeviceToken.created_at)
+    ).all()
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "active": user.active,
+        "created_at": to_wire(user.created_at),
+        "devices": [
+            {
+                "device_name": d.device_name,
+                "created_at": to_wire(d.created_at),
+                "last_used_at": to_wire(d.last_used_at),
+                "expires_at": to_wire(d.expires_at),
+                "revoked_at": to_wire(d.revoked_at),
+            }
+            for d in devices
+        ],
+    }
 
 
 def _names(export: dict) -> dict:
     """Names of the organisations, staff and programmes the export's ids refer to."""
     orgs = {o.id: o.name for o in db.session.scalars(select(Organization))}
-    people = {u.id: {"name": u.display_name, "role": u.role}
-              for u in db.session.scalars(select(User).where(User.role != Role.YOUTH))}
+    people = {
+        u.id: {"name": u.display_name, "role": u.role}
+        for u in db.session.scalars(select(User).where(User.role != Role.YOUTH))
+    }
     programmes = {p.id: p.name for p in db.session.scalars(select(Programme))}
     used = {v for v in _ids_in(export)}
-    return {"organizations": {k: v for k, v in orgs.items() if k in used},
-            "users": {k: v for k, v in people.items() if k in used},
-            "programmes": {k: v for k, v in programmes.items() if k in used}}
+    return {
+        "organizations": {k: v for k, v in orgs.items() if k in used},
+        "users": {k: v for k, v in people.items() if k in used},
+        "programmes": {k: v for k, v in programmes.items() if k in used},
+    }
 
 
 def _ids_in(value):
@@ -174,11 +222,17 @@ def build_export(viewer: User, youth: Youth, scope: str, now: datetime | None = 
     """The export as plain JSON-ready data (see the module docstring for what each scope holds)."""
     records = _case_records(viewer, youth.id, scope)
     # The text messages sent to them (issue 13): their number and what was said are their data too.
-    records["sms"] = [_plain(SmsMessage, m) for m in db.session.scalars(
-        select(SmsMessage).where(SmsMessage.youth_id == youth.id).order_by(SmsMessage.due_at))]
+    records["sms"] = [
+        _plain(SmsMessage, m)
+        for m in db.session.scalars(
+            select(SmsMessage).where(SmsMessage.youth_id == youth.id).order_by(SmsMessage.due_at)
+        )
+    ]
     export = {
-        "format": "trinvis-export", "format_version": FORMAT_VERSION,
-        "generated_at": to_wire(now or utcnow()), "scope": scope,
+        "format": "trinvis-export",
+        "format_version": FORMAT_VERSION,
+        "generated_at": to_wire(now or utcnow()),
+        "scope": scope,
         "requested_by": {"role": viewer.role, "name": viewer.display_name},
         "youth": _record("youth", youth),
         "account": _account(youth) if scope == "self" else None,

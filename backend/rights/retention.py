@@ -95,17 +95,29 @@ def closing_days(youth_ids: list[str]) -> dict[str, date]:
                 latest[yid] = d
 
     for i in range(0, len(youth_ids), 500):
-        chunk = youth_ids[i:i + 500]
-        take(db.session.execute(select(OutcomeChange.youth_id, func.max(OutcomeChange.valid_from))
-                                .where(OutcomeChange.youth_id.in_(chunk)).group_by(OutcomeChange.youth_id)),
-             is_instant=False)
+        chunk = youth_ids[i : i + 500]
+        take(
+            db.session.execute(
+                select(OutcomeChange.youth_id, func.max(OutcomeChange.valid_from))
+                .where(OutcomeChange.youth_id.in_(chunk))
+                .group_by(OutcomeChange.youth_id)
+            ),
+            is_instant=False,
+        )
         stamped = [(m.youth_id, m.updated_at) for m in ENTITY_MODELS.values()] + [
-            (Enrolment.youth_id, Enrolment.updated_at), (OutcomeChange.youth_id, OutcomeChange.recorded_at),
-            (TargetGroupChange.youth_id, TargetGroupChange.recorded_at)]
+            (Enrolment.youth_id, Enrolment.updated_at),
+            (OutcomeChange.youth_id, OutcomeChange.recorded_at),
+            (TargetGroupChange.youth_id, TargetGroupChange.recorded_at),
+        ]
         for yid_col, at_col in stamped:
             take(db.session.execute(select(yid_col, func.max(at_col)).where(yid_col.in_(chunk)).group_by(yid_col)))
-        take(db.session.execute(select(RecordHistory.record_id, func.max(RecordHistory.at)).where(
-            RecordHistory.entity == "youth", RecordHistory.record_id.in_(chunk)).group_by(RecordHistory.record_id)))
+        take(
+            db.session.execute(
+                select(RecordHistory.record_id, func.max(RecordHistory.at))
+                .where(RecordHistory.entity == "youth", RecordHistory.record_id.in_(chunk))
+                .group_by(RecordHistory.record_id)
+            )
+        )
     return latest
 
 
@@ -122,8 +134,9 @@ def purge_closed_cases(as_of: date, dry_run: bool) -> PurgeReport:
     report = PurgeReport(as_of, retention_years(), expired_cases(as_of))
     for case in report.cases:
         try:
-            case.erasure = plan_erasure(case.youth_id) if dry_run else \
-                erase_youth(case.youth_id, None, "retention", channel="cli")
+            case.erasure = (
+                plan_erasure(case.youth_id) if dry_run else erase_youth(case.youth_id, None, "retention", channel="cli")
+            )
             if not dry_run:
                 db.session.commit()  # one transaction per case: a later failure keeps this one erased
         except Exception as exc:  # one case failing (e.g. a lock timeout) must not stop the others
@@ -139,10 +152,10 @@ def purge_closed_cases(as_of: date, dry_run: bool) -> PurgeReport:
 
 def _tidy(dry_run: bool) -> tuple[int, int]:
     """Old audit entries about erased young people and accounts; grants no device can still need."""
-    erased_youth = (AuditLog.youth_id.is_not(None)
-                    & ~exists().where(Youth.id == AuditLog.youth_id))
-    gone_user = (AuditLog.user_id.is_not(None) & AuditLog.youth_id.is_(None)
-                 & ~exists().where(User.id == AuditLog.user_id))
+    erased_youth = AuditLog.youth_id.is_not(None) & ~exists().where(Youth.id == AuditLog.youth_id)
+    gone_user = (
+        AuditLog.user_id.is_not(None) & AuditLog.youth_id.is_(None) & ~exists().where(User.id == AuditLog.user_id)
+    )
     audit_cond = [AuditLog.at < audit_cutoff(), AuditLog.action != "erase", erased_youth | gone_user]
     # A device pulls with a token at most TOKEN_TTL_DAYS old: after that, no device that held an
     # erased case can still ask, so the revoked grant that tells it is no longer needed.
@@ -150,20 +163,34 @@ def _tidy(dry_run: bool) -> tuple[int, int]:
     erased_long_ago = select(AuditLog.youth_id).where(AuditLog.action == "erase", AuditLog.at < utcnow() - ttl)
     grant_cond = [AccessGrant.youth_id.in_(erased_long_ago), ~exists().where(Youth.id == AccessGrant.youth_id)]
     if dry_run:
-        return (db.session.scalar(select(func.count()).select_from(AuditLog).where(*audit_cond)) or 0,
-                db.session.scalar(select(func.count()).select_from(AccessGrant).where(*grant_cond)) or 0)
+        return (
+            db.session.scalar(select(func.count()).select_from(AuditLog).where(*audit_cond)) or 0,
+            db.session.scalar(select(func.count()).select_from(AccessGrant).where(*grant_cond)) or 0,
+        )
     n_audit = db.session.execute(delete(AuditLog).where(*audit_cond)).rowcount or 0
-    n_grants = db.session.execute(delete(AccessGrant).where(*grant_cond), execution_options={
-        "synchronize_session": False}).rowcount or 0
+    n_grants = (
+        db.session.execute(
+            delete(AccessGrant).where(*grant_cond), execution_options={"synchronize_session": False}
+        ).rowcount
+        or 0
+    )
     return n_audit, n_grants
 
 
 def _tidy_accounts(dry_run: bool) -> int:
     """Erased young people's anonymised logins, once none of their tokens can still pull."""
-    live_token = exists().where(DeviceToken.user_id == User.id, DeviceToken.revoked_at.is_(None),
-                                DeviceToken.expires_at > utcnow())
-    ids = list(db.session.scalars(select(User.id).where(
-        User.password_hash == ERASED_PASSWORD_HASH, User.username.startswith(ERASED_USERNAME_PREFIX), ~live_token)))
+    live_token = exists().where(
+        DeviceToken.user_id == User.id, DeviceToken.revoked_at.is_(None), DeviceToken.expires_at > utcnow()
+    )
+    ids = list(
+        db.session.scalars(
+            select(User.id).where(
+                User.password_hash == ERASED_PASSWORD_HASH,
+                User.username.startswith(ERASED_USERNAME_PREFIX),
+                ~live_token,
+            )
+        )
+    )
     if not dry_run and ids:
         db.session.execute(delete(DeviceToken).where(DeviceToken.user_id.in_(ids)))
         db.session.execute(delete(User).where(User.id.in_(ids)), execution_options={"synchronize_session": False})

@@ -25,34 +25,62 @@ LINK_GONE = "Linket er udløbet eller virker ikke længere. Tryk på «Hent mine
 web_bp = Blueprint("rights", __name__, url_prefix="/youth", template_folder="templates")
 api_bp = Blueprint("rights_api", __name__, url_prefix="/api/v1/youth")
 
-ERASE_LABELS = {"youth": "Stamdata", "plan": "Plan", "goal": "Delmål", "activity": "Aktiviteter",
-                "attendance": "Fremmøde", "agreement": "Aftaler", "outreach": "Kontakter",
-                "assessment": "Vurderinger", "consent": "Samtykker", "enrolment": "Forløb",
-                "target_group_history": "Målgruppehistorik", "outcome_history": "Statushistorik",
-                "record_history": "Tidligere versioner", "conflict": "Konflikter",
-                "applied_mutation": "Modtagne ændringer", "change_log": "Synkroniseringslog",
-                "audit_log_deleted": "Logbogslinjer ældre end opbevaringstiden", "user_account": "Den unges login"}
+ERASE_LABELS = {
+    "youth": "Stamdata",
+    "plan": "Plan",
+    "goal": "Delmål",
+    "activity": "Aktiviteter",
+    "attendance": "Fremmøde",
+    "agreement": "Aftaler",
+    "outreach": "Kontakter",
+    "assessment": "Vurderinger",
+    "consent": "Samtykker",
+    "enrolment": "Forløb",
+    "target_group_history": "Målgruppehistorik",
+    "outcome_history": "Statushistorik",
+    "record_history": "Tidligere versioner",
+    "conflict": "Konflikter",
+    "applied_mutation": "Modtagne ændringer",
+    "change_log": "Synkroniseringslog",
+    "audit_log_deleted": "Logbogslinjer ældre end opbevaringstiden",
+    "user_account": "Den unges login",
+}
 
 
 def exported(viewer: User, youth: Youth, scope: str, fmt: str, channel: str) -> dict:
     """The export for `viewer`, audit-logged in the same transaction."""
     export = build_export(viewer, youth, scope)
-    audit.record(viewer, "export", youth_id=youth.id, count=sum(export["counts"].values()),
-                 detail=f"format={fmt} scope={scope}", channel=channel)
+    audit.record(
+        viewer,
+        "export",
+        youth_id=youth.id,
+        count=sum(export["counts"].values()),
+        detail=f"format={fmt} scope={scope}",
+        channel=channel,
+    )
     db.session.commit()
     return export
 
 
 def render_document(export: dict, mode: str) -> str:
     """mode: 'web' (the coordinator's page), 'link' (the young person's browser), 'api' (inline styles)."""
-    return render_template("rights/export_document.html", e=export, sections=sections(export),
-                           access=access_rows(export), roles=ROLE_DA, mode=mode)
+    return render_template(
+        "rights/export_document.html",
+        e=export,
+        sections=sections(export),
+        access=access_rows(export),
+        roles=ROLE_DA,
+        mode=mode,
+    )
 
 
 def json_download(export: dict) -> Response:
     name = f"trinvis-udtraek-{export['generated_at'][:10]}.json"
-    return Response(json.dumps(export, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        json.dumps(export, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # ---- API: the young person's own token, or their coordinator's ---------------------------------
@@ -69,9 +97,14 @@ def api_export(youth_id: str):
     export = exported(g.user, youth, scope, fmt, channel="api")
     if fmt == "html":
         # A document with its styles inline and nothing else: no scripts, no requests.
-        return Response(render_document(export, mode="api"), mimetype="text/html", headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-            "Cache-Control": "no-store"})
+        return Response(
+            render_document(export, mode="api"),
+            mimetype="text/html",
+            headers={
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+                "Cache-Control": "no-store",
+            },
+        )
     return export
 
 
@@ -109,8 +142,13 @@ def export_by_link(key: str):
     token = db.session.get(DeviceToken, claims.get("t")) if isinstance(claims, dict) else None
     user = db.session.get(User, token.user_id) if token is not None else None
     youth = db.session.get(Youth, claims.get("y")) if user is not None and is_uuid(claims.get("y")) else None
-    if (youth is None or token.revoked_at is not None or token.expires_at <= utcnow() or not user.active
-            or scope_for(user, youth) is None):
+    if (
+        youth is None
+        or token.revoked_at is not None
+        or token.expires_at <= utcnow()
+        or not user.active
+        or scope_for(user, youth) is None
+    ):
         return render_template("error.html", status=404, message=LINK_GONE), 404
     export = exported(user, youth, scope_for(user, youth), "html", channel="api")
     return render_document(export, mode="link")

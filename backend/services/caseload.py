@@ -8,7 +8,7 @@ tested to the minute; `load_caseload` gathers that data with the same access rul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -52,10 +52,23 @@ FLAG_LABELS: dict[str, str] = {
 }
 FLAG_KEYS = tuple(FLAG_LABELS)
 
-SORT_KEYS = {"urgency": "Mest hastende", "name": "Navn", "flags": "Antal markeringer", "target_group": "Målgruppe",
-             "mentor": "Mentor"}
-URGENCY = ("unreached", "not_checked_in", "unexplained_absence", "no_contact", "agreement_overdue",
-           "company_follow_up", "assessment_overdue", "conflict")
+SORT_KEYS = {
+    "urgency": "Mest hastende",
+    "name": "Navn",
+    "flags": "Antal markeringer",
+    "target_group": "Målgruppe",
+    "mentor": "Mentor",
+}
+URGENCY = (
+    "unreached",
+    "not_checked_in",
+    "unexplained_absence",
+    "no_contact",
+    "agreement_overdue",
+    "company_follow_up",
+    "assessment_overdue",
+    "conflict",
+)
 """Flags from the most to the least urgent: today's no-show first (someone should call now), a
 conflict last (it waits for a quiet moment). The caseload's default order compares young people by
 their most urgent flag, then the next, then the number of flags."""
@@ -81,7 +94,9 @@ class Snapshot:
     active: bool = True
     plan_start: date | None = None
     followed_since: date | None = None  # plan start, else when the young person was registered
-    activities: list[dict] = field(default_factory=list)  # id, title, weekdays, start_time, end_time, start_date, end_date
+    activities: list[dict] = field(
+        default_factory=list
+    )  # id, title, weekdays, start_time, end_time, start_date, end_date
     attendance: list[dict] = field(default_factory=list)  # activity_id, date, status, self_checked_in_at (local)
     agreements: list[dict] = field(default_factory=list)  # status, due_date, text
     submitted_due_dates: set[date] = field(default_factory=set)
@@ -97,19 +112,27 @@ def missing_check_ins(snap: Snapshot, now: datetime) -> list[dict]:
     that activity and day counts: the young person checked in, called in, or staff registered it.
     """
     today = now.date()
-    handled = {a["activity_id"] for a in snap.attendance
-               if a["date"] == today and (a.get("status") or a.get("self_checked_in_at"))}
-    return [a for a in snap.activities
-            if occurs_on(a["weekdays"], a["start_date"], a["end_date"], today)
-            and not_checked_in(a["start_time"], today, now) and a["id"] not in handled]
+    handled = {
+        a["activity_id"]
+        for a in snap.attendance
+        if a["date"] == today and (a.get("status") or a.get("self_checked_in_at"))
+    }
+    return [
+        a
+        for a in snap.activities
+        if occurs_on(a["weekdays"], a["start_date"], a["end_date"], today)
+        and not_checked_in(a["start_time"], today, now)
+        and a["id"] not in handled
+    ]
 
 
 def no_shows_today(snap: Snapshot, now: datetime) -> list[dict]:
     """Today's activities the young person has missed: not checked in past the grace period, or
     registered as absent without notice (the mentor's morning list, issue 13)."""
     today = now.date()
-    unnotified = {a["activity_id"] for a in snap.attendance
-                  if a["date"] == today and a.get("status") == "absent_unnotified"}
+    unnotified = {
+        a["activity_id"] for a in snap.attendance if a["date"] == today and a.get("status") == "absent_unnotified"
+    }
     missed = missing_check_ins(snap, now)
     missed += [a for a in snap.activities if a["id"] in unnotified and a not in missed]
     return sorted(missed, key=lambda a: a["start_time"])
@@ -291,7 +314,8 @@ def _rows(model, ids, *cols, where=()):
     """Plain rows (no ORM objects: a large caseload has thousands of attendance rows) of live records."""
     extra = [c for c in ("organization_id", "visibility") if hasattr(model, c)]
     q = select(model.youth_id, *cols, *(getattr(model, c) for c in extra)).where(
-        model.youth_id.in_(ids), model.deleted.is_(False), *where)
+        model.youth_id.in_(ids), model.deleted.is_(False), *where
+    )
     return db.session.execute(q).all()
 
 
@@ -303,48 +327,97 @@ def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str,
     if not youth_ids:
         return snaps
     for yid, outcome, created in db.session.execute(
-            select(Youth.id, Youth.outcome, Youth.created_at).where(Youth.id.in_(youth_ids), Youth.deleted.is_(False))):
-        snaps[yid] = Snapshot(active=(outcome or "active") == "active",
-                              followed_since=to_local(created).date() if created else None)
+        select(Youth.id, Youth.outcome, Youth.created_at).where(Youth.id.in_(youth_ids), Youth.deleted.is_(False))
+    ):
+        snaps[yid] = Snapshot(
+            active=(outcome or "active") == "active", followed_since=to_local(created).date() if created else None
+        )
     ids = list(snaps)
     if not ids:
         return snaps
     for r in _rows(Plan, ids, Plan.start_date):
         snaps[r.youth_id].plan_start = r.start_date
         snaps[r.youth_id].followed_since = r.start_date
-    for r in _rows(Activity, ids, Activity.id, Activity.title, Activity.weekdays, Activity.start_time,
-                   Activity.end_time, Activity.start_date, Activity.end_date):
+    for r in _rows(
+        Activity,
+        ids,
+        Activity.id,
+        Activity.title,
+        Activity.weekdays,
+        Activity.start_time,
+        Activity.end_time,
+        Activity.start_date,
+        Activity.end_date,
+    ):
         if _visible(user, r):
             snaps[r.youth_id].activities.append(
-                {"id": r.id, "title": r.title, "weekdays": list(r.weekdays or []), "start_time": r.start_time,
-                 "end_time": r.end_time, "start_date": r.start_date, "end_date": r.end_date})
-    for r in _rows(Attendance, ids, Attendance.activity_id, Attendance.date, Attendance.status,
-                   Attendance.self_checked_in_at, where=(Attendance.date >= window_start,)):
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "weekdays": list(r.weekdays or []),
+                    "start_time": r.start_time,
+                    "end_time": r.end_time,
+                    "start_date": r.start_date,
+                    "end_date": r.end_date,
+                }
+            )
+    for r in _rows(
+        Attendance,
+        ids,
+        Attendance.activity_id,
+        Attendance.date,
+        Attendance.status,
+        Attendance.self_checked_in_at,
+        where=(Attendance.date >= window_start,),
+    ):
         if _visible(user, r):
             snaps[r.youth_id].attendance.append(
-                {"activity_id": r.activity_id, "date": r.date, "status": r.status,
-                 "self_checked_in_at": to_local(r.self_checked_in_at)})
-    for r in _rows(Agreement, ids, Agreement.status, Agreement.due_date, Agreement.text,
-                   where=(Agreement.status == "open", Agreement.due_date < today)):
+                {
+                    "activity_id": r.activity_id,
+                    "date": r.date,
+                    "status": r.status,
+                    "self_checked_in_at": to_local(r.self_checked_in_at),
+                }
+            )
+    for r in _rows(
+        Agreement,
+        ids,
+        Agreement.status,
+        Agreement.due_date,
+        Agreement.text,
+        where=(Agreement.status == "open", Agreement.due_date < today),
+    ):
         if _visible(user, r):
             snaps[r.youth_id].agreements.append({"status": r.status, "due_date": r.due_date, "text": r.text})
     for r in _rows(Assessment, ids, Assessment.due_date, where=(Assessment.submitted_at.is_not(None),)):
         if _visible(user, r):
             snaps[r.youth_id].submitted_due_dates.add(r.due_date)
     # Bound in UTC: SQLite stores instants without their offset.
-    since = datetime.combine(window_start, datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
-    for r in _rows(Outreach, ids, Outreach.contacted_at,
-                   where=(Outreach.reached.is_(True), Outreach.contacted_at >= since)):
+    since = datetime.combine(window_start, datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(UTC)
+    for r in _rows(
+        Outreach, ids, Outreach.contacted_at, where=(Outreach.reached.is_(True), Outreach.contacted_at >= since)
+    ):
         if _visible(user, r):
             snaps[r.youth_id].reached_contacts.append(to_local(r.contacted_at))
     for c in unresolved_conflicts(user, ids):
         snaps[c.youth_id].unresolved_conflicts += 1
-    for r in _rows(CompanyAgreement, ids, CompanyAgreement.company, CompanyAgreement.start_date,
-                   CompanyAgreement.end_date, CompanyAgreement.follow_ups):
+    for r in _rows(
+        CompanyAgreement,
+        ids,
+        CompanyAgreement.company,
+        CompanyAgreement.start_date,
+        CompanyAgreement.end_date,
+        CompanyAgreement.follow_ups,
+    ):
         if _visible(user, r):
             snaps[r.youth_id].company_agreements.append(
-                {"company": r.company, "start_date": r.start_date, "end_date": r.end_date,
-                 "follow_ups": list(r.follow_ups or [])})
+                {
+                    "company": r.company,
+                    "start_date": r.start_date,
+                    "end_date": r.end_date,
+                    "follow_ups": list(r.follow_ups or []),
+                }
+            )
     return snaps
 
 
@@ -352,14 +425,18 @@ def unresolved_conflicts(user: User, youth_ids: list[str]) -> list[Conflict]:
     """Unresolved conflicts on records of these young people that `user` may see."""
     if not youth_ids:
         return []
-    rows = db.session.scalars(select(Conflict).where(Conflict.youth_id.in_(youth_ids), Conflict.resolved_at.is_(None))
-                              .order_by(Conflict.created_at)).all()
+    rows = db.session.scalars(
+        select(Conflict)
+        .where(Conflict.youth_id.in_(youth_ids), Conflict.resolved_at.is_(None))
+        .order_by(Conflict.created_at)
+    ).all()
     out = []
     for c in rows:
         model = MODELS.get(c.entity)
         rec = db.session.get(model, c.record_id) if model else None
-        if rec is not None and item_visible(user, getattr(rec, "organization_id", None),
-                                            getattr(rec, "visibility", "shared")):
+        if rec is not None and item_visible(
+            user, getattr(rec, "organization_id", None), getattr(rec, "visibility", "shared")
+        ):
             out.append(c)
     return out
 
@@ -371,12 +448,26 @@ def load_caseload(user: User, now: datetime | None = None) -> list[CaseloadRow]:
     snaps = load_snapshots(user, ids, local)
     youths = db.session.scalars(select(Youth).where(Youth.id.in_(list(snaps)))).all() if snaps else []
     staff_ids = {y.mentor_id for y in youths if y.mentor_id} | {y.coordinator_id for y in youths if y.coordinator_id}
-    names = {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(staff_ids)))} if staff_ids else {}
+    names = (
+        {u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(staff_ids)))}
+        if staff_ids
+        else {}
+    )
     steps = current_steps(list(snaps), local.date())
-    return [CaseloadRow(y.id, y.display_name, y.target_group, y.outcome or "active", y.mentor_id,
-                        names.get(y.mentor_id, ""), names.get(y.coordinator_id, ""),
-                        compute_flags(snaps[y.id], local), steps.get(y.id))
-            for y in youths]
+    return [
+        CaseloadRow(
+            y.id,
+            y.display_name,
+            y.target_group,
+            y.outcome or "active",
+            y.mentor_id,
+            names.get(y.mentor_id, ""),
+            names.get(y.coordinator_id, ""),
+            compute_flags(snaps[y.id], local),
+            steps.get(y.id),
+        )
+        for y in youths
+    ]
 
 
 def urgency(row: CaseloadRow) -> tuple:

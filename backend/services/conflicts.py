@@ -52,7 +52,8 @@ def _may_see_conflict(user: User, c: Conflict, rec) -> bool:
     """The shared rule: a conflict on a record or field the user may not see is not listed at all."""
     record = as_record(rec)
     return permissions.may_see(user, c.entity, record) and c.field not in permissions.hidden_fields(
-        user, c.entity, record)
+        user, c.entity, record
+    )
 
 
 def conflict_overview(user: User) -> ConflictOverview:
@@ -79,8 +80,11 @@ def conflict_overview(user: User) -> ConflictOverview:
         counts[(c.youth_id, "conflict")] = counts.get((c.youth_id, "conflict"), 0) + 1
     audit.record_many(user, "read", counts, channel="web", detail="conflicts")
     return ConflictOverview(
-        open=[(c, rec) for c in open_rows if (rec := db.session.get(MODELS[c.entity], c.record_id)) is not None
-              and _may_see_conflict(user, c, rec)],
+        open=[
+            (c, rec)
+            for c in open_rows
+            if (rec := db.session.get(MODELS[c.entity], c.record_id)) is not None and _may_see_conflict(user, c, rec)
+        ],
         resolved=resolved,
         youth_names=youths,
         user_names=names,

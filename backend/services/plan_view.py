@@ -122,9 +122,16 @@ class PlanView:
 
 
 def activity_dict(a: Activity) -> dict:
-    return {"id": a.id, "title": a.title, "weekdays": list(a.weekdays or []), "start_time": a.start_time,
-            "end_time": a.end_time, "start_date": a.start_date, "end_date": a.end_date,
-            "organization_id": a.organization_id}
+    return {
+        "id": a.id,
+        "title": a.title,
+        "weekdays": list(a.weekdays or []),
+        "start_time": a.start_time,
+        "end_time": a.end_time,
+        "start_date": a.start_date,
+        "end_date": a.end_date,
+        "organization_id": a.organization_id,
+    }
 
 
 def goals_by_org(goals, org_name) -> list[tuple[str, list]]:
@@ -132,8 +139,10 @@ def goals_by_org(goals, org_name) -> list[tuple[str, list]]:
     groups: dict[str, list] = defaultdict(list)
     for g in goals:
         groups[org_name(g.organization_id)].append(g)
-    return [(name, sorted(gs, key=lambda g: (g.target_date or date.max, g.title.casefold())))
-            for name, gs in sorted(groups.items(), key=lambda kv: kv[0].casefold())]
+    return [
+        (name, sorted(gs, key=lambda g: (g.target_date or date.max, g.title.casefold())))
+        for name, gs in sorted(groups.items(), key=lambda kv: kv[0].casefold())
+    ]
 
 
 def clash_slots(clashes) -> dict[tuple[str, int], list[dict]]:
@@ -167,8 +176,13 @@ def agreement_stats(agreements) -> dict[str, dict]:
         kept = sum(a.status == "kept" for a in rows)
         not_kept = sum(a.status == "not_kept" for a in rows)
         reviewed = kept + not_kept
-        out[side] = {"total": len(rows), "open": sum(a.status == "open" for a in rows), "kept": kept,
-                     "not_kept": not_kept, "rate": round(100 * kept / reviewed) if reviewed else None}
+        out[side] = {
+            "total": len(rows),
+            "open": sum(a.status == "open" for a in rows),
+            "kept": kept,
+            "not_kept": not_kept,
+            "rate": round(100 * kept / reviewed) if reviewed else None,
+        }
     return out
 
 
@@ -193,8 +207,14 @@ def attendance_calendar(activities, attendance, today: date, weeks: int = CALEND
             for a in sorted(by_day.get(day, []), key=lambda a: titles.get(a.activity_id, "")):
                 seen.add(a.activity_id)
                 status = a.status or ("present" if a.self_checked_in_at else "missing")
-                entries.append({"title": titles.get(a.activity_id, "Aktivitet"), "status": status,
-                                "reason": a.absence_reason or "", "row": a})
+                entries.append(
+                    {
+                        "title": titles.get(a.activity_id, "Aktivitet"),
+                        "status": status,
+                        "reason": a.absence_reason or "",
+                        "row": a,
+                    }
+                )
             if day < today:
                 for act in activities:
                     if act.id not in seen and occurs_on(act.weekdays, act.start_date, act.end_date, day):
@@ -219,20 +239,30 @@ def attendance_notes(activities, attendance, user_name) -> list[dict]:
     newest first, with the activity's title and who recorded it."""
     titles = {a.id: a.title for a in activities}
     rows = [a for a in attendance if (a.absence_reason or "").strip() or (a.note or "").strip()]
-    return [{"date": a.date, "title": titles.get(a.activity_id, "Aktivitet"), "status": a.status or "missing",
-             "reason": a.absence_reason or "", "note": a.note or "", "by": user_name(a.recorded_by_user_id),
-             "row": a}
-            for a in sorted(rows, key=lambda a: (a.date, titles.get(a.activity_id, "")), reverse=True)]
+    return [
+        {
+            "date": a.date,
+            "title": titles.get(a.activity_id, "Aktivitet"),
+            "status": a.status or "missing",
+            "reason": a.absence_reason or "",
+            "note": a.note or "",
+            "by": user_name(a.recorded_by_user_id),
+            "row": a,
+        }
+        for a in sorted(rows, key=lambda a: (a.date, titles.get(a.activity_id, "")), reverse=True)
+    ]
 
 
 def _visible_rows(user: User, model, youth_id: str, order):
-    rows = db.session.scalars(select(model).where(model.youth_id == youth_id, model.deleted.is_(False))
-                              .order_by(*order)).all()
+    rows = db.session.scalars(
+        select(model).where(model.youth_id == youth_id, model.deleted.is_(False)).order_by(*order)
+    ).all()
     entity = model.__tablename__
     out = []
     for r in rows:
-        rec = {k: getattr(r, k, None) for k in ("organization_id", "visibility", "comment_visibility",
-                                                "note_visibility")}
+        rec = {
+            k: getattr(r, k, None) for k in ("organization_id", "visibility", "comment_visibility", "note_visibility")
+        }
         if not item_visible(user, rec["organization_id"], rec["visibility"] or "shared"):
             continue
         hidden = hidden_fields(user, entity, rec)
@@ -274,14 +304,41 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     user_ids |= {a.responsible_user_id for a in agreements} | {a.rater_user_id for a in assessments}
     user_ids.discard(None)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
-    view = PlanView(youth, plan, users.get(youth.coordinator_id), users.get(youth.mentor_id), orgs, goals,
-                    activities, agreements, attendance, outreach, consents, assessments, users, today,
-                    proposals=proposals, steps=steps, company_agreements=companies, work_hours=hours)
-    view.counts = {"youth": 1, "plan": int(plan is not None), "goal": len(goals), "activity": len(activities),
-                   "agreement": len(agreements), "attendance": len(attendance), "outreach": len(outreach),
-                   "consent": len(consents), "assessment": len(assessments),
-                   "goal_proposal": len(proposals), "step_change": len(steps),
-                   "company_agreement": len(companies), "work_hours": len(hours)}
+    view = PlanView(
+        youth,
+        plan,
+        users.get(youth.coordinator_id),
+        users.get(youth.mentor_id),
+        orgs,
+        goals,
+        activities,
+        agreements,
+        attendance,
+        outreach,
+        consents,
+        assessments,
+        users,
+        today,
+        proposals=proposals,
+        steps=steps,
+        company_agreements=companies,
+        work_hours=hours,
+    )
+    view.counts = {
+        "youth": 1,
+        "plan": int(plan is not None),
+        "goal": len(goals),
+        "activity": len(activities),
+        "agreement": len(agreements),
+        "attendance": len(attendance),
+        "outreach": len(outreach),
+        "consent": len(consents),
+        "assessment": len(assessments),
+        "goal_proposal": len(proposals),
+        "step_change": len(steps),
+        "company_agreement": len(companies),
+        "work_hours": len(hours),
+    }
     return view
 
 
@@ -309,8 +366,11 @@ class Progression:
                 first, latest = self.first_latest(rater)
                 f = first.scores.get(d.key) if first else None
                 last = latest.scores.get(d.key) if latest else None
-                row[rater] = {"first": f, "latest": last,
-                              "distance": (last - f) if f is not None and last is not None else None}
+                row[rater] = {
+                    "first": f,
+                    "latest": last,
+                    "distance": (last - f) if f is not None and last is not None else None,
+                }
             out.append(row)
         return out
 
@@ -333,12 +393,15 @@ def progression(assessments, plan: Plan | None, today: date) -> Progression:
 
 def audit_entries(youth_id: str, limit: int = 500) -> tuple[list[AuditLog], dict[str, User]]:
     """The newest audit log entries about one young person, with the users named in them."""
-    rows = db.session.scalars(select(AuditLog).where(AuditLog.youth_id == youth_id)
-                              .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)).all()
+    rows = db.session.scalars(
+        select(AuditLog)
+        .where(AuditLog.youth_id == youth_id)
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
+    ).all()
     ids = {r.user_id for r in rows if r.user_id}
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     return rows, users
 
 
-__all__ = ["PlanView", "load_plan_view", "visible_youth", "progression", "audit_entries", "to_local",
-           "WEEKDAYS_DA"]
+__all__ = ["PlanView", "load_plan_view", "visible_youth", "progression", "audit_entries", "to_local", "WEEKDAYS_DA"]

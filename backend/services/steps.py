@@ -17,9 +17,11 @@ from shared.steps import current_step
 def step_histories(youth_ids) -> dict[str, list[Change]]:
     """Each young person's live step moves (any iterable or SELECT of ids the caller may see)."""
     out: dict[str, list[Change]] = {}
-    rows = db.session.execute(select(StepChange.youth_id, StepChange.step, StepChange.valid_from,
-                                     StepChange.changed_at)
-                              .where(StepChange.youth_id.in_(youth_ids), StepChange.deleted.is_(False)))
+    rows = db.session.execute(
+        select(StepChange.youth_id, StepChange.step, StepChange.valid_from, StepChange.changed_at).where(
+            StepChange.youth_id.in_(youth_ids), StepChange.deleted.is_(False)
+        )
+    )
     for yid, step, valid_from, changed_at in rows:
         out.setdefault(yid, []).append(Change(step, valid_from, changed_at.isoformat() if changed_at else ""))
     return out
@@ -32,7 +34,15 @@ def current_steps(youth_ids, today: date) -> dict[str, str | None]:
 
 def hours_overview(rows, today: date) -> tuple[list[MonthHours], bool]:
     """WorkHours rows → the last six months (oldest first) and whether 30 hours were met 3 months in a row."""
-    records = [HoursRecord(r.period, r.period_start, r.ordinary_hours, r.supported_hours or 0.0,
-                           r.company_agreement_id or "", f"{r.updated_at.isoformat() if r.updated_at else ''}")
-               for r in rows]
+    records = [
+        HoursRecord(
+            r.period,
+            r.period_start,
+            r.ordinary_hours,
+            r.supported_hours or 0.0,
+            r.company_agreement_id or "",
+            f"{r.updated_at.isoformat() if r.updated_at else ''}",
+        )
+        for r in rows
+    ]
     return exit_rule(records, today)

@@ -58,8 +58,7 @@ def apply(ctx: PushContext, m: dict) -> Outcome:
         pol.check_create(ctx.writer)
     elif not youth_id or not ctx.sees_youth(youth_id):
         raise Rejected("not_found", "Den unge findes ikke eller er ikke synlig for dig.")
-    if row is not None and not ctx.may_see(getattr(row, "organization_id", None),
-                                           getattr(row, "visibility", "shared")):
+    if row is not None and not ctx.may_see(getattr(row, "organization_id", None), getattr(row, "visibility", "shared")):
         raise Rejected("not_found", "Registreringen findes ikke eller er ikke synlig for dig.")
 
     sent = set(data) - {"version", "deleted", defaulted}  # a server default is not the client's choice
@@ -67,8 +66,10 @@ def apply(ctx: PushContext, m: dict) -> Outcome:
 
 
 def _visible_row(ctx: PushContext, row) -> bool:
-    return ctx.system or (ctx.sees_youth(row.youth_id) and ctx.may_see(
-        getattr(row, "organization_id", None), getattr(row, "visibility", "shared")))
+    return ctx.system or (
+        ctx.sees_youth(row.youth_id)
+        and ctx.may_see(getattr(row, "organization_id", None), getattr(row, "visibility", "shared"))
+    )
 
 
 def by_natural_key(ctx: PushContext, entity: str, data: dict):
@@ -84,9 +85,11 @@ def by_natural_key(ctx: PushContext, entity: str, data: dict):
         return None  # the full validation reports it
     if key in ctx.created_attendance or ctx.attendance_keys_loaded:
         return ctx.created_attendance.get(key)
-    return db.session.scalar(select(Attendance).where(
-        Attendance.youth_id == key[0], Attendance.activity_id == key[1], Attendance.date == key[2])
-        .with_for_update(of=Attendance))  # it will be written: see push._prefetch
+    return db.session.scalar(
+        select(Attendance)
+        .where(Attendance.youth_id == key[0], Attendance.activity_id == key[1], Attendance.date == key[2])
+        .with_for_update(of=Attendance)
+    )  # it will be written: see push._prefetch
 
 
 def _validated(entity: str, data: dict, partial: bool = False) -> dict:
@@ -102,8 +105,16 @@ def _validated(entity: str, data: dict, partial: bool = False) -> dict:
 VALIDATION_STEP = "  of which entity validation (marshmallow)"
 
 
-def _upsert(ctx: PushContext, entity: str, pol: Policy, row, loaded: dict, base_version: int | None,
-            natural_merge: bool, sent: set[str]) -> Outcome:
+def _upsert(
+    ctx: PushContext,
+    entity: str,
+    pol: Policy,
+    row,
+    loaded: dict,
+    base_version: int | None,
+    natural_merge: bool,
+    sent: set[str],
+) -> Outcome:
     existing_wire = row_to_wire(entity, row) if row is not None else None
     if row is not None and base_version is not None and base_version > row.version:
         raise Rejected("invalid_base_version", "base_version er nyere end serverens version.")
@@ -131,8 +142,16 @@ def _upsert(ctx: PushContext, entity: str, pol: Policy, row, loaded: dict, base_
     return _update(ctx, entity, pol, row, existing_wire, changed, server, base_version, merged)
 
 
-def _judge(ctx: PushContext, entity: str, pol: Policy, row, existing_wire: dict | None, new_wire: dict,
-           changed: dict, sent: set[str]) -> None:
+def _judge(
+    ctx: PushContext,
+    entity: str,
+    pol: Policy,
+    row,
+    existing_wire: dict | None,
+    new_wire: dict,
+    changed: dict,
+    sent: set[str],
+) -> None:
     """Permission, the merged record's validity and its references; raises Rejected."""
     try:
         if not ctx.system:
@@ -162,10 +181,17 @@ def check_references(ctx: PushContext, entity: str, pol: Policy, wire: dict) -> 
     if pol.one_per_youth:
         model = MODELS[entity]
         youth_id = wire.get("youth_id")
-        other = db.session.scalar(select(model.id).where(model.youth_id == youth_id, model.id != wire["id"],
-                                                         model.deleted.is_(False)))
-        other = other or next((r.id for m, r in ctx.new_rows if m is model and r.youth_id == youth_id
-                               and r.id != wire["id"] and not r.deleted), None)
+        other = db.session.scalar(
+            select(model.id).where(model.youth_id == youth_id, model.id != wire["id"], model.deleted.is_(False))
+        )
+        other = other or next(
+            (
+                r.id
+                for m, r in ctx.new_rows
+                if m is model and r.youth_id == youth_id and r.id != wire["id"] and not r.deleted
+            ),
+            None,
+        )
         if other is not None:
             raise Rejected(*pol.one_per_youth)
 
@@ -218,28 +244,49 @@ def _creatable(entity: str) -> frozenset:
     return cols
 
 
-def _update(ctx: PushContext, entity: str, pol: Policy, row, existing_wire: dict, changed: dict, server: dict,
-            base_version: int | None, merged: bool) -> Outcome:
+def _update(
+    ctx: PushContext,
+    entity: str,
+    pol: Policy,
+    row,
+    existing_wire: dict,
+    changed: dict,
+    server: dict,
+    base_version: int | None,
+    merged: bool,
+) -> Outcome:
     server_changes = {k: v for k, v in server.items() if to_wire(getattr(row, k)) != to_wire(v)}
     if not changed and not server_changes and not row.deleted:
-        return Outcome("merged" if merged else "applied", row.id, row.version, existing_wire,
-                       youth_id=None, op="upsert")
+        return Outcome(
+            "merged" if merged else "applied", row.id, row.version, existing_wire, youth_id=None, op="upsert"
+        )
     prev_visibility = getattr(row, "visibility", "shared")
-    version, conflicts, revived = merge_into(ctx, entity, row, existing_wire, changed, server_changes,
-                                             base_version, pol.kept_fields)
+    version, conflicts, revived = merge_into(
+        ctx, entity, row, existing_wire, changed, server_changes, base_version, pol.kept_fields
+    )
     merged = merged or conflicts > 0 or revived
     wire = row_to_wire(entity, row)
     ctx.record_history(entity, row.id, version, wire, base_version)
     narrowed = prev_visibility == "shared" and wire.get("visibility") == "organization"
     ctx.touch(entity, row, wire, narrowed)
     _carry_out(ctx, pol.effects(ctx.writer, existing_wire, wire))
-    return Outcome("merged" if merged else "applied", row.id, version, wire, youth_id=row.youth_id,
-                   op="upsert", conflicts=conflicts)
+    return Outcome(
+        "merged" if merged else "applied",
+        row.id,
+        version,
+        wire,
+        youth_id=row.youth_id,
+        op="upsert",
+        conflicts=conflicts,
+    )
 
 
 def _delete(ctx: PushContext, entity: str, pol: Policy, row, base_version: int | None) -> Outcome:
-    if row is None or not ctx.sees_youth(row.youth_id) or not ctx.may_see(
-            getattr(row, "organization_id", None), getattr(row, "visibility", "shared")):
+    if (
+        row is None
+        or not ctx.sees_youth(row.youth_id)
+        or not ctx.may_see(getattr(row, "organization_id", None), getattr(row, "visibility", "shared"))
+    ):
         raise Rejected("not_found", "Registreringen findes ikke eller er ikke synlig for dig.")
     existing = row_to_wire(entity, row)
     if row.deleted:
@@ -313,5 +360,12 @@ def _cascade_activity(ctx: PushContext, act) -> None:
         att.visibility = act.visibility
         att.version += 1
         ctx.record_history("attendance", att.id, att.version, row_to_wire("attendance", att))
-        ctx.changes.touch("attendance", att.id, att.youth_id, act.organization_id, act.visibility,
-                          deleted=att.deleted, narrowed=narrowed)
+        ctx.changes.touch(
+            "attendance",
+            att.id,
+            att.youth_id,
+            act.organization_id,
+            act.visibility,
+            deleted=att.deleted,
+            narrowed=narrowed,
+        )

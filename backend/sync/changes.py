@@ -34,12 +34,27 @@ class ChangeSet:
         self.touches: dict[tuple[str, str], Touch] = {}
         self.grants: dict[tuple[str, str, str, str], bool] = {}  # key -> active
 
-    def touch(self, entity: str, record_id: str, youth_id: str | None, organization_id: str | None,
-              visibility: str | None, deleted: bool = False, narrowed: bool = False) -> None:
+    def touch(
+        self,
+        entity: str,
+        record_id: str,
+        youth_id: str | None,
+        organization_id: str | None,
+        visibility: str | None,
+        deleted: bool = False,
+        narrowed: bool = False,
+    ) -> None:
         key = (entity, record_id)
         prev = self.touches.pop(key, None)  # re-insert: numbering follows the last change
-        self.touches[key] = Touch(entity, record_id, youth_id, organization_id, visibility or "shared",
-                                  deleted, narrowed or bool(prev and prev.narrowed))
+        self.touches[key] = Touch(
+            entity,
+            record_id,
+            youth_id,
+            organization_id,
+            visibility or "shared",
+            deleted,
+            narrowed or bool(prev and prev.narrowed),
+        )
 
     def grant(self, youth_id: str, subject_kind: str, subject_id: str, reason: str) -> None:
         self.grants[(youth_id, subject_kind, subject_id, reason)] = True
@@ -57,7 +72,9 @@ class ChangeSet:
             return
         session.flush()
         top = session.execute(
-            update(SyncCounter).where(SyncCounter.id == 1).values(value=SyncCounter.value + n)
+            update(SyncCounter)
+            .where(SyncCounter.id == 1)
+            .values(value=SyncCounter.value + n)
             .returning(SyncCounter.value)
         ).scalar_one()
         seq = top - n + 1
@@ -66,9 +83,18 @@ class ChangeSet:
         for t in self.touches.values():
             row = existing.get((t.entity, t.record_id))
             if row is None:
-                new_rows.append(dict(entity=t.entity, record_id=t.record_id, seq=seq, youth_id=t.youth_id,
-                                     organization_id=t.organization_id, visibility=t.visibility,
-                                     deleted=t.deleted, narrowed=t.narrowed))
+                new_rows.append(
+                    dict(
+                        entity=t.entity,
+                        record_id=t.record_id,
+                        seq=seq,
+                        youth_id=t.youth_id,
+                        organization_id=t.organization_id,
+                        visibility=t.visibility,
+                        deleted=t.deleted,
+                        narrowed=t.narrowed,
+                    )
+                )
             else:
                 row.seq = seq
                 row.youth_id = t.youth_id
@@ -81,8 +107,11 @@ class ChangeSet:
             session.execute(insert(ChangeLog), new_rows)
         for (youth_id, kind, subject, reason), active, row in pending:
             if row is None:
-                session.add(AccessGrant(youth_id=youth_id, subject_kind=kind, subject_id=subject,
-                                        reason=reason, active=True, seq=seq))
+                session.add(
+                    AccessGrant(
+                        youth_id=youth_id, subject_kind=kind, subject_id=subject, reason=reason, active=True, seq=seq
+                    )
+                )
             elif active:
                 row.active, row.seq, row.revoked_seq = True, seq, None
             else:
@@ -99,7 +128,7 @@ class ChangeSet:
         for entity, ids in by_entity.items():
             for i in range(0, len(ids), 500):
                 for row in db.session.scalars(
-                    select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.record_id.in_(ids[i:i + 500]))
+                    select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.record_id.in_(ids[i : i + 500]))
                 ):
                     found[(row.entity, row.record_id)] = row
         return found
@@ -109,9 +138,14 @@ class ChangeSet:
         out = []
         for key, active in self.grants.items():
             youth_id, kind, subject, reason = key
-            row = db.session.scalar(select(AccessGrant).where(
-                AccessGrant.youth_id == youth_id, AccessGrant.subject_kind == kind,
-                AccessGrant.subject_id == subject, AccessGrant.reason == reason))
+            row = db.session.scalar(
+                select(AccessGrant).where(
+                    AccessGrant.youth_id == youth_id,
+                    AccessGrant.subject_kind == kind,
+                    AccessGrant.subject_id == subject,
+                    AccessGrant.reason == reason,
+                )
+            )
             if row is None and not active:
                 continue
             if row is not None and row.active == active:

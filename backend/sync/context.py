@@ -84,18 +84,35 @@ class PushContext:
             self.visible = visible_youth_ids(self.user)
         return youth_id in self.visible
 
-    def record_history(self, entity: str, record_id: str, version: int, wire: dict,
-                       base_version: int | None = None) -> None:
+    def record_history(
+        self, entity: str, record_id: str, version: int, wire: dict, base_version: int | None = None
+    ) -> None:
         """Remember a version of a record (written to record_history with the batch)."""
         key = (entity, record_id, version)
         self.history[key] = wire
         self.history_users[key] = self.user.id
         self.history_writers[key] = (self.user.id, self.device_id, base_version)
-        self.history_rows.append(dict(entity=entity, record_id=record_id, version=version, data=wire,
-                                      user_id=self.user.id, device_id=self.device_id,
-                                      base_version=base_version, at=utcnow()))
+        self.history_rows.append(
+            dict(
+                entity=entity,
+                record_id=record_id,
+                version=version,
+                data=wire,
+                user_id=self.user.id,
+                device_id=self.device_id,
+                base_version=base_version,
+                at=utcnow(),
+            )
+        )
 
     def touch(self, entity: str, row, wire: dict, narrowed: bool, deleted: bool = False) -> None:
         """Give the record a change number at commit, so pulls deliver it."""
-        self.changes.touch(entity, row.id, row.youth_id, wire.get("organization_id"), wire.get("visibility"),
-                           deleted=deleted, narrowed=narrowed)
+        self.changes.touch(
+            entity,
+            row.id,
+            row.youth_id,
+            wire.get("organization_id"),
+            wire.get("visibility"),
+            deleted=deleted,
+            narrowed=narrowed,
+        )

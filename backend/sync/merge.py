@@ -46,8 +46,16 @@ def changed_fields(loaded: dict, base: dict | None, existing_wire: dict | None) 
     return changed
 
 
-def merge_into(ctx: PushContext, entity: str, row, existing_wire: dict, changed: dict, server_changes: dict,
-               base_version: int | None, kept_fields: frozenset) -> tuple[int, int, bool]:
+def merge_into(
+    ctx: PushContext,
+    entity: str,
+    row,
+    existing_wire: dict,
+    changed: dict,
+    server_changes: dict,
+    base_version: int | None,
+    kept_fields: frozenset,
+) -> tuple[int, int, bool]:
     """Write `changed` and `server_changes` onto `row` as its next version.
 
     Returns (version, field conflicts, revived: the record had been deleted elsewhere).
@@ -57,11 +65,14 @@ def merge_into(ctx: PushContext, entity: str, row, existing_wire: dict, changed:
     conflicts = 0
     fv = dict(row.field_versions or {})
     for f, v in changed.items():
-        server_changed_since_base = (
-            base_version is None or fv.get(f, 1) > base_version
-        ) and existing_wire.get(f) not in _EMPTY
-        if server_changed_since_base and f not in kept_fields and not own_earlier_edit(
-                ctx, entity, row.id, fv.get(f, 1), base_version):
+        server_changed_since_base = (base_version is None or fv.get(f, 1) > base_version) and existing_wire.get(
+            f
+        ) not in _EMPTY
+        if (
+            server_changed_since_base
+            and f not in kept_fields
+            and not own_earlier_edit(ctx, entity, row.id, fv.get(f, 1), base_version)
+        ):
             record_conflict(ctx, entity, row, f, existing_wire.get(f), to_wire(v), base_version, version)
             conflicts += 1
         setattr(row, f, v)
@@ -91,21 +102,41 @@ def own_earlier_edit(ctx: PushContext, entity: str, record_id: str, version: int
     key = (entity, record_id, version)
     writer = ctx.history_writers.get(key)
     if writer is None:
-        found = db.session.execute(select(RecordHistory.user_id, RecordHistory.device_id, RecordHistory.base_version)
-                                   .where(RecordHistory.entity == entity, RecordHistory.record_id == record_id,
-                                          RecordHistory.version == version)).first()
+        found = db.session.execute(
+            select(RecordHistory.user_id, RecordHistory.device_id, RecordHistory.base_version).where(
+                RecordHistory.entity == entity, RecordHistory.record_id == record_id, RecordHistory.version == version
+            )
+        ).first()
         writer = tuple(found) if found is not None else (None, None, None)
     user_id, device_id, base = writer
     return device_id is not None and user_id == ctx.user.id and device_id == ctx.device_id and base == base_version
 
 
-def record_conflict(ctx: PushContext, entity: str, row, field: str, losing, winning, base_version: int | None,
-                    version: int) -> None:
+def record_conflict(
+    ctx: PushContext, entity: str, row, field: str, losing, winning, base_version: int | None, version: int
+) -> None:
     """Keep the losing value of `field`, with who wrote it (the author of the stored version)."""
     key = (entity, row.id, row.version)
-    last = ctx.history_users[key] if key in ctx.history_users else db.session.scalar(
-        select(RecordHistory.user_id).where(RecordHistory.entity == entity, RecordHistory.record_id == row.id,
-                                            RecordHistory.version == row.version))
-    db.session.add(Conflict(entity=entity, record_id=row.id, youth_id=row.youth_id, field=field,
-                            winning_value=winning, losing_value=losing, losing_user_id=last,
-                            winning_user_id=ctx.user.id, base_version=base_version, version=version))
+    last = (
+        ctx.history_users[key]
+        if key in ctx.history_users
+        else db.session.scalar(
+            select(RecordHistory.user_id).where(
+                RecordHistory.entity == entity, RecordHistory.record_id == row.id, RecordHistory.version == row.version
+            )
+        )
+    )
+    db.session.add(
+        Conflict(
+            entity=entity,
+            record_id=row.id,
+            youth_id=row.youth_id,
+            field=field,
+            winning_value=winning,
+            losing_value=losing,
+            losing_user_id=last,
+            winning_user_id=ctx.user.id,
+            base_version=base_version,
+            version=version,
+        )
+    )

@@ -15,9 +15,16 @@ from backend.models import Activity, Consent, Organization, User
 from backend.services.caseload import local_now
 from shared import permissions
 
-VISIBILITY_FIELD = {"goal": "visibility", "activity": "visibility", "agreement": "visibility",
-                    "outreach": "visibility", "assessment": "comment_visibility", "attendance": "note_visibility",
-                    "company_agreement": "visibility", "work_hours": "visibility"}
+VISIBILITY_FIELD = {
+    "goal": "visibility",
+    "activity": "visibility",
+    "agreement": "visibility",
+    "outreach": "visibility",
+    "assessment": "comment_visibility",
+    "attendance": "note_visibility",
+    "company_agreement": "visibility",
+    "work_hours": "visibility",
+}
 
 
 def server_today() -> date:

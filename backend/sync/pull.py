@@ -20,7 +20,6 @@ from sqlalchemy import and_, or_, select
 
 from backend import audit
 from backend.access import SEES_ALL_ITEMS, grant_condition, item_condition, item_visible, visible_youth_query
-from shared.permissions import FIELD_VISIBILITY, hidden_fields
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import AccessGrant, ChangeLog, User
@@ -28,6 +27,7 @@ from backend.sync.changes import current_seq
 from backend.sync.cursor import decode_cursor, encode_cursor
 from backend.sync.records import MODELS, columns, mapping_to_wire
 from shared.enums import Role
+from shared.permissions import FIELD_VISIBILITY, hidden_fields
 
 
 def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> dict:
@@ -54,8 +54,7 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
     if state.get("c"):
         # Tombstones too: a young person hidden and visible again may have records on the device
         # that were deleted while hidden.
-        rows = _page(user, youth_q, after=state["cs"], upto=state["cu"], limit=limit,
-                     youth_ids=state["c"])
+        rows = _page(user, youth_q, after=state["cs"], upto=state["cu"], limit=limit, youth_ids=state["c"])
         more = len(rows) > limit
         rows = _Page(rows[:limit], rows.conds)
         if more:
@@ -65,11 +64,26 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
                 state.pop(k, None)
         has_more = True  # the main stream comes next
         if not more:
-            has_more = _page(user, youth_q, after=state["s"], upto=top, limit=0,
-                             skip_deleted_upto=state.get("t", top) if initial else None) != []
+            has_more = (
+                _page(
+                    user,
+                    youth_q,
+                    after=state["s"],
+                    upto=top,
+                    limit=0,
+                    skip_deleted_upto=state.get("t", top) if initial else None,
+                )
+                != []
+            )
     else:
-        rows = _page(user, youth_q, after=state["s"], upto=top, limit=limit,
-                     skip_deleted_upto=state.get("t", top) if initial else None)
+        rows = _page(
+            user,
+            youth_q,
+            after=state["s"],
+            upto=top,
+            limit=limit,
+            skip_deleted_upto=state.get("t", top) if initial else None,
+        )
         has_more = len(rows) > limit
         rows = _Page(rows[:limit], rows.conds)
         state["s"] = rows[-1].seq if has_more else top
@@ -86,12 +100,18 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
                 counts[(y, ch["entity"])] = counts.get((y, ch["entity"]), 0) + 1
         if counts:
             audit.record_many(user, "read", counts, channel=channel)  # the caller commits
-    return {"changes": changes, "cursor": encode_cursor(state), "has_more": has_more,
-            "revoked_youth_ids": revoked}
+    return {"changes": changes, "cursor": encode_cursor(state), "has_more": has_more, "revoked_youth_ids": revoked}
 
 
-def _page(user: User, youth_q, after: int, upto: int, limit: int, youth_ids: list[str] | None = None,
-          skip_deleted_upto: int | None = None) -> list:
+def _page(
+    user: User,
+    youth_q,
+    after: int,
+    upto: int,
+    limit: int,
+    youth_ids: list[str] | None = None,
+    skip_deleted_upto: int | None = None,
+) -> list:
     """Change rows after `after` up to `upto`, in order.
 
     Tombstones numbered up to `skip_deleted_upto` are left out: they are older than the sync or
@@ -109,9 +129,20 @@ def _page(user: User, youth_q, after: int, upto: int, limit: int, youth_ids: lis
     conds = [ChangeLog.seq > after, ChangeLog.seq <= upto, scope, item]
     if skip_deleted_upto is not None:
         conds.append(or_(ChangeLog.deleted.is_(False), ChangeLog.seq > skip_deleted_upto))
-    q = (select(ChangeLog.entity, ChangeLog.record_id, ChangeLog.seq, ChangeLog.deleted, ChangeLog.youth_id,
-                ChangeLog.organization_id, ChangeLog.visibility)
-         .where(*conds).order_by(ChangeLog.seq).limit(limit + 1))
+    q = (
+        select(
+            ChangeLog.entity,
+            ChangeLog.record_id,
+            ChangeLog.seq,
+            ChangeLog.deleted,
+            ChangeLog.youth_id,
+            ChangeLog.organization_id,
+            ChangeLog.visibility,
+        )
+        .where(*conds)
+        .order_by(ChangeLog.seq)
+        .limit(limit + 1)
+    )
     # Core execution on the session's connection (same transaction): these are plain column
     # selects, and the ORM's result processing was a fifth of a large pull.
     return _Page(db.session.connection().execute(q).all(), conds)
@@ -141,23 +172,34 @@ def _load(user: User, rows: _Page) -> list[dict]:
         select_cols = [getattr(model, c) for c in columns(entity)]
         if entity != "organization":
             select_cols.append(model.version)
-        q = (select(*select_cols)
-             .join(ChangeLog, and_(ChangeLog.record_id == model.id, ChangeLog.entity == entity))
-             .where(*rows.conds, ChangeLog.seq <= last))
+        q = (
+            select(*select_cols)
+            .join(ChangeLog, and_(ChangeLog.record_id == model.id, ChangeLog.entity == entity))
+            .where(*rows.conds, ChangeLog.seq <= last)
+        )
         for m in db.session.connection().execute(q).mappings():
             loaded[(entity, m["id"])] = (m.get("version", 1), mapping_to_wire(entity, m))
     sees_all = user.role in SEES_ALL_ITEMS
     out = []
     for r in rows:
         version, data = loaded.get((r.entity, r.record_id), (0, None))
-        visible = not r.deleted and data is not None and (
-            sees_all or item_visible(user, r.organization_id, r.visibility))
+        visible = (
+            not r.deleted and data is not None and (sees_all or item_visible(user, r.organization_id, r.visibility))
+        )
         if visible and r.entity in FIELD_VISIBILITY and not sees_all:
             # an organisation-only comment or note of a visible record travels blank
             hidden = hidden_fields(user, r.entity, data)
             data = {k: "" if k in hidden else v for k, v in data.items()} if hidden else data
-        out.append({"entity": r.entity, "id": r.record_id, "version": version, "deleted": not visible,
-                    "data": data if visible else None, "_youth_id": r.youth_id if visible else None})
+        out.append(
+            {
+                "entity": r.entity,
+                "id": r.record_id,
+                "version": version,
+                "deleted": not visible,
+                "data": data if visible else None,
+                "_youth_id": r.youth_id if visible else None,
+            }
+        )
     return out
 
 
@@ -173,6 +215,7 @@ def _revoked_since(user: User, after: int) -> list[str]:
 def _granted_since(user: User, after: int, upto: int) -> set[str]:
     if user.role == Role.ADMIN:
         return set()
-    q = select(AccessGrant.youth_id).where(grant_condition(user), AccessGrant.active.is_(True),
-                                           AccessGrant.seq > after, AccessGrant.seq <= upto)
+    q = select(AccessGrant.youth_id).where(
+        grant_condition(user), AccessGrant.active.is_(True), AccessGrant.seq > after, AccessGrant.seq <= upto
+    )
     return set(db.session.scalars(q))

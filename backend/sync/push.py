@@ -24,9 +24,8 @@ from backend.dbhealth import DatabaseUnavailable, is_unavailable
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import AppliedMutation, Attendance, RecordHistory, User, utcnow
-from backend.sync import steps
+from backend.sync import need_to_know, steps
 from backend.sync.apply import apply, by_natural_key
-from backend.sync import need_to_know
 from backend.sync.context import PushContext, Rejected
 from backend.sync.records import MODELS, row_to_wire
 from shared.schemas import MutationSchema, first_error_message
@@ -37,8 +36,9 @@ _mutation_schema = MutationSchema()
 PUSH_ATTEMPTS = 4
 
 
-def push(user: User, device_id: str, mutations: list, channel: str = "api", system: bool = False,
-         today: date | None = None) -> list[dict]:
+def push(
+    user: User, device_id: str, mutations: list, channel: str = "api", system: bool = False, today: date | None = None
+) -> list[dict]:
     """Apply a batch of mutations for `user`; returns one result per mutation, in order, and commits.
 
     The web pages and the CLI use this too, so every change gets a version, a history entry and a
@@ -76,8 +76,9 @@ def _rollback_quietly() -> None:
         db.session.close()
 
 
-def _push_once(user: User, device_id: str, mutations: list, channel: str, system: bool,
-               today: date | None) -> list[dict]:
+def _push_once(
+    user: User, device_id: str, mutations: list, channel: str, system: bool, today: date | None
+) -> list[dict]:
     t = steps.clock()
     ctx = PushContext(user, device_id, channel, system)
     ctx.today = today or need_to_know.server_today()
@@ -99,11 +100,27 @@ def _push_once(user: User, device_id: str, mutations: list, channel: str, system
             results.append(_duplicate(ctx, prior, m))
             continue
         res = _apply_one(ctx, m)
-        ctx.applied_rows.append(dict(
-            mutation_id=mid, user_id=user.id, device_id=device_id, entity=m["entity"], record_id=m["id"],
-            status=res["status"], version=res["version"], error=res["error"], created_at=utcnow()))
-        in_batch[mid] = {"user_id": user.id, "entity": m["entity"], "record_id": m["id"],
-                         "status": res["status"], "version": res["version"], "error": res["error"]}
+        ctx.applied_rows.append(
+            dict(
+                mutation_id=mid,
+                user_id=user.id,
+                device_id=device_id,
+                entity=m["entity"],
+                record_id=m["id"],
+                status=res["status"],
+                version=res["version"],
+                error=res["error"],
+                created_at=utcnow(),
+            )
+        )
+        in_batch[mid] = {
+            "user_id": user.id,
+            "entity": m["entity"],
+            "record_id": m["id"],
+            "status": res["status"],
+            "version": res["version"],
+            "error": res["error"],
+        }
         results.append(res)
     t = steps.add("apply (checks, validation, merge)", t)
     _bookkeeping(ctx)
@@ -133,8 +150,13 @@ def _parse(raw) -> tuple[dict | None, dict | None]:
         if m is None:
             raise ValidationError("Hver ændring skal være et objekt.")
     except ValidationError as e:
-        return None, _result(mid if isinstance(mid, str) else None, "rejected", None, None,
-                             {"code": "invalid", "message": first_error_message(e), "details": e.messages})
+        return None, _result(
+            mid if isinstance(mid, str) else None,
+            "rejected",
+            None,
+            None,
+            {"code": "invalid", "message": first_error_message(e), "details": e.messages},
+        )
     return m, None
 
 
@@ -147,22 +169,35 @@ def _apply_one(ctx: PushContext, m: dict) -> dict:
         if out.youth_id:
             action = {"upsert": "write", "delete": "delete"}[out.op]
             ctx.audit_counts[(out.youth_id, m["entity"], action)] += 1
-        return _result(m["mutation_id"], out.status, out.version, need_to_know.shown(ctx, m["entity"], out.record),
-                       None)
+        return _result(
+            m["mutation_id"], out.status, out.version, need_to_know.shown(ctx, m["entity"], out.record), None
+        )
     except Rejected as e:
         current = _current_record(ctx, m["entity"], m["id"])
         err = {"code": e.code, "message": e.message}
         if e.details is not None:
             err["details"] = e.details
-        return _result(m["mutation_id"], "rejected", current["version"] if current else None,
-                       current["data"] if current else None, err)
+        return _result(
+            m["mutation_id"],
+            "rejected",
+            current["version"] if current else None,
+            current["data"] if current else None,
+            err,
+        )
 
 
 def _bookkeeping(ctx: PushContext) -> None:
     """Write the audit lines, the batch's new records, their history and the applied mutation ids."""
     for (youth_id, entity, action), n in ctx.audit_counts.items():
-        audit.record(ctx.user, action, youth_id=youth_id, entity=entity, count=n,
-                     detail=f"device={ctx.device_id}", channel=ctx.channel)
+        audit.record(
+            ctx.user,
+            action,
+            youth_id=youth_id,
+            entity=entity,
+            count=n,
+            detail=f"device={ctx.device_id}",
+            channel=ctx.channel,
+        )
     _insert_new_rows(ctx)
     db.session.flush()
     # Plain multi-row INSERTs: building ORM objects for bookkeeping rows was half the push time.
@@ -185,17 +220,28 @@ def _seen_mutations(mutations: list) -> dict[str, dict]:
     ids = [m.get("mutation_id") for m in mutations if isinstance(m, dict) and _queryable(m.get("mutation_id"))]
     found = {}
     for i in range(0, len(ids), 500):
-        for row in db.session.scalars(select(AppliedMutation).where(AppliedMutation.mutation_id.in_(ids[i:i + 500]))):
-            found[row.mutation_id] = {"user_id": row.user_id, "entity": row.entity, "record_id": row.record_id,
-                                      "status": row.status, "version": row.version, "error": row.error}
+        for row in db.session.scalars(select(AppliedMutation).where(AppliedMutation.mutation_id.in_(ids[i : i + 500]))):
+            found[row.mutation_id] = {
+                "user_id": row.user_id,
+                "entity": row.entity,
+                "record_id": row.record_id,
+                "status": row.status,
+                "version": row.version,
+                "error": row.error,
+            }
     return found
 
 
 def _duplicate(ctx: PushContext, prior: dict, m: dict) -> dict:
     """The same answer as the first time; nothing is applied again."""
     if prior["user_id"] != ctx.user.id or prior["entity"] != m["entity"] or prior["record_id"] != m["id"]:
-        return _result(m["mutation_id"], "rejected", None, None,
-                       {"code": "mutation_id_reused", "message": "mutation_id er allerede brugt til en anden ændring."})
+        return _result(
+            m["mutation_id"],
+            "rejected",
+            None,
+            None,
+            {"code": "mutation_id_reused", "message": "mutation_id er allerede brugt til en anden ændring."},
+        )
     current = _current_record(ctx, m["entity"], prior["record_id"])
     if current is None and m["entity"] == "attendance" and prior["status"] in ("applied", "merged"):
         # Merged by natural key into another record the first time: answer with that record, or
@@ -205,8 +251,9 @@ def _duplicate(ctx: PushContext, prior: dict, m: dict) -> dict:
             current = _current_record(ctx, "attendance", row.id)
     # docs/architecture.md#endpoints: a seen mutation_id is always `duplicate` with the same result again; for one that
     # was rejected the first time that result includes its `error`, which clients must honour.
-    return _result(m["mutation_id"], "duplicate", prior["version"], current["data"] if current else None,
-                   prior["error"])
+    return _result(
+        m["mutation_id"], "duplicate", prior["version"], current["data"] if current else None, prior["error"]
+    )
 
 
 def _current_record(ctx: PushContext, entity: str, record_id: str) -> dict | None:
@@ -216,12 +263,18 @@ def _current_record(ctx: PushContext, entity: str, record_id: str) -> dict | Non
         return None
     if not item_visible(ctx.user, getattr(row, "organization_id", None), getattr(row, "visibility", "shared")):
         return None
-    return {"version": row.version,
-            "data": None if row.deleted else need_to_know.shown(ctx, entity, row_to_wire(entity, row))}
+    return {
+        "version": row.version,
+        "data": None if row.deleted else need_to_know.shown(ctx, entity, row_to_wire(entity, row)),
+    }
 
 
-_REFERENCES = (("youth_id", "youth"), ("activity_id", "activity"), ("organization_id", "organization"),
-               ("goal_id", "goal"))
+_REFERENCES = (
+    ("youth_id", "youth"),
+    ("activity_id", "activity"),
+    ("organization_id", "organization"),
+    ("goal_id", "goal"),
+)
 
 
 def _prefetch(ctx: PushContext, mutations: list) -> None:
@@ -248,7 +301,7 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
         ids = sorted(k for k in by_entity[entity] if (model, k) not in ctx.rows)
         mine = targets.get(entity, set())
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             # The records the batch writes are locked until commit (PostgreSQL; SQLite serialises
             # writers anyway): a concurrent edit of the same record waits and then reads the new
             # version, instead of both writing the same next version and one failing ("busy").
@@ -272,17 +325,36 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
                 pass
         if len(acts) <= 500 and len(dates) <= 500:
             # Locked too: a pushed attendance with an unknown id merges into the one with its key.
-            rows = db.session.scalars(select(Attendance).where(
-                Attendance.activity_id.in_(acts), Attendance.date.in_(sorted(dates)))
-                .order_by(Attendance.id).with_for_update(of=Attendance)) if acts and dates else []
+            rows = (
+                db.session.scalars(
+                    select(Attendance)
+                    .where(Attendance.activity_id.in_(acts), Attendance.date.in_(sorted(dates)))
+                    .order_by(Attendance.id)
+                    .with_for_update(of=Attendance)
+                )
+                if acts and dates
+                else []
+            )
             for r in rows:
                 ctx.created_attendance.setdefault((r.youth_id, r.activity_id, r.date), r)
             ctx.attendance_keys_loaded = True
 
 
-_INSERT_ORDER = ["youth", "plan", "goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent",
-                 "goal_proposal", "step_change", "company_agreement",
-                 "work_hours"]
+_INSERT_ORDER = [
+    "youth",
+    "plan",
+    "goal",
+    "activity",
+    "agreement",
+    "attendance",
+    "outreach",
+    "assessment",
+    "consent",
+    "goal_proposal",
+    "step_change",
+    "company_agreement",
+    "work_hours",
+]
 
 
 def _insert_new_rows(ctx: PushContext) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def register_web(app: Flask) -> None:
@@ -35,8 +37,19 @@ def register_web(app: Flask) -> None:
     def plan_answer_state(plan) -> str:
         return answer_state({f: getattr(plan, f) for f in ("youth_answer", "youth_answer_revision", "revision")})
 
-    for mod in (auth, caseload, plan, plan_voice, steps, company, progression, conflicts, audit_view, account,
-                admin_users):
+    for mod in (
+        auth,
+        caseload,
+        plan,
+        plan_voice,
+        steps,
+        company,
+        progression,
+        conflicts,
+        audit_view,
+        account,
+        admin_users,
+    ):
         app.register_blueprint(mod.bp)
     app.register_blueprint(steps.results_bp)
     register_throttle_errors(app)
@@ -61,14 +74,19 @@ def register_web(app: Flask) -> None:
             return {}
         # Other packages' pages (e.g. programmes, issue 6) get a menu entry once they exist.
         # Staff and administrators (the latter see only their user pages in the menu).
-        return {"current_user": session_user(), "role_label": ROLE_LABELS,
-                "has_endpoint": lambda name: name in app.view_functions}
+        return {
+            "current_user": session_user(),
+            "role_label": ROLE_LABELS,
+            "has_endpoint": lambda name: name in app.view_functions,
+        }
 
     @app.errorhandler(CSRFError)
     def _csrf_error(e):
-        return render_template("error.html", status=400,
-                               message="Formularen er udløbet eller mangler sikkerhedsnøglen. "
-                                       "Gå tilbage, genindlæs siden og prøv igen."), 400
+        return render_template(
+            "error.html",
+            status=400,
+            message="Formularen er udløbet eller mangler sikkerhedsnøglen. Gå tilbage, genindlæs siden og prøv igen.",
+        ), 400
 
     @app.after_request
     def _security_headers(resp):

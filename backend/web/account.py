@@ -1,4 +1,4 @@
-""""Min konto" for staff and administrators: change one's own password, set up two-factor login
+""" "Min konto" for staff and administrators: change one's own password, set up two-factor login
 (QR code, recovery codes), and the one-time link that sets a password after a reset."""
 
 from __future__ import annotations
@@ -17,11 +17,16 @@ bp = Blueprint("account", __name__)
 
 
 def _account_page(user, error: str | None = None, status: int = 200):
-    return render_template("account.html", user=user, totp_on=twofactor.enabled(user),
-                           totp_allowed=user.role in twofactor.ALLOWED_ROLES,
-                           totp_required=twofactor.required(user),
-                           recovery_left=twofactor.remaining_recovery_codes(user),
-                           min_length=min_length(user.role), error=error), status
+    return render_template(
+        "account.html",
+        user=user,
+        totp_on=twofactor.enabled(user),
+        totp_allowed=user.role in twofactor.ALLOWED_ROLES,
+        totp_required=twofactor.required(user),
+        recovery_left=twofactor.remaining_recovery_codes(user),
+        min_length=min_length(user.role),
+        error=error,
+    ), status
 
 
 @bp.get("/konto")
@@ -83,8 +88,7 @@ def totp_setup():
                 sessions.promote(row)
                 audit.record(user, "login", detail="browser, totp set up", channel="web")
             db.session.commit()
-            return render_template("recovery_codes.html", codes=codes,
-                                   next=home_for(user, session.pop("next", "")))
+            return render_template("recovery_codes.html", codes=codes, next=home_for(user, session.pop("next", "")))
         db.session.commit()
         error, status = "Koden passer ikke. Tjek at telefonens ur går rigtigt, og skriv den nyeste kode.", 400
     qr = twofactor.qr_svg(twofactor.provisioning_uri(user, secret))
@@ -116,8 +120,11 @@ def reset_password():
     code = session.get("reset_code") or ""
     user = lifecycle.reset_target(code)
     if user is None:
-        return render_template("error.html", status=404,
-                               message="Linket er ugyldigt, brugt eller udløbet. Bed din administrator om et nyt."), 404
+        return render_template(
+            "error.html",
+            status=404,
+            message="Linket er ugyldigt, brugt eller udløbet. Bed din administrator om et nyt.",
+        ), 404
     error = None
     if request.method == "POST":
         new = request.form.get("new_password") or ""
@@ -131,5 +138,6 @@ def reset_password():
             else:
                 session.clear()
                 return render_template("reset_done.html", user=user)
-    return render_template("reset_password.html", user=user, min_length=min_length(user.role),
-                           error=error), 400 if error else 200
+    return render_template(
+        "reset_password.html", user=user, min_length=min_length(user.role), error=error
+    ), 400 if error else 200

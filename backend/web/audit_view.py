@@ -10,14 +10,31 @@ from backend.web.common import audit_read, coordinator_required, current_user, r
 
 bp = Blueprint("audit", __name__, url_prefix="/youth")
 
-ACTION_LABELS = {"read": "Læst", "write": "Ændret / oprettet", "delete": "Slettet", "create": "Oprettet",
-                 "update": "Ændret", "resolve_conflict": "Konflikt afklaret", "login": "Logget ind",
-                 "logout": "Logget ud", "purge": "Fjernet fra enhed"}
+ACTION_LABELS = {
+    "read": "Læst",
+    "write": "Ændret / oprettet",
+    "delete": "Slettet",
+    "create": "Oprettet",
+    "update": "Ændret",
+    "resolve_conflict": "Konflikt afklaret",
+    "login": "Logget ind",
+    "logout": "Logget ud",
+    "purge": "Fjernet fra enhed",
+}
 CHANNEL_LABELS = {"api": "App / API", "web": "Browser", "cli": "Administration"}
-ENTITY_LABELS = {"youth": "Stamdata", "plan": "Plan", "goal": "Delmål", "activity": "Aktiviteter",
-                 "agreement": "Aftaler", "attendance": "Fremmøde", "outreach": "Opsøgende kontakt",
-                 "assessment": "Progressionsmålinger", "consent": "Samtykke", "conflict": "Konflikter",
-                 "audit_log": "Logbog"}
+ENTITY_LABELS = {
+    "youth": "Stamdata",
+    "plan": "Plan",
+    "goal": "Delmål",
+    "activity": "Aktiviteter",
+    "agreement": "Aftaler",
+    "attendance": "Fremmøde",
+    "outreach": "Opsøgende kontakt",
+    "assessment": "Progressionsmålinger",
+    "consent": "Samtykke",
+    "conflict": "Konflikter",
+    "audit_log": "Logbog",
+}
 
 
 @bp.get("/<youth_id>/audit")
@@ -31,5 +48,12 @@ def show(youth_id: str):
     rows, users = audit_entries(youth.id)
     audit_read(user, {(youth.id, "audit_log"): len(rows)}, "audit")
     db.session.commit()  # the view owns the transaction: the audit lines of this read
-    return render_template("audit.html", youth=youth, rows=rows, users=users, action_labels=ACTION_LABELS,
-                           channel_labels=CHANNEL_LABELS, entity_labels=ENTITY_LABELS)
+    return render_template(
+        "audit.html",
+        youth=youth,
+        rows=rows,
+        users=users,
+        action_labels=ACTION_LABELS,
+        channel_labels=CHANNEL_LABELS,
+        entity_labels=ENTITY_LABELS,
+    )

@@ -53,8 +53,9 @@ def login():
         return _form(username, BAD_LOGIN, 401, next_url)
     if user.role not in WEB_ROLES:
         db.session.commit()
-        return render_template("no_case_pages.html", message=NO_CASE_PAGES.get(user.role, "Ingen adgang."),
-                               name=user.display_name), 403
+        return render_template(
+            "no_case_pages.html", message=NO_CASE_PAGES.get(user.role, "Ingen adgang."), name=user.display_name
+        ), 403
     stage = twofactor.login_stage(user)
     sessions.start(user, stage)  # a new session id at every login (no fixation)
     session["next"] = next_url[:2000]

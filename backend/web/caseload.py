@@ -31,8 +31,15 @@ def index():
     db.session.commit()  # the view owns the transaction: the audit lines of this read
     flag_counts = {k: sum(k in r.flag_keys for r in rows) for k in FLAG_LABELS}
     return render_template(
-        "caseload.html", rows=shown, total=len(rows), filters=filters, errors=errors, mentors=mentors,
-        flag_labels=FLAG_LABELS, flag_counts=flag_counts, sort_keys=SORT_KEYS,
+        "caseload.html",
+        rows=shown,
+        total=len(rows),
+        filters=filters,
+        errors=errors,
+        mentors=mentors,
+        flag_labels=FLAG_LABELS,
+        flag_counts=flag_counts,
+        sort_keys=SORT_KEYS,
         target_groups=[(t.value, label_da(t.value)) for t in TargetGroup],
         steps=[(k, s.title) for k, s in STEPS.items()],
     ), (400 if errors else 200)

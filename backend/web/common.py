@@ -19,15 +19,20 @@ from shared.labels import PAGE_FIELD_LABELS_DA, field_label
 from shared.messages import field_messages
 from shared.schemas import is_uuid, validate_entity
 
-ROLE_LABELS = {"mentor": "Mentor", "coordinator": "Tovholder", "partner": "Samarbejdspartner",
-               "youth": "Ung", "admin": "Administrator"}
+ROLE_LABELS = {
+    "mentor": "Mentor",
+    "coordinator": "Tovholder",
+    "partner": "Samarbejdspartner",
+    "youth": "Ung",
+    "admin": "Administrator",
+}
 
 NO_CASE_PAGES = {
     Role.YOUTH: "Sagssiderne er for medarbejdere. Som ung bruger du Trinvis-appen på din telefon – "
-                "der kan du se din plan, dine aftaler og tjekke ind.",
+    "der kan du se din plan, dine aftaler og tjekke ind.",
     Role.ADMIN: "Administratorer har ikke adgang til sagsdata. Brugere administreres under "
-                "»Brugere«; organisationer og tildelinger med kommandolinjen "
-                "(flask --app backend create-org, assign …).",
+    "»Brugere«; organisationer og tildelinger med kommandolinjen "
+    "(flask --app backend create-org, assign …).",
 }
 
 
@@ -49,8 +54,7 @@ def current_user() -> User | None:
 
 def login_url():
     """The login page, coming back here afterwards; says so when the session ran out."""
-    return url_for("auth.login", next=request.full_path.rstrip("?"),
-                   expired=1 if g.get("session_expired") else None)
+    return url_for("auth.login", next=request.full_path.rstrip("?"), expired=1 if g.get("session_expired") else None)
 
 
 def _not_staff():
@@ -81,8 +85,11 @@ def coordinator_required(view):
         if user is None:
             return _not_staff()
         if user.role != Role.COORDINATOR:
-            return render_template("error.html", status=403,
-                                   message="Kun den koordinerende sagsbehandler (tovholderen) har adgang til denne side."), 403
+            return render_template(
+                "error.html",
+                status=403,
+                message="Kun den koordinerende sagsbehandler (tovholderen) har adgang til denne side.",
+            ), 403
         return view(*args, **kwargs)
 
     return wrapper
@@ -131,8 +138,7 @@ def form_mutation_id() -> str:
 
 def summary(errors: dict[str, str]) -> str:
     """The field messages in one line for the top of the form ("Titel: Skal udfyldes. …")."""
-    return " ".join(v if k == "_schema" else f"{field_label(k, PAGE_FIELD_LABELS_DA)}: {v}"
-                    for k, v in errors.items())
+    return " ".join(v if k == "_schema" else f"{field_label(k, PAGE_FIELD_LABELS_DA)}: {v}" for k, v in errors.items())
 
 
 class FormRejected(Exception):
@@ -144,8 +150,9 @@ class FormRejected(Exception):
         self.errors = errors or {}
 
 
-def push_form(user: User, entity: str, record_id: str, data: dict, base_version: int | None,
-              partial: bool, op: str = "upsert") -> dict:
+def push_form(
+    user: User, entity: str, record_id: str, data: dict, base_version: int | None, partial: bool, op: str = "upsert"
+) -> dict:
     """Validate `data` (wire form) like the phones do, then push it through the sync engine.
 
     Returns the engine's result; raises FormRejected with Danish messages on any refusal.
@@ -156,8 +163,14 @@ def push_form(user: User, entity: str, record_id: str, data: dict, base_version:
         except ValidationError as e:
             errs = field_messages(e)
             raise FormRejected("Rettelser mangler: " + summary(errs), errs) from None
-    mutation = {"mutation_id": form_mutation_id(), "entity": entity, "id": record_id, "op": op,
-                "base_version": base_version, "data": data if op == "upsert" else None}
+    mutation = {
+        "mutation_id": form_mutation_id(),
+        "entity": entity,
+        "id": record_id,
+        "op": op,
+        "base_version": base_version,
+        "data": data if op == "upsert" else None,
+    }
     result = push(user, "web", [mutation], channel="web")[0]
     if result["status"] == "rejected":
         err = result.get("error") or {}

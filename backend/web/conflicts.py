@@ -18,6 +18,7 @@ from shared.labels import ENTITY_LABELS_DA, PAGE_FIELD_LABELS_DA, field_label
 
 bp = Blueprint("conflicts", __name__, url_prefix="/conflicts")
 
+
 def show_value(field: str, value) -> str:
     """A stored value as a caseworker reads it."""
     if value is None or value == "":
@@ -65,18 +66,31 @@ def _render(user: User, error: str | None = None, status: int = 200):
     overview = conflict_overview(user)
     items = []
     for c, rec in overview.open:
-        items.append({"c": c, "youth": overview.youth_names.get(c.youth_id, ""),
-                      "entity": ENTITY_LABELS_DA.get(c.entity, c.entity),
-                      "what": describe(c.entity, rec),
-                      "field": field_label(c.field, PAGE_FIELD_LABELS_DA),
-                      "current": show_value(c.field, _current_value(c.field, rec)),
-                      "winning": show_value(c.field, c.winning_value), "losing": show_value(c.field, c.losing_value),
-                      "can_correct": c.field != "deleted" and not rec.deleted,
-                      "private": private_marker(c.entity, rec)})
+        items.append(
+            {
+                "c": c,
+                "youth": overview.youth_names.get(c.youth_id, ""),
+                "entity": ENTITY_LABELS_DA.get(c.entity, c.entity),
+                "what": describe(c.entity, rec),
+                "field": field_label(c.field, PAGE_FIELD_LABELS_DA),
+                "current": show_value(c.field, _current_value(c.field, rec)),
+                "winning": show_value(c.field, c.winning_value),
+                "losing": show_value(c.field, c.losing_value),
+                "can_correct": c.field != "deleted" and not rec.deleted,
+                "private": private_marker(c.entity, rec),
+            }
+        )
     db.session.commit()  # the audit line of this read
-    return render_template("conflicts.html", items=items, resolved=overview.resolved, youths=overview.youth_names,
-                           names=overview.user_names, entity_labels=ENTITY_LABELS_DA, error=error,
-                           field_label=lambda f: field_label(f, PAGE_FIELD_LABELS_DA)), status
+    return render_template(
+        "conflicts.html",
+        items=items,
+        resolved=overview.resolved,
+        youths=overview.youth_names,
+        names=overview.user_names,
+        entity_labels=ENTITY_LABELS_DA,
+        error=error,
+        field_label=lambda f: field_label(f, PAGE_FIELD_LABELS_DA),
+    ), status
 
 
 @bp.post("/<conflict_id>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
@@ -48,8 +48,17 @@ def _view_or_404(youth_id: str):
 
 # The field a form changes first, per entity: asking the shared rule about it tells whether to
 # offer the form at all (an agreement of another organisation: the review, not the text).
-FORM_FIELD = {"goal": "title", "activity": "title", "agreement": "status", "outreach": "note", "plan": "end_goal",
-              "youth": "mentor_id", "consent": "status", "attendance": "status", "assessment": "comment"}
+FORM_FIELD = {
+    "goal": "title",
+    "activity": "title",
+    "agreement": "status",
+    "outreach": "note",
+    "plan": "end_goal",
+    "youth": "mentor_id",
+    "consent": "status",
+    "attendance": "status",
+    "assessment": "comment",
+}
 
 
 def may_edit(user, entity: str, organization_id: str | None, existing: bool = True) -> bool:
@@ -82,16 +91,24 @@ def render_plan(view, state: dict | None = None, status: int = 200):
         return state.get("errors", {}) if state.get("key") == key else {}
 
     return render_template(
-        "plan.html", v=view, state=state, fv=fv, ferr=ferr, new_id=lambda: str(uuid.uuid4()),
+        "plan.html",
+        v=view,
+        state=state,
+        fv=fv,
+        ferr=ferr,
+        new_id=lambda: str(uuid.uuid4()),
         may_edit=lambda entity, org, existing=True: may_edit(user, entity, org, existing),
-        outreach_methods=[(m.value, label_da(m.value)) for m in OutreachMethod], now_local=clock.local_now(),
+        outreach_methods=[(m.value, label_da(m.value)) for m in OutreachMethod],
+        now_local=clock.local_now(),
         orgs=org_choices(user, view.organizations),
         goal_options=[(g.id, g.title) for g in view.goals],
         activity_options=[(a.id, a.title) for a in view.activities],
-        weekdays=WEEKDAYS_DA, goal_statuses=[(s.value, label_da(s.value)) for s in GoalStatus],
+        weekdays=WEEKDAYS_DA,
+        goal_statuses=[(s.value, label_da(s.value)) for s in GoalStatus],
         visibilities=[(s.value, label_da(s.value)) for s in Visibility],
         default_visibility=permissions.default_visibility(
-            getattr(view.organizations.get(user.organization_id or ""), "kind", None)),
+            getattr(view.organizations.get(user.organization_id or ""), "kind", None)
+        ),
         responsibles=[(s.value, label_da(s.value)) for s in Responsible],
         agreement_statuses=[(s.value, label_da(s.value)) for s in AgreementStatus],
         end_goal_kinds=[(s.value, label_da(s.value)) for s in EndGoalKind],
@@ -103,9 +120,14 @@ def mentor_choices(view) -> list[tuple[str, str]]:
     """Active mentors a coordinator can assign: staff of an organisation the young person consented to."""
     consented = {o for o, c in view.consents.items() if c.status == "given"}
     mentors = db.session.scalars(db.select(User).where(User.role == Role.MENTOR, User.active.is_(True)))
-    return sorted(((u.id, f"{u.display_name} ({view.org_name(u.organization_id)})") for u in mentors
-                   if permissions.may_assign("mentor_id", u, consented)),
-                  key=lambda x: x[1].casefold())
+    return sorted(
+        (
+            (u.id, f"{u.display_name} ({view.org_name(u.organization_id)})")
+            for u in mentors
+            if permissions.may_assign("mentor_id", u, consented)
+        ),
+        key=lambda x: x[1].casefold(),
+    )
 
 
 @bp.get("/<youth_id>")
@@ -132,17 +154,37 @@ def print_view(youth_id: str):
     chosen = request.args.get("show") == "1"
     if not chosen or meeting.empty:
         default = privacy.Meeting([user.organization_id] if user.organization_id else [], False)
-        return render_template("plan_print.html", v=view, weekdays=WEEKDAYS_DA, orgs=orgs, meeting=default,
-                               ask=True, error="Vælg, hvem der deltager i mødet." if chosen else None)
+        return render_template(
+            "plan_print.html",
+            v=view,
+            weekdays=WEEKDAYS_DA,
+            orgs=orgs,
+            meeting=default,
+            ask=True,
+            error="Vælg, hvem der deltager i mødet." if chosen else None,
+        )
     printed = privacy.for_meeting(view, meeting)
-    counts = {"youth": 1, "plan": int(view.plan is not None), "goal": len(printed.goals),
-              "activity": len(printed.activities), "agreement": len(printed.agreements),
-              "consent": len(printed.consents)}
+    counts = {
+        "youth": 1,
+        "plan": int(view.plan is not None),
+        "goal": len(printed.goals),
+        "activity": len(printed.activities),
+        "agreement": len(printed.agreements),
+        "consent": len(printed.consents),
+    }
     audit_read(user, {(view.youth.id, e): n for e, n in counts.items()}, "print")
     db.session.commit()  # the view owns the transaction: the audit lines of this read
     names = [view.org_name(o) for o in meeting.org_ids] + (["den unge"] if meeting.youth_present else [])
-    return render_template("plan_print.html", v=printed, weekdays=WEEKDAYS_DA, orgs=orgs, meeting=meeting,
-                           ask=False, error=None, present=names)
+    return render_template(
+        "plan_print.html",
+        v=printed,
+        weekdays=WEEKDAYS_DA,
+        orgs=orgs,
+        meeting=meeting,
+        ask=False,
+        error=None,
+        present=names,
+    )
 
 
 def _form(*names: str) -> dict[str, str]:
@@ -153,15 +195,17 @@ def _optional_date(value: str):
     return value or None
 
 
-def _save(user, entity: str, record_id: str | None, data: dict, base_version: str,
-          on_create: dict | None = None) -> tuple[str, dict]:
+def _save(
+    user, entity: str, record_id: str | None, data: dict, base_version: str, on_create: dict | None = None
+) -> tuple[str, dict]:
     """Create the record (no id yet: a new one, with `on_create`'s fields too) or change it from
     the version the form showed. Returns its id and the engine's result; raises FormRejected."""
     if record_id is None:
         rid = str(uuid.uuid4())
         return rid, push_form(user, entity, rid, {**data, **(on_create or {}), "id": rid}, None, partial=False)
-    return record_id, push_form(user, entity, record_id, {**data, "id": record_id},
-                                parse_base_version(base_version), partial=True)
+    return record_id, push_form(
+        user, entity, record_id, {**data, "id": record_id}, parse_base_version(base_version), partial=True
+    )
 
 
 def _rejected(view, key: str, e: FormRejected, values: dict):
@@ -185,11 +229,21 @@ def save_plan(youth_id: str):
     view = _view_or_404(youth_id)
     user = current_user()
     values = _form("end_goal", "end_goal_kind", "target_date", "base_version")
-    data = {"youth_id": view.youth.id, "end_goal": values["end_goal"], "end_goal_kind": values["end_goal_kind"],
-            "target_date": _optional_date(values["target_date"])}
+    data = {
+        "youth_id": view.youth.id,
+        "end_goal": values["end_goal"],
+        "end_goal_kind": values["end_goal_kind"],
+        "target_date": _optional_date(values["target_date"]),
+    }
     try:
-        _, result = _save(user, "plan", view.plan.id if view.plan else None, data, values["base_version"],
-                          on_create={"start_date": clock.today().isoformat()})
+        _, result = _save(
+            user,
+            "plan",
+            view.plan.id if view.plan else None,
+            data,
+            values["base_version"],
+            on_create={"start_date": clock.today().isoformat()},
+        )
     except FormRejected as e:
         return _rejected(view, "plan", e, values)
     return _done(view.youth.id, "end-goal", "Slutmålet er gemt.", result)
@@ -210,8 +264,7 @@ def save_mentor(youth_id: str):
         return _rejected(view, "mentor", e, values)
     data = {"id": view.youth.id, "youth_id": view.youth.id, "mentor_id": mentor_id}
     try:
-        result = push_form(user, "youth", view.youth.id, data, parse_base_version(values["base_version"]),
-                           partial=True)
+        result = push_form(user, "youth", view.youth.id, data, parse_base_version(values["base_version"]), partial=True)
     except FormRejected as e:
         return _rejected(view, "mentor", e, values)
     return _done(view.youth.id, "people", "Mentoren er gemt." if mentor_id else "Mentoren er fjernet.", result)
@@ -223,12 +276,18 @@ def save_contact(youth_id: str):
     """The young person's mobile number, best time to call and reminder settings (the coordinator's)."""
     view = _view_or_404(youth_id)
     values = _form("phone", "contact_time", "reminder_time", "reminders_enabled", "base_version")
-    data = {"id": view.youth.id, "youth_id": view.youth.id, "phone": values["phone"] or None,
-            "contact_time": values["contact_time"], "reminder_time": values["reminder_time"] or None,
-            "reminders_enabled": values["reminders_enabled"] == "yes"}
+    data = {
+        "id": view.youth.id,
+        "youth_id": view.youth.id,
+        "phone": values["phone"] or None,
+        "contact_time": values["contact_time"],
+        "reminder_time": values["reminder_time"] or None,
+        "reminders_enabled": values["reminders_enabled"] == "yes",
+    }
     try:
-        result = push_form(current_user(), "youth", view.youth.id, data,
-                           parse_base_version(values["base_version"]), partial=True)
+        result = push_form(
+            current_user(), "youth", view.youth.id, data, parse_base_version(values["base_version"]), partial=True
+        )
     except FormRejected as e:
         return _rejected(view, "contact", e, values)
     return _done(view.youth.id, "contact", "Kontaktoplysningerne er gemt.", result)
@@ -253,16 +312,31 @@ def save_goal(youth_id: str, goal_id: str | None):
         if goal_id not in {g.id for g in view.goals}:
             abort(404)
         key = f"goal-{goal_id}"
-    data = {"youth_id": view.youth.id, "title": values["title"], "description": values["description"],
-            "status": values["status"], "target_date": _optional_date(values["target_date"]),
-            "visibility": values["visibility"]}
+    data = {
+        "youth_id": view.youth.id,
+        "title": values["title"],
+        "description": values["description"],
+        "status": values["status"],
+        "target_date": _optional_date(values["target_date"]),
+        "visibility": values["visibility"],
+    }
     try:
-        _, result = _save(user, "goal", goal_id, data, values["base_version"],
-                          on_create={"organization_id": values["organization_id"]})
+        _, result = _save(
+            user,
+            "goal",
+            goal_id,
+            data,
+            values["base_version"],
+            on_create={"organization_id": values["organization_id"]},
+        )
     except FormRejected as e:
         return _rejected(view, key, e, values)
-    return _done(view.youth.id, f"goal-{result['record']['id']}" if result.get("record") else "goals",
-                 "Delmålet er gemt.", result)
+    return _done(
+        view.youth.id,
+        f"goal-{result['record']['id']}" if result.get("record") else "goals",
+        "Delmålet er gemt.",
+        result,
+    )
 
 
 # ---- activities --------------------------------------------------------------------------------
@@ -304,13 +378,27 @@ def save_activity(youth_id: str, activity_id: str | None):
     if not days:
         e = FormRejected("Vælg mindst én ugedag.", {"weekdays": "Vælg mindst én ugedag."})
         return _rejected(view, key, e, values)
-    data = {"youth_id": view.youth.id, "title": values["title"], "goal_id": values["goal_id"] or None,
-            "weekdays": days, "start_time": values["start_time"], "end_time": values["end_time"],
-            "start_date": values["start_date"], "end_date": _optional_date(values["end_date"]),
-            "location": values["location"], "visibility": values["visibility"]}
+    data = {
+        "youth_id": view.youth.id,
+        "title": values["title"],
+        "goal_id": values["goal_id"] or None,
+        "weekdays": days,
+        "start_time": values["start_time"],
+        "end_time": values["end_time"],
+        "start_date": values["start_date"],
+        "end_date": _optional_date(values["end_date"]),
+        "location": values["location"],
+        "visibility": values["visibility"],
+    }
     try:
-        rid, result = _save(user, "activity", activity_id, data, values["base_version"],
-                            on_create={"organization_id": values["organization_id"]})
+        rid, result = _save(
+            user,
+            "activity",
+            activity_id,
+            data,
+            values["base_version"],
+            on_create={"organization_id": values["organization_id"]},
+        )
     except FormRejected as e:
         return _rejected(view, key, e, values)
     message = "Aktiviteten er gemt."
@@ -336,8 +424,10 @@ def clash_note(youth_id: str, activity_ids: set[str]) -> str:
         if (a["id"] in activity_ids) != (b["id"] in activity_ids):
             other = b if a["id"] in activity_ids else a
             names = ", ".join(WEEKDAYS_DA[d].lower() for d in days)
-            notes.append(f"{other['title']} ({view.org_name(other['organization_id'])}, {names} "
-                         f"{other['start_time']}–{other['end_time']})")
+            notes.append(
+                f"{other['title']} ({view.org_name(other['organization_id'])}, {names} "
+                f"{other['start_time']}–{other['end_time']})"
+            )
     notes = list(dict.fromkeys(notes))  # one mention per other activity
     return ("Bemærk: aktiviteten overlapper med " + "; ".join(notes) + ".") if notes else ""
 
@@ -352,9 +442,15 @@ def add_agreement(youth_id: str):
     user = current_user()
     values = _form("text", "responsible", "due_date", "organization_id", "visibility")
     rid = str(uuid.uuid4())
-    data = {"id": rid, "youth_id": view.youth.id, "organization_id": values["organization_id"],
-            "text": values["text"], "responsible": values["responsible"], "due_date": values["due_date"],
-            "responsible_user_id": user.id if values["responsible"] == "staff" else None}
+    data = {
+        "id": rid,
+        "youth_id": view.youth.id,
+        "organization_id": values["organization_id"],
+        "text": values["text"],
+        "responsible": values["responsible"],
+        "due_date": values["due_date"],
+        "responsible_user_id": user.id if values["responsible"] == "staff" else None,
+    }
     if values["visibility"]:
         data["visibility"] = values["visibility"]
     try:
@@ -374,13 +470,18 @@ def review_agreement(youth_id: str, agreement_id: str):
     if agreement_id not in {a.id for a in view.agreements}:
         abort(404)
     values = _form("status", "review_note", "base_version")
-    data = {"id": agreement_id, "youth_id": view.youth.id, "status": values["status"],
-            "review_note": values["review_note"]}
+    data = {
+        "id": agreement_id,
+        "youth_id": view.youth.id,
+        "status": values["status"],
+        "review_note": values["review_note"],
+    }
     if values["status"] != "open":
         data["reviewed_at"] = clock.now().isoformat()
     try:
-        result = push_form(user, "agreement", agreement_id, data, parse_base_version(values["base_version"]),
-                           partial=True)
+        result = push_form(
+            user, "agreement", agreement_id, data, parse_base_version(values["base_version"]), partial=True
+        )
     except FormRejected as e:
         return _rejected(view, f"agreement-{agreement_id}", e, values)
     return _done(view.youth.id, f"agreement-{agreement_id}", "Opfølgningen på aftalen er gemt.", result)
@@ -412,9 +513,15 @@ def add_outreach(youth_id: str):
     if errors:
         return _rejected(view, key, FormRejected("Rettelser mangler: " + " ".join(errors.values()), errors), values)
     rid = str(uuid.uuid4())
-    data = {"id": rid, "youth_id": view.youth.id, "organization_id": user.organization_id,
-            "method": values["method"], "reached": values["reached"] == "yes", "note": values["note"],
-            "contacted_at": contacted.astimezone(timezone.utc).isoformat()}
+    data = {
+        "id": rid,
+        "youth_id": view.youth.id,
+        "organization_id": user.organization_id,
+        "method": values["method"],
+        "reached": values["reached"] == "yes",
+        "note": values["note"],
+        "contacted_at": contacted.astimezone(UTC).isoformat(),
+    }
     if values["visibility"]:
         data["visibility"] = values["visibility"]
     try:
@@ -440,10 +547,12 @@ def save_consent(youth_id: str, org_id: str):
     key = f"consent-{org_id}"
     if values["status"] == "withdrawn" and values["confirm"] != "yes" and user.role == Role.COORDINATOR:
         # Withdrawal cuts an organisation off at once, phones included: ask before doing it.
-        return render_template("consent_confirm.html", v=view, org=org, base_version=values["base_version"],
-                               new_id=str(uuid.uuid4()))
-    existing = db.session.scalar(db.select(Consent).where(Consent.youth_id == view.youth.id,
-                                                          Consent.organization_id == org_id))
+        return render_template(
+            "consent_confirm.html", v=view, org=org, base_version=values["base_version"], new_id=str(uuid.uuid4())
+        )
+    existing = db.session.scalar(
+        db.select(Consent).where(Consent.youth_id == view.youth.id, Consent.organization_id == org_id)
+    )
     data = {"youth_id": view.youth.id, "organization_id": org_id, "status": values["status"]}
     try:
         _, result = _save(user, "consent", existing.id if existing else None, data, values["base_version"])
@@ -451,4 +560,3 @@ def save_consent(youth_id: str, org_id: str):
         return _rejected(view, key, e, values)
     word = "registreret" if values["status"] == "given" else "trukket tilbage"
     return _done(view.youth.id, "consent", f"Samtykket for {org.name} er {word}.", result)
-

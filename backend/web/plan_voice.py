@@ -40,8 +40,9 @@ def save_voice(youth_id: str):
     values = _form(*sorted(VOICE_FIELDS), "base_version")
     data = {"id": view.plan.id, "youth_id": view.youth.id, **{f: values[f] for f in VOICE_FIELDS}}
     try:
-        result = push_form(current_user(), "plan", view.plan.id, data, parse_base_version(values["base_version"]),
-                           partial=True)
+        result = push_form(
+            current_user(), "plan", view.plan.id, data, parse_base_version(values["base_version"]), partial=True
+        )
     except FormRejected as e:
         return _rejected(view, "voice", e, values)
     return _done(view.youth.id, "voice", f"{view.youth.display_name}s egne ord er gemt.", result)
@@ -71,11 +72,16 @@ def _answer(view, proposal, values: dict) -> dict:
     user = current_user()
     action = values["action"]
     if action not in ACTIONS:
-        raise FormRejected("Vælg, om forslaget tages med, tages med i andre ord eller ikke tages med.",
-                           {"action": "Vælg et svar."})
+        raise FormRejected(
+            "Vælg, om forslaget tages med, tages med i andre ord eller ikke tages med.", {"action": "Vælg et svar."}
+        )
     base_version = parse_base_version(values["base_version"])
-    answer = {"id": proposal.id, "youth_id": view.youth.id, "answer": values["answer"],
-              "status": {"accept": "accepted", "reword": "reworded", "decline": "declined"}[action]}
+    answer = {
+        "id": proposal.id,
+        "youth_id": view.youth.id,
+        "answer": values["answer"],
+        "status": {"accept": "accepted", "reword": "reworded", "decline": "declined"}[action],
+    }
     if action == "decline":
         answer["goal_id"] = None
         return push_form(user, "goal_proposal", proposal.id, answer, base_version, partial=True)
@@ -83,16 +89,34 @@ def _answer(view, proposal, values: dict) -> dict:
     title = proposal.text if action == "accept" else values["title"]
     base_id = form_mutation_id()
     goal_id = str(uuid.uuid5(uuid.UUID(base_id), "goal"))
-    goal = {"id": goal_id, "youth_id": view.youth.id, "organization_id": org_id, "title": title[:200],
-            "visibility": "shared", "status": "open"}
+    goal = {
+        "id": goal_id,
+        "youth_id": view.youth.id,
+        "organization_id": org_id,
+        "title": title[:200],
+        "visibility": "shared",
+        "status": "open",
+    }
     answer["goal_id"] = goal_id
     _validate("goal", goal, False)
     _validate("goal_proposal", answer, True)
     mutations = [
-        {"mutation_id": str(uuid.uuid5(uuid.UUID(base_id), "goal-m")), "entity": "goal", "id": goal_id,
-         "op": "upsert", "base_version": None, "data": goal},
-        {"mutation_id": base_id, "entity": "goal_proposal", "id": proposal.id, "op": "upsert",
-         "base_version": base_version, "data": answer},
+        {
+            "mutation_id": str(uuid.uuid5(uuid.UUID(base_id), "goal-m")),
+            "entity": "goal",
+            "id": goal_id,
+            "op": "upsert",
+            "base_version": None,
+            "data": goal,
+        },
+        {
+            "mutation_id": base_id,
+            "entity": "goal_proposal",
+            "id": proposal.id,
+            "op": "upsert",
+            "base_version": base_version,
+            "data": answer,
+        },
     ]
     results = push(user, "web", mutations, channel="web")
     for r in results:

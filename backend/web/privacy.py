@@ -15,6 +15,7 @@ from backend.models import Organization
 from shared import permissions
 from shared.enums import Role
 
+
 def private_marker(entity: str, row) -> Markup:
     """A visible 'Kun <organisation>' tag for an organisation-only item (or its comment / note)."""
     rec = as_record(row)
@@ -23,10 +24,17 @@ def private_marker(entity: str, row) -> Markup:
     org = db.session.get(Organization, rec["organization_id"]) if rec.get("organization_id") else None
     name = org.name if org else "organisationen"
     whole = entity in permissions.RECORD_VISIBILITY and rec.get("visibility") == permissions.ORGANIZATION
-    text = f"Kun {name}" if whole else {"assessment": f"Kommentaren kun for {name}",
-                                        "attendance": f"Noten kun for {name}"}.get(entity, f"Kun {name}")
-    return Markup('<span class="tag tag-private" data-testid="private-marker" title="Organisationsintern – '
-                  'vises ikke for andre organisationer">{}</span>').format(text)
+    text = (
+        f"Kun {name}"
+        if whole
+        else {"assessment": f"Kommentaren kun for {name}", "attendance": f"Noten kun for {name}"}.get(
+            entity, f"Kun {name}"
+        )
+    )
+    return Markup(
+        '<span class="tag tag-private" data-testid="private-marker" title="Organisationsintern – '
+        'vises ikke for andre organisationer">{}</span>'
+    ).format(text)
 
 
 @dataclasses.dataclass
@@ -66,8 +74,13 @@ def for_meeting(view, meeting: Meeting):
     activities = keep("activity", view.activities)
     act_ids = {a.id for a in activities}
     return dataclasses.replace(
-        view, goals=keep("goal", view.goals), activities=activities,
-        agreements=keep("agreement", view.agreements), outreach=keep("outreach", view.outreach),
+        view,
+        goals=keep("goal", view.goals),
+        activities=activities,
+        agreements=keep("agreement", view.agreements),
+        outreach=keep("outreach", view.outreach),
         attendance=[a for a in keep("attendance", view.attendance) if a.activity_id in act_ids],
-        assessments=view.assessments, company_agreements=keep("company_agreement", view.company_agreements),
-        work_hours=keep("work_hours", view.work_hours))
+        assessments=view.assessments,
+        company_agreements=keep("company_agreement", view.company_agreements),
+        work_hours=keep("work_hours", view.work_hours),
+    )

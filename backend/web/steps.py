@@ -28,8 +28,13 @@ def move_step(youth_id: str):
     view = _view_or_404(youth_id)
     values = _form("step", "reason", "valid_from")
     rid = new_id()
-    data = {"id": rid, "youth_id": view.youth.id, "step": values["step"], "reason": values["reason"],
-            "valid_from": values["valid_from"] or clock.today().isoformat()}
+    data = {
+        "id": rid,
+        "youth_id": view.youth.id,
+        "step": values["step"],
+        "reason": values["reason"],
+        "valid_from": values["valid_from"] or clock.today().isoformat(),
+    }
     try:
         result = push_form(current_user(), "step_change", rid, data, None, partial=False)
     except FormRejected as e:
@@ -58,8 +63,20 @@ def results_steps():
     months = [(int(m[:4]), int(m[5:7])) for m in filters["months"]]
     counts = per_step_per_month(histories, months, today)
     rows = [(f"{y:04d}-{m:02d}", counts[(y, m)]) for y, m in months]
-    audit.record(user, "read", entity="report", count=len(histories),
-                 detail=f"steps from={filters['from']} to={filters['to']}", channel="web")
+    audit.record(
+        user,
+        "read",
+        entity="report",
+        count=len(histories),
+        detail=f"steps from={filters['from']} to={filters['to']}",
+        channel="web",
+    )
     db.session.commit()  # the view owns the transaction: the audit line of this read
-    return render_template("results_steps.html", error=None, args={"from": filters["from"], "to": filters["to"]},
-                           rows=rows, steps=STEPS, youth_count=len(histories))
+    return render_template(
+        "results_steps.html",
+        error=None,
+        args={"from": filters["from"], "to": filters["to"]},
+        rows=rows,
+        steps=STEPS,
+        youth_count=len(histories),
+    )

@@ -43,8 +43,9 @@ def _retry_after(resp: requests.Response) -> float | None:
 class ApiClient:
     """One server, one token. Transient failures are retried with exponential backoff."""
 
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0,
-                 attempts: int = 4, max_wait: float = 8.0):
+    def __init__(
+        self, base_url: str, token: str | None = None, timeout: float = 15.0, attempts: int = 4, max_wait: float = 8.0
+    ):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
@@ -61,8 +62,12 @@ class ApiClient:
         def once() -> requests.Response:
             try:
                 resp = self._http.request(method, url, headers=headers, timeout=self.timeout, **kw)
-            except (requests.ConnectionError, requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ) as exc:
                 # ChunkedEncodingError: the connection broke in the middle of the answer.
                 raise _Transient(str(exc)) from exc
             if resp.status_code >= 500 or resp.status_code == 429:

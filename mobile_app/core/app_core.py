@@ -33,8 +33,10 @@ from mobile_app.core.sync import SyncEngine, SyncResult
 from mobile_app.core.validation import check
 from mobile_app.core.vault import KdfParams, new_data_key
 
-REMOTE_WIPE_MESSAGE = ("Telefonen er blevet tømt, fordi adgangen fra den er lukket (for eksempel fordi den "
-                       "er meldt væk). Dine data er ikke længere på telefonen. Log ind igen for at fortsætte.")
+REMOTE_WIPE_MESSAGE = (
+    "Telefonen er blevet tømt, fordi adgangen fra den er lukket (for eksempel fordi den "
+    "er meldt væk). Dine data er ikke længere på telefonen. Log ind igen for at fortsætte."
+)
 
 
 @dataclass
@@ -49,26 +51,34 @@ class RejectedChange:
 
 @dataclass
 class SyncStatus:
-    online: bool | None          # None: not tried yet
+    online: bool | None  # None: not tried yet
     pending: int
     rejected: int
     last_sync_at: str | None
     first_sync_done: bool
     pulled_records: int
     syncing: bool
-    message: str                 # a Danish line for the status bar
+    message: str  # a Danish line for the status bar
     needs_login: bool = False
     update_required: bool = False
 
 
-MY_DATA_OFFLINE = ("Du er ikke på nettet. Dine data hentes fra Trinvis' server, "
-                   "så prøv igen, når du er på nettet.")
+MY_DATA_OFFLINE = "Du er ikke på nettet. Dine data hentes fra Trinvis' server, så prøv igen, når du er på nettet."
 MY_DATA_KINDS = (
-    ("plan", "Din plan"), ("goal", "Delmål"), ("activity", "Aktiviteter"), ("attendance", "Fremmøde"),
-    ("agreement", "Aftaler"), ("assessment", "Vurderinger"), ("outreach", "Kontakt fra medarbejdere"),
-    ("consent", "Samtykker"), ("enrolment", "Forløb"), ("target_group_history", "Målgruppe over tid"),
-    ("outcome_history", "Status over tid"), ("record_history", "Tidligere versioner"),
-    ("conflict", "Rettelser"), ("access_log", "Hvem har set dine oplysninger (dage)"),
+    ("plan", "Din plan"),
+    ("goal", "Delmål"),
+    ("activity", "Aktiviteter"),
+    ("attendance", "Fremmøde"),
+    ("agreement", "Aftaler"),
+    ("assessment", "Vurderinger"),
+    ("outreach", "Kontakt fra medarbejdere"),
+    ("consent", "Samtykker"),
+    ("enrolment", "Forløb"),
+    ("target_group_history", "Målgruppe over tid"),
+    ("outcome_history", "Status over tid"),
+    ("record_history", "Tidligere versioner"),
+    ("conflict", "Rettelser"),
+    ("access_log", "Hvem har set dine oplysninger (dage)"),
 )
 
 
@@ -94,10 +104,16 @@ EDITABLE_FIELDS = ("text", "absence_reason", "note", "review_note", "youth_comme
 class AppCore:
     """Everything the UI needs, none of Flet. Safe to use from the UI and a sync thread."""
 
-    def __init__(self, store_path: str | Path | None = None, server_url: str | None = None,
-                 clock: Callable[[], datetime] | None = None, client_options: dict[str, Any] | None = None,
-                 durable: bool = True, kdf: KdfParams | None = None,
-                 idle_clock: Callable[[], float] | None = None):
+    def __init__(
+        self,
+        store_path: str | Path | None = None,
+        server_url: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        client_options: dict[str, Any] | None = None,
+        durable: bool = True,
+        kdf: KdfParams | None = None,
+        idle_clock: Callable[[], float] | None = None,
+    ):
         self.store = Store(store_path or config.store_path(), durable=durable)
         self.pin_lock = PinLock(self.store, kdf)
         self.clock = clock
@@ -108,7 +124,7 @@ class AppCore:
         if not self.pin_lock.has_pin and self.store.has_data():
             # A login whose PIN was never chosen: its key died with the process, the rest is noise.
             self._wipe_keep_device()
-        self._data_key: bytes | None = None   # only between login and choosing the PIN
+        self._data_key: bytes | None = None  # only between login and choosing the PIN
         self.idle = IdleTimer(config.lock_after(None), **({"clock": idle_clock} if idle_clock else {}))
         self.wiped_message = ""
         self._state_lock = threading.Lock()
@@ -159,7 +175,9 @@ class AppCore:
             self._client = ApiClient(self.server_url, token, **self.client_options)
         return self._client
 
-    def login(self, username: str, password: str, server_url: str | None = None, otp: str | None = None) -> dict[str, Any]:
+    def login(
+        self, username: str, password: str, server_url: str | None = None, otp: str | None = None
+    ) -> dict[str, Any]:
         """Log in online once; afterwards the app works offline with the saved token.
 
         A user with two-factor login gets SecondFactorNeeded for the password alone, then logs
@@ -397,8 +415,18 @@ class AppCore:
             msg = "Online"
         else:
             msg = "Ikke synkroniseret endnu"
-        return SyncStatus(self.online, pending, rejected, last, first_done, pulled, self.syncing, msg,
-                          self.needs_login, bool(self.update_required_message))
+        return SyncStatus(
+            self.online,
+            pending,
+            rejected,
+            last,
+            first_done,
+            pulled,
+            self.syncing,
+            msg,
+            self.needs_login,
+            bool(self.update_required_message),
+        )
 
     # ---- rejected changes ------------------------------------------------------------
 
@@ -409,10 +437,16 @@ class AppCore:
             err = e.error or {}
             reason = err.get("message") or err.get("code") or "Serveren afviste ændringen."
             data = e.data or {}
-            out.append(RejectedChange(
-                e.seq, e.entity, svc.describe(e.entity, self.store.get(e.entity, e.record_id) or data),
-                reason, data, {k: data[k] for k in EDITABLE_FIELDS if k in data and isinstance(data[k], str)},
-            ))
+            out.append(
+                RejectedChange(
+                    e.seq,
+                    e.entity,
+                    svc.describe(e.entity, self.store.get(e.entity, e.record_id) or data),
+                    reason,
+                    data,
+                    {k: data[k] for k in EDITABLE_FIELDS if k in data and isinstance(data[k], str)},
+                )
+            )
         return out
 
     def fix_rejected(self, seq: int, changes: dict[str, Any]) -> None:

@@ -11,8 +11,15 @@ from mobile_app.core.services import Services, new_id
 from shared.company import FollowUpState, follow_up_state
 from shared.hours import HoursRecord, MonthHours, month_hours
 
-TEXT_FIELDS = ("company", "contact_name", "contact_phone", "hours_spread", "tasks", "workplace_support",
-               "health_considerations")
+TEXT_FIELDS = (
+    "company",
+    "contact_name",
+    "contact_phone",
+    "hours_spread",
+    "tasks",
+    "workplace_support",
+    "health_considerations",
+)
 
 
 class CompanyServices:
@@ -21,8 +28,9 @@ class CompanyServices:
 
     def agreements(self, youth_id: str) -> list[tuple[dict[str, Any], FollowUpState]]:
         """The young person's agreements (newest first), each with where its follow-ups stand."""
-        items = sorted(self.svc.store.all("company_agreement", youth_id), key=lambda a: a.get("start_date") or "",
-                       reverse=True)
+        items = sorted(
+            self.svc.store.all("company_agreement", youth_id), key=lambda a: a.get("start_date") or "", reverse=True
+        )
         return [(a, follow_up_state(a, self.svc.today())) for a in items]
 
     def _staff(self, youth_id: str) -> None:
@@ -38,8 +46,12 @@ class CompanyServices:
         data["end_date"] = _day(values.get("end_date"), "Slut")
         first = _day(values.get("first_follow_up"), "Første opfølgning")
         if agreement_id is None:
-            data.update(organization_id=self.svc.user.get("organization_id"), visibility="shared",
-                        activity_id=None, follow_ups=[{"date": first, "done": False, "note": ""}] if first else [])
+            data.update(
+                organization_id=self.svc.user.get("organization_id"),
+                visibility="shared",
+                activity_id=None,
+                follow_ups=[{"date": first, "done": False, "note": ""}] if first else [],
+            )
             return self.svc._save("company_agreement", new_id(), youth_id, data, create=True)
         return self.svc._save("company_agreement", agreement_id, youth_id, data, create=False)
 
@@ -58,21 +70,35 @@ class CompanyServices:
             open_[0].update(done=True, note=(note or "").strip()[:500])
         if nxt and nxt not in {f["date"] for f in ups}:
             ups.append({"date": nxt, "done": False, "note": ""})
-        return self.svc._save("company_agreement", agreement_id, ag["youth_id"],
-                              {"follow_ups": sorted(ups, key=lambda f: f["date"])}, create=False)
+        return self.svc._save(
+            "company_agreement",
+            agreement_id,
+            ag["youth_id"],
+            {"follow_ups": sorted(ups, key=lambda f: f["date"])},
+            create=False,
+        )
 
 
 def month_hours_now(svc: Services, youth_id: str) -> MonthHours:
     """This month's ordinary and supported hours (the 30-hour exit rule of trin 3)."""
-    records = [HoursRecord(r["period"], date.fromisoformat(r["period_start"]), float(r.get("ordinary_hours") or 0),
-                           float(r.get("supported_hours") or 0), r.get("company_agreement_id") or "")
-               for r in svc.store.all("work_hours", youth_id) if r.get("period_start")]
+    records = [
+        HoursRecord(
+            r["period"],
+            date.fromisoformat(r["period_start"]),
+            float(r.get("ordinary_hours") or 0),
+            float(r.get("supported_hours") or 0),
+            r.get("company_agreement_id") or "",
+        )
+        for r in svc.store.all("work_hours", youth_id)
+        if r.get("period_start")
+    ]
     today = svc.today()
     return month_hours(records, today.year, today.month, today)
 
 
-def record_week_hours(svc: Services, youth_id: str, monday: str, ordinary: object, supported: object = "",
-                      agreement_id: str | None = None) -> dict[str, Any]:
+def record_week_hours(
+    svc: Services, youth_id: str, monday: str, ordinary: object, supported: object = "", agreement_id: str | None = None
+) -> dict[str, Any]:
     """The mentor records a week's ordinary and supported hours (from the company contact's numbers)."""
     svc.require_may("work_hours")  # the shared rule (issue 9)
     svc._require_access(youth_id)
@@ -80,10 +106,22 @@ def record_week_hours(svc: Services, youth_id: str, monday: str, ordinary: objec
     hours = _hours(ordinary)
     if hours is None:
         raise ValidationFailed("Skriv antal ordinære timer (0, hvis der ingen var).")
-    return svc._save("work_hours", new_id(), youth_id, {
-        "organization_id": svc.user.get("organization_id"), "visibility": "shared",
-        "company_agreement_id": agreement_id, "period": "week", "period_start": start,
-        "ordinary_hours": hours, "supported_hours": _hours(supported) or 0.0, "note": ""}, create=True)
+    return svc._save(
+        "work_hours",
+        new_id(),
+        youth_id,
+        {
+            "organization_id": svc.user.get("organization_id"),
+            "visibility": "shared",
+            "company_agreement_id": agreement_id,
+            "period": "week",
+            "period_start": start,
+            "ordinary_hours": hours,
+            "supported_hours": _hours(supported) or 0.0,
+            "note": "",
+        },
+        create=True,
+    )
 
 
 def _day(value: object, label: str) -> str | None:

@@ -14,11 +14,7 @@ def server_url() -> str:
 
 def data_dir() -> Path:
     """TRINVIS_DATA_DIR, else FLET_APP_STORAGE_DATA (set by packaged apps), else ~/.trinvis."""
-    raw = (
-        os.environ.get("TRINVIS_DATA_DIR")
-        or os.environ.get("FLET_APP_STORAGE_DATA")
-        or str(Path.home() / ".trinvis")
-    )
+    raw = os.environ.get("TRINVIS_DATA_DIR") or os.environ.get("FLET_APP_STORAGE_DATA") or str(Path.home() / ".trinvis")
     path = Path(raw)
     path.mkdir(parents=True, exist_ok=True)
     # Owner-only: another app or user account on the device must not even list the files.

@@ -44,7 +44,7 @@ def save_my_contact(
     reminder = (reminder_time or "").strip() or None
     if reminder is not None:
         try:
-            HHMM().deserialize(reminder)  # type: ignore[no-untyped-call]
+            HHMM().deserialize(reminder)
         except ValidationError:
             raise ValidationFailed("Skriv tiden som TT:MM, fx 07:30 – eller lad feltet være tomt.") from None
     changes = {

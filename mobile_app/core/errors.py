@@ -24,8 +24,11 @@ class ServerUnavailable(Offline):
     """503: the server is up but cannot work now (its database is down); try again later."""
 
     def __init__(self, message: str = "", retry_after: float | None = None):
-        super().__init__(message or "Serveren er midlertidigt utilgængelig. Dine ændringer er gemt på "
-                                    "telefonen, og de bliver sendt, når serveren virker igen.")
+        super().__init__(
+            message
+            or "Serveren er midlertidigt utilgængelig. Dine ændringer er gemt på "
+            "telefonen, og de bliver sendt, når serveren virker igen."
+        )
         self.retry_after = retry_after
 
 

@@ -14,8 +14,11 @@ from mobile_app.core.services import Services, new_id
 from shared.enums import ProposalStatus, YouthAnswer, label_da
 from shared.plan_voice import answer_state
 
-WORD_FIELDS = (("youth_wish", "Det vil jeg"), ("youth_strengths", "Det er jeg god til"),
-               ("youth_barriers", "Det står i vejen"))
+WORD_FIELDS = (
+    ("youth_wish", "Det vil jeg"),
+    ("youth_strengths", "Det er jeg god til"),
+    ("youth_barriers", "Det står i vejen"),
+)
 
 
 @dataclass
@@ -52,8 +55,10 @@ class VoiceServices:
         written_by = "" if not by else ("self" if by == youth.get("user_id") else "staff")
         if not by and any(t for _, _, t in words):
             written_by = "self" if self.svc.is_youth else "staff"  # written here, not sent yet
-        proposals = sorted(self.svc.store.all("goal_proposal", youth_id),
-                           key=lambda p: (p.get("status") != ProposalStatus.PROPOSED, p.get("proposed_at") or "~"))
+        proposals = sorted(
+            self.svc.store.all("goal_proposal", youth_id),
+            key=lambda p: (p.get("status") != ProposalStatus.PROPOSED, p.get("proposed_at") or "~"),
+        )
         return Voice(plan, words, written_by, answer_state(plan), int((plan or {}).get("revision") or 1), proposals)
 
     def save_words(self, youth_id: str, wish: str, strengths: str, barriers: str) -> dict[str, Any]:
@@ -64,8 +69,11 @@ class VoiceServices:
         plan = self._plan(youth_id)
         if plan is None:
             raise ValidationFailed("Din plan er ikke lavet endnu. Tal med din tovholder.")
-        changes = {"youth_wish": (wish or "").strip(), "youth_strengths": (strengths or "").strip(),
-                   "youth_barriers": (barriers or "").strip()}
+        changes = {
+            "youth_wish": (wish or "").strip(),
+            "youth_strengths": (strengths or "").strip(),
+            "youth_barriers": (barriers or "").strip(),
+        }
         return self.svc._save("plan", plan["id"], youth_id, changes, create=False)
 
     def answer_plan(self, agree: bool, comment: str = "") -> dict[str, Any]:
@@ -79,10 +87,17 @@ class VoiceServices:
         comment = (comment or "").strip()
         if not agree and not comment:
             raise ValidationFailed("Skriv kort, hvad du ikke er enig i.")
-        return self.svc._save("plan", plan["id"], youth_id, {
-            "youth_answer": (YouthAnswer.AGREE if agree else YouthAnswer.DISAGREE).value,
-            "youth_answer_comment": comment, "youth_answer_revision": int(plan.get("revision") or 1),
-        }, create=False)
+        return self.svc._save(
+            "plan",
+            plan["id"],
+            youth_id,
+            {
+                "youth_answer": (YouthAnswer.AGREE if agree else YouthAnswer.DISAGREE).value,
+                "youth_answer_comment": comment,
+                "youth_answer_revision": int(plan.get("revision") or 1),
+            },
+            create=False,
+        )
 
     def propose_goal(self, text: str) -> dict[str, Any]:
         """The young person proposes a sub-goal in their own words; staff answer it."""
@@ -92,9 +107,13 @@ class VoiceServices:
         text = (text or "").strip()
         if not text:
             raise ValidationFailed("Skriv dit forslag.")
-        return self.svc._save("goal_proposal", new_id(), youth_id,
-                              {"text": text, "status": ProposalStatus.PROPOSED.value, "answer": "", "goal_id": None},
-                              create=True)
+        return self.svc._save(
+            "goal_proposal",
+            new_id(),
+            youth_id,
+            {"text": text, "status": ProposalStatus.PROPOSED.value, "answer": "", "goal_id": None},
+            create=True,
+        )
 
     def answer_proposal(self, proposal_id: str, action: str, title: str = "", answer: str = "") -> dict[str, Any]:
         """A mentor answers a proposal with the young person: `accept` (the words become a shared
@@ -108,8 +127,11 @@ class VoiceServices:
         if prop.get("status") != ProposalStatus.PROPOSED:
             raise ValidationFailed("Forslaget er allerede besvaret.")
         answer = (answer or "").strip()
-        status = {"accept": ProposalStatus.ACCEPTED, "reword": ProposalStatus.REWORDED,
-                  "decline": ProposalStatus.DECLINED}.get(action)
+        status = {
+            "accept": ProposalStatus.ACCEPTED,
+            "reword": ProposalStatus.REWORDED,
+            "decline": ProposalStatus.DECLINED,
+        }.get(action)
         if status is None:
             raise ValidationFailed("Vælg: tag det med, tag det med i andre ord, eller ikke nu.")
         if status != ProposalStatus.ACCEPTED and not answer:
@@ -120,11 +142,27 @@ class VoiceServices:
             if not title:
                 raise ValidationFailed("Skriv delmålet med jeres egne ord.")
             goal_id = new_id()
-            self.svc._save("goal", goal_id, prop["youth_id"], {
-                "organization_id": self.svc.user.get("organization_id"), "title": title, "description": "",
-                "status": "open", "target_date": None, "visibility": "shared"}, create=True)
-        return self.svc._save("goal_proposal", proposal_id, prop["youth_id"],
-                              {"status": status.value, "answer": answer, "goal_id": goal_id}, create=False)
+            self.svc._save(
+                "goal",
+                goal_id,
+                prop["youth_id"],
+                {
+                    "organization_id": self.svc.user.get("organization_id"),
+                    "title": title,
+                    "description": "",
+                    "status": "open",
+                    "target_date": None,
+                    "visibility": "shared",
+                },
+                create=True,
+            )
+        return self.svc._save(
+            "goal_proposal",
+            proposal_id,
+            prop["youth_id"],
+            {"status": status.value, "answer": answer, "goal_id": goal_id},
+            create=False,
+        )
 
     def proposal_lines(self, proposal: dict[str, Any]) -> list[str]:
         """Plain Danish lines about one proposal for the young person: status, the answer, the goal."""

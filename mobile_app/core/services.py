@@ -8,13 +8,17 @@ user cannot do. The views only show the results and pass on what the user entere
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, overload
 
-from shared.clock import LOCAL_TZ
+from mobile_app.core.errors import ValidationFailed
+from mobile_app.core.store import Store
+from mobile_app.core.validation import check
 from shared import permissions
-from shared.dimensions import DIMENSIONS
+from shared.clock import LOCAL_TZ
+from shared.dimensions import DIMENSIONS, Dimension
 from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
 from shared.labels import APP_ENTITY_LABELS_DA, WEEKDAYS_DA  # noqa: F401  (WEEKDAYS_DA: for the views)
 from shared.schedule import (
@@ -27,10 +31,6 @@ from shared.schedule import (
     parse_hhmm,
 )
 
-from mobile_app.core.errors import ValidationFailed
-from mobile_app.core.store import Store
-from mobile_app.core.validation import check
-
 ASSESSMENT_OPENS_DAYS_BEFORE = 7
 """A 6-weekly assessment can be filled in from a week before its due date."""
 
@@ -42,13 +42,25 @@ CHECK_IN_OPENS_MINUTES = 60
 ATTENDANCE_DAYS_BACK = 7
 
 
-def _d(value) -> date | None:
+Record = dict[str, Any]
+"""A record as the store keeps it (wire form: JSON)."""
+
+
+@overload
+def _d(value: date | str) -> date: ...
+@overload
+def _d(value: None) -> None: ...
+def _d(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
 
 
-def _iso(value) -> str | None:
+@overload
+def _iso(value: date | str) -> str: ...
+@overload
+def _iso(value: None) -> None: ...
+def _iso(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, date):
@@ -62,9 +74,9 @@ def new_id() -> str:
 
 @dataclass
 class ActivityToday:
-    activity: dict
+    activity: Record
     day: date
-    attendance: dict | None
+    attendance: Record | None
     state: str  # checked_in | absent_notified | recorded | waiting | missing
     label: str
     can_check_in: bool = False
@@ -72,21 +84,21 @@ class ActivityToday:
 
 @dataclass
 class CaseloadRow:
-    youth: dict
+    youth: Record
     today: list[ActivityToday]
     missing: list[str]
     agreements_due: int
     assessment_overdue: date | None
     attention: bool = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.attention = bool(self.missing or self.agreements_due or self.assessment_overdue)
 
 
 class Services:
     """The app's use cases for the logged-in user."""
 
-    def __init__(self, store: Store, user: dict, clock: Callable[[], datetime] | None = None):
+    def __init__(self, store: Store, user: Record, clock: Callable[[], datetime] | None = None):
         self.store = store
         self.user = user
         self._clock = clock or (lambda: datetime.now(LOCAL_TZ))
@@ -102,13 +114,14 @@ class Services:
         return self.now().date()
 
     def _utc_now_iso(self) -> str:
-        return self.now().astimezone(timezone.utc).isoformat()
+        return self.now().astimezone(UTC).isoformat()
 
     # ---- who ---------------------------------------------------------------------------
 
     @property
     def role(self) -> str:
-        return self.user.get("role", "")
+        role: str = self.user.get("role", "")
+        return role
 
     @property
     def is_youth(self) -> bool:
@@ -116,25 +129,31 @@ class Services:
 
     def my_youth_id(self) -> str | None:
         """The young person's own youth id (from login, else the youth record linked to the user)."""
-        if self.user.get("youth_id"):
-            return self.user["youth_id"]
+        own: str | None = self.user.get("youth_id")
+        if own:
+            return own
         for y in self.store.all("youth"):
             if y.get("user_id") == self.user.get("id"):
-                return y["id"]
+                linked: str = y["id"]
+                return linked
         return None
 
-    def _require(self, entity: str, existing: dict | None, new: dict, changed: set[str]) -> None:
+    def _require(self, entity: str, existing: Record | None, new: Record, changed: set[str]) -> None:
         """The shared permission rule, before anything is queued (the server asks it again)."""
         try:
             permissions.check_write(self.user, entity, "upsert", existing, new, changed, today=self.today())
         except permissions.Denied as e:
             raise ValidationFailed(e.message) from None
 
-    def may(self, entity: str, record: dict | None = None, fields: set[str] | None = None) -> bool:
+    def may(self, entity: str, record: Record | None = None, fields: set[str] | None = None) -> bool:
         """Whether to offer an action: change `fields` of `record`, or create one (record None)."""
         if record is None:
-            new = {"id": "new", "youth_id": "y", "organization_id": self.user.get("organization_id"),
-                   "rater_role": "youth" if self.is_youth else "staff"}
+            new = {
+                "id": "new",
+                "youth_id": "y",
+                "organization_id": self.user.get("organization_id"),
+                "rater_role": "youth" if self.is_youth else "staff",
+            }
             return permissions.may_write(self.user, entity, "upsert", None, new, set(new), self.today())
         return permissions.may_write(self.user, entity, "upsert", record, record, set(fields or ()), self.today())
 
@@ -143,7 +162,7 @@ class Services:
         if not self.may(entity):
             raise ValidationFailed(message)
 
-    def private_label(self, entity: str, record: dict) -> str:
+    def private_label(self, entity: str, record: Record) -> str:
         """'Kun <organisation>' for an organisation-only item (or its comment/note), else ''."""
         if not permissions.is_private(entity, record):
             return ""
@@ -162,7 +181,7 @@ class Services:
 
     # ---- reading ---------------------------------------------------------------------
 
-    def youth(self, youth_id: str) -> dict | None:
+    def youth(self, youth_id: str) -> Record | None:
         return self.store.get("youth", youth_id)
 
     def org_name(self, org_id: str | None) -> str:
@@ -179,13 +198,15 @@ class Services:
         rows = []
         for y in youths:
             acts = self.activities_on(y["id"], today)
-            rows.append(CaseloadRow(
-                youth=y,
-                today=acts,
-                missing=[a.activity.get("title", "") for a in acts if a.state == "missing"],
-                agreements_due=len(self.agreements_due(y["id"])),
-                assessment_overdue=self.assessment_overdue(y["id"]),
-            ))
+            rows.append(
+                CaseloadRow(
+                    youth=y,
+                    today=acts,
+                    missing=[a.activity.get("title", "") for a in acts if a.state == "missing"],
+                    agreements_due=len(self.agreements_due(y["id"])),
+                    assessment_overdue=self.assessment_overdue(y["id"]),
+                )
+            )
         # today's no-shows first (someone should call now), then anything else needing attention
         rows.sort(key=lambda r: (not r.missing, not r.attention, r.youth.get("display_name", "")))
         return rows
@@ -196,8 +217,12 @@ class Services:
         no-shows), "agreements" (agreements due), "assessment" (assessment overdue), "" (all)."""
         if query.strip() and query.strip().casefold() not in (row.youth.get("display_name") or "").casefold():
             return False
-        return {"": True, "missing": bool(row.missing), "agreements": bool(row.agreements_due),
-                "assessment": bool(row.assessment_overdue)}.get(kind, True)
+        return {
+            "": True,
+            "missing": bool(row.missing),
+            "agreements": bool(row.agreements_due),
+            "assessment": bool(row.assessment_overdue),
+        }.get(kind, True)
 
     def activities_on(self, youth_id: str, day: date) -> list[ActivityToday]:
         """The young person's activities on a day, each with its attendance and a plain status."""
@@ -208,7 +233,7 @@ class Services:
                 continue
             att = self.store.find_attendance(youth_id, a["id"], day.isoformat())
             status = (att or {}).get("status")
-            if att and status in (AttendanceStatus.ABSENT_NOTIFIED,) :
+            if att and status in (AttendanceStatus.ABSENT_NOTIFIED,):
                 state, label = "absent_notified", "Meldt fra"
             elif att and status:
                 state, label = "recorded", label_da(status)
@@ -231,12 +256,13 @@ class Services:
         out = []
         for back in range(days):
             day = today - timedelta(days=back)
-            if any(occurs_on(a.get("weekdays") or [], _d(a.get("start_date")), _d(a.get("end_date")), day)
-                   for a in acts):
+            if any(
+                occurs_on(a.get("weekdays") or [], _d(a.get("start_date")), _d(a.get("end_date")), day) for a in acts
+            ):
                 out.append(day)
         return out
 
-    def _check_in_refusal(self, activity: dict, day: date) -> str | None:
+    def _check_in_refusal(self, activity: Record, day: date) -> str | None:
         """Why 'Jeg er her' cannot be used now for this activity and day (None: it can)."""
         now = self.now().replace(tzinfo=None)
         if day != now.date():
@@ -253,15 +279,18 @@ class Services:
         """Monday to Sunday of the week containing `day`."""
         day = day or self.today()
         monday = day - timedelta(days=day.weekday())
-        return [(monday + timedelta(days=i), self.activities_on(youth_id, monday + timedelta(days=i)))
-                for i in range(7)]
+        return [
+            (monday + timedelta(days=i), self.activities_on(youth_id, monday + timedelta(days=i))) for i in range(7)
+        ]
 
-    def plan(self, youth_id: str) -> dict:
+    def plan(self, youth_id: str) -> dict[str, Any]:
         """The plan: end goal, sub-goals grouped by agency, and what is next."""
         plans = self.store.all("plan", youth_id)
         plan = plans[0] if plans else None
-        groups: dict[str, list[dict]] = {}
-        for g in sorted(self.store.all("goal", youth_id), key=lambda g: (g.get("target_date") or "9999", g.get("title", ""))):
+        groups: dict[str, list[Record]] = {}
+        for g in sorted(
+            self.store.all("goal", youth_id), key=lambda g: (g.get("target_date") or "9999", g.get("title", ""))
+        ):
             groups.setdefault(self.org_name(g.get("organization_id")) or "Ukendt", []).append(g)
         return {
             "plan": plan,
@@ -270,7 +299,7 @@ class Services:
             "next_agreement": next(iter(self.agreements(youth_id)), None),
         }
 
-    def next_activity(self, youth_id: str) -> tuple[date, dict] | None:
+    def next_activity(self, youth_id: str) -> tuple[date, Record] | None:
         """The next activity that has not ended yet, within two weeks."""
         now = self.now().replace(tzinfo=None)
         for i in range(15):
@@ -281,13 +310,15 @@ class Services:
                 return day, item.activity
         return None
 
-    def agreements(self, youth_id: str, include_closed: bool = False) -> list[dict]:
+    def agreements(self, youth_id: str, include_closed: bool = False) -> list[Record]:
         items = self.store.all("agreement", youth_id)
         if not include_closed:
             items = [a for a in items if a.get("status", "open") == AgreementStatus.OPEN]
-        return sorted(items, key=lambda a: (a.get("status", "open") != "open", a.get("due_date") or "", a.get("text", "")))
+        return sorted(
+            items, key=lambda a: (a.get("status", "open") != "open", a.get("due_date") or "", a.get("text", ""))
+        )
 
-    def who_does(self, ag: dict) -> str:
+    def who_does(self, ag: Record) -> str:
         """Who is responsible, said to the young person: "Det gør du", "Det gør Lise" (the mentor,
         by first name when the phone knows it), else the agency ("Det gør Jobcenter")."""
         if ag.get("responsible", "youth") == "youth":
@@ -301,17 +332,19 @@ class Services:
         org = self.store.get("organization", ag.get("organization_id") or "") or {}
         return f"Det gør {org['name']}" if org.get("name") else "Det gør en medarbejder"
 
-    def agreement_overdue(self, ag: dict) -> bool:
+    def agreement_overdue(self, ag: Record) -> bool:
         """Open and past its deadline (the deadline day itself is not overdue)."""
         return ag.get("status", "open") == "open" and (ag.get("due_date") or "9999") < self.today().isoformat()
 
-    def agreements_due(self, youth_id: str) -> list[dict]:
+    def agreements_due(self, youth_id: str) -> list[Record]:
         today = self.today().isoformat()
         return [a for a in self.agreements(youth_id) if (a.get("due_date") or "") <= today]
 
-    def assessments(self, youth_id: str) -> list[dict]:
-        return sorted((a for a in self.store.all("assessment", youth_id) if a.get("submitted_at")),
-                      key=lambda a: (a.get("due_date") or "", a.get("submitted_at") or ""))
+    def assessments(self, youth_id: str) -> list[Record]:
+        return sorted(
+            (a for a in self.store.all("assessment", youth_id) if a.get("submitted_at")),
+            key=lambda a: (a.get("due_date") or "", a.get("submitted_at") or ""),
+        )
 
     def _plan_start(self, youth_id: str) -> date | None:
         plans = self.store.all("plan", youth_id)
@@ -361,10 +394,10 @@ class Services:
         """The latest passed due date without a staff assessment (shown to the mentor)."""
         return overdue_assessment(self._plan_start(youth_id), self._submitted_dues(youth_id, "staff"), self.today())
 
-    def dimensions(self, rater_role: str | None = None):
+    def dimensions(self, rater_role: str | None = None) -> tuple[Dimension, ...]:
         return DIMENSIONS.for_rater(rater_role or ("youth" if self.is_youth else "staff"))
 
-    def progress(self, youth_id: str) -> dict:
+    def progress(self, youth_id: str) -> dict[str, Any]:
         """Average score per assessment over time, self vs staff, and the latest per dimension."""
         series: dict[str, list[tuple[date, float]]] = {"youth": [], "staff": []}
         latest: dict[str, dict[str, int]] = {"youth": {}, "staff": {}}
@@ -380,7 +413,7 @@ class Services:
 
     # ---- saving ----------------------------------------------------------------------
 
-    def _save(self, entity: str, record_id: str, youth_id: str, changes: dict, create: bool) -> dict:
+    def _save(self, entity: str, record_id: str, youth_id: str, changes: Record, create: bool) -> Record:
         current = self.store.get(entity, record_id) if not create else None
         if not create and current is None:
             raise ValidationFailed("Det findes ikke længere på telefonen.")
@@ -392,15 +425,17 @@ class Services:
         self._require(entity, current, ruled, set(changes))
         check(entity, merged)
         self.store.save(entity, record_id, youth_id, {**changes} if not create else merged, create=create)
-        return self.store.get(entity, record_id)
+        saved = self.store.get(entity, record_id)
+        assert saved is not None, "a record just saved is in the store"
+        return saved
 
-    def _activity(self, activity_id: str) -> dict:
+    def _activity(self, activity_id: str) -> Record:
         act = self.store.get("activity", activity_id)
         if act is None:
             raise ValidationFailed("Aktiviteten findes ikke.")
         return act
 
-    def check_in(self, activity_id: str, day: date | None = None) -> dict:
+    def check_in(self, activity_id: str, day: date | None = None) -> Record:
         """'Jeg er her': the young person's own check-in for an activity today."""
         youth_id = self.my_youth_id()
         if not self.is_youth or not youth_id:
@@ -416,10 +451,15 @@ class Services:
         changes = {"self_checked_in_at": self._utc_now_iso()}
         if existing:
             return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save("attendance", new_id(), youth_id,
-                          {"activity_id": act["id"], "date": day.isoformat(), **changes}, create=True)
+        return self._save(
+            "attendance",
+            new_id(),
+            youth_id,
+            {"activity_id": act["id"], "date": day.isoformat(), **changes},
+            create=True,
+        )
 
-    def notify_absence(self, activity_id: str, reason: str, day: date | None = None) -> dict:
+    def notify_absence(self, activity_id: str, reason: str, day: date | None = None) -> Record:
         """'Jeg kommer ikke i dag': an absence notice with a reason."""
         youth_id = self.my_youth_id()
         if not self.is_youth or not youth_id:
@@ -430,11 +470,17 @@ class Services:
         existing = self.store.find_attendance(youth_id, act["id"], day.isoformat())
         if existing:
             return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save("attendance", new_id(), youth_id,
-                          {"activity_id": act["id"], "date": day.isoformat(), **changes}, create=True)
+        return self._save(
+            "attendance",
+            new_id(),
+            youth_id,
+            {"activity_id": act["id"], "date": day.isoformat(), **changes},
+            create=True,
+        )
 
-    def record_attendance(self, youth_id: str, activity_id: str, day: date | str, status: str,
-                          reason: str = "", note: str = "") -> dict:
+    def record_attendance(
+        self, youth_id: str, activity_id: str, day: date | str, status: str, reason: str = "", note: str = ""
+    ) -> Record:
         """Staff record: present, late, absent with or without notice."""
         self._require_access(youth_id)
         if status not in {s.value for s in AttendanceStatus}:
@@ -455,61 +501,98 @@ class Services:
         existing = self.store.find_attendance(youth_id, act["id"], day_iso)
         if existing:
             return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save("attendance", new_id(), youth_id,
-                          {"activity_id": act["id"], "date": day_iso, **changes}, create=True)
+        return self._save(
+            "attendance", new_id(), youth_id, {"activity_id": act["id"], "date": day_iso, **changes}, create=True
+        )
 
-    def log_outreach(self, youth_id: str, method: str, reached: bool, note: str = "",
-                     visibility: str | None = None) -> dict:
+    def log_outreach(
+        self, youth_id: str, method: str, reached: bool, note: str = "", visibility: str | None = None
+    ) -> Record:
         """Opsøgende kontakt: a call, text or home visit, and whether the young person was reached."""
         self._require_access(youth_id)
         if method not in {m.value for m in OutreachMethod}:
             raise ValidationFailed("Vælg, hvordan du tog kontakt.")
-        return self._save("outreach", new_id(), youth_id, {
-            "organization_id": self.user.get("organization_id"),
-            "method": method, "reached": bool(reached), "note": (note or "").strip(),
-            "contacted_at": self._utc_now_iso(), "visibility": visibility or self.default_visibility(),
-        }, create=True)
+        return self._save(
+            "outreach",
+            new_id(),
+            youth_id,
+            {
+                "organization_id": self.user.get("organization_id"),
+                "method": method,
+                "reached": bool(reached),
+                "note": (note or "").strip(),
+                "contacted_at": self._utc_now_iso(),
+                "visibility": visibility or self.default_visibility(),
+            },
+            create=True,
+        )
 
-    def add_agreement(self, youth_id: str, text: str, due_date: date | str | None,
-                      responsible: str = "youth", visibility: str | None = None) -> dict:
+    def add_agreement(
+        self,
+        youth_id: str,
+        text: str,
+        due_date: date | str | None,
+        responsible: str = "youth",
+        visibility: str | None = None,
+    ) -> Record:
         self._require_access(youth_id)
-        return self._save("agreement", new_id(), youth_id, {
-            "organization_id": self.user.get("organization_id"),
-            "text": (text or "").strip(),
-            "responsible": responsible,
-            "responsible_user_id": self.user.get("id") if responsible == "staff" else None,
-            "due_date": _iso(due_date) if due_date else None,
-            "status": AgreementStatus.OPEN.value, "visibility": visibility or self.default_visibility(),
-        }, create=True)
+        return self._save(
+            "agreement",
+            new_id(),
+            youth_id,
+            {
+                "organization_id": self.user.get("organization_id"),
+                "text": (text or "").strip(),
+                "responsible": responsible,
+                "responsible_user_id": self.user.get("id") if responsible == "staff" else None,
+                "due_date": _iso(due_date) if due_date else None,
+                "status": AgreementStatus.OPEN.value,
+                "visibility": visibility or self.default_visibility(),
+            },
+            create=True,
+        )
 
-    def review_agreement(self, agreement_id: str, status: str, note: str = "") -> dict:
+    def review_agreement(self, agreement_id: str, status: str, note: str = "") -> Record:
         """The daily review: kept, not kept (or cancelled)."""
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere.")
-        if status not in {AgreementStatus.KEPT, AgreementStatus.NOT_KEPT, AgreementStatus.CANCELLED,
-                          AgreementStatus.OPEN}:
+        if status not in {
+            AgreementStatus.KEPT,
+            AgreementStatus.NOT_KEPT,
+            AgreementStatus.CANCELLED,
+            AgreementStatus.OPEN,
+        }:
             raise ValidationFailed("Vælg holdt, ikke holdt eller genforhandlet.")
-        return self._save("agreement", agreement_id, ag["youth_id"], {
-            "status": status, "review_note": (note or "").strip(), "reviewed_at": self._utc_now_iso(),
-        }, create=False)
+        return self._save(
+            "agreement",
+            agreement_id,
+            ag["youth_id"],
+            {
+                "status": status,
+                "review_note": (note or "").strip(),
+                "reviewed_at": self._utc_now_iso(),
+            },
+            create=False,
+        )
 
-    def renegotiate_agreement(self, agreement_id: str, new_text: str, new_due: date | str,
-                              note: str = "") -> dict:
+    def renegotiate_agreement(self, agreement_id: str, new_text: str, new_due: date | str, note: str = "") -> Record:
         """Renegotiated: the old agreement is closed with a note and a new one replaces it."""
         ag = self.store.get("agreement", agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere.")
         text = (new_text or "").strip() or ag.get("text", "")
         # Check the new agreement first, so a bad entry changes nothing.
-        check("agreement", {**ag, "id": new_id(), "text": text, "due_date": _iso(new_due) if new_due else None,
-                            "status": "open"})
-        self.review_agreement(agreement_id, AgreementStatus.CANCELLED.value,
-                              f"Genforhandlet. {note}".strip())
-        return self.add_agreement(ag["youth_id"], text, new_due, ag.get("responsible", "youth"),
-                                  ag.get("visibility") or None)
+        check(
+            "agreement",
+            {**ag, "id": new_id(), "text": text, "due_date": _iso(new_due) if new_due else None, "status": "open"},
+        )
+        self.review_agreement(agreement_id, AgreementStatus.CANCELLED.value, f"Genforhandlet. {note}".strip())
+        return self.add_agreement(
+            ag["youth_id"], text, new_due, ag.get("responsible", "youth"), ag.get("visibility") or None
+        )
 
-    def youth_update_agreement(self, agreement_id: str, done: bool | None, comment: str = "") -> dict:
+    def youth_update_agreement(self, agreement_id: str, done: bool | None, comment: str = "") -> Record:
         """The young person comments on an agreement and/or marks it done (`done` None: only the
         comment). Only the young person's own agreements can be marked done; staff set the status."""
         ag = self.store.get("agreement", agreement_id)
@@ -520,7 +603,7 @@ class Services:
         self._require_access(ag["youth_id"])
         if done is not None and ag.get("responsible") == "staff":
             raise ValidationFailed(f"{self.who_does(ag)} – det er ikke dig, der skal sætte den som gjort.")
-        changes = {"youth_comment": (comment or "").strip()}
+        changes: dict[str, str | None] = {"youth_comment": (comment or "").strip()}
         if done is None:
             pass
         elif done and not ag.get("youth_marked_done_at"):
@@ -535,36 +618,42 @@ class Services:
         rater = "youth" if self.is_youth else "staff"
         return f"assessment:{youth_id}:{rater}:{_iso(_d(due))}"
 
-    def assessment_draft(self, youth_id: str, due: date | str) -> dict:
+    def assessment_draft(self, youth_id: str, due: date | str) -> dict[str, Any]:
         return self.store.get_draft(self._draft_key(youth_id, due)) or {"scores": {}, "comment": ""}
 
-    def save_assessment_draft(self, youth_id: str, due: date | str, scores: dict, comment: str = "") -> None:
+    def save_assessment_draft(self, youth_id: str, due: date | str, scores: dict[str, int], comment: str = "") -> None:
         """Store answers at once, so they survive the app being closed halfway."""
         self._require_access(youth_id)
         self.store.set_draft(self._draft_key(youth_id, due), {"scores": scores, "comment": comment}, youth_id)
 
-    def submit_assessment(self, youth_id: str, due: date | str, scores: dict, comment: str = "") -> dict:
+    def submit_assessment(self, youth_id: str, due: date | str, scores: dict[str, int], comment: str = "") -> Record:
         """Send the 6-weekly assessment (youth: self-assessment; staff: the mentor's)."""
         self._require_access(youth_id)
         rater = "youth" if self.is_youth else "staff"
         missing = [d.title for d in DIMENSIONS.for_rater(rater) if d.key not in scores]
         if missing:
             raise ValidationFailed(f"Du mangler at svare på: {', '.join(missing)}.")
-        rec = self._save("assessment", new_id(), youth_id, {
-            "organization_id": None if self.is_youth else self.user.get("organization_id"),
-            "due_date": _iso(_d(due)),
-            "rater_role": rater,
-            "scores": {k: int(v) for k, v in scores.items()},
-            "comment": (comment or "").strip(),
-            "comment_visibility": "shared" if self.is_youth else self.default_visibility(),
-            "submitted_at": self._utc_now_iso(),
-        }, create=True)
+        rec = self._save(
+            "assessment",
+            new_id(),
+            youth_id,
+            {
+                "organization_id": None if self.is_youth else self.user.get("organization_id"),
+                "due_date": _iso(_d(due)),
+                "rater_role": rater,
+                "scores": {k: int(v) for k, v in scores.items()},
+                "comment": (comment or "").strip(),
+                "comment_visibility": "shared" if self.is_youth else self.default_visibility(),
+                "submitted_at": self._utc_now_iso(),
+            },
+            create=True,
+        )
         self.store.delete_draft(self._draft_key(youth_id, due))
         return rec
 
     # ---- describing queued changes -----------------------------------------------------
 
-    def describe(self, entity: str, data: dict | None) -> str:
+    def describe(self, entity: str, data: Record | None) -> str:
         """A short Danish line naming a queued change, for the list of unsent/rejected changes."""
         data = data or {}
         label = APP_ENTITY_LABELS_DA.get(entity, entity)

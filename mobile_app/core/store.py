@@ -122,9 +122,13 @@ class Store(SealedFile):
             return None
         r = rows[0]
         return {
-            "entity": r["entity"], "id": r["id"], "youth_id": r["youth_id"], "version": r["version"],
+            "entity": r["entity"],
+            "id": r["id"],
+            "youth_id": r["youth_id"],
+            "version": r["version"],
             "base": self._data(entity, record_id, r["base"]) if r["base"] else None,
-            "data": self._data(entity, record_id, r["data"]), "pending": r["pending"],
+            "data": self._data(entity, record_id, r["data"]),
+            "pending": r["pending"],
         }
 
     def all(self, entity: str, youth_id: str | None = None) -> list[dict[str, Any]]:
@@ -137,8 +141,9 @@ class Store(SealedFile):
     def find_attendance(self, youth_id: str, activity_id: str, day: str) -> dict[str, Any] | None:
         """The local attendance record with this natural key, if any."""
         key = self.cipher.lookup(str(activity_id), str(day))
-        rows = self._q("SELECT id, data FROM record WHERE entity = 'attendance' AND youth_id = ? AND lookup = ?",
-                       (youth_id, key))
+        rows = self._q(
+            "SELECT id, data FROM record WHERE entity = 'attendance' AND youth_id = ? AND lookup = ?", (youth_id, key)
+        )
         return self._data("attendance", rows[0]["id"], rows[0]["data"]) if rows else None
 
     def count(self, entity: str | None = None) -> int:
@@ -148,8 +153,7 @@ class Store(SealedFile):
 
     # ---- local writes ----------------------------------------------------------------
 
-    def save(self, entity: str, record_id: str, youth_id: str | None, changes: dict[str, Any],
-             create: bool) -> str:
+    def save(self, entity: str, record_id: str, youth_id: str | None, changes: dict[str, Any], create: bool) -> str:
         """Apply `changes` locally and queue them, in one transaction. Returns the mutation id.
 
         An update queues only the changed fields (plus id and youth_id); a create queues the
@@ -157,8 +161,9 @@ class Store(SealedFile):
         into that mutation: it has not left the phone, so nothing can be applied twice.
         """
         with self.tx() as c:
-            row = c.execute("SELECT data, version, pending FROM record WHERE entity = ? AND id = ?",
-                            (entity, record_id)).fetchone()
+            row = c.execute(
+                "SELECT data, version, pending FROM record WHERE entity = ? AND id = ?", (entity, record_id)
+            ).fetchone()
             if row is None:
                 if not create:
                     raise KeyError(f"{entity} {record_id} findes ikke på telefonen")
@@ -166,8 +171,13 @@ class Store(SealedFile):
                 c.execute(
                     "INSERT INTO record (entity, id, youth_id, version, base, data, pending, lookup) "
                     "VALUES (?, ?, ?, NULL, NULL, ?, 0, ?)",
-                    (entity, record_id, youth_id, self._seal(f"record|{entity}|{record_id}", data),
-                     self._lookup(entity, data)),
+                    (
+                        entity,
+                        record_id,
+                        youth_id,
+                        self._seal(f"record|{entity}|{record_id}", data),
+                        self._lookup(entity, data),
+                    ),
                 )
                 version = None
                 pending = 0
@@ -175,9 +185,10 @@ class Store(SealedFile):
                 data = {**self._data(entity, record_id, row["data"]), **changes}
                 version = row["version"]
                 pending = row["pending"]
-                c.execute("UPDATE record SET data = ?, lookup = ? WHERE entity = ? AND id = ?",
-                          (self._seal(f"record|{entity}|{record_id}", data), self._lookup(entity, data),
-                           entity, record_id))
+                c.execute(
+                    "UPDATE record SET data = ?, lookup = ? WHERE entity = ? AND id = ?",
+                    (self._seal(f"record|{entity}|{record_id}", data), self._lookup(entity, data), entity, record_id),
+                )
                 create = create and version is None and pending == 0
             payload = {**changes, "id": record_id}
             if youth_id is not None:
@@ -190,18 +201,26 @@ class Store(SealedFile):
             if unsent is not None:
                 mid: str = unsent["mutation_id"]
                 merged = {**(self._open(f"outbox|{mid}", unsent["data"]) if unsent["data"] else {}), **payload}
-                c.execute("UPDATE outbox SET data = ? WHERE seq = ?",
-                          (self._seal(f"outbox|{mid}", merged), unsent["seq"]))
+                c.execute(
+                    "UPDATE outbox SET data = ? WHERE seq = ?", (self._seal(f"outbox|{mid}", merged), unsent["seq"])
+                )
                 return mid
             mutation_id = str(uuid.uuid4())
             c.execute(
                 "INSERT INTO outbox (mutation_id, entity, record_id, youth_id, op, base_version, data, "
                 "is_create, created_at) VALUES (?, ?, ?, ?, 'upsert', ?, ?, ?, ?)",
-                (mutation_id, entity, record_id, youth_id, version,
-                 self._seal(f"outbox|{mutation_id}", data if create else payload), int(create), now_iso()),
+                (
+                    mutation_id,
+                    entity,
+                    record_id,
+                    youth_id,
+                    version,
+                    self._seal(f"outbox|{mutation_id}", data if create else payload),
+                    int(create),
+                    now_iso(),
+                ),
             )
-            c.execute("UPDATE record SET pending = ? WHERE entity = ? AND id = ?",
-                      (pending + 1, entity, record_id))
+            c.execute("UPDATE record SET pending = ? WHERE entity = ? AND id = ?", (pending + 1, entity, record_id))
             return mutation_id
 
     # ---- the outbox ------------------------------------------------------------------
@@ -254,23 +273,29 @@ class Store(SealedFile):
                     break
             # Counted before sending: a mutation that may have left the phone is never
             # edited in place again (a retry must carry the same content as the first try).
-            c.executemany("UPDATE outbox SET sent_count = sent_count + 1, base_version = ? WHERE seq = ?",
-                          [(e.base_version, e.seq) for e in batch])
+            c.executemany(
+                "UPDATE outbox SET sent_count = sent_count + 1, base_version = ? WHERE seq = ?",
+                [(e.base_version, e.seq) for e in batch],
+            )
             for e in batch:
                 e.sent_count += 1
             return batch
 
     @overload
-    def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str,
-                 base: dict[str, Any]) -> tuple[dict[str, Any], int]: ...
+    def _overlay(
+        self, c: sqlite3.Connection, entity: str, record_id: str, base: dict[str, Any]
+    ) -> tuple[dict[str, Any], int]: ...
     @overload
-    def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str,
-                 base: dict[str, Any] | None) -> tuple[dict[str, Any] | None, int]: ...
-    def _overlay(self, c: sqlite3.Connection, entity: str, record_id: str,
-                 base: dict[str, Any] | None) -> tuple[dict[str, Any] | None, int]:
+    def _overlay(
+        self, c: sqlite3.Connection, entity: str, record_id: str, base: dict[str, Any] | None
+    ) -> tuple[dict[str, Any] | None, int]: ...
+    def _overlay(
+        self, c: sqlite3.Connection, entity: str, record_id: str, base: dict[str, Any] | None
+    ) -> tuple[dict[str, Any] | None, int]:
         """Base plus the data of the record's remaining outbox mutations, and their count."""
-        rows = c.execute("SELECT mutation_id, data FROM outbox WHERE entity = ? AND record_id = ? "
-                         "ORDER BY seq", (entity, record_id)).fetchall()
+        rows = c.execute(
+            "SELECT mutation_id, data FROM outbox WHERE entity = ? AND record_id = ? ORDER BY seq", (entity, record_id)
+        ).fetchall()
         if base is None and not rows:
             return None, 0
         data = dict(base or {})
@@ -283,13 +308,15 @@ class Store(SealedFile):
         """Store the server's answers: accepted records become the new base; rejects are kept."""
         counts: dict[str, int] = {}
         with self.tx() as c:
-            for entry, res in zip(batch, results):
+            for entry, res in zip(batch, results, strict=False):
                 status = cast(str, res.get("status"))  # the server's JSON: always one of its statuses
                 counts[status] = counts.get(status, 0) + 1
                 if status == "rejected" or (status == "duplicate" and res.get("error")):
                     # a duplicate that carries an error repeats a rejection whose answer was lost
-                    c.execute("UPDATE outbox SET state = 'rejected', error = ? WHERE seq = ?",
-                              (self._seal(f"outbox|{entry.mutation_id}|error", res.get("error") or {}), entry.seq))
+                    c.execute(
+                        "UPDATE outbox SET state = 'rejected', error = ? WHERE seq = ?",
+                        (self._seal(f"outbox|{entry.mutation_id}|error", res.get("error") or {}), entry.seq),
+                    )
                     continue
                 c.execute("DELETE FROM outbox WHERE seq = ?", (entry.seq,))
                 record = res.get("record")
@@ -297,10 +324,13 @@ class Store(SealedFile):
                 self._follow_own_edit(c, entry, version)
                 if not record:
                     # A duplicate may come without the record: keep what we have, note the version.
-                    data, pending = self._overlay(c, entry.entity, entry.record_id,
-                                                  self._base(c, entry.entity, entry.record_id))
-                    c.execute("UPDATE record SET pending = ?, version = COALESCE(?, version) "
-                              "WHERE entity = ? AND id = ?", (pending, version, entry.entity, entry.record_id))
+                    data, pending = self._overlay(
+                        c, entry.entity, entry.record_id, self._base(c, entry.entity, entry.record_id)
+                    )
+                    c.execute(
+                        "UPDATE record SET pending = ?, version = COALESCE(?, version) WHERE entity = ? AND id = ?",
+                        (pending, version, entry.entity, entry.record_id),
+                    )
                     continue
                 server_id = record.get("id") or entry.record_id
                 if version is None:
@@ -321,34 +351,41 @@ class Store(SealedFile):
         """
         if version is None:
             return
-        c.execute("UPDATE outbox SET base_version = ? WHERE entity = ? AND record_id = ? AND seq > ? "
-                  "AND state = 'pending' AND sent_count = 0 AND is_create = 0 "
-                  "AND (base_version IS NULL OR base_version < ?)",
-                  (version, entry.entity, entry.record_id, entry.seq, version))
+        c.execute(
+            "UPDATE outbox SET base_version = ? WHERE entity = ? AND record_id = ? AND seq > ? "
+            "AND state = 'pending' AND sent_count = 0 AND is_create = 0 "
+            "AND (base_version IS NULL OR base_version < ?)",
+            (version, entry.entity, entry.record_id, entry.seq, version),
+        )
 
     def _base(self, c: sqlite3.Connection, entity: str, record_id: str) -> dict[str, Any] | None:
         row = c.execute("SELECT base FROM record WHERE entity = ? AND id = ?", (entity, record_id)).fetchone()
         return self._data(entity, record_id, row["base"]) if row and row["base"] else None
 
     def _set_data(self, c: sqlite3.Connection, entity: str, record_id: str, data: dict[str, Any], pending: int) -> None:
-        c.execute("UPDATE record SET data = ?, pending = ?, lookup = ? WHERE entity = ? AND id = ?",
-                  (self._seal(f"record|{entity}|{record_id}", data), pending, self._lookup(entity, data),
-                   entity, record_id))
+        c.execute(
+            "UPDATE record SET data = ?, pending = ?, lookup = ? WHERE entity = ? AND id = ?",
+            (self._seal(f"record|{entity}|{record_id}", data), pending, self._lookup(entity, data), entity, record_id),
+        )
 
     def _move(self, c: sqlite3.Connection, entity: str, old_id: str, new_id: str) -> None:
         """The server merged our record into another one (attendance by natural key): adopt its id."""
-        rows = c.execute("SELECT seq, mutation_id, data FROM outbox WHERE entity = ? AND record_id = ?",
-                         (entity, old_id)).fetchall()
+        rows = c.execute(
+            "SELECT seq, mutation_id, data FROM outbox WHERE entity = ? AND record_id = ?", (entity, old_id)
+        ).fetchall()
         for r in rows:
             d = self._open(f"outbox|{r['mutation_id']}", r["data"]) if r["data"] else {}
             d["id"] = new_id
             # Our create became an edit of the server's record.
-            c.execute("UPDATE outbox SET record_id = ?, data = ?, is_create = 0, base_version = NULL "
-                      "WHERE seq = ?", (new_id, self._seal(f"outbox|{r['mutation_id']}", d), r["seq"]))
+            c.execute(
+                "UPDATE outbox SET record_id = ?, data = ?, is_create = 0, base_version = NULL WHERE seq = ?",
+                (new_id, self._seal(f"outbox|{r['mutation_id']}", d), r["seq"]),
+            )
         c.execute("DELETE FROM record WHERE entity = ? AND id = ?", (entity, old_id))
 
-    def _rebase(self, c: sqlite3.Connection, entity: str, record_id: str, record: dict[str, Any],
-                version: int | None) -> None:
+    def _rebase(
+        self, c: sqlite3.Connection, entity: str, record_id: str, record: dict[str, Any], version: int | None
+    ) -> None:
         data, pending = self._overlay(c, entity, record_id, record)
         aad = f"record|{entity}|{record_id}"
         c.execute(
@@ -356,8 +393,16 @@ class Store(SealedFile):
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(entity, id) DO UPDATE SET youth_id = excluded.youth_id, version = excluded.version, "
             "base = excluded.base, data = excluded.data, pending = excluded.pending, lookup = excluded.lookup",
-            (entity, record_id, record.get("youth_id"), version, self._seal(aad, record), self._seal(aad, data),
-             pending, self._lookup(entity, data)),
+            (
+                entity,
+                record_id,
+                record.get("youth_id"),
+                version,
+                self._seal(aad, record),
+                self._seal(aad, data),
+                pending,
+                self._lookup(entity, data),
+            ),
         )
 
     def fix_rejected(self, seq: int, changes: dict[str, Any]) -> str:
@@ -369,8 +414,11 @@ class Store(SealedFile):
             e = _entry(row, self.cipher)
             data = {**(e.data or {}), **changes}
             mutation_id = str(uuid.uuid4())
-            c.execute("UPDATE outbox SET mutation_id = ?, data = ?, state = 'pending', sent_count = 0, error = NULL "
-                      "WHERE seq = ?", (mutation_id, self._seal(f"outbox|{mutation_id}", data), seq))
+            c.execute(
+                "UPDATE outbox SET mutation_id = ?, data = ?, state = 'pending', sent_count = 0, error = NULL "
+                "WHERE seq = ?",
+                (mutation_id, self._seal(f"outbox|{mutation_id}", data), seq),
+            )
             local, pending = self._overlay(c, e.entity, e.record_id, self._base(c, e.entity, e.record_id))
             assert local is not None  # the mutation just re-queued above is part of the overlay
             self._set_data(c, e.entity, e.record_id, local, pending)
@@ -405,8 +453,9 @@ class Store(SealedFile):
                 # The server no longer lets us write these either; keeping them would only leak.
                 c.execute(f"DELETE FROM outbox WHERE youth_id IN ({marks})", revoked_youth_ids)
                 c.execute(f"DELETE FROM draft WHERE youth_id IN ({marks})", revoked_youth_ids)
-            dirty = {(r["entity"], r["id"]) for r in
-                     c.execute("SELECT entity, id FROM record WHERE pending > 0").fetchall()}
+            dirty = {
+                (r["entity"], r["id"]) for r in c.execute("SELECT entity, id FROM record WHERE pending > 0").fetchall()
+            }
             upserts, deletes = [], []
             for ch in changes:
                 key = (ch["entity"], ch["id"])
@@ -422,8 +471,17 @@ class Store(SealedFile):
                 data = ch.get("data") or {}
                 # One ciphertext serves as base and data: both are the server's record here.
                 sealed = self._seal(f"record|{ch['entity']}|{ch['id']}", data)
-                upserts.append((ch["entity"], ch["id"], data.get("youth_id"), ch.get("version"), sealed, sealed,
-                                self._lookup(ch["entity"], data)))
+                upserts.append(
+                    (
+                        ch["entity"],
+                        ch["id"],
+                        data.get("youth_id"),
+                        ch.get("version"),
+                        sealed,
+                        sealed,
+                        self._lookup(ch["entity"], data),
+                    )
+                )
             if deletes:
                 c.executemany("DELETE FROM record WHERE entity = ? AND id = ?", deletes)
             if upserts:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
-
-from shared import SCHEMA_VERSION
-from shared.schemas import MAX_MUTATIONS_PER_PUSH
+from datetime import UTC, datetime
 
 from mobile_app.core.api import ApiClient
 from mobile_app.core.errors import ApiError
 from mobile_app.core.store import Store
+from shared import SCHEMA_VERSION
+from shared.schemas import MAX_MUTATIONS_PER_PUSH
 
 PUSH_BATCH = 200
 PULL_LIMIT = 500
@@ -28,8 +27,14 @@ class SyncResult:
 class SyncEngine:
     """Moves data between the store and the server. One sync at a time per device."""
 
-    def __init__(self, store: Store, client: ApiClient, device_id: str,
-                 push_batch: int = PUSH_BATCH, pull_limit: int = PULL_LIMIT):
+    def __init__(
+        self,
+        store: Store,
+        client: ApiClient,
+        device_id: str,
+        push_batch: int = PUSH_BATCH,
+        pull_limit: int = PULL_LIMIT,
+    ):
         self.store = store
         self.client = client
         self.device_id = device_id
@@ -87,5 +92,5 @@ class SyncEngine:
             if self.store.pending_count():
                 for k, v in self.push().items():
                     result.pushed[k] = result.pushed.get(k, 0) + v
-            self.store.set_meta("last_sync_at", datetime.now(timezone.utc).isoformat())
+            self.store.set_meta("last_sync_at", datetime.now(UTC).isoformat())
             return result

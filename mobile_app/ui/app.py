@@ -34,36 +34,52 @@ class TrinvisApp:
         self.stack: list[tuple[Screen, tuple]] = []
         self._wake = asyncio.Event()
         self.closed = False
-        self.resume_stack: list | None = None   # the screens under the lock screen
+        self.resume_stack: list | None = None  # the screens under the lock screen
 
         self.status_icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=22)
         self.status_text = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
         self.pending_text = ft.Text("", size=15)
         self.last_sync_text = ft.Text("", size=15)
         self.progress = ft.ProgressBar(visible=False)
-        self.rejected_button = ft.TextButton(content=ft.Text("", size=16, color=w.ERROR_COLOR),
-                                             visible=False, on_click=lambda e: self.open_rejected())
-        self.sync_button = ft.TextButton(content=ft.Text("Synkronisér nu", size=16),
-                                         on_click=lambda e: self.trigger_sync())
-        self.status_bar = ft.Semantics(identifier="sync-status", content=ft.Container(
-            content=ft.Column([
-                ft.Row([self.status_icon, ft.Container(self.status_text, expand=True)], spacing=6),
-                ft.Row([self.pending_text, self.last_sync_text], wrap=True, spacing=16),
-                self.progress,
-                ft.Row([self.sync_button, self.rejected_button], wrap=True),
-            ], spacing=2),
-            padding=ft.Padding.symmetric(vertical=8, horizontal=12),
-            bgcolor=ft.Colors.BLUE_GREY_100,
-        ))
+        self.rejected_button = ft.TextButton(
+            content=ft.Text("", size=16, color=w.ERROR_COLOR), visible=False, on_click=lambda e: self.open_rejected()
+        )
+        self.sync_button = ft.TextButton(
+            content=ft.Text("Synkronisér nu", size=16), on_click=lambda e: self.trigger_sync()
+        )
+        self.status_bar = ft.Semantics(
+            identifier="sync-status",
+            content=ft.Container(
+                content=ft.Column(
+                    [
+                        ft.Row([self.status_icon, ft.Container(self.status_text, expand=True)], spacing=6),
+                        ft.Row([self.pending_text, self.last_sync_text], wrap=True, spacing=16),
+                        self.progress,
+                        ft.Row([self.sync_button, self.rejected_button], wrap=True),
+                    ],
+                    spacing=2,
+                ),
+                padding=ft.Padding.symmetric(vertical=8, horizontal=12),
+                bgcolor=ft.Colors.BLUE_GREY_100,
+            ),
+        )
         self.notice = ft.Text("", size=18, visible=False)
         self.body = self._new_body()
         page.title = "Trinvis"
         page.padding = 0
-        page.add(ft.SafeArea(expand=True, content=ft.Column([
-            self.status_bar,
-            ft.Container(self._frame_with(self.body),
-                         padding=ft.Padding.all(16), expand=True),
-        ], expand=True, spacing=0)))
+        page.add(
+            ft.SafeArea(
+                expand=True,
+                content=ft.Column(
+                    [
+                        self.status_bar,
+                        ft.Container(self._frame_with(self.body), padding=ft.Padding.all(16), expand=True),
+                    ],
+                    expand=True,
+                    spacing=0,
+                ),
+            )
+        )
 
     # ---- navigation ------------------------------------------------------------------
 
@@ -155,9 +171,10 @@ class TrinvisApp:
         screen, args = self.stack[-1]
         controls = screen(self, *args)
         if len(self.stack) > 1:
-            controls = [w.big_button("Tilbage", lambda e: self.back(), primary=False, ident="back",
-                                     icon=ft.Icons.ARROW_BACK),
-                        *controls]
+            controls = [
+                w.big_button("Tilbage", lambda e: self.back(), primary=False, ident="back", icon=ft.Icons.ARROW_BACK),
+                *controls,
+            ]
         # A new scrolling column for each screen: Flutter keeps a scroll position per column, so
         # reusing one opened the next screen where the last was scrolled to ("Tilbage" hidden above).
         self.body = self._new_body(controls)
@@ -168,8 +185,14 @@ class TrinvisApp:
     def _new_body(self, controls: list | None = None) -> ft.Column:
         # its own key too, so Flutter cannot reuse the previous column's scroll state
         self.screens_shown = getattr(self, "screens_shown", 0) + 1
-        return ft.Column(controls or [], spacing=14, scroll=ft.ScrollMode.AUTO, expand=True,
-                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, key=f"screen-{self.screens_shown}")
+        return ft.Column(
+            controls or [],
+            spacing=14,
+            scroll=ft.ScrollMode.AUTO,
+            expand=True,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+            key=f"screen-{self.screens_shown}",
+        )
 
     def _frame_with(self, body: ft.Column) -> ft.Column:
         self.frame = ft.Column([self.notice, body], expand=True, spacing=10)
@@ -212,11 +235,15 @@ class TrinvisApp:
         st = self.core.status()
         self.status_text.value = st.message
         self.status_text.color = w.OK_COLOR if st.online else (w.WARN_COLOR if st.online is False else None)
-        self.status_icon.icon = (ft.Icons.CLOUD_DONE if st.online else
-                                 ft.Icons.CLOUD_OFF if st.online is False else ft.Icons.CLOUD_OUTLINED)
+        self.status_icon.icon = (
+            ft.Icons.CLOUD_DONE if st.online else ft.Icons.CLOUD_OFF if st.online is False else ft.Icons.CLOUD_OUTLINED
+        )
         self.status_icon.color = self.status_text.color
-        self.pending_text.value = ("Alt er sendt" if st.pending == 0
-                                   else f"{st.pending} {'ændring venter' if st.pending == 1 else 'ændringer venter'} på at blive sendt")
+        self.pending_text.value = (
+            "Alt er sendt"
+            if st.pending == 0
+            else f"{st.pending} {'ændring venter' if st.pending == 1 else 'ændringer venter'} på at blive sendt"
+        )
         self.last_sync_text.value = f"Sidst synkroniseret: {_clock_text(st.last_sync_at)}"
         self.progress.visible = st.syncing and not st.first_sync_done
         self.rejected_button.visible = st.rejected > 0

@@ -23,8 +23,11 @@ def intro(app, youth_id: str, due: str) -> list[ft.Control]:
         w.text(f"Der er {len(dims)} spørgsmål om {who}. Svar fra 1 til 10."),
         w.text("Dine svar gemmes med det samme. Du kan holde pause og fortsætte senere.", size=16),
         *([w.text(f"Du har svaret på {answered} af {len(dims)}.", bold=True)] if answered else []),
-        w.big_button("Start" if not answered else "Fortsæt", lambda e: app.show(question, youth_id, due, 0),
-                     ident="assessment-start"),
+        w.big_button(
+            "Start" if not answered else "Fortsæt",
+            lambda e: app.show(question, youth_id, due, 0),
+            ident="assessment-start",
+        ),
     ]
 
 

@@ -15,19 +15,32 @@ def scores_chart(series: dict[str, list[tuple[date, float]]]) -> ft.Control:
     for role, color in (("youth", ft.Colors.BLUE_700), ("staff", ft.Colors.ORANGE_800)):
         points = series.get(role) or []
         if points:
-            lines.append(fch.LineChartData(
-                points=[fch.LineChartDataPoint(index[d], v, tooltip=f"{v}") for d, v in points],
-                color=color, stroke_width=4,
-            ))
-    return ft.Semantics(identifier="scores-chart", label="Graf over scorer", content=ft.Container(
-        height=240,
-        content=fch.LineChart(
-            data_series=lines,
-            min_y=1, max_y=10, min_x=0, max_x=max(len(dates) - 1, 1),
-            left_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(value=v, label=ft.Text(str(v))) for v in (1, 4, 7, 10)],
-                                    label_size=30),
-            bottom_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(value=i, label=ft.Text(f"{d.day}/{d.month}"))
-                                              for d, i in index.items()], label_size=30),
-            horizontal_grid_lines=fch.ChartGridLines(interval=1, color=ft.Colors.BLUE_GREY_100, width=1),
+            lines.append(
+                fch.LineChartData(
+                    points=[fch.LineChartDataPoint(index[d], v, tooltip=f"{v}") for d, v in points],
+                    color=color,
+                    stroke_width=4,
+                )
+            )
+    return ft.Semantics(
+        identifier="scores-chart",
+        label="Graf over scorer",
+        content=ft.Container(
+            height=240,
+            content=fch.LineChart(
+                data_series=lines,
+                min_y=1,
+                max_y=10,
+                min_x=0,
+                max_x=max(len(dates) - 1, 1),
+                left_axis=fch.ChartAxis(
+                    labels=[fch.ChartAxisLabel(value=v, label=ft.Text(str(v))) for v in (1, 4, 7, 10)], label_size=30
+                ),
+                bottom_axis=fch.ChartAxis(
+                    labels=[fch.ChartAxisLabel(value=i, label=ft.Text(f"{d.day}/{d.month}")) for d, i in index.items()],
+                    label_size=30,
+                ),
+                horizontal_grid_lines=fch.ChartGridLines(interval=1, color=ft.Colors.BLUE_GREY_100, width=1),
+            ),
         ),
-    ))
+    )

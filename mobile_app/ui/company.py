@@ -11,8 +11,12 @@ from mobile_app.ui import widgets as w
 from shared.contact import format_phone
 from shared.hours import EXIT_HOURS
 
-STATE_TEXT = {"overdue": "Opfølgning forfalden siden {day}", "due": "Opfølgning i dag",
-              "unplanned": "Ingen opfølgning planlagt inden {day}", "ok": "Næste opfølgning: {day}"}
+STATE_TEXT = {
+    "overdue": "Opfølgning forfalden siden {day}",
+    "due": "Opfølgning i dag",
+    "unplanned": "Ingen opfølgning planlagt inden {day}",
+    "ok": "Næste opfølgning: {day}",
+}
 
 
 def _dk(d) -> str:
@@ -38,8 +42,14 @@ def company_controls(app, youth_id: str) -> list[ft.Control]:
             color = w.ERROR_COLOR if st.state == "overdue" else (w.WARN_COLOR if st.state != "ok" else None)
             lines.append(w.text(STATE_TEXT[st.state].format(day=_dk(st.day)), bold=True, color=color))
         if staff and cs.svc.role == "mentor":
-            lines.append(w.big_button("Registrér opfølgning", lambda e, i=ag["id"]: app.show(follow_up_screen, i),
-                                      primary=False, ident="company-follow-up"))
+            lines.append(
+                w.big_button(
+                    "Registrér opfølgning",
+                    lambda e, i=ag["id"]: app.show(follow_up_screen, i),
+                    primary=False,
+                    ident="company-follow-up",
+                )
+            )
         out.append(w.card(*lines, color=ft.Colors.TEAL_50))
     now = month_hours_now(cs.svc, youth_id)
     if now.source != "none" or out:
@@ -47,30 +57,53 @@ def company_controls(app, youth_id: str) -> list[ft.Control]:
         if now.missing_weeks:
             lines.append(w.text(f"Mangler tal for {len(now.missing_weeks)} uge(r).", size=16))
         if staff and cs.svc.role == "mentor":
-            lines.append(w.big_button("Registrér ugens timer", lambda e: app.show(hours_screen, youth_id),
-                                      primary=False, ident="hours-week"))
+            lines.append(
+                w.big_button(
+                    "Registrér ugens timer",
+                    lambda e: app.show(hours_screen, youth_id),
+                    primary=False,
+                    ident="hours-week",
+                )
+            )
         out.append(w.card(*lines, color=ft.Colors.TEAL_50))
     if staff and cs.svc.role == "mentor":
-        out.append(w.big_button("Ny aftale med en virksomhed", lambda e: app.show(new_screen, youth_id),
-                                primary=False, ident="company-new"))
+        out.append(
+            w.big_button(
+                "Ny aftale med en virksomhed",
+                lambda e: app.show(new_screen, youth_id),
+                primary=False,
+                ident="company-new",
+            )
+        )
     return out
 
 
 def new_screen(app, youth_id: str) -> list[ft.Control]:
-    labels = (("company", "Virksomhed"), ("contact_name", "Kontaktperson"), ("contact_phone", "Telefon"),
-              ("hours_per_week", "Timer om ugen"), ("hours_spread", "Hvornår (fx man–tors 8–12)"),
-              ("tasks", "Opgaver"), ("workplace_support", "Støtte på arbejdspladsen"),
-              ("health_considerations", "Hensyn til helbred"), ("start_date", "Start (ÅÅÅÅ-MM-DD)"),
-              ("first_follow_up", "Første opfølgning (ÅÅÅÅ-MM-DD)"))
+    labels = (
+        ("company", "Virksomhed"),
+        ("contact_name", "Kontaktperson"),
+        ("contact_phone", "Telefon"),
+        ("hours_per_week", "Timer om ugen"),
+        ("hours_spread", "Hvornår (fx man–tors 8–12)"),
+        ("tasks", "Opgaver"),
+        ("workplace_support", "Støtte på arbejdspladsen"),
+        ("health_considerations", "Hensyn til helbred"),
+        ("start_date", "Start (ÅÅÅÅ-MM-DD)"),
+        ("first_follow_up", "Første opfølgning (ÅÅÅÅ-MM-DD)"),
+    )
     boxes = {k: w.field(label, app.services().today().isoformat() if k == "start_date" else "") for k, label in labels}
 
     def save(e):
-        app.act(lambda: CompanyServices(app.services()).save(youth_id, {k: b.value for k, b in boxes.items()}),
-                then=lambda: (app.back(), app.say("Aftalen er gemt.")))
+        app.act(
+            lambda: CompanyServices(app.services()).save(youth_id, {k: b.value for k, b in boxes.items()}),
+            then=lambda: (app.back(), app.say("Aftalen er gemt.")),
+        )
 
-    return [w.heading("Ny aftale med en virksomhed"),
-            *[ft.Semantics(identifier=f"company-{k}", content=b) for k, b in boxes.items()],
-            w.big_button("Gem aftalen", save, ident="company-save")]
+    return [
+        w.heading("Ny aftale med en virksomhed"),
+        *[ft.Semantics(identifier=f"company-{k}", content=b) for k, b in boxes.items()],
+        w.big_button("Gem aftalen", save, ident="company-save"),
+    ]
 
 
 def follow_up_screen(app, agreement_id: str) -> list[ft.Control]:
@@ -79,14 +112,18 @@ def follow_up_screen(app, agreement_id: str) -> list[ft.Control]:
     nxt = w.field("Næste opfølgning (ÅÅÅÅ-MM-DD)")
 
     def save(e):
-        app.act(lambda: CompanyServices(app.services()).record_follow_up(agreement_id, note.value or "",
-                                                                         nxt.value or ""),
-                then=lambda: (app.back(), app.say("Opfølgningen er gemt.")))
+        app.act(
+            lambda: CompanyServices(app.services()).record_follow_up(agreement_id, note.value or "", nxt.value or ""),
+            then=lambda: (app.back(), app.say("Opfølgningen er gemt.")),
+        )
 
-    return [w.heading("Opfølgning"), w.text(ag.get("company", ""), size=20, bold=True),
-            ft.Semantics(identifier="follow-up-note", content=note),
-            ft.Semantics(identifier="follow-up-next", content=nxt),
-            w.big_button("Gem opfølgning", save, ident="follow-up-save")]
+    return [
+        w.heading("Opfølgning"),
+        w.text(ag.get("company", ""), size=20, bold=True),
+        ft.Semantics(identifier="follow-up-note", content=note),
+        ft.Semantics(identifier="follow-up-next", content=nxt),
+        w.big_button("Gem opfølgning", save, ident="follow-up-save"),
+    ]
 
 
 def hours_screen(app, youth_id: str) -> list[ft.Control]:
@@ -100,12 +137,17 @@ def hours_screen(app, youth_id: str) -> list[ft.Control]:
     agreement_id = agreements[0][0]["id"] if agreements else None
 
     def save(e):
-        app.act(lambda: record_week_hours(app.services(), youth_id, start.value or "", ordinary.value,
-                                          supported.value, agreement_id),
-                then=lambda: (app.back(), app.say("Timerne er gemt.")))
+        app.act(
+            lambda: record_week_hours(
+                app.services(), youth_id, start.value or "", ordinary.value, supported.value, agreement_id
+            ),
+            then=lambda: (app.back(), app.say("Timerne er gemt.")),
+        )
 
-    return [w.heading("Ugens timer"),
-            ft.Semantics(identifier="hours-monday", content=start),
-            ft.Semantics(identifier="hours-ordinary", content=ordinary),
-            ft.Semantics(identifier="hours-supported", content=supported),
-            w.big_button("Gem timer", save, ident="hours-save")]
+    return [
+        w.heading("Ugens timer"),
+        ft.Semantics(identifier="hours-monday", content=start),
+        ft.Semantics(identifier="hours-ordinary", content=ordinary),
+        ft.Semantics(identifier="hours-supported", content=supported),
+        w.big_button("Gem timer", save, ident="hours-save"),
+    ]

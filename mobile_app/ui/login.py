@@ -46,9 +46,17 @@ def login_screen(app) -> list[ft.Control]:
     return [
         w.heading("Trinvis"),
         w.text("Log ind én gang. Bagefter virker appen også uden net."),
-        *([w.text(f"Du har {waiting} {'ændring' if waiting == 1 else 'ændringer'}, der venter. "
-                  f"Log ind som {previous.get('username')} for at sende dem.", color=w.WARN_COLOR)]
-          if waiting else []),
+        *(
+            [
+                w.text(
+                    f"Du har {waiting} {'ændring' if waiting == 1 else 'ændringer'}, der venter. "
+                    f"Log ind som {previous.get('username')} for at sende dem.",
+                    color=w.WARN_COLOR,
+                )
+            ]
+            if waiting
+            else []
+        ),
         ft.Semantics(identifier="username", content=username),
         ft.Semantics(identifier="password", content=password),
         w.big_button("Log ind", do_login, ident="login"),
@@ -59,8 +67,7 @@ def login_screen(app) -> list[ft.Control]:
     ]
 
 
-def second_factor_screen(app, username: str, password: str, server: str,
-                         recovery: bool = False) -> list[ft.Control]:
+def second_factor_screen(app, username: str, password: str, server: str, recovery: bool = False) -> list[ft.Control]:
     """The second step for staff with two-factor login: the code from the authenticator app.
 
     A recovery code (letters and digits) gets a text keyboard instead of the number keyboard.
@@ -69,8 +76,9 @@ def second_factor_screen(app, username: str, password: str, server: str,
         code = ft.TextField(label="Gendannelseskode", text_size=w.BIG + 4, autofocus=True, max_length=19)
         prompt = "Skriv en af dine gendannelseskoder. Hver kode virker kun én gang."
     else:
-        code = ft.TextField(label="Kode", keyboard_type=ft.KeyboardType.NUMBER, max_length=6,
-                            text_size=w.BIG + 4, autofocus=True)
+        code = ft.TextField(
+            label="Kode", keyboard_type=ft.KeyboardType.NUMBER, max_length=6, text_size=w.BIG + 4, autofocus=True
+        )
         prompt = "Skriv koden fra din godkendelses-app."
 
     async def do_code(e):
@@ -95,8 +103,12 @@ def second_factor_screen(app, username: str, password: str, server: str,
         w.text(prompt),
         ft.Semantics(identifier="otp", content=code),
         w.big_button("Log ind", do_code, ident="login-otp"),
-        w.big_button("Tast koden fra appen" if recovery else "Jeg har ikke min telefon",
-                     switch, primary=False, ident="otp-switch"),
+        w.big_button(
+            "Tast koden fra appen" if recovery else "Jeg har ikke min telefon",
+            switch,
+            primary=False,
+            ident="otp-switch",
+        ),
     ]
 
 
@@ -113,11 +125,17 @@ def logout_screen(app) -> list[ft.Control]:
     warning = (
         f"Du har {pending} {'ændring' if pending == 1 else 'ændringer'}, der ikke er sendt endnu. "
         "Hvis du logger ud nu, bliver de slettet. Gå på nettet og synkronisér først."
-        if pending else "Når du logger ud, slettes dine data fra telefonen."
+        if pending
+        else "Når du logger ud, slettes dine data fra telefonen."
     )
     return [
         w.heading("Log ud"),
         w.text(warning, color=w.ERROR_COLOR if pending else None),
-        w.big_button("Log ud alligevel" if pending else "Log ud", do_logout,
-                     primary=True, color=w.ERROR_COLOR if pending else None, ident="confirm-logout"),
+        w.big_button(
+            "Log ud alligevel" if pending else "Log ud",
+            do_logout,
+            primary=True,
+            color=w.ERROR_COLOR if pending else None,
+            ident="confirm-logout",
+        ),
     ]

@@ -6,12 +6,11 @@ from datetime import timedelta
 
 import flet as ft
 
-from shared.enums import AttendanceStatus, OutreachMethod, label_da
-
 from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
 from mobile_app.ui.app import refreshable
 from mobile_app.ui.youth import STATE_COLORS, _dk_date, plan_controls, progress_controls
+from shared.enums import AttendanceStatus, OutreachMethod, label_da
 
 
 @refreshable
@@ -27,20 +26,41 @@ def caseload(app) -> list[ft.Control]:
     for r in rows:
         lines = [w.text(r.youth.get("display_name", ""), size=22, bold=True)]
         for it in r.today:
-            lines.append(w.text(f"{it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
-                                size=16, color=STATE_COLORS.get(it.state)))
+            lines.append(
+                w.text(
+                    f"{it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
+                    size=16,
+                    color=STATE_COLORS.get(it.state),
+                )
+            )
         if not r.today:
             lines.append(w.text("Ingen aktiviteter i dag", size=16))
         if r.agreements_due:
-            lines.append(w.text(f"{r.agreements_due} {'aftale' if r.agreements_due == 1 else 'aftaler'} til gennemgang",
-                                size=16, color=w.WARN_COLOR))
+            lines.append(
+                w.text(
+                    f"{r.agreements_due} {'aftale' if r.agreements_due == 1 else 'aftaler'} til gennemgang",
+                    size=16,
+                    color=w.WARN_COLOR,
+                )
+            )
         if r.assessment_overdue:
-            lines.append(w.text(f"Måling overskredet (skulle være lavet {_dk_date(r.assessment_overdue)})",
-                                size=16, color=w.ERROR_COLOR))
+            lines.append(
+                w.text(
+                    f"Måling overskredet (skulle være lavet {_dk_date(r.assessment_overdue)})",
+                    size=16,
+                    color=w.ERROR_COLOR,
+                )
+            )
         if r.missing:
             lines += contact.reach_buttons(app, r)
-        lines.append(w.big_button("Åbn", lambda e, y=r.youth["id"]: app.show(youth_screen, y), primary=False,
-                                  ident=f"open-{(r.youth.get('display_name') or '-').split()[0].lower()}"))
+        lines.append(
+            w.big_button(
+                "Åbn",
+                lambda e, y=r.youth["id"]: app.show(youth_screen, y),
+                primary=False,
+                ident=f"open-{(r.youth.get('display_name') or '-').split()[0].lower()}",
+            )
+        )
         card = w.card(*lines, color=ft.Colors.RED_50 if r.missing else None)
         card.data = r  # the row, for the search and filters below
         out.append(card)
@@ -48,8 +68,7 @@ def caseload(app) -> list[ft.Control]:
     return out
 
 
-CASELOAD_FILTERS = (("", "Alle"), ("missing", "Udeblevet i dag"), ("agreements", "Aftaler"),
-                    ("assessment", "Målinger"))
+CASELOAD_FILTERS = (("", "Alle"), ("missing", "Udeblevet i dag"), ("agreements", "Aftaler"), ("assessment", "Målinger"))
 
 
 def _search_and_filters(app, svc, rows) -> list[ft.Control]:
@@ -80,8 +99,9 @@ def _search_and_filters(app, svc, rows) -> list[ft.Control]:
 
     search = ft.TextField(label="Søg efter navn", text_size=w.TEXT, on_change=on_search, prefix_icon=ft.Icons.SEARCH)
     for kind, label in CASELOAD_FILTERS:
-        chip = ft.Chip(label=ft.Text(label, size=16), selected=kind == "", data=kind,
-                       on_select=lambda e, k=kind: on_filter(k))
+        chip = ft.Chip(
+            label=ft.Text(label, size=16), selected=kind == "", data=kind, on_select=lambda e, k=kind: on_filter(k)
+        )
         chips.append(chip)
     count.value = f"Viser {len(rows)} af {len(rows)}"
     return [ft.Semantics(identifier="caseload-search", content=search), ft.Row(chips, wrap=True), count]
@@ -95,7 +115,6 @@ def _logout(app) -> None:
 
 @refreshable
 def youth_screen(app, youth_id: str) -> list[ft.Control]:
-    from mobile_app.ui import assessment
 
     svc = app.services()
     y = svc.youth(youth_id) or {}
@@ -104,10 +123,15 @@ def youth_screen(app, youth_id: str) -> list[ft.Control]:
     open_count = len(svc.agreements(youth_id))
     out: list[ft.Control] = [w.heading(y.get("display_name", ""))]
     for it in items:
-        out.append(w.text(f"I dag {it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
-                          color=STATE_COLORS.get(it.state)))
-    out.append(w.big_button("Registrér fremmøde", lambda e: app.show(attendance_screen, youth_id),
-                            ident="record-attendance"))
+        out.append(
+            w.text(
+                f"I dag {it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
+                color=STATE_COLORS.get(it.state),
+            )
+        )
+    out.append(
+        w.big_button("Registrér fremmøde", lambda e: app.show(attendance_screen, youth_id), ident="record-attendance")
+    )
     if svc.may("outreach"):  # the shared rule: partners do not log outreach
         out.append(w.big_button("Opsøgende kontakt", lambda e: app.show(outreach_screen, youth_id), ident="outreach"))
     out += [
@@ -125,12 +149,18 @@ def _assessment_button(app, youth_id: str, nxt) -> ft.Control:
     if nxt is None:
         return w.text("6-ugers måling: der er ingen plan endnu.", size=16)
     due, state = nxt
-    label = {"overdue": f"6-ugers måling – overskredet ({_dk_date(due)})",
-             "due": f"6-ugers måling – senest {_dk_date(due)}",
-             "early": f"6-ugers måling – næste er {_dk_date(due)}"}[state]
-    return w.big_button(label, lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
-                        primary=state != "early", ident="mentor-assessment",
-                        color=w.ERROR_COLOR if state == "overdue" else None)
+    label = {
+        "overdue": f"6-ugers måling – overskredet ({_dk_date(due)})",
+        "due": f"6-ugers måling – senest {_dk_date(due)}",
+        "early": f"6-ugers måling – næste er {_dk_date(due)}",
+    }[state]
+    return w.big_button(
+        label,
+        lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
+        primary=state != "early",
+        ident="mentor-assessment",
+        color=w.ERROR_COLOR if state == "overdue" else None,
+    )
 
 
 ATTENDANCE_OPTIONS = [(s.value, label_da(s.value)) for s in AttendanceStatus]
@@ -157,9 +187,13 @@ def attendance_screen(app, youth_id: str, day_iso: str | None = None) -> list[ft
 
     day.on_change = change_day
     items = svc.activities_on(youth_id, chosen)
-    activity = w.choice([(it.activity["id"], f"{it.activity.get('start_time')} {it.activity.get('title', '')}"
-                          f" – {it.label}") for it in items],
-                        items[0].activity["id"] if len(items) == 1 else None)
+    activity = w.choice(
+        [
+            (it.activity["id"], f"{it.activity.get('start_time')} {it.activity.get('title', '')} – {it.label}")
+            for it in items
+        ],
+        items[0].activity["id"] if len(items) == 1 else None,
+    )
     status = w.choice(ATTENDANCE_OPTIONS)
     reason = w.field("Grund (ved fravær)")
     note = w.field("Note (valgfri)", multiline=True)
@@ -171,15 +205,21 @@ def attendance_screen(app, youth_id: str, day_iso: str | None = None) -> list[ft
         if not status.value:
             app.say("Vælg, om den unge mødte, kom for sent eller var væk.", error=True)
             return
-        app.act(lambda: svc.record_attendance(youth_id, activity.value, chosen, status.value,
-                                              reason.value or "", note.value or ""),
-                then=lambda: (app.back(), app.say("Fremmøde gemt.")))
+        app.act(
+            lambda: svc.record_attendance(
+                youth_id, activity.value, chosen, status.value, reason.value or "", note.value or ""
+            ),
+            then=lambda: (app.back(), app.say("Fremmøde gemt.")),
+        )
 
     return [
         w.heading("Registrér fremmøde"),
-        w.text("Dag", bold=True), day,
-        w.text("Aktivitet", bold=True), activity,
-        w.text("Hvordan gik det?", bold=True), status,
+        w.text("Dag", bold=True),
+        day,
+        w.text("Aktivitet", bold=True),
+        activity,
+        w.text("Hvordan gik det?", bold=True),
+        status,
         ft.Semantics(identifier="attendance-reason", content=reason),
         note,
         w.big_button("Gem", save, ident="save-attendance"),
@@ -197,16 +237,22 @@ def outreach_screen(app, youth_id: str) -> list[ft.Control]:
         if not method.value or not reached.value:
             app.say("Vælg, hvordan du tog kontakt, og om du fik fat i den unge.", error=True)
             return
-        app.act(lambda: svc.log_outreach(youth_id, method.value, reached.value == "yes", note.value or "",
-                                         visibility.value),
-                then=lambda: (app.back(), app.say("Kontakten er gemt.")))
+        app.act(
+            lambda: svc.log_outreach(
+                youth_id, method.value, reached.value == "yes", note.value or "", visibility.value
+            ),
+            then=lambda: (app.back(), app.say("Kontakten er gemt.")),
+        )
 
     return [
         w.heading("Opsøgende kontakt"),
-        w.text("Hvordan?", bold=True), method,
-        w.text("Fik du fat i den unge?", bold=True), reached,
+        w.text("Hvordan?", bold=True),
+        method,
+        w.text("Fik du fat i den unge?", bold=True),
+        reached,
         note,
-        w.text("Hvem må se det?", bold=True), visibility,
+        w.text("Hvem må se det?", bold=True),
+        visibility,
         w.big_button("Gem", save, ident="save-outreach"),
     ]
 
@@ -231,11 +277,13 @@ def agreements_screen(app, youth_id: str) -> list[ft.Control]:
             extra.append(w.private_tag(private))
         if svc.may("agreement", ag, {"status"}):
             extra.append(w.big_button("Gennemgå", lambda e, i=ag["id"]: app.show(review_agreement, i), primary=False))
-        out.append(w.card(
-            w.text(ag.get("text", ""), size=20, bold=True),
-            w.text(f"{label_da(ag.get('responsible'))} · senest {_dk_date(ag.get('due_date'))}", size=16),
-            *extra,
-        ))
+        out.append(
+            w.card(
+                w.text(ag.get("text", ""), size=20, bold=True),
+                w.text(f"{label_da(ag.get('responsible'))} · senest {_dk_date(ag.get('due_date'))}", size=16),
+                *extra,
+            )
+        )
     return out
 
 
@@ -247,16 +295,21 @@ def new_agreement(app, youth_id: str) -> list[ft.Control]:
     visibility = w.visibility_choice(svc.default_visibility())
 
     def save(e):
-        app.act(lambda: svc.add_agreement(youth_id, text.value or "", (due.value or "").strip(),
-                                          responsible.value or "youth", visibility.value),
-                then=lambda: (app.back(), app.say("Aftalen er gemt.")))
+        app.act(
+            lambda: svc.add_agreement(
+                youth_id, text.value or "", (due.value or "").strip(), responsible.value or "youth", visibility.value
+            ),
+            then=lambda: (app.back(), app.say("Aftalen er gemt.")),
+        )
 
     return [
         w.heading("Ny aftale"),
         ft.Semantics(identifier="agreement-text", content=text),
-        w.text("Hvem skal gøre det?", bold=True), responsible,
+        w.text("Hvem skal gøre det?", bold=True),
+        responsible,
         ft.Semantics(identifier="agreement-due", content=due),
-        w.text("Hvem må se den?", bold=True), visibility,
+        w.text("Hvem må se den?", bold=True),
+        visibility,
         w.big_button("Gem aftale", save, ident="save-agreement"),
     ]
 
@@ -267,8 +320,10 @@ def review_agreement(app, agreement_id: str) -> list[ft.Control]:
     note = w.field("Note (valgfri)", ag.get("review_note", ""))
 
     def set_status(status: str, label: str):
-        app.act(lambda: svc.review_agreement(agreement_id, status, note.value or ""),
-                then=lambda: (app.back(), app.say(f"Aftalen er markeret: {label}.")))
+        app.act(
+            lambda: svc.review_agreement(agreement_id, status, note.value or ""),
+            then=lambda: (app.back(), app.say(f"Aftalen er markeret: {label}.")),
+        )
 
     return [
         w.heading("Gennemgå aftale"),
@@ -277,10 +332,12 @@ def review_agreement(app, agreement_id: str) -> list[ft.Control]:
         *([w.text(f"Den unges kommentar: {ag['youth_comment']}")] if ag.get("youth_comment") else []),
         note,
         w.big_button("Holdt", lambda e: set_status("kept", "holdt"), color=w.OK_COLOR, ident="kept"),
-        w.big_button("Ikke holdt", lambda e: set_status("not_kept", "ikke holdt"), color=w.ERROR_COLOR,
-                     ident="not-kept"),
-        w.big_button("Genforhandlet", lambda e: app.show(renegotiate, agreement_id), primary=False,
-                     ident="renegotiate"),
+        w.big_button(
+            "Ikke holdt", lambda e: set_status("not_kept", "ikke holdt"), color=w.ERROR_COLOR, ident="not-kept"
+        ),
+        w.big_button(
+            "Genforhandlet", lambda e: app.show(renegotiate, agreement_id), primary=False, ident="renegotiate"
+        ),
     ]
 
 
@@ -297,8 +354,12 @@ def renegotiate(app, agreement_id: str) -> list[ft.Control]:
             app.back()
             app.say("Aftalen er genforhandlet.")
 
-        app.act(lambda: svc.renegotiate_agreement(agreement_id, text.value or "", (due.value or "").strip(),
-                                                  note.value or ""), then=done)
+        app.act(
+            lambda: svc.renegotiate_agreement(
+                agreement_id, text.value or "", (due.value or "").strip(), note.value or ""
+            ),
+            then=done,
+        )
 
     return [w.heading("Genforhandl aftalen"), text, due, note, w.big_button("Gem den nye aftale", save)]
 

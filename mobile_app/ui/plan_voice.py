@@ -43,8 +43,14 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
         by = "Skrevet sammen med din mentor." if youth else "Skrevet af en medarbejder sammen med den unge."
         lines.append(w.text(by, size=16))
     if youth or vs.svc.role == "mentor":
-        lines.append(w.big_button("Skriv dine ord" if youth else "Skriv den unges ord sammen med den unge",
-                                  lambda e: app.show(words_screen, youth_id), primary=False, ident="voice-words"))
+        lines.append(
+            w.big_button(
+                "Skriv dine ord" if youth else "Skriv den unges ord sammen med den unge",
+                lambda e: app.show(words_screen, youth_id),
+                primary=False,
+                ident="voice-words",
+            )
+        )
     out.append(w.card(*lines, color=ft.Colors.LIGHT_BLUE_50))
 
     state = v.answer
@@ -56,17 +62,33 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
     if state == "disagree" and v.plan.get("youth_answer_comment"):
         answer.append(w.text(f"“{v.plan['youth_answer_comment']}”", size=16))
     if youth and state != "agree":
-        answer.append(w.big_button("Jeg er enig i planen", lambda e: app.act(
-            lambda: _voice(app).answer_plan(True), "Tak! Din mentor og tovholder kan se, at du er enig.",
-            then=app.render), ident="plan-agree", color=w.OK_COLOR))
+        answer.append(
+            w.big_button(
+                "Jeg er enig i planen",
+                lambda e: app.act(
+                    lambda: _voice(app).answer_plan(True),
+                    "Tak! Din mentor og tovholder kan se, at du er enig.",
+                    then=app.render,
+                ),
+                ident="plan-agree",
+                color=w.OK_COLOR,
+            )
+        )
     if youth and state != "disagree":
-        answer.append(w.big_button("Jeg er ikke enig", lambda e: app.show(disagree_screen), primary=False,
-                                   ident="plan-disagree"))
+        answer.append(
+            w.big_button("Jeg er ikke enig", lambda e: app.show(disagree_screen), primary=False, ident="plan-disagree")
+        )
     out.append(w.card(*answer, color=ft.Colors.AMBER_50 if state != "agree" else ft.Colors.GREEN_50))
     waiting = sum(p.get("status") == "proposed" for p in v.proposals)
     label = "Mine forslag til delmål" if youth else "Den unges forslag til delmål"
-    out.append(w.big_button(f"{label} ({len(v.proposals)}{', ' + str(waiting) + ' venter' if waiting else ''})",
-                            lambda e: app.show(proposals_screen, youth_id), primary=False, ident="proposals"))
+    out.append(
+        w.big_button(
+            f"{label} ({len(v.proposals)}{', ' + str(waiting) + ' venter' if waiting else ''})",
+            lambda e: app.show(proposals_screen, youth_id),
+            primary=False,
+            ident="proposals",
+        )
+    )
     return out
 
 
@@ -76,9 +98,11 @@ def step_controls(app, youth_id: str) -> list[ft.Control]:
     if now is None:
         return []
     info, since = now
-    lines: list[ft.Control] = [w.text(info.title, size=22, bold=True),
-                               w.text(f"Siden {since.day}.{since.month}.{since.year}", size=16),
-                               w.text(info.purpose, size=16)]
+    lines: list[ft.Control] = [
+        w.text(info.title, size=22, bold=True),
+        w.text(f"Siden {since.day}.{since.month}.{since.year}", size=16),
+        w.text(info.purpose, size=16),
+    ]
     if info.exit_criteria:
         lines.append(w.text("Trinnet er slut, når:", bold=True))
         lines += [w.text(f"• {c}", size=16) for c in info.exit_criteria]
@@ -91,8 +115,10 @@ def words_screen(app, youth_id: str) -> list[ft.Control]:
     boxes = {f: w.field(label, value, multiline=True) for f, label, value in v.words}
 
     def save(e):
-        app.act(lambda: _voice(app).save_words(youth_id, *(boxes[f].value or "" for f, _ in WORD_FIELDS)),
-                then=lambda: (app.back(), app.say("Dine ord er gemt." if app.services().is_youth else "Gemt.")))
+        app.act(
+            lambda: _voice(app).save_words(youth_id, *(boxes[f].value or "" for f, _ in WORD_FIELDS)),
+            then=lambda: (app.back(), app.say("Dine ord er gemt." if app.services().is_youth else "Gemt.")),
+        )
 
     return [
         w.heading("Det vil jeg"),
@@ -107,8 +133,10 @@ def disagree_screen(app) -> list[ft.Control]:
     comment = w.field("Hvad er du ikke enig i?", multiline=True)
 
     def send(e):
-        app.act(lambda: _voice(app).answer_plan(False, comment.value or ""),
-                then=lambda: (app.back(), app.say("Tak. Din mentor og tovholder kan se det og tager det op med dig.")))
+        app.act(
+            lambda: _voice(app).answer_plan(False, comment.value or ""),
+            then=lambda: (app.back(), app.say("Tak. Din mentor og tovholder kan se det og tager det op med dig.")),
+        )
 
     return [
         w.heading("Jeg er ikke enig"),
@@ -132,8 +160,11 @@ def proposals_screen(app, youth_id: str) -> list[ft.Control]:
     for p in v.proposals:
         lines = [w.text(p.get("text", ""), size=20, bold=True), *[w.text(t, size=16) for t in vs.proposal_lines(p)]]
         if not youth and vs.svc.role == "mentor" and p.get("status") == "proposed":
-            lines.append(w.big_button("Svar", lambda e, i=p["id"]: app.show(answer_screen, i), primary=False,
-                                      ident="proposal-answer"))
+            lines.append(
+                w.big_button(
+                    "Svar", lambda e, i=p["id"]: app.show(answer_screen, i), primary=False, ident="proposal-answer"
+                )
+            )
         out.append(w.card(*lines))
     return out
 
@@ -142,8 +173,10 @@ def propose_screen(app) -> list[ft.Control]:
     text = w.field("Mit forslag til et delmål", multiline=True)
 
     def send(e):
-        app.act(lambda: _voice(app).propose_goal(text.value or ""),
-                then=lambda: (app.back(), app.say("Tak! Din mentor eller tovholder svarer dig.")))
+        app.act(
+            lambda: _voice(app).propose_goal(text.value or ""),
+            then=lambda: (app.back(), app.say("Tak! Din mentor eller tovholder svarer dig.")),
+        )
 
     return [
         w.heading("Foreslå et delmål"),
@@ -156,19 +189,23 @@ def propose_screen(app) -> list[ft.Control]:
 def answer_screen(app, proposal_id: str) -> list[ft.Control]:
     """The mentor answers with the young person: take it, take it in other words, or not now (why)."""
     prop = app.core.store.get("goal_proposal", proposal_id) or {}
-    action = w.choice([("accept", "Tag det med, som det er"), ("reword", "Tag det med i andre ord"),
-                       ("decline", "Ikke nu")])
+    action = w.choice(
+        [("accept", "Tag det med, som det er"), ("reword", "Tag det med i andre ord"), ("decline", "Ikke nu")]
+    )
     title = w.field("Delmålet med andre ord", prop.get("text", ""))
     answer = w.field("Svar til den unge (hvorfor)", multiline=True)
 
     def send(e):
-        app.act(lambda: _voice(app).answer_proposal(proposal_id, action.value or "", title.value or "",
-                                                    answer.value or ""),
-                then=lambda: (app.back(), app.say("Svaret er gemt.")))
+        app.act(
+            lambda: _voice(app).answer_proposal(proposal_id, action.value or "", title.value or "", answer.value or ""),
+            then=lambda: (app.back(), app.say("Svaret er gemt.")),
+        )
 
     return [
         w.heading("Svar på forslaget"),
         w.text(f"“{prop.get('text', '')}”", size=20, bold=True),
-        action, title, answer,
+        action,
+        title,
+        answer,
         w.big_button("Send svaret", send, ident="proposal-answer-send"),
     ]

@@ -14,13 +14,18 @@ def rejected_screen(app) -> list[ft.Control]:
     if not items:
         out.append(w.text("Der er ingen afviste ændringer."))
     for r in items:
-        out.append(w.card(
-            w.text(r.description, bold=True),
-            w.text(f"Serverens grund: {r.reason}", color=w.ERROR_COLOR),
-            *([w.big_button("Ret og send igen", lambda e, s=r.seq: app.show(fix_screen, s), primary=True)]
-              if r.editable else []),
-            w.big_button("Kassér ændringen", lambda e, s=r.seq: app.show(discard_screen, s), primary=False),
-        ))
+        out.append(
+            w.card(
+                w.text(r.description, bold=True),
+                w.text(f"Serverens grund: {r.reason}", color=w.ERROR_COLOR),
+                *(
+                    [w.big_button("Ret og send igen", lambda e, s=r.seq: app.show(fix_screen, s), primary=True)]
+                    if r.editable
+                    else []
+                ),
+                w.big_button("Kassér ændringen", lambda e, s=r.seq: app.show(discard_screen, s), primary=False),
+            )
+        )
     return out
 
 
@@ -28,12 +33,15 @@ def fix_screen(app, seq: int) -> list[ft.Control]:
     item = next((r for r in app.core.rejected_changes() if r.seq == seq), None)
     if item is None:
         return [w.text("Ændringen findes ikke længere.")]
-    inputs = {k: w.field(field_label(k, APP_FIELD_LABELS_DA), v, multiline=len(v) > 40)
-              for k, v in item.editable.items()}
+    inputs = {
+        k: w.field(field_label(k, APP_FIELD_LABELS_DA), v, multiline=len(v) > 40) for k, v in item.editable.items()
+    }
 
     def send(e):
-        app.act(lambda: app.core.fix_rejected(seq, {k: f.value or "" for k, f in inputs.items()}),
-                then=lambda: (app.back(), app.say("Rettet. Den sendes igen.")))
+        app.act(
+            lambda: app.core.fix_rejected(seq, {k: f.value or "" for k, f in inputs.items()}),
+            then=lambda: (app.back(), app.say("Rettet. Den sendes igen.")),
+        )
 
     return [
         w.heading("Ret ændringen"),

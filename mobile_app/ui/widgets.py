@@ -20,8 +20,9 @@ def text(value: str, size: int = TEXT, color=None, bold: bool = False) -> ft.Tex
     return ft.Text(value, size=size, color=color, weight=ft.FontWeight.BOLD if bold else None)
 
 
-def big_button(label: str, on_click, primary: bool = True, ident: str | None = None,
-               color=None, icon=None) -> ft.Control:
+def big_button(
+    label: str, on_click, primary: bool = True, ident: str | None = None, color=None, icon=None
+) -> ft.Control:
     """A full-width button with large text (big targets for shaky hands and small screens)."""
     cls = ft.FilledButton if primary else ft.OutlinedButton
     kw = {"bgcolor": color} if (color is not None and primary) else {}
@@ -49,41 +50,62 @@ def card(*controls: ft.Control, color=None, on_click=None) -> ft.Container:
     )
 
 
-def field(label: str, value: str = "", multiline: bool = False, password: bool = False,
-          ident: str | None = None) -> ft.TextField:
+def field(
+    label: str, value: str = "", multiline: bool = False, password: bool = False, ident: str | None = None
+) -> ft.TextField:
     return ft.TextField(
-        label=label, value=value, multiline=multiline, min_lines=3 if multiline else None,
-        password=password, can_reveal_password=password, text_size=TEXT,
+        label=label,
+        value=value,
+        multiline=multiline,
+        min_lines=3 if multiline else None,
+        password=password,
+        can_reveal_password=password,
+        text_size=TEXT,
     )
 
 
 def pin_field(label: str) -> ft.TextField:
     """A PIN: digits only, hidden, the number keyboard on a phone, large."""
-    return ft.TextField(label=label, password=True, keyboard_type=ft.KeyboardType.NUMBER, max_length=6,
-                        text_size=BIG + 4, autofocus=True)
+    return ft.TextField(
+        label=label,
+        password=True,
+        keyboard_type=ft.KeyboardType.NUMBER,
+        max_length=6,
+        text_size=BIG + 4,
+        autofocus=True,
+    )
 
 
 def choice(options: list[tuple[str, str]], value: str | None = None) -> ft.RadioGroup:
     """One of a few options as large radio buttons (value, Danish label)."""
     return ft.RadioGroup(
         value=value,
-        content=ft.Column([ft.Radio(value=v, label=label, label_style=ft.TextStyle(size=TEXT))
-                           for v, label in options]),
+        content=ft.Column(
+            [ft.Radio(value=v, label=label, label_style=ft.TextStyle(size=TEXT)) for v, label in options]
+        ),
     )
 
 
 def done_line(value: str, size: int = TEXT) -> ft.Row:
     """A green line with a check mark icon (an icon, as the web font may lack the ✓ glyph)."""
-    return ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK_COLOR, size=size + 4),
-                   ft.Text(value, size=size, color=OK_COLOR, weight=ft.FontWeight.BOLD, expand=True)],
-                  spacing=6)
+    return ft.Row(
+        [
+            ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK_COLOR, size=size + 4),
+            ft.Text(value, size=size, color=OK_COLOR, weight=ft.FontWeight.BOLD, expand=True),
+        ],
+        spacing=6,
+    )
 
 
 def private_tag(label: str) -> ft.Row:
     """The organisation-only marker ('Kun Rusmiddelcenter') with a lock icon."""
-    return ft.Row([ft.Icon(ft.Icons.LOCK, color=WARN_COLOR, size=TEXT),
-                   ft.Text(label, size=16, color=WARN_COLOR, weight=ft.FontWeight.BOLD, expand=True)],
-                  spacing=6)
+    return ft.Row(
+        [
+            ft.Icon(ft.Icons.LOCK, color=WARN_COLOR, size=TEXT),
+            ft.Text(label, size=16, color=WARN_COLOR, weight=ft.FontWeight.BOLD, expand=True),
+        ],
+        spacing=6,
+    )
 
 
 def visibility_choice(value: str) -> ft.RadioGroup:
@@ -96,7 +118,7 @@ def typed_values(control) -> tuple:
     if isinstance(control, ft.TextField):
         return (control.value or "",)
     out: tuple = ()
-    for child in (getattr(control, "controls", None) or []):
+    for child in getattr(control, "controls", None) or []:
         out += typed_values(child)
     content = getattr(control, "content", None)
     if isinstance(content, ft.Control):

@@ -7,13 +7,12 @@ from datetime import date, datetime
 
 import flet as ft
 
-from shared.enums import label_da
-
 from mobile_app.core import CoreError
 from mobile_app.core.services import WEEKDAYS_DA
 from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
 from mobile_app.ui.app import LOCAL_TZ, refreshable
+from shared.enums import label_da
 
 
 def _dk_date(d: date | str | None) -> str:
@@ -29,8 +28,13 @@ def _time_of(iso: str | None) -> str:
     return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%H:%M")
 
 
-STATE_COLORS = {"checked_in": w.OK_COLOR, "recorded": w.OK_COLOR, "absent_notified": w.WARN_COLOR,
-                "missing": w.ERROR_COLOR, "waiting": None}
+STATE_COLORS = {
+    "checked_in": w.OK_COLOR,
+    "recorded": w.OK_COLOR,
+    "absent_notified": w.WARN_COLOR,
+    "missing": w.ERROR_COLOR,
+    "waiting": None,
+}
 
 
 @refreshable
@@ -48,8 +52,10 @@ def home(app) -> list[ft.Control]:
         out.append(w.card(w.text("Du har ingen aktiviteter i dag.")))
     for item in items:
         a = item.activity
-        lines = [w.text(a.get("title", ""), size=22, bold=True),
-                 w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip())]
+        lines = [
+            w.text(a.get("title", ""), size=22, bold=True),
+            w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip()),
+        ]
         if item.state == "checked_in":
             lines.append(w.done_line(f"Du er tjekket ind kl. {_time_of(item.attendance.get('self_checked_in_at'))}"))
         elif item.state in ("absent_notified", "recorded"):
@@ -57,14 +63,27 @@ def home(app) -> list[ft.Control]:
         else:
             act_id = a["id"]
             if item.can_check_in:
-                lines.append(w.big_button("Jeg er her", lambda e, i=act_id: app.act(
-                    lambda: app.services().check_in(i), "Tak! Du er tjekket ind.", then=app.render),
-                    ident="checkin", color=w.OK_COLOR))
+                lines.append(
+                    w.big_button(
+                        "Jeg er her",
+                        lambda e, i=act_id: app.act(
+                            lambda: app.services().check_in(i), "Tak! Du er tjekket ind.", then=app.render
+                        ),
+                        ident="checkin",
+                        color=w.OK_COLOR,
+                    )
+                )
             else:
                 lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
             # named with the activity: two identical buttons cannot be told apart by a screen reader
-            lines.append(w.big_button(f"Jeg kommer ikke i dag til {a.get('title', '')}".strip(),
-                                      lambda e, i=act_id: app.show(absence, i), primary=False, ident="absent"))
+            lines.append(
+                w.big_button(
+                    f"Jeg kommer ikke i dag til {a.get('title', '')}".strip(),
+                    lambda e, i=act_id: app.show(absence, i),
+                    primary=False,
+                    ident="absent",
+                )
+            )
         out.append(w.card(*lines))
     out += contact.call_someone_card(app)
     agreements = svc.agreements(youth_id)
@@ -72,14 +91,23 @@ def home(app) -> list[ft.Control]:
     out += [
         w.big_button("Min uge", lambda e: app.show(week), primary=False),
         w.big_button("Min plan", lambda e: app.show(plan), primary=False, ident="my-plan"),
-        w.big_button(f"Mine aftaler ({len(agreements)})", lambda e: app.show(agreements_screen),
-                     primary=False, ident="my-agreements"),
+        w.big_button(
+            f"Mine aftaler ({len(agreements)})",
+            lambda e: app.show(agreements_screen),
+            primary=False,
+            ident="my-agreements",
+        ),
     ]
     if due:
         from mobile_app.ui import assessment
 
-        out.append(w.big_button("Din måling er klar – udfyld den", lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
-                                ident="my-assessment"))
+        out.append(
+            w.big_button(
+                "Din måling er klar – udfyld den",
+                lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
+                ident="my-assessment",
+            )
+        )
     else:
         opens = svc.next_assessment_opens(youth_id)
         if opens:
@@ -87,8 +115,9 @@ def home(app) -> list[ft.Control]:
     out += [
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
         w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),
-        w.big_button("Mit nummer og påmindelser", lambda e: app.show(contact.my_contact), primary=False,
-                     ident="my-contact"),
+        w.big_button(
+            "Mit nummer og påmindelser", lambda e: app.show(contact.my_contact), primary=False, ident="my-contact"
+        ),
         w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"),
     ]
     return out
@@ -105,9 +134,10 @@ def absence(app, activity_id: str) -> list[ft.Control]:
     act = app.core.store.get("activity", activity_id) or {}
 
     def send(e):
-        app.act(lambda: app.services().notify_absence(activity_id, reason.value or ""),
-                then=lambda: (app.show(home, root=True),
-                              app.say("Din besked er sendt. Godt, at du meldte fra.")))
+        app.act(
+            lambda: app.services().notify_absence(activity_id, reason.value or ""),
+            then=lambda: (app.show(home, root=True), app.say("Din besked er sendt. Godt, at du meldte fra.")),
+        )
 
     return [
         w.heading("Jeg kommer ikke i dag"),
@@ -127,8 +157,13 @@ def week(app) -> list[ft.Control]:
         if not items:
             lines.append(w.text("Fri", size=16))
         for it in items:
-            lines.append(w.text(f"{it.activity.get('start_time')} {it.activity.get('title')} – {it.label}",
-                                size=16, color=STATE_COLORS.get(it.state) if day <= svc.today() else None))
+            lines.append(
+                w.text(
+                    f"{it.activity.get('start_time')} {it.activity.get('title')} – {it.label}",
+                    size=16,
+                    color=STATE_COLORS.get(it.state) if day <= svc.today() else None,
+                )
+            )
         out.append(w.card(*lines, color=ft.Colors.AMBER_50 if day == svc.today() else None))
     return out
 
@@ -145,9 +180,11 @@ def plan_controls(app, youth_id: str) -> list[ft.Control]:
     out += company_controls(app, youth_id)
     if p["plan"]:
         pl = p["plan"]
-        goal_lines = [w.text("Mit mål" if svc.is_youth else "Slutmål", size=16),
-                      w.text(pl.get("end_goal", ""), size=22, bold=True),
-                      w.text(label_da(pl.get("end_goal_kind")), size=16)]
+        goal_lines = [
+            w.text("Mit mål" if svc.is_youth else "Slutmål", size=16),
+            w.text(pl.get("end_goal", ""), size=22, bold=True),
+            w.text(label_da(pl.get("end_goal_kind")), size=16),
+        ]
         if pl.get("target_date"):
             goal_lines.append(w.text(f"Inden {_dk_date(pl['target_date'])} {str(pl['target_date'])[:4]}", size=16))
         out.append(w.card(*goal_lines, color=ft.Colors.GREEN_50))
@@ -186,18 +223,20 @@ def agreements_screen(app) -> list[ft.Control]:
         out.append(w.text("Du har ingen åbne aftaler."))
     for ag in items:
         done = ag.get("youth_marked_done_at")
-        out.append(w.card(
-            w.text(ag.get("text", ""), size=20, bold=True),
-            w.text(svc.who_does(ag), size=16, bold=True),
-            *_deadline_lines(svc, ag),
-            *([w.done_line("Du har sagt, den er gjort", 16)] if done else []),
-            w.big_button("Åbn", lambda e, i=ag["id"]: app.show(agreement_detail, i), primary=False),
-        ))
+        out.append(
+            w.card(
+                w.text(ag.get("text", ""), size=20, bold=True),
+                w.text(svc.who_does(ag), size=16, bold=True),
+                *_deadline_lines(svc, ag),
+                *([w.done_line("Du har sagt, den er gjort", 16)] if done else []),
+                w.big_button("Åbn", lambda e, i=ag["id"]: app.show(agreement_detail, i), primary=False),
+            )
+        )
     return out
 
 
 def _deadline_lines(svc, ag: dict) -> list[ft.Control]:
-    """"Senest …", and a plain "Fristen er overskredet" in the error colour when it has passed."""
+    """ "Senest …", and a plain "Fristen er overskredet" in the error colour when it has passed."""
     lines: list[ft.Control] = [w.text(f"Senest {_dk_date(ag.get('due_date'))}", size=16)]
     if svc.agreement_overdue(ag):
         lines.append(w.text("Fristen er overskredet", size=16, bold=True, color=w.ERROR_COLOR))
@@ -212,8 +251,10 @@ def agreement_detail(app, agreement_id: str) -> list[ft.Control]:
     comment = w.field("Kommentar (valgfri)", ag.get("youth_comment", ""), multiline=True)
 
     def save(done: bool | None, said: str):
-        app.act(lambda: app.services().youth_update_agreement(agreement_id, done, comment.value or ""),
-                then=lambda: (app.back(), app.say(said)))
+        app.act(
+            lambda: app.services().youth_update_agreement(agreement_id, done, comment.value or ""),
+            then=lambda: (app.back(), app.say(said)),
+        )
 
     done = bool(ag.get("youth_marked_done_at"))
     own = ag.get("responsible", "youth") == "youth"
@@ -224,12 +265,22 @@ def agreement_detail(app, agreement_id: str) -> list[ft.Control]:
         *_deadline_lines(svc, ag),
         *([w.done_line("Du har sagt, den er gjort", 16)] if done else []),
         ft.Semantics(identifier="agreement-comment", content=comment),
-        w.big_button("Gem kommentar", lambda e: save(None, "Din kommentar er gemt."), primary=False,
-                     ident="agreement-comment-save"),
+        w.big_button(
+            "Gem kommentar",
+            lambda e: save(None, "Din kommentar er gemt."),
+            primary=False,
+            ident="agreement-comment-save",
+        ),
     ]
     if own and not done:
-        out.append(w.big_button("Jeg har gjort det", lambda e: save(True, "Godt gået! Aftalen er sat som gjort."),
-                                ident="agreement-done", color=w.OK_COLOR))
+        out.append(
+            w.big_button(
+                "Jeg har gjort det",
+                lambda e: save(True, "Godt gået! Aftalen er sat som gjort."),
+                ident="agreement-done",
+                color=w.OK_COLOR,
+            )
+        )
     elif own:
         out.append(w.big_button("Den er ikke gjort alligevel", lambda e: save(False, "Gemt."), primary=False))
     return out
@@ -244,8 +295,15 @@ def progress_controls(app, youth_id: str) -> list[ft.Control]:
     if not (data["series"]["youth"] or data["series"]["staff"]):
         return [w.text("Der er ingen målinger endnu.")]
     out.append(scores_chart(data["series"]))
-    out.append(ft.Row([w.text("— Mig selv" if svc.is_youth else "— Den unge", color=ft.Colors.BLUE_700, bold=True),
-                       w.text("— Mentor", color=ft.Colors.ORANGE_800, bold=True)], spacing=24))
+    out.append(
+        ft.Row(
+            [
+                w.text("— Mig selv" if svc.is_youth else "— Den unge", color=ft.Colors.BLUE_700, bold=True),
+                w.text("— Mentor", color=ft.Colors.ORANGE_800, bold=True),
+            ],
+            spacing=24,
+        )
+    )
     latest_y, latest_s = data["latest"]["youth"], data["latest"]["staff"]
     for d in svc.dimensions():  # a young person does not see the staff-only dimension
         y, s = latest_y.get(d.key), latest_s.get(d.key)
@@ -281,8 +339,10 @@ def my_data(app, fetched=None) -> list[ft.Control]:
 
     out: list[ft.Control] = [
         w.heading("Mine data"),
-        w.text("Du har ret til at se alt, hvad Trinvis gemmer om dig. Det hentes fra Trinvis' server, "
-               "så du skal være på nettet."),
+        w.text(
+            "Du har ret til at se alt, hvad Trinvis gemmer om dig. Det hentes fra Trinvis' server, "
+            "så du skal være på nettet."
+        ),
     ]
     if fetched is None:
         out.append(w.big_button("Hent mine data", fetch, ident="fetch-my-data"))
@@ -292,9 +352,23 @@ def my_data(app, fetched=None) -> list[ft.Control]:
     out.append(w.card(*lines))
     if fetched.document_url:
         out.append(w.text("Åbn det hele som et dokument. Du kan læse det, gemme det eller printe det.", size=16))
-        out.append(ft.Semantics(identifier="open-my-data", content=ft.Row([ft.Container(ft.FilledButton(
-            content=ft.Text("Åbn dokumentet", size=w.BIG), url=fetched.document_url,
-            style=ft.ButtonStyle(padding=ft.Padding.symmetric(vertical=20, horizontal=16))), expand=True)])))
+        out.append(
+            ft.Semantics(
+                identifier="open-my-data",
+                content=ft.Row(
+                    [
+                        ft.Container(
+                            ft.FilledButton(
+                                content=ft.Text("Åbn dokumentet", size=w.BIG),
+                                url=fetched.document_url,
+                                style=ft.ButtonStyle(padding=ft.Padding.symmetric(vertical=20, horizontal=16)),
+                            ),
+                            expand=True,
+                        )
+                    ]
+                ),
+            )
+        )
         out.append(w.text("Linket virker i 10 minutter.", size=15))
     out.append(w.big_button("Hent igen", fetch, primary=False, ident="fetch-my-data"))
     return out

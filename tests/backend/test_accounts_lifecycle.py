@@ -22,8 +22,9 @@ LINK = re.compile(r"(/adgangskode/[A-Za-z0-9_-]{20,})")
 
 
 def api_login(client, username, password=PASSWORD, **extra):
-    return client.post("/api/v1/auth/login", json={"username": username, "password": password,
-                                                   "device_name": "telefon", **extra})
+    return client.post(
+        "/api/v1/auth/login", json={"username": username, "password": password, "device_name": "telefon", **extra}
+    )
 
 
 def pull(client, token):
@@ -32,11 +33,17 @@ def pull(client, token):
 
 # ---- password policy ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("password, role, phrase", [
-    ("password", "mentor", "mindst 12 tegn"), ("12345678", "youth", "for let at gætte"),
-    ("123456789012", "coordinator", "for let at gætte"), ("ahmedahmed2026", "coordinator", "for let at gætte"),
-    ("kort", "youth", "mindst 8 tegn"),
-])
+
+@pytest.mark.parametrize(
+    "password, role, phrase",
+    [
+        ("password", "mentor", "mindst 12 tegn"),
+        ("12345678", "youth", "for let at gætte"),
+        ("123456789012", "coordinator", "for let at gætte"),
+        ("ahmedahmed2026", "coordinator", "for let at gætte"),
+        ("kort", "youth", "mindst 8 tegn"),
+    ],
+)
 def test_weak_passwords_are_refused_in_danish(app, password, role, phrase):
     from backend.accounts.policy import WeakPassword, check_password
 
@@ -47,8 +54,9 @@ def test_weak_passwords_are_refused_in_danish(app, password, role, phrase):
 
 def test_change_own_password_refuses_weak_and_wrong(app, w):
     b = Browser(app, "ahmed")
-    r = b.post("/konto/adgangskode", {"old_password": PASSWORD, "new_password": "12345678",
-                                      "new_password_again": "12345678"})
+    r = b.post(
+        "/konto/adgangskode", {"old_password": PASSWORD, "new_password": "12345678", "new_password_again": "12345678"}
+    )
     assert r.status_code == 400 and "mindst 12 tegn" in r.text
     r = b.post("/konto/adgangskode", {"old_password": "forkert", "new_password": NEW, "new_password_again": NEW})
     assert r.status_code == 400 and "nuværende adgangskode er forkert" in r.text
@@ -59,6 +67,7 @@ def test_change_own_password_refuses_weak_and_wrong(app, w):
 
 
 # ---- lifecycle through the CLI -----------------------------------------------------------------
+
 
 def test_deactivate_revokes_every_token_and_session_and_reactivate(app, client, cli, w):
     token = api_login(client, "lise").get_json()["token"]
@@ -84,8 +93,10 @@ def test_reset_password_link_is_one_time(app, client, cli, w):
     page = b.client.get("/adgangskode/ny").text
     assert "Karen" in page
     tok = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    r = b.client.post("/adgangskode/ny", data={"csrf_token": tok, "new_password": "password1234",
-                                              "new_password_again": "password1234"})
+    r = b.client.post(
+        "/adgangskode/ny",
+        data={"csrf_token": tok, "new_password": "password1234", "new_password_again": "password1234"},
+    )
     assert r.status_code == 400 and "for let at gætte" in r.text
     assert api_login(client, "karen").status_code == 200  # the old password works until a new one is set
     r = b.client.post("/adgangskode/ny", data={"csrf_token": tok, "new_password": NEW, "new_password_again": NEW})
@@ -105,18 +116,22 @@ def test_reset_password_link_is_one_time(app, client, cli, w):
 def test_create_user_invite_has_no_known_password(app, client, cli, w):
     out = ok(cli("create-user", "ny.mentor", "--role", "mentor", "--org", "Jobcenter", "--invite"))
     assert LINK.search(out)
-    failed(cli("create-user", "ny.to", "--role", "mentor", "--org", "Jobcenter", "--password-stdin",
-               input="password\n"), "mindst 12 tegn")
+    failed(
+        cli("create-user", "ny.to", "--role", "mentor", "--org", "Jobcenter", "--password-stdin", input="password\n"),
+        "mindst 12 tegn",
+    )
 
 
 # ---- the admin page ----------------------------------------------------------------------------
+
 
 def test_admin_page_creates_deactivates_and_resets(app, client, w):
     admin = Browser(app, "admin")
     page = admin.get("/admin/brugere")
     assert page.status_code == 200 and "lise" in page.text
-    r = admin.post("/admin/brugere", {"username": "ny.partner", "display_name": "Ny Partner", "role": "partner",
-                                      "org": "UU"})
+    r = admin.post(
+        "/admin/brugere", {"username": "ny.partner", "display_name": "Ny Partner", "role": "partner", "org": "UU"}
+    )
     assert r.status_code == 200 and 'data-testid="reset-link"' in r.text
     assert LINK.search(r.text)
     r = admin.post("/admin/brugere", {"username": "x", "role": "partner", "org": ""})
@@ -140,6 +155,7 @@ def test_admin_page_creates_deactivates_and_resets(app, client, w):
 
 
 # ---- two-factor login --------------------------------------------------------------------------
+
 
 def half_logged_in(app, username: str) -> Browser:
     """A browser that gave the right password and now sees the code page (its CSRF token taken there)."""

@@ -55,8 +55,9 @@ def test_deactivation_and_password_change_end_sessions_at_once(app, w):
     lise_office, lise_home = Browser(app, "lise"), Browser(app, "lise")
     office, home = cookie_of(lise_office), cookie_of(lise_home)
     new = "Gul-Trappe-Oktober-93"
-    r = lise_office.post("/konto/adgangskode", {"old_password": PASSWORD, "new_password": new,
-                                                "new_password_again": new})
+    r = lise_office.post(
+        "/konto/adgangskode", {"old_password": PASSWORD, "new_password": new, "new_password_again": new}
+    )
     assert r.status_code == 302
     assert replay(app, home).get("/").status_code == 302  # the other browser is logged out
     assert replay(app, office).get("/").status_code == 302  # this one went on under a new id …
@@ -120,20 +121,45 @@ def test_production_cookie_flags_and_hsts(database_url):
 
 
 EVIL_NEXT = [
-    "//evil.example/x", "/\t/evil.example/x", "/\n/evil.example/x", "/\r/evil.example/x", "\t//evil.example",
-    "/\\evil.example", "\\\\evil.example", "/\\/evil.example", "https://evil.example/", "javascript:alert(1)",
-    "/%09/evil.example/x", "/%0a/evil.example", "/%5Cevil.example", "/%5C%5Cevil.example", "%2F%2Fevil.example",
-    "/%2F/evil.example", "/%252F%252Fevil.example", "/%2509/evil.example", " /evil", "evil.example", "/\x00x",
+    "//evil.example/x",
+    "/\t/evil.example/x",
+    "/\n/evil.example/x",
+    "/\r/evil.example/x",
+    "\t//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "/%09/evil.example/x",
+    "/%0a/evil.example",
+    "/%5Cevil.example",
+    "/%5C%5Cevil.example",
+    "%2F%2Fevil.example",
+    "/%2F/evil.example",
+    "/%252F%252Fevil.example",
+    "/%2509/evil.example",
+    " /evil",
+    "evil.example",
+    "/\x00x",
 ]
-EVIL_QUERY = ["next=/%09/evil.example/x", "next=%2F%2Fevil.example", "next=/%5Cevil.example", "next=%5C%5Cevil.example",
-              "next=/%0d%0a/evil.example", "next=/%252F/evil.example", "next=%09/%2Fevil.example"]
+EVIL_QUERY = [
+    "next=/%09/evil.example/x",
+    "next=%2F%2Fevil.example",
+    "next=/%5Cevil.example",
+    "next=%5C%5Cevil.example",
+    "next=/%0d%0a/evil.example",
+    "next=/%252F/evil.example",
+    "next=%09/%2Fevil.example",
+]
 
 
 @pytest.mark.parametrize("target", EVIL_NEXT)
 def test_next_stays_on_site_after_login(app, w, target):
     b = Browser(app)
-    r = b.client.post("/login", data={"csrf_token": b.csrf(), "username": "ahmed", "password": PASSWORD,
-                                      "next": target})
+    r = b.client.post(
+        "/login", data={"csrf_token": b.csrf(), "username": "ahmed", "password": PASSWORD, "next": target}
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/", (target, r.headers["Location"])
 
 
@@ -145,10 +171,10 @@ def test_next_in_the_query_string_stays_on_site(app, w, query):
     assert r.status_code == 302 and r.headers["Location"] == "/", (query, r.headers["Location"])
 
 
-@pytest.mark.parametrize("target", ["/youth/abc?tab=plan", "/results?from=2026-01", "/programmes/new",
-                                    "/youth/a%20b"])
+@pytest.mark.parametrize("target", ["/youth/abc?tab=plan", "/results?from=2026-01", "/programmes/new", "/youth/a%20b"])
 def test_local_next_is_kept(app, w, target):
     b = Browser(app)
-    r = b.client.post("/login", data={"csrf_token": b.csrf(), "username": "ahmed", "password": PASSWORD,
-                                      "next": target})
+    r = b.client.post(
+        "/login", data={"csrf_token": b.csrf(), "username": "ahmed", "password": PASSWORD, "next": target}
+    )
     assert r.headers["Location"] == target

@@ -54,10 +54,32 @@ def pull_status(client, token):
 @pytest.fixture
 def staffed(cli):
     ok(cli("create-org", "Jobcenter", "--kind", "jobcenter"))
-    ok(cli("create-user", "lise", "--role", "mentor", "--org", "Jobcenter", "--name", "Lise", "--password-stdin",
-           input=PASSWORD + "\n"))
-    ok(cli("create-user", "ahmed", "--role", "coordinator", "--org", "Jobcenter", "--password-stdin",
-           input=PASSWORD + "\n"))
+    ok(
+        cli(
+            "create-user",
+            "lise",
+            "--role",
+            "mentor",
+            "--org",
+            "Jobcenter",
+            "--name",
+            "Lise",
+            "--password-stdin",
+            input=PASSWORD + "\n",
+        )
+    )
+    ok(
+        cli(
+            "create-user",
+            "ahmed",
+            "--role",
+            "coordinator",
+            "--org",
+            "Jobcenter",
+            "--password-stdin",
+            input=PASSWORD + "\n",
+        )
+    )
     ok(cli("create-user", "mads", "--role", "youth", "--name", "Mads", "--password-stdin", input=PASSWORD + "\n"))
 
 
@@ -93,8 +115,9 @@ def test_password_is_never_taken_from_the_command_line(cli):
     result = cli("create-user", "ole", "--role", "mentor", "--org", "Jobcenter", "--password", PASSWORD)
     assert result.exit_code == 2 and "No such option" in result.output
     # A stray argument is not taken as the password either.
-    result = cli("create-user", "ole", PASSWORD, "--role", "mentor", "--org", "Jobcenter", "--password-stdin",
-                 input="\n")
+    result = cli(
+        "create-user", "ole", PASSWORD, "--role", "mentor", "--org", "Jobcenter", "--password-stdin", input="\n"
+    )
     assert result.exit_code != 0
 
 
@@ -153,22 +176,31 @@ def test_revoke_token(client, cli, staffed):
     assert pull_status(client, login(client, "lise").get_json()["token"]) == 200
 
 
-@pytest.mark.parametrize("args, stdin, phrases", [
-    (("create-user", "ole", "--role", "mentor", "--org", "Ukendt", "--password-stdin"), PASSWORD, ["findes ikke"]),
-    (("create-user", "ole", "--role", "mentor", "--password-stdin"), PASSWORD, ["organisation"]),
-    (("create-user", "ole", "--role", "chef", "--org", "Jobcenter", "--password-stdin"), PASSWORD, ["chef"]),
-    (("create-user", "lise", "--role", "mentor", "--org", "Jobcenter", "--password-stdin"), PASSWORD,
-     ["findes allerede"]),
-    (("create-user", "ole", "--role", "mentor", "--org", "Jobcenter", "--password-stdin"), "kort", ["12 tegn"]),
-    (("create-user", "ole", "--role", "mentor", "--org", "Jobcenter", "--password-stdin"), "password", ["12 tegn"]),
-    (("create-user", "ole", "--role", "coordinator", "--org", "Jobcenter", "--password-stdin"), "123456789012",
-     ["for let at gætte"]),
-    (("create-user", "ung.ole", "--role", "youth", "--password-stdin"), "12345678", ["for let at gætte"]),
-    (("assign", "ukendt", "--mentor", "lise"), None, ["ukendt"]),
-    (("assign", "mads", "--mentor", "ahmed"), None, ["ahmed"]),
-    (("assign", "mads"), None, ["--mentor"]),
-    (("revoke-token", "ukendt"), None, ["findes ikke"]),
-])
+@pytest.mark.parametrize(
+    "args, stdin, phrases",
+    [
+        (("create-user", "ole", "--role", "mentor", "--org", "Ukendt", "--password-stdin"), PASSWORD, ["findes ikke"]),
+        (("create-user", "ole", "--role", "mentor", "--password-stdin"), PASSWORD, ["organisation"]),
+        (("create-user", "ole", "--role", "chef", "--org", "Jobcenter", "--password-stdin"), PASSWORD, ["chef"]),
+        (
+            ("create-user", "lise", "--role", "mentor", "--org", "Jobcenter", "--password-stdin"),
+            PASSWORD,
+            ["findes allerede"],
+        ),
+        (("create-user", "ole", "--role", "mentor", "--org", "Jobcenter", "--password-stdin"), "kort", ["12 tegn"]),
+        (("create-user", "ole", "--role", "mentor", "--org", "Jobcenter", "--password-stdin"), "password", ["12 tegn"]),
+        (
+            ("create-user", "ole", "--role", "coordinator", "--org", "Jobcenter", "--password-stdin"),
+            "123456789012",
+            ["for let at gætte"],
+        ),
+        (("create-user", "ung.ole", "--role", "youth", "--password-stdin"), "12345678", ["for let at gætte"]),
+        (("assign", "ukendt", "--mentor", "lise"), None, ["ukendt"]),
+        (("assign", "mads", "--mentor", "ahmed"), None, ["ahmed"]),
+        (("assign", "mads"), None, ["--mentor"]),
+        (("revoke-token", "ukendt"), None, ["findes ikke"]),
+    ],
+)
 def test_clear_errors(app, cli, staffed, args, stdin, phrases):
     with app.app_context():
         before = len(db.session.scalars(select(User)).all())

@@ -47,8 +47,18 @@ def test_puller_never_misses_a_late_commit(app, client, slow_commits):
             api = Api(app.test_client(), name, f"{name}-{uid()[:4]}")
             for i in range(n):
                 d = goal(w, random.choice(["mads", "sara"]), org_of[name], f"{name} {i}")
-                res = api.push(*[{"mutation_id": uid(), "entity": "goal", "id": d["id"], "op": "upsert",
-                                  "base_version": None, "data": d}])
+                res = api.push(
+                    *[
+                        {
+                            "mutation_id": uid(),
+                            "entity": "goal",
+                            "id": d["id"],
+                            "op": "upsert",
+                            "base_version": None,
+                            "data": d,
+                        }
+                    ]
+                )
                 with lock:
                     applied.extend(r["record"]["id"] for r in res if r["status"] == "applied")
         except Exception as e:  # surfaced by the assertion below
@@ -100,5 +110,9 @@ def test_concurrent_retries_of_one_mutation_apply_once(app, client, slow_commits
     assert sorted(statuses) == ["applied"] + ["duplicate"] * 5
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Goal)) == 1
-        assert db.session.scalar(select(func.count()).select_from(AppliedMutation)
-                                 .where(AppliedMutation.mutation_id == m["mutation_id"])) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AppliedMutation).where(AppliedMutation.mutation_id == m["mutation_id"])
+            )
+            == 1
+        )

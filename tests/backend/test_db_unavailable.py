@@ -104,7 +104,9 @@ def test_a_push_whose_connection_drops_is_503_not_busy(app, monkeypatch):
 
     monkeypatch.setattr(push_mod, "_push_once", dropped)
     r = client.post(
-        "/api/v1/sync/push", headers=api.headers, json={"device_id": "d", "schema_version": SCHEMA_VERSION, "mutations": []}
+        "/api/v1/sync/push",
+        headers=api.headers,
+        json={"device_id": "d", "schema_version": SCHEMA_VERSION, "mutations": []},
     )
     assert r.status_code == 503 and r.headers["Retry-After"] == "10", r.get_data(as_text=True)
     assert r.get_json()["error"]["code"] == "unavailable"

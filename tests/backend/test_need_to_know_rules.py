@@ -30,15 +30,39 @@ def ids_of(changes, entity=None) -> set[str]:
 
 def test_treatment_agreement_is_organisation_only_by_default_and_visibility_is_accepted(app, client, w):
     nina = Api(client, "nina")
-    ag = nina.upsert("agreement", {"youth_id": w.youths["mads"], "organization_id": w.orgs["Rusmiddelcenter"],
-                                   "text": "Aflevere urinprøve hver mandag", "responsible": "youth", "due_date": D0})
+    ag = nina.upsert(
+        "agreement",
+        {
+            "youth_id": w.youths["mads"],
+            "organization_id": w.orgs["Rusmiddelcenter"],
+            "text": "Aflevere urinprøve hver mandag",
+            "responsible": "youth",
+            "due_date": D0,
+        },
+    )
     assert ag["status"] == "applied" and ag["record"]["visibility"] == "organization"
-    shared = nina.upsert("agreement", {"youth_id": w.youths["mads"], "organization_id": w.orgs["Rusmiddelcenter"],
-                                       "text": "Komme til samtale", "responsible": "youth", "due_date": D0,
-                                       "visibility": "shared"})
+    shared = nina.upsert(
+        "agreement",
+        {
+            "youth_id": w.youths["mads"],
+            "organization_id": w.orgs["Rusmiddelcenter"],
+            "text": "Komme til samtale",
+            "responsible": "youth",
+            "due_date": D0,
+            "visibility": "shared",
+        },
+    )
     assert shared["status"] == "applied", shared  # before issue 9: "Ukendt felt."
-    uu = Api(client, "karen").upsert("agreement", {"youth_id": w.youths["mads"], "organization_id": w.orgs["UU"],
-                                                   "text": "Besøge skolen", "responsible": "youth", "due_date": D0})
+    uu = Api(client, "karen").upsert(
+        "agreement",
+        {
+            "youth_id": w.youths["mads"],
+            "organization_id": w.orgs["UU"],
+            "text": "Besøge skolen",
+            "responsible": "youth",
+            "due_date": D0,
+        },
+    )
     assert uu["record"]["visibility"] == "shared"  # other kinds keep today's default
     for user, sees in (("karen", False), ("peter", False), ("mads", False), ("nina", True), ("lise", True)):
         pulled, _ = Api(client, user).pull_all()
@@ -51,10 +75,18 @@ def test_treatment_agreement_is_organisation_only_by_default_and_visibility_is_a
 
 
 def test_assessment_scores_are_shared_comment_stays_in_the_organisation(app, client, w):
-    res = Api(client, "nina").upsert("assessment", {
-        "youth_id": w.youths["mads"], "organization_id": w.orgs["Rusmiddelcenter"], "due_date": D0,
-        "rater_role": "staff", "scores": {d.key: 3 for d in DIMENSIONS.for_rater("staff")},
-        "comment": "Positiv urinprøve", "submitted_at": f"{D0}T10:00:00+00:00"})
+    res = Api(client, "nina").upsert(
+        "assessment",
+        {
+            "youth_id": w.youths["mads"],
+            "organization_id": w.orgs["Rusmiddelcenter"],
+            "due_date": D0,
+            "rater_role": "staff",
+            "scores": {d.key: 3 for d in DIMENSIONS.for_rater("staff")},
+            "comment": "Positiv urinprøve",
+            "submitted_at": f"{D0}T10:00:00+00:00",
+        },
+    )
     assert res["record"]["comment_visibility"] == "organization"
     for user, sees_comment in (("karen", False), ("mads", False), ("nina", True), ("ahmed", True)):
         pulled, _ = Api(client, user).pull_all()
@@ -65,13 +97,30 @@ def test_assessment_scores_are_shared_comment_stays_in_the_organisation(app, cli
 
 def test_outreach_and_attendance_note_can_be_kept_within_the_organisation(app, client, w):
     lise, peter = Api(client, "lise"), Api(client, "peter")
-    out = lise.upsert("outreach", {"youth_id": w.youths["mads"], "organization_id": w.orgs["Jobcenter"],
-                                   "method": "call", "reached": True, "note": "Talte med moren",
-                                   "contacted_at": f"{D0}T09:00:00+00:00", "visibility": "organization"})
+    out = lise.upsert(
+        "outreach",
+        {
+            "youth_id": w.youths["mads"],
+            "organization_id": w.orgs["Jobcenter"],
+            "method": "call",
+            "reached": True,
+            "note": "Talte med moren",
+            "contacted_at": f"{D0}T09:00:00+00:00",
+            "visibility": "organization",
+        },
+    )
     act = peter.upsert("activity", activity(w, "mads", "Bostøtte", "Hjemmebesøg"))["record"]
-    att = peter.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0,
-                                      "status": "present", "note": "Ubetalte regninger",
-                                      "note_visibility": "organization"})
+    att = peter.upsert(
+        "attendance",
+        {
+            "youth_id": w.youths["mads"],
+            "activity_id": act["id"],
+            "date": D0,
+            "status": "present",
+            "note": "Ubetalte regninger",
+            "note_visibility": "organization",
+        },
+    )
     assert att["status"] == "applied", att
     karen, _ = Api(client, "karen").pull_all()
     assert out["record"]["id"] not in ids_of(karen)
@@ -80,8 +129,11 @@ def test_outreach_and_attendance_note_can_be_kept_within_the_organisation(app, c
     # the young person's phone holds the note blank and sends it back with a check-in:
     # the hidden field is neither erased nor held against them
     mads = Api(client, "mads")
-    again = mads.upsert("attendance", {"id": att["record"]["id"], "self_checked_in_at": f"{D0}T08:58:00+00:00",
-                                       "note": ""}, base_version=1)
+    again = mads.upsert(
+        "attendance",
+        {"id": att["record"]["id"], "self_checked_in_at": f"{D0}T08:58:00+00:00", "note": ""},
+        base_version=1,
+    )
     assert again["status"] in ("applied", "merged"), again
     assert again["record"]["note"] == ""  # shown to the young person blank
     peter_view, _ = Api(client, "peter").pull_all()
@@ -95,12 +147,25 @@ def test_enrolment_and_its_activities_can_be_organisation_only(app, client, w):
 
     with app.app_context():
         pid = uid()
-        db.session.add(Programme(id=pid, name="Angst og depression", organization_id=w.orgs["Jobcenter"],
-                                 activities=[ProgrammeActivity(position=1, title="Gruppe", weekdays=[2],
-                                                               start_time="10:00", end_time="12:00")]))
+        db.session.add(
+            Programme(
+                id=pid,
+                name="Angst og depression",
+                organization_id=w.orgs["Jobcenter"],
+                activities=[
+                    ProgrammeActivity(position=1, title="Gruppe", weekdays=[2], start_time="10:00", end_time="12:00")
+                ],
+            )
+        )
         db.session.commit()
-        e = service.enrol(db.session.get(User, w.users["ahmed"]), w.youths["sara"], db.session.get(Programme, pid),
-                          server_today() - timedelta(days=3), None, visibility="organization")
+        e = service.enrol(
+            db.session.get(User, w.users["ahmed"]),
+            w.youths["sara"],
+            db.session.get(Programme, pid),
+            server_today() - timedelta(days=3),
+            None,
+            visibility="organization",
+        )
         eid, act_ids = e.id, list(e.activity_ids)
         db.session.remove()
     karen = Browser(app, "karen").get(f"/programmes/youth/{w.youths['sara']}").text
@@ -163,15 +228,41 @@ def _act(client, w, org="Jobcenter"):
 def test_young_person_cannot_self_certify_weeks_back(app, client, w):
     act, mads = _act(client, w), Api(client, "mads")
     old = (server_today() - timedelta(days=43)).isoformat()
-    res = mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": old,
-                                     "self_checked_in_at": f"{old}T08:55:00+00:00"})
+    res = mads.upsert(
+        "attendance",
+        {
+            "youth_id": w.youths["mads"],
+            "activity_id": act["id"],
+            "date": old,
+            "self_checked_in_at": f"{old}T08:55:00+00:00",
+        },
+    )
     assert res["status"] == "rejected" and res["error"]["code"] == "outside_window"
-    notice = mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": old,
-                                        "status": "absent_notified", "absence_reason": "Syg"})
+    notice = mads.upsert(
+        "attendance",
+        {
+            "youth_id": w.youths["mads"],
+            "activity_id": act["id"],
+            "date": old,
+            "status": "absent_notified",
+            "absence_reason": "Syg",
+        },
+    )
     assert notice["status"] == "rejected"
     ahead = (server_today() + timedelta(days=3)).isoformat()
-    assert mads.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": ahead,
-                                      "status": "absent_notified", "absence_reason": "Tandlæge"})["status"] == "applied"
+    assert (
+        mads.upsert(
+            "attendance",
+            {
+                "youth_id": w.youths["mads"],
+                "activity_id": act["id"],
+                "date": ahead,
+                "status": "absent_notified",
+                "absence_reason": "Tandlæge",
+            },
+        )["status"]
+        == "applied"
+    )
 
 
 def test_staff_attendance_a_week_back_older_is_the_coordinators_correction(app, client, w):
@@ -189,13 +280,23 @@ def test_staff_attendance_a_week_back_older_is_the_coordinators_correction(app, 
 
 
 def test_mentor_reviews_but_does_not_rewrite_another_organisations_agreement(app, client, w):
-    ag = Api(client, "karen").upsert("agreement", {
-        "youth_id": w.youths["mads"], "organization_id": w.orgs["UU"], "text": "Besøge skolen",
-        "responsible": "youth", "due_date": D0})["record"]
+    ag = Api(client, "karen").upsert(
+        "agreement",
+        {
+            "youth_id": w.youths["mads"],
+            "organization_id": w.orgs["UU"],
+            "text": "Besøge skolen",
+            "responsible": "youth",
+            "due_date": D0,
+        },
+    )["record"]
     Api(client, "mads").upsert("agreement", {"id": ag["id"], "youth_comment": "Har gjort det"}, base_version=1)
     lise = Api(client, "lise")
-    for change in ({"text": "Noget andet"}, {"organization_id": w.orgs["Jobcenter"]},
-                   {"youth_comment": "Mentor skrev det"}):
+    for change in (
+        {"text": "Noget andet"},
+        {"organization_id": w.orgs["Jobcenter"]},
+        {"youth_comment": "Mentor skrev det"},
+    ):
         res = lise.upsert("agreement", {"id": ag["id"], **change}, base_version=2)
         assert res["status"] == "rejected", change
     review = lise.upsert("agreement", {"id": ag["id"], "status": "kept", "review_note": "Set"}, base_version=2)
@@ -207,10 +308,13 @@ def test_mentor_reviews_but_does_not_rewrite_another_organisations_agreement(app
 
 
 def test_pushing_another_young_persons_record_id_is_not_found(app, client, w):
-    sara_goal = Api(client, "ahmed").upsert("goal", {"youth_id": w.youths["sara"], "organization_id": w.orgs["UU"],
-                                                     "title": "Saras mål"})["record"]
-    res = Api(client, "peter").upsert("goal", {"id": sara_goal["id"], "youth_id": w.youths["mads"],
-                                               "organization_id": w.orgs["Bostøtte"], "title": "x"})
+    sara_goal = Api(client, "ahmed").upsert(
+        "goal", {"youth_id": w.youths["sara"], "organization_id": w.orgs["UU"], "title": "Saras mål"}
+    )["record"]
+    res = Api(client, "peter").upsert(
+        "goal",
+        {"id": sara_goal["id"], "youth_id": w.youths["mads"], "organization_id": w.orgs["Bostøtte"], "title": "x"},
+    )
     assert res["status"] == "rejected" and res["error"]["code"] == "not_found"  # before: invalid "kan ikke flyttes"
     assert res["record"] is None
 
@@ -240,11 +344,27 @@ def test_migration_fills_existing_rows_by_organisation_kind(app, w, client):
     from sqlalchemy import text
 
     nina = Api(client, "nina")
-    ag = nina.upsert("agreement", {"youth_id": w.youths["mads"], "organization_id": w.orgs["Rusmiddelcenter"],
-                                   "text": "Urinprøve", "responsible": "youth", "due_date": D0,
-                                   "visibility": "shared"})["record"]
-    uu = Api(client, "karen").upsert("agreement", {"youth_id": w.youths["mads"], "organization_id": w.orgs["UU"],
-                                                   "text": "Skole", "responsible": "youth", "due_date": D0})["record"]
+    ag = nina.upsert(
+        "agreement",
+        {
+            "youth_id": w.youths["mads"],
+            "organization_id": w.orgs["Rusmiddelcenter"],
+            "text": "Urinprøve",
+            "responsible": "youth",
+            "due_date": D0,
+            "visibility": "shared",
+        },
+    )["record"]
+    uu = Api(client, "karen").upsert(
+        "agreement",
+        {
+            "youth_id": w.youths["mads"],
+            "organization_id": w.orgs["UU"],
+            "text": "Skole",
+            "responsible": "youth",
+            "due_date": D0,
+        },
+    )["record"]
     karen = Api(client, "karen")
     assert ag["id"] in ids_of(karen.pull_all()[0])  # shared before the migration
     with app.app_context():

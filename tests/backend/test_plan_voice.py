@@ -7,8 +7,10 @@ from tests.backend.world import Api, goal, uid
 
 
 def _plan(w, ahmed) -> dict:
-    return ahmed.upsert("plan", {"youth_id": w.youths["mads"], "end_goal": "Tømrer", "end_goal_kind": "education",
-                                 "start_date": "2026-01-05"})["record"]
+    return ahmed.upsert(
+        "plan",
+        {"youth_id": w.youths["mads"], "end_goal": "Tømrer", "end_goal_kind": "education", "start_date": "2026-01-05"},
+    )["record"]
 
 
 def _pulled(api, entity, record_id):
@@ -21,9 +23,16 @@ def test_youth_writes_own_words_and_everyone_with_access_reads_them(client, w):
     ahmed, mads = Api(client, "ahmed"), Api(client, "mads")
     plan = _plan(w, ahmed)
     assert plan["revision"] == 1 and plan["revised_at"] and plan["voice_updated_by_user_id"] is None
-    r = mads.upsert("plan", {"id": plan["id"], "youth_wish": "Jeg vil være tømrer",
-                             "youth_strengths": "Jeg er god med hænderne", "youth_barriers": "Jeg sover dårligt"},
-                    base_version=1)
+    r = mads.upsert(
+        "plan",
+        {
+            "id": plan["id"],
+            "youth_wish": "Jeg vil være tømrer",
+            "youth_strengths": "Jeg er god med hænderne",
+            "youth_barriers": "Jeg sover dårligt",
+        },
+        base_version=1,
+    )
     assert r["status"] == "applied", r
     assert r["record"]["voice_updated_by_user_id"] == w.users["mads"] and r["record"]["voice_updated_at"]
     assert r["record"]["revision"] == 1  # their own words are not a new version of the plan
@@ -41,15 +50,17 @@ def test_who_may_write_what_on_the_plan(client, w):
     plan = _plan(w, ahmed)
     r = mads.upsert("plan", {"id": plan["id"], "end_goal": "Noget andet"}, base_version=1)
     assert r["error"]["code"] == "forbidden_field"
-    r = ahmed.upsert("plan", {"id": plan["id"], "youth_answer": "agree", "youth_answer_revision": 1},
-                     base_version=1)
+    r = ahmed.upsert("plan", {"id": plan["id"], "youth_answer": "agree", "youth_answer_revision": 1}, base_version=1)
     assert r["error"]["code"] == "forbidden_field", "nobody agrees on the young person's behalf"
     r = lise.upsert("plan", {"id": plan["id"], "youth_wish": "Skrevet sammen med Mads"}, base_version=1)
     assert r["status"] == "applied" and r["record"]["voice_updated_by_user_id"] == w.users["lise"]
-    assert lise.upsert("plan", {"id": plan["id"], "end_goal": "Lises mål"}, base_version=2)["error"]["code"] == \
-        "forbidden"
-    assert karen.upsert("plan", {"id": plan["id"], "youth_wish": "UU's ord"}, base_version=2)["error"]["code"] == \
-        "forbidden"
+    assert (
+        lise.upsert("plan", {"id": plan["id"], "end_goal": "Lises mål"}, base_version=2)["error"]["code"] == "forbidden"
+    )
+    assert (
+        karen.upsert("plan", {"id": plan["id"], "youth_wish": "UU's ord"}, base_version=2)["error"]["code"]
+        == "forbidden"
+    )
     for api in (mads, lise):  # writing their words does not let them delete the plan
         assert api.delete("plan", plan["id"])["error"]["code"] == "forbidden"
 
@@ -73,21 +84,31 @@ def test_plan_versions_follow_content_and_shared_goals_only(client, w):
 def test_youth_answers_a_version_and_a_later_change_leaves_it_answering_the_old_one(client, w):
     ahmed, mads = Api(client, "ahmed"), Api(client, "mads")
     plan = _plan(w, ahmed)
-    r = mads.upsert("plan", {"id": plan["id"], "youth_answer": "disagree", "youth_answer_revision": 1},
-                    base_version=1)
+    r = mads.upsert("plan", {"id": plan["id"], "youth_answer": "disagree", "youth_answer_revision": 1}, base_version=1)
     assert r["error"]["code"] == "invalid"  # disagreeing needs a comment
     r = mads.upsert("plan", {"id": plan["id"], "youth_answer": "agree", "youth_answer_revision": 7}, base_version=1)
     assert r["error"]["code"] == "invalid"  # no such version
     # the young person answers version 1 offline while the coordinator changes the end goal
     ahmed.upsert("plan", {"id": plan["id"], "end_goal": "Tømrerlærling"}, base_version=1)
-    r = mads.upsert("plan", {"id": plan["id"], "youth_answer": "disagree", "youth_answer_comment": "For hurtigt",
-                             "youth_answer_revision": 1}, base_version=1)
+    r = mads.upsert(
+        "plan",
+        {
+            "id": plan["id"],
+            "youth_answer": "disagree",
+            "youth_answer_comment": "For hurtigt",
+            "youth_answer_revision": 1,
+        },
+        base_version=1,
+    )
     assert r["status"] == "merged", r
     rec, version = r["record"], r["version"]
     assert rec["end_goal"] == "Tømrerlærling" and rec["revision"] == 2
     assert rec["youth_answer"] == "disagree" and rec["youth_answer_revision"] == 1 and rec["youth_answered_at"]
-    r = mads.upsert("plan", {"id": plan["id"], "youth_answer": "agree", "youth_answer_comment": "",
-                             "youth_answer_revision": 2}, base_version=version)
+    r = mads.upsert(
+        "plan",
+        {"id": plan["id"], "youth_answer": "agree", "youth_answer_comment": "", "youth_answer_revision": 2},
+        base_version=version,
+    )
     assert r["status"] == "applied" and r["record"]["youth_answer_revision"] == r["record"]["revision"]
 
 
@@ -98,25 +119,38 @@ def test_goal_proposal_round_trip_and_rules(client, w):
     assert p["status"] == "applied" and p["record"]["status"] == "proposed"
     p = p["record"]
     assert p["proposed_by_user_id"] == w.users["mads"] and p["proposed_at"]
-    assert mads.upsert("goal_proposal", {"youth_id": yid, "text": "x", "status": "accepted", "goal_id": uid()}
-                       )["error"]["code"] in ("forbidden_field", "invalid_reference")
-    assert mads.upsert("goal_proposal", {"id": p["id"], "answer": "ja"}, base_version=1)["error"]["code"] == \
-        "forbidden_field"
-    assert karen.upsert("goal_proposal", {"id": p["id"], "status": "declined", "answer": "nej"},
-                        base_version=1)["error"]["code"] == "forbidden"
-    assert sara.upsert("goal_proposal", {"id": p["id"], "text": "hack"}, base_version=1)["error"]["code"] == \
-        "not_found"
-    assert lise.upsert("goal_proposal", {"id": p["id"], "status": "declined"}, base_version=1)["error"]["code"] == \
-        "invalid"  # say why
+    assert mads.upsert("goal_proposal", {"youth_id": yid, "text": "x", "status": "accepted", "goal_id": uid()})[
+        "error"
+    ]["code"] in ("forbidden_field", "invalid_reference")
+    assert (
+        mads.upsert("goal_proposal", {"id": p["id"], "answer": "ja"}, base_version=1)["error"]["code"]
+        == "forbidden_field"
+    )
+    assert (
+        karen.upsert("goal_proposal", {"id": p["id"], "status": "declined", "answer": "nej"}, base_version=1)["error"][
+            "code"
+        ]
+        == "forbidden"
+    )
+    assert sara.upsert("goal_proposal", {"id": p["id"], "text": "hack"}, base_version=1)["error"]["code"] == "not_found"
+    assert (
+        lise.upsert("goal_proposal", {"id": p["id"], "status": "declined"}, base_version=1)["error"]["code"]
+        == "invalid"
+    )  # say why
     private = ahmed.upsert("goal", goal(w, "mads", "Jobcenter", "Privat", visibility="organization"))["record"]
     r = lise.upsert("goal_proposal", {"id": p["id"], "status": "accepted", "goal_id": private["id"]}, base_version=1)
     assert r["error"]["code"] == "invalid_reference"
     g = lise.upsert("goal", goal(w, "mads", "Jobcenter", "Tag kørekort (teori først)"))["record"]
-    r = lise.upsert("goal_proposal", {"id": p["id"], "status": "reworded", "goal_id": g["id"],
-                                      "answer": "Vi starter med teorien"}, base_version=1)
+    r = lise.upsert(
+        "goal_proposal",
+        {"id": p["id"], "status": "reworded", "goal_id": g["id"], "answer": "Vi starter med teorien"},
+        base_version=1,
+    )
     assert r["status"] == "applied" and r["record"]["answered_by_user_id"] == w.users["lise"]
-    assert mads.upsert("goal_proposal", {"id": p["id"], "text": "Noget andet"}, base_version=r["version"]
-                       )["error"]["code"] == "forbidden_field"
+    assert (
+        mads.upsert("goal_proposal", {"id": p["id"], "text": "Noget andet"}, base_version=r["version"])["error"]["code"]
+        == "forbidden_field"
+    )
     got = _pulled(mads, "goal_proposal", p["id"])
     assert got["data"]["answer"] == "Vi starter med teorien" and got["data"]["goal_id"] == g["id"]
     assert _pulled(karen, "goal_proposal", p["id"]) is not None  # partners with consent read it

@@ -21,19 +21,26 @@ def csrf(client, path):
 
 
 PROGRAMME_FORM = {
-    "name": "Brobygning til uddannelse", "description": "Screening og brobygning", "capacity": "24",
-    "team_size": "", "hours_per_week": "", "start_rule": "Opstart i januar", "active": "on",
+    "name": "Brobygning til uddannelse",
+    "description": "Screening og brobygning",
+    "capacity": "24",
+    "team_size": "",
+    "hours_per_week": "",
+    "start_rule": "Opstart i januar",
+    "active": "on",
     "phases": "Screening; 2\nBrobygning; 14",
     "effects": "self_supporting; 65; 16\njob; 10; 16",
-    "activities": "Screeningssamtale; tir; 10:00-11:00; UU-centret; 1\nBrobygning; man,tir,ons,tor; 08:30-13:30; Erhvervsskolen; 2",
+    "activities": (
+        "Screeningssamtale; tir; 10:00-11:00; UU-centret; 1\n"
+        "Brobygning; man,tir,ons,tor; 08:30-13:30; Erhvervsskolen; 2"
+    ),
 }
 
 
 def make_programme(app, client, w):
     login(client, w.users["ahmed"])
     token = csrf(client, "/programmes/new")
-    r = client.post("/programmes/new", data={**PROGRAMME_FORM, "csrf_token": token,
-                                             "organization_id": w.orgs["UU"]})
+    r = client.post("/programmes/new", data={**PROGRAMME_FORM, "csrf_token": token, "organization_id": w.orgs["UU"]})
     assert r.status_code == 302, r.get_data(as_text=True)
     with app.app_context():
         return db.session.scalar(select(Programme.id).where(Programme.name == PROGRAMME_FORM["name"]))
@@ -51,8 +58,10 @@ def test_catalogue_create_edit_and_bad_input_keeps_text(app, client):
     with app.app_context():
         p = db.session.get(Programme, pid)
         assert p.duration_weeks == 16 and [ph.weeks for ph in p.phases] == [2, 14]
-        assert [(e.outcome, e.share_pct, e.weeks_after_start) for e in p.effects] == [("job", 10, 16),
-                                                                                     ("self_supporting", 65, 16)]
+        assert [(e.outcome, e.share_pct, e.weeks_after_start) for e in p.effects] == [
+            ("job", 10, 16),
+            ("self_supporting", 65, 16),
+        ]
         assert p.activities[1].weekdays == [0, 1, 2, 3] and p.activities[1].phase_position == 2
     html = client.get("/programmes").get_data(as_text=True)
     assert "Brobygning til uddannelse" in html and "65 %" in html
@@ -72,8 +81,10 @@ def test_enrolment_creates_activities_that_reach_the_phone(app, client):
     pid = make_programme(app, client, w)
     mads = w.youths["mads"]
     token = csrf(client, f"/programmes/youth/{mads}")
-    r = client.post(f"/programmes/youth/{mads}/enrol", data={
-        "csrf_token": token, "programme_id": pid, "start_date": "2026-01-05", "planned_end_date": ""})
+    r = client.post(
+        f"/programmes/youth/{mads}/enrol",
+        data={"csrf_token": token, "programme_id": pid, "start_date": "2026-01-05", "planned_end_date": ""},
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     with app.app_context():
         enr = db.session.scalar(select(Enrolment).where(Enrolment.youth_id == mads))
@@ -91,8 +102,10 @@ def test_enrolment_creates_activities_that_reach_the_phone(app, client):
     # ending early ends the activities too
     login(client, w.users["ahmed"])
     token = csrf(client, f"/programmes/youth/{mads}")
-    r = client.post(f"/programmes/youth/{mads}/enrolments/{enr.id}/end", data={
-        "csrf_token": token, "actual_end_date": "2026-02-01", "end_reason": "dropped_out"})
+    r = client.post(
+        f"/programmes/youth/{mads}/enrolments/{enr.id}/end",
+        data={"csrf_token": token, "actual_end_date": "2026-02-01", "end_reason": "dropped_out"},
+    )
     assert r.status_code == 302
     with app.app_context():
         bridge = db.session.get(Activity, bridge.id)
@@ -111,8 +124,9 @@ def test_bad_enrolment_input_gives_danish_message(app, client):
     pid = make_programme(app, client, w)
     mads = w.youths["mads"]
     token = csrf(client, f"/programmes/youth/{mads}")
-    r = client.post(f"/programmes/youth/{mads}/enrol", data={
-        "csrf_token": token, "programme_id": pid, "start_date": "5/1-2026"})
+    r = client.post(
+        f"/programmes/youth/{mads}/enrol", data={"csrf_token": token, "programme_id": pid, "start_date": "5/1-2026"}
+    )
     assert r.status_code == 400 and "Ugyldig dato" in r.get_data(as_text=True)
     assert "5/1-2026" in r.get_data(as_text=True)
     with app.app_context():
@@ -124,12 +138,15 @@ def test_history_updates_youth_through_the_engine_and_latest_wins(app, client):
     login(client, w.users["ahmed"])
     sara = w.youths["sara"]
     token = csrf(client, f"/programmes/youth/{sara}")
-    for kind, value, d in (("target-group", "activity_ready", "2026-01-01"), ("target-group", "education_ready",
-                                                                             "2026-03-01"),
-                           ("target-group", "job_ready", "2026-02-01"),  # back-dated: not the current one
-                           ("outcome", "education", "2026-04-01")):
-        r = client.post(f"/programmes/youth/{sara}/{kind}", data={"csrf_token": token, "value": value,
-                                                                   "valid_from": d, "note": ""})
+    for kind, value, d in (
+        ("target-group", "activity_ready", "2026-01-01"),
+        ("target-group", "education_ready", "2026-03-01"),
+        ("target-group", "job_ready", "2026-02-01"),  # back-dated: not the current one
+        ("outcome", "education", "2026-04-01"),
+    ):
+        r = client.post(
+            f"/programmes/youth/{sara}/{kind}", data={"csrf_token": token, "value": value, "valid_from": d, "note": ""}
+        )
         assert r.status_code == 302, r.get_data(as_text=True)
     with app.app_context():
         youth = db.session.get(Youth, sara)
@@ -141,14 +158,16 @@ def test_history_updates_youth_through_the_engine_and_latest_wins(app, client):
     sara_rec = next(c for c in changes if c["entity"] == "youth" and c["id"] == sara)
     assert sara_rec["data"]["outcome"] == "education"
     # bad value: Danish message, nothing stored
-    r = client.post(f"/programmes/youth/{sara}/outcome", data={"csrf_token": token, "value": "rich",
-                                                                "valid_from": "2026-05-01"})
+    r = client.post(
+        f"/programmes/youth/{sara}/outcome", data={"csrf_token": token, "value": "rich", "valid_from": "2026-05-01"}
+    )
     assert r.status_code == 400 and "Vælg en værdi" in r.get_data(as_text=True)
     # a mentor sees the page but cannot record
     login(client, w.users["lise"])
     assert client.get(f"/programmes/youth/{sara}").status_code == 200
-    r = client.post(f"/programmes/youth/{sara}/outcome", data={"csrf_token": token, "value": "job",
-                                                                "valid_from": "2026-05-01"})
+    r = client.post(
+        f"/programmes/youth/{sara}/outcome", data={"csrf_token": token, "value": "job", "valid_from": "2026-05-01"}
+    )
     assert r.status_code == 403 and "koordinator" in r.get_data(as_text=True)
     # a partner without consent does not see Sara at all
     login(client, w.users["nina"])
@@ -187,7 +206,9 @@ def test_enrolment_survives_a_push_that_ran_its_batch_again(app, client, monkeyp
     with app.app_context():
         stored = db.session.get(Enrolment, enr_id)
         assert stored is not None and stored.activity_ids == act_ids
-        assert db.session.scalar(select(func.count()).select_from(Activity).where(Activity.id.in_(act_ids))) == len(act_ids)
+        assert db.session.scalar(select(func.count()).select_from(Activity).where(Activity.id.in_(act_ids))) == len(
+            act_ids
+        )
 
 
 def test_enrolment_warns_of_clashes_with_existing_activities(app, client):
@@ -200,14 +221,25 @@ def test_enrolment_warns_of_clashes_with_existing_activities(app, client):
     pid = make_programme(app, client, w)
     mads = w.youths["mads"]
     start = date.today() + timedelta(days=(7 - date.today().weekday()) % 7)  # a coming Monday
-    treatment = activity(w, "mads", "Rusmiddelcenter", "Samtale i behandling", weekdays=[1], start_time="10:30",
-                         end_time="11:30", start_date=start.isoformat(), visibility="shared")
+    treatment = activity(
+        w,
+        "mads",
+        "Rusmiddelcenter",
+        "Samtale i behandling",
+        weekdays=[1],
+        start_time="10:30",
+        end_time="11:30",
+        start_date=start.isoformat(),
+        visibility="shared",
+    )
     assert Api(client, "nina").upsert("activity", treatment)["status"] == "applied"
     login(client, w.users["ahmed"])
     token = csrf(client, f"/programmes/youth/{mads}")
-    r = client.post(f"/programmes/youth/{mads}/enrol", data={
-        "csrf_token": token, "programme_id": pid, "start_date": start.isoformat(), "planned_end_date": ""},
-        follow_redirects=True)
+    r = client.post(
+        f"/programmes/youth/{mads}/enrol",
+        data={"csrf_token": token, "programme_id": pid, "start_date": start.isoformat(), "planned_end_date": ""},
+        follow_redirects=True,
+    )
     html = r.get_data(as_text=True)
     assert r.status_code == 200
     # Screening on Tuesdays 10:00–11:00 and bridging Mon–Thu 08:30–13:30 both overlap it
@@ -218,7 +250,9 @@ def test_enrolment_warns_of_clashes_with_existing_activities(app, client):
 
     # no warning when nothing overlaps (Sara has no activities)
     token = csrf(client, f"/programmes/youth/{w.youths['sara']}")
-    r = client.post(f"/programmes/youth/{w.youths['sara']}/enrol", data={
-        "csrf_token": token, "programme_id": pid, "start_date": start.isoformat(), "planned_end_date": ""},
-        follow_redirects=True)
+    r = client.post(
+        f"/programmes/youth/{w.youths['sara']}/enrol",
+        data={"csrf_token": token, "programme_id": pid, "start_date": start.isoformat(), "planned_end_date": ""},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and "overlapper" not in r.get_data(as_text=True)

@@ -20,16 +20,49 @@ def world(app):
     w = build_world(app)
     with app.app_context():
         ahmed = db.session.get(User, w.users["ahmed"])
-        p = service.save_programme(ahmed, None, {
-            "name": "Unge på Toppen", "description": "", "organization_id": w.orgs["Jobcenter"], "capacity": 20,
-            "team_size": 20, "hours_per_week": None, "start_rule": "Opstart i januar", "active": True,
-            "phases": [("Forløb", 16)], "effects": [("self_supporting", 60, 12)],
-            "activities": [{"title": "Hold", "weekdays": [0, 2], "start_time": "09:00", "end_time": "12:00",
-                            "location": "", "phase": None}]})
-        empty = service.save_programme(ahmed, None, {
-            "name": "FOKUS", "description": "", "organization_id": None, "capacity": None, "team_size": None,
-            "hours_per_week": None, "start_rule": "", "active": True, "phases": [("Afklaring", 4)],
-            "effects": [("case_closed", 20, 12)], "activities": []})
+        p = service.save_programme(
+            ahmed,
+            None,
+            {
+                "name": "Unge på Toppen",
+                "description": "",
+                "organization_id": w.orgs["Jobcenter"],
+                "capacity": 20,
+                "team_size": 20,
+                "hours_per_week": None,
+                "start_rule": "Opstart i januar",
+                "active": True,
+                "phases": [("Forløb", 16)],
+                "effects": [("self_supporting", 60, 12)],
+                "activities": [
+                    {
+                        "title": "Hold",
+                        "weekdays": [0, 2],
+                        "start_time": "09:00",
+                        "end_time": "12:00",
+                        "location": "",
+                        "phase": None,
+                    }
+                ],
+            },
+        )
+        empty = service.save_programme(
+            ahmed,
+            None,
+            {
+                "name": "FOKUS",
+                "description": "",
+                "organization_id": None,
+                "capacity": None,
+                "team_size": None,
+                "hours_per_week": None,
+                "start_rule": "",
+                "active": True,
+                "phases": [("Afklaring", 4)],
+                "effects": [("case_closed", 20, 12)],
+                "activities": [],
+            },
+        )
         w.programme, w.empty = p.id, empty.id
         ahmed = db.session.get(User, w.users["ahmed"])
         e = service.enrol(ahmed, w.youths["mads"], db.session.get(Programme, p.id), date(2026, 1, 5), None)
@@ -45,16 +78,29 @@ def world(app):
 def test_figures_exact_for_coordinator(app, client, world):
     w = world
     lise = Api(client, "lise")
-    for d, status in (("2026-02-02", "present"), ("2026-02-04", "late"), ("2026-02-09", "absent_notified"),
-                      ("2026-02-11", "absent_unnotified")):
+    for d, status in (
+        ("2026-02-02", "present"),
+        ("2026-02-04", "late"),
+        ("2026-02-09", "absent_notified"),
+        ("2026-02-11", "absent_unnotified"),
+    ):
         data = {"youth_id": w.youths["mads"], "activity_id": w.mads_activity, "date": d, "status": status}
         if status == "absent_notified":
             data["absence_reason"] = "Syg"
         # months back: beyond a mentor's week, so the coordinator registers it (a correction, issue 9)
         assert Api(client, "ahmed").upsert("attendance", data)["status"] == "applied"
     for d, status in (("2026-02-10", "kept"), ("2026-02-20", "not_kept"), ("2026-02-25", "open")):
-        rec = lise.upsert("agreement", {"youth_id": w.youths["sara"], "organization_id": w.orgs["Jobcenter"],
-                                        "text": "Mød op", "responsible": "youth", "due_date": d, "status": status})
+        rec = lise.upsert(
+            "agreement",
+            {
+                "youth_id": w.youths["sara"],
+                "organization_id": w.orgs["Jobcenter"],
+                "text": "Mød op",
+                "responsible": "youth",
+                "due_date": d,
+                "status": status,
+            },
+        )
         assert rec["status"] == "applied", rec
 
     ahmed = Api(client, "ahmed")
@@ -83,7 +129,9 @@ def test_figures_exact_for_coordinator(app, client, world):
     assert all(a["rate"] is None for a in res["attendance"] if a["month"] != "2026-02")
     assert "definitions" in res
 
-    one = client.get("/api/v1/reports/attendance", headers=ahmed.headers, query_string={"from": "2026-02", "to": "2026-02"})
+    one = client.get(
+        "/api/v1/reports/attendance", headers=ahmed.headers, query_string={"from": "2026-02", "to": "2026-02"}
+    )
     assert one.get_json()["attendance"] == [feb]
     cat = client.get("/api/v1/reports/programmes", headers=ahmed.headers).get_json()["programmes"]
     assert {p["name"] for p in cat} == {"Unge på Toppen", "FOKUS"}
@@ -106,22 +154,31 @@ def test_programme_filter_and_moved_young_person(app, client, world):
         ahmed = db.session.get(User, w.users["ahmed"])
         service.record_outcome(ahmed, w.youths["sara"], "moved_other", date(2026, 2, 1))
     ahmed = Api(client, "ahmed")
-    res = client.get("/api/v1/reports/results", headers=ahmed.headers,
-                     query_string={"from": "2026-01", "programme": w.programme}).get_json()
+    res = client.get(
+        "/api/v1/reports/results", headers=ahmed.headers, query_string={"from": "2026-01", "programme": w.programme}
+    ).get_json()
     eff = res["cohorts"][0]["cohorts"][0]["effects"][0]
     assert (eff["measured"], eff["moved_excluded"], eff["actual_share"], eff["behind"]) == (1, 1, 1.0, False)
     feb = next(m for m in res["monthly"] if m["month"] == "2026-02")
     assert feb["outflow"]["moved_other"] == 1 and feb["active"] == 1  # Sara moved on 1 Feb
-    res = client.get("/api/v1/reports/results", headers=ahmed.headers,
-                     query_string={"from": "2026-01", "programme": w.empty}).get_json()
+    res = client.get(
+        "/api/v1/reports/results", headers=ahmed.headers, query_string={"from": "2026-01", "programme": w.empty}
+    ).get_json()
     assert res["youth_count"] == 0 and res["cohorts"][0]["cohorts"] == []
 
 
-@pytest.mark.parametrize("query,field", [
-    ({"from": "2026-13"}, "from"), ({"to": "januar"}, "to"), ({"from": "2026-05", "to": "2026-02"}, "from"),
-    ({"to": "2030-01"}, "to"), ({"from": "2010-01", "to": "2026-01"}, "from"), ({"programme": "nope"}, "programme"),
-    ({"programme": "00000000-0000-4000-8000-000000000000"}, "programme"),
-])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ({"from": "2026-13"}, "from"),
+        ({"to": "januar"}, "to"),
+        ({"from": "2026-05", "to": "2026-02"}, "from"),
+        ({"to": "2030-01"}, "to"),
+        ({"from": "2010-01", "to": "2026-01"}, "from"),
+        ({"programme": "nope"}, "programme"),
+        ({"programme": "00000000-0000-4000-8000-000000000000"}, "programme"),
+    ],
+)
 def test_bad_filter_is_a_clear_400(app, client, world, query, field):
     ahmed = Api(client, "ahmed")
     r = client.get("/api/v1/reports/results", headers=ahmed.headers, query_string=query)
@@ -154,7 +211,10 @@ def test_results_page_and_csv(app, client, world):
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Forløb;Hold (startmåned);Deltagere")
-    assert "Unge på Toppen;2026-01;2;Selvforsørgende (uddannelse, job eller andet);uge 12;60,0 %;50,0 %;2;0;Målt;Bagud" in lines
+    assert (
+        "Unge på Toppen;2026-01;2;Selvforsørgende (uddannelse, job eller andet);uge 12;60,0 %;50,0 %;2;0;Målt;Bagud"
+        in lines
+    )
     assert "FOKUS;–;0;Ingen deltagere i perioden;;;;;;;" in lines
     assert client.get("/results/export/monthly.csv?from=x").status_code == 400
     assert client.get("/results/export/secret.csv").status_code == 404

@@ -89,8 +89,11 @@ def test_purge_erases_a_closed_case_past_retention_everywhere(app, client, w, cl
     sara_before = rows_mentioning(app, w.youths["sara"])
     # an old audit line (older than the audit retention) goes; recent ones stay without free text
     with app.app_context():
-        db.session.execute(update(AuditLog).where(AuditLog.youth_id == w.youths["mads"], AuditLog.action == "read")
-                           .values(at=utcnow() - timedelta(days=400)))
+        db.session.execute(
+            update(AuditLog)
+            .where(AuditLog.youth_id == w.youths["mads"], AuditLog.action == "read")
+            .values(at=utcnow() - timedelta(days=400))
+        )
         db.session.commit()
     out = cli("purge-closed-cases", "--as-of", far_future())
     assert "Slettet: 1 afsluttede sager" in out
@@ -104,8 +107,10 @@ def test_purge_erases_a_closed_case_past_retention_everywhere(app, client, w, cl
         assert len(erase) == 1 and erase[0].channel == "cli" and "reason=retention" in erase[0].detail
         account = db.session.get(User, w.users["mads"])
         assert account.username.startswith("erased:") and account.display_name == "Slettet bruger"
-        assert all(d.device_name == "" for d in db.session.scalars(select(DeviceToken).where(
-            DeviceToken.user_id == w.users["mads"])))
+        assert all(
+            d.device_name == ""
+            for d in db.session.scalars(select(DeviceToken).where(DeviceToken.user_id == w.users["mads"]))
+        )
         grants = db.session.scalars(select(AccessGrant).where(AccessGrant.youth_id == w.youths["mads"])).all()
         assert grants and not any(g.active for g in grants)
     assert rows_mentioning(app, w.youths["sara"]) == sara_before  # Sara untouched
@@ -123,9 +128,11 @@ def test_purge_erases_a_closed_case_past_retention_everywhere(app, client, w, cl
     assert "0 afsluttede sager" in cli("purge-closed-cases", "--as-of", far_future())
     with app.app_context():
         db.session.execute(update(DeviceToken).values(expires_at=utcnow() - timedelta(days=1)))
-        db.session.execute(update(AuditLog).where((AuditLog.youth_id == w.youths["mads"])
-                                                  | (AuditLog.user_id == w.users["mads"]))
-                           .values(at=utcnow() - timedelta(days=200)))
+        db.session.execute(
+            update(AuditLog)
+            .where((AuditLog.youth_id == w.youths["mads"]) | (AuditLog.user_id == w.users["mads"]))
+            .values(at=utcnow() - timedelta(days=200))
+        )
         db.session.commit()
     out = cli("purge-closed-cases", "--as-of", far_future())
     assert "1 lukkede logins" in out and "udløbne adgangsrettigheder" in out

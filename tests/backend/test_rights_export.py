@@ -32,10 +32,16 @@ def w(app, client, w):
 def db_ids(app, youth_id: str) -> dict[str, set[str]]:
     """Every row the database holds about the young person, per kind."""
     with app.app_context():
-        out = {e: set(db.session.scalars(select(m.id).where(m.youth_id == youth_id)))
-               for e, m in ENTITY_MODELS.items() if e != "youth"}
-        for key, model in (("enrolment", Enrolment), ("target_group_history", TargetGroupChange),
-                           ("outcome_history", OutcomeChange)):
+        out = {
+            e: set(db.session.scalars(select(m.id).where(m.youth_id == youth_id)))
+            for e, m in ENTITY_MODELS.items()
+            if e != "youth"
+        }
+        for key, model in (
+            ("enrolment", Enrolment),
+            ("target_group_history", TargetGroupChange),
+            ("outcome_history", OutcomeChange),
+        ):
             out[key] = set(db.session.scalars(select(model.id).where(model.youth_id == youth_id)))
         out["conflict"] = set(db.session.scalars(select(Conflict.id).where(Conflict.youth_id == youth_id)))
         return out
@@ -56,9 +62,11 @@ def test_youth_export_holds_every_kind_of_record_and_nothing_of_sara(app, client
     export = r.get_json()
     assert export["scope"] == "self" and export["youth"]["id"] == w.youths["mads"]
     held = db_ids(app, w.youths["mads"])
-    got = {**{k: {x["id"] for x in v} for k, v in export["records"].items()},
-           **{k: {x["id"] for x in v} for k, v in export["programmes"].items()},
-           "conflict": {x["id"] for x in export["history"]["conflict"]}}
+    got = {
+        **{k: {x["id"] for x in v} for k, v in export["records"].items()},
+        **{k: {x["id"] for x in v} for k, v in export["programmes"].items()},
+        "conflict": {x["id"] for x in export["history"]["conflict"]},
+    }
     for kind, ids in held.items():
         assert ids, f"the fixture should give Mads some {kind}"
         assert got[kind] == ids, kind
@@ -69,7 +77,8 @@ def test_youth_export_holds_every_kind_of_record_and_nothing_of_sara(app, client
     assert export["history"]["record_history"] and export["account"]["username"] == "mads"
     readers = {(e["role"], e["organization"]) for e in export["access_log"] if e["action"] == "read"}
     assert ("partner", "Bostøtte") in readers and ("coordinator", "Jobcenter") not in {
-        (e["role"], e["organization"]) for e in export["access_log"] if e["action"] == "export"}
+        (e["role"], e["organization"]) for e in export["access_log"] if e["action"] == "export"
+    }
     text = json.dumps(export, ensure_ascii=False)
     for marker in sara_markers(app, w):
         assert marker not in text, marker
@@ -83,10 +92,24 @@ def test_youth_export_as_a_readable_document(app, client, w):
     assert r.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert r.headers["Cache-Control"] == "no-store"
     html = r.get_data(as_text=True)
-    for text in ("Alt hvad Trinvis har om Mads", "Din plan", "Uddannelse MADS-X", "Behandling MADS-X",
-                 "Fremmøde (1)", "Vækket MADS-X", "Samtykker (4)", "Målgruppe over tid", "Uddannelsesparat",
-                 "Status over tid", "Job", "Hvem har set eller ændret", "Samarbejdspartner, Bostøtte", "Læste",
-                 "Rettelser (1)", "@page"):
+    for text in (
+        "Alt hvad Trinvis har om Mads",
+        "Din plan",
+        "Uddannelse MADS-X",
+        "Behandling MADS-X",
+        "Fremmøde (1)",
+        "Vækket MADS-X",
+        "Samtykker (4)",
+        "Målgruppe over tid",
+        "Uddannelsesparat",
+        "Status over tid",
+        "Job",
+        "Hvem har set eller ændret",
+        "Samarbejdspartner, Bostøtte",
+        "Læste",
+        "Rettelser (1)",
+        "@page",
+    ):
         assert text in html, text
     assert "SARA" not in html and "Sara" not in html
     assert client.get(f"/api/v1/youth/{w.youths['mads']}/export?format=pdf", headers=mads.headers).status_code == 400
@@ -95,8 +118,15 @@ def test_youth_export_as_a_readable_document(app, client, w):
 def test_only_the_young_person_and_their_coordinator_may_export(app, client, w):
     mads_id, sara_id = w.youths["mads"], w.youths["sara"]
     assert client.get(f"/api/v1/youth/{mads_id}/export").status_code == 401
-    for user, youth in (("mads", sara_id), ("sara", mads_id), ("lise", mads_id), ("karen", mads_id),
-                        ("admin", mads_id), ("mads", "not-a-uuid"), ("mads", "../../etc")):
+    for user, youth in (
+        ("mads", sara_id),
+        ("sara", mads_id),
+        ("lise", mads_id),
+        ("karen", mads_id),
+        ("admin", mads_id),
+        ("mads", "not-a-uuid"),
+        ("mads", "../../etc"),
+    ):
         r = client.get(f"/api/v1/youth/{youth}/export", headers=Api(client, user).headers)
         assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found", (user, youth)
     ahmed = Api(client, "ahmed")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -27,9 +27,26 @@ from shared.dimensions import DIMENSIONS
 from shared.schedule import activity_clashes, occurs_on
 from tests.backend.world import Api
 
-TABLES = ("organization", "user_account", "youth", "plan", "goal", "activity", "agreement", "attendance",
-          "outreach", "assessment", "consent", "change_log", "access_grant", "applied_mutation",
-          "record_history", "conflict", "audit_log", "sync_counter")
+TABLES = (
+    "organization",
+    "user_account",
+    "youth",
+    "plan",
+    "goal",
+    "activity",
+    "agreement",
+    "attendance",
+    "outreach",
+    "assessment",
+    "consent",
+    "change_log",
+    "access_grant",
+    "applied_mutation",
+    "record_history",
+    "conflict",
+    "audit_log",
+    "sync_counter",
+)
 
 
 class DemoApi(Api):
@@ -37,8 +54,9 @@ class DemoApi(Api):
 
     def __init__(self, client, username: str, device: str = "test-device"):
         self.client, self.device, self.cursor = client, device, None
-        r = client.post("/api/v1/auth/login", json={"username": username, "password": seed.DEMO_PASSWORD,
-                                                    "device_name": device})
+        r = client.post(
+            "/api/v1/auth/login", json={"username": username, "password": seed.DEMO_PASSWORD, "device_name": device}
+        )
         assert r.status_code == 200, r.get_json()
         self.token = r.get_json()["token"]
         self.user = r.get_json()["user"]
@@ -48,9 +66,10 @@ def snapshot(app) -> dict:
     with app.app_context():
         counts = {t: db.session.scalar(text(f'SELECT COUNT(*) FROM "{t}"')) for t in TABLES}
         counts["seq"] = db.session.scalar(text("SELECT value FROM sync_counter WHERE id = 1"))
-        counts["versions"] = {e: db.session.scalar(select(func.sum(m.version)))
-                              for e, m in (("youth", Youth), ("goal", Goal), ("attendance", Attendance),
-                                           ("agreement", Agreement))}
+        counts["versions"] = {
+            e: db.session.scalar(select(func.sum(m.version)))
+            for e, m in (("youth", Youth), ("goal", Goal), ("attendance", Attendance), ("agreement", Agreement))
+        }
         return counts
 
 
@@ -65,7 +84,9 @@ def demo(app):
     with app.app_context():
         first = seed.seed_demo()
         ids = {u.username: u.id for u in db.session.scalars(select(User))}
-        youth = {y: db.session.scalar(select(Youth.id).where(Youth.user_id == ids[y])) for y in ("ung.mads", "ung.sara")}
+        youth = {
+            y: db.session.scalar(select(Youth.id).where(Youth.user_id == ids[y])) for y in ("ung.mads", "ung.sara")
+        }
         orgs = {o.name: o.id for o in db.session.scalars(select(Organization))}
         db.session.remove()
     return {"summary": first, "users": ids, "youth": youth, "orgs": orgs}
@@ -81,7 +102,9 @@ def visible(client, username):
 def test_seed_is_idempotent(app, demo):
     assert "8 brugere (8 nye)" in demo["summary"]
     before = snapshot(app)
-    assert before["attendance"] > 0 and before["assessment"] == 9  # 2 × 2 per young person + the treatment centre's (issue 9)
+    assert (
+        before["attendance"] > 0 and before["assessment"] == 9
+    )  # 2 × 2 per young person + the treatment centre's (issue 9)
     with app.app_context():
         second = seed.seed_demo()
         db.session.remove()
@@ -117,8 +140,9 @@ def test_seed_writes_as_the_real_users_and_fails_loudly(app, monkeypatch):
 def test_writes_are_audited_as_their_authors(app, demo):
     u = demo["users"]
     with app.app_context():
-        rows = db.session.execute(select(AuditLog.user_id, AuditLog.entity, AuditLog.channel)
-                                  .where(AuditLog.action == "write")).all()
+        rows = db.session.execute(
+            select(AuditLog.user_id, AuditLog.entity, AuditLog.channel).where(AuditLog.action == "write")
+        ).all()
         db.session.remove()
     by_entity = {}
     for user_id, entity, channel in rows:
@@ -161,8 +185,9 @@ def test_mentor_and_coordinator_see_everything_of_both(app, client, demo):
     with app.app_context():
         db_counts = {}
         for entity in ("plan", "goal", "activity", "agreement", "attendance", "outreach", "assessment", "consent"):
-            db_counts[entity] = db.session.scalar(select(func.count()).select_from(ChangeLog)
-                                                  .where(ChangeLog.entity == entity))
+            db_counts[entity] = db.session.scalar(
+                select(func.count()).select_from(ChangeLog).where(ChangeLog.entity == entity)
+            )
         db.session.remove()
     for user in ("mentor.lise", "tovholder.ahmed"):
         seen = visible(client, user)
@@ -216,8 +241,9 @@ def test_demo_content_is_plausible(app, demo):
             statuses = {a.status for a in atts}
             assert statuses == {"present", "late", "absent_notified", "absent_unnotified"}
             # Every unexplained absence was followed up the same day.
-            outreach_days = {o.contacted_at.date() for o in db.session.scalars(
-                select(Outreach).where(Outreach.youth_id == yid))}
+            outreach_days = {
+                o.contacted_at.date() for o in db.session.scalars(select(Outreach).where(Outreach.youth_id == yid))
+            }
             for att in atts:
                 if att.status == "absent_unnotified":
                     assert att.date in outreach_days
@@ -229,8 +255,11 @@ def test_demo_content_is_plausible(app, demo):
             assert all(a.review_note for a in ags if a.status in ("kept", "not_kept"))
             assert {"kept", "not_kept"} <= {a.status for a in ags}
 
-            asm = db.session.scalars(select(Assessment).where(Assessment.youth_id == yid,
-                                                              Assessment.rater_user_id != demo["users"]["behandler.nina"])).all()
+            asm = db.session.scalars(
+                select(Assessment).where(
+                    Assessment.youth_id == yid, Assessment.rater_user_id != demo["users"]["behandler.nina"]
+                )
+            ).all()
             assert len(asm) == 4 and all(a.submitted_at is not None for a in asm)
             due = sorted({a.due_date for a in asm})
             assert len(due) == 2 and due[1] < today and (due[1] - due[0]).days == 42
@@ -243,12 +272,22 @@ def test_demo_content_is_plausible(app, demo):
             assert sum(staff[1].scores.values()) > sum(staff[0].scores.values())
 
         mads = demo["youth"]["ung.mads"]
-        acts = [{"weekdays": a.weekdays, "start_time": a.start_time, "end_time": a.end_time,
-                 "start_date": a.start_date, "end_date": a.end_date}
-                for a in db.session.scalars(select(Activity).where(Activity.youth_id == mads))]
+        acts = [
+            {
+                "weekdays": a.weekdays,
+                "start_time": a.start_time,
+                "end_time": a.end_time,
+                "start_date": a.start_date,
+                "end_date": a.end_date,
+            }
+            for a in db.session.scalars(select(Activity).where(Activity.youth_id == mads))
+        ]
         assert activity_clashes(acts), "the demo should show one clash for the caseworker"
         assert db.session.scalar(select(Youth.target_group).where(Youth.id == mads)) == "activity_ready"
-        assert db.session.scalar(select(Youth.target_group).where(Youth.id == demo["youth"]["ung.sara"])) == "education_ready"
+        assert (
+            db.session.scalar(select(Youth.target_group).where(Youth.id == demo["youth"]["ung.sara"]))
+            == "education_ready"
+        )
         # Records keep their ids between databases: they are derived from fixed names.
         assert db.session.get(Plan, seed.rid("ung.mads", "plan")) is not None
         db.session.remove()
@@ -316,16 +355,22 @@ def test_demo_has_an_organisation_only_item_of_every_kind(app, client, demo):
         kinds = {
             "agreement": db.session.scalar(select(Agreement.id).where(Agreement.visibility == "organization")),
             "outreach": db.session.scalar(select(Outreach.id).where(Outreach.visibility == "organization")),
-            "assessment": db.session.scalar(select(Assessment.id).where(Assessment.comment_visibility == "organization")),
+            "assessment": db.session.scalar(
+                select(Assessment.id).where(Assessment.comment_visibility == "organization")
+            ),
             "attendance": db.session.scalar(select(Attendance.id).where(Attendance.note_visibility == "organization")),
             "enrolment": db.session.scalar(select(Enrolment.id).where(Enrolment.visibility == "organization")),
         }
         db.session.remove()
     assert all(kinds.values()), kinds
     texts = ("Aflevere urinprøve", "Positiv urinprøve", "Mads' mor", "Ubetalte regninger")
-    for user, sees in (("uu.karen", ()), ("bostotte.peter", ("Ubetalte regninger",)),
-                       ("behandler.nina", ("Aflevere urinprøve", "Positiv urinprøve")), ("ung.mads", ()),
-                       ("mentor.lise", texts)):
+    for user, sees in (
+        ("uu.karen", ()),
+        ("bostotte.peter", ("Ubetalte regninger",)),
+        ("behandler.nina", ("Aflevere urinprøve", "Positiv urinprøve")),
+        ("ung.mads", ()),
+        ("mentor.lise", texts),
+    ):
         seen = str(visible(client, user))
         for t in texts:
             assert (t in seen) is (t in sees), (user, t)

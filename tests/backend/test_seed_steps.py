@@ -38,8 +38,12 @@ def test_demo_gives_both_young_people_their_own_words(app):
         assert steps == {mads.youth_id: "virksomhedsforloeb", sara.youth_id: "paa_vej_mod_job"}
         ag = db.session.scalar(select(CompanyAgreement))
         assert "Holm" in ag.company and ag.youth_id == mads.youth_id and ag.follow_ups
-        assert follow_up_state({"start_date": ag.start_date, "end_date": None, "follow_ups": ag.follow_ups},
-                               date.today()).state == "ok"
+        assert (
+            follow_up_state(
+                {"start_date": ag.start_date, "end_date": None, "follow_ups": ag.follow_ups}, date.today()
+            ).state
+            == "ok"
+        )
         months, flagged = hours_overview(db.session.scalars(select(WorkHours)).all(), date.today())
         assert [m.ordinary for m in months[-4:-1]] == [12, 22, 31.5] and months[-2].met and not flagged
         n = db.session.scalar(select(func.count()).select_from(GoalProposal))
@@ -47,6 +51,8 @@ def test_demo_gives_both_young_people_their_own_words(app):
         db.session.remove()
         seed.seed_demo()  # again: nothing new
         assert db.session.scalar(select(func.count()).select_from(GoalProposal)) == n
-        assert (db.session.get(Plan, seed.rid("ung.mads", "plan")).version,
-                db.session.get(Plan, seed.rid("ung.sara", "plan")).version) == versions
+        assert (
+            db.session.get(Plan, seed.rid("ung.mads", "plan")).version,
+            db.session.get(Plan, seed.rid("ung.sara", "plan")).version,
+        ) == versions
         db.session.remove()

@@ -10,8 +10,15 @@ from tests.backend.world import Api, uid
 
 
 def _move(api, w, youth="mads", step="paa_vej_mod_job", reason="CV og jobønske er på plads", valid_from=None):
-    return api.upsert("step_change", {"youth_id": w.youths[youth], "step": step, "reason": reason,
-                                      "valid_from": valid_from or date.today().isoformat()})
+    return api.upsert(
+        "step_change",
+        {
+            "youth_id": w.youths[youth],
+            "step": step,
+            "reason": reason,
+            "valid_from": valid_from or date.today().isoformat(),
+        },
+    )
 
 
 def test_only_the_coordinator_moves_a_step_and_a_move_is_history(client, w):
@@ -41,8 +48,10 @@ def test_plan_page_shows_step_in_plain_danish_with_history_and_moves_it(app, cli
     assert "Trin 1: Afklaring" in page and "Du har lavet et CV" in page and "Første samtale" in page
     r = b.post(f"/youth/{yid}/step", {"mutation_id": uid(), "step": "paa_vej_mod_job", "reason": "", "valid_from": ""})
     assert r.status_code == 400 and "Hvorfor" in r.text
-    r = b.post(f"/youth/{yid}/step", {"mutation_id": uid(), "step": "paa_vej_mod_job",
-                                      "reason": "Jobønske: tømrer. CV er lavet.", "valid_from": ""})
+    r = b.post(
+        f"/youth/{yid}/step",
+        {"mutation_id": uid(), "step": "paa_vej_mod_job", "reason": "Jobønske: tømrer. CV er lavet.", "valid_from": ""},
+    )
     assert r.status_code == 302, r.text
     page = b.get(f"/youth/{yid}").text
     assert "Trin 2: På vej mod job" in page and "fast kontaktperson på arbejdspladsen" in page

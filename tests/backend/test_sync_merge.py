@@ -10,8 +10,14 @@ from tests.backend.world import D0, D1, Api, activity, goal, uid
 def test_same_mutation_twice_applies_once(app, client, w):
     lise = Api(client, "lise")
     mid, gid = uid(), uid()
-    m = {"mutation_id": mid, "entity": "goal", "id": gid, "op": "upsert", "base_version": None,
-         "data": goal(w, "mads", "Jobcenter", "Første") | {"id": gid}}
+    m = {
+        "mutation_id": mid,
+        "entity": "goal",
+        "id": gid,
+        "op": "upsert",
+        "base_version": None,
+        "data": goal(w, "mads", "Jobcenter", "Første") | {"id": gid},
+    }
     first = lise.push(m)[0]
     again = lise.push(m, m)  # a retry, and the same mutation twice in one batch
     assert first["status"] == "applied" and first["version"] == 1
@@ -27,8 +33,9 @@ def test_reused_mutation_id_for_other_record_is_rejected(app, client, w):
     g1 = goal(w, "mads", "Jobcenter")
     lise.push({"mutation_id": mid, "entity": "goal", "id": g1["id"], "op": "upsert", "base_version": None, "data": g1})
     g2 = goal(w, "mads", "Jobcenter")
-    res = lise.push({"mutation_id": mid, "entity": "goal", "id": g2["id"], "op": "upsert", "base_version": None,
-                     "data": g2})[0]
+    res = lise.push(
+        {"mutation_id": mid, "entity": "goal", "id": g2["id"], "op": "upsert", "base_version": None, "data": g2}
+    )[0]
     assert res["status"] == "rejected" and res["error"]["code"] == "mutation_id_reused"
 
 
@@ -56,7 +63,8 @@ def test_same_field_changed_on_both_sides_keeps_the_loser(app, client, w):
     with app.app_context():
         conflicts = db.session.scalars(select(Conflict)).all()
         assert [(c.field, c.losing_value, c.winning_value) for c in conflicts] == [
-            ("title", "Ahmeds titel", "Lises titel")]
+            ("title", "Ahmeds titel", "Lises titel")
+        ]
         assert conflicts[0].youth_id == w.youths["mads"] and conflicts[0].resolved_at is None
 
 
@@ -86,10 +94,29 @@ def test_attendance_merges_by_natural_key_staff_status_wins_checkin_kept(app, cl
 
 def test_submitted_assessment_is_immutable(app, client, w):
     mads = Api(client, "mads")
-    scores = {d: 5 for d in ("hverdagsmestring", "fremmoede", "helbred_trivsel", "sociale_kompetencer",
-                              "netvaerk", "tro_paa_egne_evner", "realistiske_maal", "faglige_kompetencer")}
-    a = mads.upsert("assessment", {"youth_id": w.youths["mads"], "due_date": "2026-02-16", "rater_role": "youth",
-                                   "scores": scores, "submitted_at": "2026-02-16T10:00:00Z"})
+    scores = {
+        d: 5
+        for d in (
+            "hverdagsmestring",
+            "fremmoede",
+            "helbred_trivsel",
+            "sociale_kompetencer",
+            "netvaerk",
+            "tro_paa_egne_evner",
+            "realistiske_maal",
+            "faglige_kompetencer",
+        )
+    }
+    a = mads.upsert(
+        "assessment",
+        {
+            "youth_id": w.youths["mads"],
+            "due_date": "2026-02-16",
+            "rater_role": "youth",
+            "scores": scores,
+            "submitted_at": "2026-02-16T10:00:00Z",
+        },
+    )
     assert a["status"] == "applied"
     change = mads.upsert("assessment", {"id": a["record"]["id"], "scores": {**scores, "fremmoede": 9}}, base_version=1)
     assert change["status"] == "rejected" and change["error"]["code"] == "immutable"
@@ -99,9 +126,16 @@ def test_submitted_assessment_is_immutable(app, client, w):
 
 
 def test_incomplete_submitted_assessment_is_rejected_with_danish_message(app, client, w):
-    res = Api(client, "mads").upsert("assessment", {"youth_id": w.youths["mads"], "due_date": "2026-02-16",
-                                                    "rater_role": "youth", "scores": {"fremmoede": 5},
-                                                    "submitted_at": "2026-02-16T10:00:00Z"})
+    res = Api(client, "mads").upsert(
+        "assessment",
+        {
+            "youth_id": w.youths["mads"],
+            "due_date": "2026-02-16",
+            "rater_role": "youth",
+            "scores": {"fremmoede": 5},
+            "submitted_at": "2026-02-16T10:00:00Z",
+        },
+    )
     assert res["status"] == "rejected" and "mangler" in res["error"]["message"]
 
 
@@ -122,8 +156,12 @@ def test_one_bad_mutation_does_not_affect_the_others(app, client, w):
     lise = Api(client, "lise")
     good1, good2 = goal(w, "mads", "Jobcenter", "A"), goal(w, "mads", "Jobcenter", "B")
     bad = goal(w, "mads", "Jobcenter", "C") | {"status": "maybe"}
-    res = lise.push(*[{"mutation_id": uid(), "entity": "goal", "id": d["id"], "op": "upsert", "base_version": None,
-                       "data": d} for d in (good1, bad, good2)])
+    res = lise.push(
+        *[
+            {"mutation_id": uid(), "entity": "goal", "id": d["id"], "op": "upsert", "base_version": None, "data": d}
+            for d in (good1, bad, good2)
+        ]
+    )
     assert [r["status"] for r in res] == ["applied", "rejected", "applied"]
     assert res[1]["error"]["code"] == "invalid" and "Status" in res[1]["error"]["message"]
     changes, _ = Api(client, "ahmed").pull_all()
@@ -175,5 +213,7 @@ def test_one_devices_edits_from_the_same_base_are_not_a_conflict(app, client, w)
     with app.app_context():
         rows = db.session.scalars(select(Conflict).order_by(Conflict.version)).all()
         assert [(c.losing_value, c.winning_value) for c in rows] == [
-            ("Titel 3", "Tablettens titel"), ("Tablettens titel", "Titel 4")]
+            ("Titel 3", "Tablettens titel"),
+            ("Tablettens titel", "Titel 4"),
+        ]
         db.session.remove()

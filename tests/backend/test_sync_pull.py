@@ -76,8 +76,11 @@ def test_consent_withdrawal_revokes_and_regrant_delivers_old_records(app, client
     assert ("goal", old_goal["id"]) in live(changes)
     assert revoked == []
     # Ahmed records that Mads withdraws his consent to Rusmiddelcenter
-    consent = next(c for c in Api(client, "ahmed", "pc").pull_all()[0]
-                   if c["entity"] == "consent" and c["data"]["organization_id"] == w.orgs["Rusmiddelcenter"])
+    consent = next(
+        c
+        for c in Api(client, "ahmed", "pc").pull_all()[0]
+        if c["entity"] == "consent" and c["data"]["organization_id"] == w.orgs["Rusmiddelcenter"]
+    )
     res = ahmed.upsert("consent", {"id": consent["id"], "status": "withdrawn"}, base_version=consent["version"])
     assert res["status"] == "applied" and res["record"]["withdrawn_at"]
     changes, revoked = nina.pull_all()
@@ -130,8 +133,9 @@ def test_item_narrowed_to_organisation_is_removed_from_partner_devices(app, clie
 def test_activity_narrowing_cascades_to_its_attendance(app, client, w):
     nina, peter = Api(client, "nina"), Api(client, "peter")
     act = nina.upsert("activity", activity(w, "mads", "Rusmiddelcenter", "Gruppe"))["record"]
-    att = nina.upsert("attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0,
-                                     "status": "present"})["record"]
+    att = nina.upsert(
+        "attendance", {"youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0, "status": "present"}
+    )["record"]
     assert ("attendance", att["id"]) in live(peter.pull_all()[0])
     nina.upsert("activity", {"id": act["id"], "visibility": "organization"}, base_version=1)
     changes, _ = peter.pull_all()
@@ -161,8 +165,9 @@ def test_pull_is_audit_logged(app, client, w):
 
     Api(client, "karen").pull_all()
     with app.app_context():
-        rows = db.session.scalars(select(AuditLog).where(AuditLog.user_id == w.users["karen"],
-                                                         AuditLog.action == "read")).all()
+        rows = db.session.scalars(
+            select(AuditLog).where(AuditLog.user_id == w.users["karen"], AuditLog.action == "read")
+        ).all()
         assert {r.youth_id for r in rows} == {w.youths["mads"], w.youths["sara"]}
 
 
@@ -186,9 +191,13 @@ def test_record_deleted_during_a_paged_first_sync_is_removed_from_the_device(app
 def _withdraw(client, w, youth="mads", org="Rusmiddelcenter", status="withdrawn"):
     """Ahmed sets a consent's status; returns the applied record."""
     ahmed = Api(client, "ahmed", f"pc-{uid()[:6]}")
-    consent = next(c for c in live(ahmed.pull_all()[0]).values()
-                   if c["entity"] == "consent" and c["data"]["organization_id"] == w.orgs[org]
-                   and c["data"]["youth_id"] == w.youths[youth])
+    consent = next(
+        c
+        for c in live(ahmed.pull_all()[0]).values()
+        if c["entity"] == "consent"
+        and c["data"]["organization_id"] == w.orgs[org]
+        and c["data"]["youth_id"] == w.youths[youth]
+    )
     res = ahmed.upsert("consent", {"id": consent["id"], "status": status}, base_version=consent["version"])
     assert res["status"] == "applied", res
     return res["record"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import base64
 import re
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from backend.admin import system_write
 from backend.extensions import db
-from backend.models import AuditLog, Conflict, Consent, Goal, RecordHistory, User
+from backend.models import AuditLog, Conflict, Consent, Goal, RecordHistory
 from tests.backend.world import PASSWORD, Api, build_world
 from tests.conftest import make_app, truncate_all
 
@@ -60,20 +60,57 @@ def w(app, w):
     """The common small municipality (tests/conftest.py) with plans and three goals."""
     world = w
     with app.app_context():
-        system_write([{"entity": "plan", "id": uid(), "data": {
-            "youth_id": world.youths[y], "end_goal": f"Uddannelse for {y}", "end_goal_kind": "education",
-            "start_date": (date.today() - timedelta(days=100)).isoformat()}} for y in ("mads", "sara")])
+        system_write(
+            [
+                {
+                    "entity": "plan",
+                    "id": uid(),
+                    "data": {
+                        "youth_id": world.youths[y],
+                        "end_goal": f"Uddannelse for {y}",
+                        "end_goal_kind": "education",
+                        "start_date": (date.today() - timedelta(days=100)).isoformat(),
+                    },
+                }
+                for y in ("mads", "sara")
+            ]
+        )
         world.goal = uid()
         world.treat_goal = uid()
         world.sara_goal = uid()
-        system_write([
-            {"entity": "goal", "id": world.goal, "data": {"youth_id": world.youths["mads"], "organization_id":
-             world.orgs["Jobcenter"], "title": "Møde op til tiden", "description": "Hver morgen"}},
-            {"entity": "goal", "id": world.treat_goal, "data": {"youth_id": world.youths["mads"], "organization_id":
-             world.orgs["Rusmiddelcenter"], "title": "Behandlingsforløb", "visibility": "organization"}},
-            {"entity": "goal", "id": world.sara_goal, "data": {"youth_id": world.youths["sara"], "organization_id":
-             world.orgs["UU"], "title": "Brobygning"}},
-        ])
+        system_write(
+            [
+                {
+                    "entity": "goal",
+                    "id": world.goal,
+                    "data": {
+                        "youth_id": world.youths["mads"],
+                        "organization_id": world.orgs["Jobcenter"],
+                        "title": "Møde op til tiden",
+                        "description": "Hver morgen",
+                    },
+                },
+                {
+                    "entity": "goal",
+                    "id": world.treat_goal,
+                    "data": {
+                        "youth_id": world.youths["mads"],
+                        "organization_id": world.orgs["Rusmiddelcenter"],
+                        "title": "Behandlingsforløb",
+                        "visibility": "organization",
+                    },
+                },
+                {
+                    "entity": "goal",
+                    "id": world.sara_goal,
+                    "data": {
+                        "youth_id": world.youths["sara"],
+                        "organization_id": world.orgs["UU"],
+                        "title": "Brobygning",
+                    },
+                },
+            ]
+        )
         db.session.remove()
     return world
 
@@ -124,13 +161,15 @@ def test_admin_gets_the_user_pages_and_no_case_data(app, w):
 
 def test_next_parameter_is_local_only(app, w):
     b = Browser(app)
-    r = b.client.post("/login", data={"csrf_token": b.csrf(), "username": "ahmed", "password": PASSWORD,
-                                      "next": "//evil.example/x"})
+    r = b.client.post(
+        "/login", data={"csrf_token": b.csrf(), "username": "ahmed", "password": PASSWORD, "next": "//evil.example/x"}
+    )
     assert r.headers["Location"] == "/"
     b2 = Browser(app)
     target = f"/youth/{w.youths['mads']}"
-    r = b2.client.post("/login", data={"csrf_token": b2.csrf(), "username": "ahmed", "password": PASSWORD,
-                                       "next": target})
+    r = b2.client.post(
+        "/login", data={"csrf_token": b2.csrf(), "username": "ahmed", "password": PASSWORD, "next": target}
+    )
     assert r.headers["Location"] == target
 
 
@@ -157,8 +196,11 @@ def test_csrf_is_enforced(app, w):
     r = b.client.post("/login", data={"username": "ahmed", "password": PASSWORD})
     assert r.status_code == 400 and "sikkerhedsnøglen" in r.text
     b = Browser(app, "ahmed")
-    r = b.post(f"/youth/{w.youths['mads']}/goals/{w.goal}",
-               {"title": "Uden nøgle", "status": "open", "visibility": "shared", "base_version": "1"}, csrf=False)
+    r = b.post(
+        f"/youth/{w.youths['mads']}/goals/{w.goal}",
+        {"title": "Uden nøgle", "status": "open", "visibility": "shared", "base_version": "1"},
+        csrf=False,
+    )
     assert r.status_code == 400
     assert goal_row(app, w.goal).title == "Møde op til tiden"
     r = b.post("/logout", csrf=False)
@@ -203,8 +245,9 @@ def test_partner_sees_only_consented_youth_and_allowed_items(app, w):
 def test_reads_are_audit_logged_and_shown_to_the_coordinator(app, w):
     Browser(app, "nina").get(f"/youth/{w.youths['mads']}")
     with app.app_context():
-        rows = db.session.scalars(select(AuditLog).where(AuditLog.user_id == w.users["nina"],
-                                                          AuditLog.youth_id == w.youths["mads"])).all()
+        rows = db.session.scalars(
+            select(AuditLog).where(AuditLog.user_id == w.users["nina"], AuditLog.youth_id == w.youths["mads"])
+        ).all()
         assert {(r.action, r.channel) for r in rows} == {("read", "web")}
         assert {r.entity for r in rows} >= {"youth", "plan", "goal", "consent"}
     page = Browser(app, "ahmed").get(f"/youth/{w.youths['mads']}/audit")
@@ -215,14 +258,23 @@ def test_reads_are_audit_logged_and_shown_to_the_coordinator(app, w):
 
 
 def goal_form(**kw):
-    return {"title": "Møde op til tiden", "description": "Hver morgen", "status": "open", "target_date": "",
-            "visibility": "shared", "base_version": "1", **kw}
+    return {
+        "title": "Møde op til tiden",
+        "description": "Hver morgen",
+        "status": "open",
+        "target_date": "",
+        "visibility": "shared",
+        "base_version": "1",
+        **kw,
+    }
 
 
 def test_coordinator_edits_a_goal_and_the_phone_receives_it(app, w, client):
     b = Browser(app, "ahmed")
-    r = b.post(f"/youth/{w.youths['mads']}/goals/{w.goal}",
-               goal_form(title="Møde op kl. 9", status="in_progress", target_date="2026-06-30"))
+    r = b.post(
+        f"/youth/{w.youths['mads']}/goals/{w.goal}",
+        goal_form(title="Møde op kl. 9", status="in_progress", target_date="2026-06-30"),
+    )
     assert r.status_code == 302, r.text
     g = goal_row(app, w.goal)
     assert (g.title, g.status, g.target_date, g.version) == ("Møde op kl. 9", "in_progress", date(2026, 6, 30), 2)
@@ -237,8 +289,7 @@ def test_coordinator_edits_a_goal_and_the_phone_receives_it(app, w, client):
 
 def test_concurrent_edits_merge_per_field(app, w, client):
     lise = Api(client, "lise")
-    r = lise.upsert("goal", {"id": w.goal, "youth_id": w.youths["mads"], "description": "Også fredag"},
-                    base_version=1)
+    r = lise.upsert("goal", {"id": w.goal, "youth_id": w.youths["mads"], "description": "Også fredag"}, base_version=1)
     assert r["version"] == 2
     b = Browser(app, "ahmed")
     # The form still shows version 1: only the title changed there.
@@ -277,8 +328,16 @@ def test_rejected_edit_shows_danish_error_and_keeps_what_was_typed(app, w):
 
 def test_partner_adds_and_edits_own_goal(app, w):
     nina = Browser(app, "nina")
-    r = nina.post(f"/youth/{w.youths['mads']}/goals", {"title": "Færre dage med hash", "status": "open",
-                  "visibility": "organization", "organization_id": w.orgs["Rusmiddelcenter"], "target_date": ""})
+    r = nina.post(
+        f"/youth/{w.youths['mads']}/goals",
+        {
+            "title": "Færre dage med hash",
+            "status": "open",
+            "visibility": "organization",
+            "organization_id": w.orgs["Rusmiddelcenter"],
+            "target_date": "",
+        },
+    )
     assert r.status_code == 302, r.text
     with app.app_context():
         g = db.session.scalar(select(Goal).where(Goal.title == "Færre dage med hash"))
@@ -287,16 +346,35 @@ def test_partner_adds_and_edits_own_goal(app, w):
 
 
 def activity_form(w, **kw):
-    return {"title": "Samtale", "organization_id": w.orgs["Rusmiddelcenter"], "weekdays": ["1", "3"],
-            "start_time": "10:00", "end_time": "11:00", "start_date": "2026-01-05", "end_date": "", "location": "",
-            "visibility": "shared", "goal_id": "", **kw}
+    return {
+        "title": "Samtale",
+        "organization_id": w.orgs["Rusmiddelcenter"],
+        "weekdays": ["1", "3"],
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "start_date": "2026-01-05",
+        "end_date": "",
+        "location": "",
+        "visibility": "shared",
+        "goal_id": "",
+        **kw,
+    }
 
 
 def test_overlapping_activity_shows_clash_warning(app, w):
     b = Browser(app, "ahmed")
     y = w.youths["mads"]
-    r = b.post(f"/youth/{y}/activities", activity_form(w, title="Praktik", organization_id=w.orgs["Jobcenter"],
-                                                       weekdays=["0", "1", "2"], start_time="09:00", end_time="12:00"))
+    r = b.post(
+        f"/youth/{y}/activities",
+        activity_form(
+            w,
+            title="Praktik",
+            organization_id=w.orgs["Jobcenter"],
+            weekdays=["0", "1", "2"],
+            start_time="09:00",
+            end_time="12:00",
+        ),
+    )
     assert r.status_code == 302
     page = b.get(f"/youth/{y}").text
     assert 'data-testid="clash-warning"' not in page
@@ -319,8 +397,17 @@ def test_week_grid_marks_only_the_day_and_time_that_clash(app, w):
     """Praktik runs Mon–Wed 09–12, Samtale Tue and Thu 10–11: only Tuesday 10–11 clashes."""
     b = Browser(app, "ahmed")
     y = w.youths["mads"]
-    b.post(f"/youth/{y}/activities", activity_form(w, title="Praktik", organization_id=w.orgs["Jobcenter"],
-                                                   weekdays=["0", "1", "2"], start_time="09:00", end_time="12:00"))
+    b.post(
+        f"/youth/{y}/activities",
+        activity_form(
+            w,
+            title="Praktik",
+            organization_id=w.orgs["Jobcenter"],
+            weekdays=["0", "1", "2"],
+            start_time="09:00",
+            end_time="12:00",
+        ),
+    )
     b.post(f"/youth/{y}/activities", activity_form(w))
     mon, tue, wed, thu, fri = week_cells(b.get(f"/youth/{y}").text)
     assert "Praktik" in mon and "clash" not in mon and "Overlap" not in mon
@@ -338,16 +425,43 @@ def test_plan_shows_absence_reasons_mentor_notes_and_names_the_activity_in_the_c
     y = w.youths["mads"]
     act, day = uid(), date.today() - timedelta(days=1)
     with app.app_context():
-        system_write([{"entity": "activity", "id": act, "data": {
-            "youth_id": y, "organization_id": w.orgs["Jobcenter"], "title": "Lagerpraktik", "weekdays": [day.weekday()],
-            "start_time": "09:00", "end_time": "12:00", "start_date": (day - timedelta(days=30)).isoformat()}}])
-        system_write([{"entity": "attendance", "id": uid(), "data": {
-            "youth_id": y, "activity_id": act, "date": day.isoformat(), "status": "absent_notified",
-            "absence_reason": "Tandlæge kl. 10", "note": "Ringede selv kl. 8 – godt gået"}}])
+        system_write(
+            [
+                {
+                    "entity": "activity",
+                    "id": act,
+                    "data": {
+                        "youth_id": y,
+                        "organization_id": w.orgs["Jobcenter"],
+                        "title": "Lagerpraktik",
+                        "weekdays": [day.weekday()],
+                        "start_time": "09:00",
+                        "end_time": "12:00",
+                        "start_date": (day - timedelta(days=30)).isoformat(),
+                    },
+                }
+            ]
+        )
+        system_write(
+            [
+                {
+                    "entity": "attendance",
+                    "id": uid(),
+                    "data": {
+                        "youth_id": y,
+                        "activity_id": act,
+                        "date": day.isoformat(),
+                        "status": "absent_notified",
+                        "absence_reason": "Tandlæge kl. 10",
+                        "note": "Ringede selv kl. 8 – godt gået",
+                    },
+                }
+            ]
+        )
         db.session.remove()
     page = Browser(app, "ahmed").get(f"/youth/{y}").text
     calendar = re.search(r'data-testid="attendance-calendar">(.*?)</table>', page, re.S).group(1)
-    assert '<span class="att-title">Lagerpraktik</span>' in calendar and "sr-only\">: Lagerpraktik" not in calendar
+    assert '<span class="att-title">Lagerpraktik</span>' in calendar and 'sr-only">: Lagerpraktik' not in calendar
     notes = re.search(r'data-testid="attendance-notes"(.*?)</table>', page, re.S).group(1)
     assert day.strftime("%d.%m.%Y") in notes and "Lagerpraktik" in notes
     assert "Tandlæge kl. 10" in notes and "Ringede selv kl. 8 – godt gået" in notes and "Meldt fra" in notes
@@ -371,23 +485,32 @@ def test_coordinator_withdraws_consent_and_the_partner_loses_access(app, w):
     nina = Browser(app, "nina")
     assert nina.get(f"/youth/{w.youths['mads']}").status_code == 200
     with app.app_context():
-        c = db.session.scalar(select(Consent).where(Consent.youth_id == w.youths["mads"],
-                                                    Consent.organization_id == w.orgs["Rusmiddelcenter"]))
+        c = db.session.scalar(
+            select(Consent).where(
+                Consent.youth_id == w.youths["mads"], Consent.organization_id == w.orgs["Rusmiddelcenter"]
+            )
+        )
         cid, version = c.id, c.version
     # A partner cannot record consent.
-    r = nina.post(f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
-                  {"status": "withdrawn", "base_version": str(version)})
+    r = nina.post(
+        f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
+        {"status": "withdrawn", "base_version": str(version)},
+    )
     assert r.status_code == 400 and "kan ikke ændre" in r.text
     b = Browser(app, "ahmed")
     # The first click asks; nothing changes until the coordinator confirms.
-    r = b.post(f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
-               {"status": "withdrawn", "base_version": str(version)})
+    r = b.post(
+        f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
+        {"status": "withdrawn", "base_version": str(version)},
+    )
     assert r.status_code == 200 and "Træk samtykket tilbage?" in r.text and "Rusmiddelcenter mister adgangen" in r.text
     with app.app_context():
         assert db.session.get(Consent, cid).status == "given"
     assert nina.get(f"/youth/{w.youths['mads']}").status_code == 200
-    r = b.post(f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
-               {"status": "withdrawn", "base_version": str(version), "confirm": "yes"})
+    r = b.post(
+        f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
+        {"status": "withdrawn", "base_version": str(version), "confirm": "yes"},
+    )
     assert r.status_code == 302
     with app.app_context():
         c = db.session.get(Consent, cid)
@@ -396,19 +519,35 @@ def test_coordinator_withdraws_consent_and_the_partner_loses_access(app, w):
     assert nina.get(f"/youth/{w.youths['mads']}").status_code == 404
     assert "Mads" not in nina.get("/").text
     # …and given again.
-    r = b.post(f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
-               {"status": "given", "base_version": str(version + 1)})
+    r = b.post(
+        f"/youth/{w.youths['mads']}/consents/{w.orgs['Rusmiddelcenter']}",
+        {"status": "given", "base_version": str(version + 1)},
+    )
     assert r.status_code == 302 and nina.get(f"/youth/{w.youths['mads']}").status_code == 200
 
 
 def test_add_agreement(app, w):
     b = Browser(app, "lise")
     y = w.youths["mads"]
-    r = b.post(f"/youth/{y}/agreements", {"text": "Ring til UU-vejlederen", "responsible": "youth",
-                                          "due_date": "2026-13-01", "organization_id": w.orgs["Jobcenter"]})
+    r = b.post(
+        f"/youth/{y}/agreements",
+        {
+            "text": "Ring til UU-vejlederen",
+            "responsible": "youth",
+            "due_date": "2026-13-01",
+            "organization_id": w.orgs["Jobcenter"],
+        },
+    )
     assert r.status_code == 400 and "Ugyldig dato" in r.text and "Ring til UU-vejlederen" in r.text
-    r = b.post(f"/youth/{y}/agreements", {"text": "Ring til UU-vejlederen", "responsible": "staff",
-                                          "due_date": "2026-12-01", "organization_id": w.orgs["Jobcenter"]})
+    r = b.post(
+        f"/youth/{y}/agreements",
+        {
+            "text": "Ring til UU-vejlederen",
+            "responsible": "staff",
+            "due_date": "2026-12-01",
+            "organization_id": w.orgs["Jobcenter"],
+        },
+    )
     assert r.status_code == 302
     page = b.get(f"/youth/{y}").text
     assert "Ring til UU-vejlederen" in page and "Aftalen er oprettet." in page
@@ -419,11 +558,19 @@ def test_add_agreement(app, w):
 
 def make_conflict(app, client, w) -> None:
     lise = Api(client, "lise")
-    assert lise.upsert("goal", {"id": w.goal, "youth_id": w.youths["mads"], "title": "Lises titel"},
-                       base_version=1)["status"] == "applied"
+    assert (
+        lise.upsert("goal", {"id": w.goal, "youth_id": w.youths["mads"], "title": "Lises titel"}, base_version=1)[
+            "status"
+        ]
+        == "applied"
+    )
     ahmed = Api(client, "ahmed", device="ahmed-phone")
-    assert ahmed.upsert("goal", {"id": w.goal, "youth_id": w.youths["mads"], "title": "Ahmeds titel"},
-                        base_version=1)["status"] == "merged"
+    assert (
+        ahmed.upsert("goal", {"id": w.goal, "youth_id": w.youths["mads"], "title": "Ahmeds titel"}, base_version=1)[
+            "status"
+        ]
+        == "merged"
+    )
 
 
 @pytest.mark.parametrize("action, final_title", [("confirm", "Ahmeds titel"), ("correct", "Lises titel")])
@@ -449,8 +596,16 @@ def test_conflicts_confirm_or_correct(app, w, client, action, final_title):
 
 # ---- progression -------------------------------------------------------------------------------
 
-DIMS = ("hverdagsmestring", "fremmoede", "helbred_trivsel", "sociale_kompetencer", "netvaerk",
-        "tro_paa_egne_evner", "realistiske_maal", "faglige_kompetencer")
+DIMS = (
+    "hverdagsmestring",
+    "fremmoede",
+    "helbred_trivsel",
+    "sociale_kompetencer",
+    "netvaerk",
+    "tro_paa_egne_evner",
+    "realistiske_maal",
+    "faglige_kompetencer",
+)
 
 
 def test_progression_charts_and_distance(app, w):
@@ -461,13 +616,34 @@ def test_progression_charts_and_distance(app, w):
         muts = []
         for n, score in ((1, 3), (2, 6)):
             due = (start + timedelta(days=42 * n)).isoformat()
-            now = datetime.now(timezone.utc).isoformat()
-            muts.append({"entity": "assessment", "id": uid(), "data": {
-                "youth_id": w.youths["mads"], "due_date": due, "rater_role": "youth",
-                "scores": {d: score for d in DIMS}, "submitted_at": now}})
-            muts.append({"entity": "assessment", "id": uid(), "data": {
-                "youth_id": w.youths["mads"], "due_date": due, "rater_role": "staff", "organization_id": w.orgs["Jobcenter"],
-                "scores": {**{d: score + 1 for d in DIMS}, "tro_paa_maalet": 4 + n}, "submitted_at": now}})
+            now = datetime.now(UTC).isoformat()
+            muts.append(
+                {
+                    "entity": "assessment",
+                    "id": uid(),
+                    "data": {
+                        "youth_id": w.youths["mads"],
+                        "due_date": due,
+                        "rater_role": "youth",
+                        "scores": {d: score for d in DIMS},
+                        "submitted_at": now,
+                    },
+                }
+            )
+            muts.append(
+                {
+                    "entity": "assessment",
+                    "id": uid(),
+                    "data": {
+                        "youth_id": w.youths["mads"],
+                        "due_date": due,
+                        "rater_role": "staff",
+                        "organization_id": w.orgs["Jobcenter"],
+                        "scores": {**{d: score + 1 for d in DIMS}, "tro_paa_maalet": 4 + n},
+                        "submitted_at": now,
+                    },
+                }
+            )
         system_write(muts)
     page = Browser(app, "karen").get(f"/youth/{w.youths['mads']}/progression")
     assert page.status_code == 200
@@ -487,18 +663,37 @@ def test_progression_charts_and_distance(app, w):
 
 # ---- nothing returns 500 -----------------------------------------------------------------------
 
-NASTY = ["not-a-uuid", "00000000-0000-0000-0000-000000000000", "x" * 5000, "%00", "..%2F..%2Fetc",
-         "'; drop table youth; --", "<script>alert(1)</script>", "ÆØÅ", uid().upper()]
+NASTY = [
+    "not-a-uuid",
+    "00000000-0000-0000-0000-000000000000",
+    "x" * 5000,
+    "%00",
+    "..%2F..%2Fetc",
+    "'; drop table youth; --",
+    "<script>alert(1)</script>",
+    "ÆØÅ",
+    uid().upper(),
+]
 
 
 def test_no_page_returns_500_for_nasty_ids(app, w):
     b = Browser(app, "ahmed")
     y = w.youths["mads"]
     for bad in NASTY:
-        for url in (f"/youth/{bad}", f"/youth/{bad}/progression", f"/youth/{bad}/audit", f"/youth/{bad}/print",
-                    f"/youth/{y}/goals/{bad}", f"/conflicts/{bad}", f"/youth/{y}/consents/{bad}",
-                    f"/youth/{y}/activities/{bad}", f"/youth/{bad}/goals", f"/youth/{y}/agreements/{bad}",
-                    f"/youth/{bad}/outreach", f"/youth/{bad}/agreements"):
+        for url in (
+            f"/youth/{bad}",
+            f"/youth/{bad}/progression",
+            f"/youth/{bad}/audit",
+            f"/youth/{bad}/print",
+            f"/youth/{y}/goals/{bad}",
+            f"/conflicts/{bad}",
+            f"/youth/{y}/consents/{bad}",
+            f"/youth/{y}/activities/{bad}",
+            f"/youth/{bad}/goals",
+            f"/youth/{y}/agreements/{bad}",
+            f"/youth/{bad}/outreach",
+            f"/youth/{bad}/agreements",
+        ):
             posts = ("/goals", "/conflicts/", "/consents/", "/activities/", "/agreements", "/outreach")
             r = b.post(url, goal_form()) if any(p in url for p in posts) else b.get(url)
             assert r.status_code in (400, 404, 405), (url, r.status_code)
@@ -506,22 +701,42 @@ def test_no_page_returns_500_for_nasty_ids(app, w):
         assert r.status_code == 400 and "Ukendt markering" in r.text
 
 
-@pytest.mark.parametrize("field, value", [
-    ("base_version", "abc"), ("base_version", "-1"), ("base_version", "99999999999999999999"), ("status", "x" * 3000),
-    ("visibility", "public"), ("target_date", "31-12-2026"), ("target_date", "2026-02-30"), ("title", "a\x00b"),
-    ("title", "x" * 200_000), ("target_date", "9999999-01-01"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("base_version", "abc"),
+        ("base_version", "-1"),
+        ("base_version", "99999999999999999999"),
+        ("status", "x" * 3000),
+        ("visibility", "public"),
+        ("target_date", "31-12-2026"),
+        ("target_date", "2026-02-30"),
+        ("title", "a\x00b"),
+        ("title", "x" * 200_000),
+        ("target_date", "9999999-01-01"),
+    ],
+)
 def test_no_500_for_nasty_goal_form_values(app, w, field, value):
     r = Browser(app, "ahmed").post(f"/youth/{w.youths['mads']}/goals/{w.goal}", goal_form(**{field: value}))
     assert r.status_code == 400, r.status_code
     assert goal_row(app, w.goal).version == 1
 
 
-@pytest.mark.parametrize("data", [
-    {"start_time": "25:00"}, {"start_time": "9"}, {"start_date": ""}, {"end_date": "2025-01-01"},
-    {"organization_id": "not-an-org"}, {"organization_id": str(uuid.UUID(int=1))}, {"goal_id": "nope"},
-    {"goal_id": str(uuid.UUID(int=2))}, {"visibility": ""}, {"weekdays": ["1"] * 50},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"start_time": "25:00"},
+        {"start_time": "9"},
+        {"start_date": ""},
+        {"end_date": "2025-01-01"},
+        {"organization_id": "not-an-org"},
+        {"organization_id": str(uuid.UUID(int=1))},
+        {"goal_id": "nope"},
+        {"goal_id": str(uuid.UUID(int=2))},
+        {"visibility": ""},
+        {"weekdays": ["1"] * 50},
+    ],
+)
 def test_no_500_for_nasty_activity_values(app, w, data):
     r = Browser(app, "ahmed").post(f"/youth/{w.youths['mads']}/activities", activity_form(w, **data))
     assert r.status_code in (302, 400), r.status_code
@@ -562,9 +777,21 @@ def test_oversized_form_is_refused_in_danish(app, w):
 def test_follow_up_on_an_agreement(app, w):
     with app.app_context():
         aid = uid()
-        system_write([{"entity": "agreement", "id": aid, "data": {
-            "youth_id": w.youths["mads"], "organization_id": w.orgs["UU"], "text": "Besøg erhvervsskolen",
-            "responsible": "youth", "due_date": "2026-01-10"}}])
+        system_write(
+            [
+                {
+                    "entity": "agreement",
+                    "id": aid,
+                    "data": {
+                        "youth_id": w.youths["mads"],
+                        "organization_id": w.orgs["UU"],
+                        "text": "Besøg erhvervsskolen",
+                        "responsible": "youth",
+                        "due_date": "2026-01-10",
+                    },
+                }
+            ]
+        )
     lise = Browser(app, "lise")
     url = f"/youth/{w.youths['mads']}/agreements/{aid}"
     r = lise.post(url, {"status": "kept?", "review_note": "Det gik fint", "base_version": "1"})
@@ -586,8 +813,13 @@ def test_follow_up_on_an_agreement(app, w):
 def test_document_a_contact_attempt(app, w):
     b = Browser(app, "lise")
     y = w.youths["mads"]
-    form = {"method": "home_visit", "reached": "no", "date": "2026-01-05", "time": "09:15",
-            "note": "Ingen lukkede op. Lagde seddel."}
+    form = {
+        "method": "home_visit",
+        "reached": "no",
+        "date": "2026-01-05",
+        "time": "09:15",
+        "note": "Ingen lukkede op. Lagde seddel.",
+    }
     r = b.post(f"/youth/{y}/outreach", {**form, "time": "9.15"})
     assert r.status_code == 400 and "klokkeslæt" in r.text and "Lagde seddel." in r.text
     r = b.post(f"/youth/{y}/outreach", {**form, "date": "2999-01-01"})
@@ -605,7 +837,7 @@ def test_document_a_contact_attempt(app, w):
 
         o = db.session.scalar(select(Outreach))
         assert (o.reached, o.user_id, o.organization_id) == (False, w.users["lise"], w.orgs["Jobcenter"])
-        assert o.contacted_at == datetime(2026, 1, 5, 8, 15, tzinfo=timezone.utc)  # 09:15 in Copenhagen (winter)
+        assert o.contacted_at == datetime(2026, 1, 5, 8, 15, tzinfo=UTC)  # 09:15 in Copenhagen (winter)
     # Partners do not record outreach.
     nina = Browser(app, "nina")
     assert "Registrér kontaktforsøg" not in nina.get(f"/youth/{y}").text
@@ -617,16 +849,25 @@ def test_coordinator_edits_the_end_goal_and_the_phone_receives_it(app, w, client
     page = b.get(f"/youth/{w.youths['mads']}").text
     assert 'data-testid="plan-form"' in page
     version = re.search(r'id="plan-form".*?name="base_version" value="(\d+)"', page, re.S).group(1)
-    r = b.post(f"/youth/{w.youths['mads']}/plan", {"end_goal": "Svendebrev som tømrer", "end_goal_kind": "education",
-                                                    "target_date": "2027-08-01", "base_version": version})
+    r = b.post(
+        f"/youth/{w.youths['mads']}/plan",
+        {
+            "end_goal": "Svendebrev som tømrer",
+            "end_goal_kind": "education",
+            "target_date": "2027-08-01",
+            "base_version": version,
+        },
+    )
     assert r.status_code == 302, r.text
     assert "Slutmålet er gemt." in b.get(f"/youth/{w.youths['mads']}").text
     changes, _ = Api(client, "mads").pull_all()
     plan = next(c for c in changes if c["entity"] == "plan")
     assert (plan["data"]["end_goal"], plan["data"]["target_date"]) == ("Svendebrev som tømrer", "2027-08-01")
     # Bad input: a Danish message, what was typed is kept, the saved end goal is untouched.
-    r = b.post(f"/youth/{w.youths['mads']}/plan", {"end_goal": "", "end_goal_kind": "education",
-                                                    "target_date": "2027-13-45", "base_version": "2"})
+    r = b.post(
+        f"/youth/{w.youths['mads']}/plan",
+        {"end_goal": "", "end_goal_kind": "education", "target_date": "2027-13-45", "base_version": "2"},
+    )
     assert r.status_code == 400 and "Ændringen blev ikke gemt" in r.text and "2027-13-45" in r.text
     assert "Svendebrev som tømrer" in b.get(f"/youth/{w.youths['mads']}").text
     # Only the coordinator edits the common plan.
@@ -663,7 +904,9 @@ def test_coordinator_changes_mentor_and_the_old_mentor_loses_the_case(app, w, cl
     assert revoked == [w.youths["mads"]]
     assert ("youth", w.youths["mads"]) in {(c["entity"], c["id"]) for c in Api(client, "ole").pull_all()[0]}
     # Not a mentor: refused in Danish, nothing changed.
-    r = b.post(f"/youth/{w.youths['mads']}/mentor", {"mentor_id": w.users["nina"], "base_version": str(int(version) + 1)})
+    r = b.post(
+        f"/youth/{w.youths['mads']}/mentor", {"mentor_id": w.users["nina"], "base_version": str(int(version) + 1)}
+    )
     assert r.status_code == 400 and "Vælg en mentor fra listen." in r.text
 
 
@@ -698,4 +941,6 @@ def test_only_the_coordinator_changes_mentor_and_end_goal(app, w):
         from backend.models import Plan, Youth
 
         assert db.session.get(Youth, w.youths["mads"]).mentor_id == w.users["lise"]
-        assert db.session.scalar(select(Plan.end_goal).where(Plan.youth_id == w.youths["mads"])) == "Uddannelse for mads"
+        assert (
+            db.session.scalar(select(Plan.end_goal).where(Plan.youth_id == w.youths["mads"])) == "Uddannelse for mads"
+        )

@@ -13,10 +13,14 @@ from tests.backend.world import Api, uid
 def _setup(client, w):
     ahmed, mads = Api(client, "ahmed"), Api(client, "mads")
     yid = w.youths["mads"]
-    plan = ahmed.upsert("plan", {"youth_id": yid, "end_goal": "Tømrer", "end_goal_kind": "education",
-                                 "start_date": "2026-01-05"})["record"]
-    mads.upsert("plan", {"id": plan["id"], "youth_wish": "Jeg vil bygge huse", "youth_answer": "agree",
-                         "youth_answer_revision": 1}, base_version=1)
+    plan = ahmed.upsert(
+        "plan", {"youth_id": yid, "end_goal": "Tømrer", "end_goal_kind": "education", "start_date": "2026-01-05"}
+    )["record"]
+    mads.upsert(
+        "plan",
+        {"id": plan["id"], "youth_wish": "Jeg vil bygge huse", "youth_answer": "agree", "youth_answer_revision": 1},
+        base_version=1,
+    )
     prop = mads.upsert("goal_proposal", {"youth_id": yid, "text": "Tage kørekort"})["record"]
     return yid, plan, prop
 
@@ -40,8 +44,16 @@ def test_coordinator_sees_words_answer_and_proposals_at_the_top(app, client, w):
 def test_a_changed_plan_shows_that_the_answer_was_to_an_older_version(app, client, w):
     yid, plan, _ = _setup(client, w)
     b = Browser(app, "ahmed")
-    r = b.post(f"/youth/{yid}/plan", {"mutation_id": uid(), "end_goal": "Tømrerlærling", "end_goal_kind": "education",
-                                      "target_date": "", "base_version": "2"})
+    r = b.post(
+        f"/youth/{yid}/plan",
+        {
+            "mutation_id": uid(),
+            "end_goal": "Tømrerlærling",
+            "end_goal_kind": "education",
+            "target_date": "",
+            "base_version": "2",
+        },
+    )
     assert r.status_code == 302, r.text
     page = b.get(f"/youth/{yid}").text
     assert "har ikke svaret på den nuværende udgave" in page and "udgave 2" in page
@@ -50,9 +62,16 @@ def test_a_changed_plan_shows_that_the_answer_was_to_an_older_version(app, clien
 def test_mentor_writes_words_with_the_youth_and_answers_a_proposal(app, client, w):
     yid, plan, prop = _setup(client, w)
     lise = Browser(app, "lise")
-    r = lise.post(f"/youth/{yid}/voice", {"mutation_id": uid(), "youth_wish": "Jeg vil bygge huse",
-                                          "youth_strengths": "Jeg er stærk", "youth_barriers": "Bussen",
-                                          "base_version": "2"})
+    r = lise.post(
+        f"/youth/{yid}/voice",
+        {
+            "mutation_id": uid(),
+            "youth_wish": "Jeg vil bygge huse",
+            "youth_strengths": "Jeg er stærk",
+            "youth_barriers": "Bussen",
+            "base_version": "2",
+        },
+    )
     assert r.status_code == 302, r.text
     page = lise.get(f"/youth/{yid}").text
     assert "Skrevet af Lise sammen med Mads" in page and "Bussen" in page
@@ -61,14 +80,26 @@ def test_mentor_writes_words_with_the_youth_and_answers_a_proposal(app, client, 
     assert r.status_code == 400 and "Skriv til den unge, hvorfor" in r.text
     r = lise.post(url, {"mutation_id": uid(), "action": "nonsense", "base_version": "1"})
     assert r.status_code == 400
-    r = lise.post(url, {"mutation_id": uid(), "action": "reword", "title": "Bestå teoriprøven",
-                        "answer": "Vi starter med teorien", "base_version": "1"})
+    r = lise.post(
+        url,
+        {
+            "mutation_id": uid(),
+            "action": "reword",
+            "title": "Bestå teoriprøven",
+            "answer": "Vi starter med teorien",
+            "base_version": "1",
+        },
+    )
     assert r.status_code == 302, r.text
     with app.app_context():
         p = db.session.get(GoalProposal, prop["id"])
         g = db.session.get(Goal, p.goal_id)
-        assert (p.status, p.answer, g.title, g.visibility) == ("reworded", "Vi starter med teorien",
-                                                              "Bestå teoriprøven", "shared")
+        assert (p.status, p.answer, g.title, g.visibility) == (
+            "reworded",
+            "Vi starter med teorien",
+            "Bestå teoriprøven",
+            "shared",
+        )
         assert db.session.scalar(select(Plan.revision).where(Plan.youth_id == yid)) == 2  # a new shared goal
     changes, _ = Api(client, "mads").pull_all()
     mine = [c for c in changes if c["entity"] == "goal_proposal"]
@@ -80,5 +111,6 @@ def test_unknown_or_hidden_proposal_is_404(app, client, w):
     assert Browser(app, "ahmed").post(f"/youth/{yid}/proposals/{uid()}", {"action": "accept"}).status_code == 404
     assert Browser(app, "ahmed").post(f"/youth/{yid}/proposals/bad", {"action": "accept"}).status_code == 404
     sara_id = w.youths["sara"]
-    assert Browser(app, "nina").post(f"/youth/{sara_id}/proposals/{prop['id']}",
-                                     {"action": "accept"}).status_code == 404
+    assert (
+        Browser(app, "nina").post(f"/youth/{sara_id}/proposals/{prop['id']}", {"action": "accept"}).status_code == 404
+    )

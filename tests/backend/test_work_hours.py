@@ -11,8 +11,14 @@ from tests.backend.world import Api, uid
 
 
 def _hours(w, period="month", start=None, ordinary=31, **kw):
-    return {"youth_id": w.youths["mads"], "organization_id": w.orgs["Jobcenter"], "period": period,
-            "period_start": start, "ordinary_hours": ordinary, **kw}
+    return {
+        "youth_id": w.youths["mads"],
+        "organization_id": w.orgs["Jobcenter"],
+        "period": period,
+        "period_start": start,
+        "ordinary_hours": ordinary,
+        **kw,
+    }
 
 
 def test_contract_rules_for_hours(client, w):
@@ -22,8 +28,10 @@ def test_contract_rules_for_hours(client, w):
     assert lise.upsert("work_hours", _hours(w, period="week", start="2026-03-03"))["error"]["code"] == "invalid"
     assert lise.upsert("work_hours", _hours(w, start="2026-03-02"))["error"]["code"] == "invalid"
     assert lise.upsert("work_hours", _hours(w, start="2026-03-01", ordinary=-1))["error"]["code"] == "invalid"
-    assert lise.upsert("work_hours", _hours(w, start="2026-03-01", company_agreement_id=uid()))["error"]["code"] == \
-        "invalid_reference"
+    assert (
+        lise.upsert("work_hours", _hours(w, start="2026-03-01", company_agreement_id=uid()))["error"]["code"]
+        == "invalid_reference"
+    )
     assert mads.upsert("work_hours", _hours(w, start="2026-04-01"))["error"]["code"] == "forbidden"
     assert karen.upsert("work_hours", _hours(w, start="2026-04-01"))["error"]["code"] == "forbidden_organization"
     changes, _ = sara.pull_all()
@@ -46,14 +54,32 @@ def test_plan_page_shows_this_month_against_30_and_flags_three_months(app, clien
     # a week of this month, recorded on the page
     monday = date(y, m, 1)
     monday = monday if monday.weekday() == 0 else date.fromordinal(monday.toordinal() + 7 - monday.weekday())
-    r = b.post(f"/youth/{yid}/hours", {"mutation_id": uid(), "period": "week", "period_start": monday.isoformat(),
-                                       "ordinary_hours": "7", "supported_hours": "", "company_agreement_id": "",
-                                       "note": "Tal fra Jens"})
+    r = b.post(
+        f"/youth/{yid}/hours",
+        {
+            "mutation_id": uid(),
+            "period": "week",
+            "period_start": monday.isoformat(),
+            "ordinary_hours": "7",
+            "supported_hours": "",
+            "company_agreement_id": "",
+            "note": "Tal fra Jens",
+        },
+    )
     assert r.status_code == 302, r.text
     assert "Denne måned: <strong>7 af 30 ordinære timer</strong>" in b.get(f"/youth/{yid}").text
-    r = b.post(f"/youth/{yid}/hours", {"mutation_id": uid(), "period": "week", "period_start": "2026-03-03",
-                                       "ordinary_hours": "mange", "supported_hours": "", "company_agreement_id": "",
-                                       "note": ""})
+    r = b.post(
+        f"/youth/{yid}/hours",
+        {
+            "mutation_id": uid(),
+            "period": "week",
+            "period_start": "2026-03-03",
+            "ordinary_hours": "mange",
+            "supported_hours": "",
+            "company_agreement_id": "",
+            "note": "",
+        },
+    )
     assert r.status_code == 400 and "Timer skal være et tal" in r.text
     # with one month under 30 the flag goes
     lise.upsert("work_hours", _hours(w, start=date(*months[1], 1).isoformat(), ordinary=20))

@@ -27,13 +27,23 @@ def build_world(app) -> World:
     """Orgs Jobcenter, UU, Bostøtte, Rusmiddelcenter; mads (consents to all) and sara (Jobcenter, UU)."""
     w = World()
     with app.app_context():
-        for name, kind in (("Jobcenter", "jobcenter"), ("UU", "uu"), ("Bostøtte", "bostotte"),
-                           ("Rusmiddelcenter", "rusmiddelcenter")):
+        for name, kind in (
+            ("Jobcenter", "jobcenter"),
+            ("UU", "uu"),
+            ("Bostøtte", "bostotte"),
+            ("Rusmiddelcenter", "rusmiddelcenter"),
+        ):
             w.orgs[name] = create_organization(name, kind).id
         for username, role, org in (
-            ("mads", "youth", None), ("sara", "youth", None), ("lise", "mentor", "Jobcenter"),
-            ("ahmed", "coordinator", "Jobcenter"), ("karen", "partner", "UU"), ("peter", "partner", "Bostøtte"),
-            ("nina", "partner", "Rusmiddelcenter"), ("admin", "admin", None), ("ole", "mentor", "Jobcenter"),
+            ("mads", "youth", None),
+            ("sara", "youth", None),
+            ("lise", "mentor", "Jobcenter"),
+            ("ahmed", "coordinator", "Jobcenter"),
+            ("karen", "partner", "UU"),
+            ("peter", "partner", "Bostøtte"),
+            ("nina", "partner", "Rusmiddelcenter"),
+            ("admin", "admin", None),
+            ("ole", "mentor", "Jobcenter"),
         ):
             w.users[username] = create_user(username, PASSWORD, role, org, username.capitalize()).id
         for y in ("mads", "sara"):
@@ -42,8 +52,13 @@ def build_world(app) -> World:
         muts = []
         for y, orgs in consents.items():
             for o in orgs:
-                muts.append({"entity": "consent", "id": uid(), "data": {
-                    "id": None, "youth_id": w.youths[y], "organization_id": w.orgs[o], "status": "given"}})
+                muts.append(
+                    {
+                        "entity": "consent",
+                        "id": uid(),
+                        "data": {"id": None, "youth_id": w.youths[y], "organization_id": w.orgs[o], "status": "given"},
+                    }
+                )
         for m in muts:
             m["data"]["id"] = m["id"]
         system_write(muts)
@@ -71,8 +86,11 @@ class Api:
         return {"Authorization": f"Bearer {self.token}"}
 
     def push_raw(self, mutations, schema_version=SCHEMA_VERSION):
-        return self.client.post("/api/v1/sync/push", headers=self.headers, json={
-            "device_id": self.device, "schema_version": schema_version, "mutations": mutations})
+        return self.client.post(
+            "/api/v1/sync/push",
+            headers=self.headers,
+            json={"device_id": self.device, "schema_version": schema_version, "mutations": mutations},
+        )
 
     def push(self, *mutations) -> list[dict]:
         r = self.push_raw(list(mutations))
@@ -82,12 +100,28 @@ class Api:
     def upsert(self, entity, data, base_version=None, record_id=None) -> dict:
         rid = record_id or data.get("id") or uid()
         data = {**data, "id": rid}
-        return self.push({"mutation_id": uid(), "entity": entity, "id": rid, "op": "upsert",
-                          "base_version": base_version, "data": data})[0]
+        return self.push(
+            {
+                "mutation_id": uid(),
+                "entity": entity,
+                "id": rid,
+                "op": "upsert",
+                "base_version": base_version,
+                "data": data,
+            }
+        )[0]
 
     def delete(self, entity, record_id, base_version=None) -> dict:
-        return self.push({"mutation_id": uid(), "entity": entity, "id": record_id, "op": "delete",
-                          "base_version": base_version, "data": None})[0]
+        return self.push(
+            {
+                "mutation_id": uid(),
+                "entity": entity,
+                "id": record_id,
+                "op": "delete",
+                "base_version": base_version,
+                "data": None,
+            }
+        )[0]
 
     def pull_page(self, cursor=None, limit=500):
         q = {"limit": limit}
@@ -110,14 +144,28 @@ class Api:
 
 
 def goal(w: World, youth: str, org: str, title: str = "Delmål", visibility: str = "shared", **kw) -> dict:
-    return {"id": uid(), "youth_id": w.youths[youth], "organization_id": w.orgs[org], "title": title,
-            "visibility": visibility, **kw}
+    return {
+        "id": uid(),
+        "youth_id": w.youths[youth],
+        "organization_id": w.orgs[org],
+        "title": title,
+        "visibility": visibility,
+        **kw,
+    }
 
 
 def activity(w: World, youth: str, org: str, title: str = "Aktivitet", visibility: str = "shared", **kw) -> dict:
-    base = {"id": uid(), "youth_id": w.youths[youth], "organization_id": w.orgs[org], "title": title,
-            "weekdays": [0, 2, 4], "start_time": "09:00", "end_time": "12:00", "start_date": "2026-01-05",
-            "visibility": visibility}
+    base = {
+        "id": uid(),
+        "youth_id": w.youths[youth],
+        "organization_id": w.orgs[org],
+        "title": title,
+        "weekdays": [0, 2, 4],
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "start_date": "2026-01-05",
+        "visibility": visibility,
+    }
     base.update(kw)
     return base
 

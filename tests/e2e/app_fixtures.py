@@ -18,8 +18,13 @@ sys.path.insert(0, str(ROOT / "tests" / "mobile_app"))
 from app_server import LiveServer, build_app, database_url, free_port  # noqa: E402
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -38,11 +43,21 @@ class AppProcess:
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        env = {**os.environ, "TRINVIS_DATA_DIR": str(data_dir), "TRINVIS_SERVER_URL": server_url,
-               "TRINVIS_SYNC_INTERVAL": "2", "FLET_WEB_NO_CDN": "1"}
+        env = {
+            **os.environ,
+            "TRINVIS_DATA_DIR": str(data_dir),
+            "TRINVIS_SERVER_URL": server_url,
+            "TRINVIS_SYNC_INTERVAL": "2",
+            "FLET_WEB_NO_CDN": "1",
+        }
         self.log = open(data_dir / "app.log", "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "mobile_app", "--port", str(self.port)],
-                                     cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mobile_app", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -117,8 +132,7 @@ def tap_id(page, ident: str) -> None:
 def see(page, text: str, timeout: float = 20000) -> None:
     try:
         # Text inside a Semantics container is exposed as its aria-label, not as text.
-        page.get_by_text(text, exact=False).or_(page.locator(f'[aria-label*="{text}"]')).first.wait_for(
-            timeout=timeout)
+        page.get_by_text(text, exact=False).or_(page.locator(f'[aria-label*="{text}"]')).first.wait_for(timeout=timeout)
     except Exception:
         # Keep what the screen showed: the first thing anyone asks when an e2e test fails.
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

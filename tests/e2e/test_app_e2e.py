@@ -9,7 +9,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from app_fixtures import (  # noqa: F401 - fixtures
     backend,
     browser,
@@ -64,14 +63,14 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     user_id = _server_rows(backend, "User", username="ung.mads")[0]["id"]
     youth_id = _server_rows(backend, "Youth", user_id=user_id)[0]["id"]
     today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()  # the app's day, not the machine's
-    assert not [a for a in _server_rows(backend, "Attendance", youth_id=youth_id, date=today)
-                if a["self_checked_in_at"]]
+    assert not [
+        a for a in _server_rows(backend, "Attendance", youth_id=youth_id, date=today) if a["self_checked_in_at"]
+    ]
 
     # The backend comes back: the phone sends the check-in by itself.
     backend.start()
     see(youth, "Alt er sendt", timeout=30000)
-    assert [a for a in _server_rows(backend, "Attendance", youth_id=youth_id, date=today)
-            if a["self_checked_in_at"]]
+    assert [a for a in _server_rows(backend, "Attendance", youth_id=youth_id, date=today) if a["self_checked_in_at"]]
 
     # The mentor's phone shows it.
     mentor = open_app(browser, mentor_phone)
@@ -112,8 +111,9 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     from shared.dimensions import DIMENSIONS
 
     expected = {d.key: 6 + i % 3 for i, d in enumerate(DIMENSIONS.for_rater("staff"))}
-    staff = [a for a in _server_rows(backend, "Assessment", youth_id=youth_id, rater_role="staff")
-             if a["scores"] == expected]
+    staff = [
+        a for a in _server_rows(backend, "Assessment", youth_id=youth_id, rater_role="staff") if a["scores"] == expected
+    ]
     assert len(staff) == 1 and staff[0]["submitted_at"]
 
     # The young person sees the mentor's scores next to their own.

@@ -32,9 +32,24 @@ def server(database_url):
         seed_demo()
         mads, sara = youth_of("ung.mads").id, youth_of("ung.sara").id
         org = db.session.query(Organization).filter_by(name="Jobcenter").one().id
-        system_write([{"entity": "activity", "id": str(uuid.uuid4()), "data": {
-            "youth_id": sara, "organization_id": org, "title": LONG_TITLE, "weekdays": [2],
-            "start_time": "13:00", "end_time": "15:00", "start_date": "2026-01-05", "visibility": "shared"}}])
+        system_write(
+            [
+                {
+                    "entity": "activity",
+                    "id": str(uuid.uuid4()),
+                    "data": {
+                        "youth_id": sara,
+                        "organization_id": org,
+                        "title": LONG_TITLE,
+                        "weekdays": [2],
+                        "start_time": "13:00",
+                        "end_time": "15:00",
+                        "start_date": "2026-01-05",
+                        "visibility": "shared",
+                    },
+                }
+            ]
+        )
         db.session.remove()
     srv = WebServer(app).start()
     srv.mads, srv.sara = mads, sara
@@ -75,8 +90,13 @@ WIDE = """() => [...document.querySelectorAll('body *')]
 def in_view(page, locator) -> bool:
     box = locator.bounding_box()
     vw, vh = page.viewport_size["width"], page.viewport_size["height"]
-    return (box is not None and box["x"] >= 0 and box["y"] >= 0
-            and box["x"] + box["width"] <= vw and box["y"] + box["height"] <= vh)
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= vw
+        and box["y"] + box["height"] <= vh
+    )
 
 
 SLOTS_OVERFLOWING = """() => [...document.querySelectorAll('table.week .slot')].filter(s => {

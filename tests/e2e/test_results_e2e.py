@@ -10,8 +10,13 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -19,8 +24,9 @@ def demo_server(tmp_path):
     from backend import create_app
 
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e", "DEMO_MODE": True,
-                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e", "DEMO_MODE": True, "LOGIN_RATE_LIMIT": "1000 per minute"}
+    )
     with app.app_context():
         from backend.cli import upgrade_schema
         from backend.programmes.seed import seed_programmes

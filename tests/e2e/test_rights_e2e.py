@@ -29,8 +29,15 @@ def test_coordinator_exports_mads_and_erases_sara_on_request(demo_server, new_pa
     page.get_by_test_id("export-link").click()
     doc = page.get_by_test_id("export-document")
     assert doc.get_by_role("heading", name="Alt hvad Trinvis har om Mads Jensen").is_visible()
-    for heading in ("Om den unge", "Delmål", "Fremmøde", "Aftaler", "Vurderinger", "Samtykker",
-                    "Hvem har set eller ændret dine oplysninger"):
+    for heading in (
+        "Om den unge",
+        "Delmål",
+        "Fremmøde",
+        "Aftaler",
+        "Vurderinger",
+        "Samtykker",
+        "Hvem har set eller ændret dine oplysninger",
+    ):
         assert doc.get_by_role("heading", name=heading).first.is_visible(), heading
     assert "Sara" not in doc.inner_text()
     assert page.get_by_role("button", name="Udskriv eller gem som PDF").is_visible()

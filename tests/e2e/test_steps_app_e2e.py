@@ -6,7 +6,6 @@ comment; the coordinator's page then shows it. Screenshots at 390×844: build/sc
 from __future__ import annotations
 
 import pytest
-
 from app_fixtures import backend, browser, choose_pin, login, open_app, phones, see, shot, tap, type_in  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +34,7 @@ def test_youth_sees_words_and_step_and_disagrees(backend, phones, browser):  # n
         from backend.extensions import db
         from backend.models import Plan, User, Youth
 
-        mads = db.session.scalar(select(Youth).join(User, User.id == Youth.user_id)
-                                 .where(User.username == "ung.mads"))
+        mads = db.session.scalar(select(Youth).join(User, User.id == Youth.user_id).where(User.username == "ung.mads"))
         plan = db.session.scalar(select(Plan).where(Plan.youth_id == mads.id))
         assert (plan.youth_answer, plan.youth_answer_comment) == ("disagree", "Jeg vil have flere timer")
         assert plan.youth_answer_revision == plan.revision

@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.web_fixtures import demo_server, login, new_page, chromium, shot  # noqa: F401
+from tests.e2e.web_fixtures import chromium, demo_server, login, new_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +76,10 @@ def test_coordinator_sees_the_caseload_plan_progression_audit_and_print(demo_ser
     shot(page, "audit")
 
     page.goto(f"{demo_server.url}/youth/{y['mads']}/print")
+    # the print first asks who is at the meeting (need-to-know); the coordinator's own organisation is ticked
+    assert page.get_by_role("heading", name="Udskriv til fællesmøde – Mads Jensen").is_visible()
+    page.get_by_role("button", name="Vis udskrift").click()
+    page.wait_for_load_state()
     page.emulate_media(media="print")
     assert not page.locator(".printbar").is_visible()
     assert page.get_by_role("heading", name="Fælles plan for Mads Jensen").is_visible()
@@ -160,7 +164,11 @@ def test_coordinator_edits_a_goal_and_bad_input_keeps_what_was_typed(demo_server
     assert "I gang" in row.inner_text() and "01.03.2027" in row.inner_text()
     with demo_server.app.app_context():
         g = db.session.get(Goal, gid)
-        assert (g.title, g.status, g.version) == ("Søge ind på EUD Tømrer – senest 1. marts", "in_progress", version + 1)
+        assert (g.title, g.status, g.version) == (
+            "Søge ind på EUD Tømrer – senest 1. marts",
+            "in_progress",
+            version + 1,
+        )
         db.session.remove()
     shot(page, "goal_saved", full_page=False)
 
@@ -220,8 +228,11 @@ def test_overlapping_activity_shows_a_clash_warning(demo_server, new_page):
 
     y = ids(demo_server)
     with demo_server.app.app_context():
-        act = db.session.scalars(select(Activity).where(Activity.youth_id == y["sara"], Activity.deleted.is_(False))
-                                 .order_by(Activity.start_time)).first()
+        act = db.session.scalars(
+            select(Activity)
+            .where(Activity.youth_id == y["sara"], Activity.deleted.is_(False))
+            .order_by(Activity.start_time)
+        ).first()
         title, day, start = act.title, act.weekdays[0], act.start_time
         db.session.remove()
     weekday = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag")[day]
@@ -265,6 +276,8 @@ def test_keyboard_focus_is_visible(demo_server, new_page):
     page = new_page()
     login(page, demo_server, "uu.karen")
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => { const e = document.activeElement; const s = getComputedStyle(e);"
-                            " return [e.textContent, s.outlineStyle, s.outlineWidth]; }")
+    focused = page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return [e.textContent, s.outlineStyle, s.outlineWidth]; }"
+    )
     assert focused[0] == "Spring til indhold" and focused[1] != "none" and focused[2] != "0px"

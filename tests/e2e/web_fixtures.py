@@ -13,8 +13,13 @@ from tests.conftest import make_app, truncate_all
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DEMO_PASSWORD = "demo1234"
 
 
@@ -73,8 +78,9 @@ def new_page(chromium):
     contexts = []
 
     def make(width: int = 1280, height: int = 900):
-        ctx = chromium.new_context(viewport={"width": width, "height": height}, locale="da-DK",
-                                   timezone_id="Europe/Copenhagen")
+        ctx = chromium.new_context(
+            viewport={"width": width, "height": height}, locale="da-DK", timezone_id="Europe/Copenhagen"
+        )
         contexts.append(ctx)
         return ctx.new_page()
 

@@ -30,8 +30,8 @@ from urllib3.response import HTTPResponse
 from werkzeug.serving import make_server
 
 from mobile_app.core import AppCore
-from tests.app_lock_params import FAST_KDF, TEST_PIN
 from mobile_app.core.api import ApiClient
+from tests.app_lock_params import FAST_KDF, TEST_PIN
 
 FULL = os.environ.get("TRINVIS_FIRE_FULL") == "1"
 CLIENT_OPTIONS = {"attempts": 3, "timeout": 10, "max_wait": 0.01}
@@ -57,7 +57,7 @@ class LiveServer:
         self._server = make_server("127.0.0.1", self.port, app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def start(self, check: bool = True) -> "LiveServer":
+    def start(self, check: bool = True) -> LiveServer:
         """Serve; with `check`, wait for a healthy answer (not for a server whose database is down)."""
         self._thread.start()
         if check:
@@ -73,25 +73,33 @@ class LiveServer:
 # ---- the faulty transport ---------------------------------------------------------------------
 
 FAULTS = (
-    "drop_request",       # never reaches the server; the client sees a connection error
-    "drop_response",      # the server applies it; the answer is lost (connection reset)
-    "timeout_after",      # the server applies it; the client times out waiting
-    "duplicate",          # delivered twice; the client sees the second answer
-    "hold",               # held back: the client times out, the server gets it after the next request
-    "http_500",           # the server answers 500 without doing anything (a crashed worker)
-    "http_502",           # a proxy in front answers 502 (bad gateway)
-    "http_502_after",     # the server applies it, the proxy still answers 502
-    "cut_body",           # the response body is cut in the middle (content-length not reached)
-    "captive_portal",     # a 200 with an HTML page instead of the API (hotel wifi)
+    "drop_request",  # never reaches the server; the client sees a connection error
+    "drop_response",  # the server applies it; the answer is lost (connection reset)
+    "timeout_after",  # the server applies it; the client times out waiting
+    "duplicate",  # delivered twice; the client sees the second answer
+    "hold",  # held back: the client times out, the server gets it after the next request
+    "http_500",  # the server answers 500 without doing anything (a crashed worker)
+    "http_502",  # a proxy in front answers 502 (bad gateway)
+    "http_502_after",  # the server applies it, the proxy still answers 502
+    "cut_body",  # the response body is cut in the middle (content-length not reached)
+    "captive_portal",  # a 200 with an HTML page instead of the API (hotel wifi)
 )
 
 
-def _response(request, status: int, body: bytes, content_type: str = "application/json",
-              content_length: int | None = None) -> requests.Response:
+def _response(
+    request, status: int, body: bytes, content_type: str = "application/json", content_length: int | None = None
+) -> requests.Response:
     """A requests.Response built like HTTPAdapter.build_response does, from raw bytes."""
     headers = {"Content-Type": content_type, "Content-Length": str(content_length or len(body))}
-    raw = HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, preload_content=False,
-                       decode_content=False, enforce_content_length=True, request_method=request.method)
+    raw = HTTPResponse(
+        body=io.BytesIO(body),
+        headers=headers,
+        status=status,
+        preload_content=False,
+        decode_content=False,
+        enforce_content_length=True,
+        request_method=request.method,
+    )
     return HTTPAdapter().build_response(request, raw)
 
 
@@ -100,8 +108,13 @@ class FaultyTransport(BaseAdapter):
     (None = deliver normally); `random_rate` adds random faults from `rng`. Every exchange is
     logged in `log` as (method, path, fault, status)."""
 
-    def __init__(self, rng: random.Random | None = None, random_rate: float = 0.0,
-                 faults: tuple[str, ...] = FAULTS, only: tuple[str, ...] = ("/sync/",)):
+    def __init__(
+        self,
+        rng: random.Random | None = None,
+        random_rate: float = 0.0,
+        faults: tuple[str, ...] = FAULTS,
+        only: tuple[str, ...] = ("/sync/",),
+    ):
         super().__init__()
         self.inner = HTTPAdapter()
         self.plan: list[str | None] = []
@@ -127,7 +140,7 @@ class FaultyTransport(BaseAdapter):
 
     def _deliver(self, request, **kw) -> requests.Response:
         resp = self.inner.send(request, **kw)
-        resp.content  # read it all: the server has answered
+        _ = resp.content  # read it all: the server has answered
         if self.ledger is not None and request.path_url.endswith("/sync/push") and resp.status_code == 200:
             body = json.loads(request.body)
             self.ledger.record(self.user_id, body["mutations"], resp.json()["results"], body.get("device_id"))
@@ -166,17 +179,16 @@ class FaultyTransport(BaseAdapter):
                 raise requests.ReadTimeout("fire: held back")
             elif fault in ("http_500", "http_502"):
                 code = 500 if fault == "http_500" else 502
-                resp = _response(request, code, json.dumps({"error": {"code": "server_error",
-                                                                      "message": "boom"}}).encode())
+                resp = _response(
+                    request, code, json.dumps({"error": {"code": "server_error", "message": "boom"}}).encode()
+                )
             elif fault == "cut_body":
                 full = self._deliver(request, **kw)
                 body = full.content
-                resp = _response(request, full.status_code, body[: len(body) // 2],
-                                 content_length=len(body))
-                resp.content  # raises like a connection cut mid-body does
+                resp = _response(request, full.status_code, body[: len(body) // 2], content_length=len(body))
+                _ = resp.content  # raises like a connection cut mid-body does
             elif fault == "captive_portal":
-                resp = _response(request, 200, b"<html><body>Log ind paa hotellets wifi</body></html>",
-                                 "text/html")
+                resp = _response(request, 200, b"<html><body>Log ind paa hotellets wifi</body></html>", "text/html")
             else:  # pragma: no cover - a typo in a test
                 raise AssertionError(fault)
             status = resp.status_code
@@ -198,8 +210,7 @@ class FireDevice(AppCore):
     """An AppCore whose every HTTP request goes through its own FaultyTransport."""
 
     def __init__(self, store_path, server_url: str, name: str, transport: FaultyTransport | None = None):
-        super().__init__(store_path, server_url=server_url, client_options=CLIENT_OPTIONS, durable=False,
-                         kdf=FAST_KDF)
+        super().__init__(store_path, server_url=server_url, client_options=CLIENT_OPTIONS, durable=False, kdf=FAST_KDF)
         self.name = name
         self.transport = transport or FaultyTransport()
 
@@ -244,9 +255,15 @@ def expected_view(user) -> dict[tuple[str, str], dict]:
     elif user.role == "coordinator":
         youth_ids = set(db.session.scalars(select(Youth.id).where(Youth.coordinator_id == user.id)))
     else:
-        youth_ids = set(db.session.scalars(select(Consent.youth_id).where(
-            Consent.organization_id == user.organization_id, Consent.status == "given",
-            Consent.deleted.is_(False))))
+        youth_ids = set(
+            db.session.scalars(
+                select(Consent.youth_id).where(
+                    Consent.organization_id == user.organization_id,
+                    Consent.status == "given",
+                    Consent.deleted.is_(False),
+                )
+            )
+        )
     for org in db.session.scalars(select(Organization)):
         out[("organization", org.id)] = row_to_wire("organization", org)
     for entity in CASE_ENTITIES:
@@ -282,10 +299,15 @@ def diff_views(expected: dict, actual: dict, limit: int = 8) -> list[str]:
         elif key not in expected:
             problems.append(f"on device but not visible/alive on server: {key} {actual[key]}")
         elif _norm(expected[key]) != _norm(actual[key]):
-            fields = {k for k in set(expected[key]) | set(actual[key])
-                      if _norm(expected[key].get(k)) != _norm(actual[key].get(k))}
-            problems.append(f"differs: {key} fields {sorted(fields)}: server "
-                            f"{ {k: expected[key].get(k) for k in fields} } device { {k: actual[key].get(k) for k in fields} }")
+            fields = {
+                k
+                for k in set(expected[key]) | set(actual[key])
+                if _norm(expected[key].get(k)) != _norm(actual[key].get(k))
+            }
+            problems.append(
+                f"differs: {key} fields {sorted(fields)}: server "
+                f"{ {k: expected[key].get(k) for k in fields} } device { {k: actual[key].get(k) for k in fields} }"
+            )
         if len(problems) >= limit:
             break
     return problems
@@ -311,12 +333,13 @@ def _norm(v):
 class Ledger:
     """Every mutation a device sent and every answer it got, seen at the transport."""
 
-    sent: dict[str, dict] = field(default_factory=dict)        # mutation_id -> mutation (+ user)
+    sent: dict[str, dict] = field(default_factory=dict)  # mutation_id -> mutation (+ user)
     answers: dict[str, list[dict]] = field(default_factory=dict)  # mutation_id -> results seen
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, user_id: str, mutations: list[dict], results: list[dict] | None,
-               device_id: str | None = None) -> None:
+    def record(
+        self, user_id: str, mutations: list[dict], results: list[dict] | None, device_id: str | None = None
+    ) -> None:
         with self.lock:
             for m in mutations:
                 self.sent.setdefault(m["mutation_id"], {**m, "_user": user_id, "_device": device_id})
@@ -333,17 +356,25 @@ def check_server_invariants(app) -> list[str]:
 
     problems = []
     with app.app_context():
-        dup = db.session.execute(select(Attendance.youth_id, Attendance.activity_id, Attendance.date, func.count())
-                                 .group_by(Attendance.youth_id, Attendance.activity_id, Attendance.date)
-                                 .having(func.count() > 1)).all()
+        dup = db.session.execute(
+            select(Attendance.youth_id, Attendance.activity_id, Attendance.date, func.count())
+            .group_by(Attendance.youth_id, Attendance.activity_id, Attendance.date)
+            .having(func.count() > 1)
+        ).all()
         if dup:
             problems.append(f"attendance twice for a natural key: {dup}")
-        dup = db.session.execute(select(AppliedMutation.mutation_id, func.count())
-                                 .group_by(AppliedMutation.mutation_id).having(func.count() > 1)).all()
+        dup = db.session.execute(
+            select(AppliedMutation.mutation_id, func.count())
+            .group_by(AppliedMutation.mutation_id)
+            .having(func.count() > 1)
+        ).all()
         if dup:
             problems.append(f"mutation recorded twice: {dup}")
-        dup = db.session.execute(select(ChangeLog.entity, ChangeLog.record_id, func.count())
-                                 .group_by(ChangeLog.entity, ChangeLog.record_id).having(func.count() > 1)).all()
+        dup = db.session.execute(
+            select(ChangeLog.entity, ChangeLog.record_id, func.count())
+            .group_by(ChangeLog.entity, ChangeLog.record_id)
+            .having(func.count() > 1)
+        ).all()
         if dup:
             problems.append(f"change log twice for a record: {dup}")
         seqs = db.session.scalars(select(ChangeLog.seq)).all()
@@ -383,8 +414,11 @@ def acknowledged_changes_kept(app, ledger: Ledger) -> list[str]:
         acked: dict[tuple, list] = {}
         for mid, answers in ledger.answers.items():
             # a duplicate carrying an error repeats a rejection: not an acknowledgement
-            ok = [a for a in answers if a["status"] in ("applied", "merged")
-                  or (a["status"] == "duplicate" and not a.get("error"))]
+            ok = [
+                a
+                for a in answers
+                if a["status"] in ("applied", "merged") or (a["status"] == "duplicate" and not a.get("error"))
+            ]
             if not ok or mid not in ledger.sent:
                 continue
             m = ledger.sent[mid]
@@ -396,8 +430,12 @@ def acknowledged_changes_kept(app, ledger: Ledger) -> list[str]:
             if row is None:
                 problems.append(f"acknowledged {entity} {rid} does not exist on the server")
                 continue
-            history = {h.version: h.data for h in db.session.scalars(
-                select(RecordHistory).where(RecordHistory.entity == entity, RecordHistory.record_id == rid))}
+            history = {
+                h.version: h.data
+                for h in db.session.scalars(
+                    select(RecordHistory).where(RecordHistory.entity == entity, RecordHistory.record_id == rid)
+                )
+            }
             final = history.get(row.version) or {}
             for version, m in items:
                 if m["op"] == "delete":
@@ -418,13 +456,19 @@ def acknowledged_changes_kept(app, ledger: Ledger) -> list[str]:
                         continue
                     if _norm(final.get(f)) == _norm(v):
                         continue
-                    kept = any(_norm(c.losing_value) == _norm(v) or _norm(c.winning_value) == _norm(v)
-                               for c in conflicts.get((entity, rid, f), []))
-                    seen_later = any(n is not m and f in (n.get("data") or {}) and (n.get("base_version") or 0) >= version
-                                     for v2, n in items) or _changed_after(history, f, v, version)
+                    kept = any(
+                        _norm(c.losing_value) == _norm(v) or _norm(c.winning_value) == _norm(v)
+                        for c in conflicts.get((entity, rid, f), [])
+                    )
+                    seen_later = any(
+                        n is not m and f in (n.get("data") or {}) and (n.get("base_version") or 0) >= version
+                        for v2, n in items
+                    ) or _changed_after(history, f, v, version)
                     if not kept and not seen_later:
-                        problems.append(f"acknowledged {entity}.{f}={v!r} (v{version}, {m['mutation_id'][:8]}) lost: "
-                                        f"server has {final.get(f)!r}")
+                        problems.append(
+                            f"acknowledged {entity}.{f}={v!r} (v{version}, {m['mutation_id'][:8]}) lost: "
+                            f"server has {final.get(f)!r}"
+                        )
         db.session.remove()
     return problems
 
@@ -456,8 +500,10 @@ def own_edit_conflicts(app, ledger: Ledger) -> list[str]:
             earlier = [(v, d) for v, d, fields in ws if v < c.version and c.field in fields]
             loser = max(earlier, key=lambda x: x[0])[1] if earlier else None
             if winner is not None and winner == loser:
-                problems.append(f"conflict between one device's own edits: {winner} {c.entity}.{c.field} "
-                                f"v{c.version} base {c.base_version}: {c.losing_value!r} -> {c.winning_value!r}")
+                problems.append(
+                    f"conflict between one device's own edits: {winner} {c.entity}.{c.field} "
+                    f"v{c.version} base {c.base_version}: {c.losing_value!r} -> {c.winning_value!r}"
+                )
         db.session.remove()
     return problems
 
@@ -533,8 +579,13 @@ def reset_case_data(app, w) -> None:
         muts = []
         for y in ("mads", "sara"):
             yid = w.youths[y]
-            muts.append({"entity": "youth", "id": yid, "data": {
-                "id": yid, "youth_id": yid, "display_name": y.capitalize(), "user_id": w.users[y]}})
+            muts.append(
+                {
+                    "entity": "youth",
+                    "id": yid,
+                    "data": {"id": yid, "youth_id": yid, "display_name": y.capitalize(), "user_id": w.users[y]},
+                }
+            )
         # Youth first, in a push of their own: a batch creating a youth and its records in one go
         # fails on the foreign key (see docs/fire.md, defect "new youth + records in one batch").
         system_write(muts)
@@ -542,14 +593,31 @@ def reset_case_data(app, w) -> None:
         for y, orgs in (("mads", ["Jobcenter", "UU", "Bostøtte", "Rusmiddelcenter"]), ("sara", ["Jobcenter", "UU"])):
             for o in orgs:
                 cid = uid()
-                muts.append({"entity": "consent", "id": cid, "data": {
-                    "id": cid, "youth_id": w.youths[y], "organization_id": w.orgs[o], "status": "given"}})
+                muts.append(
+                    {
+                        "entity": "consent",
+                        "id": cid,
+                        "data": {"id": cid, "youth_id": w.youths[y], "organization_id": w.orgs[o], "status": "given"},
+                    }
+                )
         case, w.extra = _case_data(w)
         system_write(muts)
         # the mentor and coordinator after the consent: assignment needs it (issue 9)
-        system_write([{"entity": "youth", "id": w.youths[y], "data": {
-            "id": w.youths[y], "youth_id": w.youths[y], "mentor_id": w.users["lise"],
-            "coordinator_id": w.users["ahmed"]}} for y in ("mads", "sara")])
+        system_write(
+            [
+                {
+                    "entity": "youth",
+                    "id": w.youths[y],
+                    "data": {
+                        "id": w.youths[y],
+                        "youth_id": w.youths[y],
+                        "mentor_id": w.users["lise"],
+                        "coordinator_id": w.users["ahmed"],
+                    },
+                }
+                for y in ("mads", "sara")
+            ]
+        )
         system_write(case)
         db.session.remove()
 
@@ -564,31 +632,94 @@ def _case_data(w) -> tuple[list[dict], dict]:
         pid, gid, aid, ag = uid(), uid(), uid(), uid()
         extra[y] = {"activity": aid, "agreement": ag, "goal": gid}
         muts += [
-            {"entity": "plan", "id": pid, "data": {"id": pid, "youth_id": yid, "end_goal": "Uddannelse",
-                                                   "end_goal_kind": "education",
-                                                   "start_date": (today - timedelta(days=50)).isoformat()}},
-            {"entity": "goal", "id": gid, "data": {"id": gid, "youth_id": yid, "organization_id": w.orgs["Jobcenter"],
-                                                   "title": "Møde op", "visibility": "shared"}},
-            {"entity": "activity", "id": aid, "data": {
-                "id": aid, "youth_id": yid, "organization_id": w.orgs["Jobcenter"], "title": "Værksted",
-                "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "00:00", "end_time": "23:59",
-                "start_date": start, "visibility": "shared"}},
-            {"entity": "agreement", "id": ag, "data": {"id": ag, "youth_id": yid, "organization_id": w.orgs["Jobcenter"],
-                                                       "text": "Ring til lægen", "responsible": "youth",
-                                                       "due_date": today.isoformat()}},
+            {
+                "entity": "plan",
+                "id": pid,
+                "data": {
+                    "id": pid,
+                    "youth_id": yid,
+                    "end_goal": "Uddannelse",
+                    "end_goal_kind": "education",
+                    "start_date": (today - timedelta(days=50)).isoformat(),
+                },
+            },
+            {
+                "entity": "goal",
+                "id": gid,
+                "data": {
+                    "id": gid,
+                    "youth_id": yid,
+                    "organization_id": w.orgs["Jobcenter"],
+                    "title": "Møde op",
+                    "visibility": "shared",
+                },
+            },
+            {
+                "entity": "activity",
+                "id": aid,
+                "data": {
+                    "id": aid,
+                    "youth_id": yid,
+                    "organization_id": w.orgs["Jobcenter"],
+                    "title": "Værksted",
+                    "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                    "start_time": "00:00",
+                    "end_time": "23:59",
+                    "start_date": start,
+                    "visibility": "shared",
+                },
+            },
+            {
+                "entity": "agreement",
+                "id": ag,
+                "data": {
+                    "id": ag,
+                    "youth_id": yid,
+                    "organization_id": w.orgs["Jobcenter"],
+                    "text": "Ring til lægen",
+                    "responsible": "youth",
+                    "due_date": today.isoformat(),
+                },
+            },
         ]
     tid = uid()
     extra["mads"]["treatment"] = tid
-    muts.append({"entity": "activity", "id": tid, "data": {
-        "id": tid, "youth_id": w.youths["mads"], "organization_id": w.orgs["Rusmiddelcenter"], "title": "Samtale",
-        "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "00:00", "end_time": "23:59",
-        "start_date": start, "visibility": "organization"}})
+    muts.append(
+        {
+            "entity": "activity",
+            "id": tid,
+            "data": {
+                "id": tid,
+                "youth_id": w.youths["mads"],
+                "organization_id": w.orgs["Rusmiddelcenter"],
+                "title": "Samtale",
+                "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                "start_time": "00:00",
+                "end_time": "23:59",
+                "start_date": start,
+                "visibility": "organization",
+            },
+        }
+    )
     uu = uid()
     extra["sara"]["uu_activity"] = uu
-    muts.append({"entity": "activity", "id": uu, "data": {
-        "id": uu, "youth_id": w.youths["sara"], "organization_id": w.orgs["UU"], "title": "Vejledning",
-        "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "00:00", "end_time": "23:59",
-        "start_date": start, "visibility": "shared"}})
+    muts.append(
+        {
+            "entity": "activity",
+            "id": uu,
+            "data": {
+                "id": uu,
+                "youth_id": w.youths["sara"],
+                "organization_id": w.orgs["UU"],
+                "title": "Vejledning",
+                "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                "start_time": "00:00",
+                "end_time": "23:59",
+                "start_date": start,
+                "visibility": "shared",
+            },
+        }
+    )
     return muts, extra
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from backend.admin import assign, create_user, record_consent, system_write
 from backend.extensions import db
 from tests.backend.world import PASSWORD, Api, build_world, uid, web_login
@@ -32,10 +30,10 @@ OPS = ("read", "create", "update", "delete")
 
 # who plays each role, the young people (in / out of reach) and their organisation
 ACTORS = {
-    "youth": ("mads", "mads", "sara"),          # own plan / another young person's
-    "mentor": ("lise", "mads", "ida"),          # assigned / not assigned
-    "coordinator": ("ahmed", "mads", "ida"),    # own caseload / not
-    "partner": ("peter", "mads", "sara"),       # consented to Bostøtte / not
+    "youth": ("mads", "mads", "sara"),  # own plan / another young person's
+    "mentor": ("lise", "mads", "ida"),  # assigned / not assigned
+    "coordinator": ("ahmed", "mads", "ida"),  # own caseload / not
+    "partner": ("peter", "mads", "sara"),  # consented to Bostøtte / not
     "admin": ("admin", "mads", "sara"),
 }
 
@@ -50,11 +48,11 @@ def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
     """The roles table (docs/architecture.md), sentence by sentence. `item`: own | other_shared | other_private."""
     private = item == "other_private" and entity in HAS_VISIBILITY
     own = item == "own" and entity in HAS_ORG
-    if role == "admin":                      # "organisations and users, no case data"
+    if role == "admin":  # "organisations and users, no case data"
         return False
     if role == "coordinator" and entity == "youth" and op == "create":
-        return True                          # a new young person joins the coordinator's caseload
-    if not reach:                            # without consent / assignment: nothing at all
+        return True  # a new young person joins the coordinator's caseload
+    if not reach:  # without consent / assignment: nothing at all
         return False
     if role == "youth":
         # a young person has no organisation: for them "own" is just another organisation's item
@@ -92,9 +90,9 @@ def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
         if op == "read":
             return True
         if op == "delete" and entity in ("youth", "consent"):
-            return False                     # withdrawn, not deleted
+            return False  # withdrawn, not deleted
         if entity == "assessment" and op in ("update", "delete"):
-            return False                     # submitted assessments are immutable
+            return False  # submitted assessments are immutable
         return True
     if role == "partner":
         # sees "shared plan items + own organisation's items" of young people who consented
@@ -109,6 +107,7 @@ def expected(role: str, entity: str, op: str, reach: bool, item: str) -> bool:
 
 # ---- building the records -------------------------------------------------------------------------
 
+
 def _record(w, entity: str, youth: str, org: str, visibility: str, ids: dict) -> dict:
     y = w.youths[youth]
     o = w.orgs[org]
@@ -121,31 +120,59 @@ def _record(w, entity: str, youth: str, org: str, visibility: str, ids: dict) ->
     if entity == "goal":
         return {**base, "organization_id": o, "title": "Delmål", "visibility": visibility}
     if entity == "activity":
-        return {**base, "organization_id": o, "title": "Aktivitet", "weekdays": [0, 2], "start_time": "09:00",
-                "end_time": "12:00", "start_date": "2026-01-05", "visibility": visibility}
+        return {
+            **base,
+            "organization_id": o,
+            "title": "Aktivitet",
+            "weekdays": [0, 2],
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "start_date": "2026-01-05",
+            "visibility": visibility,
+        }
     if entity == "agreement":
-        return {**base, "organization_id": o, "text": "Aftale", "responsible": "youth", "due_date": "2026-01-07",
-                "visibility": visibility}
+        return {
+            **base,
+            "organization_id": o,
+            "text": "Aftale",
+            "responsible": "youth",
+            "due_date": "2026-01-07",
+            "visibility": visibility,
+        }
     if entity == "attendance":
         day = day_iso(-3)  # callers set each record's own day inside the attendance windows
         return {**base, "activity_id": ids[(youth, org, visibility)], "date": day, "status": "present"}
     if entity == "outreach":
-        return {**base, "organization_id": o, "method": "call", "reached": True,
-                "contacted_at": "2026-01-05T10:00:00+00:00", "visibility": visibility}
+        return {
+            **base,
+            "organization_id": o,
+            "method": "call",
+            "reached": True,
+            "contacted_at": "2026-01-05T10:00:00+00:00",
+            "visibility": visibility,
+        }
     if entity == "assessment":
         from shared.dimensions import DIMENSIONS
 
-        return {**base, "organization_id": o, "due_date": "2026-02-16", "rater_role": "staff",
-                "scores": {d.key: 5 for d in DIMENSIONS.for_rater("staff")},
-                "submitted_at": "2026-02-16T10:00:00+00:00"}
+        return {
+            **base,
+            "organization_id": o,
+            "due_date": "2026-02-16",
+            "rater_role": "staff",
+            "scores": {d.key: 5 for d in DIMENSIONS.for_rater("staff")},
+            "submitted_at": "2026-02-16T10:00:00+00:00",
+        }
     if entity == "consent":
         return {**base, "organization_id": o, "status": "given"}
     raise AssertionError(entity)
 
 
 ITEM_ORG = {  # role -> (own org, other org)
-    "youth": ("Jobcenter", "Jobcenter"), "mentor": ("Jobcenter", "UU"), "coordinator": ("Jobcenter", "UU"),
-    "partner": ("Bostøtte", "Jobcenter"), "admin": ("Jobcenter", "UU"),
+    "youth": ("Jobcenter", "Jobcenter"),
+    "mentor": ("Jobcenter", "UU"),
+    "coordinator": ("Jobcenter", "UU"),
+    "partner": ("Bostøtte", "Jobcenter"),
+    "admin": ("Jobcenter", "UU"),
 }
 
 
@@ -158,20 +185,27 @@ def _write_for(role: str, entity: str, data: dict, actor_id: str) -> dict:
     if entity == "assessment" and role == "youth":
         from shared.dimensions import DIMENSIONS
 
-        d.update(rater_role="youth", organization_id=None,
-                 scores={x.key: 5 for x in DIMENSIONS.for_rater("youth")})
+        d.update(rater_role="youth", organization_id=None, scores={x.key: 5 for x in DIMENSIONS.for_rater("youth")})
     return d
 
 
 def _update_for(role: str, entity: str, rec: dict) -> dict:
     change = {
-        "youth": {"display_name": "Nyt navn"}, "plan": {"end_goal": "Uddannelse"}, "goal": {"title": "Nyt"},
-        "activity": {"location": "Hal 3"}, "agreement": {"review_note": "Set"}, "attendance": {"note": "Ok"},
-        "outreach": {"note": "Ringet igen"}, "assessment": {"comment": "Ændret"}, "consent": {"status": "withdrawn"},
+        "youth": {"display_name": "Nyt navn"},
+        "plan": {"end_goal": "Uddannelse"},
+        "goal": {"title": "Nyt"},
+        "activity": {"location": "Hal 3"},
+        "agreement": {"review_note": "Set"},
+        "attendance": {"note": "Ok"},
+        "outreach": {"note": "Ringet igen"},
+        "assessment": {"comment": "Ændret"},
+        "consent": {"status": "withdrawn"},
     }[entity]
     if role == "youth":
-        change = {"agreement": {"youth_comment": "Har gjort det"},
-                  "attendance": {"self_checked_in_at": f"{rec.get('date')}T09:01:00+00:00"}}.get(entity, change)
+        change = {
+            "agreement": {"youth_comment": "Har gjort det"},
+            "attendance": {"self_checked_in_at": f"{rec.get('date')}T09:01:00+00:00"},
+        }.get(entity, change)
     return {"id": rec["id"], "youth_id": rec["youth_id"], **change}
 
 
@@ -199,12 +233,15 @@ def run_role(app, client, role: str) -> dict:
         db.session.remove()
     username, yin, yout = ACTORS[role]
     own_org, other_org = ITEM_ORG[role]
-    items = {"own": (own_org, "organization"), "other_shared": (other_org, "shared"),
-             "other_private": (other_org, "organization")}
+    items = {
+        "own": (own_org, "organization"),
+        "other_shared": (other_org, "shared"),
+        "other_private": (other_org, "organization"),
+    }
     if role == "youth":
         items["own"] = ("Rusmiddelcenter", "organization")  # no organisation: just another private item
     acts: dict = {}
-    recs: dict = {}   # (op, entity, reach, item) -> record
+    recs: dict = {}  # (op, entity, reach, item) -> record
     with app.app_context():
         for youth in (yin, yout):
             for org, vis in items.values():
@@ -220,7 +257,7 @@ def run_role(app, client, role: str) -> dict:
                         if entity == "youth":
                             rec = {"id": w.youths[youth], "youth_id": w.youths[youth]}
                         elif entity in ("plan", "consent") and op != "read":
-                            rec = recs[("read", entity, reach, item)]   # one per young person / org
+                            rec = recs[("read", entity, reach, item)]  # one per young person / org
                         else:
                             rec = _record(w, entity, youth, org, vis, acts)
                             n += 1
@@ -266,8 +303,13 @@ def run_role(app, client, role: str) -> dict:
     return result
 
 
-PAGES = ("/youth/{id}", "/youth/{id}/print", "/youth/{id}/progression", "/youth/{id}/audit",
-         "/youth/{id}/contact-attempts")
+PAGES = (
+    "/youth/{id}",
+    "/youth/{id}/print",
+    "/youth/{id}/progression",
+    "/youth/{id}/audit",
+    "/youth/{id}/contact-attempts",
+)
 COORDINATOR_ONLY = {"/youth/{id}/audit"}  # 403 for other roles whoever the young person is: reveals nothing
 
 
@@ -286,9 +328,17 @@ def page_checks(app, client) -> list[tuple]:
     routes = {r.rule for r in app.url_map.iter_rules()}
     pages = [p for p in PAGES if p.replace("{id}", "<youth_id>") in routes]
     out = []
-    for username, youth, may in (("lise", "mads", True), ("ahmed", "sara", True), ("karen", "sara", True),
-                                 ("peter", "mads", True), ("peter", "sara", False), ("nina", "sara", False),
-                                 ("ole", "mads", False), ("ahmed", "mads", True), ("ahmed", "ida", False)):
+    for username, youth, may in (
+        ("lise", "mads", True),
+        ("ahmed", "sara", True),
+        ("karen", "sara", True),
+        ("peter", "mads", True),
+        ("peter", "sara", False),
+        ("nina", "sara", False),
+        ("ole", "mads", False),
+        ("ahmed", "mads", True),
+        ("ahmed", "ida", False),
+    ):
         c = app.test_client()
         web_login(c, w.users[username])
         for p in pages:
@@ -305,14 +355,18 @@ def test_access_matrix(app, client, request):
         matrix.update(run_role(app, client, role))
     pages = page_checks(app, client)
 
-    lines = ["Access matrix (expected from docs/architecture.md / actual through /api/v1). Y = allowed, - = refused,",
-             "reach: + consented/assigned/own, - not; item: own org | other org shared | other org private.",
-             ""]
+    lines = [
+        "Access matrix (expected from docs/architecture.md / actual through /api/v1). Y = allowed, - = refused,",
+        "reach: + consented/assigned/own, - not; item: own org | other org shared | other org private.",
+        "",
+    ]
     header = f"{'role':12}{'entity':12}{'reach':6}{'item':14}" + "".join(f"{op:>8}" for op in OPS)
     lines.append(header)
     wrong = []
-    keys = sorted({(r, e, reach, item) for (r, e, _op, reach, item) in matrix},
-                  key=lambda k: (roles.index(k[0]), ENTITIES.index(k[1]), not k[2], k[3]))
+    keys = sorted(
+        {(r, e, reach, item) for (r, e, _op, reach, item) in matrix},
+        key=lambda k: (roles.index(k[0]), ENTITIES.index(k[1]), not k[2], k[3]),
+    )
     for role, entity, reach, item in keys:
         cells = []
         for op in OPS:
@@ -320,12 +374,17 @@ def test_access_matrix(app, client, request):
             cell = "Y" if got else "-"
             if exp != got:
                 cell += "!"
-                wrong.append(f"{role} {op} {entity} reach={reach} item={item}: expected "
-                             f"{'allowed' if exp else 'refused'}, got {'allowed' if got else 'refused'}")
+                wrong.append(
+                    f"{role} {op} {entity} reach={reach} item={item}: expected "
+                    f"{'allowed' if exp else 'refused'}, got {'allowed' if got else 'refused'}"
+                )
             cells.append(f"{cell:>8}")
         lines.append(f"{role:12}{entity:12}{'+' if reach else '-':6}{item:14}" + "".join(cells))
-    lines += ["", "Caseworker pages (status; 200 when the user may see the young person, else 404; "
-              "the audit page is the coordinator's: 403 for other roles):"]
+    lines += [
+        "",
+        "Caseworker pages (status; 200 when the user may see the young person, else 404; "
+        "the audit page is the coordinator's: 403 for other roles):",
+    ]
     for username, youth, may, path, status in [(u, y, m, p, s) for (u, y, p, m, s) in pages]:
         if path in COORDINATOR_ONLY and username not in ("ahmed",):
             ok = status == 403

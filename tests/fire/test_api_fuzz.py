@@ -5,14 +5,12 @@ error is the contract's JSON shape."""
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-
 
 from shared import SCHEMA_VERSION
 from tests.backend.world import PASSWORD, Api, goal, uid
@@ -35,14 +33,19 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=150 if FULL else 40, deadline=None, derandomize=bool(os.environ.get("CI")),
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=150 if FULL else 40,
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_conforms_to_its_openapi_document(case, token):
     """No 5xx, status codes, headers and bodies as documented, for generated valid and invalid requests."""
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
 
 
 # ---- hand-written nasty inputs ----------------------------------------------------------------------
+
 
 def assert_json_error(r, statuses=(400,)):
     assert r.status_code in statuses, (r.status_code, r.get_data(as_text=True)[:300])
@@ -51,8 +54,12 @@ def assert_json_error(r, statuses=(400,)):
 
 
 def _push(client, headers, body: str):
-    return client.post("/api/v1/sync/push", headers=headers, data=body.encode("utf-8", "surrogatepass"),
-                       content_type="application/json")
+    return client.post(
+        "/api/v1/sync/push",
+        headers=headers,
+        data=body.encode("utf-8", "surrogatepass"),
+        content_type="application/json",
+    )
 
 
 NASTY_PUSH_BODIES = [
@@ -79,8 +86,9 @@ NASTY_PUSH_BODIES = [
 def test_more_nasty_push_bodies_are_400(app, client, w, body):
     lise = Api(client, "lise")
     if body.startswith('{"device_id": "\xff'):
-        r = client.post("/api/v1/sync/push", headers=lise.headers, data=body.encode("latin-1"),
-                        content_type="application/json")
+        r = client.post(
+            "/api/v1/sync/push", headers=lise.headers, data=body.encode("latin-1"), content_type="application/json"
+        )
     else:
         r = _push(client, lise.headers, body)
     assert_json_error(r, (400, 413, 426))
@@ -113,8 +121,7 @@ def test_each_nasty_mutation_is_answered_alone(app, client, w, name):
     lise = Api(client, "lise")
     good = _mutation(w, title="God")
     bad = NASTY_MUTATIONS[name](w)
-    body = json.dumps({"device_id": "d", "schema_version": SCHEMA_VERSION, "mutations": [good, bad]},
-                      ensure_ascii=True)
+    body = json.dumps({"device_id": "d", "schema_version": SCHEMA_VERSION, "mutations": [good, bad]}, ensure_ascii=True)
     r = _push(client, lise.headers, body)
     if "surrogate" in name:
         # text no database can store: the JSON itself is refused, nothing of the push is applied
@@ -132,8 +139,14 @@ def test_each_nasty_mutation_is_answered_alone(app, client, w, name):
 
 
 NASTY_QUERIES = [
-    {"limit": "1e400"}, {"limit": "9" * 400}, {"limit": "-1"}, {"limit": "0x10"}, {"limit": "1\x00"},
-    {"cursor": "\x00"}, {"cursor": "\ud800"}, {"cursor": "eyJzIjoxZTQwMH0"},  # {"s":1e400}
+    {"limit": "1e400"},
+    {"limit": "9" * 400},
+    {"limit": "-1"},
+    {"limit": "0x10"},
+    {"limit": "1\x00"},
+    {"cursor": "\x00"},
+    {"cursor": "\ud800"},
+    {"cursor": "eyJzIjoxZTQwMH0"},  # {"s":1e400}
     {"cursor": "eyJzIjogMTAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwfQ"},  # {"s": 10**23}
     {"cursor": "W10"},  # []
     {"cursor": "x" * 5000},
@@ -143,8 +156,11 @@ NASTY_QUERIES = [
 @pytest.mark.parametrize("query", NASTY_QUERIES, ids=range(len(NASTY_QUERIES)))
 def test_nasty_pull_queries_are_400(app, client, w, query):
     lise = Api(client, "lise")
-    r = client.get("/api/v1/sync/pull", headers=lise.headers,
-                   query_string={k: v.encode("utf-8", "surrogatepass") for k, v in query.items()})
+    r = client.get(
+        "/api/v1/sync/pull",
+        headers=lise.headers,
+        query_string={k: v.encode("utf-8", "surrogatepass") for k, v in query.items()},
+    )
     assert_json_error(r)
 
 
@@ -178,8 +194,9 @@ def test_nasty_logins_are_refused_as_json(app, client, w, body):
     assert_json_error(r, (400, 401, 413))
 
 
-@pytest.mark.parametrize("header", ["Bearer \x00", "Bearer " + "x" * 10000, "Bearer ü", "Basic bGlzZTp4",
-                                    "Bearer", "bearer  ", "Bearer a b"])
+@pytest.mark.parametrize(
+    "header", ["Bearer \x00", "Bearer " + "x" * 10000, "Bearer ü", "Basic bGlzZTp4", "Bearer", "bearer  ", "Bearer a b"]
+)
 def test_odd_authorization_headers_are_401(app, client, w, header):
     r = client.get("/api/v1/sync/pull", headers={"Authorization": header.encode("utf-8").decode("latin-1")})
     assert_json_error(r, (400, 401))

@@ -37,28 +37,46 @@ from tests.fire.harness import (
     Ledger,
     acknowledged_changes_kept,
     build_fire_world,
-    reset_case_data,
     check_server_invariants,
     device_invariants,
     device_view,
     diff_views,
     expected_view,
     own_edit_conflicts,
+    reset_case_data,
     uid,
 )
 
 EXAMPLES = int(os.environ.get("TRINVIS_FIRE_EXAMPLES") or (1000 if FULL else 200))
-DEVICES = (("mads", "mads"), ("lise-phone", "lise"), ("lise-tablet", "lise"), ("ahmed", "ahmed"),
-           ("karen", "karen"), ("nina", "nina"))
+DEVICES = (
+    ("mads", "mads"),
+    ("lise-phone", "lise"),
+    ("lise-tablet", "lise"),
+    ("ahmed", "ahmed"),
+    ("karen", "karen"),
+    ("nina", "nina"),
+)
 CONVERGENCE_FAULTS = tuple(FAULTS) + (None,)
-ACTIONS = ("edit", "edit", "edit", "edit", "sync", "push", "pull", "faulty_sync", "web_delete",
-           "consent", "parallel_sync", "own_edits")
+ACTIONS = (
+    "edit",
+    "edit",
+    "edit",
+    "edit",
+    "sync",
+    "push",
+    "pull",
+    "faulty_sync",
+    "web_delete",
+    "consent",
+    "parallel_sync",
+    "own_edits",
+)
 
 
 class Run:
     """One example: a fresh world, six devices, the ledger and the trace (for the failure report)."""
 
-    def __init__(self, setup: "Setup", n: int):
+    def __init__(self, setup: Setup, n: int):
         reset_case_data(setup.app, setup.w)
         self.app = setup.app
         self.w = setup.w
@@ -140,8 +158,7 @@ class Run:
         token = f"{d.name}-{uid()[:8]}"
         acts = [a for a in d.store.all("activity", yid) if role != "partner" or a.get("organization_id") == org]
         ags = [a for a in d.store.all("agreement", yid) if role != "partner" or a.get("organization_id") == org]
-        goals = [g for g in d.store.all("goal", yid)
-                 if role == "coordinator" or g.get("organization_id") == org]
+        goals = [g for g in d.store.all("goal", yid) if role == "coordinator" or g.get("organization_id") == org]
         if role == "youth":
             yid = svc.my_youth_id()
             acts = d.store.all("activity", yid)
@@ -150,8 +167,9 @@ class Run:
         elif role == "partner":
             kind = r.choice(["attendance", "new_agreement", "review", "assessment", "new_goal", "goal"])
         else:
-            kind = r.choice(["attendance", "new_agreement", "review", "review", "outreach", "assessment",
-                             "new_goal", "goal"])
+            kind = r.choice(
+                ["attendance", "new_agreement", "review", "review", "outreach", "assessment", "new_goal", "goal"]
+            )
             if role == "coordinator":
                 kind = r.choice([kind, "review", "goal"])
         self.trace.append(f"  {kind}")
@@ -166,30 +184,53 @@ class Run:
             svc.youth_update_agreement(ag["id"], done, f"Kommentar {token}")
         elif kind == "assessment":
             dims = svc.dimensions()
-            svc.submit_assessment(yid, today - timedelta(days=7 * r.randint(0, 6)),
-                                  {x.key: r.randint(1, 10) for x in dims}, f"Måling {token}")
+            svc.submit_assessment(
+                yid,
+                today - timedelta(days=7 * r.randint(0, 6)),
+                {x.key: r.randint(1, 10) for x in dims},
+                f"Måling {token}",
+            )
         elif kind == "attendance" and acts:
-            svc.record_attendance(yid, r.choice(acts)["id"], day,
-                                  r.choice(["present", "late", "absent_notified", "absent_unnotified"]),
-                                  note=f"Note {token}")
+            svc.record_attendance(
+                yid,
+                r.choice(acts)["id"],
+                day,
+                r.choice(["present", "late", "absent_notified", "absent_unnotified"]),
+                note=f"Note {token}",
+            )
         elif kind == "new_agreement":
-            svc.add_agreement(yid, f"Aftale {token}", today + timedelta(days=r.randint(0, 5)),
-                              r.choice(["youth", "staff"]))
+            svc.add_agreement(
+                yid, f"Aftale {token}", today + timedelta(days=r.randint(0, 5)), r.choice(["youth", "staff"])
+            )
         elif kind == "review" and ags:
-            svc.review_agreement(r.choice(ags)["id"], r.choice(["kept", "not_kept", "open", "cancelled"]),
-                                 f"Gennemgået {token}")
+            svc.review_agreement(
+                r.choice(ags)["id"], r.choice(["kept", "not_kept", "open", "cancelled"]), f"Gennemgået {token}"
+            )
         elif kind == "outreach":
             svc.log_outreach(yid, r.choice(["call", "sms", "home_visit"]), r.random() < 0.5, f"Kontakt {token}")
         elif kind == "new_goal":
             gid = uid()
-            svc._save("goal", gid, yid, {"organization_id": org, "title": f"Delmål {token}",
-                                         "status": "open", "visibility": r.choice(["shared", "organization"])},
-                      create=True)
+            svc._save(
+                "goal",
+                gid,
+                yid,
+                {
+                    "organization_id": org,
+                    "title": f"Delmål {token}",
+                    "status": "open",
+                    "visibility": r.choice(["shared", "organization"]),
+                },
+                create=True,
+            )
         elif kind == "goal" and goals:
             g = r.choice(goals)
-            change = r.choice([{"status": r.choice(["open", "in_progress", "achieved", "dropped"])},
-                               {"visibility": r.choice(["shared", "organization"])},
-                               {"title": f"Delmål {token}"}])
+            change = r.choice(
+                [
+                    {"status": r.choice(["open", "in_progress", "achieved", "dropped"])},
+                    {"visibility": r.choice(["shared", "organization"])},
+                    {"title": f"Delmål {token}"},
+                ]
+            )
             svc._save("goal", g["id"], g["youth_id"], change, create=False)
 
     def own_edits(self, d: FireDevice, r: random.Random) -> None:
@@ -201,8 +242,11 @@ class Run:
         if user["role"] == "youth":
             ags = d.store.all("agreement", svc.my_youth_id())
         else:
-            ags = [a for a in d.store.all("agreement")
-                   if user["role"] != "partner" or a.get("organization_id") == user.get("organization_id")]
+            ags = [
+                a
+                for a in d.store.all("agreement")
+                if user["role"] != "partner" or a.get("organization_id") == user.get("organization_id")
+            ]
         if not ags:
             return
         ag = r.choice(ags)
@@ -230,11 +274,19 @@ class Run:
         if not rows:
             return
         row = r.choice(rows)
-        m = {"mutation_id": uid(), "entity": entity, "id": row["id"], "op": "delete",
-             "base_version": row["version"], "data": None}
-        resp = self.web.post(f"{self.server_url}/api/v1/sync/push",
-                             headers={"Authorization": f"Bearer {self.web_token}"},
-                             json={"device_id": "browser", "schema_version": SCHEMA_VERSION, "mutations": [m]})
+        m = {
+            "mutation_id": uid(),
+            "entity": entity,
+            "id": row["id"],
+            "op": "delete",
+            "base_version": row["version"],
+            "data": None,
+        }
+        resp = self.web.post(
+            f"{self.server_url}/api/v1/sync/push",
+            headers={"Authorization": f"Bearer {self.web_token}"},
+            json={"device_id": "browser", "schema_version": SCHEMA_VERSION, "mutations": [m]},
+        )
         assert resp.status_code == 200, resp.text
         result = resp.json()["results"][0]
         self.ledger.record(self.web_user, [m], [result], "browser")
@@ -290,14 +342,23 @@ class Run:
         return problems
 
 
-steps = st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, len(DEVICES) - 1), st.integers(0, 2**31)),
-                 min_size=1, max_size=16)
+steps = st.lists(
+    st.tuples(st.sampled_from(ACTIONS), st.integers(0, len(DEVICES) - 1), st.integers(0, 2**31)),
+    min_size=1,
+    max_size=16,
+)
 
 
 # CI runs a fixed set of examples (derandomize) so that main stays green for reasons in the
 # change, not by chance; runs by hand explore new ones every time.
-@settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
-          derandomize=bool(os.environ.get("CI")), suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=list(HealthCheck),
+)
 @given(program=steps)
 def _property(run_factory, program):
     run = run_factory()
@@ -319,8 +380,9 @@ class Setup:
         self.web = requests.Session()
         self.logins = {}
         for name, user in DEVICES + (("browser", "ahmed"),):
-            r = self.web.post(f"{url}/api/v1/auth/login",
-                              json={"username": user, "password": PASSWORD, "device_name": name})
+            r = self.web.post(
+                f"{url}/api/v1/auth/login", json={"username": user, "password": PASSWORD, "device_name": name}
+            )
             assert r.status_code == 200, r.text
             self.logins[name] = (r.json()["token"], r.json()["user"])
 

@@ -17,8 +17,14 @@ def test_duplicate_of_a_natural_key_merge_answers_with_the_merged_record(app, cl
     staff = Api(client, "lise").upsert("attendance", {"id": uid(), **key, "status": "late"})["record"]
     mads = Api(client, "mads")
     mine = uid()
-    m = {"mutation_id": uid(), "entity": "attendance", "id": mine, "op": "upsert", "base_version": None,
-         "data": {"id": mine, **key, "self_checked_in_at": f"{D0}T08:59:00+00:00"}}
+    m = {
+        "mutation_id": uid(),
+        "entity": "attendance",
+        "id": mine,
+        "op": "upsert",
+        "base_version": None,
+        "data": {"id": mine, **key, "self_checked_in_at": f"{D0}T08:59:00+00:00"},
+    }
     first = mads.push(m)[0]
     again = mads.push(m)[0]
     assert first["status"] == "merged" and first["record"]["id"] == staff["id"]
@@ -34,8 +40,13 @@ def test_system_write_can_delete(app, client, w):
     from backend.extensions import db
     from backend.models import Goal
 
-    g = {"id": uid(), "youth_id": w.youths["mads"], "organization_id": w.orgs["Rusmiddelcenter"],
-         "title": "Behandling", "visibility": "organization"}
+    g = {
+        "id": uid(),
+        "youth_id": w.youths["mads"],
+        "organization_id": w.orgs["Rusmiddelcenter"],
+        "title": "Behandling",
+        "visibility": "organization",
+    }
     with app.app_context():
         system_write([{"entity": "goal", "id": g["id"], "data": g}])
         [res] = system_write([{"entity": "goal", "id": g["id"], "op": "delete", "data": None}])
@@ -51,11 +62,18 @@ def test_405_names_the_allowed_methods(app, client):
     assert "POST" in r.headers.get("Allow", "")
 
 
-@pytest.mark.parametrize("path,body", [
-    ("/api/v1/auth/login", '{"username": "\\ud800", "password": "x", "device_name": "x"}'),
-    ("/api/v1/sync/push", '{"device_id": "d", "schema_version": 1, "mutations": [{"mutation_id": "\\udfff", '
-                          '"entity": "goal", "id": "x", "op": "upsert", "base_version": null, "data": {}}]}'),
-], ids=["login", "push"])
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("/api/v1/auth/login", '{"username": "\\ud800", "password": "x", "device_name": "x"}'),
+        (
+            "/api/v1/sync/push",
+            '{"device_id": "d", "schema_version": 1, "mutations": [{"mutation_id": "\\udfff", '
+            '"entity": "goal", "id": "x", "op": "upsert", "base_version": null, "data": {}}]}',
+        ),
+    ],
+    ids=["login", "push"],
+)
 def test_lone_surrogate_in_json_is_400_not_500(app, client, w, path, body):
     """D6: JSON may spell a lone UTF-16 surrogate (\\ud800); Python decodes it into a str that no
     database driver can encode, so login and push answered 500. Such text is invalid input: 400."""
@@ -70,9 +88,14 @@ def test_null_byte_in_an_id_is_rejected_alone_on_postgresql(app, client, w, fiel
     """D7: a NUL in a mutation's id, mutation_id or an attendance's activity_id reached the batch's
     look-up queries before validation; PostgreSQL refuses NUL in text, so the push was a 500."""
     rid = uid()
-    m = {"mutation_id": uid(), "entity": "attendance", "id": rid, "op": "upsert", "base_version": None,
-         "data": {"id": rid, "youth_id": w.youths["mads"], "activity_id": uid(), "date": D0,
-                  "status": "present"}}
+    m = {
+        "mutation_id": uid(),
+        "entity": "attendance",
+        "id": rid,
+        "op": "upsert",
+        "base_version": None,
+        "data": {"id": rid, "youth_id": w.youths["mads"], "activity_id": uid(), "date": D0, "status": "present"},
+    }
     if field == "activity_id":
         m["data"]["activity_id"] = "a\x00b"
     else:
@@ -94,11 +117,16 @@ def test_system_write_of_a_new_youth_with_its_records_in_one_batch(app, w):
 
     yid, cid = uid(), uid()
     with app.app_context():
-        system_write([
-            {"entity": "youth", "id": yid, "data": {"id": yid, "youth_id": yid, "display_name": "Ny"}},
-            {"entity": "consent", "id": cid, "data": {"id": cid, "youth_id": yid,
-                                                      "organization_id": w.orgs["UU"], "status": "given"}},
-        ])
+        system_write(
+            [
+                {"entity": "youth", "id": yid, "data": {"id": yid, "youth_id": yid, "display_name": "Ny"}},
+                {
+                    "entity": "consent",
+                    "id": cid,
+                    "data": {"id": cid, "youth_id": yid, "organization_id": w.orgs["UU"], "status": "given"},
+                },
+            ]
+        )
         assert db.session.get(Youth, yid) is not None and db.session.get(Consent, cid) is not None
         db.session.remove()
 

@@ -72,8 +72,9 @@ def agreements_with(app, text: str) -> int:
     from backend.models import Agreement
 
     with app.app_context():
-        n = db.session.scalar(select(func.count()).select_from(Agreement).where(Agreement.text == text,
-                                                                               Agreement.deleted.is_(False)))
+        n = db.session.scalar(
+            select(func.count()).select_from(Agreement).where(Agreement.text == text, Agreement.deleted.is_(False))
+        )
         db.session.remove()
         return n
 
@@ -101,12 +102,12 @@ def test_fault_on_push_loses_nothing_and_applies_once(fire_app, world, make_devi
     _entries(lise, fault)
     mads.services().check_in(next(a for a in mads.store.all("activity") if a["title"] == "Værksted")["id"])
     for d in (lise, mads):
-        d.transport.plan = [fault, fault, fault]   # the push and its retries
+        d.transport.plan = [fault, fault, fault]  # the push and its retries
         d.sync()
     assert not (problems := converged(fire_app, [lise, mads], ledger)), "\n".join(problems)
     assert agreements_with(fire_app, f"Aftale {fault}") == 1
     [att] = [a for a in lise.store.all("attendance") if a["note"] == f"Kom sent {fault}"]
-    assert att["status"] == "late" and att["self_checked_in_at"]   # staff status wins, check-in kept
+    assert att["status"] == "late" and att["self_checked_in_at"]  # staff status wins, check-in kept
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -117,7 +118,7 @@ def test_fault_on_pull_loses_nothing(fire_app, world, make_device, fault):
     _entries(writer, fault)
     writer.sync()
     engine = SyncEngine(lise.store, lise.client(), lise.device_id, pull_limit=3)
-    lise.transport.plan = [None, fault, fault, fault]   # the second page, and its retries
+    lise.transport.plan = [None, fault, fault, fault]  # the second page, and its retries
     try:
         engine.pull()
     except Exception as e:  # noqa: BLE001 - Offline and friends; the next sync must recover
@@ -131,9 +132,9 @@ def test_broken_pull_response_is_a_failed_sync_not_a_crash_or_success(fire_app, 
     that is not the API's JSON (D2: captive portal) must not count as a finished first sync."""
     lise = make_device("lise", "lise")
     lise.transport.plan = [fault] * 4
-    result = lise.sync()   # D1: raises ChunkedEncodingError today
+    result = lise.sync()  # D1: raises ChunkedEncodingError today
     assert result is None and lise.online is False
-    assert not lise.store.get_meta("first_sync_done")   # D2: set today, with nothing pulled
+    assert not lise.store.get_meta("first_sync_done")  # D2: set today, with nothing pulled
     assert not (problems := converged(fire_app, [lise])), "\n".join(problems)
 
 
@@ -142,8 +143,10 @@ def test_fault_storm(fire_app, world, make_device):
     ledger = Ledger()
     rng = random.Random(5)
     faults = tuple(FAULTS)
-    devices = [make_device(n, u, FaultyTransport(random.Random(i), 0.4, faults))
-               for i, (n, u) in enumerate((("lise-phone", "lise"), ("lise-tablet", "lise"), ("mads", "mads")))]
+    devices = [
+        make_device(n, u, FaultyTransport(random.Random(i), 0.4, faults))
+        for i, (n, u) in enumerate((("lise-phone", "lise"), ("lise-tablet", "lise"), ("mads", "mads")))
+    ]
     for d in devices:
         d.transport.ledger = ledger
         d.sync()
@@ -196,10 +199,14 @@ def test_sigkill_at_random_moments_loses_nothing(fire_app, world, make_device, l
     rng = random.Random(11)
     saved: list[str] = []
     for cycle in range(12 if FULL else 5):
-        child = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT), path=path, cycle=cycle)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        first = child.stdout.readline()   # it is up and has saved its first entry
-        time.sleep(rng.random() * 0.5)    # then dies at a random moment: saving, pushing, or applying
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD.format(root=str(ROOT), path=path, cycle=cycle)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        first = child.stdout.readline()  # it is up and has saved its first entry
+        time.sleep(rng.random() * 0.5)  # then dies at a random moment: saving, pushing, or applying
         os.kill(child.pid, signal.SIGKILL)
         out, err = child.communicate(timeout=10)
         assert child.returncode == -signal.SIGKILL, err

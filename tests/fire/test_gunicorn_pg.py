@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 
 import pytest
 import requests
@@ -34,16 +33,22 @@ class Client:
     def __init__(self, base: str, username: str, device: str):
         self.base = base
         self.s = requests.Session()
-        r = self.s.post(f"{base}/api/v1/auth/login", timeout=60,
-                        json={"username": username, "password": PASSWORD, "device_name": device})
+        r = self.s.post(
+            f"{base}/api/v1/auth/login",
+            timeout=60,
+            json={"username": username, "password": PASSWORD, "device_name": device},
+        )
         assert r.status_code == 200, r.text
         self.s.headers["Authorization"] = f"Bearer {r.json()['token']}"
         self.device = device
         self.cursor = None
 
     def push(self, mutations: list[dict]) -> list[dict]:
-        r = self.s.post(f"{self.base}/api/v1/sync/push", timeout=60, json={
-            "device_id": self.device, "schema_version": SCHEMA_VERSION, "mutations": mutations})
+        r = self.s.post(
+            f"{self.base}/api/v1/sync/push",
+            timeout=60,
+            json={"device_id": self.device, "schema_version": SCHEMA_VERSION, "mutations": mutations},
+        )
         assert r.status_code == 200, r.text
         return r.json()["results"]
 
@@ -83,10 +88,23 @@ def test_no_pull_misses_a_late_commit(fire_app, gunicorn):
     def writer(c: Client, name: str, rnd: random.Random):
         try:
             for i in range(per_writer):
-                batch = [goal(w, rnd.choice(["mads", "sara"]), org_of[name], f"{name} {i}.{k}")
-                         for k in range(rnd.randint(1, 3))]
-                res = c.push([{"mutation_id": uid(), "entity": "goal", "id": d["id"], "op": "upsert",
-                               "base_version": None, "data": d} for d in batch])
+                batch = [
+                    goal(w, rnd.choice(["mads", "sara"]), org_of[name], f"{name} {i}.{k}")
+                    for k in range(rnd.randint(1, 3))
+                ]
+                res = c.push(
+                    [
+                        {
+                            "mutation_id": uid(),
+                            "entity": "goal",
+                            "id": d["id"],
+                            "op": "upsert",
+                            "base_version": None,
+                            "data": d,
+                        }
+                        for d in batch
+                    ]
+                )
                 with lock:
                     applied.update(r["record"]["id"] for r in res if r["status"] == "applied")
         except Exception as e:  # noqa: BLE001 - reported below
@@ -103,7 +121,10 @@ def test_no_pull_misses_a_late_commit(fire_app, gunicorn):
             errors.append(repr(e))
 
     ps = [threading.Thread(target=puller, args=(n,)) for n in seen]
-    ws = [threading.Thread(target=writer, args=(c, n, random.Random(i))) for i, (c, n) in enumerate(zip(clients, writers))]
+    ws = [
+        threading.Thread(target=writer, args=(c, n, random.Random(i)))
+        for i, (c, n) in enumerate(zip(clients, writers, strict=True))
+    ]
     for p in ps:
         p.start()
     _run(ws)
@@ -122,20 +143,59 @@ def test_concurrent_retries_and_races_apply_once(fire_app, gunicorn):
 
     w = build_world(fire_app)
     ahmed = Client(gunicorn.url, "ahmed", "setup")
-    act = {"id": uid(), "youth_id": w.youths["mads"], "organization_id": w.orgs["Jobcenter"], "title": "Værksted",
-           "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "09:00", "end_time": "12:00",
-           "start_date": "2026-01-05", "visibility": "shared"}
-    ag = {"id": uid(), "youth_id": w.youths["mads"], "organization_id": w.orgs["Jobcenter"], "text": "Ring",
-          "responsible": "youth", "due_date": "2026-01-07"}
-    assert [r["status"] for r in ahmed.push([
-        {"mutation_id": uid(), "entity": "activity", "id": act["id"], "op": "upsert", "base_version": None, "data": act},
-        {"mutation_id": uid(), "entity": "agreement", "id": ag["id"], "op": "upsert", "base_version": None, "data": ag},
-    ])] == ["applied", "applied"]
+    act = {
+        "id": uid(),
+        "youth_id": w.youths["mads"],
+        "organization_id": w.orgs["Jobcenter"],
+        "title": "Værksted",
+        "weekdays": [0, 1, 2, 3, 4, 5, 6],
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "start_date": "2026-01-05",
+        "visibility": "shared",
+    }
+    ag = {
+        "id": uid(),
+        "youth_id": w.youths["mads"],
+        "organization_id": w.orgs["Jobcenter"],
+        "text": "Ring",
+        "responsible": "youth",
+        "due_date": "2026-01-07",
+    }
+    assert [
+        r["status"]
+        for r in ahmed.push(
+            [
+                {
+                    "mutation_id": uid(),
+                    "entity": "activity",
+                    "id": act["id"],
+                    "op": "upsert",
+                    "base_version": None,
+                    "data": act,
+                },
+                {
+                    "mutation_id": uid(),
+                    "entity": "agreement",
+                    "id": ag["id"],
+                    "op": "upsert",
+                    "base_version": None,
+                    "data": ag,
+                },
+            ]
+        )
+    ] == ["applied", "applied"]
     n = 8
     phones = [Client(gunicorn.url, "lise", f"phone-{i}") for i in range(n)]
     same = goal(w, "mads", "Jobcenter", "Én gang")
-    same_m = {"mutation_id": uid(), "entity": "goal", "id": same["id"], "op": "upsert", "base_version": None,
-              "data": same}
+    same_m = {
+        "mutation_id": uid(),
+        "entity": "goal",
+        "id": same["id"],
+        "op": "upsert",
+        "base_version": None,
+        "data": same,
+    }
     statuses: dict[str, list] = {"retry": [], "natural_key": [], "edit": []}
     errors: list[str] = []
     barrier = threading.Barrier(n)
@@ -146,13 +206,43 @@ def test_concurrent_retries_and_races_apply_once(fire_app, gunicorn):
             barrier.wait(30)
             statuses["retry"] += [r["status"] for r in c.push([same_m])]
             rid = uid()
-            statuses["natural_key"] += [r["status"] for r in c.push([{
-                "mutation_id": uid(), "entity": "attendance", "id": rid, "op": "upsert", "base_version": None,
-                "data": {"id": rid, "youth_id": w.youths["mads"], "activity_id": act["id"], "date": D0,
-                         "status": "present", "note": f"phone {i}"}}])]
-            statuses["edit"] += [r["status"] for r in c.push([{
-                "mutation_id": uid(), "entity": "agreement", "id": ag["id"], "op": "upsert", "base_version": 1,
-                "data": {"id": ag["id"], "review_note": f"phone {i}", "status": "kept"}}])]
+            statuses["natural_key"] += [
+                r["status"]
+                for r in c.push(
+                    [
+                        {
+                            "mutation_id": uid(),
+                            "entity": "attendance",
+                            "id": rid,
+                            "op": "upsert",
+                            "base_version": None,
+                            "data": {
+                                "id": rid,
+                                "youth_id": w.youths["mads"],
+                                "activity_id": act["id"],
+                                "date": D0,
+                                "status": "present",
+                                "note": f"phone {i}",
+                            },
+                        }
+                    ]
+                )
+            ]
+            statuses["edit"] += [
+                r["status"]
+                for r in c.push(
+                    [
+                        {
+                            "mutation_id": uid(),
+                            "entity": "agreement",
+                            "id": ag["id"],
+                            "op": "upsert",
+                            "base_version": 1,
+                            "data": {"id": ag["id"], "review_note": f"phone {i}", "status": "kept"},
+                        }
+                    ]
+                )
+            ]
         except Exception as e:  # noqa: BLE001
             errors.append(repr(e))
 
@@ -163,16 +253,28 @@ def test_concurrent_retries_and_races_apply_once(fire_app, gunicorn):
     assert set(statuses["edit"]) <= {"applied", "merged"} and len(statuses["edit"]) == n
     with fire_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Goal).where(Goal.id == same["id"])) == 1
-        assert db.session.scalar(select(func.count()).select_from(AppliedMutation)
-                                 .where(AppliedMutation.mutation_id == same_m["mutation_id"])) == 1
-        assert db.session.scalar(select(func.count()).select_from(Attendance)
-                                 .where(Attendance.activity_id == act["id"])) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AppliedMutation)
+                .where(AppliedMutation.mutation_id == same_m["mutation_id"])
+            )
+            == 1
+        )
+        assert (
+            db.session.scalar(select(func.count()).select_from(Attendance).where(Attendance.activity_id == act["id"]))
+            == 1
+        )
         # Every phone's review note is either the final one or kept in a conflict record.
         from backend.models import Agreement
 
         final = db.session.get(Agreement, ag["id"])
-        losing = {c.losing_value for c in db.session.scalars(select(Conflict).where(
-            Conflict.record_id == ag["id"], Conflict.field == "review_note"))}
+        losing = {
+            c.losing_value
+            for c in db.session.scalars(
+                select(Conflict).where(Conflict.record_id == ag["id"], Conflict.field == "review_note")
+            )
+        }
         assert final.version == 1 + n
         assert {f"phone {i}" for i in range(n)} <= losing | {final.review_note}
         db.session.remove()

@@ -30,7 +30,8 @@ def test_morning_peak_short_form(fire_app, database_url, tmp_path):
     assert figures["errors"] == 0, figures["error_samples"]
     assert figures["by_kind"]["login"]["n"] == devices and figures["by_kind"]["push"]["n"] == devices
     with fire_app.app_context():
-        applied = db.session.scalar(select(func.count()).select_from(AppliedMutation)
-                                    .where(AppliedMutation.device_id.like("load-%")))
+        applied = db.session.scalar(
+            select(func.count()).select_from(AppliedMutation).where(AppliedMutation.device_id.like("load-%"))
+        )
         db.session.remove()
     assert applied == figures["mutations"]

@@ -19,10 +19,15 @@ ADDRESS_LIMIT = 10
 @pytest.fixture
 def server(fire_app, database_url, tmp_path):
     build_world(fire_app)
-    g = Gunicorn(database_url, workers=2, log_path=str(tmp_path / "gunicorn.log"), env={
-        "TRINVIS_LOGIN_RATE_LIMIT": f"{ADDRESS_LIMIT} per minute",
-        "TRINVIS_LOGIN_ACCOUNT_RATE_LIMIT": f"{ACCOUNT_LIMIT} per minute",
-    })
+    g = Gunicorn(
+        database_url,
+        workers=2,
+        log_path=str(tmp_path / "gunicorn.log"),
+        env={
+            "TRINVIS_LOGIN_RATE_LIMIT": f"{ADDRESS_LIMIT} per minute",
+            "TRINVIS_LOGIN_ACCOUNT_RATE_LIMIT": f"{ACCOUNT_LIMIT} per minute",
+        },
+    )
     yield g
     g.stop()
 
@@ -40,8 +45,11 @@ def _fire(url: str, usernames: list[str], threads: int = 8) -> list[requests.Res
                 if not todo:
                     return
                 name = todo.pop()
-            r = s.post(f"{url}/api/v1/auth/login", timeout=60,
-                       json={"username": name, "password": "forkert-kode", "device_name": "x"})
+            r = s.post(
+                f"{url}/api/v1/auth/login",
+                timeout=60,
+                json={"username": name, "password": "forkert-kode", "device_name": "x"},
+            )
             with lock:
                 out.append(r)
 

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from backend.admin import system_write
 from backend.extensions import db
 from backend.models import Activity, Agreement, Assessment, Attendance, Goal, Outreach, User
 from backend.programmes.models import Enrolment, Programme
@@ -27,14 +26,33 @@ from shared import permissions
 from tests.backend.world import D0, Api, activity, build_world, uid, web_login
 
 USERS = ("mads", "sara", "lise", "ahmed", "karen", "peter", "nina", "admin", "ole")
-MODELS = {"goal": Goal, "activity": Activity, "agreement": Agreement, "outreach": Outreach,
-          "assessment": Assessment, "attendance": Attendance, "enrolment": Enrolment}
-SECRET_FIELD = {"goal": "title", "activity": "title", "agreement": "text", "outreach": "note",
-                "assessment": "comment", "attendance": "note"}
+MODELS = {
+    "goal": Goal,
+    "activity": Activity,
+    "agreement": Agreement,
+    "outreach": Outreach,
+    "assessment": Assessment,
+    "attendance": Attendance,
+    "enrolment": Enrolment,
+}
+SECRET_FIELD = {
+    "goal": "title",
+    "activity": "title",
+    "agreement": "text",
+    "outreach": "note",
+    "assessment": "comment",
+    "attendance": "note",
+}
 PLAN_PAGE_SHOWS = {"goal", "activity", "agreement", "outreach"}
 # a change that leaves the secret in place (a user allowed to make it must not erase it for the others)
-HARMLESS = {"goal": {"description": "x"}, "activity": {"location": "x"}, "agreement": {"review_note": "x"},
-            "outreach": {"reached": False}, "assessment": {"comment": "x"}, "attendance": {"status": "late"}}
+HARMLESS = {
+    "goal": {"description": "x"},
+    "activity": {"location": "x"},
+    "agreement": {"review_note": "x"},
+    "outreach": {"reached": False},
+    "assessment": {"comment": "x"},
+    "attendance": {"status": "late"},
+}
 
 
 def _secret(kind: str) -> str:
@@ -45,32 +63,58 @@ def build(app, client) -> dict:
     """The organisation-only items, written as their owners would (API and enrolment service)."""
     w = build_world(app)
     mads = w.youths["mads"]
-    nina, lise, ahmed = Api(client, "nina"), Api(client, "lise"), Api(client, "ahmed")
+    nina, lise = Api(client, "nina"), Api(client, "lise")
     s = {k: _secret(k) for k in SECRET_FIELD}
     ids = {}
     # treatment items: no visibility sent — the treatment organisation's default keeps them private
-    ids["goal"] = nina.upsert("goal", {"youth_id": mads, "organization_id": w.orgs["Rusmiddelcenter"],
-                                       "title": s["goal"]})["record"]["id"]
+    ids["goal"] = nina.upsert(
+        "goal", {"youth_id": mads, "organization_id": w.orgs["Rusmiddelcenter"], "title": s["goal"]}
+    )["record"]["id"]
     act = activity(w, "mads", "Rusmiddelcenter", s["activity"])
     del act["visibility"]
     ids["activity"] = nina.upsert("activity", act)["record"]["id"]
-    ids["agreement"] = nina.upsert("agreement", {
-        "youth_id": mads, "organization_id": w.orgs["Rusmiddelcenter"], "text": s["agreement"],
-        "responsible": "youth", "due_date": D0})["record"]["id"]
+    ids["agreement"] = nina.upsert(
+        "agreement",
+        {
+            "youth_id": mads,
+            "organization_id": w.orgs["Rusmiddelcenter"],
+            "text": s["agreement"],
+            "responsible": "youth",
+            "due_date": D0,
+        },
+    )["record"]["id"]
     from shared.dimensions import DIMENSIONS
 
-    ids["assessment"] = nina.upsert("assessment", {
-        "youth_id": mads, "organization_id": w.orgs["Rusmiddelcenter"], "due_date": D0, "rater_role": "staff",
-        "scores": {d.key: 4 for d in DIMENSIONS.for_rater("staff")}, "comment": s["assessment"],
-        "submitted_at": f"{D0}T10:00:00+00:00"})["record"]["id"]
+    ids["assessment"] = nina.upsert(
+        "assessment",
+        {
+            "youth_id": mads,
+            "organization_id": w.orgs["Rusmiddelcenter"],
+            "due_date": D0,
+            "rater_role": "staff",
+            "scores": {d.key: 4 for d in DIMENSIONS.for_rater("staff")},
+            "comment": s["assessment"],
+            "submitted_at": f"{D0}T10:00:00+00:00",
+        },
+    )["record"]["id"]
     shared_act = nina.upsert("activity", activity(w, "mads", "Rusmiddelcenter", "Gruppe", "shared"))["record"]
-    ids["attendance"] = nina.upsert("attendance", {
-        "youth_id": mads, "activity_id": shared_act["id"], "date": D0, "status": "present",
-        "note": s["attendance"]})["record"]["id"]
+    ids["attendance"] = nina.upsert(
+        "attendance",
+        {"youth_id": mads, "activity_id": shared_act["id"], "date": D0, "status": "present", "note": s["attendance"]},
+    )["record"]["id"]
     # outreach: partners write none, so the mentor keeps one within the job centre
-    ids["outreach"] = lise.upsert("outreach", {
-        "youth_id": mads, "organization_id": w.orgs["Jobcenter"], "method": "call", "reached": True,
-        "note": s["outreach"], "contacted_at": f"{D0}T09:00:00+00:00", "visibility": "organization"})["record"]["id"]
+    ids["outreach"] = lise.upsert(
+        "outreach",
+        {
+            "youth_id": mads,
+            "organization_id": w.orgs["Jobcenter"],
+            "method": "call",
+            "reached": True,
+            "note": s["outreach"],
+            "contacted_at": f"{D0}T09:00:00+00:00",
+            "visibility": "organization",
+        },
+    )["record"]["id"]
     # a conflict on the private goal (two stale edits by its owner), for the conflicts page
     nina.upsert("goal", {"id": ids["goal"], "description": "a"}, base_version=1)
     nina.upsert("goal", {"id": ids["goal"], "description": "b"}, base_version=1)
@@ -79,8 +123,9 @@ def build(app, client) -> dict:
         from backend.programmes import service
 
         prog_id = uid()
-        db.session.add(Programme(id=prog_id, name=f"Behandlingsforløb {prog_id[:6]}",
-                                 organization_id=w.orgs["Rusmiddelcenter"]))
+        db.session.add(
+            Programme(id=prog_id, name=f"Behandlingsforløb {prog_id[:6]}", organization_id=w.orgs["Rusmiddelcenter"])
+        )
         db.session.commit()
         user = db.session.get(User, w.users["ahmed"])
         e = service.enrol(user, mads, db.session.get(Programme, prog_id), date.today() - timedelta(days=7), None)
@@ -118,11 +163,22 @@ def test_no_path_shows_what_the_rule_hides(app, client):
         assert not may_see(x["actors"]["karen"], kind, records[kind]), kind
         assert may_see(x["actors"]["nina"], kind, records[kind]), kind
     leaks, missing = [], []
-    pages = [f"/youth/{mads}", f"/youth/{mads}/print?show=1&youth=1", f"/youth/{mads}/progression",
-             f"/youth/{mads}/audit", "/conflicts", f"/programmes/youth/{mads}", "/results",
-             "/results/export/cohorts.csv", "/results/export/attendance.csv", "/morning",
-             f"/youth/{mads}/contact-attempts", f"/youth/{mads}/contact-attempts?print=1", "/sms",
-             f"/youth/{mads}/export"]
+    pages = [
+        f"/youth/{mads}",
+        f"/youth/{mads}/print?show=1&youth=1",
+        f"/youth/{mads}/progression",
+        f"/youth/{mads}/audit",
+        "/conflicts",
+        f"/programmes/youth/{mads}",
+        "/results",
+        "/results/export/cohorts.csv",
+        "/results/export/attendance.csv",
+        "/morning",
+        f"/youth/{mads}/contact-attempts",
+        f"/youth/{mads}/contact-attempts?print=1",
+        "/sms",
+        f"/youth/{mads}/export",
+    ]
     for username in USERS:
         actor = x["actors"][username]
         visible = {k for k in secrets if reaches_mads(username) and may_see(actor, k, records[k])}
@@ -148,10 +204,18 @@ def test_no_path_shows_what_the_rule_hides(app, client):
                     leaks.append(f"{username} sees {kind} via {path}")
             if kind in visible and kind != "enrolment" and secret not in pulled:
                 missing.append(f"{username} misses {kind} in pull")
-            if kind in visible and kind in PLAN_PAGE_SHOWS and actor.role != "youth" \
-                    and secret not in bodies[f"/youth/{mads}"]:
+            if (
+                kind in visible
+                and kind in PLAN_PAGE_SHOWS
+                and actor.role != "youth"
+                and secret not in bodies[f"/youth/{mads}"]
+            ):
                 missing.append(f"{username} misses {kind} on the plan page")
-        if "enrolment" in visible and actor.role != "youth" and ids["enrolment"] not in bodies[f"/programmes/youth/{mads}"]:
+        if (
+            "enrolment" in visible
+            and actor.role != "youth"
+            and ids["enrolment"] not in bodies[f"/programmes/youth/{mads}"]
+        ):
             missing.append(f"{username} misses the enrolment on the programme page")
     assert not leaks, "\n".join(leaks)
     assert not missing, "\n".join(missing)
@@ -171,9 +235,16 @@ def test_results_count_only_enrolments_the_user_may_see(app, client):
 MEETING_ORGS = ("Jobcenter", "UU", "Rusmiddelcenter")
 
 
-@pytest.mark.parametrize("orgs,youth_present", [
-    (combo, yp) for n in (0, 1, 2) for combo in itertools.combinations(MEETING_ORGS, n) for yp in (False, True)
-    if combo or yp])
+@pytest.mark.parametrize(
+    "orgs,youth_present",
+    [
+        (combo, yp)
+        for n in (0, 1, 2)
+        for combo in itertools.combinations(MEETING_ORGS, n)
+        for yp in (False, True)
+        if combo or yp
+    ],
+)
 def test_print_shows_only_what_everyone_at_the_meeting_may_see(app, client, orgs, youth_present):
     x = build(app, client)
     w = x["w"]

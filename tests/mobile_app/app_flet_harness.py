@@ -42,8 +42,12 @@ async def new_session() -> Session:
     conn.loop = asyncio.get_running_loop()
     conn.executor = ThreadPoolExecutor(max_workers=2)
     session = Session(conn)
-    conn.send_message(Message(MessageAction.REGISTER_CLIENT, RegisterClientResponseBody(
-        session_id=session.id, page_patch=session.get_page_patch(), error="")))
+    conn.send_message(
+        Message(
+            MessageAction.REGISTER_CLIENT,
+            RegisterClientResponseBody(session_id=session.id, page_patch=session.get_page_patch(), error=""),
+        )
+    )
     return session
 
 

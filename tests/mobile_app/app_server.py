@@ -16,7 +16,6 @@ from pathlib import Path
 import requests
 from werkzeug.serving import make_server
 
-
 FAST_RETRY = {"attempts": 2, "timeout": 5, "max_wait": 0.2}
 """Client options for test devices: give up quickly when the server is down on purpose."""
 
@@ -58,14 +57,16 @@ def database_url(tmp_dir) -> str:
 def make_app(db_url: str):
     import backend
 
-    return backend.create_app({
-        "SQLALCHEMY_DATABASE_URI": db_url,
-        "TESTING": True,
-        "DEMO_MODE": True,
-        "LOGIN_RATE_LIMIT": "10000 per minute",
-        "LOGIN_ACCOUNT_RATE_LIMIT": "10000 per minute",  # the tests log the same users in again and again
-        "SECRET_KEY": "app-tests",
-    })
+    return backend.create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": db_url,
+            "TESTING": True,
+            "DEMO_MODE": True,
+            "LOGIN_RATE_LIMIT": "10000 per minute",
+            "LOGIN_ACCOUNT_RATE_LIMIT": "10000 per minute",  # the tests log the same users in again and again
+            "SECRET_KEY": "app-tests",
+        }
+    )
 
 
 def build_app(db_url: str):
@@ -99,7 +100,7 @@ class SeededTemplate:
     def fresh(self, tmp_dir: Path) -> str:
         """A new database with the seeded content; returns its URL."""
         if self.url.startswith("sqlite"):
-            src = Path(self.url[len("sqlite:///"):])
+            src = Path(self.url[len("sqlite:///") :])
             dst = Path(tmp_dir) / "server.sqlite"
             shutil.copyfile(src, dst)
             return f"sqlite:///{dst}"
@@ -150,23 +151,39 @@ def seed(app) -> dict:
     if seed_demo is not None:
         seed_demo()
     else:
-        for name, kind in (("Jobcenter", "jobcenter"), ("UU", "uu"), ("Bostøtte", "bostotte"),
-                           ("Rusmiddelcenter", "rusmiddelcenter")):
+        for name, kind in (
+            ("Jobcenter", "jobcenter"),
+            ("UU", "uu"),
+            ("Bostøtte", "bostotte"),
+            ("Rusmiddelcenter", "rusmiddelcenter"),
+        ):
             orgs[name] = create_organization(name, kind).id
         for username, role, org, display in (
-            ("ung.mads", "youth", None, "Mads"), ("ung.sara", "youth", None, "Sara"),
-            ("mentor.lise", "mentor", "Jobcenter", "Lise"), ("tovholder.ahmed", "coordinator", "Jobcenter", "Ahmed"),
-            ("uu.karen", "partner", "UU", "Karen"), ("bostotte.peter", "partner", "Bostøtte", "Peter"),
-            ("behandler.nina", "partner", "Rusmiddelcenter", "Nina"), ("admin", "admin", None, "Admin"),
+            ("ung.mads", "youth", None, "Mads"),
+            ("ung.sara", "youth", None, "Sara"),
+            ("mentor.lise", "mentor", "Jobcenter", "Lise"),
+            ("tovholder.ahmed", "coordinator", "Jobcenter", "Ahmed"),
+            ("uu.karen", "partner", "UU", "Karen"),
+            ("bostotte.peter", "partner", "Bostøtte", "Peter"),
+            ("behandler.nina", "partner", "Rusmiddelcenter", "Nina"),
+            ("admin", "admin", None, "Admin"),
         ):
             create_user(username, DEMO_PASSWORD, role, org, display)
         muts = []
-        for y, names in (("ung.mads", ["Jobcenter", "UU", "Bostøtte", "Rusmiddelcenter"]), ("ung.sara", ["Jobcenter", "UU"])):
+        for y, names in (
+            ("ung.mads", ["Jobcenter", "UU", "Bostøtte", "Rusmiddelcenter"]),
+            ("ung.sara", ["Jobcenter", "UU"]),
+        ):
             yid = youth_of(y).id
             for o in names:
                 rid = _uid()
-                muts.append({"entity": "consent", "id": rid, "data": {
-                    "id": rid, "youth_id": yid, "organization_id": orgs[o], "status": "given"}})
+                muts.append(
+                    {
+                        "entity": "consent",
+                        "id": rid,
+                        "data": {"id": rid, "youth_id": yid, "organization_id": orgs[o], "status": "given"},
+                    }
+                )
         system_write(muts)
         for y in ("ung.mads", "ung.sara"):  # after consent: assignment needs it
             assign(y, "mentor.lise", "tovholder.ahmed")
@@ -181,21 +198,60 @@ def seed(app) -> dict:
         if seed_demo is None:
             pid, gid, aid = _uid(), _uid(), _uid()
             muts += [
-                {"entity": "plan", "id": pid, "data": {"id": pid, "youth_id": yid, "end_goal": "Starte på en uddannelse",
-                                                       "end_goal_kind": "education",
-                                                       "start_date": (today - timedelta(days=50)).isoformat()}},
-                {"entity": "goal", "id": gid, "data": {"id": gid, "youth_id": yid, "organization_id": orgs["Jobcenter"],
-                                                       "title": "Møde op hver dag", "visibility": "shared"}},
-                {"entity": "agreement", "id": aid, "data": {"id": aid, "youth_id": yid,
-                                                            "organization_id": orgs["Jobcenter"],
-                                                            "text": "Ring til lægen", "responsible": "youth",
-                                                            "due_date": today.isoformat()}},
+                {
+                    "entity": "plan",
+                    "id": pid,
+                    "data": {
+                        "id": pid,
+                        "youth_id": yid,
+                        "end_goal": "Starte på en uddannelse",
+                        "end_goal_kind": "education",
+                        "start_date": (today - timedelta(days=50)).isoformat(),
+                    },
+                },
+                {
+                    "entity": "goal",
+                    "id": gid,
+                    "data": {
+                        "id": gid,
+                        "youth_id": yid,
+                        "organization_id": orgs["Jobcenter"],
+                        "title": "Møde op hver dag",
+                        "visibility": "shared",
+                    },
+                },
+                {
+                    "entity": "agreement",
+                    "id": aid,
+                    "data": {
+                        "id": aid,
+                        "youth_id": yid,
+                        "organization_id": orgs["Jobcenter"],
+                        "text": "Ring til lægen",
+                        "responsible": "youth",
+                        "due_date": today.isoformat(),
+                    },
+                },
             ]
         act = _uid()
-        muts.append({"entity": "activity", "id": act, "data": {
-            "id": act, "youth_id": yid, "organization_id": orgs["Jobcenter"], "title": "Dagligt værksted",
-            "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "00:00", "end_time": "23:59",
-            "start_date": (today - timedelta(days=14)).isoformat(), "location": "Værkstedet", "visibility": "shared"}})
+        muts.append(
+            {
+                "entity": "activity",
+                "id": act,
+                "data": {
+                    "id": act,
+                    "youth_id": yid,
+                    "organization_id": orgs["Jobcenter"],
+                    "title": "Dagligt værksted",
+                    "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                    "start_time": "00:00",
+                    "end_time": "23:59",
+                    "start_date": (today - timedelta(days=14)).isoformat(),
+                    "location": "Værkstedet",
+                    "visibility": "shared",
+                },
+            }
+        )
     system_write(muts)
     return orgs
 
@@ -208,7 +264,7 @@ class LiveServer:
         self._server = None
         self._thread = None
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         deadline = time.time() + 10
         while True:
             try:

@@ -6,12 +6,10 @@ Async view tests run on anyio's pytest plugin (asyncio).
 from __future__ import annotations
 
 import pytest
-
 from app_server import FAST_RETRY, LiveServer, SeededTemplate, make_app
 
 from mobile_app.core import AppCore
 from tests.app_lock_params import FAST_KDF, TEST_PIN
-
 
 
 @pytest.fixture
@@ -43,8 +41,9 @@ def device(tmp_path, backend_server):
     made = []
 
     def make(name: str, username: str | None = None, password: str = "demo1234") -> AppCore:
-        core = AppCore(tmp_path / f"{name}.sqlite", server_url=backend_server.url, client_options=FAST_RETRY,
-                       kdf=FAST_KDF)
+        core = AppCore(
+            tmp_path / f"{name}.sqlite", server_url=backend_server.url, client_options=FAST_RETRY, kdf=FAST_KDF
+        )
         if username:
             core.login(username, password)
             core.choose_pin(TEST_PIN)

@@ -16,10 +16,16 @@ from tests.app_lock_params import FAST_KDF, TEST_PIN
 
 def offline_youth_phone(tmp_path) -> AppCore:
     """A young person logged in (PIN chosen) on a phone whose server cannot be reached."""
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", client_options={"attempts": 1, "timeout": 1},
-                   kdf=FAST_KDF)
-    core.adopt_login({"token": "t", "user": {"id": "u", "role": "youth", "youth_id": "y", "display_name": "Mads"}},
-                     "http://127.0.0.1:9")
+    core = AppCore(
+        tmp_path / "app.sqlite",
+        server_url="http://127.0.0.1:9",
+        client_options={"attempts": 1, "timeout": 1},
+        kdf=FAST_KDF,
+    )
+    core.adopt_login(
+        {"token": "t", "user": {"id": "u", "role": "youth", "youth_id": "y", "display_name": "Mads"}},
+        "http://127.0.0.1:9",
+    )
     core.choose_pin(TEST_PIN)
     return core
 
@@ -96,8 +102,17 @@ def test_erased_case_leaves_every_phone_at_its_next_sync(backend_server, device)
     for phone in (karen, lise):
         result = phone.sync()
         assert mads_id in result.revoked
-        for entity in ("youth", "plan", "goal", "activity", "agreement", "attendance", "consent", "assessment",
-                       "outreach"):
+        for entity in (
+            "youth",
+            "plan",
+            "goal",
+            "activity",
+            "agreement",
+            "attendance",
+            "consent",
+            "assessment",
+            "outreach",
+        ):
             assert phone.store.all(entity, mads_id) == [], entity
         assert phone.store.get("youth", sara_id) is not None
     mads.sync()

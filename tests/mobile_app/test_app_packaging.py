@@ -23,11 +23,11 @@ def test_stage_has_app_code_entry_and_only_app_dependencies(tmp_path):
     assert all("==" in d for d in deps)  # pinned like the repository
     assert "cryptography==43.0.1" in deps  # the version pypi.flet.dev has Android/iOS wheels for
     # The staged copy imports on its own (not the repository's package).
-    code = ("import mobile_app.core, shared.schemas, mobile_app.ui.app; "
-            "print(mobile_app.core.__file__)")
+    code = "import mobile_app.core, shared.schemas, mobile_app.ui.app; print(mobile_app.core.__file__)"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=dest, env=env, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=dest, env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip().startswith(str(dest))
 
 

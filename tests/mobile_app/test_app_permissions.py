@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import app_local_data as ld
 import pytest
 
 from mobile_app.core.errors import ValidationFailed
@@ -13,13 +14,16 @@ from mobile_app.core.services import Services
 from mobile_app.core.store import Store
 from mobile_app.core.vault import new_data_key
 
-import app_local_data as ld
-
 TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
 RUS = "00000000-0000-4000-8000-000000000002"
-NINA = {"id": "00000000-0000-4000-8000-0000000000d1", "username": "behandler.nina", "role": "partner",
-        "organization_id": RUS, "display_name": "Nina"}
+NINA = {
+    "id": "00000000-0000-4000-8000-0000000000d1",
+    "username": "behandler.nina",
+    "role": "partner",
+    "organization_id": RUS,
+    "display_name": "Nina",
+}
 
 
 @pytest.fixture
@@ -27,13 +31,34 @@ def store(tmp_path):
     s = Store(tmp_path / "app.sqlite", key=new_data_key())
     data = ld.changes(NOW.date())
     treatment = [
-        {"entity": "organization", "id": RUS, "version": 1, "deleted": False,
-         "data": {"id": RUS, "name": "Rusmiddelcenter", "kind": "rusmiddelcenter"}},
-        {"entity": "agreement", "id": "00000000-0000-4000-8000-0000000000e1", "version": 1, "deleted": False,
-         "data": {"id": "00000000-0000-4000-8000-0000000000e1", "youth_id": ld.YOUTH, "organization_id": RUS,
-                  "text": "Aflevere urinprøve hver mandag", "responsible": "youth", "responsible_user_id": None,
-                  "due_date": NOW.date().isoformat(), "status": "open", "review_note": "", "reviewed_at": None,
-                  "youth_comment": "", "youth_marked_done_at": None, "visibility": "organization"}},
+        {
+            "entity": "organization",
+            "id": RUS,
+            "version": 1,
+            "deleted": False,
+            "data": {"id": RUS, "name": "Rusmiddelcenter", "kind": "rusmiddelcenter"},
+        },
+        {
+            "entity": "agreement",
+            "id": "00000000-0000-4000-8000-0000000000e1",
+            "version": 1,
+            "deleted": False,
+            "data": {
+                "id": "00000000-0000-4000-8000-0000000000e1",
+                "youth_id": ld.YOUTH,
+                "organization_id": RUS,
+                "text": "Aflevere urinprøve hver mandag",
+                "responsible": "youth",
+                "responsible_user_id": None,
+                "due_date": NOW.date().isoformat(),
+                "status": "open",
+                "review_note": "",
+                "reviewed_at": None,
+                "youth_comment": "",
+                "youth_marked_done_at": None,
+                "visibility": "organization",
+            },
+        },
     ]
     s.apply_pull_page(data["changes"] + treatment, [], "c1")
     yield s

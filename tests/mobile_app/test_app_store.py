@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import app_local_data as ld
 import pytest
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services
 from mobile_app.core.store import Store
 from mobile_app.core.vault import new_data_key
-
-import app_local_data as ld
 
 TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
@@ -85,13 +84,14 @@ def test_pull_rebases_unsent_edit_instead_of_overwriting(seeded):
     ag = store.all("agreement")[0]
     svc(store, ld.YOUTH_LOGIN).youth_update_agreement(ag["id"], False, "Min kommentar")
     server = {**ag, "text": "Ring til lægen i dag", "review_note": "Husk det"}
-    store.apply_pull_page([{"entity": "agreement", "id": ag["id"], "version": 2, "deleted": False,
-                            "data": server}], [], "c2")
+    store.apply_pull_page(
+        [{"entity": "agreement", "id": ag["id"], "version": 2, "deleted": False, "data": server}], [], "c2"
+    )
     row = store.get_row("agreement", ag["id"])
     assert row["version"] == 2
-    assert row["data"]["text"] == "Ring til lægen i dag"          # server's change taken
-    assert row["data"]["youth_comment"] == "Min kommentar"         # unsent edit kept on top
-    assert store.outbox()[0].base_version == 1                     # the version the user edited
+    assert row["data"]["text"] == "Ring til lægen i dag"  # server's change taken
+    assert row["data"]["youth_comment"] == "Min kommentar"  # unsent edit kept on top
+    assert store.outbox()[0].base_version == 1  # the version the user edited
 
 
 def test_unsent_edits_are_folded_but_sent_ones_never_change(seeded):
@@ -122,8 +122,10 @@ def test_attendance_merged_by_server_takes_server_id(seeded):
     rec = svc(store, ld.YOUTH_LOGIN).check_in(act)
     batch = store.next_batch(10)
     server_rec = {**rec, "id": "11111111-1111-4111-8111-111111111111", "status": "late", "version": 3}
-    store.apply_push_results(batch, [{"mutation_id": batch[0].mutation_id, "status": "merged",
-                                      "version": 3, "record": server_rec, "error": None}])
+    store.apply_push_results(
+        batch,
+        [{"mutation_id": batch[0].mutation_id, "status": "merged", "version": 3, "record": server_rec, "error": None}],
+    )
     assert store.get("attendance", rec["id"]) is None
     assert store.find_attendance(ld.YOUTH, act, NOW.date().isoformat())["status"] == "late"
     assert store.outbox() == []
@@ -134,9 +136,18 @@ def test_rejected_change_is_kept_fixable_and_discardable(seeded):
     mentor = svc(store, ld.MENTOR_LOGIN)
     ag = mentor.add_agreement(ld.YOUTH, "Søge 2 jobs", NOW.date())
     batch = store.next_batch(10)
-    store.apply_push_results(batch, [{"mutation_id": batch[0].mutation_id, "status": "rejected",
-                                      "version": None, "record": None,
-                                      "error": {"code": "forbidden", "message": "Ikke tilladt"}}])
+    store.apply_push_results(
+        batch,
+        [
+            {
+                "mutation_id": batch[0].mutation_id,
+                "status": "rejected",
+                "version": None,
+                "record": None,
+                "error": {"code": "forbidden", "message": "Ikke tilladt"},
+            }
+        ],
+    )
     assert store.pending_count() == 0 and len(store.rejected()) == 1
     assert store.next_batch(10) == []
     seq = store.rejected()[0].seq
@@ -144,22 +155,30 @@ def test_rejected_change_is_kept_fixable_and_discardable(seeded):
     store.fix_rejected(seq, {"text": "Søge 3 jobs"})
     [again] = store.next_batch(10)
     assert again.mutation_id != old_mid and again.data["text"] == "Søge 3 jobs"
-    store.apply_push_results([again], [{"mutation_id": again.mutation_id, "status": "rejected",
-                                        "error": {"code": "forbidden", "message": "Stadig ikke"}}])
-    mentor.review_agreement(ag["id"], "kept")   # a later edit waits behind the rejected create
+    store.apply_push_results(
+        [again],
+        [
+            {
+                "mutation_id": again.mutation_id,
+                "status": "rejected",
+                "error": {"code": "forbidden", "message": "Stadig ikke"},
+            }
+        ],
+    )
+    mentor.review_agreement(ag["id"], "kept")  # a later edit waits behind the rejected create
     assert store.next_batch(10) == []
     store.discard(seq)
     assert store.get("agreement", ag["id"]) is None  # never reached the server: gone
-    assert store.outbox() == []                      # and so did the edit that waited for it
+    assert store.outbox() == []  # and so did the edit that waited for it
 
 
 def test_caseload_and_due_rules(seeded):
     store, act = seeded
     mentor = svc(store, ld.MENTOR_LOGIN)
     [row] = mentor.caseload()
-    assert row.missing == ["Værkstedet"]          # 10:00 > 09:00 + 15 min, no check-in
+    assert row.missing == ["Værkstedet"]  # 10:00 > 09:00 + 15 min, no check-in
     assert row.agreements_due == 1
-    assert row.assessment_overdue is not None     # plan started 50 days ago, due at day 42
+    assert row.assessment_overdue is not None  # plan started 50 days ago, due at day 42
     due, state = mentor.next_assessment(ld.YOUTH)
     assert state == "overdue" and (NOW.date() - due).days == 8
     mentor.submit_assessment(ld.YOUTH, due, {d.key: 7 for d in mentor.dimensions()})
@@ -216,9 +235,18 @@ def test_duplicate_answer_repeating_a_rejection_is_shown_as_rejected(seeded):
     store, _ = seeded
     svc(store, ld.MENTOR_LOGIN).add_agreement(ld.YOUTH, "Søge 2 jobs", NOW.date())
     batch = store.next_batch(10)
-    store.apply_push_results(batch, [{"mutation_id": batch[0].mutation_id, "status": "duplicate",
-                                      "version": None, "record": None,
-                                      "error": {"code": "not_found", "message": "Den unge er ikke synlig"}}])
+    store.apply_push_results(
+        batch,
+        [
+            {
+                "mutation_id": batch[0].mutation_id,
+                "status": "duplicate",
+                "version": None,
+                "record": None,
+                "error": {"code": "not_found", "message": "Den unge er ikke synlig"},
+            }
+        ],
+    )
     [rej] = store.rejected()
     assert rej.mutation_id == batch[0].mutation_id and store.pending_count() == 0
 
@@ -245,11 +273,11 @@ def test_sealed_values_do_not_open_in_another_row_or_without_the_key(store):
     data = ld.changes(NOW.date())
     store.apply_pull_page(data["changes"], [], "c1")
     a, b = store._q("SELECT entity, id, data FROM record LIMIT 2")
-    with pytest.raises(WrongKey):                       # a ciphertext copied to another record
+    with pytest.raises(WrongKey):  # a ciphertext copied to another record
         store._data(b["entity"], b["id"], a["data"])
     store.lock()
     with pytest.raises(Locked):
         store.all(a["entity"])
-    assert store.count() >= 2                           # plain counts still work while locked
+    assert store.count() >= 2  # plain counts still work while locked
     store.unlock(KEY)
     assert store.get(a["entity"], a["id"])["id"] == a["id"]

@@ -7,19 +7,18 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from app_server import FAST_RETRY
 
 from mobile_app.core import AppCore
 from mobile_app.core.api import ApiClient
 from mobile_app.core.errors import UpdateRequired
 from mobile_app.core.sync import SyncEngine
-from tests.app_lock_params import TEST_PIN
 from shared import SCHEMA_VERSION
+from tests.app_lock_params import TEST_PIN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,8 +37,7 @@ def mads_id(core: AppCore) -> str:
 
 def attendance_today(core: AppCore, youth_id: str, activity_id: str) -> list[dict]:
     today = core.services().today().isoformat()
-    return [a for a in core.store.all("attendance", youth_id)
-            if a["activity_id"] == activity_id and a["date"] == today]
+    return [a for a in core.store.all("attendance", youth_id) if a["activity_id"] == activity_id and a["date"] == today]
 
 
 def test_everything_works_with_backend_down(backend_server, device):
@@ -135,8 +133,12 @@ CHILD = textwrap.dedent("""
 
 
 def run_child(path: str, mode: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT), path=path, mode=mode)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD.format(root=str(ROOT), path=path, mode=mode)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_process_killed_between_local_write_and_push_loses_nothing(backend_server, device):
@@ -218,8 +220,13 @@ def test_revoked_youth_disappears_from_device(backend_server, device):
     ahmed.sync()
     uu = next(o["id"] for o in ahmed.store.all("organization") if o["name"] == "UU")
     consent = next(c for c in ahmed.store.all("consent", sara) if c["organization_id"] == uu)
-    ahmed.store.save("consent", consent["id"], sara, {
-        "status": "withdrawn", "withdrawn_at": datetime.now(timezone.utc).isoformat()}, create=False)
+    ahmed.store.save(
+        "consent",
+        consent["id"],
+        sara,
+        {"status": "withdrawn", "withdrawn_at": datetime.now(UTC).isoformat()},
+        create=False,
+    )
     assert ahmed.sync().pushed in ({"applied": 1}, {"merged": 1})
 
     result = karen.sync()
@@ -236,14 +243,14 @@ def test_pull_does_not_overwrite_unsent_local_edit(backend_server, device):
     other.sync()
     me = mads_id(phone)
     ag = phone.services().agreements(me)[0]
-    phone.services().review_agreement(ag["id"], "open", "Vi taler om det i morgen")   # not pushed yet
+    phone.services().review_agreement(ag["id"], "open", "Vi taler om det i morgen")  # not pushed yet
     other.store.save("agreement", ag["id"], me, {"text": "Ring til lægen før kl. 10"}, create=False)
     other.sync()
 
-    SyncEngine(phone.store, phone.client(), phone.device_id).pull()   # a pull only, no push
+    SyncEngine(phone.store, phone.client(), phone.device_id).pull()  # a pull only, no push
     local = phone.store.get("agreement", ag["id"])
-    assert local["text"] == "Ring til lægen før kl. 10"               # the other device's change arrived
-    assert local["review_note"] == "Vi taler om det i morgen"         # our unsent edit survived
+    assert local["text"] == "Ring til lægen før kl. 10"  # the other device's change arrived
+    assert local["review_note"] == "Vi taler om det i morgen"  # our unsent edit survived
     assert phone.store.pending_count() == 1
     phone.sync()
     other.sync()
@@ -264,7 +271,7 @@ def test_interrupted_first_sync_resumes_from_last_page(backend_server, device):
     def progress(n):
         pages.append(n)
         if len(pages) == 2:
-            backend_server.stop()   # the connection drops in the middle of the first sync
+            backend_server.stop()  # the connection drops in the middle of the first sync
 
     from mobile_app.core.errors import Offline
 
@@ -280,7 +287,7 @@ def test_interrupted_first_sync_resumes_from_last_page(backend_server, device):
     real_pull = client.pull
     client.pull = lambda cursor, limit: (cursors.append(cursor), real_pull(cursor, limit))[1]
     SyncEngine(phone.store, client, phone.device_id, pull_limit=4).pull()
-    assert cursors[0] == saved_cursor          # resumed, not started over
+    assert cursors[0] == saved_cursor  # resumed, not started over
     assert {(r["entity"], r["id"]) for r in _rows(phone)} == everything
     assert phone.store.get_meta("first_sync_done")
 
@@ -296,7 +303,7 @@ def expire_tokens(backend_server) -> None:
         from backend.models import DeviceToken
 
         for row in db.session.query(DeviceToken).all():
-            row.expires_at = datetime(2000, 1, 1, tzinfo=timezone.utc)
+            row.expires_at = datetime(2000, 1, 1, tzinfo=UTC)
         db.session.commit()
         db.session.remove()
 
@@ -308,10 +315,10 @@ def test_old_app_is_told_to_update_and_expired_login_keeps_data(backend_server, 
         ApiClient(backend_server.url, youth.store.get_meta("token"), **FAST_RETRY).push(youth.device_id, 0, [])
     svc = youth.services()
     svc.check_in(todays_activity(youth)["id"])
-    expire_tokens(backend_server)               # 90 days unused: expired, not revoked
+    expire_tokens(backend_server)  # 90 days unused: expired, not revoked
     assert youth.sync() is None
     assert youth.status().needs_login and youth.store.pending_count() == 1
-    youth.login("ung.mads", "demo1234")         # same user again: nothing is wiped
+    youth.login("ung.mads", "demo1234")  # same user again: nothing is wiped
     assert youth.sync() is not None and youth.store.pending_count() == 0
 
 
@@ -343,7 +350,7 @@ def test_rejected_change_keeps_server_reason_and_can_be_discarded(backend_server
     [rej] = youth.rejected_changes()
     assert rej.reason and "Aftalen" in rej.reason and rej.editable == {"text": "Jeg bestemmer selv"}
     assert youth.status().rejected == 1 and youth.status().pending == 0
-    assert youth.sync().pushed == {}                     # not sent again
+    assert youth.sync().pushed == {}  # not sent again
     youth.discard_rejected(rej.seq)
     assert youth.store.get("agreement", ag["id"])["text"] == ag["text"]
     assert youth.store.get_row("agreement", ag["id"])["pending"] == 0
@@ -366,7 +373,7 @@ def test_own_consecutive_edits_never_conflict(backend_server, device):
     mentor.services().review_agreement(ag["id"], "not_kept", "Kom ikke")
     unreachable = ApiClient("http://127.0.0.1:9", mentor.store.get_meta("token"), **FAST_RETRY)
     with pytest.raises(Offline):
-        SyncEngine(mentor.store, unreachable, mentor.device_id).push()   # counted as sent, never arrived
+        SyncEngine(mentor.store, unreachable, mentor.device_id).push()  # counted as sent, never arrived
     mentor.services().review_agreement(ag["id"], "kept", "Kom alligevel, bare sent")
     assert mentor.store.pending_count() == 2
     result = mentor.sync()

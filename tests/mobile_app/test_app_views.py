@@ -22,8 +22,13 @@ NOW = datetime(2025, 3, 12, 8, 30, tzinfo=TZ)  # before the 09:00 activity
 
 def make_core(tmp_path, user) -> AppCore:
     """A phone with `user` logged in (PIN chosen) and the local test data, the server unreachable."""
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
-                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF)
+    core = AppCore(
+        tmp_path / "app.sqlite",
+        server_url="http://127.0.0.1:9",
+        clock=lambda: NOW,
+        client_options={"attempts": 1, "timeout": 1},
+        kdf=FAST_KDF,
+    )
     core.adopt_login({"token": "t", "user": user}, "http://127.0.0.1:9")
     core.choose_pin(TEST_PIN)
     data = ld.changes(NOW.date())
@@ -39,8 +44,9 @@ async def start(core) -> tuple:
 
 
 async def test_login_refused_offline_with_danish_message(tmp_path):
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9",
-                   client_options={"attempts": 1, "timeout": 1})
+    core = AppCore(
+        tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", client_options={"attempts": 1, "timeout": 1}
+    )
     session, app, page = await start(core)
     assert "Log ind" in all_text(page)
     await tap(session, page, "Log ind")
@@ -111,12 +117,19 @@ async def test_youth_plan_agreement_and_assessment(tmp_path):
     assert "Tak! Din måling er sendt." in all_text(page)
     [a] = [r for r in core.store.all("assessment")]
     assert a["rater_role"] == "youth" and len(a["scores"]) == 8
-    staff = {"id": "22222222-2222-4222-8222-222222222222", "youth_id": ld.YOUTH, "organization_id": ld.ORG,
-             "due_date": a["due_date"], "rater_role": "staff", "comment": "",
-             "scores": {d.key: 7 for d in app.services().dimensions("staff")},
-             "submitted_at": "2025-03-10T10:00:00+00:00"}
-    core.store.apply_pull_page([{"entity": "assessment", "id": staff["id"], "version": 1, "deleted": False,
-                                 "data": staff}], [], "c2")
+    staff = {
+        "id": "22222222-2222-4222-8222-222222222222",
+        "youth_id": ld.YOUTH,
+        "organization_id": ld.ORG,
+        "due_date": a["due_date"],
+        "rater_role": "staff",
+        "comment": "",
+        "scores": {d.key: 7 for d in app.services().dimensions("staff")},
+        "submitted_at": "2025-03-10T10:00:00+00:00",
+    }
+    core.store.apply_pull_page(
+        [{"entity": "assessment", "id": staff["id"], "version": 1, "deleted": False, "data": staff}], [], "c2"
+    )
     await tap(session, page, "Mine fremskridt")
     assert "Hverdagen: mig: 5, mentor: 7" in all_text(page)
     assert "Medarbejderens tro på målet" not in all_text(page)
@@ -127,11 +140,23 @@ def add_agreement(core, text: str, due, responsible: str = "youth", user_id=None
     import uuid
 
     rid = str(uuid.uuid4())
-    data = {"id": rid, "youth_id": ld.YOUTH, "organization_id": ld.ORG, "text": text, "responsible": responsible,
-            "responsible_user_id": user_id, "due_date": due.isoformat(), "status": "open", "review_note": "",
-            "reviewed_at": None, "youth_comment": "", "youth_marked_done_at": None}
-    core.store.apply_pull_page([{"entity": "agreement", "id": rid, "version": 1, "deleted": False, "data": data}],
-                               [], "c-ag-" + rid[:6])
+    data = {
+        "id": rid,
+        "youth_id": ld.YOUTH,
+        "organization_id": ld.ORG,
+        "text": text,
+        "responsible": responsible,
+        "responsible_user_id": user_id,
+        "due_date": due.isoformat(),
+        "status": "open",
+        "review_note": "",
+        "reviewed_at": None,
+        "youth_comment": "",
+        "youth_marked_done_at": None,
+    }
+    core.store.apply_pull_page(
+        [{"entity": "agreement", "id": rid, "version": 1, "deleted": False, "data": data}], [], "c-ag-" + rid[:6]
+    )
     return rid
 
 
@@ -181,13 +206,20 @@ async def test_youth_home_names_absence_buttons_and_says_when_the_next_assessmen
 
     core = make_core(tmp_path, ld.YOUTH_LOGIN)
     [act] = core.store.all("activity")
-    second = {**act, "id": "33333333-3333-4333-8333-333333333333", "title": "Samtale på jobcentret",
-              "start_time": "13:00", "end_time": "14:00"}
-    core.store.apply_pull_page([{"entity": "activity", "id": second["id"], "version": 1, "deleted": False,
-                                 "data": second}], [], "c-act")
+    second = {
+        **act,
+        "id": "33333333-3333-4333-8333-333333333333",
+        "title": "Samtale på jobcentret",
+        "start_time": "13:00",
+        "end_time": "14:00",
+    }
+    core.store.apply_pull_page(
+        [{"entity": "activity", "id": second["id"], "version": 1, "deleted": False, "data": second}], [], "c-act"
+    )
     session, app, page = await start(core)
-    labels = [c.content.value for c in walk(page)
-              if isinstance(c, ft.OutlinedButton) and isinstance(c.content, ft.Text)]
+    labels = [
+        c.content.value for c in walk(page) if isinstance(c, ft.OutlinedButton) and isinstance(c.content, ft.Text)
+    ]
     assert "Jeg kommer ikke i dag til Værkstedet" in labels
     assert "Jeg kommer ikke i dag til Samtale på jobcentret" in labels
     assert "Din måling er klar" in all_text(page) and "næste måling" not in all_text(page)
@@ -223,8 +255,19 @@ async def test_sending_the_latest_assessment_clears_the_mentors_overdue_mark(tmp
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
     [plan] = core.store.all("plan")
     begun = NOW.date() - timedelta(days=90)
-    core.store.apply_pull_page([{"entity": "plan", "id": plan["id"], "version": 2, "deleted": False,
-                                 "data": {**plan, "start_date": begun.isoformat()}}], [], "c-plan")
+    core.store.apply_pull_page(
+        [
+            {
+                "entity": "plan",
+                "id": plan["id"],
+                "version": 2,
+                "deleted": False,
+                "data": {**plan, "start_date": begun.isoformat()},
+            }
+        ],
+        [],
+        "c-plan",
+    )
     svc = core.services()
     latest, older = begun + timedelta(days=84), begun + timedelta(days=42)
     assert svc.assessment_overdue(ld.YOUTH) == latest and svc.assessment_due(ld.YOUTH) == latest
@@ -244,18 +287,48 @@ async def test_mentor_finds_a_young_person_by_name_and_filter_and_no_shows_come_
     late = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
     core.clock = lambda: late
-    core.store.apply_pull_page([{"entity": "youth", "id": anna, "version": 1, "deleted": False, "data": {
-        "id": anna, "youth_id": anna, "display_name": "Anna", "user_id": None, "mentor_id": ld.MENTOR,
-        "outcome": "active"}}], [], "c-anna")
+    core.store.apply_pull_page(
+        [
+            {
+                "entity": "youth",
+                "id": anna,
+                "version": 1,
+                "deleted": False,
+                "data": {
+                    "id": anna,
+                    "youth_id": anna,
+                    "display_name": "Anna",
+                    "user_id": None,
+                    "mentor_id": ld.MENTOR,
+                    "outcome": "active",
+                },
+            }
+        ],
+        [],
+        "c-anna",
+    )
     [ag] = core.store.all("agreement")
-    core.store.apply_pull_page([{"entity": "agreement", "id": "55555555-5555-4555-8555-555555555555", "version": 1,
-                                 "deleted": False, "data": {**ag, "id": "55555555-5555-4555-8555-555555555555",
-                                                            "youth_id": anna}}], [], "c-anna-ag")
+    core.store.apply_pull_page(
+        [
+            {
+                "entity": "agreement",
+                "id": "55555555-5555-4555-8555-555555555555",
+                "version": 1,
+                "deleted": False,
+                "data": {**ag, "id": "55555555-5555-4555-8555-555555555555", "youth_id": anna},
+            }
+        ],
+        [],
+        "c-anna-ag",
+    )
     session, app, page = await start(core)
 
     def shown() -> list[str]:
-        return [c.data.youth["display_name"] for c in app.body.controls
-                if getattr(c, "data", None) is not None and hasattr(c.data, "youth") and c.visible]
+        return [
+            c.data.youth["display_name"]
+            for c in app.body.controls
+            if getattr(c, "data", None) is not None and hasattr(c.data, "youth") and c.visible
+        ]
 
     assert shown() == ["Mads", "Anna"]  # today's no-show first
     type_into(session, page, "Søg efter navn", "an")
@@ -317,8 +390,16 @@ async def test_rejected_change_shown_fixed_and_discarded(tmp_path):
     svc = core.services()
     svc.add_agreement(ld.YOUTH, "Møde kl 8", NOW.date())
     batch = core.store.next_batch(10)
-    core.store.apply_push_results(batch, [{"mutation_id": batch[0].mutation_id, "status": "rejected",
-                                           "error": {"code": "forbidden", "message": "Du har ikke adgang."}}])
+    core.store.apply_push_results(
+        batch,
+        [
+            {
+                "mutation_id": batch[0].mutation_id,
+                "status": "rejected",
+                "error": {"code": "forbidden", "message": "Du har ikke adgang."},
+            }
+        ],
+    )
     session, app, page = await start(core)
     assert "1 ændring blev afvist – se hvorfor" in all_text(page)
     await session.dispatch_event(app.rejected_button._i, "click", None)
@@ -424,8 +505,13 @@ def test_attendance_on_a_day_without_the_activity_or_in_the_future_is_refused(tm
 
 
 async def test_choose_pin_in_two_steps_with_plain_refusals(tmp_path):
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
-                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF)
+    core = AppCore(
+        tmp_path / "app.sqlite",
+        server_url="http://127.0.0.1:9",
+        clock=lambda: NOW,
+        client_options={"attempts": 1, "timeout": 1},
+        kdf=FAST_KDF,
+    )
     core.adopt_login({"token": "t", "user": ld.YOUTH_LOGIN}, "http://127.0.0.1:9")
     core.store.apply_pull_page(ld.changes(NOW.date())["changes"], [], "c1")
     session, app, page = await start(core)
@@ -449,13 +535,19 @@ async def test_choose_pin_in_two_steps_with_plain_refusals(tmp_path):
 
 async def test_idle_lock_shows_pin_screen_and_unlock_returns_to_the_same_screen(tmp_path):
     clock = {"t": 0.0}
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
-                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF, idle_clock=lambda: clock["t"])
+    core = AppCore(
+        tmp_path / "app.sqlite",
+        server_url="http://127.0.0.1:9",
+        clock=lambda: NOW,
+        client_options={"attempts": 1, "timeout": 1},
+        kdf=FAST_KDF,
+        idle_clock=lambda: clock["t"],
+    )
     core.adopt_login({"token": "t", "user": ld.MENTOR_LOGIN}, "http://127.0.0.1:9")
     core.choose_pin(TEST_PIN)
     core.store.apply_pull_page(ld.changes(NOW.date())["changes"], [], "c1")
     session, app, page = await start(core)
-    await tap(session, page, "Log ud")                  # any screen below the home screen
+    await tap(session, page, "Log ud")  # any screen below the home screen
     assert "Log ud" in all_text(page)
     idle = asyncio.ensure_future(app.idle_loop(every=0.01))
     try:
@@ -487,8 +579,12 @@ async def test_revoked_phone_says_it_was_emptied(device, backend_server):
     session, app, page = await start(core)
     assert "Hej Mads" in all_text(page)
     token = core.store.get_meta("token")
-    assert requests.post(f"{backend_server.url}/api/v1/auth/logout",
-                         headers={"Authorization": f"Bearer {token}"}).status_code == 200  # revoked
+    assert (
+        requests.post(
+            f"{backend_server.url}/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 200
+    )  # revoked
     await app.sync_once()
     text = all_text(page)
     assert "Telefonen er blevet tømt" in text and "Log ind" in text
@@ -497,8 +593,14 @@ async def test_revoked_phone_says_it_was_emptied(device, backend_server):
 
 async def test_typing_a_long_note_keeps_the_app_open(tmp_path):
     clock = {"t": 0.0}
-    core = AppCore(tmp_path / "app.sqlite", server_url="http://127.0.0.1:9", clock=lambda: NOW,
-                   client_options={"attempts": 1, "timeout": 1}, kdf=FAST_KDF, idle_clock=lambda: clock["t"])
+    core = AppCore(
+        tmp_path / "app.sqlite",
+        server_url="http://127.0.0.1:9",
+        clock=lambda: NOW,
+        client_options={"attempts": 1, "timeout": 1},
+        kdf=FAST_KDF,
+        idle_clock=lambda: clock["t"],
+    )
     core.adopt_login({"token": "t", "user": ld.YOUTH_LOGIN}, "http://127.0.0.1:9")
     core.choose_pin(TEST_PIN)
     core.store.apply_pull_page(ld.changes(NOW.date())["changes"], [], "c1")
@@ -506,12 +608,12 @@ async def test_typing_a_long_note_keeps_the_app_open(tmp_path):
     await tap(session, page, "Jeg kommer ikke i dag")
     idle = asyncio.ensure_future(app.idle_loop(every=0.01))
     try:
-        for i in range(4):                      # 4 x 10 minutes, typing all along (limit: 30)
+        for i in range(4):  # 4 x 10 minutes, typing all along (limit: 30)
             clock["t"] += 600
             type_into(session, page, "Hvorfor kommer du ikke?", "Jeg er syg" + "." * i)
             await asyncio.sleep(0.05)
             assert not core.locked
-        clock["t"] += 1800                      # then nothing for 30 minutes
+        clock["t"] += 1800  # then nothing for 30 minutes
         await asyncio.sleep(0.05)
         assert core.locked and "Appen er låst" in all_text(page)
     finally:
@@ -529,7 +631,7 @@ async def test_locked_revoked_phone_leaves_the_lock_screen_emptied(device, backe
     session, app, page = await start(core)
     assert "Appen er låst" in all_text(page)
     await app.sync_once()
-    assert "Appen er låst" in all_text(page) and core.locked   # still valid: stays locked
+    assert "Appen er låst" in all_text(page) and core.locked  # still valid: stays locked
     requests.post(f"{backend_server.url}/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
     await app.sync_once()
     text = all_text(page)

@@ -55,8 +55,11 @@ def test_words_answer_and_proposal_round_trip_offline(backend_server, device, tm
     v = voice.voice(me)
     [p] = [x for x in v.proposals if x["id"] == prop["id"]]  # (the demo has Mads' earlier proposal too)
     assert p["status"] == "reworded"
-    assert voice.proposal_lines(p) == ["Taget med i andre ord", "Delmål: Bestå teoriprøven",
-                                       "Svar: Vi starter med teorien"]
+    assert voice.proposal_lines(p) == [
+        "Taget med i andre ord",
+        "Delmål: Bestå teoriprøven",
+        "Svar: Vi starter med teorien",
+    ]
     # the new shared sub-goal made a new version of the plan: the earlier 'enig' was to the old one
     assert v.answer == "older" and v.revision == v.plan["youth_answer_revision"] + 1
     voice.answer_plan(True)
@@ -95,9 +98,18 @@ def test_mentor_makes_a_company_agreement_and_follows_up_offline(backend_server,
     today = mentor.services().today()
     with pytest.raises(ValidationFailed):
         cs.save(me, {"company": "Værksted", "hours_per_week": "mange"})
-    ag = cs.save(me, {"company": "Tømrerværkstedet", "contact_name": "Jens", "contact_phone": "20304050",
-                      "hours_per_week": "7,5", "start_date": (today - timedelta(days=10)).isoformat(),
-                      "first_follow_up": (today - timedelta(days=1)).isoformat()})
+    ag = cs.save(
+        me,
+        {
+            "company": "Tømrerværkstedet",
+            "contact_name": "Jens",
+            "contact_phone": "20304050",
+            "hours_per_week": "7,5",
+            "start_date": (today - timedelta(days=10)).isoformat(),
+            "first_follow_up": (today - timedelta(days=1)).isoformat(),
+        },
+    )
+
     def mine(services):  # the demo gives Mads an agreement with the carpentry workshop as well
         return [(a, st) for a, st in CompanyServices(services).agreements(me) if a["id"] == ag["id"]]
 

@@ -50,8 +50,19 @@ async def test_mentor_answers_a_proposal_on_the_phone(tmp_path):
     youth = make_core(tmp_path / "youth", ld.YOUTH_LOGIN)
     prop = VoiceServices(youth.services()).propose_goal("Tage kørekort")  # as the mentor's pull would bring it
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
-    core.store.apply_pull_page([{"entity": "goal_proposal", "id": prop["id"], "version": 1, "deleted": False,
-                                 "data": {**prop, "proposed_at": "2025-03-11T10:00:00+00:00"}}], [], "c2")
+    core.store.apply_pull_page(
+        [
+            {
+                "entity": "goal_proposal",
+                "id": prop["id"],
+                "version": 1,
+                "deleted": False,
+                "data": {**prop, "proposed_at": "2025-03-11T10:00:00+00:00"},
+            }
+        ],
+        [],
+        "c2",
+    )
     session, app, page = await start(core)
     app.show(proposals_screen, ld.YOUTH)
     assert "Tage kørekort" in all_text(page)
@@ -69,12 +80,26 @@ async def test_mentor_answers_a_proposal_on_the_phone(tmp_path):
 
 async def test_plan_shows_the_step_in_plain_danish(tmp_path):
     core = make_core(tmp_path, ld.YOUTH_LOGIN)
-    core.store.apply_pull_page([{"entity": "step_change", "id": "5b0c0f8e-0000-4000-8000-000000000001", "version": 1,
-                                 "deleted": False, "data": {
-                                     "id": "5b0c0f8e-0000-4000-8000-000000000001", "youth_id": ld.YOUTH,
-                                     "step": "virksomhedsforloeb", "reason": "Praktikaftale",
-                                     "valid_from": "2025-02-03",
-                                     "changed_at": "2025-02-03T10:00:00+00:00"}}], [], "c3")
+    core.store.apply_pull_page(
+        [
+            {
+                "entity": "step_change",
+                "id": "5b0c0f8e-0000-4000-8000-000000000001",
+                "version": 1,
+                "deleted": False,
+                "data": {
+                    "id": "5b0c0f8e-0000-4000-8000-000000000001",
+                    "youth_id": ld.YOUTH,
+                    "step": "virksomhedsforloeb",
+                    "reason": "Praktikaftale",
+                    "valid_from": "2025-02-03",
+                    "changed_at": "2025-02-03T10:00:00+00:00",
+                },
+            }
+        ],
+        [],
+        "c3",
+    )
     session, app, page = await start(core)
     await tap(session, page, "Min plan")
     text = all_text(page)

@@ -4,8 +4,11 @@ from datetime import date
 
 from shared.company import follow_up_state, gaps_over_a_month, next_follow_up
 
-AG = {"start_date": "2026-03-02", "end_date": None,
-      "follow_ups": [{"date": "2026-03-16", "done": True}, {"date": "2026-04-13", "done": False}]}
+AG = {
+    "start_date": "2026-03-02",
+    "end_date": None,
+    "follow_ups": [{"date": "2026-03-16", "done": True}, {"date": "2026-04-13", "done": False}],
+}
 
 
 def test_follow_up_states():
@@ -25,5 +28,6 @@ def test_follow_up_states():
 def test_gaps_and_next():
     assert gaps_over_a_month(AG) == []
     assert gaps_over_a_month({"start_date": "2026-03-02", "follow_ups": [{"date": "2026-04-10"}]}) == [
-        (date(2026, 3, 2), date(2026, 4, 10))]
+        (date(2026, 3, 2), date(2026, 4, 10))
+    ]
     assert next_follow_up(AG) == date(2026, 4, 13)

@@ -26,8 +26,11 @@ def test_missing_weeks_are_listed_and_the_total_is_a_lower_bound():
 
 
 def test_a_month_record_wins_over_weeks_and_the_later_record_of_a_period_wins():
-    recs = [week("2026-05-04", 2), HoursRecord("month", date(2026, 5, 1), 31, 10, order="a"),
-            HoursRecord("month", date(2026, 5, 1), 29, 12, order="b")]
+    recs = [
+        week("2026-05-04", 2),
+        HoursRecord("month", date(2026, 5, 1), 31, 10, order="a"),
+        HoursRecord("month", date(2026, 5, 1), 29, 12, order="b"),
+    ]
     m = month_hours(recs, 2026, 5)
     assert (m.source, m.ordinary, m.supported, m.met) == ("month", 29, 12, False)
     # two places the same month add up

@@ -26,15 +26,33 @@ def rec(org=RUS, visibility="organization", **kw):
 def test_organisation_only_record_is_seen_by_owner_mentor_coordinator_only(entity):
     r = rec()
     assert [P.may_see(a, entity, r) for a in (mentor, coordinator, karen, nina, youth, admin)] == [
-        True, True, False, True, False, False]
+        True,
+        True,
+        False,
+        True,
+        False,
+        False,
+    ]
     shared = rec(visibility="shared")
     assert [P.may_see(a, entity, shared) for a in (mentor, coordinator, karen, nina, youth, admin)] == [
-        True, True, True, True, True, False]
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
 
 
 def test_assessment_scores_shared_comment_follows_comment_visibility():
-    a = {"id": "a", "youth_id": "Y", "organization_id": RUS, "scores": {"x": 5}, "comment": "Positiv urinprøve",
-         "comment_visibility": "organization"}
+    a = {
+        "id": "a",
+        "youth_id": "Y",
+        "organization_id": RUS,
+        "scores": {"x": 5},
+        "comment": "Positiv urinprøve",
+        "comment_visibility": "organization",
+    }
     for who in (karen, youth):
         seen = P.redact(who, "assessment", a)
         assert seen["scores"] == {"x": 5} and seen["comment"] == ""
@@ -44,8 +62,15 @@ def test_assessment_scores_shared_comment_follows_comment_visibility():
 
 
 def test_attendance_note_hidden_but_status_shared():
-    att = {"id": "t", "youth_id": "Y", "organization_id": RUS, "visibility": "shared", "status": "present",
-           "note": "Var påvirket", "note_visibility": "organization"}
+    att = {
+        "id": "t",
+        "youth_id": "Y",
+        "organization_id": RUS,
+        "visibility": "shared",
+        "status": "present",
+        "note": "Var påvirket",
+        "note_visibility": "organization",
+    }
     seen = P.redact(karen, "attendance", att)
     assert seen["status"] == "present" and seen["note"] == ""
 
@@ -109,7 +134,9 @@ def test_youth_check_in_only_on_the_day():
     with pytest.raises(P.Denied) as e:
         P.check_write(youth, "attendance", "upsert", None, bad, set(bad), TODAY)
     assert e.value.code == "outside_window"
-    lying = _att(TODAY - timedelta(days=1), self_checked_in_at=f"{(TODAY - timedelta(days=5)).isoformat()}T08:00:00+00:00")
+    lying = _att(
+        TODAY - timedelta(days=1), self_checked_in_at=f"{(TODAY - timedelta(days=5)).isoformat()}T08:00:00+00:00"
+    )
     with pytest.raises(P.Denied):
         P.check_write(youth, "attendance", "upsert", None, lying, set(lying), TODAY)
 

@@ -53,12 +53,20 @@ def test_activity_occurrence_and_check_in_grace():
 
 
 def test_clash_needs_common_day_overlapping_time_and_dates():
-    a = {"weekdays": [1, 3], "start_time": "09:00", "end_time": "11:00", "start_date": date(2026, 1, 1), "end_date": None}
+    a = {
+        "weekdays": [1, 3],
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "start_date": date(2026, 1, 1),
+        "end_date": None,
+    }
     b = {"weekdays": [3], "start_time": "10:30", "end_time": "12:00", "start_date": date(2026, 1, 1), "end_date": None}
     c = {"weekdays": [3], "start_time": "11:00", "end_time": "12:00", "start_date": date(2026, 1, 1), "end_date": None}
     d = {"weekdays": [3], "start_time": "09:00", "end_time": "12:00", "start_date": date(2027, 1, 1), "end_date": None}
     old = {**a, "end_date": date(2026, 12, 1)}
-    assert [(x["start_time"], y["start_time"], days) for x, y, days in activity_clashes([a, b])] == [("09:00", "10:30", [3])]
+    assert [(x["start_time"], y["start_time"], days) for x, y, days in activity_clashes([a, b])] == [
+        ("09:00", "10:30", [3])
+    ]
     assert activity_clashes([a, c]) == []  # touching ends do not clash
     assert activity_clashes([old, d]) == []  # different periods
 
@@ -77,22 +85,34 @@ def test_uuid_check():
     assert not is_uuid(None) and not is_uuid(5)
 
 
-@pytest.mark.parametrize("data,needle", [
-    ({"weekdays": [1], "start_time": "10:00", "end_time": "09:00"}, "Sluttid"),
-    ({"weekdays": [1], "start_time": "9", "end_time": "10:00"}, "TT:MM"),
-    ({"weekdays": [8], "start_time": "09:00", "end_time": "10:00"}, "weekdays"),
-])
+@pytest.mark.parametrize(
+    "data,needle",
+    [
+        ({"weekdays": [1], "start_time": "10:00", "end_time": "09:00"}, "Sluttid"),
+        ({"weekdays": [1], "start_time": "9", "end_time": "10:00"}, "TT:MM"),
+        ({"weekdays": [8], "start_time": "09:00", "end_time": "10:00"}, "weekdays"),
+    ],
+)
 def test_activity_errors_are_danish(data, needle):
-    base = {"id": "123e4567-e89b-12d3-a456-426614174000", "youth_id": "123e4567-e89b-12d3-a456-426614174001",
-            "organization_id": "123e4567-e89b-12d3-a456-426614174002", "title": "A", "start_date": "2026-01-05"}
+    base = {
+        "id": "123e4567-e89b-12d3-a456-426614174000",
+        "youth_id": "123e4567-e89b-12d3-a456-426614174001",
+        "organization_id": "123e4567-e89b-12d3-a456-426614174002",
+        "title": "A",
+        "start_date": "2026-01-05",
+    }
     with pytest.raises(ValidationError) as e:
         validate_entity("activity", {**base, **data})
     assert needle in first_error_message(e.value) or needle in str(e.value.messages)
 
 
 def test_absence_notice_needs_a_reason():
-    base = {"id": "123e4567-e89b-12d3-a456-426614174000", "youth_id": "123e4567-e89b-12d3-a456-426614174001",
-            "activity_id": "123e4567-e89b-12d3-a456-426614174002", "date": "2026-01-05"}
+    base = {
+        "id": "123e4567-e89b-12d3-a456-426614174000",
+        "youth_id": "123e4567-e89b-12d3-a456-426614174001",
+        "activity_id": "123e4567-e89b-12d3-a456-426614174002",
+        "date": "2026-01-05",
+    }
     with pytest.raises(ValidationError) as e:
         validate_entity("attendance", {**base, "status": "absent_notified", "absence_reason": "  "})
     assert "hvorfor" in first_error_message(e.value)

@@ -6,15 +6,23 @@ from shared.steps import STEPS, StepChange, current_step, month_end, per_step_pe
 
 
 def test_every_step_has_a_plain_danish_name_and_the_sources_exit_criteria():
-    assert [s.title for s in STEPS.values()] == ["Trin 1: Afklaring", "Trin 2: På vej mod job",
-                                                  "Trin 3: Virksomhedsforløb", "Ikke i trinmodellen"]
+    assert [s.title for s in STEPS.values()] == [
+        "Trin 1: Afklaring",
+        "Trin 2: På vej mod job",
+        "Trin 3: Virksomhedsforløb",
+        "Ikke i trinmodellen",
+    ]
     assert any("30 ordinære timer om måneden" in c for c in STEPS["virksomhedsforloeb"].exit_criteria)
     assert any("kontaktperson" in c for c in STEPS["paa_vej_mod_job"].exit_criteria)
 
 
 def test_current_step_takes_the_latest_move_in_force_and_the_later_of_one_day():
-    moves = [StepChange("afklaring", date(2026, 1, 5), "a"), StepChange("paa_vej_mod_job", date(2026, 3, 1), "b"),
-             StepChange("virksomhedsforloeb", date(2026, 3, 1), "c"), StepChange("paa_vej_mod_job", date(2026, 6, 1))]
+    moves = [
+        StepChange("afklaring", date(2026, 1, 5), "a"),
+        StepChange("paa_vej_mod_job", date(2026, 3, 1), "b"),
+        StepChange("virksomhedsforloeb", date(2026, 3, 1), "c"),
+        StepChange("paa_vej_mod_job", date(2026, 6, 1)),
+    ]
     assert current_step(moves, date(2026, 1, 4)) is None
     assert current_step(moves, date(2026, 2, 28)) == "afklaring"
     assert current_step(moves, date(2026, 3, 1)) == "virksomhedsforloeb"
