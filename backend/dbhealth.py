@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 RETRY_AFTER_SECONDS = 10
 CONNECT_ATTEMPTS = 3
@@ -47,8 +47,12 @@ def is_unavailable(exc: BaseException) -> bool:
     sqlstate = getattr(exc.orig, "sqlstate", _MISSING)
     if sqlstate is _MISSING:  # not a PostgreSQL driver error (SQLite has no SQLSTATE)
         return False
-    # psycopg reports a refused, broken or closed connection without a SQLSTATE.
-    return sqlstate is None or sqlstate.startswith("08") or sqlstate in _DOWN_STATES
+    if sqlstate is None:
+        # psycopg reports a refused, broken or closed connection without a SQLSTATE, as an
+        # OperationalError or InterfaceError; a DataError without one is bad input it refused to
+        # send (a NUL in a text value), not an outage.
+        return isinstance(exc, (OperationalError, InterfaceError))
+    return sqlstate.startswith("08") or sqlstate in _DOWN_STATES
 
 
 def connect_first(session) -> None:

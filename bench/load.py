@@ -153,6 +153,16 @@ def seed(app, n_youth: int, n_mentors: int) -> dict:
         muts = []
         for i, (_name, yid, version) in enumerate(youths):
             mentor = mentors[i % n_mentors] if n_mentors else None
+            # consent to the job centre first: only staff of a consented organisation may be assigned
+            cid = str(uuid.uuid4())
+            muts.append(
+                {
+                    "entity": "consent",
+                    "id": cid,
+                    "base_version": None,
+                    "data": {"id": cid, "youth_id": yid, "organization_id": org.id, "status": "given"},
+                }
+            )
             muts.append(
                 {
                     "entity": "youth",
@@ -372,6 +382,8 @@ def pull_all(s, base, stats: Stats, username: str, cursor):
 
 
 def mutations_for(role: str, user: dict, records: dict, rng: random.Random) -> list[dict]:
+    from shared.clock import LOCAL_TZ
+
     now = datetime.now(UTC)
     acts = [r["data"] for (e, _), r in records.items() if e == "activity"]
     ags = [r for (e, _), r in records.items() if e == "agreement"]
@@ -391,7 +403,11 @@ def mutations_for(role: str, user: dict, records: dict, rng: random.Random) -> l
 
     for _ in range(rng.randint(1, 5)):
         act = rng.choice(acts)
-        day = (date.today() - timedelta(days=rng.randint(0, 6))).isoformat()
+        # Staff record up to a week back; the young person checks in or calls in sick for today only
+        # (the server's rule, in Copenhagen's date).
+        today = now.astimezone(LOCAL_TZ).date()
+        back = 0 if role == "youth" else rng.randint(0, 6)
+        day = (today - timedelta(days=back)).isoformat()
         key = {"youth_id": act["youth_id"], "activity_id": act["id"], "date": day}
         if role == "youth":
             if rng.random() < 0.8:

@@ -60,8 +60,8 @@ class PushContext:
 
     def get(self, model, key):
         """A row by primary key: from this batch's new rows, else the session (no autoflush)."""
-        if key is None:
-            return None
+        if key is None or (isinstance(key, str) and "\x00" in key):
+            return None  # no row has it, and PostgreSQL refuses NUL in text (the schema rejects it)
         if (model, key) in self.rows:
             return self.rows[(model, key)]
         row = db.session.get(model, key)
