@@ -128,7 +128,7 @@ class Plan(CaseRecord, db.Model):
     end_goal_kind: Mapped[str] = mapped_column(String(20))
     start_date: Mapped[date] = mapped_column(Date)
     target_date: Mapped[date | None] = mapped_column(Date)
-    # "Det vil jeg": the young person's own words (docs/contract-changes-steps.md)
+    # "Det vil jeg": the young person's own words (docs/architecture.md)
     youth_wish: Mapped[str] = mapped_column(Text, default="")
     youth_strengths: Mapped[str] = mapped_column(Text, default="")
     youth_barriers: Mapped[str] = mapped_column(Text, default="")

@@ -1,5 +1,5 @@
 """Models of the synced entities of issue 14: goal proposals, step moves, company agreements and
-working hours (docs/contract-changes-steps.md). Registered in `backend.models.ENTITY_MODELS`."""
+working hours (docs/architecture.md). Registered in `backend.models.ENTITY_MODELS`."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The young person's voice in the plan: who may write their words, their answer and their proposals.
 
 Pure rules shared by the server (`backend.access.check_write` asks here first) and the app (which
-offers only what would be accepted). docs/contract-changes-steps.md describes the fields.
+offers only what would be accepted). docs/architecture.md describes the fields.
 
 - "Det vil jeg" (`youth_wish`, `youth_strengths`, `youth_barriers`) is written by the young person,
   or by their mentor or coordinator together with them; the server records who and when.

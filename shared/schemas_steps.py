@@ -1,5 +1,5 @@
 """marshmallow schemas of the synced entities of issue 14: goal proposals, step moves, company
-agreements and working hours (docs/contract-changes-steps.md). Registered in `shared.schemas`."""
+agreements and working hours (docs/architecture.md). Registered in `shared.schemas`."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ trin 3 virksomhedsforløb), in plain Danish, and pure rules on a young person's 
 
 Source: the indsatsmodel of "Uddannelses- og jobgaranti i ghettoer og udsatte boligområder"
 (/work/shared/sources/002_fd3fe954572bc76c.txt). The exit criteria below follow it; where issue 14
-says otherwise, the source is followed (see docs/contract-changes-steps.md).
+says otherwise, the source is followed (see docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The young person's voice through the sync contract: their words, their answer to each version of
-the plan, and their proposed sub-goals (issue 14, item 1; docs/contract-changes-steps.md)."""
+the plan, and their proposed sub-goals (issue 14, item 1; docs/architecture.md)."""
 
 from __future__ import annotations
 
