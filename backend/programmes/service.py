@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from backend import audit
+from backend import audit, clock
 from backend.access import can_see_youth
 from backend.extensions import db
 from backend.models import Activity, Organization, User, Youth, utcnow
@@ -142,6 +142,20 @@ def phase_dates(programme: Programme, start: date) -> dict[int, tuple[date, date
 
 # ---- enrolment -----------------------------------------------------------------------------
 
+EARLIEST_START = date(2000, 1, 1)
+"""No enrolment before this day (a typo such as 1026 for 2026 is refused, not stored)."""
+
+
+def check_enrolment_dates(start: date, planned_end: date | None, actual_end: date | None = None) -> None:
+    """The date rules of an enrolment, for the form and the demo seed alike: it starts on a
+    plausible day and neither its planned nor its actual end lies before its start."""
+    if start < EARLIEST_START or start > clock.today() + timedelta(days=366):
+        raise ServiceError("Startdatoen skal ligge mellem år 2000 og et år frem.")
+    if planned_end is not None and planned_end < start:
+        raise ServiceError("Planlagt slutdato skal være efter startdatoen.")
+    if actual_end is not None and actual_end < start:
+        raise ServiceError("Slutdatoen kan ikke ligge før startdatoen.")
+
 
 def enrol(
     user: User,
@@ -165,8 +179,7 @@ def enrol(
     duration = programme.duration_weeks
     if planned_end is None:
         planned_end = start + timedelta(weeks=duration) - timedelta(days=1) if duration else start
-    if planned_end < start:
-        raise ServiceError("Planlagt slutdato skal være efter startdatoen.")
+    check_enrolment_dates(start, planned_end)
     org = programme.organization_id or user.organization_id
     phases = phase_dates(programme, start)
     mutations = []
@@ -229,8 +242,7 @@ def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, devi
         raise ServiceError("Kun den unges koordinator kan afslutte et forløb.")
     if reason not in END_REASONS:
         raise ServiceError("Vælg en årsag.")
-    if end < enrolment.start_date:
-        raise ServiceError("Slutdatoen kan ikke ligge før startdatoen.")
+    check_enrolment_dates(enrolment.start_date, enrolment.planned_end_date, end)
     enrolment.actual_end_date = end
     enrolment.end_reason = reason
     enrolment.updated_at = utcnow()

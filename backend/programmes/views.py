@@ -181,6 +181,7 @@ def _programme_form(programme: Programme | None):
         errors=errors,
         orgs=orgs,
         effect_choices=forms.EFFECT_CHOICES,
+        effect_rows=forms.effect_row_count(values),
         target_group_choices=[t.value for t in TargetGroup],
         **_common(),
     ), status

@@ -29,7 +29,12 @@ PROGRAMME_FORM = {
     "start_rule": "Opstart i januar",
     "active": "on",
     "phases": "Screening; 2\nBrobygning; 14",
-    "effects": "self_supporting; 65; 16\njob; 10; 16",
+    "effect-0-kind": "self_supporting",
+    "effect-0-pct": "65",
+    "effect-0-weeks": "16",
+    "effect-1-kind": "job",
+    "effect-1-pct": "10",
+    "effect-1-weeks": "16",
     "activities": (
         "Screeningssamtale; tir; 10:00-11:00; UU-centret; 1\n"
         "Brobygning; man,tir,ons,tor; 08:30-13:30; Erhvervsskolen; 2"
@@ -66,10 +71,20 @@ def test_catalogue_create_edit_and_bad_input_keeps_text(app, client):
     html = client.get("/programmes").get_data(as_text=True)
     assert "Brobygning til uddannelse" in html and "65 %" in html
     token = csrf(client, f"/programmes/{pid}/edit")
-    bad = {**PROGRAMME_FORM, "effects": "selvforsørgende; halvtreds; 26", "csrf_token": token}
+    # the effect is a choice with Danish labels, not a code typed in free text (issue 16 item 17)
+    form = client.get(f"/programmes/{pid}/edit").get_data(as_text=True)
+    assert '<option value="self_supporting" selected>Selvforsørgende (uddannelse, job eller andet)</option>' in form
+    assert "self_supporting;" not in form
+    bad = {**PROGRAMME_FORM, "effect-1-pct": "halvtreds", "csrf_token": token}
     r = client.post(f"/programmes/{pid}/edit", data=bad)
     page = r.get_data(as_text=True)
-    assert r.status_code == 400 and "Linje 1" in page and "selvforsørgende; halvtreds; 26" in page
+    assert r.status_code == 400 and "Effekt 2: skriv andelen som et helt tal" in page and 'value="halvtreds"' in page
+    tampered = {**PROGRAMME_FORM, "effect-0-kind": "world_peace", "csrf_token": token}
+    page = client.post(f"/programmes/{pid}/edit", data=tampered).get_data(as_text=True)
+    assert "Effekt 1: vælg en effekt fra listen." in page
+    both = {**PROGRAMME_FORM, "effect-0-date": "2026-06-30", "csrf_token": token}
+    page = client.post(f"/programmes/{pid}/edit", data=both).get_data(as_text=True)
+    assert "Effekt 1: angiv enten uger efter start eller en dato (ikke begge)." in page
     # a partner may read the catalogue but not edit it
     login(client, w.users["karen"])
     assert client.get("/programmes").status_code == 200
