@@ -89,8 +89,8 @@ def test_no_staff_page_scrolls_sideways_and_the_key_text_shows(server, chromium,
         url = server.url + path.format(**server.ids)
         response = page.goto(url)
         page.wait_for_load_state()
-        name = f"fit_{size}_{user.split('.')[-1]}_{path.format(mads='youth', programme='p').strip('/').replace('/', '_') or 'home'}"
-        shot(page, name)
+        slug = path.format(mads="youth", programme="p").strip("/").replace("/", "_") or "home"
+        shot(page, f"fit_{size}_{user.split('.')[-1]}_{slug}")
         if response is None or response.status != 200:
             failures.append(f"{path} as {user}: HTTP {response and response.status}")
             continue
