@@ -41,6 +41,7 @@ def seed_programmes(today: date | None = None) -> str:
     if ahmed is None:
         return f"Tilbudsvifte: {n_prog} nye forløb (ingen tovholder.ahmed, så ingen demo-historik)."
     _private_enrolment(ahmed, today)
+    db.session.commit()
     marker = sid("outcome", EXTRA_YOUTH - 1, "final")
     if db.session.get(OutcomeChange, marker) is not None:
         return f"Tilbudsvifte og resultater: {n_prog} nye forløb; demo-historikken fandtes allerede."

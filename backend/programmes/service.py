@@ -3,6 +3,8 @@
 The tables of this package are written directly (they are not synced); what phones must see —
 the enrolment's activities and the youth's current target group and outcome — goes through
 `backend.sync.push.push`, so it gets versions, history and change numbers like any other edit.
+Nothing here commits on its own: the caller — the request, CLI command or seed — owns the
+transaction (push() commits the batch it applies, as it does for every writer).
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def save_programme(user: User, programme: Programme | None, data: dict) -> Progr
         for i, a in enumerate(data["activities"], 1)
     ]
     audit.record(user, "write", entity="programme", count=1, detail=f"programme={programme.id}", channel="web")
-    db.session.commit()
+    db.session.flush()
     return programme
 
 
@@ -231,7 +233,7 @@ def enrol(
         if enrolment not in db.session:
             db.session.add(enrolment)
             audit.record(user, "write", youth_id=youth_id, entity="enrolment", count=1, channel="web")
-        db.session.commit()
+        db.session.flush()
     _raise_rejected(results)
     return enrolment
 
@@ -266,8 +268,6 @@ def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, devi
         )
     audit.record(user, "write", youth_id=enrolment.youth_id, entity="enrolment", count=1, channel="web")
     results = push(user, device_id, mutations, channel="web") if mutations else None
-    if results is None:
-        db.session.commit()
     _raise_rejected(results)
 
 
@@ -320,8 +320,6 @@ def _record(user, youth_id, model, column, value, valid_from, note, device_id):
             channel="web",
         )
         _raise_rejected(results)
-    else:
-        db.session.commit()
     return entry
 
 
@@ -379,4 +377,4 @@ def save_targets(user: User, municipality: str, year: int, values: dict[str, dic
         t.updated_by_user_id, t.updated_at = user.id, utcnow()
         db.session.add(t)
     audit.record(user, "write", entity="target_group_target", count=len(values), detail=f"year={year}", channel="web")
-    db.session.commit()
+    db.session.flush()

@@ -216,6 +216,7 @@ def test_enrolment_survives_a_push_that_ran_its_batch_again(app, client, monkeyp
         programme = db.session.get(Programme, pid)
         enr = service.enrol(ahmed, w.youths["mads"], programme, date(2026, 1, 5), None)
         enr_id, act_ids = enr.id, list(enr.activity_ids)
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     assert len(calls) == 2
     with app.app_context():
