@@ -72,49 +72,65 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
         "effects": [],
         "activities": [],
     }
+    data["phases"] = _parse_phases(form, errors)
+    data["effects"] = parse_effects(form, errors)
+    _theory(form, data, errors)
+    data["activities"] = _parse_activities(form, len(data["phases"]), errors)
+    return data, errors
+
+
+def _parse_phases(form, errors: dict) -> list[tuple]:
+    """«navn; antal uger; beskrivelse» per line -> (name, weeks, description); at least one."""
+    phases = []
     for i, line in enumerate(_lines(form.get("phases")), 1):
         parts = [p.strip() for p in line.split(";", 2)]
         if len(parts) < 2 or not parts[0] or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 260:
             errors["phases"] = f"Linje {i}: skriv «navn; antal uger; beskrivelse», fx «Screening; 2»."
-            break
-        data["phases"].append((parts[0][:200], int(parts[1]), (parts[2] if len(parts) > 2 else "")[:2000]))
-    if not data["phases"] and "phases" not in errors:
+            return phases
+        phases.append((parts[0][:200], int(parts[1]), (parts[2] if len(parts) > 2 else "")[:2000]))
+    if not phases:
         errors["phases"] = "Angiv mindst én fase, fx «Forløb; 16»."
-    data["effects"] = parse_effects(form, errors)
-    _theory(form, data, errors)
-    n_phases = len(data["phases"])
+    return phases
+
+
+def _parse_activities(form, n_phases: int, errors: dict) -> list[dict]:
+    """«titel; dage; tt:mm-tt:mm; sted; fase-nr.» per line -> activity dicts."""
+    activities = []
     for i, line in enumerate(_lines(form.get("activities")), 1):
-        parts = [p.strip() for p in line.split(";")]
-        msg = (
-            f"Linje {i}: skriv «titel; dage; tt:mm-tt:mm; sted; fase-nr.», "
-            "fx «Holdundervisning; man,ons; 09:00-12:00; Jobcentret; 1» (sted og fase kan udelades)."
-        )
-        if len(parts) < 3 or not parts[0]:
-            errors["activities"] = msg
+        activity = _activity_line(line, n_phases)
+        if activity is None:
+            errors["activities"] = (
+                f"Linje {i}: skriv «titel; dage; tt:mm-tt:mm; sted; fase-nr.», "
+                "fx «Holdundervisning; man,ons; 09:00-12:00; Jobcentret; 1» (sted og fase kan udelades)."
+            )
             break
-        days = [WEEKDAYS_DA.get(d.strip().lower()[:3]) for d in parts[1].split(",") if d.strip()]
-        tm = _TIME_RANGE.match(parts[2])
-        phase = parts[4] if len(parts) > 4 and parts[4] else ""
-        if (
-            not days
-            or None in days
-            or not tm
-            or (tm.group(3), tm.group(4)) <= (tm.group(1), tm.group(2))
-            or (phase and (not phase.isdigit() or not 1 <= int(phase) <= n_phases))
-        ):
-            errors["activities"] = msg
-            break
-        data["activities"].append(
-            {
-                "title": parts[0][:150],
-                "weekdays": sorted(set(days)),
-                "start_time": f"{tm.group(1)}:{tm.group(2)}",
-                "end_time": f"{tm.group(3)}:{tm.group(4)}",
-                "location": (parts[3] if len(parts) > 3 else "")[:200],
-                "phase": int(phase) if phase else None,
-            }
-        )
-    return data, errors
+        activities.append(activity)
+    return activities
+
+
+def _activity_line(line: str, n_phases: int) -> dict | None:
+    parts = [p.strip() for p in line.split(";")]
+    if len(parts) < 3 or not parts[0]:
+        return None
+    days = [WEEKDAYS_DA.get(d.strip().lower()[:3]) for d in parts[1].split(",") if d.strip()]
+    tm = _TIME_RANGE.match(parts[2])
+    phase = parts[4] if len(parts) > 4 and parts[4] else ""
+    if (
+        not days
+        or None in days
+        or not tm
+        or (tm.group(3), tm.group(4)) <= (tm.group(1), tm.group(2))
+        or (phase and (not phase.isdigit() or not 1 <= int(phase) <= n_phases))
+    ):
+        return None
+    return {
+        "title": parts[0][:150],
+        "weekdays": sorted(set(days)),
+        "start_time": f"{tm.group(1)}:{tm.group(2)}",
+        "end_time": f"{tm.group(3)}:{tm.group(4)}",
+        "location": (parts[3] if len(parts) > 3 else "")[:200],
+        "phase": int(phase) if phase else None,
+    }
 
 
 def _theory(form, data: dict, errors: dict) -> None:

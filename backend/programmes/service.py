@@ -183,33 +183,7 @@ def enrol(
         planned_end = start + timedelta(weeks=duration) - timedelta(days=1) if duration else start
     check_enrolment_dates(start, planned_end)
     org = programme.organization_id or user.organization_id
-    phases = phase_dates(programme, start)
-    mutations = []
-    for pa in programme.activities:
-        first, last = phases.get(pa.phase_position, (start, planned_end)) if pa.phase_position else (start, planned_end)
-        aid = str(uuid.uuid4())
-        mutations.append(
-            {
-                "mutation_id": str(uuid.uuid4()),
-                "entity": "activity",
-                "id": aid,
-                "op": "upsert",
-                "base_version": None,
-                "data": {
-                    "id": aid,
-                    "youth_id": youth_id,
-                    "organization_id": org,
-                    "title": f"{programme.name}: {pa.title}"[:200],
-                    "weekdays": list(pa.weekdays or []),
-                    "start_time": pa.start_time,
-                    "end_time": pa.end_time,
-                    "start_date": first.isoformat(),
-                    "end_date": min(last, planned_end).isoformat(),
-                    "location": pa.location or "",
-                    "visibility": visibility,
-                },
-            }
-        )
+    mutations = _activity_mutations(programme, youth_id, org, start, planned_end, visibility)
     enrolment = Enrolment(
         id=str(uuid.uuid4()),
         youth_id=youth_id,
@@ -236,6 +210,41 @@ def enrol(
         db.session.flush()
     _raise_rejected(results)
     return enrolment
+
+
+def _activity_mutations(
+    programme: Programme, youth_id: str, org: str | None, start: date, planned_end: date, visibility: str
+) -> list[dict]:
+    """One new activity per programme activity, dated by its phase (or the whole enrolment)."""
+    phases = phase_dates(programme, start)
+    mutations = []
+    for pa in programme.activities:
+        first, last = phases.get(pa.phase_position, (start, planned_end)) if pa.phase_position else (start, planned_end)
+        aid = str(uuid.uuid4())
+        data = {
+            "id": aid,
+            "youth_id": youth_id,
+            "organization_id": org,
+            "title": f"{programme.name}: {pa.title}"[:200],
+            "weekdays": list(pa.weekdays or []),
+            "start_time": pa.start_time,
+            "end_time": pa.end_time,
+            "start_date": first.isoformat(),
+            "end_date": min(last, planned_end).isoformat(),
+            "location": pa.location or "",
+            "visibility": visibility,
+        }
+        mutations.append(
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "entity": "activity",
+                "id": aid,
+                "op": "upsert",
+                "base_version": None,
+                "data": data,
+            }
+        )
+    return mutations
 
 
 def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, device_id: str = "web") -> None:
