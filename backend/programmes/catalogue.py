@@ -174,10 +174,7 @@ CATALOGUE: tuple[dict, ...] = (
             ("Screening", 2, "Screeningsforløb"),
             ("Brobygning", 14, "Praktikker på virksomheder og snuse-forløb på uddannelsesinstitutioner"),
         ],
-        effects=[
-            _at_end("self_supporting", 65, 16),
-            ("job", 10, 16, None, "heraf 10 % i arbejde"),
-        ],
+        effects=[_at_end("self_supporting", 65, 16), ("job", 10, 16, None, "heraf 10 % i arbejde")],
         activities=[
             ("Screeningssamtale", [1], "10:00", "11:00", "UU-centret", 1),
             ("Brobygning", [0, 1, 2, 3], "08:30", "13:30", "Erhvervsskolen", 2),
@@ -260,14 +257,8 @@ CATALOGUE: tuple[dict, ...] = (
             "og motivation for jobsøgning"
         ],
         follow_on="",
-        phases=[
-            ("Aktiv jobsøgning", 4, "Afklaring, jobsøgning, CV og jobsamtaler"),
-            _placement(8),
-        ],
-        effects=[
-            _at_end("case_closed", 20, 12),
-            _at_end("job_or_education_ready", 60, 12),
-        ],
+        phases=[("Aktiv jobsøgning", 4, "Afklaring, jobsøgning, CV og jobsamtaler"), _placement(8)],
+        effects=[_at_end("case_closed", 20, 12), _at_end("job_or_education_ready", 60, 12)],
         activities=[
             ("Jobsøgning og CV", [0, 2], "09:00", "12:00", "Jobcentret", 1),
             _practice([0, 1, 2, 3], "08:00", "13:00", 2),
@@ -305,10 +296,7 @@ CATALOGUE: tuple[dict, ...] = (
             ("Forløb", 8, "Coaching, psykoedukation, afspænding, fysisk træning og arbejdsmarkedsforståelse"),
             _placement(12),
         ],
-        effects=[
-            _at_end("target_group_change", 60, 20),
-            _at_end("self_supporting", 20, 20),
-        ],
+        effects=[_at_end("target_group_change", 60, 20), _at_end("self_supporting", 20, 20)],
         activities=[
             ("Gruppesession", [2], "10:00", "12:00", "Sundhedshuset", 1),
             _practice([0, 1, 3], "09:00", "13:00", 2),
