@@ -272,3 +272,33 @@ def test_enrolment_warns_of_clashes_with_existing_activities(app, client):
         follow_redirects=True,
     )
     assert r.status_code == 200 and "overlapper" not in r.get_data(as_text=True)
+
+
+def test_tampered_enrolment_and_history_posts_answer_in_plain_danish(app, client):
+    """Issue 16 item 17: tampered ids, enum values and dates get a Danish message and a 4xx, never a 500."""
+    w = build_world(app)
+    pid = make_programme(app, client, w)
+    mads = w.youths["mads"]
+    token = csrf(client, f"/programmes/youth/{mads}")
+    base = f"/programmes/youth/{mads}"
+    cases = [
+        ("/enrol", {"programme_id": "x" * 80, "start_date": "2026-13-40"}, "Vælg et forløb."),
+        ("/enrol", {"programme_id": pid, "start_date": "2026-01-05", "visibility": "secret"}, "kun for organisationen"),
+        ("/enrol", {"programme_id": pid, "start_date": "1800-01-05"}, "Startdatoen skal ligge mellem år 2000"),
+        (
+            "/enrol",
+            {"programme_id": pid, "start_date": "2026-01-05", "planned_end_date": "2025-01-01"},
+            "efter startdatoen",
+        ),
+        ("/target-group", {"value": "world_peace", "valid_from": "x"}, "Vælg en værdi fra listen."),
+        ("/outcome", {"value": "job", "valid_from": "31-12-2026"}, "Ugyldig dato"),
+    ]
+    for path, data, message in cases:
+        r = client.post(base + path, data={**data, "csrf_token": token})
+        assert r.status_code == 400 and message in r.get_data(as_text=True), (path, data)
+    no_csrf = client.post(base + "/enrol", data={"programme_id": pid, "start_date": "2026-01-05"})
+    assert no_csrf.status_code == 400 and "sikkerhedsnøglen" in no_csrf.get_data(as_text=True)
+    assert client.post(base + "/bogus", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/programmes/youth/{'y' * 50}/enrol", data={"csrf_token": token}).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 0

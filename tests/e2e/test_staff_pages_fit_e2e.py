@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app, truncate_all
-from tests.e2e.web_fixtures import WebServer, chromium, login, shot  # noqa: F401
+from tests.e2e.web_fixtures import chromium, login, served_demo, shot  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -46,31 +45,21 @@ WIDE = """() => [...document.querySelectorAll('body *')]
     .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + (e.innerText || '').slice(0, 60))"""
 
 
+def _ids(server) -> None:
+    from sqlalchemy import select
+
+    from backend.admin import youth_of
+    from backend.extensions import db
+    from backend.programmes.models import Programme
+
+    programme = db.session.scalars(select(Programme.id).order_by(Programme.name)).first()
+    server.ids = {"mads": youth_of("ung.mads").id, "programme": programme}
+
+
 @pytest.fixture(scope="module")
 def server(database_url):
-    app = make_app(database_url, TRINVIS_DEMO=True, DEMO_MODE=True)
-    truncate_all(app)
-    with app.app_context():
-        from sqlalchemy import select
-
-        from backend.admin import youth_of
-        from backend.extensions import db
-        from backend.programmes.models import Programme
-        from backend.seed import seed_demo
-
-        seed_demo()
-        mads = youth_of("ung.mads").id
-        programme = db.session.scalars(select(Programme.id).order_by(Programme.name)).first()
-        db.session.remove()
-    srv = WebServer(app).start()
-    srv.ids = {"mads": mads, "programme": programme}
-    yield srv
-    srv.stop()
-    with app.app_context():
-        from backend.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
+    with served_demo(database_url, _ids) as srv:
+        yield srv
 
 
 @pytest.mark.parametrize("size", list(SIZES))
