@@ -8,13 +8,11 @@ imported by `views.register` before the blueprints are registered.
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from backend.auth import token_required
 from backend.clock import today
 from backend.errors import ApiError
 from backend.extensions import db
-from backend.models import Organization, User
 from backend.programmes import forms, pages, reports, service, status_queries, target_status
 from backend.programmes import monthly_report as monthly_report_text
 from backend.programmes.blueprints import NO_ACCESS, REPORT_ROLES, api, common, forbid, record_report, reports_page, web
@@ -82,10 +80,8 @@ STATUS_ARGS = ("month", "target_group", "organization", "programme", "mentor")
 def _filter_choices() -> dict:
     return {
         "programmes": pages.programmes_by_name(),
-        "organizations": db.session.scalars(select(Organization).order_by(Organization.name)).all(),
-        "mentors": db.session.scalars(
-            select(User).where(User.role == Role.MENTOR, User.active.is_(True)).order_by(User.display_name)
-        ).all(),
+        "organizations": pages.organizations(),
+        "mentors": pages.active_mentors(),
         "groups": target_status.GROUPS,
     }
 

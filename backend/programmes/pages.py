@@ -11,6 +11,7 @@ from backend.extensions import db
 from backend.models import Organization, User, Youth
 from backend.programmes import service
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
+from shared.enums import Role
 
 
 def programmes_by_name() -> list[Programme]:
@@ -25,6 +26,14 @@ def catalogue() -> tuple[list[Programme], dict[str, str]]:
 
 def organizations() -> list[Organization]:
     return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+
+
+def active_mentors() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == Role.MENTOR, User.active.is_(True)).order_by(User.display_name)
+        )
+    )
 
 
 def programme(programme_id: str | None) -> Programme | None:
