@@ -218,17 +218,23 @@ def _report_data(user) -> tuple[str, list[dict], dict]:
     return month, programmes, st
 
 
+def _report_read(user, action: str, name: str) -> tuple[str, list[dict], dict]:
+    """The report's figures, their read audited and committed; FilterError on a bad month."""
+    month, programmes, st = _report_data(user)
+    record_report(user, action, st["youth_count"], f"{name} month={month}")
+    db.session.commit()
+    return month, programmes, st
+
+
 @web.get("/results/report")
 @reports_page
 def monthly_report():
     """The printable monthly report: one page per programme and one for the target groups."""
     user = g.web_user
     try:
-        month, programmes, st = _report_data(user)
+        month, programmes, st = _report_read(user, "read", "monthly-report")
     except FilterError as e:
         return render_template("error.html", status=400, message=e.message), 400
-    record_report(user, "read", st["youth_count"], f"monthly-report month={month}")
-    db.session.commit()
     return render_template(
         "programmes/monthly_report.html",
         month=month,
@@ -249,10 +255,8 @@ def monthly_report():
 def monthly_report_csv():
     user = g.web_user
     try:
-        month, programmes, st = _report_data(user)
+        month, programmes, st = _report_read(user, "export", "monthly-report.csv")
     except FilterError as e:
         return e.message, 400, {"Content-Type": "text/plain; charset=utf-8"}
-    record_report(user, "export", st["youth_count"], f"monthly-report.csv month={month}")
-    db.session.commit()
     headers, rows = monthly_report_text.csv_rows(month, programmes, st)
     return csv_response(headers, rows, f"trinvis-maanedsrapport-{month}.csv")
