@@ -31,7 +31,17 @@ TREATMENT_KINDS = frozenset({"rusmiddelcenter", "psychiatry", "psykiatri", "beha
 """Organisation kinds whose records are organisation-only unless the writer shares them."""
 
 RECORD_VISIBILITY = frozenset(
-    {"goal", "activity", "agreement", "outreach", "attendance", "enrolment", "company_agreement", "work_hours"}
+    {
+        "goal",
+        "activity",
+        "agreement",
+        "outreach",
+        "attendance",
+        "enrolment",
+        "company_agreement",
+        "work_hours",
+        "placement_follow_up",
+    }
 )
 """Entities whose `visibility` governs the whole record."""
 
@@ -76,10 +86,29 @@ YOUTH_WRITABLE = {
     ),
 }
 MENTOR_ENTITIES = frozenset(
-    {"attendance", "agreement", "outreach", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+    {
+        "attendance",
+        "agreement",
+        "outreach",
+        "assessment",
+        "goal",
+        "activity",
+        "company_agreement",
+        "work_hours",
+        "placement_follow_up",
+    }
 )
 PARTNER_ENTITIES = frozenset(
-    {"attendance", "agreement", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+    {
+        "attendance",
+        "agreement",
+        "assessment",
+        "goal",
+        "activity",
+        "company_agreement",
+        "work_hours",
+        "placement_follow_up",
+    }
 )
 Record = dict[str, Any]
 """A record in wire (JSON) form."""
@@ -87,7 +116,9 @@ Record = dict[str, Any]
 UserLike = object
 """An Actor, a User row, the app's user dict: anything with id, role and organization_id."""
 
-OWN_ORG_ENTITIES = frozenset({"goal", "activity", "outreach", "assessment", "company_agreement", "work_hours"})
+OWN_ORG_ENTITIES = frozenset(
+    {"goal", "activity", "outreach", "assessment", "company_agreement", "work_hours", "placement_follow_up"}
+)
 """Mentors write these only for their own organisation (partners write everything only for theirs)."""
 
 

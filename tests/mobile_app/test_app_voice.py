@@ -117,7 +117,7 @@ def test_mentor_makes_a_company_agreement_and_follows_up_offline(backend_server,
     assert st.state == "overdue"
     cs.record_follow_up(ag["id"], "Går godt", (today + timedelta(days=20)).isoformat())
     [(_, st)] = mine(mentor.services())
-    assert st.state == "ok" and mentor.store.pending_count() == 1
+    assert st.state == "ok" and mentor.store.pending_count() == 3  # the agreement and its two follow-ups
     backend_server.start()
     mentor.sync()
     assert not mentor.store.rejected() and mentor.store.pending_count() == 0
@@ -125,4 +125,5 @@ def test_mentor_makes_a_company_agreement_and_follows_up_offline(backend_server,
     youth.sync()
     [(got, st)] = mine(youth.services())
     assert got["company"] == "Tømrerværkstedet" and got["hours_per_week"] == 7.5
-    assert [f["done"] for f in got["follow_ups"]] == [True, False] and got["follow_ups"][0]["note"] == "Går godt"
+    assert [bool(f["done_date"]) for f in got["follow_ups"]] == [True, False]
+    assert got["follow_ups"][0]["note"] == "Går godt" and got["follow_ups"][0]["done_date"] == today.isoformat()

@@ -129,7 +129,7 @@ async def test_mentor_creates_a_company_agreement_and_records_a_follow_up(tmp_pa
     await tap(session, page, "Gem opfølgning")
     text = all_text(page)
     assert "Opfølgningen er gemt." in text and "Næste opfølgning: 9.4.2025" in text
-    assert core.store.pending_count() == 1
+    assert core.store.pending_count() == 3  # the agreement and its two follow-ups, each its own record
 
 
 async def test_mentor_records_a_weeks_hours_offline_against_30(tmp_path):
