@@ -41,7 +41,8 @@ def test_demo_gives_both_young_people_their_own_words(app):
         assert "Holm" in ag.company and ag.youth_id == mads.youth_id and ups
         assert {u.company_agreement_id for u in ups} == {ag.id} and any(u.done_date for u in ups)
         facts = [{"due_date": u.due_date, "done_date": u.done_date} for u in ups]
-        assert follow_up_state({"start_date": ag.start_date, "end_date": None, "follow_ups": facts}, date.today()).state == "ok"
+        plain = {"start_date": ag.start_date, "end_date": None, "follow_ups": facts}
+        assert follow_up_state(plain, date.today()).state == "ok"
         months, flagged = hours_overview(db.session.scalars(select(WorkHours)).all(), date.today())
         assert [m.ordinary for m in months[-4:-1]] == [12, 22, 31.5] and months[-2].met and not flagged
         n = db.session.scalar(select(func.count()).select_from(GoalProposal))
