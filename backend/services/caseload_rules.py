@@ -198,7 +198,7 @@ def exit_ready_detail(snap: Snapshot, today: date) -> str:
     rows, met = exit_rule(snap.hours, today, months=MONTHS_IN_A_ROW + 1)
     if not met:
         return ""
-    hours = [f"{r.ordinary:g}" for r in rows[:-1]]
+    hours = [f"{r.ordinary:g}".replace(".", ",") for r in rows[:-1]]
     return f"{', '.join(hours[:-1])} og {hours[-1]} ordinære timer de sidste tre måneder"
 
 
