@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared import enums
+from shared.hours import PERIODS, period_error
 from shared.schemas import MAX_TEXT, MAX_TITLE, Choice, EntitySchema, Id, Phone, Text
 from shared.steps import Step
 
@@ -88,7 +89,7 @@ class WorkHoursSchema(EntitySchema):
     organization_id = Id(required=True)
     visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
     company_agreement_id = Id(load_default=None, allow_none=True)
-    period = fields.String(required=True, validate=validate.OneOf(["week", "month"], error="Vælg uge eller måned."))
+    period = fields.String(required=True, validate=validate.OneOf(PERIODS, error="Vælg uge eller måned."))
     period_start = fields.Date(required=True)
     ordinary_hours = fields.Float(required=True, validate=_HOURS)
     supported_hours = fields.Float(load_default=0.0, validate=_HOURS)
@@ -97,7 +98,6 @@ class WorkHoursSchema(EntitySchema):
     @validates_schema
     def _start(self, data: dict[str, Any], **kwargs: Any) -> None:
         start, period = data.get("period_start"), data.get("period")
-        if start and period == "week" and start.weekday() != 0:
-            raise ValidationError("En uge starter om mandagen.", "period_start")
-        if start and period == "month" and start.day != 1:
-            raise ValidationError("En måned starter den 1.", "period_start")
+        error = period_error(period, start) if start and period else None
+        if error:
+            raise ValidationError(error, "period_start")

@@ -3,13 +3,13 @@ follow-ups offline; the young person reads theirs. Validated with the shared sch
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services, new_id
 from shared.company import FollowUpState, follow_up_state, open_follow_up
-from shared.hours import HoursRecord, MonthHours, month_hours
+from shared.hours import PERIODS, HoursRecord, MonthHours, month_hours, period_start
 
 TEXT_FIELDS = (
     "company",
@@ -119,14 +119,24 @@ def month_hours_now(svc: Services, youth_id: str) -> MonthHours:
     return month_hours(records, today.year, today.month, today)
 
 
-def record_week_hours(
-    svc: Services, youth_id: str, monday: str, ordinary: object, supported: object = "", agreement_id: str | None = None
+def record_hours(
+    svc: Services,
+    youth_id: str,
+    period: str,
+    day: object,
+    ordinary: object,
+    supported: object = "",
+    agreement_id: str | None = None,
 ) -> dict[str, Any]:
-    """The mentor records a week's ordinary and supported hours (from the company contact's numbers)."""
+    """The mentor records a week's or a month's ordinary and supported hours (the company contact's
+    numbers); `day` is any day of that week or month (default: today's)."""
     svc.require_may("work_hours")  # the shared rule (issue 9)
     svc._require_access(youth_id)
-    start = _day(monday, "Ugens mandag") or (svc.today() - timedelta(days=svc.today().weekday())).isoformat()
-    hours = _hours(ordinary)
+    if period not in PERIODS:
+        raise ValidationFailed("Vælg uge eller måned.")
+    chosen = _day(day, "Dag i perioden")
+    start = period_start(period, date.fromisoformat(chosen) if chosen else svc.today())
+    hours = _hours(ordinary, "Timer")
     if hours is None:
         raise ValidationFailed("Skriv antal ordinære timer (0, hvis der ingen var).")
     return svc._save(
@@ -137,10 +147,10 @@ def record_week_hours(
             "organization_id": svc.user.get("organization_id"),
             "visibility": "shared",
             "company_agreement_id": agreement_id,
-            "period": "week",
-            "period_start": start,
+            "period": period,
+            "period_start": start.isoformat(),
             "ordinary_hours": hours,
-            "supported_hours": _hours(supported) or 0.0,
+            "supported_hours": _hours(supported, "Timer") or 0.0,
             "note": "",
         },
         create=True,
@@ -157,11 +167,11 @@ def _day(value: object, label: str) -> str | None:
         raise ValidationFailed(f"{label}: skriv datoen som ÅÅÅÅ-MM-DD.") from None
 
 
-def _hours(value: object) -> float | None:
+def _hours(value: object, what: str = "Timer om ugen") -> float | None:
     value = str(value or "").strip().replace(",", ".")
     if not value:
         return None
     try:
         return float(value)
     except ValueError:
-        raise ValidationFailed("Timer om ugen skal være et tal, fx 12 eller 7,5.") from None
+        raise ValidationFailed(f"{what} skal være et tal, fx 12 eller 7,5.") from None

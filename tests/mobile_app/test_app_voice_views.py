@@ -142,13 +142,28 @@ async def test_mentor_records_a_weeks_hours_offline_against_30(tmp_path):
     type_into(session, page, "Virksomhed", "Tømrerværkstedet")
     await tap(session, page, "Gem aftalen")
     assert "Ordinære timer denne måned: 0 af 30" in all_text(page)
-    await tap(session, page, "Registrér ugens timer")
-    assert text_field(page, "Ugens mandag (ÅÅÅÅ-MM-DD)").value == "2025-03-10"
+    await tap(session, page, "Registrér timer")
+    assert text_field(page, "En dag i ugen eller måneden (ÅÅÅÅ-MM-DD)").value == "2025-03-12"
     await tap(session, page, "Gem timer")
     assert "Skriv antal ordinære timer" in all_text(page)
     type_into(session, page, "Ordinære timer (løntimer)", "7,5")
     type_into(session, page, "Støttede timer (praktik)", "12")
     await tap(session, page, "Gem timer")
     text = all_text(page)
-    assert "Timerne er gemt." in text and "Ordinære timer denne måned: 7,5 af 30" in text
+    assert "Timerne for uge 11 (10.3.2025) er gemt." in text and "Ordinære timer denne måned: 7,5 af 30" in text
     assert "Mangler tal for 2 uge(r)." in text  # the weeks from 24 February (1–2 March) and 3 March
+    # the company contact gives a whole month's number instead: it replaces the weeks for March
+    await tap(session, page, "Registrér timer")
+    choose(session, page, "month")
+    type_into(session, page, "En dag i ugen eller måneden (ÅÅÅÅ-MM-DD)", "12.3.2025")
+    type_into(session, page, "Ordinære timer (løntimer)", "31")
+    await tap(session, page, "Gem timer")
+    assert "skriv datoen som ÅÅÅÅ-MM-DD" in all_text(page)
+    type_into(session, page, "En dag i ugen eller måneden (ÅÅÅÅ-MM-DD)", "2025-03-20")
+    type_into(session, page, "Ordinære timer (løntimer)", "31,5")
+    await tap(session, page, "Gem timer")
+    text = all_text(page)
+    assert "Timerne for marts 2025 er gemt." in text and "Ordinære timer denne måned: 31,5 af 30" in text
+    assert "Mangler tal" not in text
+    [month] = [r for r in core.store.all("work_hours", ld.YOUTH) if r["period"] == "month"]
+    assert month["period_start"] == "2025-03-01" and core.store.pending_count() == 3
