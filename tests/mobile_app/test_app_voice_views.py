@@ -78,6 +78,28 @@ async def test_mentor_answers_a_proposal_on_the_phone(tmp_path):
     assert "Svaret er gemt." in text and "Taget med i andre ord" in text and "Delmål: Bestå teoriprøven" in text
 
 
+async def test_only_those_who_may_answer_see_the_answer_button(tmp_path):
+    from app_flet_harness import button, radio_group_with
+
+    (tmp_path / "youth").mkdir()
+    youth = make_core(tmp_path / "youth", ld.YOUTH_LOGIN)
+    prop = VoiceServices(youth.services()).propose_goal("Tage kørekort")
+    change = {"entity": "goal_proposal", "id": prop["id"], "version": 1, "deleted": False, "data": prop}
+    for role in ("coordinator", "partner"):
+        (tmp_path / role).mkdir()
+        core = make_core(tmp_path / role, {**ld.MENTOR_LOGIN, "role": role, "username": role})
+        core.store.apply_pull_page([change], [], "c2")
+        session, app, page = await start(core)
+        app.show(proposals_screen, ld.YOUTH)
+        assert "Tage kørekort" in all_text(page)
+        if role == "coordinator":
+            await tap(session, page, "Svar")
+            radio_group_with(page, "accept")  # the coordinator may make the sub-goal too
+        else:
+            with pytest.raises(AssertionError):
+                button(page, "Svar")
+
+
 async def test_plan_shows_the_step_in_plain_danish(tmp_path):
     core = make_core(tmp_path, ld.YOUTH_LOGIN)
     core.store.apply_pull_page(
