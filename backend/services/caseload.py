@@ -40,10 +40,9 @@ from backend.services.caseload_rules import (  # noqa: F401 - the caseload's nam
     compute_flags,
     no_shows_today,
 )
-from backend.services.steps import current_steps
+from backend.services.steps import current_steps, hours_record
 from backend.sync.records import MODELS
 from shared.enums import TargetGroup, label_da
-from shared.hours import HoursRecord
 from shared.steps import STEPS, Step, step_info
 
 __all__ = ["LOCAL_TZ", "local_now", "no_shows_today", "load_snapshots", "load_caseload", "unresolved_conflicts"]
@@ -270,16 +269,7 @@ def _load_hours(user: User, snaps: dict[str, Snapshot], today: date, window_star
     )
     for r in _rows(WorkHours, in_trin3, *cols, where=(WorkHours.period_start >= since - timedelta(days=7),)):
         if _visible(user, r):
-            snaps[r.youth_id].hours.append(
-                HoursRecord(
-                    r.period,
-                    r.period_start,
-                    r.ordinary_hours,
-                    r.supported_hours or 0.0,
-                    r.company_agreement_id or "",
-                    r.updated_at.isoformat() if r.updated_at else "",
-                )
-            )
+            snaps[r.youth_id].hours.append(hours_record(r))
 
 
 def unresolved_conflicts(user: User, youth_ids: list[str]) -> list[Conflict]:

@@ -14,7 +14,7 @@ from backend.access import item_visible
 from backend.extensions import db
 from backend.models import User, WorkHours
 from backend.programmes.models import OutcomeChange
-from backend.services.steps import step_histories
+from backend.services.steps import hours_record, step_histories
 from shared.hours import HoursRecord
 from shared.step_exits import MonthExits, exits_per_month
 from shared.steps import Step
@@ -51,20 +51,12 @@ def _hours(user: User, youth_ids: list[str]) -> dict[str, list[HoursRecord]]:
             WorkHours.period,
             WorkHours.period_start,
             WorkHours.ordinary_hours,
+            WorkHours.supported_hours,
             WorkHours.company_agreement_id,
             WorkHours.updated_at,
         ).where(WorkHours.youth_id.in_(youth_ids), WorkHours.deleted.is_(False))
     )
     for r in rows:
         if item_visible(user, r.organization_id, r.visibility):
-            out.setdefault(r.youth_id, []).append(
-                HoursRecord(
-                    r.period,
-                    r.period_start,
-                    r.ordinary_hours,
-                    0.0,
-                    r.company_agreement_id or "",
-                    r.updated_at.isoformat() if r.updated_at else "",
-                )
-            )
+            out.setdefault(r.youth_id, []).append(hours_record(r))
     return out
