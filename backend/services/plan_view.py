@@ -340,23 +340,27 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
         work_hours=hours,
         follow_ups=follow_ups,
     )
-    view.counts = {
-        "youth": 1,
-        "plan": int(plan is not None),
-        "goal": len(goals),
-        "activity": len(activities),
-        "agreement": len(agreements),
-        "attendance": len(attendance),
-        "outreach": len(outreach),
-        "consent": len(consents),
-        "assessment": len(assessments),
-        "goal_proposal": len(proposals),
-        "step_change": len(steps),
-        "company_agreement": len(companies),
-        "work_hours": len(hours),
-        "placement_follow_up": len(follow_ups),
-    }
+    view.counts = _counts(view)
     return view
+
+
+def _counts(view: PlanView) -> dict[str, int]:
+    """How many records of each entity the page shows (for the audit line of this read)."""
+    lists = {
+        "goal": view.goals,
+        "activity": view.activities,
+        "agreement": view.agreements,
+        "attendance": view.attendance,
+        "outreach": view.outreach,
+        "consent": view.consents,
+        "assessment": view.assessments,
+        "goal_proposal": view.proposals,
+        "step_change": view.steps,
+        "company_agreement": view.company_agreements,
+        "work_hours": view.work_hours,
+        "placement_follow_up": view.follow_ups,
+    }
+    return {"youth": 1, "plan": int(view.plan is not None), **{k: len(v) for k, v in lists.items()}}
 
 
 # ---- progression -------------------------------------------------------------------------------

@@ -138,6 +138,12 @@ def _insert(conn, rows: list[dict]) -> None:
             for r in rows
         ],
     )
+    _history(conn, rows, now)
+    _change_numbers(conn, rows)
+
+
+def _history(conn, rows: list[dict], now: datetime) -> None:
+    """Version 1 of each row, the base of later three-way merges."""
     history = sa.table(
         "record_history",
         sa.column("entity"),
@@ -161,6 +167,10 @@ def _insert(conn, rows: list[dict]) -> None:
             for r in rows
         ],
     )
+
+
+def _change_numbers(conn, rows: list[dict]) -> None:
+    """A change number each (after every existing one), so devices pull them."""
     top = conn.execute(sa.text("SELECT value FROM sync_counter WHERE id = 1")).scalar() or 0
     log = sa.table(
         "change_log",
