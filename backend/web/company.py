@@ -123,7 +123,8 @@ def save_company(youth_id: str, agreement_id: str | None):
         )
         days = parse_follow_up_dates(values["follow_up_dates"])
         if existing is None:
-            rid, base = str(uuid.uuid4()), None
+            # the form's id names the new agreement: a double submit finds the same one
+            rid, base = str(uuid.uuid5(uuid.UUID(form_mutation_id()), "company_agreement")), None
             data["organization_id"] = values["organization_id"] or current_user().organization_id
         else:
             rid, base = existing.id, parse_base_version(values["base_version"])
