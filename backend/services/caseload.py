@@ -40,7 +40,7 @@ from backend.services.caseload_rules import (  # noqa: F401 - the caseload's nam
     compute_flags,
     no_shows_today,
 )
-from backend.services.steps import current_steps, hours_record
+from backend.services.steps import HOURS_COLUMNS, current_steps, hours_record
 from backend.sync.records import MODELS
 from shared.enums import TargetGroup, label_da
 from shared.steps import STEPS, Step, step_info
@@ -259,15 +259,7 @@ def _load_hours(user: User, snaps: dict[str, Snapshot], today: date, window_star
     if not in_trin3:
         return
     since = date(today.year - 1, today.month, 1)
-    cols = (
-        WorkHours.period,
-        WorkHours.period_start,
-        WorkHours.ordinary_hours,
-        WorkHours.supported_hours,
-        WorkHours.company_agreement_id,
-        WorkHours.updated_at,
-    )
-    for r in _rows(WorkHours, in_trin3, *cols, where=(WorkHours.period_start >= since - timedelta(days=7),)):
+    for r in _rows(WorkHours, in_trin3, *HOURS_COLUMNS, where=(WorkHours.period_start >= since - timedelta(days=7),)):
         if _visible(user, r):
             snaps[r.youth_id].hours.append(hours_record(r))
 

@@ -14,7 +14,7 @@ from backend.access import item_visible
 from backend.extensions import db
 from backend.models import User, WorkHours
 from backend.programmes.models import OutcomeChange
-from backend.services.steps import hours_record, step_histories
+from backend.services.steps import HOURS_COLUMNS, hours_record, step_histories
 from shared.hours import HoursRecord
 from shared.step_exits import MonthExits, exits_per_month
 from shared.steps import Step
@@ -48,12 +48,7 @@ def _hours(user: User, youth_ids: list[str]) -> dict[str, list[HoursRecord]]:
             WorkHours.youth_id,
             WorkHours.organization_id,
             WorkHours.visibility,
-            WorkHours.period,
-            WorkHours.period_start,
-            WorkHours.ordinary_hours,
-            WorkHours.supported_hours,
-            WorkHours.company_agreement_id,
-            WorkHours.updated_at,
+            *HOURS_COLUMNS,
         ).where(WorkHours.youth_id.in_(youth_ids), WorkHours.deleted.is_(False))
     )
     for r in rows:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.models import StepChange
+from backend.models import StepChange, WorkHours
 from shared.hours import HoursRecord, MonthHours, exit_rule
 from shared.steps import StepChange as Change
 from shared.steps import current_step
@@ -30,6 +30,17 @@ def step_histories(youth_ids) -> dict[str, list[Change]]:
 def current_steps(youth_ids, today: date) -> dict[str, str | None]:
     """The step each young person is in today (absent: never placed)."""
     return {yid: current_step(changes, today) for yid, changes in step_histories(youth_ids).items()}
+
+
+HOURS_COLUMNS = (
+    WorkHours.period,
+    WorkHours.period_start,
+    WorkHours.ordinary_hours,
+    WorkHours.supported_hours,
+    WorkHours.company_agreement_id,
+    WorkHours.updated_at,
+)
+"""What `hours_record` reads (select these, plus the youth and visibility columns, for a light query)."""
 
 
 def hours_record(row) -> HoursRecord:
