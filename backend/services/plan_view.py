@@ -27,6 +27,7 @@ from backend.models import (
     GoalProposal,
     Organization,
     Outreach,
+    PlacementFollowUp,
     Plan,
     StepChange,
     User,
@@ -64,6 +65,19 @@ class PlanView:
     steps: list[StepChange] = field(default_factory=list)  # the step history, oldest first
     company_agreements: list[CompanyAgreement] = field(default_factory=list)
     work_hours: list[WorkHours] = field(default_factory=list)
+    follow_ups: list[PlacementFollowUp] = field(default_factory=list)  # of the agreements, due date order
+
+    def agreement_facts(self, agreement: CompanyAgreement) -> dict:
+        """The agreement as the pure follow-up rules read it (shared/company.py): dates and follow-ups."""
+        return {
+            "start_date": agreement.start_date,
+            "end_date": agreement.end_date,
+            "follow_ups": [
+                {"id": f.id, "due_date": f.due_date, "done_date": f.done_date, "note": f.note, "version": f.version}
+                for f in self.follow_ups
+                if f.company_agreement_id == agreement.id
+            ],
+        }
 
     @property
     def hours(self):
@@ -297,6 +311,7 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     steps = _visible_rows(user, StepChange, youth.id, (StepChange.valid_from, StepChange.changed_at))
     companies = _visible_rows(user, CompanyAgreement, youth.id, (CompanyAgreement.start_date.desc(),))
     hours = _visible_rows(user, WorkHours, youth.id, (WorkHours.period_start,))
+    follow_ups = _visible_rows(user, PlacementFollowUp, youth.id, (PlacementFollowUp.due_date,))
     user_ids = {youth.mentor_id, youth.coordinator_id, plan.voice_updated_by_user_id if plan else None}
     user_ids |= {p.answered_by_user_id for p in proposals} | {p.proposed_by_user_id for p in proposals}
     user_ids |= {s.changed_by_user_id for s in steps}
@@ -323,23 +338,29 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
         steps=steps,
         company_agreements=companies,
         work_hours=hours,
+        follow_ups=follow_ups,
     )
-    view.counts = {
-        "youth": 1,
-        "plan": int(plan is not None),
-        "goal": len(goals),
-        "activity": len(activities),
-        "agreement": len(agreements),
-        "attendance": len(attendance),
-        "outreach": len(outreach),
-        "consent": len(consents),
-        "assessment": len(assessments),
-        "goal_proposal": len(proposals),
-        "step_change": len(steps),
-        "company_agreement": len(companies),
-        "work_hours": len(hours),
-    }
+    view.counts = _counts(view)
     return view
+
+
+def _counts(view: PlanView) -> dict[str, int]:
+    """How many records of each entity the page shows (for the audit line of this read)."""
+    lists = {
+        "goal": view.goals,
+        "activity": view.activities,
+        "agreement": view.agreements,
+        "attendance": view.attendance,
+        "outreach": view.outreach,
+        "consent": view.consents,
+        "assessment": view.assessments,
+        "goal_proposal": view.proposals,
+        "step_change": view.steps,
+        "company_agreement": view.company_agreements,
+        "work_hours": view.work_hours,
+        "placement_follow_up": view.follow_ups,
+    }
+    return {"youth": 1, "plan": int(view.plan is not None), **{k: len(v) for k, v in lists.items()}}
 
 
 # ---- progression -------------------------------------------------------------------------------

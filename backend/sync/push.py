@@ -353,6 +353,7 @@ _INSERT_ORDER = [
     "goal_proposal",
     "step_change",
     "company_agreement",
+    "placement_follow_up",
     "work_hours",
 ]
 
