@@ -9,7 +9,7 @@ from datetime import date
 from flask import Blueprint, abort
 
 from backend.web.common import FormRejected, current_user, login_required
-from backend.web.plan import _done, _form, _rejected, _save, _view_or_404, require_uuid
+from backend.web.plan_common import _done, _form, _rejected, _save, _view_or_404, require_uuid
 from shared.company import next_follow_up
 
 bp = Blueprint("company", __name__, url_prefix="/youth")

@@ -19,7 +19,7 @@ from backend.web.common import (
     require_uuid,
     summary,
 )
-from backend.web.plan import _done, _form, _rejected, _view_or_404
+from backend.web.plan_common import _done, _form, _rejected, _view_or_404
 from shared.enums import Role
 from shared.messages import field_messages
 from shared.plan_voice import VOICE_FIELDS
