@@ -64,18 +64,11 @@ class AgreementSteps:
     """The seeder's agreement and organisation-only steps (mixed into `_Seeder`)."""
 
     def agreement(self, y, key, org, text, responsible, due_days, responsible_user=None) -> dict:
-        return {
-            "entity": "agreement",
-            "id": rid(y, "agreement", key),
-            "data": {
-                "youth_id": self.youth[y],
-                "organization_id": self.org[org],
-                "text": text,
-                "responsible": responsible,
-                "responsible_user_id": self.user(responsible_user).id if responsible_user else None,
-                "due_date": (self.today + timedelta(days=due_days)).isoformat(),
-            },
-        }
+        staff = self.user(responsible_user).id if responsible_user else None
+        due = (self.today + timedelta(days=due_days)).isoformat()
+        return self.owned(
+            "agreement", y, key, org, text=text, responsible=responsible, responsible_user_id=staff, due_date=due
+        )
 
     def review(self, y, key, status, note, days_ago) -> dict:
         a_id = rid(y, "agreement", key)

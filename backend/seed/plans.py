@@ -167,39 +167,27 @@ class PlanSteps:
         ]
 
     def goal(self, y, key, org, title, description, status, weeks, visibility="shared") -> dict:
-        return {
-            "entity": "goal",
-            "id": rid(y, "goal", key),
-            "data": {
-                "youth_id": self.youth[y],
-                "organization_id": self.org[org],
-                "title": title,
-                "description": description,
-                "status": status,
-                "target_date": (self.today + timedelta(weeks=weeks)).isoformat(),
-                "visibility": visibility,
-            },
-        }
+        target = (self.today + timedelta(weeks=weeks)).isoformat()
+        fields = {"title": title, "description": description, "status": status, "target_date": target}
+        return self.owned("goal", y, key, org, **fields, visibility=visibility)
 
     def activity(self, y, key, org, title, weekdays, start, end, days_ago, location, goal, visibility) -> dict:
         begins = self.start if days_ago is None else self.today - timedelta(days=days_ago)
-        return {
-            "entity": "activity",
-            "id": rid(y, "activity", key),
-            "data": {
-                "youth_id": self.youth[y],
-                "organization_id": self.org[org],
-                "title": title,
-                "weekdays": list(weekdays),
-                "start_time": start,
-                "end_time": end,
-                "start_date": self.monday_before(begins).isoformat(),
-                "end_date": None,
-                "location": location,
-                "goal_id": rid(y, "goal", goal) if goal else None,
-                "visibility": visibility,
-            },
-        }
+        return self.owned(
+            "activity",
+            y,
+            key,
+            org,
+            title=title,
+            weekdays=list(weekdays),
+            start_time=start,
+            end_time=end,
+            start_date=self.monday_before(begins).isoformat(),
+            end_date=None,
+            location=location,
+            goal_id=rid(y, "goal", goal) if goal else None,
+            visibility=visibility,
+        )
 
     def goals_and_activities(self) -> None:
         for writer in _writers(GOALS):

@@ -79,6 +79,11 @@ class _Seeder(PlanSteps, AttendanceSteps, AgreementSteps, AssessmentSteps):
         local = datetime.combine(day, time.fromisoformat(hhmm), LOCAL_TZ) + timedelta(minutes=minutes)
         return local.astimezone(UTC).isoformat()
 
+    def owned(self, entity: str, y: str, key: str, org: str, **fields) -> dict:
+        """An upsert of `y`'s record of `entity` owned by `org`, its id from `key`."""
+        data = {"youth_id": self.youth[y], "organization_id": self.org[org], **fields}
+        return {"entity": entity, "id": rid(y, entity, key), "data": data}
+
     def monday_before(self, day: date) -> date:
         return day - timedelta(days=day.weekday())
 

@@ -155,6 +155,20 @@ def _rejected(view, key: str, e: FormRejected, values: dict):
     return render_plan(view, {"key": key, "values": values, "errors": e.errors, "message": e.message}, 400)
 
 
+def _listed(records, record_id: str):
+    """The page's record with this id (a well-formed one); 404 when the page does not show it."""
+    require_uuid(record_id)
+    found = next((r for r in records if r.id == record_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _saved_anchor(result: dict, prefix: str, fallback: str) -> str:
+    """The saved record's place on the page (`prefix-<id>`), or the section when the engine named none."""
+    return f"{prefix}-{result['record']['id']}" if result.get("record") else fallback
+
+
 def _done(youth_id: str, anchor: str, message: str, result: dict | None = None):
     if result is not None and result.get("status") == "merged":
         message += " En anden havde ændret det samme imens – ændringerne er flettet; se Konflikter."

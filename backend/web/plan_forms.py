@@ -19,7 +19,18 @@ from backend.web.common import (
     push_form,
     require_uuid,
 )
-from backend.web.plan_common import _done, _form, _optional_date, _rejected, _save, _view_or_404, bp, clash_note
+from backend.web.plan_common import (
+    _done,
+    _form,
+    _listed,
+    _optional_date,
+    _rejected,
+    _save,
+    _saved_anchor,
+    _view_or_404,
+    bp,
+    clash_note,
+)
 from shared.enums import Role
 
 # ---- end goal and mentor (the coordinator's) ---------------------------------------------------
@@ -109,12 +120,7 @@ def save_goal(youth_id: str, goal_id: str | None):
     view = _view_or_404(youth_id)
     user = current_user()
     values = _form(*GOAL_FIELDS, "organization_id", "base_version")
-    key = "goal-new"
-    if goal_id is not None:
-        require_uuid(goal_id)
-        if goal_id not in {g.id for g in view.goals}:
-            abort(404)
-        key = f"goal-{goal_id}"
+    key = f"goal-{_listed(view.goals, goal_id).id}" if goal_id is not None else "goal-new"
     data = {
         "youth_id": view.youth.id,
         "title": values["title"],
@@ -134,12 +140,7 @@ def save_goal(youth_id: str, goal_id: str | None):
         )
     except FormRejected as e:
         return _rejected(view, key, e, values)
-    return _done(
-        view.youth.id,
-        f"goal-{result['record']['id']}" if result.get("record") else "goals",
-        "Delmålet er gemt.",
-        result,
-    )
+    return _done(view.youth.id, _saved_anchor(result, "goal", "goals"), "Delmålet er gemt.", result)
 
 
 # ---- activities --------------------------------------------------------------------------------
@@ -167,12 +168,7 @@ def save_activity(youth_id: str, activity_id: str | None):
     view = _view_or_404(youth_id)
     user = current_user()
     values = _form(*ACTIVITY_FIELDS, "organization_id", "base_version")
-    key = "activity-new"
-    if activity_id is not None:
-        require_uuid(activity_id)
-        if activity_id not in {a.id for a in view.activities}:
-            abort(404)
-        key = f"activity-{activity_id}"
+    key = f"activity-{_listed(view.activities, activity_id).id}" if activity_id is not None else "activity-new"
     try:
         days, raw_days = _weekdays()
     except FormRejected as e:
@@ -225,20 +221,17 @@ def add_agreement(youth_id: str):
     view = _view_or_404(youth_id)
     user = current_user()
     values = _form("text", "responsible", "due_date", "organization_id", "visibility")
-    rid = str(uuid.uuid4())
     data = {
-        "id": rid,
         "youth_id": view.youth.id,
         "organization_id": values["organization_id"],
         "text": values["text"],
         "responsible": values["responsible"],
         "due_date": values["due_date"],
         "responsible_user_id": user.id if values["responsible"] == "staff" else None,
+        **_chosen_visibility(values),
     }
-    if values["visibility"]:
-        data["visibility"] = values["visibility"]
     try:
-        result = push_form(user, "agreement", rid, data, None, partial=False)
+        _, result = _save(user, "agreement", None, data, "")
     except FormRejected as e:
         return _rejected(view, "agreement-new", e, values)
     return _done(view.youth.id, "agreements", "Aftalen er oprettet.", result)
@@ -250,9 +243,7 @@ def review_agreement(youth_id: str, agreement_id: str):
     """Follow-up on an agreement: kept, not kept, cancelled (or reopened), with a note."""
     view = _view_or_404(youth_id)
     user = current_user()
-    require_uuid(agreement_id)
-    if agreement_id not in {a.id for a in view.agreements}:
-        abort(404)
+    _listed(view.agreements, agreement_id)
     values = _form("status", "review_note", "base_version")
     data = {
         "id": agreement_id,
@@ -296,23 +287,25 @@ def add_outreach(youth_id: str):
         errors["reached"] = "Vælg om I fik kontakt."
     if errors:
         return _rejected(view, key, FormRejected("Rettelser mangler: " + " ".join(errors.values()), errors), values)
-    rid = str(uuid.uuid4())
     data = {
-        "id": rid,
         "youth_id": view.youth.id,
         "organization_id": user.organization_id,
         "method": values["method"],
         "reached": values["reached"] == "yes",
         "note": values["note"],
         "contacted_at": contacted.astimezone(UTC).isoformat(),
+        **_chosen_visibility(values),
     }
-    if values["visibility"]:
-        data["visibility"] = values["visibility"]
     try:
-        result = push_form(user, "outreach", rid, data, None, partial=False)
+        _, result = _save(user, "outreach", None, data, "")
     except FormRejected as e:
         return _rejected(view, key, e, values)
     return _done(view.youth.id, "outreach", "Kontaktforsøget er registreret.", result)
+
+
+def _chosen_visibility(values: dict) -> dict:
+    """The visibility the form chose; none chosen leaves the default to the engine (need to know)."""
+    return {"visibility": values["visibility"]} if values["visibility"] else {}
 
 
 # ---- consent -----------------------------------------------------------------------------------
