@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint
+from flask import Blueprint, abort
 
 from backend.web.common import FormRejected, current_user, login_required
-from backend.web.plan_common import _done, _form, _listed, _rejected, _save, _saved_anchor, _view_or_404
+from backend.web.plan import _done, _form, _rejected, _save, _view_or_404, require_uuid
 from shared.company import next_follow_up
 
 bp = Blueprint("company", __name__, url_prefix="/youth")
@@ -53,7 +53,12 @@ def parse_follow_up_dates(raw: str, existing: list[dict]) -> list[dict]:
 @login_required
 def save_company(youth_id: str, agreement_id: str | None):
     view = _view_or_404(youth_id)
-    existing = _listed(view.company_agreements, agreement_id) if agreement_id is not None else None
+    existing = None
+    if agreement_id is not None:
+        require_uuid(agreement_id)
+        existing = next((c for c in view.company_agreements if c.id == agreement_id), None)
+        if existing is None:
+            abort(404)
     key = f"company-{agreement_id}" if agreement_id else "company-new"
     values = _form(*FIELDS, "follow_up_dates", "organization_id", "base_version")
     try:
@@ -77,7 +82,12 @@ def save_company(youth_id: str, agreement_id: str | None):
         )
     except FormRejected as e:
         return _rejected(view, key, e, values)
-    return _done(view.youth.id, _saved_anchor(result, "company", "company"), "Virksomhedsaftalen er gemt.", result)
+    return _done(
+        view.youth.id,
+        f"company-{result['record']['id']}" if result.get("record") else "company",
+        "Virksomhedsaftalen er gemt.",
+        result,
+    )
 
 
 @bp.post("/<youth_id>/company/<agreement_id>/follow-up")
@@ -85,7 +95,10 @@ def save_company(youth_id: str, agreement_id: str | None):
 def record_follow_up(youth_id: str, agreement_id: str):
     """Mark the next planned follow-up as done (with a note), and plan the next one if given."""
     view = _view_or_404(youth_id)
-    ag = _listed(view.company_agreements, agreement_id)
+    require_uuid(agreement_id)
+    ag = next((c for c in view.company_agreements if c.id == agreement_id), None)
+    if ag is None:
+        abort(404)
     key = f"followup-{agreement_id}"
     values = _form("note", "next_date", "base_version")
     ups = [dict(f) for f in ag.follow_ups or []]

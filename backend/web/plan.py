@@ -13,9 +13,20 @@ from backend.extensions import db
 from backend.services.plan_view import WEEKDAYS_DA
 from backend.web import privacy
 from backend.web.common import audit_read, current_user, login_required
-from backend.web.plan_common import _view_or_404, bp, clash_note, render_plan
+from backend.web.plan_common import (
+    _done,
+    _form,
+    _rejected,
+    _save,
+    _view_or_404,
+    bp,
+    clash_note,
+    render_plan,
+    require_uuid,
+)
 
-__all__ = ["bp", "clash_note"]
+# The page helpers other pages (and branches) still import from here; their home is plan_common.
+__all__ = ["_done", "_form", "_rejected", "_save", "_view_or_404", "bp", "clash_note", "require_uuid"]
 
 
 @bp.get("/<youth_id>")
