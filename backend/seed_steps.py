@@ -14,7 +14,8 @@ from sqlalchemy import select
 from backend import clock
 from backend.extensions import db
 from backend.models import GoalProposal, Organization, Plan
-from backend.seed import _Seeder, rid
+from backend.seed.base import rid
+from backend.seed.seeder import _Seeder
 from shared.hours import previous_months
 
 MADS_WORDS = {

@@ -312,13 +312,7 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     companies = _visible_rows(user, CompanyAgreement, youth.id, (CompanyAgreement.start_date.desc(),))
     hours = _visible_rows(user, WorkHours, youth.id, (WorkHours.period_start,))
     follow_ups = _visible_rows(user, PlacementFollowUp, youth.id, (PlacementFollowUp.due_date,))
-    user_ids = {youth.mentor_id, youth.coordinator_id, plan.voice_updated_by_user_id if plan else None}
-    user_ids |= {p.answered_by_user_id for p in proposals} | {p.proposed_by_user_id for p in proposals}
-    user_ids |= {s.changed_by_user_id for s in steps}
-    user_ids |= {o.user_id for o in outreach} | {c.recorded_by_user_id for c in consents.values()}
-    user_ids |= {a.responsible_user_id for a in agreements} | {a.rater_user_id for a in assessments}
-    user_ids.discard(None)
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    users = _named_users(youth, plan, proposals, steps, outreach, consents, agreements, assessments)
     view = PlanView(
         youth,
         plan,
@@ -344,23 +338,35 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     return view
 
 
+def _named_users(youth, plan, proposals, steps, outreach, consents, agreements, assessments) -> dict[str, User]:
+    """The users the page names: mentor, coordinator, and who wrote, answered or recorded what."""
+    user_ids = {youth.mentor_id, youth.coordinator_id, plan.voice_updated_by_user_id if plan else None}
+    user_ids |= {p.answered_by_user_id for p in proposals} | {p.proposed_by_user_id for p in proposals}
+    user_ids |= {s.changed_by_user_id for s in steps}
+    user_ids |= {o.user_id for o in outreach} | {c.recorded_by_user_id for c in consents.values()}
+    user_ids |= {a.responsible_user_id for a in agreements} | {a.rater_user_id for a in assessments}
+    user_ids.discard(None)
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+
+
 def _counts(view: PlanView) -> dict[str, int]:
-    """How many records of each entity the page shows (for the audit line of this read)."""
-    lists = {
-        "goal": view.goals,
-        "activity": view.activities,
-        "agreement": view.agreements,
-        "attendance": view.attendance,
-        "outreach": view.outreach,
-        "consent": view.consents,
-        "assessment": view.assessments,
-        "goal_proposal": view.proposals,
-        "step_change": view.steps,
-        "company_agreement": view.company_agreements,
-        "work_hours": view.work_hours,
-        "placement_follow_up": view.follow_ups,
+    """How many records of each entity the page shows (for the audit log)."""
+    return {
+        "youth": 1,
+        "plan": int(view.plan is not None),
+        "goal": len(view.goals),
+        "activity": len(view.activities),
+        "agreement": len(view.agreements),
+        "attendance": len(view.attendance),
+        "outreach": len(view.outreach),
+        "consent": len(view.consents),
+        "assessment": len(view.assessments),
+        "goal_proposal": len(view.proposals),
+        "step_change": len(view.steps),
+        "company_agreement": len(view.company_agreements),
+        "work_hours": len(view.work_hours),
+        "placement_follow_up": len(view.follow_ups),
     }
-    return {"youth": 1, "plan": int(view.plan is not None), **{k: len(v) for k, v in lists.items()}}
 
 
 # ---- progression -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from backend.programmes.queries import FilterError, parse_filters
 from backend.services.step_results import trin3_exits
 from backend.services.steps import step_histories
 from backend.web.common import FormRejected, current_user, login_required, push_form
-from backend.web.plan import _done, _form, _rejected, _view_or_404
+from backend.web.plan_common import _done, _form, _rejected, _view_or_404
 from shared.enums import STAFF_ROLES
 from shared.steps import STEPS, per_step_per_month
 

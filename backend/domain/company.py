@@ -1,58 +1,10 @@
-"""The policies of issue 14's entities: goal proposals, step moves, company agreements, their
-follow-ups and working hours (see `backend.domain.policies` for what a policy decides)."""
+"""Virksomhedsaftale, its follow-ups and arbejdstimer: the placement with a company, the follow-ups
+agreed with it and the hours worked there."""
 
 from __future__ import annotations
 
-from backend.domain.policies import (
-    ORGANIZATION,
-    YOUTH,
-    FollowUpsFollow,
-    Policy,
-    Reference,
-    Rejected,
-    Writer,
-)
-from shared.enums import Role
-
-
-class GoalProposalPolicy(Policy):
-    """Forslag til delmål: the young person's words; who proposed it and who answered, and when. An
-    accepted or reworded proposal points at a sub-goal the young person can see."""
-
-    entity = "goal_proposal"
-    references = (
-        YOUTH,
-        Reference("goal_id", "goal", "invalid_reference", "Delmålet findes ikke for denne unge.", same_youth=True),
-    )
-
-    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
-        out: dict = {}
-        if row is None:
-            out.update(proposed_by_user_id=writer.id, proposed_at=now)
-        fields = set(loaded if row is None else changed)
-        if writer.role != Role.YOUTH and fields & {"status", "answer", "goal_id"}:
-            out.update(answered_by_user_id=writer.id, answered_at=now)
-        goal_id = loaded.get("goal_id", row.goal_id if row is not None else None)
-        goal = records.find("goal", goal_id) if goal_id else None
-        if goal is not None and (goal.visibility != "shared" or goal.deleted):
-            raise Rejected("invalid_reference", "Vælg et delmål, som den unge kan se (delt med alle).")
-        return out
-
-
-class StepChangePolicy(Policy):
-    """Trin: a move of the young person's step; who moved it and when. A move is history: it can be
-    neither changed nor deleted (a wrong one is followed by a new move that says why)."""
-
-    entity = "step_change"
-    references = (YOUTH,)
-    locked_change = "Et trinskift kan ikke ændres bagefter. Registrér et nyt trinskift i stedet."
-    locked_delete = "Et trinskift kan ikke slettes. Registrér et nyt trinskift, der retter det."
-
-    def locked(self, row) -> bool:
-        return True
-
-    def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
-        return {"changed_by_user_id": writer.id, "changed_at": now} if row is None else {}
+from backend.domain.base import ORGANIZATION, YOUTH, Policy, Reference, Rejected, Writer
+from backend.domain.effects import FollowUpsFollow
 
 
 class CompanyAgreementPolicy(Policy):
