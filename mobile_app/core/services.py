@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, overload
 
+from mobile_app.core import clock as app_clock
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.store import Store
 from mobile_app.core.validation import check
 from shared import permissions
-from shared.clock import LOCAL_TZ
 from shared.dimensions import DIMENSIONS, Dimension
 from shared.enums import AgreementStatus, AttendanceStatus, OutreachMethod, Role, label_da
 from shared.labels import APP_ENTITY_LABELS_DA, WEEKDAYS_DA  # noqa: F401  (WEEKDAYS_DA: for the views)
@@ -101,14 +101,13 @@ class Services:
     def __init__(self, store: Store, user: Record, clock: Callable[[], datetime] | None = None):
         self.store = store
         self.user = user
-        self._clock = clock or (lambda: datetime.now(LOCAL_TZ))
+        self._clock = clock or app_clock.now  # TRINVIS_TODAY pins the day (demos, tests)
 
     # ---- time ------------------------------------------------------------------------
 
     def now(self) -> datetime:
         """Local wall-clock time (the schedule's times are local)."""
-        now = self._clock()
-        return now.astimezone(LOCAL_TZ) if now.tzinfo else now.replace(tzinfo=LOCAL_TZ)
+        return app_clock.local(self._clock())
 
     def today(self) -> date:
         return self.now().date()

@@ -8,8 +8,8 @@ import flet as ft
 
 from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
-from mobile_app.ui.app import refreshable
-from mobile_app.ui.youth import STATE_COLORS, _dk_date, plan_controls, progress_controls
+from mobile_app.ui.widgets import STATE_COLORS, refreshable
+from mobile_app.ui.youth import plan_controls, progress_controls
 from shared.enums import AttendanceStatus, OutreachMethod, label_da
 
 
@@ -18,7 +18,7 @@ def caseload(app) -> list[ft.Control]:
     svc = app.services()
     rows = svc.caseload()
     name = (app.core.user or {}).get("display_name", "")
-    out: list[ft.Control] = [w.heading("Mine unge"), w.text(f"{name} · {_dk_date(svc.today())}", size=16)]
+    out: list[ft.Control] = [w.heading("Mine unge"), w.text(f"{name} · {w.dk_date(svc.today())}", size=16)]
     if not rows:
         out.append(w.text("Ingen unge på telefonen endnu. Gå på nettet, så henter appen dem."))
     else:
@@ -46,7 +46,7 @@ def caseload(app) -> list[ft.Control]:
         if r.assessment_overdue:
             lines.append(
                 w.text(
-                    f"Måling overskredet (skulle være lavet {_dk_date(r.assessment_overdue)})",
+                    f"Måling overskredet (skulle være lavet {w.dk_date(r.assessment_overdue)})",
                     size=16,
                     color=w.ERROR_COLOR,
                 )
@@ -150,9 +150,9 @@ def _assessment_button(app, youth_id: str, nxt) -> ft.Control:
         return w.text("6-ugers måling: der er ingen plan endnu.", size=16)
     due, state = nxt
     label = {
-        "overdue": f"6-ugers måling – overskredet ({_dk_date(due)})",
-        "due": f"6-ugers måling – senest {_dk_date(due)}",
-        "early": f"6-ugers måling – næste er {_dk_date(due)}",
+        "overdue": f"6-ugers måling – overskredet ({w.dk_date(due)})",
+        "due": f"6-ugers måling – senest {w.dk_date(due)}",
+        "early": f"6-ugers måling – næste er {w.dk_date(due)}",
     }[state]
     return w.big_button(
         label,
@@ -176,7 +176,7 @@ def attendance_screen(app, youth_id: str, day_iso: str | None = None) -> list[ft
     chosen = next((d for d in days if d.isoformat() == day_iso), days[0])
 
     def day_label(d) -> str:
-        return {0: "I dag", 1: "I går"}.get((today - d).days, _dk_date(d).capitalize())
+        return {0: "I dag", 1: "I går"}.get((today - d).days, w.dk_date(d).capitalize())
 
     day = w.choice([(d.isoformat(), day_label(d)) for d in days], chosen.isoformat())
 
@@ -280,7 +280,7 @@ def agreements_screen(app, youth_id: str) -> list[ft.Control]:
         out.append(
             w.card(
                 w.text(ag.get("text", ""), size=20, bold=True),
-                w.text(f"{label_da(ag.get('responsible'))} · senest {_dk_date(ag.get('due_date'))}", size=16),
+                w.text(f"{label_da(ag.get('responsible'))} · senest {w.dk_date(ag.get('due_date'))}", size=16),
                 *extra,
             )
         )
@@ -328,7 +328,7 @@ def review_agreement(app, agreement_id: str) -> list[ft.Control]:
     return [
         w.heading("Gennemgå aftale"),
         w.text(ag.get("text", ""), size=22, bold=True),
-        w.text(f"Senest {_dk_date(ag.get('due_date'))}"),
+        w.text(f"Senest {w.dk_date(ag.get('due_date'))}"),
         *([w.text(f"Den unges kommentar: {ag['youth_comment']}")] if ag.get("youth_comment") else []),
         note,
         w.big_button("Holdt", lambda e: set_status("kept", "holdt"), color=w.OK_COLOR, ident="kept"),

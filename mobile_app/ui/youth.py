@@ -3,38 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
 
 import flet as ft
 
 from mobile_app.core import CoreError
-from mobile_app.core.services import WEEKDAYS_DA
 from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
-from mobile_app.ui.app import LOCAL_TZ, refreshable
+from mobile_app.ui.widgets import STATE_COLORS, refreshable
 from shared.enums import label_da
-
-
-def _dk_date(d: date | str | None) -> str:
-    if not d:
-        return ""
-    d = date.fromisoformat(str(d)[:10]) if not isinstance(d, date) else d
-    return f"{WEEKDAYS_DA[d.weekday()]} {d.day}.{d.month}."
-
-
-def _time_of(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%H:%M")
-
-
-STATE_COLORS = {
-    "checked_in": w.OK_COLOR,
-    "recorded": w.OK_COLOR,
-    "absent_notified": w.WARN_COLOR,
-    "missing": w.ERROR_COLOR,
-    "waiting": None,
-}
 
 
 @refreshable
@@ -57,7 +33,7 @@ def home(app) -> list[ft.Control]:
             w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip()),
         ]
         if item.state == "checked_in":
-            lines.append(w.done_line(f"Du er tjekket ind kl. {_time_of(item.attendance.get('self_checked_in_at'))}"))
+            lines.append(w.done_line(f"Du er tjekket ind kl. {w.time_of(item.attendance.get('self_checked_in_at'))}"))
         elif item.state in ("absent_notified", "recorded"):
             lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
         else:
@@ -111,7 +87,7 @@ def home(app) -> list[ft.Control]:
     else:
         opens = svc.next_assessment_opens(youth_id)
         if opens:
-            out.append(w.text(f"Din næste måling kan udfyldes fra {_dk_date(opens)}", size=16))
+            out.append(w.text(f"Din næste måling kan udfyldes fra {w.dk_date(opens)}", size=16))
     out += [
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
         w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),
@@ -153,7 +129,7 @@ def week(app) -> list[ft.Control]:
     youth_id = svc.my_youth_id()
     out: list[ft.Control] = [w.heading("Min uge")]
     for day, items in svc.week(youth_id):
-        lines = [w.text(_dk_date(day).capitalize(), bold=True)]
+        lines = [w.text(w.dk_date(day).capitalize(), bold=True)]
         if not items:
             lines.append(w.text("Fri", size=16))
         for it in items:
@@ -186,17 +162,17 @@ def plan_controls(app, youth_id: str) -> list[ft.Control]:
             w.text(label_da(pl.get("end_goal_kind")), size=16),
         ]
         if pl.get("target_date"):
-            goal_lines.append(w.text(f"Inden {_dk_date(pl['target_date'])} {str(pl['target_date'])[:4]}", size=16))
+            goal_lines.append(w.text(f"Inden {w.dk_date(pl['target_date'])} {str(pl['target_date'])[:4]}", size=16))
         out.append(w.card(*goal_lines, color=ft.Colors.GREEN_50))
     else:
         out.append(w.text("Der er ingen plan endnu."))
     nxt = []
     if p["next_activity"]:
         day, act = p["next_activity"]
-        nxt.append(w.text(f"{_dk_date(day).capitalize()} kl. {act.get('start_time')}: {act.get('title')}"))
+        nxt.append(w.text(f"{w.dk_date(day).capitalize()} kl. {act.get('start_time')}: {act.get('title')}"))
     if p["next_agreement"]:
         ag = p["next_agreement"]
-        nxt.append(w.text(f"Aftale: {ag.get('text')} (senest {_dk_date(ag.get('due_date'))})"))
+        nxt.append(w.text(f"Aftale: {ag.get('text')} (senest {w.dk_date(ag.get('due_date'))})"))
     if nxt:
         out.append(w.card(w.text("Det næste", bold=True), *nxt, color=ft.Colors.AMBER_50))
     for org, goals in p["goals_by_org"]:
@@ -237,7 +213,7 @@ def agreements_screen(app) -> list[ft.Control]:
 
 def _deadline_lines(svc, ag: dict) -> list[ft.Control]:
     """ "Senest …", and a plain "Fristen er overskredet" in the error colour when it has passed."""
-    lines: list[ft.Control] = [w.text(f"Senest {_dk_date(ag.get('due_date'))}", size=16)]
+    lines: list[ft.Control] = [w.text(f"Senest {w.dk_date(ag.get('due_date'))}", size=16)]
     if svc.agreement_overdue(ag):
         lines.append(w.text("Fristen er overskredet", size=16, bold=True, color=w.ERROR_COLOR))
     return lines

@@ -33,6 +33,7 @@ def make_core(tmp_path, user) -> AppCore:
     core.choose_pin(TEST_PIN)
     data = ld.changes(NOW.date())
     core.store.apply_pull_page(data["changes"], [], "c1")
+    core.sync_state.update(first_sync_done=True)  # as the sync engine says after a full download
     return core
 
 
@@ -202,7 +203,7 @@ async def test_youth_home_names_absence_buttons_and_says_when_the_next_assessmen
     after the self-assessment is sent, the home screen says from when the next one can be filled in."""
     from datetime import timedelta
 
-    from mobile_app.ui.youth import _dk_date
+    from mobile_app.ui.widgets import dk_date as _dk_date
 
     core = make_core(tmp_path, ld.YOUTH_LOGIN)
     [act] = core.store.all("activity")
@@ -447,14 +448,14 @@ async def test_week_view_and_first_sync_progress(tmp_path):
         assert day in text
     assert "09:00 Værkstedet – Starter kl. 09:00" in text  # today, before it starts
     # While a first sync runs, the bar shows how much has arrived.
-    core.syncing = True
-    core.store.set_meta("pulled_records", 1500)
-    app.refresh_status()
-    assert "Henter dine data … 1500 hentet" in all_text(page) and app.progress.visible
-    core.syncing = False
-    core.store.set_meta("first_sync_done", True)
-    app.refresh_status()
-    assert not app.progress.visible
+    # The bar follows the sync engine's status object (no refresh call: it is subscribed).
+    core.sync_state.update(syncing=True, first_sync_done=False, pulled_records=1500)
+    text = all_text(page)
+    assert "Henter dine data … 1500 hentet" in text and app.progress.visible
+    assert "Alt er sendt" not in text  # not before the first download is done
+    assert "Telefonen er ikke klar til at være offline, før dine data er hentet" in text
+    core.sync_state.update(syncing=False, first_sync_done=True)
+    assert not app.progress.visible and "Alt er sendt" in all_text(page)
 
 
 def radio_labels(page) -> list[str]:
