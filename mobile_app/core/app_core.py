@@ -179,6 +179,18 @@ class AppCore:
         device_id: str = self.store.get_meta("device_id")
         return device_id
 
+    def choose_server(self, url: str) -> str:
+        """Staff's "Indstillinger": talk to another server than the build's (checked; used from the
+        next login on). Returns the address as kept."""
+        url = (url or "").strip().rstrip("/")
+        if not url.startswith(("http://", "https://")) or len(url) < 10:
+            raise ValidationFailed("Serveradressen skal starte med http:// eller https://.")
+        self.default_server_url = url
+        if self.store.get_meta("server_url"):
+            self.store.set_meta("server_url", url)
+        self._client = None
+        return url
+
     def client(self) -> ApiClient:
         token = self.store.get_meta("token")
         if self._client is None or self._client.base_url != self.server_url.rstrip("/") or self._client.token != token:

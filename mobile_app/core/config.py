@@ -1,4 +1,5 @@
-"""Where the app keeps its data and which server it talks to (environment, then defaults)."""
+"""Where the app keeps its data, which server it talks to (TRINVIS_SERVER_URL, set by the build or
+the environment) and whether it is the demo (TRINVIS_DEMO=1)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,8 @@ def lock_after(role: str | None) -> float:
     if role == "youth":
         return float(os.environ.get("TRINVIS_LOCK_AFTER_YOUTH") or LOCK_AFTER_YOUTH)
     return float(os.environ.get("TRINVIS_LOCK_AFTER_STAFF") or LOCK_AFTER_STAFF)
+
+
+def demo_mode() -> bool:
+    """TRINVIS_DEMO=1: the demo, whose users share a published password (the login may say it)."""
+    return os.environ.get("TRINVIS_DEMO", "0") == "1"

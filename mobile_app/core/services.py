@@ -247,11 +247,29 @@ class Services:
         out.sort(key=lambda x: x.activity.get("start_time", ""))
         return out
 
+    def may_record_attendance(self, activity: Record) -> bool:
+        """Whether the shared rule lets this user record attendance at `activity` today (a partner:
+        only at their own organisation's activities; the server would refuse the others)."""
+        rec = {
+            "id": "new",
+            "youth_id": activity.get("youth_id"),
+            "activity_id": activity.get("id"),
+            "organization_id": activity.get("organization_id"),
+            "visibility": activity.get("visibility"),
+            "date": self.today().isoformat(),
+            "status": AttendanceStatus.PRESENT.value,
+        }
+        return permissions.may_write(self.user, "attendance", "upsert", None, rec, set(rec), self.today())
+
+    def recordable_on(self, youth_id: str, day: date) -> list[ActivityToday]:
+        """The day's activities whose attendance this user may record."""
+        return [it for it in self.activities_on(youth_id, day) if self.may_record_attendance(it.activity)]
+
     def attendance_days(self, youth_id: str, days: int = ATTENDANCE_DAYS_BACK) -> list[date]:
         """Days a mentor may still record attendance for (today and back), newest first, each
-        with at least one of the young person's activities."""
+        with at least one of the young person's activities that this user may record."""
         today = self.today()
-        acts = self.store.all("activity", youth_id)
+        acts = [a for a in self.store.all("activity", youth_id) if self.may_record_attendance(a)]
         out = []
         for back in range(days):
             day = today - timedelta(days=back)

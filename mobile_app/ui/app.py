@@ -75,9 +75,7 @@ class TrinvisApp:
                     [
                         self.status_bar,
                         ft.Container(self._frame_with(self.body), padding=ft.Padding.all(16), expand=True),
-                        ft.Container(
-                            self.footer, padding=ft.Padding.only(left=16, right=16, bottom=12, top=4)
-                        ),
+                        ft.Container(self.footer, padding=ft.Padding.only(left=16, right=16, bottom=12, top=4)),
                     ],
                     expand=True,
                     spacing=0,
@@ -347,4 +345,3 @@ class TrinvisApp:
             except TimeoutError:
                 pass
             self._wake.clear()
-

@@ -15,6 +15,7 @@ from shared.enums import AttendanceStatus, OutreachMethod, label_da
 
 @refreshable
 def caseload(app) -> list[ft.Control]:
+    """Today's no-shows first, then the rest; a name search and filters above compact cards."""
     svc = app.services()
     rows = svc.caseload()
     name = (app.core.user or {}).get("display_name", "")
@@ -23,49 +24,54 @@ def caseload(app) -> list[ft.Control]:
         out.append(w.text("Ingen unge på telefonen endnu. Gå på nettet, så henter appen dem."))
     else:
         out += _search_and_filters(app, svc, rows)
-    for r in rows:
-        lines = [w.text(r.youth.get("display_name", ""), size=22, bold=True)]
-        for it in r.today:
-            lines.append(
-                w.text(
-                    f"{it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
-                    size=16,
-                    color=STATE_COLORS.get(it.state),
-                )
-            )
-        if not r.today:
-            lines.append(w.text("Ingen aktiviteter i dag", size=16))
-        if r.agreements_due:
-            lines.append(
-                w.text(
-                    f"{r.agreements_due} {'aftale' if r.agreements_due == 1 else 'aftaler'} til gennemgang",
-                    size=16,
-                    color=w.WARN_COLOR,
-                )
-            )
-        if r.assessment_overdue:
-            lines.append(
-                w.text(
-                    f"Måling overskredet (skulle være lavet {w.dk_date(r.assessment_overdue)})",
-                    size=16,
-                    color=w.ERROR_COLOR,
-                )
-            )
-        if r.missing:
-            lines += contact.reach_buttons(app, r)
-        lines.append(
-            w.big_button(
-                "Åbn",
-                lambda e, y=r.youth["id"]: app.show(youth_screen, y),
-                primary=False,
-                ident=f"open-{(r.youth.get('display_name') or '-').split()[0].lower()}",
-            )
-        )
-        card = w.card(*lines, color=ft.Colors.RED_50 if r.missing else None)
-        card.data = r  # the row, for the search and filters below
-        out.append(card)
+    may_reach = svc.may("outreach")  # the call/text buttons record outreach: not for partners
+    out += [_caseload_card(app, r, may_reach) for r in rows]
     out.append(w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"))
     return out
+
+
+def _caseload_card(app, r, may_reach: bool) -> ft.Control:
+    """One young person in a few lines: the name (tap the card or "Åbn"), today's activities,
+    and only what needs doing; the call/text buttons on today's no-shows."""
+    first = (r.youth.get("display_name") or "-").split()[0]
+    open_button = ft.OutlinedButton(
+        content=ft.Text("Åbn", size=18), on_click=lambda e: app.show(youth_screen, r.youth["id"])
+    )
+    lines: list[ft.Control] = [
+        ft.Row(
+            [
+                ft.Text(r.youth.get("display_name", ""), size=20, weight=ft.FontWeight.BOLD, expand=True),
+                ft.Semantics(identifier=f"open-{first.lower()}", content=open_button),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+        )
+    ]
+    for it in r.today:
+        lines.append(
+            w.text(
+                f"{it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
+                size=16,
+                color=STATE_COLORS.get(it.state),
+            )
+        )
+    if r.agreements_due:
+        n = r.agreements_due
+        lines.append(w.text(f"{n} {'aftale' if n == 1 else 'aftaler'} til gennemgang", size=16, color=w.WARN_COLOR))
+    if r.assessment_overdue:
+        lines.append(
+            w.text(
+                f"Måling overskredet (skulle være lavet {w.dk_date(r.assessment_overdue)})",
+                size=16,
+                color=w.ERROR_COLOR,
+            )
+        )
+    if r.missing and may_reach:
+        lines += contact.reach_buttons(app, r)
+    card = w.card(*lines, color=ft.Colors.RED_50 if r.missing else None)
+    card.on_click = lambda e: app.show(youth_screen, r.youth["id"])
+    card.padding = ft.Padding.symmetric(vertical=10, horizontal=14)
+    card.data = r  # the row, for the search and filters below
+    return card
 
 
 CASELOAD_FILTERS = (("", "Alle"), ("missing", "Udeblevet i dag"), ("agreements", "Aftaler"), ("assessment", "Målinger"))
@@ -129,9 +135,12 @@ def youth_screen(app, youth_id: str) -> list[ft.Control]:
                 color=STATE_COLORS.get(it.state),
             )
         )
-    out.append(
-        w.big_button("Registrér fremmøde", lambda e: app.show(attendance_screen, youth_id), ident="record-attendance")
-    )
+    if svc.attendance_days(youth_id):  # the shared rule: a partner only at their own activities
+        out.append(
+            w.big_button(
+                "Registrér fremmøde", lambda e: app.show(attendance_screen, youth_id), ident="record-attendance"
+            )
+        )
     if svc.may("outreach"):  # the shared rule: partners do not log outreach
         out.append(w.big_button("Opsøgende kontakt", lambda e: app.show(outreach_screen, youth_id), ident="outreach"))
     out += [
@@ -186,8 +195,9 @@ def attendance_screen(app, youth_id: str, day_iso: str | None = None) -> list[ft
         app.render()
 
     day.on_change = change_day
-    items = svc.activities_on(youth_id, chosen)
-    activity = w.choice(
+    items = svc.recordable_on(youth_id, chosen)
+    # long titles wrap, so the status at the end ("– Ikke tjekket ind") is never cut off
+    activity = w.wrapped_choice(
         [
             (it.activity["id"], f"{it.activity.get('start_time')} {it.activity.get('title', '')} – {it.label}")
             for it in items
@@ -222,7 +232,7 @@ def attendance_screen(app, youth_id: str, day_iso: str | None = None) -> list[ft
         status,
         ft.Semantics(identifier="attendance-reason", content=reason),
         note,
-        w.big_button("Gem", save, ident="save-attendance"),
+        w.at_bottom(w.big_button("Gem", save, ident="save-attendance")),
     ]
 
 
@@ -253,7 +263,7 @@ def outreach_screen(app, youth_id: str) -> list[ft.Control]:
         note,
         w.text("Hvem må se det?", bold=True),
         visibility,
-        w.big_button("Gem", save, ident="save-outreach"),
+        w.at_bottom(w.big_button("Gem", save, ident="save-outreach")),
     ]
 
 
@@ -291,13 +301,13 @@ def new_agreement(app, youth_id: str) -> list[ft.Control]:
     svc = app.services()
     text = w.field("Hvad aftaler I?", multiline=True)
     responsible = w.choice([("youth", "Den unge"), ("staff", "Mig (medarbejder)")], "youth")
-    due = w.field("Senest (ÅÅÅÅ-MM-DD)", (svc.today() + timedelta(days=1)).isoformat())
+    due = _deadline(svc, 1)
     visibility = w.visibility_choice(svc.default_visibility())
 
     def save(e):
         app.act(
             lambda: svc.add_agreement(
-                youth_id, text.value or "", (due.value or "").strip(), responsible.value or "youth", visibility.value
+                youth_id, text.value or "", due.value, responsible.value or "youth", visibility.value
             ),
             then=lambda: (app.back(), app.say("Aftalen er gemt.")),
         )
@@ -307,10 +317,10 @@ def new_agreement(app, youth_id: str) -> list[ft.Control]:
         ft.Semantics(identifier="agreement-text", content=text),
         w.text("Hvem skal gøre det?", bold=True),
         responsible,
-        ft.Semantics(identifier="agreement-due", content=due),
+        due.control,
         w.text("Hvem må se den?", bold=True),
         visibility,
-        w.big_button("Gem aftale", save, ident="save-agreement"),
+        w.at_bottom(w.big_button("Gem aftale", save, ident="save-agreement")),
     ]
 
 
@@ -345,7 +355,7 @@ def renegotiate(app, agreement_id: str) -> list[ft.Control]:
     svc = app.services()
     ag = app.core.store.get("agreement", agreement_id) or {}
     text = w.field("Den nye aftale", ag.get("text", ""), multiline=True)
-    due = w.field("Senest (ÅÅÅÅ-MM-DD)", (svc.today() + timedelta(days=7)).isoformat())
+    due = _deadline(svc, 7)
     note = w.field("Hvorfor? (valgfri)")
 
     def save(e):
@@ -355,13 +365,25 @@ def renegotiate(app, agreement_id: str) -> list[ft.Control]:
             app.say("Aftalen er genforhandlet.")
 
         app.act(
-            lambda: svc.renegotiate_agreement(
-                agreement_id, text.value or "", (due.value or "").strip(), note.value or ""
-            ),
+            lambda: svc.renegotiate_agreement(agreement_id, text.value or "", due.value, note.value or ""),
             then=done,
         )
 
-    return [w.heading("Genforhandl aftalen"), text, due, note, w.big_button("Gem den nye aftale", save)]
+    return [
+        w.heading("Genforhandl aftalen"),
+        text,
+        due.control,
+        note,
+        w.at_bottom(w.big_button("Gem den nye aftale", save, ident="save-renegotiated")),
+    ]
+
+
+def _deadline(svc, days_ahead: int) -> w.DateChoice:
+    """A deadline from the calendar: `days_ahead` days from today, at most a year ahead."""
+    today = svc.today()
+    return w.DateChoice(
+        "Senest", today + timedelta(days=days_ahead), today, today + timedelta(days=365), ident="agreement-due"
+    )
 
 
 @refreshable

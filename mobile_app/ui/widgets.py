@@ -7,7 +7,7 @@ so that none of them imports another just for a helper.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import flet as ft
 
@@ -167,6 +167,63 @@ def wrapped_choice(options: list[tuple[str, str]], value: str | None = None) -> 
             )
         )
     return group
+
+
+def picked_day(value: date | datetime | None) -> date | None:
+    """The day a DatePicker returned. Flet sends the picked midnight as an instant (in UTC), which
+    may fall on the day before; rounding to the nearest midnight gives the day that was tapped."""
+    if value is None or not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        return value.date()
+    return (value.astimezone(UTC) + timedelta(hours=12)).date()
+
+
+class DateChoice:
+    """A deadline chosen in the phone's calendar (a date picker), not typed as ÅÅÅÅ-MM-DD.
+
+    `control` is a full-width button saying the chosen day; `value` the chosen date."""
+
+    def __init__(self, label: str, value: date, first: date, last: date, ident: str | None = None):
+        self.label = label
+        self.value = value
+        self.picker = ft.DatePicker(
+            value=value,
+            first_date=first,
+            last_date=last,
+            current_date=first,
+            help_text=label,
+            confirm_text="Vælg",
+            cancel_text="Annullér",
+            entry_mode=ft.DatePickerEntryMode.CALENDAR_ONLY,
+            on_change=self._picked,
+        )
+        self.text = ft.Text(self._caption(), size=BIG)
+        self.button = ft.OutlinedButton(
+            content=self.text,
+            icon=ft.Icons.CALENDAR_MONTH,
+            on_click=self.open,
+            style=ft.ButtonStyle(padding=ft.Padding.symmetric(vertical=20, horizontal=16)),
+        )
+        row = ft.Row([ft.Container(self.button, expand=True)])
+        self.control: ft.Control = ft.Semantics(identifier=ident, content=row) if ident else row
+
+    def _caption(self) -> str:
+        return f"{self.label}: {dk_date(self.value)} {self.value.year}"
+
+    def open(self, e) -> None:
+        e.page.show_dialog(self.picker)
+
+    def choose(self, day: date) -> None:
+        """Set the day (what the picker does when a day is tapped)."""
+        self.value = day
+        self.picker.value = day
+        self.text.value = self._caption()
+
+    def _picked(self, e) -> None:
+        day = picked_day(self.picker.value)
+        if day is not None:
+            self.choose(day)
 
 
 def done_line(value: str, size: int = TEXT) -> ft.Row:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import app_local_data as ld
@@ -373,10 +373,9 @@ async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     await tap(session, page, "Aftaler (1)")
     await tap(session, page, "Ny aftale")
     type_into(session, page, "Hvad aftaler I?", "Søge to praktikpladser")
-    type_into(session, page, "Senest (ÅÅÅÅ-MM-DD)", "i morgen")
-    await tap(session, page, "Gem aftale")
-    assert "Dato: Ugyldig dato" in all_text(page)
-    type_into(session, page, "Senest (ÅÅÅÅ-MM-DD)", "2025-03-14")
+    assert "Senest: torsdag 13.3. 2025" in all_text(page)  # tomorrow, until another day is picked
+    await pick_date(session, app, page, "Senest", datetime(2025, 3, 13, 23, 0, tzinfo=UTC))  # midnight 14.3. here
+    assert "Senest: fredag 14.3. 2025" in all_text(page)
     await tap(session, page, "Gem aftale")
     assert "Aftalen er gemt." in all_text(page) and "Søge to praktikpladser" in all_text(page)
     entities = sorted(e.entity for e in core.store.outbox())
@@ -384,6 +383,15 @@ async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     await tap(session, page, "Gennemgå")
     await tap(session, page, "Holdt")
     assert "Aftalen er markeret: holdt." in all_text(page)
+
+
+async def pick_date(session, app, page, label: str, value) -> None:
+    """Tap the date button, then choose `value` in the picker as the phone would send it."""
+    await tap(session, page, label)
+    [picker] = [d for d in app.page._dialogs.controls if isinstance(d, ft.DatePicker) and d.open]
+    session.apply_patch(picker._i, {"value": value})
+    await session.dispatch_event(picker._i, "change", None)
+    await asyncio.sleep(0)
 
 
 async def test_rejected_change_shown_fixed_and_discarded(tmp_path):
@@ -462,7 +470,9 @@ def radio_labels(page) -> list[str]:
     import flet as ft
     from app_flet_harness import walk
 
-    return [c.label for c in walk(page) if isinstance(c, ft.Radio)]
+    # a radio's own label, or the wrapping text beside it (w.wrapped_choice keeps it in data)
+    radios = [c.label for c in walk(page) if isinstance(c, ft.Radio) and c.label]
+    return radios + [c.data for c in walk(page) if isinstance(c, ft.Container) and isinstance(c.data, str)]
 
 
 async def test_mentor_records_attendance_for_an_earlier_day_of_the_week(tmp_path):
