@@ -27,6 +27,7 @@ from mobile_app.core.errors import (
     ValidationFailed,
 )
 from mobile_app.core.lock import IdleTimer, PinLock, check_pin
+from mobile_app.core.my_data import MY_DATA_OFFLINE, MyData, summarise_export
 from mobile_app.core.services import Services
 from mobile_app.core.status import SyncState, SyncStatus
 from mobile_app.core.store import Store
@@ -48,38 +49,6 @@ class RejectedChange:
     reason: str
     data: dict[str, Any]
     editable: dict[str, Any] = field(default_factory=dict[str, Any])
-
-
-MY_DATA_OFFLINE = "Du er ikke på nettet. Dine data hentes fra Trinvis' server, så prøv igen, når du er på nettet."
-MY_DATA_KINDS = (
-    ("plan", "Din plan"),
-    ("goal", "Delmål"),
-    ("activity", "Aktiviteter"),
-    ("attendance", "Fremmøde"),
-    ("agreement", "Aftaler"),
-    ("assessment", "Vurderinger"),
-    ("outreach", "Kontakt fra medarbejdere"),
-    ("consent", "Samtykker"),
-    ("enrolment", "Forløb"),
-    ("target_group_history", "Målgruppe over tid"),
-    ("outcome_history", "Status over tid"),
-    ("record_history", "Tidligere versioner"),
-    ("conflict", "Rettelser"),
-    ("access_log", "Hvem har set dine oplysninger (dage)"),
-)
-
-
-@dataclass
-class MyData:
-    export: dict[str, Any]
-    document_url: str
-    summary: list[tuple[str, int]]  # (Danish kind, how many)
-
-
-def summarise_export(export: dict[str, Any]) -> list[tuple[str, int]]:
-    """How many of each kind the export holds, in plain Danish (for the screen)."""
-    counts = export.get("counts") or {}
-    return [(label, int(counts.get(key) or 0)) for key, label in MY_DATA_KINDS]
 
 
 ERASED_MESSAGE = "Dit forløb i Trinvis er slut, og dine oplysninger er slettet fra telefonen."

@@ -35,33 +35,7 @@ class TrinvisApp:
         self.closed = False
         self.resume_stack: list | None = None  # the screens under the lock screen
 
-        self.status_icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=22)
-        self.status_text = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
-        self.pending_text = ft.Text("", size=15)
-        self.last_sync_text = ft.Text("", size=15)
-        self.progress = ft.ProgressBar(visible=False)
-        self.rejected_button = ft.TextButton(
-            content=ft.Text("", size=16, color=w.ERROR_COLOR), visible=False, on_click=lambda e: self.open_rejected()
-        )
-        self.sync_button = ft.TextButton(
-            content=ft.Text("Synkronisér nu", size=16), on_click=lambda e: self.trigger_sync()
-        )
-        self.status_bar = ft.Semantics(
-            identifier="sync-status",
-            content=ft.Container(
-                content=ft.Column(
-                    [
-                        ft.Row([self.status_icon, ft.Container(self.status_text, expand=True)], spacing=6),
-                        ft.Row([self.pending_text, self.last_sync_text], wrap=True, spacing=16),
-                        self.progress,
-                        ft.Row([self.sync_button, self.rejected_button], wrap=True),
-                    ],
-                    spacing=2,
-                ),
-                padding=ft.Padding.symmetric(vertical=8, horizontal=12),
-                bgcolor=ft.Colors.BLUE_GREY_100,
-            ),
-        )
+        self.status_bar = self._status_bar()
         self.notice = ft.Text("", size=18, visible=False)
         self.body = self._new_body()
         # what a screen keeps at the bottom (its "Gem"): reachable without scrolling
@@ -89,6 +63,36 @@ class TrinvisApp:
             self._loop = None
         # The sync engine's status, observed: the bar changes when the status does.
         self._unsubscribe = core.sync_state.subscribe(self._status_changed)
+
+    def _status_bar(self) -> ft.Control:
+        """The always-visible bar: online or not, what waits to be sent, the last sync."""
+        self.status_icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=22)
+        self.status_text = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
+        self.pending_text = ft.Text("", size=15)
+        self.last_sync_text = ft.Text("", size=15)
+        self.progress = ft.ProgressBar(visible=False)
+        self.rejected_button = ft.TextButton(
+            content=ft.Text("", size=16, color=w.ERROR_COLOR), visible=False, on_click=lambda e: self.open_rejected()
+        )
+        self.sync_button = ft.TextButton(
+            content=ft.Text("Synkronisér nu", size=16), on_click=lambda e: self.trigger_sync()
+        )
+        return ft.Semantics(
+            identifier="sync-status",
+            content=ft.Container(
+                content=ft.Column(
+                    [
+                        ft.Row([self.status_icon, ft.Container(self.status_text, expand=True)], spacing=6),
+                        ft.Row([self.pending_text, self.last_sync_text], wrap=True, spacing=16),
+                        self.progress,
+                        ft.Row([self.sync_button, self.rejected_button], wrap=True),
+                    ],
+                    spacing=2,
+                ),
+                padding=ft.Padding.symmetric(vertical=8, horizontal=12),
+                bgcolor=ft.Colors.BLUE_GREY_100,
+            ),
+        )
 
     # ---- navigation ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from shared.enums import label_da
 
 @refreshable
 def home(app) -> list[ft.Control]:
+    """Today's activities (check in, or say you are not coming), then the way to everything else."""
     svc = app.services()
     youth_id = svc.my_youth_id()
     name = (app.core.user or {}).get("display_name", "")
@@ -26,44 +27,9 @@ def home(app) -> list[ft.Control]:
     items = svc.activities_on(youth_id, svc.today())
     if not items:
         out.append(w.card(w.text("Du har ingen aktiviteter i dag.")))
-    for item in items:
-        a = item.activity
-        lines = [
-            w.text(a.get("title", ""), size=22, bold=True),
-            w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip()),
-        ]
-        if item.state == "checked_in":
-            lines.append(w.done_line(f"Du er tjekket ind kl. {w.time_of(item.attendance.get('self_checked_in_at'))}"))
-        elif item.state in ("absent_notified", "recorded"):
-            lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
-        else:
-            act_id = a["id"]
-            if item.can_check_in:
-                lines.append(
-                    w.big_button(
-                        "Jeg er her",
-                        lambda e, i=act_id: app.act(
-                            lambda: app.services().check_in(i), "Tak! Du er tjekket ind.", then=app.render
-                        ),
-                        ident="checkin",
-                        color=w.OK_COLOR,
-                    )
-                )
-            else:
-                lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
-            # named with the activity: two identical buttons cannot be told apart by a screen reader
-            lines.append(
-                w.big_button(
-                    f"Jeg kommer ikke i dag til {a.get('title', '')}".strip(),
-                    lambda e, i=act_id: app.show(absence, i),
-                    primary=False,
-                    ident="absent",
-                )
-            )
-        out.append(w.card(*lines))
+    out += [_activity_card(app, item) for item in items]
     out += contact.call_someone_card(app)
     agreements = svc.agreements(youth_id)
-    due = svc.assessment_due(youth_id)
     out += [
         w.big_button("Min uge", lambda e: app.show(week), primary=False),
         w.big_button("Min plan", lambda e: app.show(plan), primary=False, ident="my-plan"),
@@ -73,22 +39,7 @@ def home(app) -> list[ft.Control]:
             primary=False,
             ident="my-agreements",
         ),
-    ]
-    if due:
-        from mobile_app.ui import assessment
-
-        out.append(
-            w.big_button(
-                "Din måling er klar – udfyld den",
-                lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
-                ident="my-assessment",
-            )
-        )
-    else:
-        opens = svc.next_assessment_opens(youth_id)
-        if opens:
-            out.append(w.text(f"Din næste måling kan udfyldes fra {w.dk_date(opens)}", size=16))
-    out += [
+        *_assessment_controls(app, svc, youth_id),
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
         w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),
         w.big_button(
@@ -97,6 +48,59 @@ def home(app) -> list[ft.Control]:
         w.big_button("Log ud", lambda e: _logout(app), primary=False, ident="logout"),
     ]
     return out
+
+
+def _activity_card(app, item) -> ft.Control:
+    """One of today's activities: checked in, reported, or the two buttons."""
+    a = item.activity
+    lines = [
+        w.text(a.get("title", ""), size=22, bold=True),
+        w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip()),
+    ]
+    if item.state == "checked_in":
+        lines.append(w.done_line(f"Du er tjekket ind kl. {w.time_of(item.attendance.get('self_checked_in_at'))}"))
+        return w.card(*lines)
+    if item.state in ("absent_notified", "recorded") or not item.can_check_in:
+        lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
+    if item.state in ("absent_notified", "recorded"):
+        return w.card(*lines)
+    act_id = a["id"]
+    if item.can_check_in:
+        lines.append(
+            w.big_button(
+                "Jeg er her",
+                lambda e: app.act(lambda: app.services().check_in(act_id), "Tak! Du er tjekket ind.", then=app.render),
+                ident="checkin",
+                color=w.OK_COLOR,
+            )
+        )
+    # named with the activity: two identical buttons cannot be told apart by a screen reader
+    lines.append(
+        w.big_button(
+            f"Jeg kommer ikke i dag til {a.get('title', '')}".strip(),
+            lambda e: app.show(absence, act_id),
+            primary=False,
+            ident="absent",
+        )
+    )
+    return w.card(*lines)
+
+
+def _assessment_controls(app, svc, youth_id: str) -> list[ft.Control]:
+    """The self-assessment when it is open; otherwise the day it opens."""
+    from mobile_app.ui import assessment
+
+    due = svc.assessment_due(youth_id)
+    if due:
+        return [
+            w.big_button(
+                "Din måling er klar – udfyld den",
+                lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
+                ident="my-assessment",
+            )
+        ]
+    opens = svc.next_assessment_opens(youth_id)
+    return [w.text(f"Din næste måling kan udfyldes fra {w.dk_date(opens)}", size=16)] if opens else []
 
 
 def _logout(app) -> None:
