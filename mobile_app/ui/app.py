@@ -42,6 +42,9 @@ class TrinvisApp:
         self.footer = ft.Column([], spacing=8, visible=False)
         page.title = "Trinvis"
         page.padding = 0
+        # Danish calendars and dialogs ("Wed, Dec 2" confused people who read Danish only)
+        danish = ft.Locale("da", "DK")
+        page.locale_configuration = ft.LocaleConfiguration(supported_locales=[danish], current_locale=danish)
         page.add(
             ft.SafeArea(
                 expand=True,

@@ -46,14 +46,8 @@ def _caseload_card(app, r, may_reach: bool) -> ft.Control:
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
         )
     ]
-    for it in r.today:
-        lines.append(
-            w.text(
-                f"{it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
-                size=16,
-                color=STATE_COLORS.get(it.state),
-            )
-        )
+    for i, it in enumerate(r.today):
+        lines.append(_activity_line(app, r.youth["id"], it, "", 16, f"attend-{first.lower()}-{i}"))
     if r.agreements_due:
         n = r.agreements_due
         lines.append(w.text(f"{n} {'aftale' if n == 1 else 'aftaler'} til gennemgang", size=16, color=w.WARN_COLOR))
@@ -128,13 +122,8 @@ def youth_screen(app, youth_id: str) -> list[ft.Control]:
     nxt = svc.next_assessment(youth_id)
     open_count = len(svc.agreements(youth_id))
     out: list[ft.Control] = [w.heading(y.get("display_name", ""))]
-    for it in items:
-        out.append(
-            w.text(
-                f"I dag {it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
-                color=STATE_COLORS.get(it.state),
-            )
-        )
+    for i, it in enumerate(items):
+        out.append(_activity_line(app, youth_id, it, "I dag ", w.TEXT, f"attend-{i}"))
     if svc.attendance_days(youth_id):  # the shared rule: a partner only at their own activities
         out.append(
             w.big_button(
@@ -150,6 +139,22 @@ def youth_screen(app, youth_id: str) -> list[ft.Control]:
         w.big_button("Fremskridt", lambda e: app.show(progress_screen, youth_id), primary=False, ident="progress"),
     ]
     return out
+
+
+def _activity_line(app, youth_id: str, it, prefix: str, size: int, ident: str) -> ft.Control:
+    """Today's activity and its status; tapping it opens "Registrér fremmøde" with the activity
+    chosen (when the user may record it): the mentor's shortest way from the list to a record."""
+    line = w.text(
+        f"{prefix}{it.activity.get('start_time')} {it.activity.get('title')}: {it.label}",
+        size=size,
+        color=STATE_COLORS.get(it.state),
+    )
+    if not app.services().may_record_attendance(it.activity):
+        return line
+    day, act = it.day.isoformat(), it.activity["id"]
+    row = ft.Row([ft.Container(line, expand=True), ft.Icon(ft.Icons.EDIT_CALENDAR, size=size + 2)])
+    tappable = ft.Container(row, on_click=lambda e: app.show(attendance_screen, youth_id, day, act), ink=True)
+    return ft.Semantics(identifier=ident, button=True, content=tappable)
 
 
 def _assessment_button(app, youth_id: str, nxt) -> ft.Control:
@@ -175,35 +180,29 @@ def _assessment_button(app, youth_id: str, nxt) -> ft.Control:
 ATTENDANCE_OPTIONS = [(s.value, label_da(s.value)) for s in AttendanceStatus]
 
 
-def attendance_screen(app, youth_id: str, day_iso: str | None = None) -> list[ft.Control]:
-    """Pick a day of the past week, then one of that day's activities and how it went."""
+def attendance_screen(
+    app, youth_id: str, day_iso: str | None = None, activity_id: str | None = None
+) -> list[ft.Control]:
+    """Pick a day of the past week, then one of that day's activities and how it went. Reached by
+    tapping an activity on the list, the day and activity come chosen and only "how did it go"
+    is asked (with a way to pick another day or activity)."""
     svc = app.services()
-    today = svc.today()
     days = svc.attendance_days(youth_id)
     if not days:
         return [w.heading("Registrér fremmøde"), w.text("Ingen aktiviteter den seneste uge.")]
     chosen = next((d for d in days if d.isoformat() == day_iso), days[0])
-
-    def day_label(d) -> str:
-        return {0: "I dag", 1: "I går"}.get((today - d).days, w.dk_date(d).capitalize())
-
-    day = w.choice([(d.isoformat(), day_label(d)) for d in days], chosen.isoformat())
-
-    def change_day(e):
-        # Same screen, that day's activities: replace rather than stack, so "Tilbage" goes home.
-        app.stack[-1] = (attendance_screen, (youth_id, day.value))
-        app.render()
-
-    day.on_change = change_day
     items = svc.recordable_on(youth_id, chosen)
+    ids = [it.activity["id"] for it in items]
     # long titles wrap, so the status at the end ("– Ikke tjekket ind") is never cut off
     activity = w.wrapped_choice(
-        [
-            (it.activity["id"], f"{it.activity.get('start_time')} {it.activity.get('title', '')} – {it.label}")
-            for it in items
-        ],
-        items[0].activity["id"] if len(items) == 1 else None,
+        [(it.activity["id"], _activity_label(it)) for it in items],
+        activity_id if activity_id in ids else (ids[0] if len(ids) == 1 else None),
     )
+    if activity_id in ids:
+        what = _chosen_activity(app, youth_id, chosen, items[ids.index(activity_id)], svc.today())
+    else:
+        day = _day_choice(app, youth_id, days, chosen, svc.today())
+        what = [w.text("Dag", bold=True), day, w.text("Aktivitet", bold=True), activity]
     status = w.choice(ATTENDANCE_OPTIONS)
     reason = w.field("Grund (ved fravær)")
     note = w.field("Note (valgfri)", multiline=True)
@@ -224,16 +223,54 @@ def attendance_screen(app, youth_id: str, day_iso: str | None = None) -> list[ft
 
     return [
         w.heading("Registrér fremmøde"),
-        w.text("Dag", bold=True),
-        day,
-        w.text("Aktivitet", bold=True),
-        activity,
+        *what,
         w.text("Hvordan gik det?", bold=True),
         status,
         ft.Semantics(identifier="attendance-reason", content=reason),
         note,
         w.at_bottom(w.big_button("Gem", save, ident="save-attendance")),
     ]
+
+
+def _activity_label(it) -> str:
+    return f"{it.activity.get('start_time')} {it.activity.get('title', '')} – {it.label}"
+
+
+def _day_label(d, today) -> str:
+    return {0: "I dag", 1: "I går"}.get((today - d).days, w.dk_date(d).capitalize())
+
+
+def _chosen_activity(app, youth_id: str, day, item, today) -> list[ft.Control]:
+    """The day and activity the mentor tapped, said once, and the way to choose others."""
+
+    def other(e):
+        app.stack[-1] = (attendance_screen, (youth_id, day.isoformat()))
+        app.render()
+
+    return [
+        w.card(
+            w.text(_day_label(day, today), size=16),
+            ft.Text(_activity_label(item), size=w.TEXT, weight=ft.FontWeight.BOLD),
+        ),
+        ft.Semantics(
+            identifier="other-activity",
+            content=ft.TextButton(content=ft.Text("Anden dag eller aktivitet", size=16), on_click=other),
+        ),
+    ]
+
+
+def _day_choice(app, youth_id: str, days, chosen, today) -> ft.RadioGroup:
+    """Today, yesterday, then weekdays: choosing one shows that day's activities."""
+
+    day = w.choice([(d.isoformat(), _day_label(d, today)) for d in days], chosen.isoformat())
+
+    def change_day(e):
+        # Same screen, that day's activities: replace rather than stack, so "Tilbage" goes home.
+        app.stack[-1] = (attendance_screen, (youth_id, day.value))
+        app.render()
+
+    day.on_change = change_day
+    return day
 
 
 def outreach_screen(app, youth_id: str) -> list[ft.Control]:

@@ -72,31 +72,48 @@ def _long_title(core) -> str:
     return title
 
 
-async def test_attendance_in_five_taps_with_a_wrapped_title_and_gem_at_the_bottom(tmp_path):
+async def tap_id(session, page, ident: str) -> None:
+    [sem] = [c for c in walk(page) if isinstance(c, ft.Semantics) and c.identifier == ident]
+    await session.dispatch_event(sem.content._i, "click", None)
+    await asyncio.sleep(0)
+
+
+async def test_attendance_from_the_list_in_three_taps_with_gem_at_the_bottom(tmp_path):
     core = make_core(tmp_path, ld.MENTOR_LOGIN)
     core.clock = lambda: NOW.replace(hour=10)  # after the 09:00 start: a no-show
     title = _long_title(core)
     session, app, page = await start(core)
     taps = 0
-    await tap(session, page, "Åbn")
+    await tap_id(session, page, "attend-mads-0")  # the activity line on Mads's card
     taps += 1
-    await tap(session, page, "Registrér fremmøde")
-    taps += 1
+    text = all_text(page)
     label = f"09:00 {title} – Ikke tjekket ind"
-    [text] = [c for c in walk(page) if isinstance(c, ft.Text) and c.value == label]
-    assert text.expand  # it wraps in the width it has: the status at the end is never cut off
-    assert text.parent.parent.data == label  # tapping the text chooses the activity too
-    # the only activity that day is chosen already; "Gem" sits outside the scrolling part
-    save = button(page, "Gem")
+    assert "Hvordan gik det?" in text and label in text and "I dag" in text
+    assert "Aktivitet" not in text  # chosen already: only how it went is asked
+    save = button(page, "Gem")  # outside the scrolling part: reachable without scrolling
     assert app.footer.visible and save in list(walk(app.footer)) and save not in list(walk(app.body))
     choose(session, page, "present")
     taps += 1
     await tap(session, page, "Gem")
     taps += 1
-    assert "Fremmøde gemt." in all_text(page) and taps <= 5
+    assert "Fremmøde gemt." in all_text(page) and "Mine unge" in all_text(page) and taps <= 5
     [att] = core.store.all("attendance")
-    assert att["status"] == "present"
-    assert not app.footer.visible  # the youth screen has nothing kept at the bottom
+    assert att["status"] == "present" and att["activity_id"] == core.store.all("activity")[0]["id"]
+    assert not app.footer.visible  # the caseload keeps nothing at the bottom
+
+
+async def test_attendance_picker_wraps_long_titles(tmp_path):
+    core = make_core(tmp_path, ld.MENTOR_LOGIN)
+    core.clock = lambda: NOW.replace(hour=10)
+    title = _long_title(core)
+    session, app, page = await start(core)
+    await tap(session, page, "Åbn")
+    await tap(session, page, "Registrér fremmøde")
+    label = f"09:00 {title} – Ikke tjekket ind"
+    [text] = [c for c in walk(page) if isinstance(c, ft.Text) and c.value == label]
+    assert text.expand  # it wraps in the width it has: the status at the end is never cut off
+    assert text.parent.parent.data == label  # tapping the text chooses the activity too
+    assert "Dag" in all_text(page) and button(page, "Gem") in list(walk(app.footer))
 
 
 async def test_caseload_cards_are_compact_and_no_shows_come_first(tmp_path):
