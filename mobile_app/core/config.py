@@ -3,14 +3,39 @@ the environment) and whether it is the demo (TRINVIS_DEMO=1)."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 DEFAULT_SERVER_URL = "http://127.0.0.1:5000"
 
 
+BUILD_SETTINGS = Path(__file__).with_name("build_settings.json")
+"""Written into the phone build by `python -m mobile_app.packaging --server-url …`."""
+
+
 def server_url() -> str:
-    return os.environ.get("TRINVIS_SERVER_URL") or DEFAULT_SERVER_URL
+    """TRINVIS_SERVER_URL, else the address the phone app was built with, else the local default.
+
+    Nobody types it on the login screen: staff who need another server use "Indstillinger"."""
+    return os.environ.get("TRINVIS_SERVER_URL") or _built_server_url() or DEFAULT_SERVER_URL
+
+
+def _built_server_url() -> str:
+    try:
+        value = json.loads(BUILD_SETTINGS.read_text(encoding="utf-8")).get("server_url")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def write_build_settings(core_dir: Path, server: str) -> Path:
+    """Put the server address into a staged build's copy of this package."""
+    if not server.startswith(("http://", "https://")):
+        raise ValueError("the server address must start with http:// or https://")
+    path = core_dir / BUILD_SETTINGS.name
+    path.write_text(json.dumps({"server_url": server.rstrip("/")}), encoding="utf-8")
+    return path
 
 
 def data_dir() -> Path:
