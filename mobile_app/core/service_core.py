@@ -173,6 +173,10 @@ class ServiceCore:
     def youth(self, youth_id: str) -> Record | None:
         return self.store.get("youth", youth_id)
 
+    def record(self, entity: str, record_id: str) -> Record | None:
+        """One record as the phone has it (with the user's unsent edits)."""
+        return self.store.get(entity, record_id)
+
     def org_name(self, org_id: str | None) -> str:
         org = self.store.get("organization", org_id) if org_id else None
         return org.get("name", "") if org else ""

@@ -30,7 +30,7 @@ def login_screen(app) -> list[ft.Control]:
     username = w.field("Brugernavn", previous.get("username", ""))
     password = w.field("Adgangskode", password=True)
     server = app.core.server_url  # from the build (TRINVIS_SERVER_URL), or staff's "Indstillinger"
-    waiting = app.core.store.pending_count() if previous else 0
+    waiting = app.core.status().pending if previous else 0
 
     async def do_login(e):
         app.say("Logger ind …")
@@ -145,7 +145,8 @@ def second_factor_screen(app, username: str, password: str, server: str, recover
 
 
 def logout_screen(app) -> list[ft.Control]:
-    pending = app.core.store.pending_count() + len(app.core.store.rejected())
+    st = app.core.status()
+    pending = st.pending + st.rejected
 
     async def do_logout(e):
         app.say("Logger ud …")

@@ -363,7 +363,7 @@ def new_agreement(app, youth_id: str) -> list[ft.Control]:
 
 def review_agreement(app, agreement_id: str) -> list[ft.Control]:
     svc = app.services()
-    ag = app.core.store.get("agreement", agreement_id) or {}
+    ag = app.services().record("agreement", agreement_id) or {}
     note = w.field("Note (valgfri)", ag.get("review_note", ""))
 
     def set_status(status: str, label: str):
@@ -390,7 +390,7 @@ def review_agreement(app, agreement_id: str) -> list[ft.Control]:
 
 def renegotiate(app, agreement_id: str) -> list[ft.Control]:
     svc = app.services()
-    ag = app.core.store.get("agreement", agreement_id) or {}
+    ag = app.services().record("agreement", agreement_id) or {}
     text = w.field("Den nye aftale", ag.get("text", ""), multiline=True)
     due = _deadline(svc, 7)
     note = w.field("Hvorfor? (valgfri)")

@@ -111,7 +111,7 @@ def _logout(app) -> None:
 
 def absence(app, activity_id: str) -> list[ft.Control]:
     reason = w.field("Hvorfor kommer du ikke?", multiline=True)
-    act = app.core.store.get("activity", activity_id) or {}
+    act = app.services().record("activity", activity_id) or {}
 
     def send(e):
         app.act(
@@ -227,7 +227,7 @@ def agreement_detail(app, agreement_id: str) -> list[ft.Control]:
     """One agreement: a comment is saved on its own ("Gem kommentar"); "Jeg har gjort det" is a
     separate step, offered only on the young person's own agreements."""
     svc = app.services()
-    ag = app.core.store.get("agreement", agreement_id) or {}
+    ag = app.services().record("agreement", agreement_id) or {}
     comment = w.field("Kommentar (valgfri)", ag.get("youth_comment", ""), multiline=True)
 
     def save(done: bool | None, said: str):

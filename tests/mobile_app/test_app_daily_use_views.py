@@ -221,3 +221,10 @@ def test_no_screen_imports_the_shell():
             if isinstance(node, ast.ImportFrom):
                 assert node.module != "mobile_app.ui.app", name
                 assert not (node.module == "mobile_app.ui" and any(a.name == "app" for a in node.names)), name
+
+
+def test_screens_read_status_and_records_through_the_core_not_the_store():
+    """Issue 12: the status bar follows the sync engine's status object; no screen opens the store."""
+    for name in ("app", "youth", "mentor", "login", "lock_view", "sync_view", "assessment", "contact", "widgets"):
+        text = (ROOT / "mobile_app" / "ui" / f"{name}.py").read_text()
+        assert ".store." not in text and "get_meta" not in text, name
