@@ -63,7 +63,9 @@ class _StateField:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, core: AppCore, owner: type | None = None) -> Any:
+    def __get__(self, core: AppCore | None, owner: type | None = None) -> Any:
+        if core is None:
+            return self  # looked up on the class
         return getattr(core.sync_state, self.name)
 
     def __set__(self, core: AppCore, value: Any) -> None:
