@@ -95,9 +95,8 @@ def test_login_then_find_a_young_person_and_record_attendance_in_five_taps(backe
     assert taps <= 5
     with backend.flask_app.app_context():
         from backend import models
-        from backend.extensions import db
-
         from backend.clock import today
+        from backend.extensions import db
 
         mads = db.session.query(models.Youth).filter(models.Youth.display_name == "Mads Jensen").one()
         rows = db.session.query(models.Attendance).filter_by(youth_id=mads.id, date=today()).all()
