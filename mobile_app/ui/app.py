@@ -16,9 +16,8 @@ from mobile_app.core import AppCore, CoreError
 from mobile_app.core.status import SyncStatus
 from mobile_app.ui import lock_view, login, mentor, sync_view, youth
 from mobile_app.ui import widgets as w
-from mobile_app.ui.widgets import refreshable
 
-__all__ = ["Screen", "TrinvisApp", "refreshable"]
+__all__ = ["Screen", "TrinvisApp"]
 
 Screen = Callable[..., list[ft.Control]]
 

@@ -8,7 +8,7 @@ import flet as ft
 from mobile_app.core.plan_voice import WORD_FIELDS, VoiceServices
 from mobile_app.core.steps import step_now
 from mobile_app.ui import widgets as w
-from mobile_app.ui.app import refreshable
+from mobile_app.ui.widgets import refreshable
 
 ANSWER_TEXT_YOUTH = {
     "agree": "Du har sagt: Jeg er enig i planen.",
