@@ -87,8 +87,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Stage (and optionally build) the Trinvis phone app.")
     parser.add_argument("--dest", type=Path, default=ROOT / "build" / "phone")
     parser.add_argument("--build", choices=["apk", "aab", "ipa"], default=None)
+    parser.add_argument("--server-url", default=None, help="the municipality's Trinvis server, built in")
     args = parser.parse_args()
     dest = stage(args.dest)
+    if args.server_url:
+        from mobile_app.core.config import write_build_settings
+
+        write_build_settings(dest / "mobile_app" / "core", args.server_url)
     print(f"Staged the phone app in {dest}")
     if args.build:
         sys.exit(subprocess.call(["flet", "build", args.build, str(dest)]))

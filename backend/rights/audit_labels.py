@@ -31,6 +31,7 @@ ENTITY_DA = {
     "step_change": "trin",
     "company_agreement": "virksomhedsaftaler",
     "work_hours": "arbejdstimer",
+    "placement_follow_up": "opfølgninger på virksomhedsaftaler",
     "conflict": "rettelser",
     "audit_log": "logbog",
     "enrolment": "forløb",

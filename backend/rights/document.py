@@ -26,6 +26,7 @@ SECTIONS = (
         "Aftaler med virksomheder",
         "Praktik eller job: timer, opgaver, støtte og opfølgning.",
     ),
+    ("records", "placement_follow_up", "Opfølgninger på aftaler", "Hvornår der blev fulgt op, og hvad I talte om."),
     ("records", "work_hours", "Arbejdstimer", "Dine ordinære og støttede timer pr. uge eller måned."),
     ("records", "goal_proposal", "Dine forslag til delmål", "De delmål, du selv har foreslået, og svaret på dem."),
     ("records", "goal", "Delmål", "De mål, du arbejder hen imod, og hvem der står for dem."),

@@ -13,10 +13,10 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mobile_app.core.clock import utcnow
 from mobile_app.core.errors import Locked
 from mobile_app.core.vault import Cipher
 
@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS keyring (      -- the data key wrapped by the PIN's k
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat()
+    """The real instant, for bookkeeping (when a change was queued)."""
+    return utcnow().isoformat()
 
 
 def _private_file(path: str) -> None:
