@@ -8,6 +8,7 @@ deterministic ids, a refused step fails loudly).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -28,104 +29,18 @@ SARA_WORDS = {
     "youth_strengths": "Jeg er god til at holde orden og hjælpe kunder, når jeg først er i gang.",
     "youth_barriers": "Jeg bliver nervøs, når jeg skal tale med nye mennesker. Bussen om morgenen er svær.",
 }
-
-
-def seed_voice(today: date | None = None) -> str | None:
-    """The young people's own words and proposals in the demo (skips what an earlier run wrote)."""
-    s = _Seeder(today or clock.today())
-    youth = {y: s.user(y) for y in ("ung.mads", "ung.sara")}
-    if any(u is None for u in youth.values()):
-        return None
-    mads_plan, sara_plan = rid("ung.mads", "plan"), rid("ung.sara", "plan")
-    if db.session.get(Plan, mads_plan) is None or db.session.get(Plan, sara_plan) is None:
-        return None
-    mads_id = db.session.get(Plan, mads_plan).youth_id
-    sara_id = db.session.get(Plan, sara_plan).youth_id
-    s.send(
-        "ung.mads",
-        "voice_words",
-        [{"entity": "plan", "id": mads_plan, "base_version": _version(Plan, mads_plan), "data": MADS_WORDS}],
-    )
-    # Sara dictated hers to her mentor
-    s.send(
-        "mentor.lise",
-        "voice_words",
-        [{"entity": "plan", "id": sara_plan, "base_version": _version(Plan, sara_plan), "data": SARA_WORDS}],
-    )
-    mads_prop, sara_prop = rid("ung.mads", "proposal", "byggeplads"), rid("ung.sara", "proposal", "bus")
-    s.send(
-        "ung.mads",
-        "voice_proposal",
-        [
-            {
-                "entity": "goal_proposal",
-                "id": mads_prop,
-                "data": {"youth_id": mads_id, "text": "Prøve at arbejde på en rigtig byggeplads"},
-            }
-        ],
-    )
-    s.send(
-        "ung.sara",
-        "voice_proposal",
-        [
-            {
-                "entity": "goal_proposal",
-                "id": sara_prop,
-                "data": {"youth_id": sara_id, "text": "Lære at tage bussen alene til praktikken"},
-            }
-        ],
-    )
-    goal_id = rid("ung.mads", "goal", "byggeplads")
-    s.send(
-        "mentor.lise",
-        "voice_answer",
-        [
-            {
-                "entity": "goal",
-                "id": goal_id,
-                "data": {
-                    "youth_id": mads_id,
-                    "visibility": "shared",
-                    "organization_id": db.session.scalar(
-                        select(Organization.id).where(Organization.name == "Jobcenter")
-                    ),
-                    "title": "En dag på en byggeplads med tømrerværkstedets sjak",
-                    "description": "Mads' eget forslag, aftalt sammen med ham.",
-                },
-            },
-            {
-                "entity": "goal_proposal",
-                "id": mads_prop,
-                "base_version": _version(GoalProposal, mads_prop),
-                "data": {
-                    "status": "reworded",
-                    "goal_id": goal_id,
-                    "answer": "Godt forslag! Vi starter med én dag sammen med sjakket fra værkstedet.",
-                },
-            },
-        ],
-    )
-    revision = db.session.get(Plan, mads_plan).revision
-    s.send(
-        "ung.mads",
-        "voice_agree",
-        [
-            {
-                "entity": "plan",
-                "id": mads_plan,
-                "base_version": _version(Plan, mads_plan),
-                "data": {"youth_answer": "agree", "youth_answer_comment": "", "youth_answer_revision": revision},
-            }
-        ],
-    )
-    _steps(s, mads_id, sara_id)
-    _company_and_hours(s, mads_id)
-    db.session.remove()
-    return (
-        "Trinmodel og egne ord: Mads' og Saras egne ord, forslag til delmål og Mads' svar på planen; "
-        "Mads på trin 3 med aftale med tømrerværkstedet og timer over 30 i sidste måned, Sara på trin 2."
-    )
-
+# (who writes, whose plan, the words): Sara dictated hers to her mentor
+WORDS = (("ung.mads", "ung.mads", MADS_WORDS), ("mentor.lise", "ung.sara", SARA_WORDS))
+# young person: (proposal key, the proposal in their words)
+PROPOSALS = {
+    "ung.mads": ("byggeplads", "Prøve at arbejde på en rigtig byggeplads"),
+    "ung.sara": ("bus", "Lære at tage bussen alene til praktikken"),
+}
+MADS_GOAL = {
+    "title": "En dag på en byggeplads med tømrerværkstedets sjak",
+    "description": "Mads' eget forslag, aftalt sammen med ham.",
+}
+MADS_ANSWER = "Godt forslag! Vi starter med én dag sammen med sjakket fra værkstedet."
 
 STEP_MOVES = {
     # young person: [(weeks after the plan's start, step, why)]
@@ -144,29 +59,97 @@ STEP_MOVES = {
     ],
 }
 
+AGREEMENT_WEEKS = 6  # the agreement starts with Mads' move to trin 3
+AGREEMENT = {
+    "company": "Holm Byg & Tømrer (tømrerværkstedet)",
+    "contact_name": "Jens Holm",
+    "contact_phone": "+45 40 12 34 56",
+    "hours_per_week": 10.5,
+    "hours_spread": "mandag, tirsdag og torsdag kl. 8.30–12",
+    "tasks": "Opmåling, tilskæring og slibning; oprydning på værkstedet",
+    "workplace_support": "Fast makker: svend Ali. Jens er kontaktperson.",
+    "health_considerations": "Ingen tunge løft over 20 kg de første uger (ryg).",
+}
+FOLLOW_UP_NOTES = ("Godt i gang. Jens roser hans opmåling.", "Træt om mandagen – vi flytter mødetiden til kl. 8.30.")
+# the last three months: (ordinary hours, supported hours), crossing 30 in the last
+MONTHLY_HOURS = ((12, 30), (22, 24), (31.5, 16))
+WEEKLY_HOURS = (8, 3)  # this month, week by week
 
-def _steps(s: _Seeder, mads_id: str, sara_id: str) -> None:
+
+def seed_voice(today: date | None = None) -> str | None:
+    """The young people's own words and proposals in the demo (skips what an earlier run wrote)."""
+    s = _Seeder(today or clock.today())
+    if any(s.user(y) is None for y in PROPOSALS):
+        return None
+    plans = {y: db.session.get(Plan, rid(y, "plan")) for y in PROPOSALS}
+    if any(p is None for p in plans.values()):
+        return None
+    ids = {y: p.youth_id for y, p in plans.items()}
+    for writer, y, words in WORDS:
+        s.send(writer, "voice_words", [_plan_change(y, words)])
+    for y, (key, text) in PROPOSALS.items():
+        proposal = {"youth_id": ids[y], "text": text}
+        s.send(y, "voice_proposal", [_mutation("goal_proposal", rid(y, "proposal", key), proposal)])
+    _answer_mads(s, ids["ung.mads"])
+    revision = db.session.get(Plan, rid("ung.mads", "plan")).revision
+    answer = {"youth_answer": "agree", "youth_answer_comment": "", "youth_answer_revision": revision}
+    s.send("ung.mads", "voice_agree", [_plan_change("ung.mads", answer)])
+    _steps(s, ids)
+    _company_and_hours(s, ids["ung.mads"])
+    db.session.remove()
+    return (
+        "Trinmodel og egne ord: Mads' og Saras egne ord, forslag til delmål og Mads' svar på planen; "
+        "Mads på trin 3 med aftale med tømrerværkstedet og timer over 30 i sidste måned, Sara på trin 2."
+    )
+
+
+def _mutation(entity: str, record_id: str, data: dict[str, Any], model: Any = None) -> dict[str, Any]:
+    """One sync mutation; with `model`, written from the record's current version."""
+    mutation: dict[str, Any] = {"entity": entity, "id": record_id}
+    if model is not None:
+        mutation["base_version"] = _version(model, record_id)
+    mutation["data"] = data
+    return mutation
+
+
+def _plan_change(youth: str, data: dict[str, Any]) -> dict[str, Any]:
+    return _mutation("plan", rid(youth, "plan"), data, Plan)
+
+
+def _answer_mads(s: _Seeder, mads_id: str) -> None:
+    """Lise turns Mads' proposal into a shared goal, reworded, and answers him."""
+    goal_id = rid("ung.mads", "goal", "byggeplads")
+    goal = {"youth_id": mads_id, "visibility": "shared", "organization_id": _jobcenter(), **MADS_GOAL}
+    answer = {"status": "reworded", "goal_id": goal_id, "answer": MADS_ANSWER}
+    proposal = rid("ung.mads", "proposal", PROPOSALS["ung.mads"][0])
+    muts = [_mutation("goal", goal_id, goal), _mutation("goal_proposal", proposal, answer, GoalProposal)]
+    s.send("mentor.lise", "voice_answer", muts)
+
+
+def _jobcenter() -> str | None:
+    return db.session.scalar(select(Organization.id).where(Organization.name == "Jobcenter"))
+
+
+def _steps(s: _Seeder, ids: dict[str, str]) -> None:
     """Mads in trin 3 (virksomhedsforløb), Sara in trin 2 (på vej mod job), moved by the coordinator."""
-    ids = {"ung.mads": mads_id, "ung.sara": sara_id}
-    muts = []
-    for y, moves in STEP_MOVES.items():
-        for weeks, step, reason in moves:
-            muts.append(
-                {
-                    "entity": "step_change",
-                    "id": rid(y, "step", step),
-                    "data": {
-                        "youth_id": ids[y],
-                        "step": step,
-                        "reason": reason,
-                        "valid_from": (s.start + timedelta(weeks=weeks)).isoformat(),
-                    },
-                }
-            )
+    muts = [
+        _mutation(
+            "step_change",
+            rid(y, "step", step),
+            {
+                "youth_id": ids[y],
+                "step": step,
+                "reason": reason,
+                "valid_from": (s.start + timedelta(weeks=weeks)).isoformat(),
+            },
+        )
+        for y, moves in STEP_MOVES.items()
+        for weeks, step, reason in moves
+    ]
     s.send("tovholder.ahmed", "steps", muts)
 
 
-def _version(model, record_id: str) -> int | None:
+def _version(model: Any, record_id: str) -> int | None:
     row = db.session.get(model, record_id)
     return row.version if row is not None else None
 
@@ -174,88 +157,64 @@ def _version(model, record_id: str) -> int | None:
 def _company_and_hours(s: _Seeder, mads_id: str) -> None:
     """Mads' agreement with the carpentry workshop (from his move to trin 3), monthly follow-ups, and
     his ordinary hours: 12, 22 and 31.5 the last three months (crossing 30), this month week by week."""
-    jobcenter = db.session.scalar(select(Organization.id).where(Organization.name == "Jobcenter"))
-    start = s.start + timedelta(weeks=6)
+    jobcenter = _jobcenter()
+    start = s.start + timedelta(weeks=AGREEMENT_WEEKS)
     agreement = rid("ung.mads", "company_agreement", "holm")
-    ups, day, n = [], start + timedelta(days=14), 0
-    notes = ("Godt i gang. Jens roser hans opmåling.", "Træt om mandagen – vi flytter mødetiden til kl. 8.30.")
-    while day <= s.today + timedelta(days=31):
-        done = day < s.today
-        ups.append(
-            {
-                "entity": "placement_follow_up",
-                "id": rid("ung.mads", "placement_follow_up", day.isoformat()),
-                "data": {
-                    "youth_id": mads_id,
-                    "company_agreement_id": agreement,
-                    "due_date": day.isoformat(),
-                    "done_date": day.isoformat() if done else None,
-                    "note": notes[n % 2] if done else "",
-                },
-            }
-        )
-        day, n = day + timedelta(days=28), n + 1
+    data = {
+        "youth_id": mads_id,
+        "organization_id": jobcenter,
+        "visibility": "shared",
+        "activity_id": rid("ung.mads", "activity", "praktik"),
+        **AGREEMENT,
+        "start_date": start.isoformat(),
+    }
+    s.send("mentor.lise", "company_agreement", [_mutation("company_agreement", agreement, data)])
+    s.send("mentor.lise", "placement_follow_up", _follow_ups(s, mads_id, agreement, start))
     s.send(
         "mentor.lise",
-        "company_agreement",
-        [
-            {
-                "entity": "company_agreement",
-                "id": agreement,
-                "data": {
-                    "youth_id": mads_id,
-                    "organization_id": jobcenter,
-                    "visibility": "shared",
-                    "activity_id": rid("ung.mads", "activity", "praktik"),
-                    "company": "Holm Byg & Tømrer (tømrerværkstedet)",
-                    "contact_name": "Jens Holm",
-                    "contact_phone": "+45 40 12 34 56",
-                    "hours_per_week": 10.5,
-                    "hours_spread": "mandag, tirsdag og torsdag kl. 8.30–12",
-                    "tasks": "Opmåling, tilskæring og slibning; oprydning på værkstedet",
-                    "workplace_support": "Fast makker: svend Ali. Jens er kontaktperson.",
-                    "health_considerations": "Ingen tunge løft over 20 kg de første uger (ryg).",
-                    "start_date": start.isoformat(),
-                },
-            }
-        ],
+        "work_hours",
+        _hours(s, {"youth_id": mads_id, "organization_id": jobcenter, "company_agreement_id": agreement}),
     )
-    s.send("mentor.lise", "placement_follow_up", ups)
-    months = previous_months(s.today, 4)
-    muts = [
-        {
-            "entity": "work_hours",
-            "id": rid("ung.mads", "hours", f"{y}-{m}"),
-            "data": {
-                "youth_id": mads_id,
-                "organization_id": jobcenter,
-                "company_agreement_id": agreement,
-                "period": "month",
-                "period_start": date(y, m, 1).isoformat(),
-                "ordinary_hours": hours,
-                "supported_hours": supported,
-                "note": "Tal fra Jens Holm",
-            },
+
+
+def _follow_ups(s: _Seeder, mads_id: str, agreement: str, start: date) -> list[dict[str, Any]]:
+    """Every four weeks from two weeks in until a month ahead; the past ones done, with a note."""
+    ups, day, n = [], start + timedelta(days=14), 0
+    while day <= s.today + timedelta(days=31):
+        done = day < s.today
+        data = {
+            "youth_id": mads_id,
+            "company_agreement_id": agreement,
+            "due_date": day.isoformat(),
+            "done_date": day.isoformat() if done else None,
+            "note": FOLLOW_UP_NOTES[n % 2] if done else "",
         }
-        for (y, m), hours, supported in zip(months[:3], (12, 22, 31.5), (30, 24, 16), strict=True)
+        ups.append(_mutation("placement_follow_up", rid("ung.mads", "placement_follow_up", day.isoformat()), data))
+        day, n = day + timedelta(days=28), n + 1
+    return ups
+
+
+def _hours(s: _Seeder, owner: dict[str, Any]) -> list[dict[str, Any]]:
+    """The last three months' hours, then this month's week by week."""
+    months = previous_months(s.today, 4)
+
+    def entry(key: str, period: str, start: date, hours: tuple[float, float], note: str) -> dict[str, Any]:
+        data = {
+            **owner,
+            "period": period,
+            "period_start": start.isoformat(),
+            "ordinary_hours": hours[0],
+            "supported_hours": hours[1],
+            "note": note,
+        }
+        return _mutation("work_hours", rid("ung.mads", "hours", key), data)
+
+    muts = [
+        entry(f"{y}-{m}", "month", date(y, m, 1), hours, "Tal fra Jens Holm")
+        for (y, m), hours in zip(months[:3], MONTHLY_HOURS, strict=True)
     ]
     monday = s.monday_before(date(*months[-1], 1))
     while monday <= s.today:
-        muts.append(
-            {
-                "entity": "work_hours",
-                "id": rid("ung.mads", "hours", monday.isoformat()),
-                "data": {
-                    "youth_id": mads_id,
-                    "organization_id": jobcenter,
-                    "company_agreement_id": agreement,
-                    "period": "week",
-                    "period_start": monday.isoformat(),
-                    "ordinary_hours": 8,
-                    "supported_hours": 3,
-                    "note": "",
-                },
-            }
-        )
+        muts.append(entry(monday.isoformat(), "week", monday, WEEKLY_HOURS, ""))
         monday += timedelta(days=7)
-    s.send("mentor.lise", "work_hours", muts)
+    return muts
