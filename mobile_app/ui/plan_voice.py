@@ -33,16 +33,24 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
     vs = _voice(app)
     v = vs.voice(youth_id)
     youth = vs.svc.is_youth
-    out: list[ft.Control] = []
     if v.plan is None:
-        return out
+        return []
+    return [
+        _words_card(app, youth_id, v, youth, can_write=youth or vs.svc.role == "mentor"),
+        _answer_card(app, v, youth),
+        _proposals_button(app, youth_id, v, youth),
+    ]
+
+
+def _words_card(app, youth_id: str, v, youth: bool, can_write: bool) -> ft.Control:
+    """The "Det vil jeg" card: the young person's own words, and who wrote them."""
     lines: list[ft.Control] = [w.text("Det vil jeg", size=22, bold=True)]
     for _, label, value in v.words:
         lines += [w.text(label, size=16), w.text(value or "Ikke skrevet endnu.", bold=bool(value))]
     if v.written_by == "staff":
         by = "Skrevet sammen med din mentor." if youth else "Skrevet af en medarbejder sammen med den unge."
         lines.append(w.text(by, size=16))
-    if youth or vs.svc.role == "mentor":
+    if can_write:
         lines.append(
             w.big_button(
                 "Skriv dine ord" if youth else "Skriv den unges ord sammen med den unge",
@@ -51,8 +59,11 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
                 ident="voice-words",
             )
         )
-    out.append(w.card(*lines, color=ft.Colors.LIGHT_BLUE_50))
+    return w.card(*lines, color=ft.Colors.LIGHT_BLUE_50)
 
+
+def _answer_card(app, v, youth: bool) -> ft.Control:
+    """The young person's answer to this version of the plan; for them, the buttons to give it."""
     state = v.answer
     answer: list[ft.Control] = []
     if state in ("agree",):
@@ -78,18 +89,19 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
         answer.append(
             w.big_button("Jeg er ikke enig", lambda e: app.show(disagree_screen), primary=False, ident="plan-disagree")
         )
-    out.append(w.card(*answer, color=ft.Colors.AMBER_50 if state != "agree" else ft.Colors.GREEN_50))
+    return w.card(*answer, color=ft.Colors.AMBER_50 if state != "agree" else ft.Colors.GREEN_50)
+
+
+def _proposals_button(app, youth_id: str, v, youth: bool) -> ft.Control:
+    """The way to the proposed sub-goals, with how many wait for an answer."""
     waiting = sum(p.get("status") == "proposed" for p in v.proposals)
     label = "Mine forslag til delmål" if youth else "Den unges forslag til delmål"
-    out.append(
-        w.big_button(
-            f"{label} ({len(v.proposals)}{', ' + str(waiting) + ' venter' if waiting else ''})",
-            lambda e: app.show(proposals_screen, youth_id),
-            primary=False,
-            ident="proposals",
-        )
+    return w.big_button(
+        f"{label} ({len(v.proposals)}{', ' + str(waiting) + ' venter' if waiting else ''})",
+        lambda e: app.show(proposals_screen, youth_id),
+        primary=False,
+        ident="proposals",
     )
-    return out
 
 
 def step_controls(app, youth_id: str) -> list[ft.Control]:
