@@ -16,7 +16,7 @@ from mobile_app.core.errors import CoreError, ValidationFailed
 from mobile_app.core.services import CaseloadRow, Services
 from shared.contact import format_phone, kind_text, normalize_phone, sms_link, tel_link, within_hours
 from shared.enums import OutreachMethod
-from shared.schemas import HHMM
+from shared.fields import HHMM
 
 
 def my_contact(svc: Services) -> dict[str, Any]:
