@@ -142,19 +142,30 @@ def words_screen(app, youth_id: str) -> list[ft.Control]:
 
 def disagree_screen(app) -> list[ft.Control]:
     """'Jeg er ikke enig' needs a few words on what."""
-    comment = w.field("Hvad er du ikke enig i?", multiline=True)
+    return _write_and_send(
+        app,
+        ("Jeg er ikke enig", "Det er helt i orden. Skriv kort, hvad du vil have ændret.", "Hvad er du ikke enig i?"),
+        ("disagree-comment", "Send", "disagree-send"),
+        lambda text: _voice(app).answer_plan(False, text),
+        "Tak. Din mentor og tovholder kan se det og tager det op med dig.",
+    )
+
+
+def _write_and_send(app, words: tuple[str, str, str], controls: tuple[str, str, str], action, thanks: str):
+    """One screen, one thing: a heading, a hint, a text field and a send button; back with a thank-you.
+    `words` = (heading, hint, field label); `controls` = (field ident, button label, button ident)."""
+    heading, hint, label = words
+    field_ident, button, button_ident = controls
+    text = w.field(label, multiline=True)
 
     def send(e):
-        app.act(
-            lambda: _voice(app).answer_plan(False, comment.value or ""),
-            then=lambda: (app.back(), app.say("Tak. Din mentor og tovholder kan se det og tager det op med dig.")),
-        )
+        app.act(lambda: action(text.value or ""), then=lambda: (app.back(), app.say(thanks)))
 
     return [
-        w.heading("Jeg er ikke enig"),
-        w.text("Det er helt i orden. Skriv kort, hvad du vil have ændret.", size=16),
-        ft.Semantics(identifier="disagree-comment", content=comment),
-        w.big_button("Send", send, ident="disagree-send"),
+        w.heading(heading),
+        w.text(hint, size=16),
+        ft.Semantics(identifier=field_ident, content=text),
+        w.big_button(button, send, ident=button_ident),
     ]
 
 
@@ -182,20 +193,14 @@ def proposals_screen(app, youth_id: str) -> list[ft.Control]:
 
 
 def propose_screen(app) -> list[ft.Control]:
-    text = w.field("Mit forslag til et delmål", multiline=True)
-
-    def send(e):
-        app.act(
-            lambda: _voice(app).propose_goal(text.value or ""),
-            then=lambda: (app.back(), app.say("Tak! Din mentor eller tovholder svarer dig.")),
-        )
-
-    return [
-        w.heading("Foreslå et delmål"),
-        w.text("Hvad vil du gerne nå? Skriv det, som du siger det.", size=16),
-        ft.Semantics(identifier="proposal-text", content=text),
-        w.big_button("Send forslaget", send, ident="proposal-send"),
-    ]
+    """The young person's own proposal for a sub-goal, in their words."""
+    return _write_and_send(
+        app,
+        ("Foreslå et delmål", "Hvad vil du gerne nå? Skriv det, som du siger det.", "Mit forslag til et delmål"),
+        ("proposal-text", "Send forslaget", "proposal-send"),
+        lambda text: _voice(app).propose_goal(text),
+        "Tak! Din mentor eller tovholder svarer dig.",
+    )
 
 
 def answer_screen(app, proposal_id: str) -> list[ft.Control]:
