@@ -20,6 +20,24 @@ THEORY_FIELDS = ("target_group_text", "target_groups", "goals", "sub_goals", "co
 ACTIVITY_OR_AT_RISK = (
     "Borgere på uddannelses- eller kontanthjælp: aktivitetsparate eller i risikogruppen for at blive aktivitetsparate."
 )
+AT_END = "Forventet effekt (ved forløbets slut)"
+
+
+def _at_end(kind: str, pct: int, weeks: int) -> tuple:
+    """An expected effect measured when the programme ends (the sheet's words say so)."""
+    return (kind, pct, weeks, None, AT_END)
+
+
+def _placement(weeks: int) -> tuple:
+    """The closing phase of several programmes: a placement in a company."""
+    return ("Praktikudplacering", weeks, "Praktik i virksomhed")
+
+
+def _practice(days: list[int], start: str, end: str, phase: int | None) -> tuple:
+    """The placement as an activity in the young person's schedule."""
+    return ("Praktik", days, start, end, "Praktikvirksomhed", phase)
+
+
 CATALOGUE: tuple[dict, ...] = (
     dict(
         name="Unge på Toppen",
@@ -110,7 +128,7 @@ CATALOGUE: tuple[dict, ...] = (
             ("self_supporting", 75, 32, None, "Efter yderligere 16 uger"),
         ],
         activities=[
-            ("Praktik", [0, 1, 2], "08:00", "12:00", "Praktikvirksomhed", 1),
+            _practice([0, 1, 2], "08:00", "12:00", 1),
             ("Træning og kost", [3], "09:00", "12:00", "Idrætshallen", 1),
             ("Ansættelse med AMU-kursus", [0, 1, 2, 3], "07:00", "15:00", "Virksomheden", 2),
         ],
@@ -156,10 +174,7 @@ CATALOGUE: tuple[dict, ...] = (
             ("Screening", 2, "Screeningsforløb"),
             ("Brobygning", 14, "Praktikker på virksomheder og snuse-forløb på uddannelsesinstitutioner"),
         ],
-        effects=[
-            ("self_supporting", 65, 16, None, "Forventet effekt (ved forløbets slut)"),
-            ("job", 10, 16, None, "heraf 10 % i arbejde"),
-        ],
+        effects=[_at_end("self_supporting", 65, 16), ("job", 10, 16, None, "heraf 10 % i arbejde")],
         activities=[
             ("Screeningssamtale", [1], "10:00", "11:00", "UU-centret", 1),
             ("Brobygning", [0, 1, 2, 3], "08:30", "13:30", "Erhvervsskolen", 2),
@@ -242,17 +257,11 @@ CATALOGUE: tuple[dict, ...] = (
             "og motivation for jobsøgning"
         ],
         follow_on="",
-        phases=[
-            ("Aktiv jobsøgning", 4, "Afklaring, jobsøgning, CV og jobsamtaler"),
-            ("Praktikudplacering", 8, "Praktik i virksomhed"),
-        ],
-        effects=[
-            ("case_closed", 20, 12, None, "Forventet effekt (ved forløbets slut)"),
-            ("job_or_education_ready", 60, 12, None, "Forventet effekt (ved forløbets slut)"),
-        ],
+        phases=[("Aktiv jobsøgning", 4, "Afklaring, jobsøgning, CV og jobsamtaler"), _placement(8)],
+        effects=[_at_end("case_closed", 20, 12), _at_end("job_or_education_ready", 60, 12)],
         activities=[
             ("Jobsøgning og CV", [0, 2], "09:00", "12:00", "Jobcentret", 1),
-            ("Praktik", [0, 1, 2, 3], "08:00", "13:00", "Praktikvirksomhed", 2),
+            _practice([0, 1, 2, 3], "08:00", "13:00", 2),
         ],
     ),
     dict(
@@ -285,15 +294,12 @@ CATALOGUE: tuple[dict, ...] = (
         follow_on="",
         phases=[
             ("Forløb", 8, "Coaching, psykoedukation, afspænding, fysisk træning og arbejdsmarkedsforståelse"),
-            ("Praktikudplacering", 12, "Praktik i virksomhed"),
+            _placement(12),
         ],
-        effects=[
-            ("target_group_change", 60, 20, None, "Forventet effekt (ved forløbets slut)"),
-            ("self_supporting", 20, 20, None, "Forventet effekt (ved forløbets slut)"),
-        ],
+        effects=[_at_end("target_group_change", 60, 20), _at_end("self_supporting", 20, 20)],
         activities=[
             ("Gruppesession", [2], "10:00", "12:00", "Sundhedshuset", 1),
-            ("Praktik", [0, 1, 3], "09:00", "13:00", "Praktikvirksomhed", 2),
+            _practice([0, 1, 3], "09:00", "13:00", 2),
         ],
     ),
 )

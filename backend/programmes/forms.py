@@ -72,58 +72,65 @@ def parse_programme(form, org_ids: set[str]) -> tuple[dict, dict]:
         "effects": [],
         "activities": [],
     }
+    data["phases"] = _parse_phases(form, errors)
+    data["effects"] = parse_effects(form, errors)
+    _theory(form, data, errors)
+    data["activities"] = _parse_activities(form, len(data["phases"]), errors)
+    return data, errors
+
+
+def _parse_phases(form, errors: dict) -> list[tuple]:
+    """«navn; antal uger; beskrivelse» per line -> (name, weeks, description); at least one."""
+    phases = []
     for i, line in enumerate(_lines(form.get("phases")), 1):
         parts = [p.strip() for p in line.split(";", 2)]
         if len(parts) < 2 or not parts[0] or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 260:
             errors["phases"] = f"Linje {i}: skriv «navn; antal uger; beskrivelse», fx «Screening; 2»."
-            break
-        data["phases"].append((parts[0][:200], int(parts[1]), (parts[2] if len(parts) > 2 else "")[:2000]))
-    if not data["phases"] and "phases" not in errors:
+            return phases
+        phases.append((parts[0][:200], int(parts[1]), (parts[2] if len(parts) > 2 else "")[:2000]))
+    if not phases:
         errors["phases"] = "Angiv mindst én fase, fx «Forløb; 16»."
-    for i, line in enumerate(_lines(form.get("effects")), 1):
-        effect = _effect_line(line)
-        if effect is None:
-            errors["effects"] = (
-                f"Linje {i}: skriv «effekt; procent; uge efter start eller dato; ord fra arket», "
-                f"fx «self_supporting; 50; 16» eller «self_supporting; 50; 2018-06-30». "
-                f"Effekt er en af: {', '.join(EFFECT_KINDS)}."
+    return phases
+
+
+def _parse_activities(form, n_phases: int, errors: dict) -> list[dict]:
+    """«titel; dage; tt:mm-tt:mm; sted; fase-nr.» per line -> activity dicts."""
+    activities = []
+    for i, line in enumerate(_lines(form.get("activities")), 1):
+        activity = _activity_line(line, n_phases)
+        if activity is None:
+            errors["activities"] = (
+                f"Linje {i}: skriv «titel; dage; tt:mm-tt:mm; sted; fase-nr.», "
+                "fx «Holdundervisning; man,ons; 09:00-12:00; Jobcentret; 1» (sted og fase kan udelades)."
             )
             break
-        data["effects"].append(effect)
-    _theory(form, data, errors)
-    n_phases = len(data["phases"])
-    for i, line in enumerate(_lines(form.get("activities")), 1):
-        parts = [p.strip() for p in line.split(";")]
-        msg = (
-            f"Linje {i}: skriv «titel; dage; tt:mm-tt:mm; sted; fase-nr.», "
-            "fx «Holdundervisning; man,ons; 09:00-12:00; Jobcentret; 1» (sted og fase kan udelades)."
-        )
-        if len(parts) < 3 or not parts[0]:
-            errors["activities"] = msg
-            break
-        days = [WEEKDAYS_DA.get(d.strip().lower()[:3]) for d in parts[1].split(",") if d.strip()]
-        tm = _TIME_RANGE.match(parts[2])
-        phase = parts[4] if len(parts) > 4 and parts[4] else ""
-        if (
-            not days
-            or None in days
-            or not tm
-            or (tm.group(3), tm.group(4)) <= (tm.group(1), tm.group(2))
-            or (phase and (not phase.isdigit() or not 1 <= int(phase) <= n_phases))
-        ):
-            errors["activities"] = msg
-            break
-        data["activities"].append(
-            {
-                "title": parts[0][:150],
-                "weekdays": sorted(set(days)),
-                "start_time": f"{tm.group(1)}:{tm.group(2)}",
-                "end_time": f"{tm.group(3)}:{tm.group(4)}",
-                "location": (parts[3] if len(parts) > 3 else "")[:200],
-                "phase": int(phase) if phase else None,
-            }
-        )
-    return data, errors
+        activities.append(activity)
+    return activities
+
+
+def _activity_line(line: str, n_phases: int) -> dict | None:
+    parts = [p.strip() for p in line.split(";")]
+    if len(parts) < 3 or not parts[0]:
+        return None
+    days = [WEEKDAYS_DA.get(d.strip().lower()[:3]) for d in parts[1].split(",") if d.strip()]
+    tm = _TIME_RANGE.match(parts[2])
+    phase = parts[4] if len(parts) > 4 and parts[4] else ""
+    if (
+        not days
+        or None in days
+        or not tm
+        or (tm.group(3), tm.group(4)) <= (tm.group(1), tm.group(2))
+        or (phase and (not phase.isdigit() or not 1 <= int(phase) <= n_phases))
+    ):
+        return None
+    return {
+        "title": parts[0][:150],
+        "weekdays": sorted(set(days)),
+        "start_time": f"{tm.group(1)}:{tm.group(2)}",
+        "end_time": f"{tm.group(3)}:{tm.group(4)}",
+        "location": (parts[3] if len(parts) > 3 else "")[:200],
+        "phase": int(phase) if phase else None,
+    }
 
 
 def _theory(form, data: dict, errors: dict) -> None:
@@ -139,21 +146,63 @@ def _theory(form, data: dict, errors: dict) -> None:
     data["target_groups"] = [t.value for t in TargetGroup if t.value in groups]
 
 
-def _effect_line(line: str) -> tuple | None:
-    """«kind; pct; week or YYYY-MM-DD[; the sheet's words]» -> (kind, pct, week, date, words)."""
-    parts = [p.strip() for p in line.split(";", 3)]
-    if len(parts) < 3 or parts[0] not in EFFECT_KINDS:
-        return None
-    pct = parts[1].rstrip("% ")
+EFFECT_ROWS_MAX = 20
+"""At most this many expected effects per programme (the sheets have two or three)."""
+_EFFECT_ROW = re.compile(r"^effect-(\d{1,2})-(kind|pct|weeks|date|words)$")
+
+
+def effect_row_count(values) -> int:
+    """How many effect rows the form shows: the filled ones plus two empty ones (at least three)."""
+    used = [int(m.group(1)) for k in values if (m := _EFFECT_ROW.match(k)) and (values.get(k) or "").strip()]
+    return min(max(max(used, default=-1) + 3, 3), EFFECT_ROWS_MAX)
+
+
+def parse_effects(form, errors: dict) -> list[tuple]:
+    """The expected effects, one row each: an effect chosen from the list, a share in percent, and
+    when it is measured — weeks after start or a date — plus the sheet's own words. Empty rows are
+    skipped; a half-filled row names what is missing, in Danish."""
+    effects = []
+    for i in range(EFFECT_ROWS_MAX):
+        row = {f: (form.get(f"effect-{i}-{f}") or "").strip() for f in ("kind", "pct", "weeks", "date", "words")}
+        if not any(row.values()):
+            continue
+        problem, effect = _effect_row(row)
+        if problem:
+            errors["effects"] = f"Effekt {i + 1}: {problem}"
+            break
+        effects.append(effect)
+    return effects
+
+
+def _effect_row(row: dict) -> tuple[str | None, tuple | None]:
+    """(problem, None) or (None, (kind, pct, week, date, words))."""
+    if row["kind"] not in EFFECT_KINDS:
+        return "vælg en effekt fra listen.", None
+    pct = row["pct"].rstrip("% ")
     if not pct.isdigit() or int(pct) > 100:
-        return None
-    words = (parts[3] if len(parts) > 3 else "")[:200]
-    if parts[2].isdigit() and 1 <= int(parts[2]) <= 520:
-        return parts[0], int(pct), int(parts[2]), None, words
+        return "skriv andelen som et helt tal fra 0 til 100.", None
+    if bool(row["weeks"]) == bool(row["date"]):
+        return "angiv enten uger efter start eller en dato (ikke begge).", None
+    words = row["words"][:200]
+    if row["weeks"]:
+        if not row["weeks"].isdigit() or not 1 <= int(row["weeks"]) <= 520:
+            return "skriv uger efter start som et helt tal fra 1 til 520.", None
+        return None, (row["kind"], int(pct), int(row["weeks"]), None, words)
     try:
-        return parts[0], int(pct), None, date.fromisoformat(parts[2]), words
+        return None, (row["kind"], int(pct), None, date.fromisoformat(row["date"]), words)
     except ValueError:
-        return None
+        return "ugyldig dato (vælg en dato i kalenderen eller skriv ÅÅÅÅ-MM-DD).", None
+
+
+def _effects_to_form(effects) -> dict:
+    values = {}
+    for i, e in enumerate(effects):
+        values[f"effect-{i}-kind"] = e.outcome
+        values[f"effect-{i}-pct"] = str(e.share_pct)
+        values[f"effect-{i}-weeks"] = "" if e.measure_date else str(e.weeks_after_start or "")
+        values[f"effect-{i}-date"] = e.measure_date.isoformat() if e.measure_date else ""
+        values[f"effect-{i}-words"] = e.anchor_text or ""
+    return values
 
 
 def programme_to_form(p) -> dict:
@@ -168,11 +217,7 @@ def programme_to_form(p) -> dict:
         "start_rule": p.start_rule,
         "active": "on" if p.active else "",
         "phases": "\n".join(f"{ph.name}; {ph.weeks}; {ph.description}".rstrip("; ") for ph in p.phases),
-        "effects": "\n".join(
-            f"{e.outcome}; {e.share_pct}; {e.measure_date.isoformat() if e.measure_date else e.weeks_after_start}; "
-            f"{e.anchor_text}".rstrip("; ")
-            for e in p.effects
-        ),
+        **_effects_to_form(p.effects),
         "target_group_text": p.target_group_text,
         "target_groups": list(p.target_groups or []),
         "follow_on": p.follow_on,

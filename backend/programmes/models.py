@@ -127,32 +127,31 @@ class Enrolment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class TargetGroupChange(db.Model):
+class _StatusHistory:
+    """The columns of a status history: one value per young person from `valid_from` on."""
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TargetGroupChange(_StatusHistory, db.Model):
     """The young person's target group from `valid_from` on (jobparat, uddannelsesparat, aktivitetsparat)."""
 
     __tablename__ = "target_group_history"
     __table_args__ = (Index("ix_target_group_history_youth_from", "youth_id", "valid_from"),)
-    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
-    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"))
     target_group: Mapped[str] = mapped_column(String(30))
-    valid_from: Mapped[date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class OutcomeChange(db.Model):
+class OutcomeChange(_StatusHistory, db.Model):
     """The young person's status (outcome) from `valid_from` on; 'active' means still in the effort."""
 
     __tablename__ = "outcome_history"
     __table_args__ = (Index("ix_outcome_history_youth_from", "youth_id", "valid_from"),)
-    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
-    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"))
     outcome: Mapped[str] = mapped_column(String(30))
-    valid_from: Mapped[date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class TargetGroupTarget(db.Model):

@@ -1,31 +1,25 @@
 """The monthly views of the results: one programme in a month («Forløb i måneden»), the target
 groups' monthly status and the strategy's targets per target group.
 
-Routes live on the programmes blueprint (`views.web`); this module is imported by
-`views.register` before the blueprint is registered.
+Routes live on the programmes blueprints (`blueprints.web`, `blueprints.api`); this module is
+imported by `views.register` before the blueprints are registered.
 """
 
 from __future__ import annotations
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import flash, g, redirect, render_template, request, url_for
 
-from backend import audit
 from backend.auth import token_required
 from backend.clock import today
 from backend.errors import ApiError
 from backend.extensions import db
-from backend.models import Organization, User, Youth
-from backend.programmes import forms, reports, service, status_queries, target_status
+from backend.programmes import forms, pages, reports, service, status_queries, target_status
 from backend.programmes import monthly_report as monthly_report_text
-from backend.programmes.models import Programme
+from backend.programmes.blueprints import NO_ACCESS, REPORT_ROLES, api, common, forbid, record_report, reports_page, web
 from backend.programmes.queries import FilterError
-from backend.programmes.tables import STATE_DA, anchor_da, pct, to_csv
-from backend.programmes.views import REPORT_ROLES, _common, _forbid, api, web
+from backend.programmes.tables import STATE_DA, anchor_da, csv_response, pct
 from backend.web.common import login_required
 from shared.enums import Role
-
-NO_ACCESS = "Resultater er for medarbejdere med adgang til unge."
 
 
 def month_choices(current: str, n: int = 24) -> list[str]:
@@ -35,13 +29,11 @@ def month_choices(current: str, n: int = 24) -> list[str]:
 
 
 @web.get("/results/programme")
-@login_required
+@reports_page
 def programme_month_page():
     """For a programme and a month: participants, their status now and each expected effect."""
     user = g.web_user
-    if user.role not in REPORT_ROLES:
-        return _forbid(NO_ACCESS)
-    programmes = db.session.scalars(select(Programme).order_by(Programme.name)).all()
+    programmes = pages.programmes_by_name()
     args = {k: request.args.get(k, "") for k in ("programme", "month")}
     ctx = {
         "programmes": programmes,
@@ -56,25 +48,17 @@ def programme_month_page():
         filters = status_queries.parse_programme_month(args, today())
     except FilterError as e:
         return render_template(
-            "programmes/programme_month.html", error=e.message, error_field=e.field, pm=None, **ctx, **_common()
+            "programmes/programme_month.html", error=e.message, error_field=e.field, pm=None, **ctx, **common()
         ), 400
     args = {"programme": filters["programme_id"] or "", "month": filters["month"]}
     ctx["args"] = args
-    programme = db.session.get(Programme, filters["programme_id"]) if filters["programme_id"] else None
+    programme = pages.programme(filters["programme_id"])
     pm, names = None, {}
     if programme is not None:
         pm = status_queries.programme_month(user, programme, filters["month"], today())
-        ids = [r["youth_id"] for r in pm["participants"]]
-        if ids:
-            names = dict(db.session.execute(select(Youth.id, Youth.display_name).where(Youth.id.in_(ids))).all())
-        audit.record(
-            user,
-            "read",
-            entity="report",
-            count=len(ids),
-            detail=f"programme-month programme={programme.id} month={filters['month']}",
-            channel="web",
-        )
+        names = pages.youth_names([r["youth_id"] for r in pm["participants"]])
+        detail = f"programme-month programme={programme.id} month={filters['month']}"
+        record_report(user, "read", len(pm["participants"]), detail)
         db.session.commit()
     return render_template(
         "programmes/programme_month.html",
@@ -84,7 +68,7 @@ def programme_month_page():
         programme=programme,
         names=names,
         **ctx,
-        **_common(),
+        **common(),
     )
 
 
@@ -95,22 +79,18 @@ STATUS_ARGS = ("month", "target_group", "organization", "programme", "mentor")
 
 def _filter_choices() -> dict:
     return {
-        "programmes": db.session.scalars(select(Programme).order_by(Programme.name)).all(),
-        "organizations": db.session.scalars(select(Organization).order_by(Organization.name)).all(),
-        "mentors": db.session.scalars(
-            select(User).where(User.role == Role.MENTOR, User.active.is_(True)).order_by(User.display_name)
-        ).all(),
+        "programmes": pages.programmes_by_name(),
+        "organizations": pages.organizations(),
+        "mentors": pages.active_mentors(),
         "groups": target_status.GROUPS,
     }
 
 
 @web.get("/results/target-groups")
-@login_required
+@reports_page
 def target_groups_page():
     """Counts by target group and status, movement between groups, and actual vs the targets."""
     user = g.web_user
-    if user.role not in REPORT_ROLES:
-        return _forbid(NO_ACCESS)
     args = {k: request.args.get(k, "") for k in STATUS_ARGS}
     ctx = {
         "args": args,
@@ -123,16 +103,11 @@ def target_groups_page():
         filters = status_queries.parse_target_status(args, today())
     except FilterError as e:
         return render_template(
-            "programmes/target_groups.html", error=e.message, error_field=e.field, st=None, **ctx, **_common()
+            "programmes/target_groups.html", error=e.message, error_field=e.field, st=None, **ctx, **common()
         ), 400
     st = status_queries.target_status_data(user, filters, today())
-    audit.record(
-        user,
-        "read",
-        entity="report",
-        count=st["youth_count"],
-        detail="target-groups " + " ".join(f"{k}={filters[k]}" for k in STATUS_ARGS),
-        channel="web",
+    record_report(
+        user, "read", st["youth_count"], "target-groups " + " ".join(f"{k}={filters[k]}" for k in STATUS_ARGS)
     )
     db.session.commit()
     ctx["args"] = {k: filters[k] or "" for k in STATUS_ARGS}
@@ -143,7 +118,7 @@ def target_groups_page():
         st=st,
         **ctx,
         may_edit=service.may_edit_catalogue(user),
-        **_common(),
+        **common(),
     )
 
 
@@ -153,7 +128,7 @@ def targets_page():
     """The strategy's targets per target group for a year; coordinators and admins edit them."""
     user = g.web_user
     if user.role not in (*REPORT_ROLES, Role.ADMIN):
-        return _forbid(NO_ACCESS)
+        return forbid(NO_ACCESS)
     year_arg = (request.values.get("year") or str(today().year)).strip()
     if not year_arg.isdigit() or not 2000 <= int(year_arg) <= today().year + 10:
         return _forbid_year(year_arg)
@@ -163,10 +138,11 @@ def targets_page():
     values = None
     if request.method == "POST":
         if not service.may_edit_catalogue(user):
-            return _forbid("Kun koordinatorer og administratorer kan sætte mål for målgrupperne.")
+            return forbid("Kun koordinatorer og administratorer kan sætte mål for målgrupperne.")
         parsed, errors = forms.parse_targets(request.form, target_status.GROUPS)
         if not errors:
             service.save_targets(user, muni, year, parsed)
+            db.session.commit()
             flash(f"Målene for {year} er gemt.", "success")
             return redirect(url_for("programmes.targets_page", year=year))
         values = request.form.to_dict()
@@ -186,7 +162,7 @@ def targets_page():
         groups=target_status.GROUPS,
         current=current,
         may_edit=service.may_edit_catalogue(user),
-        **_common(),
+        **common(),
     ), 400 if errors else 200
 
 
@@ -226,6 +202,7 @@ def api_targets(year: int):
         if errors:
             raise ApiError(400, "invalid", next(iter(errors.values())), errors)
         service.save_targets(user, muni, year, parsed)
+        db.session.commit()
     return {"municipality": muni, "year": year, "targets": status_queries.targets_for(year)}
 
 
@@ -241,21 +218,23 @@ def _report_data(user) -> tuple[str, list[dict], dict]:
     return month, programmes, st
 
 
+def _report_read(user, action: str, name: str) -> tuple[str, list[dict], dict]:
+    """The report's figures, their read audited and committed; FilterError on a bad month."""
+    month, programmes, st = _report_data(user)
+    record_report(user, action, st["youth_count"], f"{name} month={month}")
+    db.session.commit()
+    return month, programmes, st
+
+
 @web.get("/results/report")
-@login_required
+@reports_page
 def monthly_report():
     """The printable monthly report: one page per programme and one for the target groups."""
     user = g.web_user
-    if user.role not in REPORT_ROLES:
-        return _forbid(NO_ACCESS)
     try:
-        month, programmes, st = _report_data(user)
+        month, programmes, st = _report_read(user, "read", "monthly-report")
     except FilterError as e:
         return render_template("error.html", status=400, message=e.message), 400
-    audit.record(
-        user, "read", entity="report", count=st["youth_count"], detail=f"monthly-report month={month}", channel="web"
-    )
-    db.session.commit()
     return render_template(
         "programmes/monthly_report.html",
         month=month,
@@ -267,32 +246,17 @@ def monthly_report():
         pct=pct,
         anchor_da=anchor_da,
         effect_labels=reports.EFFECT_LABELS_DA,
-        **_common(),
+        **common(),
     )
 
 
 @web.get("/results/report.csv")
-@login_required
+@reports_page
 def monthly_report_csv():
     user = g.web_user
-    if user.role not in REPORT_ROLES:
-        return _forbid(NO_ACCESS)
     try:
-        month, programmes, st = _report_data(user)
+        month, programmes, st = _report_read(user, "export", "monthly-report.csv")
     except FilterError as e:
-        return Response(e.message, status=400, mimetype="text/plain")
-    audit.record(
-        user,
-        "export",
-        entity="report",
-        count=st["youth_count"],
-        detail=f"monthly-report.csv month={month}",
-        channel="web",
-    )
-    db.session.commit()
+        return e.message, 400, {"Content-Type": "text/plain; charset=utf-8"}
     headers, rows = monthly_report_text.csv_rows(month, programmes, st)
-    return Response(
-        to_csv("", headers, rows),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="trinvis-maanedsrapport-{month}.csv"'},
-    )
+    return csv_response(headers, rows, f"trinvis-maanedsrapport-{month}.csv")

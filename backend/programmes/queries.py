@@ -119,17 +119,31 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     hi = reports.month_bounds(months[-1])[1]
     scope = scope_query(user, filters["programme_id"]).scalar_subquery()
     youth_ids = set(db.session.scalars(scope_query(user, filters["programme_id"])))
-
     timelines, tg_timelines = load_timelines(scope, user)
+    attendance_rows = _status_counts_by_month(
+        user, Attendance, Attendance.date, scope, lo, min(hi, today), Attendance.status.is_not(None)
+    )
+    agreement_rows = _status_counts_by_month(
+        user, Agreement, Agreement.due_date, scope, lo, hi, Agreement.status.in_(("kept", "not_kept"))
+    )
+    return {
+        "filters": {"from": filters["from"], "to": filters["to"], "programme_id": filters["programme_id"]},
+        "today": today.isoformat(),
+        "youth_count": len(youth_ids),
+        "monthly": reports.monthly_flow(months, timelines, today),
+        "cohorts": _cohorts(user, filters, scope, (lo, hi), timelines, tg_timelines, today),
+        "attendance": reports.attendance_by_month(months, attendance_rows),
+        "agreements": reports.agreements_by_month(months, agreement_rows),
+        "assessments_on_time": _assessments_on_time(months, scope, (lo, hi), timelines, today),
+        "progression": reports.progression_change(_first_and_latest_assessments(scope, hi), list(DIMENSIONS.keys)),
+    }
 
-    flow = reports.monthly_flow(months, timelines, today)
 
+def _cohorts(user: User, filters: dict, scope, period: tuple[date, date], timelines, tg_timelines, today) -> list:
+    """Each programme's cohorts (enrolments starting in the same month) with actual vs expected
+    effect, plus how many took part in the period having started before it."""
+    lo, hi = period
     prog_q = select(Programme).order_by(Programme.name)
-    if filters["programme_id"]:
-        prog_q = prog_q.where(Programme.id == filters["programme_id"])
-    programmes = [
-        {"id": p.id, "name": p.name, "effects": [effect_dict(e) for e in p.effects]} for p in db.session.scalars(prog_q)
-    ]
     enr_q = select(Enrolment.youth_id, Enrolment.programme_id, Enrolment.start_date).where(
         Enrolment.youth_id.in_(scope),
         Enrolment.start_date >= lo,
@@ -137,9 +151,13 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
         Enrolment.id.in_(visible_enrolments(user)),
     )
     if filters["programme_id"]:
+        prog_q = prog_q.where(Programme.id == filters["programme_id"])
         enr_q = enr_q.where(Enrolment.programme_id == filters["programme_id"])
+    programmes = [
+        {"id": p.id, "name": p.name, "effects": [effect_dict(e) for e in p.effects]} for p in db.session.scalars(prog_q)
+    ]
     enrolments = [{"youth_id": y, "programme_id": p, "start_date": d} for y, p, d in db.session.execute(enr_q)]
-    cohorts = reports.cohort_results(programmes, enrolments, timelines, tg_timelines, months, today)
+    cohorts = reports.cohort_results(programmes, enrolments, timelines, tg_timelines, filters["months"], today)
     # Participants in the period who started before it belong to no cohort of the period; count
     # them, so a programme with people in it never reads as having none.
     earlier_q = (
@@ -155,41 +173,26 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
     earlier = dict(db.session.execute(earlier_q).all())
     for c in cohorts:
         c["started_before_period"] = int(earlier.get(c["programme_id"], 0))
+    return cohorts
 
-    ym = (extract("year", Attendance.date), extract("month", Attendance.date))
-    att_q = (
-        select(*ym, Attendance.status, func.count())
-        .where(
-            Attendance.youth_id.in_(scope),
-            Attendance.deleted.is_(False),
-            Attendance.date >= lo,
-            Attendance.date <= min(hi, today),
-            Attendance.status.is_not(None),
-        )
-        .group_by(*ym, Attendance.status)
+
+def _status_counts_by_month(user: User, model, day_col, scope, lo: date, hi: date, counted) -> list:
+    """(year, month, status, count) of `model` rows dated lo..hi whose status is `counted`,
+    within what `user` may see."""
+    ym = (extract("year", day_col), extract("month", day_col))
+    q = (
+        select(*ym, model.status, func.count())
+        .where(model.youth_id.in_(scope), model.deleted.is_(False), day_col >= lo, day_col <= hi, counted)
+        .group_by(*ym, model.status)
     )
-    cond = _item_filter(user, Attendance)
+    cond = _item_filter(user, model)
     if cond is not None:
-        att_q = att_q.where(cond)
-    attendance = reports.attendance_by_month(months, _month_rows(att_q))
+        q = q.where(cond)
+    return _month_rows(q)
 
-    ym = (extract("year", Agreement.due_date), extract("month", Agreement.due_date))
-    agr_q = (
-        select(*ym, Agreement.status, func.count())
-        .where(
-            Agreement.youth_id.in_(scope),
-            Agreement.deleted.is_(False),
-            Agreement.due_date >= lo,
-            Agreement.due_date <= hi,
-            Agreement.status.in_(("kept", "not_kept")),
-        )
-        .group_by(*ym, Agreement.status)
-    )
-    cond = _item_filter(user, Agreement)
-    if cond is not None:
-        agr_q = agr_q.where(cond)
-    agreements = reports.agreements_by_month(months, _month_rows(agr_q))
 
+def _assessments_on_time(months: list[str], scope, period: tuple[date, date], timelines, today: date) -> list:
+    lo, hi = period
     plan_starts = dict(
         db.session.execute(
             select(Plan.youth_id, Plan.start_date).where(Plan.deleted.is_(False), Plan.youth_id.in_(scope))
@@ -207,21 +210,7 @@ def compute_results(user: User, filters: dict, today: date) -> dict:
         .group_by(Assessment.youth_id, Assessment.due_date)
     )
     first_submitted = {(y, d): reports.local_date(s) for y, d, s in db.session.execute(sub_q)}
-    on_time = reports.assessments_on_time(months, plan_starts, first_submitted, timelines, today)
-
-    progression = reports.progression_change(_first_and_latest_assessments(scope, hi), list(DIMENSIONS.keys))
-
-    return {
-        "filters": {"from": filters["from"], "to": filters["to"], "programme_id": filters["programme_id"]},
-        "today": today.isoformat(),
-        "youth_count": len(youth_ids),
-        "monthly": flow,
-        "cohorts": cohorts,
-        "attendance": attendance,
-        "agreements": agreements,
-        "assessments_on_time": on_time,
-        "progression": progression,
-    }
+    return reports.assessments_on_time(months, plan_starts, first_submitted, timelines, today)
 
 
 def load_timelines(scope, user: User | None = None) -> tuple[dict, dict]:

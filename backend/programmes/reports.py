@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from backend.programmes.progression_figures import progression_change  # noqa: F401 - one of the figures
 from shared.clock import LOCAL_TZ
 from shared.schedule import assessment_due_dates
 
@@ -424,41 +425,3 @@ def assessments_on_time(
             if sub is not None and sub <= d + timedelta(days=ON_TIME_DAYS):
                 on_time[m] += 1
     return [{"month": m, "due": due[m], "on_time": on_time[m], "share": share(on_time[m], due[m])} for m in months]
-
-
-def progression_change(rows: list[dict], dimension_keys: list[str]) -> list[dict]:
-    """Average change per rater role and dimension between first and latest assessment.
-
-    `rows`: submitted assessments with youth_id, rater_role, due_date, submitted_at, scores —
-    at least the first and the latest of each (youth, rater role).
-    """
-    per: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for r in rows:
-        per[(r["youth_id"], r["rater_role"])].append(r)
-    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # n, first sum, latest sum
-    for (_yid, role), items in per.items():
-        if len(items) < 2:
-            continue
-        items.sort(key=lambda r: (r["due_date"], r["submitted_at"]))
-        first, latest = items[0]["scores"] or {}, items[-1]["scores"] or {}
-        for k in dimension_keys:
-            if isinstance(first.get(k), int) and isinstance(latest.get(k), int):
-                acc = sums[(role, k)]
-                acc[0] += 1
-                acc[1] += first[k]
-                acc[2] += latest[k]
-    out = []
-    for role in ("youth", "staff"):
-        for k in dimension_keys:
-            n, fs, ls = sums.get((role, k), (0, 0, 0))
-            out.append(
-                {
-                    "rater_role": role,
-                    "dimension": k,
-                    "youth_count": n,
-                    "first_avg": fs / n if n else None,
-                    "latest_avg": ls / n if n else None,
-                    "change_avg": (ls - fs) / n if n else None,
-                }
-            )
-    return out

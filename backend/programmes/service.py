@@ -3,6 +3,8 @@
 The tables of this package are written directly (they are not synced); what phones must see —
 the enrolment's activities and the youth's current target group and outcome — goes through
 `backend.sync.push.push`, so it gets versions, history and change numbers like any other edit.
+Nothing here commits on its own: the caller — the request, CLI command or seed — owns the
+transaction (push() commits the batch it applies, as it does for every writer).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from backend import audit
+from backend import audit, clock
 from backend.access import can_see_youth
 from backend.extensions import db
 from backend.models import Activity, Organization, User, Youth, utcnow
@@ -114,7 +116,7 @@ def save_programme(user: User, programme: Programme | None, data: dict) -> Progr
         for i, a in enumerate(data["activities"], 1)
     ]
     audit.record(user, "write", entity="programme", count=1, detail=f"programme={programme.id}", channel="web")
-    db.session.commit()
+    db.session.flush()
     return programme
 
 
@@ -142,6 +144,20 @@ def phase_dates(programme: Programme, start: date) -> dict[int, tuple[date, date
 
 # ---- enrolment -----------------------------------------------------------------------------
 
+EARLIEST_START = date(2000, 1, 1)
+"""No enrolment before this day (a typo such as 1026 for 2026 is refused, not stored)."""
+
+
+def check_enrolment_dates(start: date, planned_end: date | None, actual_end: date | None = None) -> None:
+    """The date rules of an enrolment, for the form and the demo seed alike: it starts on a
+    plausible day and neither its planned nor its actual end lies before its start."""
+    if start < EARLIEST_START or start > clock.today() + timedelta(days=366):
+        raise ServiceError("Startdatoen skal ligge mellem år 2000 og et år frem.")
+    if planned_end is not None and planned_end < start:
+        raise ServiceError("Planlagt slutdato skal være efter startdatoen.")
+    if actual_end is not None and actual_end < start:
+        raise ServiceError("Slutdatoen kan ikke ligge før startdatoen.")
+
 
 def enrol(
     user: User,
@@ -165,36 +181,9 @@ def enrol(
     duration = programme.duration_weeks
     if planned_end is None:
         planned_end = start + timedelta(weeks=duration) - timedelta(days=1) if duration else start
-    if planned_end < start:
-        raise ServiceError("Planlagt slutdato skal være efter startdatoen.")
+    check_enrolment_dates(start, planned_end)
     org = programme.organization_id or user.organization_id
-    phases = phase_dates(programme, start)
-    mutations = []
-    for pa in programme.activities:
-        first, last = phases.get(pa.phase_position, (start, planned_end)) if pa.phase_position else (start, planned_end)
-        aid = str(uuid.uuid4())
-        mutations.append(
-            {
-                "mutation_id": str(uuid.uuid4()),
-                "entity": "activity",
-                "id": aid,
-                "op": "upsert",
-                "base_version": None,
-                "data": {
-                    "id": aid,
-                    "youth_id": youth_id,
-                    "organization_id": org,
-                    "title": f"{programme.name}: {pa.title}"[:200],
-                    "weekdays": list(pa.weekdays or []),
-                    "start_time": pa.start_time,
-                    "end_time": pa.end_time,
-                    "start_date": first.isoformat(),
-                    "end_date": min(last, planned_end).isoformat(),
-                    "location": pa.location or "",
-                    "visibility": visibility,
-                },
-            }
-        )
+    mutations = _activity_mutations(programme, youth_id, org, start, planned_end, visibility)
     enrolment = Enrolment(
         id=str(uuid.uuid4()),
         youth_id=youth_id,
@@ -218,9 +207,44 @@ def enrol(
         if enrolment not in db.session:
             db.session.add(enrolment)
             audit.record(user, "write", youth_id=youth_id, entity="enrolment", count=1, channel="web")
-        db.session.commit()
+        db.session.flush()
     _raise_rejected(results)
     return enrolment
+
+
+def _activity_mutations(
+    programme: Programme, youth_id: str, org: str | None, start: date, planned_end: date, visibility: str
+) -> list[dict]:
+    """One new activity per programme activity, dated by its phase (or the whole enrolment)."""
+    phases = phase_dates(programme, start)
+    mutations = []
+    for pa in programme.activities:
+        first, last = phases.get(pa.phase_position, (start, planned_end)) if pa.phase_position else (start, planned_end)
+        aid = str(uuid.uuid4())
+        data = {
+            "id": aid,
+            "youth_id": youth_id,
+            "organization_id": org,
+            "title": f"{programme.name}: {pa.title}"[:200],
+            "weekdays": list(pa.weekdays or []),
+            "start_time": pa.start_time,
+            "end_time": pa.end_time,
+            "start_date": first.isoformat(),
+            "end_date": min(last, planned_end).isoformat(),
+            "location": pa.location or "",
+            "visibility": visibility,
+        }
+        mutations.append(
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "entity": "activity",
+                "id": aid,
+                "op": "upsert",
+                "base_version": None,
+                "data": data,
+            }
+        )
+    return mutations
 
 
 def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, device_id: str = "web") -> None:
@@ -229,8 +253,7 @@ def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, devi
         raise ServiceError("Kun den unges koordinator kan afslutte et forløb.")
     if reason not in END_REASONS:
         raise ServiceError("Vælg en årsag.")
-    if end < enrolment.start_date:
-        raise ServiceError("Slutdatoen kan ikke ligge før startdatoen.")
+    check_enrolment_dates(enrolment.start_date, enrolment.planned_end_date, end)
     enrolment.actual_end_date = end
     enrolment.end_reason = reason
     enrolment.updated_at = utcnow()
@@ -254,8 +277,6 @@ def end_enrolment(user: User, enrolment: Enrolment, end: date, reason: str, devi
         )
     audit.record(user, "write", youth_id=enrolment.youth_id, entity="enrolment", count=1, channel="web")
     results = push(user, device_id, mutations, channel="web") if mutations else None
-    if results is None:
-        db.session.commit()
     _raise_rejected(results)
 
 
@@ -308,8 +329,6 @@ def _record(user, youth_id, model, column, value, valid_from, note, device_id):
             channel="web",
         )
         _raise_rejected(results)
-    else:
-        db.session.commit()
     return entry
 
 
@@ -367,4 +386,4 @@ def save_targets(user: User, municipality: str, year: int, values: dict[str, dic
         t.updated_by_user_id, t.updated_at = user.id, utcnow()
         db.session.add(t)
     audit.record(user, "write", entity="target_group_target", count=len(values), detail=f"year={year}", channel="web")
-    db.session.commit()
+    db.session.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import Response
+
 from backend import csv_export
 from backend.programmes.reports import ACTIVE, EFFECT_LABELS_DA, OUTCOMES
 from shared.dimensions import DIMENSIONS
@@ -48,137 +50,120 @@ def num(value: float | None) -> str:
     return f"{value:+.2f}".replace(".", ",")
 
 
+MONTHLY_HEADERS = [
+    "Måned",
+    "Aktive",
+    "Afgang i alt",
+    *[label_da(o) for o in OUTCOMES],
+    "Fulgt op efter 6 mdr.",
+    "Selvforsørgende efter 6 mdr.",
+    "Andel selvforsørgende efter 6 mdr.",
+    "Afventer 6 mdr.",
+]
+COHORT_HEADERS = [
+    "Forløb",
+    "Hold (startmåned)",
+    "Deltagere",
+    "Effekt",
+    "Måles",
+    "Forventet",
+    "Faktisk",
+    "Målt",
+    "Fraflyttet (ikke medregnet)",
+    "Status",
+    "Bagud",
+]
+
+
 def result_tables(res: dict) -> dict[str, tuple[str, list[str], list[list]]]:
     """Every table of the results page: key -> (title, headers, rows of display strings)."""
-    out = {}
-    out["monthly"] = (
-        TABLE_TITLES["monthly"],
+    tables = {
+        "monthly": (MONTHLY_HEADERS, _monthly_rows(res["monthly"])),
+        "cohorts": (COHORT_HEADERS, _cohort_rows(res["cohorts"])),
+        "attendance": (
+            ["Måned", "Registreringer", "Mødt (inkl. for sent)", "Fremmøde"],
+            [[r["month"], r["registrations"], r["attended"], pct(r["rate"])] for r in res["attendance"]],
+        ),
+        "agreements": (
+            ["Måned", "Holdt", "Ikke holdt", "Andel holdt"],
+            [[r["month"], r["kept"], r["not_kept"], pct(r["rate"])] for r in res["agreements"]],
+        ),
+        "assessments": (
+            ["Måned", "Målinger forfaldne", "Til tiden", "Andel til tiden"],
+            [[r["month"], r["due"], r["on_time"], pct(r["share"])] for r in res["assessments_on_time"]],
+        ),
+        "progression": (
+            ["Vurderet af", "Område", "Unge", "Første (gns.)", "Seneste (gns.)", "Ændring (gns.)"],
+            [_progression_row(r) for r in res["progression"]],
+        ),
+    }
+    return {key: (TABLE_TITLES[key], headers, rows) for key, (headers, rows) in tables.items()}
+
+
+def _monthly_rows(monthly: list[dict]) -> list[list]:
+    return [
         [
-            "Måned",
-            "Aktive",
-            "Afgang i alt",
-            *[label_da(o) for o in OUTCOMES],
-            "Fulgt op efter 6 mdr.",
-            "Selvforsørgende efter 6 mdr.",
-            "Andel selvforsørgende efter 6 mdr.",
-            "Afventer 6 mdr.",
-        ],
-        [
-            [
-                r["month"],
-                r["active"],
-                r["outflow_total"],
-                *[r["outflow"][o] for o in OUTCOMES],
-                r["followed_up"],
-                r["self_supporting_after_6m"],
-                pct(r["self_supporting_after_6m_share"]),
-                r["follow_up_pending"],
-            ]
-            for r in res["monthly"]
-        ],
-    )
+            r["month"],
+            r["active"],
+            r["outflow_total"],
+            *[r["outflow"][o] for o in OUTCOMES],
+            r["followed_up"],
+            r["self_supporting_after_6m"],
+            pct(r["self_supporting_after_6m_share"]),
+            r["follow_up_pending"],
+        ]
+        for r in monthly
+    ]
+
+
+def _note_row(name: str, month: str, participants: int, note: str) -> list:
+    """A cohort-table row that only says why there are no figures (the remaining cells empty)."""
+    return [name, month, participants, note, *[""] * (len(COHORT_HEADERS) - 4)]
+
+
+def _cohort_rows(programmes: list[dict]) -> list[list]:
     rows = []
-    for p in res["cohorts"]:
+    for p in programmes:
         before = p.get("started_before_period", 0)
-        if not p["cohorts"] and before:
-            rows.append(
-                [
-                    p["name"],
-                    "–",
-                    before,
-                    f"Intet hold startede i perioden; {before} deltog, startet før perioden (se «Forløb i måneden»)",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
+        if not p["cohorts"]:
+            note = (
+                f"Intet hold startede i perioden; {before} deltog, startet før perioden (se «Forløb i måneden»)"
+                if before
+                else "Ingen deltagere i perioden"
             )
-        elif not p["cohorts"]:
-            rows.append([p["name"], "–", 0, "Ingen deltagere i perioden", "", "", "", "", "", "", ""])
+            rows.append(_note_row(p["name"], "–", before, note))
         for c in p["cohorts"]:
             if not c["effects"]:
-                rows.append(
-                    [
-                        p["name"],
-                        c["start_month"],
-                        c["participants"],
-                        "Ingen forventet effekt angivet",
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                    ]
-                )
-            for e in c["effects"]:
-                rows.append(
-                    [
-                        p["name"],
-                        c["start_month"],
-                        c["participants"],
-                        EFFECT_LABELS_DA.get(e["outcome"], e["outcome"]),
-                        anchor_da(e),
-                        pct(e["expected_share"]),
-                        pct(e["actual_share"]),
-                        e["measured"],
-                        e["moved_excluded"],
-                        STATE_DA[e["state"]],
-                        "Bagud" if e["behind"] else "",
-                    ]
-                )
-    out["cohorts"] = (
-        TABLE_TITLES["cohorts"],
-        [
-            "Forløb",
-            "Hold (startmåned)",
-            "Deltagere",
-            "Effekt",
-            "Måles",
-            "Forventet",
-            "Faktisk",
-            "Målt",
-            "Fraflyttet (ikke medregnet)",
-            "Status",
-            "Bagud",
-        ],
-        rows,
-    )
-    out["attendance"] = (
-        TABLE_TITLES["attendance"],
-        ["Måned", "Registreringer", "Mødt (inkl. for sent)", "Fremmøde"],
-        [[r["month"], r["registrations"], r["attended"], pct(r["rate"])] for r in res["attendance"]],
-    )
-    out["agreements"] = (
-        TABLE_TITLES["agreements"],
-        ["Måned", "Holdt", "Ikke holdt", "Andel holdt"],
-        [[r["month"], r["kept"], r["not_kept"], pct(r["rate"])] for r in res["agreements"]],
-    )
-    out["assessments"] = (
-        TABLE_TITLES["assessments"],
-        ["Måned", "Målinger forfaldne", "Til tiden", "Andel til tiden"],
-        [[r["month"], r["due"], r["on_time"], pct(r["share"])] for r in res["assessments_on_time"]],
-    )
-    out["progression"] = (
-        TABLE_TITLES["progression"],
-        ["Vurderet af", "Område", "Unge", "Første (gns.)", "Seneste (gns.)", "Ændring (gns.)"],
-        [
-            [
-                RATER_DA[r["rater_role"]],
-                _dim_title(r["dimension"]),
-                r["youth_count"],
-                _avg(r["first_avg"]),
-                _avg(r["latest_avg"]),
-                num(r["change_avg"]),
-            ]
-            for r in res["progression"]
-        ],
-    )
-    return out
+                rows.append(_note_row(p["name"], c["start_month"], c["participants"], "Ingen forventet effekt angivet"))
+            rows.extend(_effect_row(p["name"], c, e) for e in c["effects"])
+    return rows
+
+
+def _effect_row(name: str, cohort: dict, e: dict) -> list:
+    return [
+        name,
+        cohort["start_month"],
+        cohort["participants"],
+        EFFECT_LABELS_DA.get(e["outcome"], e["outcome"]),
+        anchor_da(e),
+        pct(e["expected_share"]),
+        pct(e["actual_share"]),
+        e["measured"],
+        e["moved_excluded"],
+        STATE_DA[e["state"]],
+        "Bagud" if e["behind"] else "",
+    ]
+
+
+def _progression_row(r: dict) -> list:
+    return [
+        RATER_DA[r["rater_role"]],
+        _dim_title(r["dimension"]),
+        r["youth_count"],
+        _avg(r["first_avg"]),
+        _avg(r["latest_avg"]),
+        num(r["change_avg"]),
+    ]
 
 
 def _avg(v: float | None) -> str:
@@ -195,4 +180,13 @@ def to_csv(title: str, headers: list[str], rows: list[list]) -> str:
     return csv_export.to_csv(headers, rows)
 
 
-__all__ = ["ACTIVE", "TABLE_TITLES", "pct", "result_tables", "to_csv"]
+def csv_response(headers: list[str], rows: list[list], filename: str) -> Response:
+    """A table as a CSV file to download."""
+    return Response(
+        csv_export.to_csv(headers, rows),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+__all__ = ["ACTIVE", "TABLE_TITLES", "csv_response", "pct", "result_tables", "to_csv"]

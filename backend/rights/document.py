@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from backend.admin import SYSTEM
 from backend.clock import to_local
+from backend.rights.audit_labels import ACTION_DA, CHANNEL_DA, ENTITY_DA
 from shared.dimensions import DIMENSIONS
 from shared.enums import label_da
 from shared.labels import FIELD_LABELS_DA, WEEKDAYS_DA
@@ -99,40 +100,6 @@ ROLE_DA = {
     "admin": "Administrator",
     "system": "Systemet",
     "youth": "Ung",
-}
-ACTION_DA = {
-    "read": "Læste",
-    "write": "Ændrede",
-    "create": "Oprettede",
-    "update": "Ændrede",
-    "delete": "Slettede",
-    "export": "Hentede en kopi af alle oplysninger",
-    "resolve_conflict": "Afklarede en rettelse",
-    "purge": "Fjernede fra en enhed",
-    "erase": "Slettede sagen",
-}
-CHANNEL_DA = {"api": "app", "web": "browser", "cli": "administration"}
-ENTITY_DA = {
-    "youth": "stamdata",
-    "plan": "plan",
-    "goal": "delmål",
-    "activity": "aktiviteter",
-    "agreement": "aftaler",
-    "attendance": "fremmøde",
-    "outreach": "kontakt",
-    "assessment": "vurderinger",
-    "consent": "samtykker",
-    "goal_proposal": "forslag til delmål",
-    "step_change": "trin",
-    "company_agreement": "virksomhedsaftaler",
-    "work_hours": "arbejdstimer",
-    "placement_follow_up": "opfølgninger på virksomhedsaftaler",
-    "conflict": "rettelser",
-    "audit_log": "logbog",
-    "enrolment": "forløb",
-    "target_group_history": "målgruppe",
-    "outcome_history": "status",
-    "export": "kopi af alle oplysninger",
 }
 
 

@@ -12,6 +12,7 @@ from backend.auth import token_required
 from backend.errors import ApiError
 from backend.extensions import db
 from backend.models import DeviceToken, User, Youth, utcnow
+from backend.rights.audit_labels import ENTITY_DA, capitalised
 from backend.rights.document import ROLE_DA, access_rows, sections
 from backend.rights.erasure import erase_youth, plan_erasure
 from backend.rights.export import build_export, scope_for
@@ -26,20 +27,10 @@ web_bp = Blueprint("rights", __name__, url_prefix="/youth", template_folder="tem
 api_bp = Blueprint("rights_api", __name__, url_prefix="/api/v1/youth")
 
 ERASE_LABELS = {
-    "youth": "Stamdata",
-    "plan": "Plan",
-    "goal": "Delmål",
-    "activity": "Aktiviteter",
-    "attendance": "Fremmøde",
-    "agreement": "Aftaler",
-    "outreach": "Kontakter",
-    "assessment": "Vurderinger",
-    "consent": "Samtykker",
-    "enrolment": "Forløb",
+    **capitalised(ENTITY_DA),  # the record kinds, in the audit log's words
     "target_group_history": "Målgruppehistorik",
     "outcome_history": "Statushistorik",
     "record_history": "Tidligere versioner",
-    "conflict": "Konflikter",
     "applied_mutation": "Modtagne ændringer",
     "change_log": "Synkroniseringslog",
     "audit_log_deleted": "Logbogslinjer ældre end opbevaringstiden",

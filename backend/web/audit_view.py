@@ -5,36 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from backend.extensions import db
+from backend.rights.audit_labels import ACTION_DA, CHANNEL_DA, ENTITY_DA, capitalised
 from backend.services.plan_view import audit_entries, visible_youth
 from backend.web.common import audit_read, coordinator_required, current_user, require_uuid
 
 bp = Blueprint("audit", __name__, url_prefix="/youth")
 
-ACTION_LABELS = {
-    "read": "Læst",
-    "write": "Ændret / oprettet",
-    "delete": "Slettet",
-    "create": "Oprettet",
-    "update": "Ændret",
-    "resolve_conflict": "Konflikt afklaret",
-    "login": "Logget ind",
-    "logout": "Logget ud",
-    "purge": "Fjernet fra enhed",
-}
-CHANNEL_LABELS = {"api": "App / API", "web": "Browser", "cli": "Administration"}
-ENTITY_LABELS = {
-    "youth": "Stamdata",
-    "plan": "Plan",
-    "goal": "Delmål",
-    "activity": "Aktiviteter",
-    "agreement": "Aftaler",
-    "attendance": "Fremmøde",
-    "outreach": "Opsøgende kontakt",
-    "assessment": "Progressionsmålinger",
-    "consent": "Samtykke",
-    "conflict": "Konflikter",
-    "audit_log": "Logbog",
-}
+# The young person's copy of their data uses the same words (backend/rights/audit_labels.py).
+ACTION_LABELS = capitalised(ACTION_DA)
+CHANNEL_LABELS = capitalised(CHANNEL_DA)
+ENTITY_LABELS = capitalised(ENTITY_DA)
 
 
 @bp.get("/<youth_id>/audit")

@@ -144,5 +144,6 @@ def full_case(app, client, w, youth: str, tag: str) -> dict:
         service.enrol(coordinator, yid, p, date(2026, 1, 12), None)
         coordinator = db.session.get(User, w.users["ahmed"])
         service.record_target_group(coordinator, yid, "education_ready", date(2026, 1, 5), note=f"Vurderet {tag}")
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     return made

@@ -71,6 +71,7 @@ def test_programme_named_like_a_formula_reaches_the_results_csv_neutralised(app,
             },
         )
         service.enrol(db.session.get(User, w.users["ahmed"]), w.youths["mads"], p, date(2026, 1, 5), None)
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     web_login(client, w.users["ahmed"])
     r = client.get("/results/export/cohorts.csv?from=2026-01&to=2026-06")

@@ -167,6 +167,7 @@ def test_enrolment_and_its_activities_can_be_organisation_only(app, client, w):
             visibility="organization",
         )
         eid, act_ids = e.id, list(e.activity_ids)
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     karen = Browser(app, "karen").get(f"/programmes/youth/{w.youths['sara']}").text
     assert eid not in karen

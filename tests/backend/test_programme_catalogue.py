@@ -162,9 +162,17 @@ def test_edit_form_round_trips_theory_and_dated_effects(app, client):
         m.group(1): m.group(2)
         for m in re.finditer(r'<textarea id="p-\w+" name="(\w+)" rows="\d+">(.*?)</textarea>', html, re.S)
     }
-    assert "self_supporting; 50; 2018-06-30; 30. juni 2018" in areas["effects"]
+    inputs = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'<input name="(effect-\d+-\w+)" type="\w+"[^>]*? value="([^"]*)"', html)
+    }
+    kinds = re.findall(r'<select name="(effect-\d+-kind)">.*?(?:<option value="(\w+)" selected>|</select>)', html, re.S)
+    inputs.update({name: kind for name, kind in kinds if kind})
+    assert inputs["effect-0-kind"] == "self_supporting" and inputs["effect-0-date"] == "2018-06-30"
+    assert inputs["effect-0-words"] == "30. juni 2018" and inputs["effect-0-weeks"] == ""
     form = {
         **areas,
+        **inputs,
         "csrf_token": token,
         "name": "Unge på Toppen",
         "capacity": "20",
@@ -185,9 +193,9 @@ def test_edit_form_round_trips_theory_and_dated_effects(app, client):
         ]
         assert p.target_groups == ["activity_ready"] and "Efterværn" in p.content and len(p.mechanisms) == 3
         assert p.phases[0].description.startswith("Kost og idræt")
-    bad = {**form, "effects": "self_supporting; 50; 30-06-2018"}
+    bad = {**form, "effect-0-date": "30-06-2018"}
     r = client.post(f"/programmes/{pid}/edit", data=bad)
-    assert r.status_code == 400 and "2018-06-30" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "Effekt 1: ugyldig dato" in r.get_data(as_text=True)
 
 
 def test_an_old_unedited_demo_catalogue_is_brought_up_to_the_sheets(app):

@@ -29,7 +29,12 @@ PROGRAMME_FORM = {
     "start_rule": "Opstart i januar",
     "active": "on",
     "phases": "Screening; 2\nBrobygning; 14",
-    "effects": "self_supporting; 65; 16\njob; 10; 16",
+    "effect-0-kind": "self_supporting",
+    "effect-0-pct": "65",
+    "effect-0-weeks": "16",
+    "effect-1-kind": "job",
+    "effect-1-pct": "10",
+    "effect-1-weeks": "16",
     "activities": (
         "Screeningssamtale; tir; 10:00-11:00; UU-centret; 1\n"
         "Brobygning; man,tir,ons,tor; 08:30-13:30; Erhvervsskolen; 2"
@@ -66,10 +71,20 @@ def test_catalogue_create_edit_and_bad_input_keeps_text(app, client):
     html = client.get("/programmes").get_data(as_text=True)
     assert "Brobygning til uddannelse" in html and "65 %" in html
     token = csrf(client, f"/programmes/{pid}/edit")
-    bad = {**PROGRAMME_FORM, "effects": "selvforsørgende; halvtreds; 26", "csrf_token": token}
+    # the effect is a choice with Danish labels, not a code typed in free text (issue 16 item 17)
+    form = client.get(f"/programmes/{pid}/edit").get_data(as_text=True)
+    assert '<option value="self_supporting" selected>Selvforsørgende (uddannelse, job eller andet)</option>' in form
+    assert "self_supporting;" not in form
+    bad = {**PROGRAMME_FORM, "effect-1-pct": "halvtreds", "csrf_token": token}
     r = client.post(f"/programmes/{pid}/edit", data=bad)
     page = r.get_data(as_text=True)
-    assert r.status_code == 400 and "Linje 1" in page and "selvforsørgende; halvtreds; 26" in page
+    assert r.status_code == 400 and "Effekt 2: skriv andelen som et helt tal" in page and 'value="halvtreds"' in page
+    tampered = {**PROGRAMME_FORM, "effect-0-kind": "world_peace", "csrf_token": token}
+    page = client.post(f"/programmes/{pid}/edit", data=tampered).get_data(as_text=True)
+    assert "Effekt 1: vælg en effekt fra listen." in page
+    both = {**PROGRAMME_FORM, "effect-0-date": "2026-06-30", "csrf_token": token}
+    page = client.post(f"/programmes/{pid}/edit", data=both).get_data(as_text=True)
+    assert "Effekt 1: angiv enten uger efter start eller en dato (ikke begge)." in page
     # a partner may read the catalogue but not edit it
     login(client, w.users["karen"])
     assert client.get("/programmes").status_code == 200
@@ -201,6 +216,7 @@ def test_enrolment_survives_a_push_that_ran_its_batch_again(app, client, monkeyp
         programme = db.session.get(Programme, pid)
         enr = service.enrol(ahmed, w.youths["mads"], programme, date(2026, 1, 5), None)
         enr_id, act_ids = enr.id, list(enr.activity_ids)
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     assert len(calls) == 2
     with app.app_context():
@@ -256,3 +272,33 @@ def test_enrolment_warns_of_clashes_with_existing_activities(app, client):
         follow_redirects=True,
     )
     assert r.status_code == 200 and "overlapper" not in r.get_data(as_text=True)
+
+
+def test_tampered_enrolment_and_history_posts_answer_in_plain_danish(app, client):
+    """Issue 16 item 17: tampered ids, enum values and dates get a Danish message and a 4xx, never a 500."""
+    w = build_world(app)
+    pid = make_programme(app, client, w)
+    mads = w.youths["mads"]
+    token = csrf(client, f"/programmes/youth/{mads}")
+    base = f"/programmes/youth/{mads}"
+    cases = [
+        ("/enrol", {"programme_id": "x" * 80, "start_date": "2026-13-40"}, "Vælg et forløb."),
+        ("/enrol", {"programme_id": pid, "start_date": "2026-01-05", "visibility": "secret"}, "kun for organisationen"),
+        ("/enrol", {"programme_id": pid, "start_date": "1800-01-05"}, "Startdatoen skal ligge mellem år 2000"),
+        (
+            "/enrol",
+            {"programme_id": pid, "start_date": "2026-01-05", "planned_end_date": "2025-01-01"},
+            "efter startdatoen",
+        ),
+        ("/target-group", {"value": "world_peace", "valid_from": "x"}, "Vælg en værdi fra listen."),
+        ("/outcome", {"value": "job", "valid_from": "31-12-2026"}, "Ugyldig dato"),
+    ]
+    for path, data, message in cases:
+        r = client.post(base + path, data={**data, "csrf_token": token})
+        assert r.status_code == 400 and message in r.get_data(as_text=True), (path, data)
+    no_csrf = client.post(base + "/enrol", data={"programme_id": pid, "start_date": "2026-01-05"})
+    assert no_csrf.status_code == 400 and "sikkerhedsnøglen" in no_csrf.get_data(as_text=True)
+    assert client.post(base + "/bogus", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/programmes/youth/{'y' * 50}/enrol", data={"csrf_token": token}).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 0

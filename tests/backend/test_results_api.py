@@ -71,6 +71,7 @@ def world(app):
         service.enrol(ahmed, w.youths["sara"], db.session.get(Programme, p.id), date(2026, 1, 12), None)
         ahmed = db.session.get(User, w.users["ahmed"])
         service.record_outcome(ahmed, w.youths["mads"], "job", date(2026, 3, 2))
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     return w
 
@@ -153,6 +154,7 @@ def test_programme_filter_and_moved_young_person(app, client, world):
     with app.app_context():
         ahmed = db.session.get(User, w.users["ahmed"])
         service.record_outcome(ahmed, w.youths["sara"], "moved_other", date(2026, 2, 1))
+        db.session.commit()  # the caller owns the transaction, as a request does
     ahmed = Api(client, "ahmed")
     res = client.get(
         "/api/v1/reports/results", headers=ahmed.headers, query_string={"from": "2026-01", "programme": w.programme}

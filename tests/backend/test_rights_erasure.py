@@ -25,6 +25,7 @@ def w(app, client, w):
     w.sara_made = full_case(app, client, w, "sara", "SARA-Y")
     with app.app_context():
         service.record_outcome(db.session.get(User, w.users["ahmed"]), w.youths["mads"], "job", CLOSED)
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     return w
 
@@ -191,6 +192,7 @@ def test_a_case_that_fails_to_erase_does_not_stop_the_others_and_the_job_exits_n
 
     with app.app_context():
         service.record_outcome(db.session.get(User, w.users["ahmed"]), w.youths["sara"], "education", CLOSED)
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     real = retention.erase_youth
 

@@ -24,6 +24,7 @@ def w(app, client, w):
     w.sara_made = full_case(app, client, w, "sara", "SARA-SECRET")
     with app.app_context():
         service.record_outcome(db.session.get(User, w.users["ahmed"]), w.youths["mads"], "job", date(2026, 3, 2))
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     Api(client, "peter").pull_all()  # someone else reads Mads's case: it belongs in "who has read"
     return w

@@ -41,6 +41,7 @@ def world(app):
             (service.record_outcome, "sara", "flexjob", date(2026, 4, 2)),
         ):
             fn(db.session.get(User, w.users["ahmed"]), w.youths[y], value, d)
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     return w
 
@@ -209,6 +210,7 @@ def test_monthly_report_page_and_csv(app, client, world):
             date(2026, 1, 5),
             None,
         )
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     login(client, w.users["ahmed"])
     assert set_targets(client).status_code == 302

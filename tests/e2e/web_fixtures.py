@@ -4,6 +4,7 @@ HTTP server (werkzeug, in a thread, on 127.0.0.1 and a free port) and headless C
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,25 +42,38 @@ class WebServer:
         self.thread.join(10)
 
 
-@pytest.fixture
-def demo_server(database_url):
-    """The demo municipality (backend.seed.seed_demo) behind a live server; fresh for each test."""
+@contextmanager
+def served_demo(database_url, setup=None):
+    """The demo municipality (backend.seed.seed_demo) behind a live server until the block ends;
+    `setup(server)`, if given, runs in the app context after seeding (e.g. to look up ids)."""
     app = make_app(database_url, TRINVIS_DEMO=True, DEMO_MODE=True)
     truncate_all(app)
+    server = WebServer(app)
     with app.app_context():
         from backend.extensions import db
         from backend.seed import seed_demo
 
         seed_demo()
+        if setup is not None:
+            setup(server)
         db.session.remove()
-    server = WebServer(app).start()
-    yield server
-    server.stop()
-    with app.app_context():
-        from backend.extensions import db
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        with app.app_context():
+            from backend.extensions import db
 
-        db.session.remove()
-        db.engine.dispose()
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def demo_server(database_url):
+    """The demo municipality behind a live server; fresh for each test."""
+    with served_demo(database_url) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -169,6 +169,7 @@ def build(app, client) -> dict:
         s["enrolment"] = e.id
         records = {k: as_record(db.session.get(MODELS[k], v)) for k, v in ids.items()}
         actors = {u: permissions.actor_of(db.session.get(User, w.users[u])) for u in USERS}
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     return {"w": w, "ids": ids, "secrets": s, "records": records, "actors": actors, "programme": prog_id}
 

@@ -98,6 +98,7 @@ def test_erased_case_leaves_every_phone_at_its_next_sync(backend_server, device)
         service.record_outcome(_user(db, youth.coordinator_id), mads_id, "education", date.today())
         report = purge_closed_cases(date.today() + timedelta(days=366 * 5), dry_run=False)
         assert mads_id in [c.youth_id for c in report.cases] and sara_id not in [c.youth_id for c in report.cases]
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     for phone in (karen, lise):
         result = phone.sync()
@@ -142,6 +143,7 @@ async def test_erased_young_person_sees_why_the_app_is_empty(backend_server, dev
         youth = db.session.get(Youth, mads_id)
         service.record_outcome(_user(db, youth.coordinator_id), mads_id, "education", date.today())
         purge_closed_cases(date.today() + timedelta(days=366 * 5), dry_run=False)
+        db.session.commit()  # the caller owns the transaction, as a request does
         db.session.remove()
     await app.sync_once()
     text = all_text(session.page)
