@@ -33,7 +33,7 @@ def is_uuid(value: str) -> bool:
 
 def _uuid(value: str) -> None:
     if not is_uuid(value):
-        raise ValidationError("Ikke et gyldigt id (UUID).")
+        raise ValidationError("Ikke et gyldigt id.")
 
 
 # A Regexp, not a function, so that apispec shows it in /api/v1/openapi.json as a `pattern`.

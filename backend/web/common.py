@@ -162,7 +162,7 @@ def push_form(
             validate_entity(entity, data, partial=partial)
         except ValidationError as e:
             errs = field_messages(e)
-            raise FormRejected("Rettelser mangler: " + summary(errs), errs) from None
+            raise FormRejected("Ret dette, før det kan gemmes: " + summary(errs), errs) from None
     mutation = {
         "mutation_id": form_mutation_id(),
         "entity": entity,

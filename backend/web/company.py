@@ -76,7 +76,7 @@ def _mutation(entity: str, record_id: str, data: dict, base_version: int | None)
         validate_entity(entity, {**data, "id": record_id}, partial=base_version is not None)
     except ValidationError as e:
         errs = field_messages(e)
-        raise FormRejected("Rettelser mangler: " + summary(errs), errs) from None
+        raise FormRejected("Ret dette, før det kan gemmes: " + summary(errs), errs) from None
     return {
         "entity": entity,
         "id": record_id,

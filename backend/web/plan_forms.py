@@ -283,7 +283,9 @@ def add_outreach(youth_id: str):
     if values["reached"] not in ("yes", "no"):
         errors["reached"] = "Vælg om I fik kontakt."
     if errors:
-        return _rejected(view, key, FormRejected("Rettelser mangler: " + " ".join(errors.values()), errors), values)
+        return _rejected(
+            view, key, FormRejected("Ret dette, før det kan gemmes: " + " ".join(errors.values()), errors), values
+        )
     data = {
         "youth_id": view.youth.id,
         "organization_id": user.organization_id,

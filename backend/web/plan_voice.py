@@ -129,7 +129,7 @@ def _validate(entity: str, data: dict, partial: bool) -> None:
         errs = field_messages(e)
         if "title" in errs or "text" in errs:
             errs["title"] = "Skriv delmålet med jeres egne ord (højst 200 tegn)."
-        raise FormRejected("Rettelser mangler: " + summary(errs), errs) from None
+        raise FormRejected("Ret dette, før det kan gemmes: " + summary(errs), errs) from None
 
 
 def may_answer(user) -> bool:
