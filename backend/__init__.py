@@ -50,6 +50,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API uses bearer tokens, not cookies
     app.register_blueprint(api_bp)
 
+    from backend.pwa import register_pwa
+
+    register_pwa(app)  # before the web pages: see register_pwa
+
     from backend.web import register_web
 
     register_web(app)

@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS keyring (      -- the data key wrapped by the PIN's k
     failed  INTEGER NOT NULL DEFAULT 0    -- wrong PINs in a row
 );
 """
+
+AFTER_COMMIT: list[Callable[[], None]] = []
+"""Called after every committed write; the browser build persists the file to IndexedDB here."""
 
 
 def now_iso() -> str:
@@ -172,6 +175,8 @@ class SealedFile:
                 raise
             else:
                 self._conn.execute("COMMIT")
+                for hook in AFTER_COMMIT:
+                    hook()
 
     def _q(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -236,6 +241,8 @@ class SealedFile:
             self._cipher = None
             self._conn.execute("VACUUM")
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for hook in AFTER_COMMIT:
+            hook()
 
     def has_data(self) -> bool:
         """Anything of a user on the phone (readable or not)."""

@@ -10,6 +10,7 @@ import flet as ft
 
 from mobile_app.core import AppCore, CoreError
 from mobile_app.ui import widgets as w
+from mobile_app.ui.runner import off_ui
 from shared.clock import LOCAL_TZ
 
 Screen = Callable[..., list[ft.Control]]
@@ -267,14 +268,14 @@ class TrinvisApp:
     async def sync_once(self) -> None:
         """Sync in a worker thread, refreshing the status bar while it runs."""
         if self.core.locked:
-            if await asyncio.to_thread(self.core.wipe_if_revoked_while_locked):
+            if await off_ui(self.core.wipe_if_revoked_while_locked):
                 self.show_wiped()
             return
         if not self.core.logged_in:
             return
         before = self.core.store.get_meta("pulled_records", 0)
         first_done_before = bool(self.core.store.get_meta("first_sync_done"))
-        task = asyncio.ensure_future(asyncio.to_thread(self.core.sync))
+        task = asyncio.ensure_future(off_ui(self.core.sync))
         while not task.done():
             await asyncio.wait({task}, timeout=0.5)
             self.refresh_status()

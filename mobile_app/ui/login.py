@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
 from mobile_app.core import CoreError, SecondFactorNeeded, WrongSecondFactor
 from mobile_app.ui import widgets as w
+from mobile_app.ui.runner import off_ui
 
 
 def _logged_in(app) -> None:
@@ -33,7 +32,7 @@ def login_screen(app) -> list[ft.Control]:
     async def do_login(e):
         app.say("Logger ind …")
         try:
-            await asyncio.to_thread(app.core.login, username.value or "", password.value or "", server.value or "")
+            await off_ui(app.core.login, username.value or "", password.value or "", server.value or "")
         except SecondFactorNeeded:
             # Password right; one more step on its own screen (kept only in memory until then).
             app.show(second_factor_screen, username.value or "", password.value or "", server.value or "")
@@ -84,7 +83,7 @@ def second_factor_screen(app, username: str, password: str, server: str, recover
     async def do_code(e):
         app.say("Logger ind …")
         try:
-            await asyncio.to_thread(app.core.login, username, password, server, code.value or "")
+            await off_ui(app.core.login, username, password, server, code.value or "")
         except WrongSecondFactor as exc:
             code.value = ""
             app.say(exc.message, error=True)
@@ -118,7 +117,7 @@ def logout_screen(app) -> list[ft.Control]:
     async def do_logout(e):
         app.say("Logger ud …")
         # The server is told first (revokes the token); offline that can take a while.
-        await asyncio.to_thread(app.core.logout)
+        await off_ui(app.core.logout)
         app.show(login_screen, root=True)
         app.say("Du er logget ud. Dine data er slettet fra telefonen.")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
 
 import flet as ft
@@ -12,6 +11,7 @@ from mobile_app.core.services import WEEKDAYS_DA
 from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
 from mobile_app.ui.app import LOCAL_TZ, refreshable
+from mobile_app.ui.runner import off_ui
 from shared.enums import label_da
 
 
@@ -329,7 +329,7 @@ def my_data(app, fetched=None) -> list[ft.Control]:
     async def fetch(e):
         app.say("Henter dine data …")
         try:
-            result = await asyncio.to_thread(app.core.my_data)
+            result = await off_ui(app.core.my_data)
         except CoreError as exc:
             app.say(exc.message, error=True)
             return

@@ -1,0 +1,47 @@
+"""Start-up of the browser build: choose the browser's adapters, then run the same app.
+
+Only imported in Pyodide (the generated main.py of the web build). The server is the page's
+own origin (the backend serves the app at /app/), the data directory is mounted on IndexedDB,
+and `mobile_app.ui.runner.off_ui` calls the core directly because there are no threads.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs, urlsplit
+
+import flet as ft
+
+from mobile_app.browser.persist import MOUNT, IdbPersistence
+
+persistence: IdbPersistence | None = None
+
+
+def page_url() -> str:
+    import flet_js  # the Python worker's bridge module (registered by flet-web's python-worker.js)
+
+    return str(flet_js.documentUrl)
+
+
+def configure(url: str) -> None:
+    """The server is the page's origin; `?sync=N` (at least 2 s) sets the sync interval (tests, bench)."""
+    parts = urlsplit(url)
+    os.environ.setdefault("TRINVIS_SERVER_URL", f"{parts.scheme}://{parts.netloc}")
+    os.environ["TRINVIS_DATA_DIR"] = MOUNT
+    sync = parse_qs(parts.query).get("sync", [""])[0]
+    if sync.isdigit():
+        os.environ["TRINVIS_SYNC_INTERVAL"] = str(max(2, int(sync)))
+
+
+async def web_main(page: ft.Page) -> None:
+    """Mount storage (once per page load), point the core at the page's server, run the app."""
+    global persistence
+    if persistence is None:
+        import pyodide_js
+
+        configure(page_url())
+        persistence = IdbPersistence(pyodide_js.FS)
+        await persistence.mount()
+    from mobile_app.main import main
+
+    await main(page)

@@ -1,0 +1,171 @@
+"""The phone app as an offline web app (Python in the browser) served by the backend at /app/.
+
+Real backend (stoppable, same port), the real static build, real headless Chromium with a
+persistent profile: first visit and login online; offline (browser offline *and* backend
+stopped, since Playwright's offline switch does not reliably cover a service worker) the app
+reloads, a young person checks in and a mentor records attendance; the browser is closed and
+opened again with the changes still waiting; back online they reach the coordinator's plan page.
+
+Run on its own: `pytest tests/e2e/test_pwa_e2e.py -m e2e`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from app_fixtures import CHROMIUM_ARGS, choose_pin, login, see, shot, tap, tap_id, type_in, unlock
+from app_server import LiveServer, build_app, database_url
+
+pytestmark = pytest.mark.e2e
+
+VIEWPORT = {"width": 412, "height": 915}
+
+
+@pytest.fixture(scope="module")
+def web_build(tmp_path_factory):
+    from mobile_app.web_build import build
+
+    return build(tmp_path_factory.mktemp("web") / "app")
+
+
+@pytest.fixture
+def server(tmp_path, web_build):
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app = build_app(database_url(tmp_path))
+    app.config["WEB_APP_DIR"] = web_build["dest"]
+    srv = LiveServer(app).start()
+    srv.flask_app = app
+    yield srv
+    if srv.running():
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+def open_profile(playwright, profile_dir, offline: bool = False):
+    ctx = playwright.chromium.launch_persistent_context(
+        str(profile_dir), executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, viewport=VIEWPORT,
+        locale="da-DK", timezone_id="Europe/Copenhagen", offline=offline,
+    )
+    return ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
+
+
+def goto_app(page, url: str) -> None:
+    page.goto(url + "/app/?sync=3")
+    ready(page)
+
+
+def ready(page) -> None:
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=90000)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+
+
+def wait_offline_ready(page) -> None:
+    """The service worker has every file and controls the page: the next start needs no network."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=90000)
+
+
+def plan_page_text(page, server, youth_username: str) -> str:
+    with server.flask_app.app_context():
+        from backend import models
+        from backend.extensions import db
+
+        user = db.session.query(models.User).filter_by(username=youth_username).one()
+        youth_id = db.session.query(models.Youth).filter_by(user_id=user.id).one().id
+        db.session.remove()
+    page.goto(server.url + f"/youth/{youth_id}")
+    return page.locator("#attendance").inner_text()
+
+
+def self_checked_in_today(server, youth_username: str) -> bool:
+    today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+    with server.flask_app.app_context():
+        from backend import models
+        from backend.extensions import db
+
+        user = db.session.query(models.User).filter_by(username=youth_username).one()
+        youth = db.session.query(models.Youth).filter_by(user_id=user.id).one()
+        rows = db.session.query(models.Attendance).filter_by(youth_id=youth.id, date=today).all()
+        db.session.remove()
+        return any(r.self_checked_in_at for r in rows)
+
+
+def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(server, playwright, tmp_path):
+    youth_profile, mentor_profile = tmp_path / "youth-profile", tmp_path / "mentor-profile"
+
+    # First visit, online: the young person logs in and the app keeps itself for offline use.
+    youth_ctx, youth = open_profile(playwright, youth_profile)
+    goto_app(youth, server.url)
+    login(youth, "ung.mads")
+    choose_pin(youth)
+    see(youth, "Hej Mads", timeout=60000)
+    see(youth, "Alt er sendt", timeout=60000)
+    wait_offline_ready(youth)
+
+    mentor_ctx, mentor = open_profile(playwright, mentor_profile)
+    goto_app(mentor, server.url)
+    login(mentor, "mentor.lise")
+    choose_pin(mentor)
+    see(mentor, "Mine unge", timeout=60000)
+    see(mentor, "Alt er sendt", timeout=60000)
+    wait_offline_ready(mentor)
+
+    # Offline: no network and no backend. A reload still opens the app (locked: the PIN opens it).
+    server.stop()
+    for ctx in (youth_ctx, mentor_ctx):
+        ctx.set_offline(True)
+    youth.reload()
+    ready(youth)
+    unlock(youth)
+    see(youth, "Hej Mads", timeout=60000)
+    tap(youth, "Jeg er her")
+    see(youth, "Tak! Du er tjekket ind.")
+    see(youth, "1 ændring venter på at blive sendt")
+    shot(youth, "pwa_youth_checked_in_offline")
+
+    tap_id(mentor, "open-sara")
+    tap_id(mentor, "record-attendance")
+    see(mentor, "Hvordan gik det?")
+    mentor.get_by_role("radio", name="Meldt fra").first.click()
+    type_in(mentor, "attendance-reason", "Tandlæge i browseren")
+    tap_id(mentor, "save-attendance")
+    see(mentor, "Fremmøde gemt.")
+    see(mentor, "1 ændring venter på at blive sendt")
+
+    # The browser is closed and opened again, still offline: the unsent changes are there.
+    youth_ctx.close()
+    youth_ctx, youth = open_profile(playwright, youth_profile, offline=True)
+    goto_app(youth, server.url)
+    unlock(youth)
+    see(youth, "1 ændring venter på at blive sendt", timeout=60000)
+    assert not self_checked_in_today(server, "ung.mads")
+
+    # Online again: both phones send by themselves, and the coordinator's plan page shows it.
+    server.start()
+    for ctx in (youth_ctx, mentor_ctx):
+        ctx.set_offline(False)
+    see(youth, "Alt er sendt", timeout=60000)
+    see(mentor, "Alt er sendt", timeout=60000)
+    assert self_checked_in_today(server, "ung.mads")
+
+    coordinator = youth_ctx.new_page()
+    coordinator.goto(server.url + "/login")
+    coordinator.get_by_label("Brugernavn").fill("tovholder.ahmed")
+    coordinator.get_by_label("Adgangskode").fill("demo1234")
+    coordinator.get_by_role("button", name="Log ind").click()
+    coordinator.wait_for_load_state()
+    assert "Tandlæge i browseren" in plan_page_text(coordinator, server, "ung.sara")
+    today = coordinator.locator("#attendance td.today")
+    plan_page_text(coordinator, server, "ung.mads")
+    assert today.locator(".att-present").count() >= 1
+    youth_ctx.close()
+    mentor_ctx.close()
