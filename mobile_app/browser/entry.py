@@ -39,7 +39,10 @@ async def web_main(page: ft.Page) -> None:
     if persistence is None:
         import pyodide_js
 
+        from mobile_app.core import sealed_file
+
         configure(page_url())
+        sealed_file.JOURNAL_MODE = "DELETE"
         persistence = IdbPersistence(pyodide_js.FS)
         await persistence.mount()
     from mobile_app.main import main

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS keyring (      -- the data key wrapped by the PIN's k
 );
 """
 
+JOURNAL_MODE = "WAL"
+"""The browser build uses DELETE: Emscripten's file system has no shared memory for WAL's index."""
 AFTER_COMMIT: list[Callable[[], None]] = []
 """Called after every committed write; the browser build persists the file to IndexedDB here."""
 
@@ -79,7 +81,7 @@ class SealedFile:
         _private_file(self.path)
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(f"PRAGMA journal_mode={JOURNAL_MODE}")
         # FULL: a saved entry survives even a power cut, not only a killed process.
         self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self._conn.execute("PRAGMA busy_timeout=5000")

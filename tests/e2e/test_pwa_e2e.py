@@ -22,6 +22,18 @@ from app_server import LiveServer, build_app, database_url
 pytestmark = pytest.mark.e2e
 
 VIEWPORT = {"width": 412, "height": 915}
+CONSOLE: list[str] = []
+"""The browser's console (the Python worker's prints and tracebacks), written out on failure."""
+
+
+@pytest.fixture(autouse=True)
+def _console_on_failure(request):
+    CONSOLE.clear()
+    yield
+    from app_fixtures import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "pwa_console.log").write_text("\n".join(CONSOLE), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +51,7 @@ def server(tmp_path, web_build):
     srv = LiveServer(app).start()
     srv.flask_app = app
     yield srv
-    if srv.running():
+    if srv.running:
         srv.stop()
 
 
@@ -56,7 +68,9 @@ def open_profile(playwright, profile_dir, offline: bool = False):
         str(profile_dir), executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, viewport=VIEWPORT,
         locale="da-DK", timezone_id="Europe/Copenhagen", offline=offline,
     )
-    return ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    page.on("console", lambda m: CONSOLE.append(f"{profile_dir.name}: {m.type}: {m.text[:400]}"))
+    return ctx, page
 
 
 def goto_app(page, url: str) -> None:
@@ -105,6 +119,7 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
     # First visit, online: the young person logs in and the app keeps itself for offline use.
     youth_ctx, youth = open_profile(playwright, youth_profile)
     goto_app(youth, server.url)
+    see(youth, "Log ind én gang", timeout=120000)  # the first start loads Pyodide and the app
     login(youth, "ung.mads")
     choose_pin(youth)
     see(youth, "Hej Mads", timeout=60000)
@@ -113,6 +128,7 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
 
     mentor_ctx, mentor = open_profile(playwright, mentor_profile)
     goto_app(mentor, server.url)
+    see(mentor, "Log ind én gang", timeout=120000)
     login(mentor, "mentor.lise")
     choose_pin(mentor)
     see(mentor, "Mine unge", timeout=60000)
