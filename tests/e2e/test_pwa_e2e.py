@@ -65,8 +65,13 @@ def playwright():
 
 def open_profile(playwright, profile_dir, offline: bool = False):
     ctx = playwright.chromium.launch_persistent_context(
-        str(profile_dir), executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, viewport=VIEWPORT,
-        locale="da-DK", timezone_id="Europe/Copenhagen", offline=offline,
+        str(profile_dir),
+        executable_path="/usr/bin/chromium",
+        args=CHROMIUM_ARGS,
+        viewport=VIEWPORT,
+        locale="da-DK",
+        timezone_id="Europe/Copenhagen",
+        offline=offline,
     )
     page = ctx.pages[0] if ctx.pages else ctx.new_page()
     page.on("console", lambda m: CONSOLE.append(f"{profile_dir.name}: {m.type}: {m.text[:400]}"))
