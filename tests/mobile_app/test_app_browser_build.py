@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import os
+import shutil
 import sys
 import tarfile
 import threading
 import types
+import zipfile
 
 import pytest
 
@@ -137,11 +140,15 @@ def test_the_web_build_is_reproducible_and_self_contained(built):
     for name in ("app.tar.gz", "sw.js", "index.html"):
         with open(f"{a}/{name}", "rb") as fa, open(f"{b}/{name}", "rb") as fb:
             assert fa.read() == fb.read(), name
-    names = tarfile.open(f"{a}/app.tar.gz").getnames()
-    assert "main.py" in names and "requirements.txt" not in names  # nothing fetched from PyPI
+    tar = tarfile.open(f"{a}/app.tar.gz")
+    assert "main.py" in tar.getnames() and "requirements.txt" not in tar.getnames()  # nothing from PyPI
+    assert "__pypackages__/msgpack/fallback.py" in tar.getnames()  # the worker needs it before main.py
+    names = zipfile.ZipFile(io.BytesIO(tar.extractfile("app.zip").read())).namelist()
     assert "mobile_app/browser/entry.py" in names and "shared/enums.py" in names
-    for pkg in ("flet/__init__.py", "msgpack/fallback.py", "requests/__init__.py", "tzdata/__init__.py"):
-        assert f"__pypackages__/{pkg}" in names
+    for pkg in ("flet/__init__.py", "msgpack/fallback.py", "requests/__init__.py", "tzdata/zoneinfo/Europe/Copenhagen"):
+        assert pkg in names
+    if shutil.which("node"):
+        assert "mobile_app/core/store.pyc" in names and "flet/__init__.pyc" in names  # bytecode for Pyodide
     assert not [n for n in names if n.endswith(".so") or "cryptography" in n or "geodata" in n]
     index = open(f"{a}/index.html", encoding="utf-8").read()
     assert '<base href="/app/">' in index and '"./pyodide/pyodide.mjs"' in index and 'register("sw.js")' in index
