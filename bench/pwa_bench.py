@@ -42,7 +42,7 @@ import pyodide_js
 
 resp = await pyfetch("/app/app.tar.gz")
 await resp.unpack_archive(extract_dir="/bench", format="gztar")
-sys.path[:0] = ["/bench", "/bench/__pypackages__"]
+sys.path[:0] = ["/bench/app.zip"]
 from mobile_app.core import sealed_file
 from mobile_app.browser import aead
 from mobile_app.browser.persist import IdbPersistence

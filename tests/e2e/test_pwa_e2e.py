@@ -4,7 +4,8 @@ Real backend (stoppable, same port), the real static build, real headless Chromi
 persistent profile: first visit and login online; offline (browser offline *and* backend
 stopped, since Playwright's offline switch does not reliably cover a service worker) the app
 reloads, a young person checks in and a mentor records attendance; the browser is closed and
-opened again with the changes still waiting; back online they reach the coordinator's plan page.
+opened again with the changes still waiting; a new version is deployed and taken ("Ny version —
+genindlæs") with a change still unsent; back online everything reaches the coordinator's plan page.
 
 Run on its own: `pytest tests/e2e/test_pwa_e2e.py -m e2e`.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -118,7 +120,7 @@ def self_checked_in_today(server, youth_username: str) -> bool:
         return any(r.self_checked_in_at for r in rows)
 
 
-def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(server, playwright, tmp_path):
+def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(server, playwright, tmp_path, web_build):
     youth_profile, mentor_profile = tmp_path / "youth-profile", tmp_path / "mentor-profile"
 
     # First visit, online: the young person logs in and the app keeps itself for offline use.
@@ -170,10 +172,25 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
     see(youth, "1 ændring venter på at blive sendt", timeout=60000)
     assert not self_checked_in_today(server, "ung.mads")
 
-    # Online again: both phones send by themselves, and the coordinator's plan page shows it.
+    # A new version is deployed while the mentor's change is unsent. The mentor's app, reopened
+    # offline (locked, so it does not sync yet), finds it when back online and offers it.
+    mentor.reload()
+    ready(mentor)
+    see(mentor, "Appen er låst", timeout=60000)
+    sw = Path(web_build["dest"]) / "sw.js"
+    sw.write_text(sw.read_text(encoding="utf-8") + "\n// a new deploy\n", encoding="utf-8")
     server.start()
-    for ctx in (youth_ctx, mentor_ctx):
-        ctx.set_offline(False)
+    mentor_ctx.set_offline(False)
+    update = mentor.get_by_role("button", name="Ny version — genindlæs")
+    update.wait_for(timeout=90000)
+    shot(mentor, "pwa_new_version")
+    update.click()
+    ready(mentor)
+    unlock(mentor)
+    see(mentor, "Mine unge", timeout=60000)
+
+    # Online again: both phones send by themselves, and the coordinator's plan page shows it.
+    youth_ctx.set_offline(False)
     see(youth, "Alt er sendt", timeout=60000)
     see(mentor, "Alt er sendt", timeout=60000)
     assert self_checked_in_today(server, "ung.mads")
