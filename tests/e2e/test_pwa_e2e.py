@@ -90,6 +90,12 @@ def ready(page) -> None:
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
 
 
+def open_with_pin(page) -> None:
+    """The app starts locked after every start; Pyodide's start can take a while on a busy machine."""
+    see(page, "Appen er låst", timeout=120000)
+    unlock(page)
+
+
 def wait_offline_ready(page) -> None:
     """The service worker has every file and controls the page: the next start needs no network."""
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=90000)
@@ -148,7 +154,7 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
         ctx.set_offline(True)
     youth.reload()
     ready(youth)
-    unlock(youth)
+    open_with_pin(youth)
     see(youth, "Hej Mads", timeout=60000)
     tap(youth, "Jeg er her")
     see(youth, "Tak! Du er tjekket ind.")
@@ -168,7 +174,7 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
     youth_ctx.close()
     youth_ctx, youth = open_profile(playwright, youth_profile, offline=True)
     goto_app(youth, server.url)
-    unlock(youth)
+    open_with_pin(youth)
     see(youth, "1 ændring venter på at blive sendt", timeout=60000)
     assert not self_checked_in_today(server, "ung.mads")
 
@@ -176,7 +182,7 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
     # offline (locked, so it does not sync yet), finds it when back online and offers it.
     mentor.reload()
     ready(mentor)
-    see(mentor, "Appen er låst", timeout=60000)
+    see(mentor, "Appen er låst", timeout=120000)
     sw = Path(web_build["dest"]) / "sw.js"
     sw.write_text(sw.read_text(encoding="utf-8") + "\n// a new deploy\n", encoding="utf-8")
     server.start()
@@ -186,7 +192,7 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
     shot(mentor, "pwa_new_version")
     update.click()
     ready(mentor)
-    unlock(mentor)
+    open_with_pin(mentor)
     see(mentor, "Mine unge", timeout=60000)
 
     # Online again: both phones send by themselves, and the coordinator's plan page shows it.
