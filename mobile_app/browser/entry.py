@@ -15,6 +15,38 @@ import flet as ft
 from mobile_app.browser.persist import MOUNT, IdbPersistence
 
 persistence: IdbPersistence | None = None
+_held: list[object] = []  # the JS callbacks that keep the tab's lock (must outlive web_main)
+
+ONE_TAB = "Trinvis er allerede åben i en anden fane. Luk denne fane, og brug den anden."
+
+
+async def only_tab() -> bool:
+    """Hold the store's Web Lock for this tab's lifetime; False when another tab holds it.
+
+    Each tab has its own copy of the store in memory and writes it back whole: two open tabs
+    would overwrite each other's saves."""
+    import asyncio
+
+    import js
+    from pyodide.ffi import create_proxy, to_js
+
+    if not hasattr(js.navigator, "locks"):
+        return True
+    got: asyncio.Future[bool] = asyncio.get_event_loop().create_future()
+
+    def granted(lock: object) -> object:
+        got.set_result(lock is not None)
+        # The lock is held until this promise settles: never, so until the tab closes.
+        return js.Promise.new(_hold(create_proxy(lambda resolve, reject: None)))
+
+    options = to_js({"ifAvailable": True}, dict_converter=js.Object.fromEntries)
+    js.navigator.locks.request("trinvis-store", options, _hold(create_proxy(granted)))
+    return await got
+
+
+def _hold(proxy: object) -> object:
+    _held.append(proxy)
+    return proxy
 
 
 def page_url() -> str:
@@ -38,6 +70,10 @@ async def web_main(page: ft.Page) -> None:
     global persistence
     if persistence is None:
         import pyodide_js
+
+        if not await only_tab():
+            page.add(ft.Text(ONE_TAB, size=20))
+            return
 
         from mobile_app.core import sealed_file
 

@@ -101,6 +101,22 @@ def wait_offline_ready(page) -> None:
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=90000)
 
 
+STORED_FILES = """async () => {
+  const db = await new Promise((ok, fail) => {
+    const q = indexedDB.open("/trinvis");
+    q.onsuccess = () => ok(q.result);
+    q.onerror = fail;
+  });
+  const rows = await new Promise((ok) => {
+    const q = db.transaction("FILE_DATA").objectStore("FILE_DATA").getAll();
+    q.onsuccess = () => ok(q.result);
+  });
+  db.close();
+  return rows.filter((r) => r.contents).map((r) => new TextDecoder("latin1").decode(r.contents)).join("");
+}"""
+"""Every byte the app keeps in the browser's IndexedDB (what a stolen profile would hold)."""
+
+
 def plan_page_text(page, server, youth_username: str) -> str:
     with server.flask_app.app_context():
         from backend import models
@@ -169,6 +185,11 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
     tap_id(mentor, "save-attendance")
     see(mentor, "Fremmøde gemt.")
     see(mentor, "1 ændring venter på at blive sendt")
+    # Encrypted at rest in the browser too: the stored file is SQLite, its values are not readable.
+    stored = mentor.evaluate(STORED_FILES)
+    assert stored.startswith("SQLite format 3") and len(stored) > 50_000
+    for secret in ("browseren", "Sara", "Mads", "Ahmadi", "Bearer"):
+        assert secret not in stored, secret
 
     # The browser is closed and opened again, still offline: the unsent changes are there.
     youth_ctx.close()
@@ -211,5 +232,10 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
     today = coordinator.locator("#attendance td.today")
     plan_page_text(coordinator, server, "ung.mads")
     assert today.locator(".att-present").count() >= 1
+
+    # A second tab of the same app would hold a second copy of the store: it refuses to start.
+    second = youth_ctx.new_page()
+    goto_app(second, server.url)
+    see(second, "allerede åben i en anden fane", timeout=120000)
     youth_ctx.close()
     mentor_ctx.close()
