@@ -33,7 +33,7 @@ bp = Blueprint("pwa", __name__, url_prefix="/app")
 
 
 def app_dir() -> Path:
-    return Path(current_app.config.get("WEB_APP_DIR") or os.environ.get("TRINVIS_WEB_APP_DIR") or DEFAULT_DIR)
+    return Path(current_app.config.get("WEB_APP_DIR") or os.environ.get("TRINVIS_WEB_APP_DIR") or DEFAULT_DIR).resolve()
 
 
 @bp.get("/")
