@@ -35,7 +35,7 @@ async def only_tab() -> bool:
     got: asyncio.Future[bool] = asyncio.get_event_loop().create_future()
 
     def granted(lock: object) -> object:
-        got.set_result(lock is not None)
+        got.set_result(bool(lock))  # JS null (refused) is falsy; Pyodide's jsnull is not None
         # The lock is held until this promise settles: never, so until the tab closes.
         return js.Promise.new(_hold(create_proxy(lambda resolve, reject: None)))
 
