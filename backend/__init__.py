@@ -11,7 +11,28 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the settings read from the environment."""
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
+    _configure(app, config)
+    _register_extensions(app)
 
+    from backend.errors import register_error_handlers
+    from backend.security import init_security
+
+    init_security(app)
+    register_error_handlers(app)
+    _register_blueprints(app)
+
+    from backend.cli import register_cli
+
+    register_cli(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _tune_sqlite(app)
+    if app.config.get("SERVER_TIMING"):
+        _server_timing(app)
+    return app
+
+
+def _configure(app: Flask, config: dict | None) -> None:
+    """The settings from the environment (the profile chosen by `config`), then `config` itself."""
     from backend import config as cfg
 
     override = None
@@ -23,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+
+def _register_extensions(app: Flask) -> None:
+    """The database (with a live connection first on every request), migrations, CSRF and the limiter."""
     from backend.dbhealth import engine_options
     from backend.extensions import csrf, db, limiter, migrate
 
@@ -37,52 +61,31 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from backend import models  # noqa: F401 - register tables with the metadata
-    from backend.security import init_security
 
-    init_security(app)
 
-    from backend.errors import register_error_handlers
-
-    register_error_handlers(app)
-
+def _register_blueprints(app: Flask) -> None:
+    """The API, the caseworker pages, and each area package's pages and API."""
     from backend.api import bp as api_bp
+    from backend.extensions import csrf
+    from backend.programmes import register_programmes
+    from backend.pwa import register_pwa
+    from backend.reach import register_reach
+    from backend.reminders import register_reminders
+    from backend.rights import register_rights
+    from backend.web import register_web
 
     csrf.exempt(api_bp)  # the API uses bearer tokens, not cookies
     app.register_blueprint(api_bp)
-
-    from backend.pwa import register_pwa
-
-    register_pwa(app)  # before the web pages: see register_pwa
-
-    from backend.web import register_web
-
-    register_web(app)
-
-    from backend.programmes import register_programmes
-
-    register_programmes(app)
-
-    from backend.rights import register_rights
-
-    register_rights(app)
-
-    from backend.reminders import register_reminders
-
-    register_reminders(app)
-
-    from backend.reach import register_reach
-
-    register_reach(app)
-
-    from backend.cli import register_cli
-
-    register_cli(app)
-
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        _tune_sqlite(app)
-    if app.config.get("SERVER_TIMING"):
-        _server_timing(app)
-    return app
+    # /app/ (the phone app for the browser) before the web pages: see register_pwa
+    for register in (
+        register_pwa,
+        register_web,
+        register_programmes,
+        register_rights,
+        register_reminders,
+        register_reach,
+    ):
+        register(app)
 
 
 def _server_timing(app: Flask) -> None:

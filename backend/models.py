@@ -244,7 +244,13 @@ class Consent(CaseRecord, db.Model):
 
 
 # The entities of issue 14 live in their own module (they need CaseRecord above).
-from backend.models_steps import CompanyAgreement, GoalProposal, StepChange, WorkHours  # noqa: E402
+from backend.models_steps import (  # noqa: E402
+    CompanyAgreement,
+    GoalProposal,
+    PlacementFollowUp,
+    StepChange,
+    WorkHours,
+)
 
 ENTITY_MODELS: dict[str, type] = {
     "youth": Youth,
@@ -260,6 +266,7 @@ ENTITY_MODELS: dict[str, type] = {
     "step_change": StepChange,
     "company_agreement": CompanyAgreement,
     "work_hours": WorkHours,
+    "placement_follow_up": PlacementFollowUp,
 }
 
 INTERNAL_COLUMNS = frozenset({"version", "deleted", "field_versions", "created_at", "updated_at", "status_source"})

@@ -1,11 +1,11 @@
-"""Models of the synced entities of issue 14: goal proposals, step moves, company agreements and
-working hours (docs/architecture.md). Registered in `backend.models.ENTITY_MODELS`."""
+"""Models of the synced entities of issue 14: goal proposals, step moves, company agreements, their
+follow-ups and working hours (docs/architecture.md). Registered in `backend.models.ENTITY_MODELS`."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, String, Text
+from sqlalchemy import Date, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.extensions import db
@@ -57,7 +57,6 @@ class CompanyAgreement(CaseRecord, db.Model):
     health_considerations: Mapped[str] = mapped_column(Text, default="")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
-    follow_ups: Mapped[list] = mapped_column(JSON, default=list)  # [{date, done, note}], date order
     created_by_user_id: Mapped[str | None] = mapped_column(ID)
 
 
@@ -73,5 +72,20 @@ class WorkHours(CaseRecord, db.Model):
     period_start: Mapped[date] = mapped_column(Date)
     ordinary_hours: Mapped[float] = mapped_column(Float)
     supported_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
+
+
+class PlacementFollowUp(CaseRecord, db.Model):
+    """A follow-up of a company agreement (due, done, what was said); owner and visibility are its
+    agreement's. Its own record, so two devices adding follow-ups never overwrite each other."""
+
+    __tablename__ = "placement_follow_up"
+    youth_id: Mapped[str] = mapped_column(ForeignKey("youth.id"), index=True)
+    company_agreement_id: Mapped[str] = mapped_column(ForeignKey("company_agreement.id"), index=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"))
+    visibility: Mapped[str] = mapped_column(String(20), default="shared")
+    due_date: Mapped[date] = mapped_column(Date)
+    done_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(500), default="")
     recorded_by_user_id: Mapped[str | None] = mapped_column(ID)

@@ -1,4 +1,8 @@
-"""OpenAPI 3 document of /api/v1, built by apispec from the same marshmallow schemas in shared/."""
+"""OpenAPI 3 document of /api/v1, built by apispec from the same marshmallow schemas in shared/.
+
+One builder per area of the API (health, auth, sync, the young person's rights, contacts); the
+request and answer bodies are the schemas' components, so the document cannot drift from them.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,36 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from shared import SCHEMA_VERSION, responses
 from shared import schemas as s
 
+AUTH = [{"bearer": []}]
+YOUTH_PARAM = {"name": "youth_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+
 
 def _err(desc: str) -> dict:
     return {"description": desc, "content": {"application/json": {"schema": "Error"}}}
 
 
+def _json(desc: str, schema: dict | str) -> dict:
+    """A JSON answer with `schema` (a component's name, or an inline schema)."""
+    return {"description": desc, "content": {"application/json": {"schema": schema}}}
+
+
+def _object(**properties: dict) -> dict:
+    return {"type": "object", "properties": properties}
+
+
+def _common() -> dict:
+    """The errors every authenticated endpoint can answer."""
+    return {
+        "400": _err("Invalid input"),
+        "401": _err("Not logged in"),
+        "429": _err("Rate limited"),
+        "503": _err("Database unavailable for now; see Retry-After"),
+    }
+
+
 @lru_cache(maxsize=1)
 def spec_dict() -> dict:
+    """The whole document (built once per process)."""
     spec = APISpec(
         title="Trinvis sync API",
         version=str(SCHEMA_VERSION),
@@ -24,6 +51,17 @@ def spec_dict() -> dict:
         plugins=[MarshmallowPlugin()],
         info={"description": "Sync, auth and health for the Trinvis app. Errors: {error: {code, message}}."},
     )
+    _components(spec)
+    common = _common()
+    _health(spec)
+    _auth(spec, common)
+    _sync(spec, common)
+    _rights(spec, common)
+    _contacts(spec, common)
+    return spec.to_dict()
+
+
+def _components(spec: APISpec) -> None:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=responses.ErrorSchema)
     spec.components.schema("Login", schema=s.LoginSchema)
@@ -34,97 +72,45 @@ def spec_dict() -> dict:
     spec.components.schema("PullResponse", schema=responses.PullResponseSchema)
     for name, schema in s.ENTITY_SCHEMAS.items():
         spec.components.schema(f"{name.capitalize()}Data", schema=schema)
-    auth = [{"bearer": []}]
-    common = {
-        "400": _err("Invalid input"),
-        "401": _err("Not logged in"),
-        "429": _err("Rate limited"),
-        "503": _err("Database unavailable for now; see Retry-After"),
-    }
+
+
+def _health(spec: APISpec) -> None:
+    string = {"type": "string"}
+    ready = _object(status=string, database=string, schema_version={"type": "integer"})
+    down = _object(status=string, database=string, error={"type": "object"})
     spec.path(
         path="/api/v1/health",
         operations={
             "get": {
                 "summary": "Ready to serve",
-                "responses": {
-                    "200": {
-                        "description": "ok",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "status": {"type": "string"},
-                                        "database": {"type": "string"},
-                                        "schema_version": {"type": "integer"},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "503": {
-                        "description": "the database is down (Retry-After)",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "status": {"type": "string"},
-                                        "database": {"type": "string"},
-                                        "error": {"type": "object"},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                },
+                "responses": {"200": _json("ok", ready), "503": _json("the database is down (Retry-After)", down)},
             }
         },
     )
+
+
+def _auth(spec: APISpec, common: dict) -> None:
     spec.path(
         path="/api/v1/auth/login",
         operations={
             "post": {
                 "summary": "Log in a device",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": "Login"}}},
-                "responses": {
-                    "200": {"description": "token", "content": {"application/json": {"schema": "LoginResponse"}}},
-                    **common,
-                },
+                "responses": {"200": _json("token", "LoginResponse"), **common},
             }
         },
     )
+    token_hash = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+    asked = {"type": "object", "required": ["token_hash"], "properties": {"token_hash": token_hash}}
+    state = _object(status={"type": "string", "enum": ["revoked", "active", "unknown"]})
     spec.path(
         path="/api/v1/auth/token-status",
         operations={
             "post": {
                 "summary": "Is the token with this SHA-256 revoked (asked by a locked phone)",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["token_hash"],
-                                "properties": {"token_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
-                            }
-                        }
-                    },
-                },
+                "requestBody": {"required": True, "content": {"application/json": {"schema": asked}}},
                 "responses": {
-                    "200": {
-                        "description": "revoked | active | unknown",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "status": {"type": "string", "enum": ["revoked", "active", "unknown"]}
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "200": _json("revoked | active | unknown", state),
                     "400": _err("Invalid input"),
                     "429": _err("Rate limited"),
                 },
@@ -136,35 +122,25 @@ def spec_dict() -> dict:
         operations={
             "post": {
                 "summary": "Revoke this device's token",
-                "security": auth,
+                "security": AUTH,
                 "responses": {"200": {"description": "logged out"}, "401": _err("Not logged in")},
             }
         },
     )
+
+
+def _sync(spec: APISpec, common: dict) -> None:
+    cursor = {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 4000}}
+    limit_schema = {"type": "integer", "minimum": 1, "maximum": s.MAX_PULL_LIMIT}
+    limit = {"name": "limit", "in": "query", "required": False, "schema": limit_schema}
     spec.path(
         path="/api/v1/sync/pull",
         operations={
             "get": {
                 "summary": "Changes after the cursor",
-                "security": auth,
-                "parameters": [
-                    {
-                        "name": "cursor",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "string", "maxLength": 4000},
-                    },
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "integer", "minimum": 1, "maximum": s.MAX_PULL_LIMIT},
-                    },
-                ],
-                "responses": {
-                    "200": {"description": "a page", "content": {"application/json": {"schema": "PullResponse"}}},
-                    **common,
-                },
+                "security": AUTH,
+                "parameters": [cursor, limit],
+                "responses": {"200": _json("a page", "PullResponse"), **common},
             }
         },
     )
@@ -173,13 +149,10 @@ def spec_dict() -> dict:
         operations={
             "post": {
                 "summary": "Apply mutations",
-                "security": auth,
+                "security": AUTH,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": "Push"}}},
                 "responses": {
-                    "200": {
-                        "description": "one result per mutation",
-                        "content": {"application/json": {"schema": "PushResponse"}},
-                    },
+                    "200": _json("one result per mutation", "PushResponse"),
                     "413": _err("Too many mutations or too large"),
                     "426": _err("Client too old"),
                     **common,
@@ -187,7 +160,14 @@ def spec_dict() -> dict:
             }
         },
     )
-    youth_param = {"name": "youth_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+
+
+def _rights(spec: APISpec, common: dict) -> None:
+    fmt = {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "html"]}}
+    export = {
+        "description": "the export (JSON object, or a text/html document)",
+        "content": {"application/json": {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}}},
+    }
     spec.path(
         path="/api/v1/youth/{youth_id}/export",
         operations={
@@ -195,81 +175,48 @@ def spec_dict() -> dict:
                 "summary": (
                     "Everything held about the young person (GDPR art. 15): their own token or their coordinator's"
                 ),
-                "security": auth,
-                "parameters": [
-                    youth_param,
-                    {
-                        "name": "format",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "string", "enum": ["json", "html"]},
-                    },
-                ],
-                "responses": {
-                    "200": {
-                        "description": "the export (JSON object, or a text/html document)",
-                        "content": {
-                            "application/json": {"schema": {"type": "object"}},
-                            "text/html": {"schema": {"type": "string"}},
-                        },
-                    },
-                    "404": _err("Not this user's young person"),
-                    **common,
-                },
+                "security": AUTH,
+                "parameters": [YOUTH_PARAM, fmt],
+                "responses": {"200": export, "404": _err("Not this user's young person"), **common},
             }
         },
     )
+    link = _object(url={"type": "string"}, expires_in={"type": "integer"})
     spec.path(
         path="/api/v1/youth/{youth_id}/export-link",
         operations={
             "post": {
                 "summary": "A signed link (10 minutes) to the export as a document, for the phone's browser",
-                "security": auth,
-                "parameters": [youth_param],
+                "security": AUTH,
+                "parameters": [YOUTH_PARAM],
                 "responses": {
-                    "200": {
-                        "description": "the link",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {"url": {"type": "string"}, "expires_in": {"type": "integer"}},
-                                }
-                            }
-                        },
-                    },
+                    "200": _json("the link", link),
                     "404": _err("Not this user's young person"),
                     **common,
                 },
             }
         },
     )
+
+
+def _contacts(spec: APISpec, common: dict) -> None:
+    nullable_string = {"type": "string", "nullable": True}
     person = {
         "type": "object",
         "nullable": True,
-        "properties": {
-            "name": {"type": "string"},
-            "phone": {"type": "string", "nullable": True},
-            "organization_id": {"type": "string", "nullable": True},
-        },
+        "properties": {"name": {"type": "string"}, "phone": nullable_string, "organization_id": nullable_string},
     }
     spec.path(
         path="/api/v1/me/contacts",
         operations={
             "get": {
                 "summary": "The young person's mentor (name, work phone) for 'Ring til nogen'; young people only",
-                "security": auth,
+                "security": AUTH,
                 "responses": {
-                    "200": {
-                        "description": "the mentor or null",
-                        "content": {
-                            "application/json": {"schema": {"type": "object", "properties": {"mentor": person}}}
-                        },
-                    },
+                    "200": _json("the mentor or null", _object(mentor=person)),
                     "403": _err("Not a young person"),
                     **common,
                 },
             }
         },
     )
-    return spec.to_dict()

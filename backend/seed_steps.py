@@ -14,7 +14,8 @@ from sqlalchemy import select
 from backend import clock
 from backend.extensions import db
 from backend.models import GoalProposal, Organization, Plan
-from backend.seed import _Seeder, rid
+from backend.seed.base import rid
+from backend.seed.seeder import _Seeder
 from shared.hours import previous_months
 
 MADS_WORDS = {
@@ -175,13 +176,25 @@ def _company_and_hours(s: _Seeder, mads_id: str) -> None:
     his ordinary hours: 12, 22 and 31.5 the last three months (crossing 30), this month week by week."""
     jobcenter = db.session.scalar(select(Organization.id).where(Organization.name == "Jobcenter"))
     start = s.start + timedelta(weeks=6)
+    agreement = rid("ung.mads", "company_agreement", "holm")
     ups, day, n = [], start + timedelta(days=14), 0
     notes = ("Godt i gang. Jens roser hans opmåling.", "Træt om mandagen – vi flytter mødetiden til kl. 8.30.")
     while day <= s.today + timedelta(days=31):
         done = day < s.today
-        ups.append({"date": day.isoformat(), "done": done, "note": notes[n % 2] if done else ""})
+        ups.append(
+            {
+                "entity": "placement_follow_up",
+                "id": rid("ung.mads", "placement_follow_up", day.isoformat()),
+                "data": {
+                    "youth_id": mads_id,
+                    "company_agreement_id": agreement,
+                    "due_date": day.isoformat(),
+                    "done_date": day.isoformat() if done else None,
+                    "note": notes[n % 2] if done else "",
+                },
+            }
+        )
         day, n = day + timedelta(days=28), n + 1
-    agreement = rid("ung.mads", "company_agreement", "holm")
     s.send(
         "mentor.lise",
         "company_agreement",
@@ -203,11 +216,11 @@ def _company_and_hours(s: _Seeder, mads_id: str) -> None:
                     "workplace_support": "Fast makker: svend Ali. Jens er kontaktperson.",
                     "health_considerations": "Ingen tunge løft over 20 kg de første uger (ryg).",
                     "start_date": start.isoformat(),
-                    "follow_ups": ups,
                 },
             }
         ],
     )
+    s.send("mentor.lise", "placement_follow_up", ups)
     months = previous_months(s.today, 4)
     muts = [
         {

@@ -155,14 +155,21 @@ class Bench:
                         "id": y,
                         "youth_id": y,
                         "display_name": f"{tag} {i + 1}",
-                        "mentor_id": self.users[mentor],
-                        "coordinator_id": self.users["bench.coordinator"],
                         "target_group": "activity_ready",
                     },
                 }
                 for i, y in enumerate(ids)
             ]
         )
+        # Consent to the job centre first: only staff of a consented organisation may be assigned.
+        assign = []
+        for y in ids:
+            cid = uid()
+            consent = {"id": cid, "youth_id": y, "organization_id": self.org, "status": "given"}
+            staff = {"mentor_id": self.users[mentor], "coordinator_id": self.users["bench.coordinator"]}
+            assign.append({"entity": "consent", "id": cid, "data": consent})
+            assign.append({"entity": "youth", "id": y, "base_version": 1, "data": {"id": y, "youth_id": y, **staff}})
+        self.system_push(assign)
         return ids
 
     def year_of_records(self, youth_id: str, n_agreements: int = 60, n_outreach: int = 40) -> list[dict]:
@@ -331,6 +338,7 @@ class Bench:
                         "",
                         self.org,
                         "shared",
+                        "shared",
                         1,
                         False,
                         "{}",
@@ -354,7 +362,7 @@ class Bench:
         self._bulk(
             "attendance",
             "id, youth_id, activity_id, date, status, status_source, absence_reason, note, "
-            "organization_id, visibility, version, deleted, field_versions, created_at, updated_at",
+            "organization_id, visibility, note_visibility, version, deleted, field_versions, created_at, updated_at",
             att_rows,
         )
         self._bulk(
@@ -567,10 +575,13 @@ class Bench:
             youths = self.make_youths(40, "push.mentor", "Skubbe")
             acts = {}
             muts = []
+            # Staff record attendance up to a week back (the server's rule): many activities per
+            # young person keep (young person, activity, day) unique within those days.
+            per_youth = 30
             for y in youths:
-                for kind in ("api", "raw"):
+                for kind, j in ((kind, j) for kind in ("api", "raw") for j in range(per_youth)):
                     a = uid()
-                    acts[(y, kind)] = a
+                    acts[(y, kind, j)] = a
                     muts.append(
                         {
                             "entity": "activity",
@@ -591,21 +602,23 @@ class Bench:
         headers = self.login("push.mentor")
         mentor = self.users["push.mentor"]
 
+        used: dict[tuple[str, str], int] = {}
+
         def batch_rows(b: int, kind: str) -> list[tuple[str, dict]]:
             rows = []
             for k in range(500):
                 y = youths[k % len(youths)]
                 rid = uid()
-                slot = b * 500 + k
                 if k % 5 < 3:  # 60 % attendance, 20 % agreements, 20 % outreach
-                    day = TODAY - timedelta(days=slot + 1)  # unique per (youth, activity)
+                    n = used[(kind, y)] = used.get((kind, y), -1) + 1
+                    j, day = n % per_youth, TODAY - timedelta(days=1 + n // per_youth)  # unique, ≤ 7 days back
                     rows.append(
                         (
                             "attendance",
                             {
                                 "id": rid,
                                 "youth_id": y,
-                                "activity_id": acts[(y, kind)],
+                                "activity_id": acts[(y, kind, j)],
                                 "date": day.isoformat(),
                                 "status": "present",
                             },

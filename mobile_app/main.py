@@ -26,13 +26,10 @@ async def main(page: ft.Page) -> None:
     def closed(e):
         app.closed = True
 
-    def lifecycle(e):
-        if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE):
-            app.app_hidden()
-
     page.on_disconnect = closed
     page.on_close = closed
-    page.on_app_lifecycle_state_change = lifecycle
+    # background: lock; foreground again: sync at once (see TrinvisApp.on_lifecycle)
+    page.on_app_lifecycle_state_change = app.on_lifecycle
     # A new page is the app being opened again: it starts locked (the PIN opens it).
     app.core.lock()
     app.start()

@@ -88,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Stage (and optionally build) the Trinvis phone app.")
     parser.add_argument("--dest", type=Path, default=None)
     parser.add_argument("--build", choices=["apk", "aab", "ipa"], default=None)
+    parser.add_argument("--server-url", default=None, help="the municipality's Trinvis server, built in")
     parser.add_argument("--web", action="store_true", help="build the offline web app (served at /app/)")
     args = parser.parse_args()
     if args.web:
@@ -98,6 +99,10 @@ def main() -> None:
         return
     args.dest = args.dest or ROOT / "build" / "phone"
     dest = stage(args.dest)
+    if args.server_url:
+        from mobile_app.core.config import write_build_settings
+
+        write_build_settings(dest / "mobile_app" / "core", args.server_url)
     print(f"Staged the phone app in {dest}")
     if args.build:
         sys.exit(subprocess.call(["flet", "build", args.build, str(dest)]))

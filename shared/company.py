@@ -30,17 +30,20 @@ def _d(value: object) -> date | None:
 
 
 def _dates(agreement: dict[str, Any], open_only: bool = False) -> list[tuple[date, bool]]:
-    """The follow-ups as (date, done), in date order."""
+    """The follow-ups (placement_follow_up records: due_date, done_date) as (due, done), in date order."""
     out = []
     for f in agreement.get("follow_ups") or []:
-        day = _d(f.get("date"))
-        if day is not None and not (open_only and f.get("done")):
-            out.append((day, bool(f.get("done"))))
+        if f.get("deleted"):
+            continue
+        day, done = _d(f.get("due_date")), f.get("done_date") is not None
+        if day is not None and not (open_only and done):
+            out.append((day, done))
     return sorted(out)
 
 
 def follow_up_state(agreement: dict[str, Any], today: date) -> FollowUpState:
-    """Where an agreement's follow-ups stand today (plain data: start_date, end_date, follow_ups)."""
+    """Where an agreement's follow-ups stand today (plain data: start_date, end_date, and follow_ups:
+    its placement_follow_up records)."""
     start, end = _d(agreement.get("start_date")), _d(agreement.get("end_date"))
     if start is None or (end is not None and end < today):
         return FollowUpState("ok", None)
@@ -73,3 +76,12 @@ def next_follow_up(agreement: dict[str, Any]) -> date | None:
     """The first follow-up not done yet."""
     open_ = _dates(agreement, open_only=True)
     return open_[0][0] if open_ else None
+
+
+def open_follow_up(follow_ups: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The follow-up a "Registrér opfølgning" marks done: the oldest one not done yet (overdue first)."""
+    open_ = sorted(
+        (f for f in follow_ups if not f.get("deleted") and f.get("done_date") is None and _d(f.get("due_date"))),
+        key=lambda f: str(f["due_date"]),
+    )
+    return open_[0] if open_ else None

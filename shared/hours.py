@@ -17,6 +17,44 @@ from datetime import date, timedelta
 
 EXIT_HOURS = 30.0
 MONTHS_IN_A_ROW = 3
+PERIODS = ("week", "month")
+MONTHS_DA = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def period_error(period: str, start: date) -> str | None:
+    """The Danish reason a recorded period is not one (a week starts on a Monday, a month on the 1st)."""
+    if period not in PERIODS:
+        return "Vælg uge eller måned."
+    if period == "week" and start.weekday() != 0:
+        return "En uge starter om mandagen."
+    if period == "month" and start.day != 1:
+        return "En måned starter den 1."
+    return None
+
+
+def period_start(period: str, day: date) -> date:
+    """The first day of the week (Monday) or month that `day` falls in."""
+    return day - timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
+
+
+def period_label(period: str, start: date) -> str:
+    """'uge 11 (10.3.2025)' or 'marts 2025', for the one recording the hours."""
+    if period == "week":
+        return f"uge {start.isocalendar()[1]} ({start.day}.{start.month}.{start.year})"
+    return f"{MONTHS_DA[start.month - 1]} {start.year}"
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,11 @@ ORGANIZATION = "organization"
 TREATMENT_KINDS = frozenset({"rusmiddelcenter", "psychiatry", "psykiatri", "behandling"})
 """Organisation kinds whose records are organisation-only unless the writer shares them."""
 
-RECORD_VISIBILITY = frozenset(
-    {"goal", "activity", "agreement", "outreach", "attendance", "enrolment", "company_agreement", "work_hours"}
+PLACEMENT_ENTITIES = frozenset({"company_agreement", "work_hours", "placement_follow_up"})
+"""Issue 14's placement records: owned by an organisation and visible like a sub-goal."""
+
+RECORD_VISIBILITY = (
+    frozenset({"goal", "activity", "agreement", "outreach", "attendance", "enrolment"}) | PLACEMENT_ENTITIES
 )
 """Entities whose `visibility` governs the whole record."""
 
@@ -75,19 +78,17 @@ YOUTH_WRITABLE = {
         }
     ),
 }
-MENTOR_ENTITIES = frozenset(
-    {"attendance", "agreement", "outreach", "assessment", "goal", "activity", "company_agreement", "work_hours"}
+MENTOR_ENTITIES = (
+    frozenset({"attendance", "agreement", "outreach", "assessment", "goal", "activity"}) | PLACEMENT_ENTITIES
 )
-PARTNER_ENTITIES = frozenset(
-    {"attendance", "agreement", "assessment", "goal", "activity", "company_agreement", "work_hours"}
-)
+PARTNER_ENTITIES = frozenset({"attendance", "agreement", "assessment", "goal", "activity"}) | PLACEMENT_ENTITIES
 Record = dict[str, Any]
 """A record in wire (JSON) form."""
 
 UserLike = object
 """An Actor, a User row, the app's user dict: anything with id, role and organization_id."""
 
-OWN_ORG_ENTITIES = frozenset({"goal", "activity", "outreach", "assessment", "company_agreement", "work_hours"})
+OWN_ORG_ENTITIES = frozenset({"goal", "activity", "outreach", "assessment"}) | PLACEMENT_ENTITIES
 """Mentors write these only for their own organisation (partners write everything only for theirs)."""
 
 

@@ -302,6 +302,7 @@ class ConsentSchema(EntitySchema):
 from shared.schemas_steps import (  # noqa: E402
     CompanyAgreementSchema,
     GoalProposalSchema,
+    PlacementFollowUpSchema,
     StepChangeSchema,
     WorkHoursSchema,
 )
@@ -320,6 +321,7 @@ ENTITY_SCHEMAS: dict[str, type[EntitySchema]] = {
     "step_change": StepChangeSchema,
     "company_agreement": CompanyAgreementSchema,
     "work_hours": WorkHoursSchema,
+    "placement_follow_up": PlacementFollowUpSchema,
 }
 """Entities a client may push (organization is pull-only)."""
 
@@ -334,6 +336,7 @@ SERVER_FIELDS: dict[str, frozenset[str]] = {
     "step_change": frozenset({"changed_by_user_id", "changed_at"}),
     "company_agreement": frozenset({"created_by_user_id"}),
     "work_hours": frozenset({"recorded_by_user_id"}),
+    "placement_follow_up": frozenset({"organization_id", "visibility", "recorded_by_user_id"}),
 }
 """Fields the server sets itself; a client that echoes them back has them ignored."""
 

@@ -1,14 +1,14 @@
 """marshmallow schemas of the synced entities of issue 14: goal proposals, step moves, company
-agreements and working hours (docs/architecture.md). Registered in `shared.schemas`."""
+agreements, their follow-ups and working hours (docs/architecture.md). Registered in `shared.schemas`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared import enums
-from shared.messages import DanishSchema
+from shared.hours import PERIODS, period_error
 from shared.schemas import MAX_TEXT, MAX_TITLE, Choice, EntitySchema, Id, Phone, Text
 from shared.steps import Step
 
@@ -41,17 +41,6 @@ class StepChangeSchema(EntitySchema):
     valid_from = fields.Date(required=True)
 
 
-class FollowUpSchema(DanishSchema):
-    """One planned follow-up of a company agreement: the date, whether it happened, a note."""
-
-    class Meta:
-        unknown = RAISE
-
-    date = fields.Date(required=True)
-    done = fields.Boolean(load_default=False)
-    note = Text(500, load_default="")
-
-
 class CompanyAgreementSchema(EntitySchema):
     """Virksomhedsaftale: the agreement with a company about a placement (trin 2 → 3)."""
 
@@ -72,25 +61,23 @@ class CompanyAgreementSchema(EntitySchema):
     health_considerations = Text(load_default="")
     start_date = fields.Date(required=True)
     end_date = fields.Date(load_default=None, allow_none=True)
-    follow_ups = fields.List(
-        fields.Nested(FollowUpSchema),
-        load_default=list,
-        validate=validate.Length(max=120, error="Højst 120 opfølgninger."),
-    )
 
     @validates_schema
     def _dates(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
             raise ValidationError("Slutdato skal være efter startdato.", "end_date")
 
-    @post_load
-    def _wire_follow_ups(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        # stored as JSON: the dates in their wire form, in date order
-        if "follow_ups" in data:
-            data["follow_ups"] = sorted(
-                ({**f, "date": f["date"].isoformat()} for f in data["follow_ups"]), key=lambda f: f["date"]
-            )
-        return data
+
+class PlacementFollowUpSchema(EntitySchema):
+    """One follow-up of a company agreement: when it is due, when it was done, what was said. Its
+    owner and visibility are its agreement's (set by the server, like attendance and its activity)."""
+
+    company_agreement_id = Id(required=True)
+    organization_id = Id(load_default=None, allow_none=True)
+    visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
+    due_date = fields.Date(required=True)
+    done_date = fields.Date(load_default=None, allow_none=True)
+    note = Text(500, load_default="")
 
 
 _HOURS = validate.Range(0, 744, error="Timer skal være mellem 0 og 744.")
@@ -102,7 +89,7 @@ class WorkHoursSchema(EntitySchema):
     organization_id = Id(required=True)
     visibility = Choice(enums.Visibility, load_default=enums.Visibility.SHARED.value)
     company_agreement_id = Id(load_default=None, allow_none=True)
-    period = fields.String(required=True, validate=validate.OneOf(["week", "month"], error="Vælg uge eller måned."))
+    period = fields.String(required=True, validate=validate.OneOf(PERIODS, error="Vælg uge eller måned."))
     period_start = fields.Date(required=True)
     ordinary_hours = fields.Float(required=True, validate=_HOURS)
     supported_hours = fields.Float(load_default=0.0, validate=_HOURS)
@@ -111,7 +98,6 @@ class WorkHoursSchema(EntitySchema):
     @validates_schema
     def _start(self, data: dict[str, Any], **kwargs: Any) -> None:
         start, period = data.get("period_start"), data.get("period")
-        if start and period == "week" and start.weekday() != 0:
-            raise ValidationError("En uge starter om mandagen.", "period_start")
-        if start and period == "month" and start.day != 1:
-            raise ValidationError("En måned starter den 1.", "period_start")
+        error = period_error(period, start) if start and period else None
+        if error:
+            raise ValidationError(error, "period_start")

@@ -47,6 +47,7 @@ from backend.sync.changes import ChangeSet
 CASE_ORDER = (
     "attendance",
     "work_hours",
+    "placement_follow_up",
     "company_agreement",
     "activity",
     "goal_proposal",

@@ -44,6 +44,7 @@ CASE_ENTITIES = (
     "goal",
     "goal_proposal",
     "company_agreement",
+    "placement_follow_up",
     "work_hours",
     "activity",
     "attendance",

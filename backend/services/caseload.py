@@ -1,14 +1,14 @@
 """The caseload overview: each visible young person with the flags that need action today.
 
-The rules (`compute_flags` and its helpers) are pure functions of plain data, so they can be
-tested to the minute; `load_caseload` gathers that data with the same access rules as the API
-(`visible_youth_ids`, `item_visible`).
+The rules (`compute_flags` and its helpers, `backend.services.caseload_rules`) are pure functions
+of plain data, so they can be tested to the minute; `load_caseload` gathers that data with the same
+access rules as the API (`visible_youth_ids`, `item_visible`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -23,201 +23,29 @@ from backend.models import (
     CompanyAgreement,
     Conflict,
     Outreach,
+    PlacementFollowUp,
     Plan,
     User,
+    WorkHours,
     Youth,
 )
-from backend.services.steps import current_steps
-from backend.sync.records import MODELS
-from shared.company import follow_up_state
-from shared.enums import TargetGroup, label_da
-from shared.schedule import not_checked_in, occurs_on, overdue_assessment
-from shared.steps import STEPS, step_info
-
-UNREACHED_AT = time(12, 0)
-"""A no-show nobody has reached by this local time is flagged to the coordinator (issue 13)."""
-
-CONTACT_DAYS = 30
-"""The monthly minimum: a young person must have been in personal contact within this many days."""
-
-FLAG_LABELS: dict[str, str] = {
-    "not_checked_in": "Ikke tjekket ind i dag",
-    "unexplained_absence": "Udeblevet uden besked i denne uge",
-    "agreement_overdue": "Aftale overskredet",
-    "assessment_overdue": "Progressionsmåling forsinket",
-    "conflict": "Uløst synkroniseringskonflikt",
-    "no_contact": "Ingen kontakt i 30 dage",
-    "company_follow_up": "Opfølgning på virksomhedsaftale",
-    "unreached": "Udeblevet i dag og ikke fået fat i",
-}
-FLAG_KEYS = tuple(FLAG_LABELS)
-
-SORT_KEYS = {
-    "urgency": "Mest hastende",
-    "name": "Navn",
-    "flags": "Antal markeringer",
-    "target_group": "Målgruppe",
-    "mentor": "Mentor",
-}
-URGENCY = (
-    "unreached",
-    "not_checked_in",
-    "unexplained_absence",
-    "no_contact",
-    "agreement_overdue",
-    "company_follow_up",
-    "assessment_overdue",
-    "conflict",
+from backend.services.caseload_rules import (  # noqa: F401 - the caseload's names, one import away
+    CONTACT_DAYS,
+    FLAG_KEYS,
+    FLAG_LABELS,
+    SORT_KEYS,
+    URGENCY,
+    Flag,
+    Snapshot,
+    compute_flags,
+    no_shows_today,
 )
-"""Flags from the most to the least urgent: today's no-show first (someone should call now), a
-conflict last (it waits for a quiet moment). The caseload's default order compares young people by
-their most urgent flag, then the next, then the number of flags."""
+from backend.services.steps import HOURS_COLUMNS, current_steps, hours_record
+from backend.sync.records import MODELS
+from shared.enums import TargetGroup, label_da
+from shared.steps import STEPS, Step, step_info
 
-
-# ---- pure rules ------------------------------------------------------------------------------
-
-
-@dataclass
-class Flag:
-    key: str
-    detail: str
-
-    @property
-    def label(self) -> str:
-        return FLAG_LABELS[self.key]
-
-
-@dataclass
-class Snapshot:
-    """What the flag rules need to know about one young person (only items the viewer may see)."""
-
-    active: bool = True
-    plan_start: date | None = None
-    followed_since: date | None = None  # plan start, else when the young person was registered
-    activities: list[dict] = field(
-        default_factory=list
-    )  # id, title, weekdays, start_time, end_time, start_date, end_date
-    attendance: list[dict] = field(default_factory=list)  # activity_id, date, status, self_checked_in_at (local)
-    agreements: list[dict] = field(default_factory=list)  # status, due_date, text
-    submitted_due_dates: set[date] = field(default_factory=set)
-    unresolved_conflicts: int = 0
-    reached_contacts: list[datetime] = field(default_factory=list)  # local time of outreach that reached
-    company_agreements: list[dict] = field(default_factory=list)  # company, start_date, end_date, follow_ups
-
-
-def missing_check_ins(snap: Snapshot, now: datetime) -> list[dict]:
-    """Activities today that started more than the grace period ago without a check-in or notice.
-
-    `now` is local wall-clock time. Any attendance record with a status or a check-in time for
-    that activity and day counts: the young person checked in, called in, or staff registered it.
-    """
-    today = now.date()
-    handled = {
-        a["activity_id"]
-        for a in snap.attendance
-        if a["date"] == today and (a.get("status") or a.get("self_checked_in_at"))
-    }
-    return [
-        a
-        for a in snap.activities
-        if occurs_on(a["weekdays"], a["start_date"], a["end_date"], today)
-        and not_checked_in(a["start_time"], today, now)
-        and a["id"] not in handled
-    ]
-
-
-def no_shows_today(snap: Snapshot, now: datetime) -> list[dict]:
-    """Today's activities the young person has missed: not checked in past the grace period, or
-    registered as absent without notice (the mentor's morning list, issue 13)."""
-    today = now.date()
-    unnotified = {
-        a["activity_id"] for a in snap.attendance if a["date"] == today and a.get("status") == "absent_unnotified"
-    }
-    missed = missing_check_ins(snap, now)
-    missed += [a for a in snap.activities if a["id"] in unnotified and a not in missed]
-    return sorted(missed, key=lambda a: a["start_time"])
-
-
-def unreached_no_show(snap: Snapshot, now: datetime) -> bool:
-    """From noon: a no-show today and no contact attempt today that reached the young person."""
-    if now.time() < UNREACHED_AT or not no_shows_today(snap, now):
-        return False
-    return not any(c.date() == now.date() for c in snap.reached_contacts)
-
-
-def unexplained_absences_this_week(snap: Snapshot, today: date) -> list[dict]:
-    """Unnotified absences from Monday of this week up to and including today."""
-    monday = today - timedelta(days=today.weekday())
-    return [a for a in snap.attendance if a.get("status") == "absent_unnotified" and monday <= a["date"] <= today]
-
-
-def overdue_agreements(snap: Snapshot, today: date) -> list[dict]:
-    """Open agreements whose due date has passed (due today is not yet overdue)."""
-    return [a for a in snap.agreements if a["status"] == "open" and a["due_date"] < today]
-
-
-def last_contact(snap: Snapshot) -> date | None:
-    """The last day of real personal contact: a contact record that reached the young person (a
-    call answered, a visit, a conversation, a text answered). Attendance at an activity does not
-    count (issue 13; docs/decisions.md): turning up is not a talk with the caseworker."""
-    days = [c.date() for c in snap.reached_contacts]
-    return max(days) if days else None
-
-
-def no_contact(snap: Snapshot, today: date) -> bool:
-    """No contact for CONTACT_DAYS days (counted from the last contact, or from when the case began)."""
-    since = last_contact(snap) or snap.followed_since
-    return since is not None and (today - since).days >= CONTACT_DAYS
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def compute_flags(snap: Snapshot, now: datetime) -> list[Flag]:
-    """The flags for one young person at local time `now`; none for a finished case."""
-    if not snap.active:
-        return []
-    today = now.date()
-    flags: list[Flag] = []
-    missing = missing_check_ins(snap, now)
-    if missing:
-        flags.append(Flag("not_checked_in", ", ".join(f"{a['title']} kl. {a['start_time']}" for a in missing)))
-    if unreached_no_show(snap, now):
-        flags.append(Flag("unreached", "ingen har fået fat i den unge i dag"))
-    absences = unexplained_absences_this_week(snap, today)
-    if absences:
-        flags.append(Flag("unexplained_absence", _count(len(absences), "gang", "gange")))
-    overdue = overdue_agreements(snap, today)
-    if overdue:
-        flags.append(Flag("agreement_overdue", _count(len(overdue), "aftale", "aftaler")))
-    due = overdue_assessment(snap.plan_start, snap.submitted_due_dates, today)
-    if due is not None:
-        flags.append(Flag("assessment_overdue", f"skulle være lavet {due.strftime('%d.%m.%Y')}"))
-    if snap.unresolved_conflicts:
-        flags.append(Flag("conflict", _count(snap.unresolved_conflicts, "konflikt", "konflikter")))
-    if no_contact(snap, today):
-        last = last_contact(snap)
-        flags.append(Flag("no_contact", f"sidst {last.strftime('%d.%m.%Y')}" if last else "ingen kontakt registreret"))
-    company = company_follow_up_detail(snap.company_agreements, today)
-    if company:
-        flags.append(Flag("company_follow_up", company))
-    return flags
-
-
-COMPANY_STATES = {"overdue": "forfalden siden {day}", "due": "i dag", "unplanned": "ingen planlagt inden {day}"}
-
-
-def company_follow_up_detail(agreements: list[dict], today: date) -> str:
-    """'<company>: <state>' for each company agreement whose follow-up is due, overdue or not planned."""
-    out = []
-    for ag in agreements:
-        st = follow_up_state(ag, today)
-        if st.state in COMPANY_STATES:
-            day = st.day.strftime("%d.%m.%Y") if st.day else ""
-            out.append(f"{ag['company']}: {COMPANY_STATES[st.state].format(day=day)}")
-    return "; ".join(out)
-
+__all__ = ["LOCAL_TZ", "local_now", "no_shows_today", "load_snapshots", "load_caseload", "unresolved_conflicts"]
 
 # ---- filters -----------------------------------------------------------------------------------
 
@@ -321,8 +149,6 @@ def _rows(model, ids, *cols, where=()):
 
 def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str, Snapshot]:
     """Snapshots of the given (already visible) young people with only the items `user` may see."""
-    today = now.date()
-    window_start = min(today - timedelta(days=today.weekday()), today - timedelta(days=CONTACT_DAYS + 1))
     snaps: dict[str, Snapshot] = {}
     if not youth_ids:
         return snaps
@@ -332,38 +158,34 @@ def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str,
         snaps[yid] = Snapshot(
             active=(outcome or "active") == "active", followed_since=to_local(created).date() if created else None
         )
-    ids = list(snaps)
-    if not ids:
-        return snaps
-    for r in _rows(Plan, ids, Plan.start_date):
+    if snaps:
+        today = now.date()
+        window_start = min(today - timedelta(days=today.weekday()), today - timedelta(days=CONTACT_DAYS + 1))
+        for load in (_load_plans, _load_activities, _load_attendance, _load_agreements, _load_assessments):
+            load(user, snaps, today, window_start)
+        for load in (_load_contacts, _load_conflicts, _load_company_agreements, _load_hours):
+            load(user, snaps, today, window_start)
+    return snaps
+
+
+def _load_plans(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
+    for r in _rows(Plan, list(snaps), Plan.start_date):
         snaps[r.youth_id].plan_start = r.start_date
         snaps[r.youth_id].followed_since = r.start_date
-    for r in _rows(
-        Activity,
-        ids,
-        Activity.id,
-        Activity.title,
-        Activity.weekdays,
-        Activity.start_time,
-        Activity.end_time,
-        Activity.start_date,
-        Activity.end_date,
-    ):
+
+
+def _load_activities(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
+    cols = ("id", "title", "weekdays", "start_time", "end_time", "start_date", "end_date")
+    for r in _rows(Activity, list(snaps), *(getattr(Activity, c) for c in cols)):
         if _visible(user, r):
-            snaps[r.youth_id].activities.append(
-                {
-                    "id": r.id,
-                    "title": r.title,
-                    "weekdays": list(r.weekdays or []),
-                    "start_time": r.start_time,
-                    "end_time": r.end_time,
-                    "start_date": r.start_date,
-                    "end_date": r.end_date,
-                }
-            )
+            act = {c: getattr(r, c) for c in cols}
+            snaps[r.youth_id].activities.append({**act, "weekdays": list(r.weekdays or [])})
+
+
+def _load_attendance(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
     for r in _rows(
         Attendance,
-        ids,
+        list(snaps),
         Attendance.activity_id,
         Attendance.date,
         Attendance.status,
@@ -379,46 +201,67 @@ def load_snapshots(user: User, youth_ids: list[str], now: datetime) -> dict[str,
                     "self_checked_in_at": to_local(r.self_checked_in_at),
                 }
             )
-    for r in _rows(
-        Agreement,
-        ids,
-        Agreement.status,
-        Agreement.due_date,
-        Agreement.text,
-        where=(Agreement.status == "open", Agreement.due_date < today),
-    ):
+
+
+def _load_agreements(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
+    cols = (Agreement.status, Agreement.due_date, Agreement.text)
+    for r in _rows(Agreement, list(snaps), *cols, where=(Agreement.status == "open", Agreement.due_date < today)):
         if _visible(user, r):
             snaps[r.youth_id].agreements.append({"status": r.status, "due_date": r.due_date, "text": r.text})
-    for r in _rows(Assessment, ids, Assessment.due_date, where=(Assessment.submitted_at.is_not(None),)):
+
+
+def _load_assessments(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
+    for r in _rows(Assessment, list(snaps), Assessment.due_date, where=(Assessment.submitted_at.is_not(None),)):
         if _visible(user, r):
             snaps[r.youth_id].submitted_due_dates.add(r.due_date)
+
+
+def _load_contacts(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
     # Bound in UTC: SQLite stores instants without their offset.
     since = datetime.combine(window_start, datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(UTC)
-    for r in _rows(
-        Outreach, ids, Outreach.contacted_at, where=(Outreach.reached.is_(True), Outreach.contacted_at >= since)
-    ):
+    where = (Outreach.reached.is_(True), Outreach.contacted_at >= since)
+    for r in _rows(Outreach, list(snaps), Outreach.contacted_at, where=where):
         if _visible(user, r):
             snaps[r.youth_id].reached_contacts.append(to_local(r.contacted_at))
-    for c in unresolved_conflicts(user, ids):
+
+
+def _load_conflicts(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
+    for c in unresolved_conflicts(user, list(snaps)):
         snaps[c.youth_id].unresolved_conflicts += 1
-    for r in _rows(
-        CompanyAgreement,
-        ids,
-        CompanyAgreement.company,
-        CompanyAgreement.start_date,
-        CompanyAgreement.end_date,
-        CompanyAgreement.follow_ups,
-    ):
+
+
+def _load_company_agreements(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
+    """Agreements with their follow-ups (each follow-up visible on its own, like its agreement)."""
+    ups: dict[str, list[dict]] = {}
+    cols = (PlacementFollowUp.company_agreement_id, PlacementFollowUp.due_date, PlacementFollowUp.done_date)
+    for r in _rows(PlacementFollowUp, list(snaps), *cols):
+        if _visible(user, r):
+            ups.setdefault(r.company_agreement_id, []).append({"due_date": r.due_date, "done_date": r.done_date})
+    cols = (CompanyAgreement.id, CompanyAgreement.company, CompanyAgreement.start_date, CompanyAgreement.end_date)
+    for r in _rows(CompanyAgreement, list(snaps), *cols):
         if _visible(user, r):
             snaps[r.youth_id].company_agreements.append(
                 {
                     "company": r.company,
                     "start_date": r.start_date,
                     "end_date": r.end_date,
-                    "follow_ups": list(r.follow_ups or []),
+                    "follow_ups": ups.get(r.id, []),
                 }
             )
-    return snaps
+
+
+def _load_hours(user: User, snaps: dict[str, Snapshot], today: date, window_start: date) -> None:
+    """Ordinary hours of the last months, for young people in trin 3 only (the exit flag)."""
+    steps = current_steps(list(snaps), today)
+    for yid, step in steps.items():
+        snaps[yid].step = step
+    in_trin3 = [yid for yid, step in steps.items() if step == Step.VIRKSOMHEDSFORLOEB]
+    if not in_trin3:
+        return
+    since = date(today.year - 1, today.month, 1)
+    for r in _rows(WorkHours, in_trin3, *HOURS_COLUMNS, where=(WorkHours.period_start >= since - timedelta(days=7),)):
+        if _visible(user, r):
+            snaps[r.youth_id].hours.append(hours_record(r))
 
 
 def unresolved_conflicts(user: User, youth_ids: list[str]) -> list[Conflict]:
@@ -453,7 +296,6 @@ def load_caseload(user: User, now: datetime | None = None) -> list[CaseloadRow]:
         if staff_ids
         else {}
     )
-    steps = current_steps(list(snaps), local.date())
     return [
         CaseloadRow(
             y.id,
@@ -464,7 +306,7 @@ def load_caseload(user: User, now: datetime | None = None) -> list[CaseloadRow]:
             names.get(y.mentor_id, ""),
             names.get(y.coordinator_id, ""),
             compute_flags(snaps[y.id], local),
-            steps.get(y.id),
+            snaps[y.id].step,
         )
         for y in youths
     ]

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.models import StepChange
+from backend.models import StepChange, WorkHours
 from shared.hours import HoursRecord, MonthHours, exit_rule
 from shared.steps import StepChange as Change
 from shared.steps import current_step
@@ -32,17 +32,29 @@ def current_steps(youth_ids, today: date) -> dict[str, str | None]:
     return {yid: current_step(changes, today) for yid, changes in step_histories(youth_ids).items()}
 
 
+HOURS_COLUMNS = (
+    WorkHours.period,
+    WorkHours.period_start,
+    WorkHours.ordinary_hours,
+    WorkHours.supported_hours,
+    WorkHours.company_agreement_id,
+    WorkHours.updated_at,
+)
+"""What `hours_record` reads (select these, plus the youth and visibility columns, for a light query)."""
+
+
+def hours_record(row) -> HoursRecord:
+    """A WorkHours row (or a result row with its columns) as the pure rules read it."""
+    return HoursRecord(
+        row.period,
+        row.period_start,
+        row.ordinary_hours,
+        row.supported_hours or 0.0,
+        row.company_agreement_id or "",
+        row.updated_at.isoformat() if row.updated_at else "",
+    )
+
+
 def hours_overview(rows, today: date) -> tuple[list[MonthHours], bool]:
     """WorkHours rows → the last six months (oldest first) and whether 30 hours were met 3 months in a row."""
-    records = [
-        HoursRecord(
-            r.period,
-            r.period_start,
-            r.ordinary_hours,
-            r.supported_hours or 0.0,
-            r.company_agreement_id or "",
-            f"{r.updated_at.isoformat() if r.updated_at else ''}",
-        )
-        for r in rows
-    ]
-    return exit_rule(records, today)
+    return exit_rule([hours_record(r) for r in rows], today)

@@ -13,9 +13,9 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from backend.access import Denied, check_write
-from backend.domain.policies import Access, Cascade, NowVisible, PlanRevised, Policy, policy
+from backend.domain.policies import Access, Cascade, FollowUpsFollow, NowVisible, PlanRevised, Policy, policy
 from backend.extensions import db
-from backend.models import Activity, Attendance, Goal, Plan, utcnow
+from backend.models import Activity, Attendance, CompanyAgreement, Goal, PlacementFollowUp, Plan, utcnow
 from backend.sync import need_to_know, steps
 from backend.sync.context import Outcome, PushContext, Rejected
 from backend.sync.merge import base_record, changed_fields, merge_into, record_conflict
@@ -322,6 +322,11 @@ def _carry_out(ctx: PushContext, effects: list) -> None:
             ctx.visible.add(effect.youth_id)  # the grant is written at commit; this batch may go on
         elif isinstance(effect, Cascade):
             _cascade_activity(ctx, ctx.get(Activity, effect.activity_id))
+        elif isinstance(effect, FollowUpsFollow):
+            parent = ctx.get(CompanyAgreement, effect.agreement_id)
+            _cascade(
+                ctx, "placement_follow_up", PlacementFollowUp, PlacementFollowUp.company_agreement_id, parent, True
+            )
         elif isinstance(effect, PlanRevised):
             _revise_plan(ctx, effect)
 
@@ -351,21 +356,29 @@ def _revise_plan(ctx: PushContext, effect: PlanRevised) -> None:
 
 def _cascade_activity(ctx: PushContext, act) -> None:
     """Attendance inherits its activity's owner and visibility (treatment attendance stays private)."""
-    rows = {r.id: r for r in db.session.scalars(select(Attendance).where(Attendance.activity_id == act.id))}
-    # plus attendance created earlier in this batch (not in the database yet)
-    rows.update({r.id: r for m, r in ctx.new_rows if m is Attendance and r.activity_id == act.id})
-    for att in rows.values():
-        narrowed = att.visibility == "shared" and act.visibility == "organization"
-        att.organization_id = act.organization_id
-        att.visibility = act.visibility
-        att.version += 1
-        ctx.record_history("attendance", att.id, att.version, row_to_wire("attendance", att))
+    _cascade(ctx, "attendance", Attendance, Attendance.activity_id, act, delete_with_parent=False)
+
+
+def _cascade(ctx: PushContext, entity: str, model, parent_key, parent, delete_with_parent: bool) -> None:
+    """The children of `parent` take its owner and visibility again (and its deletion, if asked), so
+    a child of a private record never stays readable by those the record is hidden from."""
+    rows = {r.id: r for r in db.session.scalars(select(model).where(parent_key == parent.id))}
+    # plus children created earlier in this batch (not in the database yet)
+    rows.update({r.id: r for m, r in ctx.new_rows if m is model and getattr(r, parent_key.key) == parent.id})
+    for child in rows.values():
+        narrowed = child.visibility == "shared" and parent.visibility == "organization"
+        child.organization_id = parent.organization_id
+        child.visibility = parent.visibility
+        if delete_with_parent and parent.deleted:
+            child.deleted = True
+        child.version += 1
+        ctx.record_history(entity, child.id, child.version, row_to_wire(entity, child))
         ctx.changes.touch(
-            "attendance",
-            att.id,
-            att.youth_id,
-            act.organization_id,
-            act.visibility,
-            deleted=att.deleted,
+            entity,
+            child.id,
+            child.youth_id,
+            parent.organization_id,
+            parent.visibility,
+            deleted=child.deleted,
             narrowed=narrowed,
         )

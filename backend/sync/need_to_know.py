@@ -24,6 +24,7 @@ VISIBILITY_FIELD = {
     "attendance": "note_visibility",
     "company_agreement": "visibility",
     "work_hours": "visibility",
+    "placement_follow_up": "visibility",
 }
 
 

@@ -49,58 +49,56 @@ def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> di
             if new:
                 state.update(c=sorted(new), cs=0, cu=state["s"])
             state["g"] = top
-
     youth_q = visible_youth_query(user)
     if state.get("c"):
-        # Tombstones too: a young person hidden and visible again may have records on the device
-        # that were deleted while hidden.
-        rows = _page(user, youth_q, after=state["cs"], upto=state["cu"], limit=limit, youth_ids=state["c"])
-        more = len(rows) > limit
-        rows = _Page(rows[:limit], rows.conds)
-        if more:
-            state["cs"] = rows[-1].seq
-        else:
-            for k in ("c", "cs", "cu"):
-                state.pop(k, None)
-        has_more = True  # the main stream comes next
-        if not more:
-            has_more = (
-                _page(
-                    user,
-                    youth_q,
-                    after=state["s"],
-                    upto=top,
-                    limit=0,
-                    skip_deleted_upto=state.get("t", top) if initial else None,
-                )
-                != []
-            )
+        rows, has_more = _catch_up_page(user, youth_q, state, top, limit, initial)
     else:
-        rows = _page(
-            user,
-            youth_q,
-            after=state["s"],
-            upto=top,
-            limit=limit,
-            skip_deleted_upto=state.get("t", top) if initial else None,
-        )
-        has_more = len(rows) > limit
-        rows = _Page(rows[:limit], rows.conds)
-        state["s"] = rows[-1].seq if has_more else top
-        if not has_more and initial:
-            state.pop("i", None)
-            state["r"] = state.pop("t", state["g"])
-
+        rows, has_more = _main_page(user, youth_q, state, top, limit, initial)
     changes = _load(user, rows)
-    if changes:
-        counts: dict = {}
-        for ch in changes:
-            y = ch.pop("_youth_id")
-            if y is not None:
-                counts[(y, ch["entity"])] = counts.get((y, ch["entity"]), 0) + 1
-        if counts:
-            audit.record_many(user, "read", counts, channel=channel)  # the caller commits
+    _audit_read(user, changes, channel)
     return {"changes": changes, "cursor": encode_cursor(state), "has_more": has_more, "revoked_youth_ids": revoked}
+
+
+def _catch_up_page(user: User, youth_q, state: dict, top: int, limit: int, initial: bool) -> tuple[_Page, bool]:
+    """A page of the older records of young people who became visible; moves the cursor's catch-up.
+
+    Tombstones too: a young person hidden and visible again may have records on the device that
+    were deleted while hidden.
+    """
+    rows = _page(user, youth_q, after=state["cs"], upto=state["cu"], limit=limit, youth_ids=state["c"])
+    more = len(rows) > limit
+    rows = _Page(rows[:limit], rows.conds)
+    if more:
+        state["cs"] = rows[-1].seq
+        return rows, True  # the main stream comes next
+    for k in ("c", "cs", "cu"):
+        state.pop(k, None)
+    skip = state.get("t", top) if initial else None
+    return rows, _page(user, youth_q, after=state["s"], upto=top, limit=0, skip_deleted_upto=skip) != []
+
+
+def _main_page(user: User, youth_q, state: dict, top: int, limit: int, initial: bool) -> tuple[_Page, bool]:
+    """A page of the main stream after the cursor; moves it (and ends a first sync on its last page)."""
+    skip = state.get("t", top) if initial else None
+    rows = _page(user, youth_q, after=state["s"], upto=top, limit=limit, skip_deleted_upto=skip)
+    has_more = len(rows) > limit
+    rows = _Page(rows[:limit], rows.conds)
+    state["s"] = rows[-1].seq if has_more else top
+    if not has_more and initial:
+        state.pop("i", None)
+        state["r"] = state.pop("t", state["g"])
+    return rows, has_more
+
+
+def _audit_read(user: User, changes: list[dict], channel: str) -> None:
+    """One audit count per young person and entity handed out (the caller commits)."""
+    counts: dict = {}
+    for ch in changes:
+        y = ch.pop("_youth_id")
+        if y is not None:
+            counts[(y, ch["entity"])] = counts.get((y, ch["entity"]), 0) + 1
+    if counts:
+        audit.record_many(user, "read", counts, channel=channel)
 
 
 def _page(

@@ -279,6 +279,14 @@ _REFERENCES = (
 
 def _prefetch(ctx: PushContext, mutations: list) -> None:
     """Load what a batch touches in a few queries (fills the identity map, notes absent ids)."""
+    by_entity, targets, att_keys = _wanted(mutations)
+    _load_records(ctx, by_entity, targets)
+    if att_keys:
+        _load_attendance_by_key(ctx, att_keys)
+
+
+def _wanted(mutations: list) -> tuple[dict[str, set], dict[str, set], set]:
+    """The ids a batch touches per entity, the ones it writes, and its attendance (activity, day) keys."""
     by_entity: dict[str, set] = {}
     targets: dict[str, set] = {}  # the records the batch writes (the rest are only looked at)
     att_keys = set()
@@ -294,6 +302,10 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
                         by_entity.setdefault(entity, set()).add(data[key])
                 if m["entity"] == "attendance":
                     att_keys.add((data.get("activity_id"), data.get("date")))
+    return by_entity, targets, att_keys
+
+
+def _load_records(ctx: PushContext, by_entity: dict[str, set], targets: dict[str, set]) -> None:
     for entity in sorted(by_entity):  # one order for every batch: concurrent batches cannot deadlock here
         model = MODELS.get(entity)
         if model is None:
@@ -315,29 +327,33 @@ def _prefetch(ctx: PushContext, mutations: list) -> None:
                 found.update({r.id: r for r in db.session.scalars(select(model).where(model.id.in_(rest)))})
             for k in chunk:
                 ctx.rows[(model, k)] = found.get(k)
-    if att_keys:
-        acts = sorted({a for a, _ in att_keys if _queryable(a)})
-        dates = set()
-        for _, d in att_keys:
-            try:
-                dates.add(date.fromisoformat(d))
-            except (TypeError, ValueError):
-                pass
-        if len(acts) <= 500 and len(dates) <= 500:
-            # Locked too: a pushed attendance with an unknown id merges into the one with its key.
-            rows = (
-                db.session.scalars(
-                    select(Attendance)
-                    .where(Attendance.activity_id.in_(acts), Attendance.date.in_(sorted(dates)))
-                    .order_by(Attendance.id)
-                    .with_for_update(of=Attendance)
-                )
-                if acts and dates
-                else []
-            )
-            for r in rows:
-                ctx.created_attendance.setdefault((r.youth_id, r.activity_id, r.date), r)
-            ctx.attendance_keys_loaded = True
+
+
+def _load_attendance_by_key(ctx: PushContext, att_keys: set) -> None:
+    """Attendance by its natural key: a pushed attendance with an unknown id merges into the one with its key."""
+    acts = sorted({a for a, _ in att_keys if _queryable(a)})
+    dates = set()
+    for _, d in att_keys:
+        try:
+            dates.add(date.fromisoformat(d))
+        except (TypeError, ValueError):
+            pass
+    if len(acts) > 500 or len(dates) > 500:
+        return
+    # Locked too (see _load_records).
+    rows = (
+        db.session.scalars(
+            select(Attendance)
+            .where(Attendance.activity_id.in_(acts), Attendance.date.in_(sorted(dates)))
+            .order_by(Attendance.id)
+            .with_for_update(of=Attendance)
+        )
+        if acts and dates
+        else []
+    )
+    for r in rows:
+        ctx.created_attendance.setdefault((r.youth_id, r.activity_id, r.date), r)
+    ctx.attendance_keys_loaded = True
 
 
 _INSERT_ORDER = [
@@ -353,6 +369,7 @@ _INSERT_ORDER = [
     "goal_proposal",
     "step_change",
     "company_agreement",
+    "placement_follow_up",
     "work_hours",
 ]
 

@@ -13,6 +13,14 @@ CSP = (
 
 def register_web(app: Flask) -> None:
     """Register the caseworker blueprints, template helpers, the CSRF page and security headers."""
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_page_context(app)
+    _register_csrf_page(app)
+    app.after_request(_security_headers)
+
+
+def _register_blueprints(app: Flask) -> None:
     from backend.accounts.throttle import register_throttle_errors
     from backend.web import (
         account,
@@ -27,15 +35,6 @@ def register_web(app: Flask) -> None:
         progression,
         steps,
     )
-    from backend.web.common import ROLE_LABELS, da_date, da_datetime, session_user
-    from shared.company import follow_up_state, gaps_over_a_month
-    from shared.contact import format_phone
-    from shared.enums import label_da
-    from shared.plan_voice import answer_state
-    from shared.steps import STEPS, step_info
-
-    def plan_answer_state(plan) -> str:
-        return answer_state({f: getattr(plan, f) for f in ("youth_answer", "youth_answer_revision", "revision")})
 
     for mod in (
         auth,
@@ -54,19 +53,37 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(steps.results_bp)
     register_throttle_errors(app)
 
+
+def _plan_answer_state(plan) -> str:
+    from shared.plan_voice import answer_state
+
+    return answer_state({f: getattr(plan, f) for f in ("youth_answer", "youth_answer_revision", "revision")})
+
+
+def _register_template_helpers(app: Flask) -> None:
+    """The filters and globals the templates use (Danish formatting, labels, the issue-14 states)."""
+    from backend.web.common import da_date, da_datetime
+    from backend.web.privacy import private_marker
+    from shared.company import follow_up_state, gaps_over_a_month
+    from shared.contact import format_phone
+    from shared.enums import label_da
+    from shared.steps import STEPS, step_info
+
     app.jinja_env.filters["da_date"] = da_date
     app.jinja_env.filters["da_datetime"] = da_datetime
     app.jinja_env.filters["label_da"] = label_da
-    from backend.web.privacy import private_marker
-
     app.jinja_env.globals["private_marker"] = private_marker
-    app.jinja_env.globals["answer_state"] = plan_answer_state
+    app.jinja_env.globals["answer_state"] = _plan_answer_state
     app.jinja_env.globals["step_info"] = step_info
     app.jinja_env.globals["follow_up_state"] = follow_up_state
     app.jinja_env.globals["follow_up_gaps"] = gaps_over_a_month
     app.jinja_env.globals["company_choices"] = lambda v: [(c.id, c.company) for c in v.company_agreements]
     app.jinja_env.globals["step_choices"] = [(k, s.title) for k, s in STEPS.items()]
     app.jinja_env.filters["phone"] = format_phone
+
+
+def _register_page_context(app: Flask) -> None:
+    from backend.web.common import ROLE_LABELS, session_user
 
     @app.context_processor
     def _globals():
@@ -80,6 +97,8 @@ def register_web(app: Flask) -> None:
             "has_endpoint": lambda name: name in app.view_functions,
         }
 
+
+def _register_csrf_page(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(e):
         return render_template(
@@ -88,15 +107,16 @@ def register_web(app: Flask) -> None:
             message="Formularen er udløbet eller mangler sikkerhedsnøglen. Gå tilbage, genindlæs siden og prøv igen.",
         ), 400
 
-    @app.after_request
-    def _security_headers(resp):
-        h = resp.headers
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        if not request.path.startswith("/api/"):
-            h.setdefault("Content-Security-Policy", CSP)
-            if not request.path.startswith("/static/"):
-                # Case data must not linger in shared browser caches or the back/forward cache.
-                h["Cache-Control"] = "no-store"
-        return resp
+
+def _security_headers(resp):
+    """No sniffing, no framing, same-origin referrers; the CSP and no caching on the pages."""
+    h = resp.headers
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "same-origin")
+    if not request.path.startswith("/api/"):
+        h.setdefault("Content-Security-Policy", CSP)
+        if not request.path.startswith("/static/"):
+            # Case data must not linger in shared browser caches or the back/forward cache.
+            h["Cache-Control"] = "no-store"
+    return resp

@@ -16,10 +16,9 @@ from backend.web.common import (
     login_required,
     parse_base_version,
     push_form,
-    require_uuid,
     summary,
 )
-from backend.web.plan import _done, _form, _rejected, _view_or_404
+from backend.web.plan_common import _done, _form, _listed, _rejected, _view_or_404
 from shared.enums import Role
 from shared.messages import field_messages
 from shared.plan_voice import VOICE_FIELDS
@@ -54,10 +53,7 @@ def answer_proposal(youth_id: str, proposal_id: str):
     """Accept a proposed sub-goal as it is, reword it together (a new goal with other words), or say
     why not. Accepting creates the sub-goal and answers the proposal in one batch."""
     view = _view_or_404(youth_id)
-    require_uuid(proposal_id)
-    proposal = next((p for p in view.proposals if p.id == proposal_id), None)
-    if proposal is None:
-        abort(404)
+    proposal = _listed(view.proposals, proposal_id)
     key = f"proposal-{proposal.id}"
     values = _form("action", "title", "answer", "organization_id", "base_version")
     try:

@@ -83,4 +83,5 @@ def for_meeting(view, meeting: Meeting):
         assessments=view.assessments,
         company_agreements=keep("company_agreement", view.company_agreements),
         work_hours=keep("work_hours", view.work_hours),
+        follow_ups=keep("placement_follow_up", view.follow_ups),
     )

@@ -10,9 +10,10 @@ from backend.access import visible_youth_query
 from backend.extensions import db
 from backend.models import new_id
 from backend.programmes.queries import FilterError, parse_filters
+from backend.services.step_results import trin3_exits
 from backend.services.steps import step_histories
 from backend.web.common import FormRejected, current_user, login_required, push_form
-from backend.web.plan import _done, _form, _rejected, _view_or_404
+from backend.web.plan_common import _done, _form, _rejected, _view_or_404
 from shared.enums import STAFF_ROLES
 from shared.steps import STEPS, per_step_per_month
 
@@ -62,7 +63,8 @@ def results_steps():
     histories = step_histories(visible_youth_query(user))
     months = [(int(m[:4]), int(m[5:7])) for m in filters["months"]]
     counts = per_step_per_month(histories, months, today)
-    rows = [(f"{y:04d}-{m:02d}", counts[(y, m)]) for y, m in months]
+    exits = trin3_exits(user, list(histories), months)
+    rows = [(f"{y:04d}-{m:02d}", counts[(y, m)], exits[(y, m)]) for y, m in months]
     audit.record(
         user,
         "read",

@@ -27,7 +27,9 @@ from mobile_app.core.errors import (
     ValidationFailed,
 )
 from mobile_app.core.lock import IdleTimer, PinLock, check_pin
+from mobile_app.core.my_data import MY_DATA_OFFLINE, MyData, summarise_export
 from mobile_app.core.services import Services
+from mobile_app.core.status import SyncState, SyncStatus
 from mobile_app.core.store import Store
 from mobile_app.core.sync import SyncEngine, SyncResult
 from mobile_app.core.validation import check
@@ -49,60 +51,36 @@ class RejectedChange:
     editable: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
-@dataclass
-class SyncStatus:
-    online: bool | None  # None: not tried yet
-    pending: int
-    rejected: int
-    last_sync_at: str | None
-    first_sync_done: bool
-    pulled_records: int
-    syncing: bool
-    message: str  # a Danish line for the status bar
-    needs_login: bool = False
-    update_required: bool = False
-
-
-MY_DATA_OFFLINE = "Du er ikke på nettet. Dine data hentes fra Trinvis' server, så prøv igen, når du er på nettet."
-MY_DATA_KINDS = (
-    ("plan", "Din plan"),
-    ("goal", "Delmål"),
-    ("activity", "Aktiviteter"),
-    ("attendance", "Fremmøde"),
-    ("agreement", "Aftaler"),
-    ("assessment", "Vurderinger"),
-    ("outreach", "Kontakt fra medarbejdere"),
-    ("consent", "Samtykker"),
-    ("enrolment", "Forløb"),
-    ("target_group_history", "Målgruppe over tid"),
-    ("outcome_history", "Status over tid"),
-    ("record_history", "Tidligere versioner"),
-    ("conflict", "Rettelser"),
-    ("access_log", "Hvem har set dine oplysninger (dage)"),
-)
-
-
-@dataclass
-class MyData:
-    export: dict[str, Any]
-    document_url: str
-    summary: list[tuple[str, int]]  # (Danish kind, how many)
-
-
-def summarise_export(export: dict[str, Any]) -> list[tuple[str, int]]:
-    """How many of each kind the export holds, in plain Danish (for the screen)."""
-    counts = export.get("counts") or {}
-    return [(label, int(counts.get(key) or 0)) for key, label in MY_DATA_KINDS]
-
-
 ERASED_MESSAGE = "Dit forløb i Trinvis er slut, og dine oplysninger er slettet fra telefonen."
 
 # Fields a user may correct on a rejected change (the rest are ids, dates set by the app …).
 EDITABLE_FIELDS = ("text", "absence_reason", "note", "review_note", "youth_comment", "comment", "due_date")
 
 
+class _StateField:
+    """An AppCore attribute kept in its observable SyncState (so setting it notifies the screens)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, core: AppCore | None, owner: type | None = None) -> Any:
+        if core is None:
+            return self  # looked up on the class
+        return getattr(core.sync_state, self.name)
+
+    def __set__(self, core: AppCore, value: Any) -> None:
+        core.sync_state.update(**{self.name: value})
+
+
 class AppCore:
     """Everything the UI needs, none of Flet. Safe to use from the UI and a sync thread."""
+
+    online = _StateField()
+    syncing = _StateField()
+    needs_login = _StateField()
+    update_required_message = _StateField()
+    last_error = _StateField()
+    server_unavailable = _StateField()
 
     def __init__(
         self,
@@ -128,14 +106,17 @@ class AppCore:
         self.idle = IdleTimer(config.lock_after(None), **({"clock": idle_clock} if idle_clock else {}))
         self.wiped_message = ""
         self._state_lock = threading.Lock()
-        self.online: bool | None = None
-        self.syncing = False
-        self.needs_login = False
-        self.update_required_message = ""
-        self.last_error = ""
-        self.server_unavailable = False  # the last sync got 503: reachable, but not working now
-        self.progress_records = 0
+        self.sync_state = SyncState(lambda: (self.store.pending_count(), self.store.rejected_count()))
+        self._reset_state()
         self._client: ApiClient | None = None
+
+    def _reset_state(self) -> None:
+        """The observable sync state from what the store kept (a restart, a login, a wipe)."""
+        self.sync_state.reset(
+            first_sync_done=bool(self.store.get_meta("first_sync_done")),
+            pulled_records=int(self.store.get_meta("pulled_records", 0) or 0),
+            last_sync_at=self.store.get_meta("last_sync_at"),
+        )
 
     # ---- login -----------------------------------------------------------------------
 
@@ -168,6 +149,18 @@ class AppCore:
     def device_id(self) -> str:
         device_id: str = self.store.get_meta("device_id")
         return device_id
+
+    def choose_server(self, url: str) -> str:
+        """Staff's "Indstillinger": talk to another server than the build's (checked; used from the
+        next login on). Returns the address as kept."""
+        url = (url or "").strip().rstrip("/")
+        if not url.startswith(("http://", "https://")) or len(url) < 10:
+            raise ValidationFailed("Serveradressen skal starte med http:// eller https://.")
+        self.default_server_url = url
+        if self.store.get_meta("server_url"):
+            self.store.set_meta("server_url", url)
+        self._client = None
+        return url
 
     def client(self) -> ApiClient:
         token = self.store.get_meta("token")
@@ -250,6 +243,8 @@ class AppCore:
         self.store.set_meta("device_id", device_id)
         self._data_key = None
         self._client = None
+        if hasattr(self, "sync_state"):
+            self._reset_state()
 
     # ---- the app lock ----------------------------------------------------------------
 
@@ -316,7 +311,7 @@ class AppCore:
     # ---- sync ------------------------------------------------------------------------
 
     def engine(self) -> SyncEngine:
-        return SyncEngine(self.store, self.client(), self.device_id)
+        return SyncEngine(self.store, self.client(), self.device_id, state=self.sync_state)
 
     def sync(self, progress: Callable[[int], None] | None = None) -> SyncResult | None:
         """One full sync. Never raises for being offline: the status says what happened."""
@@ -327,16 +322,9 @@ class AppCore:
                 return None
             self.syncing = True
 
-        def on_progress(n: int) -> None:
-            self.progress_records = n
-            if progress:
-                progress(n)
-
         try:
-            result = self.engine().sync(on_progress)
-            self.online = True
-            self.last_error = ""
-            self.server_unavailable = False
+            result = self.engine().sync(progress)
+            self.sync_state.update(online=True, last_error="", server_unavailable=False, failures=0)
             own = (self.user or {}).get("youth_id")
             if own and own in result.revoked:
                 # The young person's own case was erased (on request or after retention): nothing
@@ -349,9 +337,12 @@ class AppCore:
                 refresh_contacts(self)  # "Ring til nogen" must work offline too
             return result
         except Offline as exc:
-            self.online = False
-            self.last_error = exc.message
-            self.server_unavailable = isinstance(exc, ServerUnavailable)
+            self.sync_state.update(
+                online=False,
+                last_error=exc.message,
+                server_unavailable=isinstance(exc, ServerUnavailable),
+                failures=self.sync_state.failures + 1,
+            )
         except TokenRevoked:
             # Lost phone or closed account: nothing of the caseload may stay behind.
             self._remote_wipe()
@@ -392,41 +383,8 @@ class AppCore:
         return MyData(export, link.get("url") or "", summarise_export(export))
 
     def status(self) -> SyncStatus:
-        pending = self.store.pending_count()
-        rejected = self.store.rejected_count()
-        last = self.store.get_meta("last_sync_at")
-        first_done = bool(self.store.get_meta("first_sync_done"))
-        pulled = self.store.get_meta("pulled_records", 0)
-        if self.syncing and not first_done:
-            msg = f"Henter dine data … {pulled} hentet"
-        elif self.syncing:
-            msg = "Synkroniserer …"
-        elif self.update_required_message:
-            msg = self.update_required_message
-        elif self.needs_login:
-            msg = "Log ind igen for at sende dine ændringer."
-        elif self.online is False and self.server_unavailable:
-            msg = "Serveren er midlertidigt utilgængelig – alt gemmes på telefonen"
-        elif self.online is False:
-            msg = "Offline – alt gemmes på telefonen"
-        elif self.online and self.last_error:
-            msg = f"Online, men serveren svarede: {self.last_error}"
-        elif self.online:
-            msg = "Online"
-        else:
-            msg = "Ikke synkroniseret endnu"
-        return SyncStatus(
-            self.online,
-            pending,
-            rejected,
-            last,
-            first_done,
-            pulled,
-            self.syncing,
-            msg,
-            self.needs_login,
-            bool(self.update_required_message),
-        )
+        """The sync status now (the screens subscribe to `sync_state` for every change)."""
+        return self.sync_state.snapshot()
 
     # ---- rejected changes ------------------------------------------------------------
 

@@ -3,13 +3,13 @@ follow-ups offline; the young person reads theirs. Validated with the shared sch
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services, new_id
-from shared.company import FollowUpState, follow_up_state
-from shared.hours import HoursRecord, MonthHours, month_hours
+from shared.company import FollowUpState, follow_up_state, open_follow_up
+from shared.hours import PERIODS, HoursRecord, MonthHours, month_hours, period_start
 
 TEXT_FIELDS = (
     "company",
@@ -27,11 +27,25 @@ class CompanyServices:
         self.svc = svc
 
     def agreements(self, youth_id: str) -> list[tuple[dict[str, Any], FollowUpState]]:
-        """The young person's agreements (newest first), each with where its follow-ups stand."""
+        """The young person's agreements (newest first), each with its follow-ups (`follow_ups`, due
+        date order) and where they stand."""
         items = sorted(
             self.svc.store.all("company_agreement", youth_id), key=lambda a: a.get("start_date") or "", reverse=True
         )
-        return [(a, follow_up_state(a, self.svc.today())) for a in items]
+        ups = self.svc.store.all("placement_follow_up", youth_id)
+        out = []
+        for a in items:
+            mine = sorted((f for f in ups if f.get("company_agreement_id") == a["id"]), key=lambda f: f["due_date"])
+            facts = {**a, "follow_ups": mine}
+            out.append((facts, follow_up_state(facts, self.svc.today())))
+        return out
+
+    def agreement(self, agreement_id: str) -> dict[str, Any] | None:
+        """One agreement with its follow-ups (as in `agreements`)."""
+        ag = self.svc.store.get("company_agreement", agreement_id)
+        if ag is None:
+            return None
+        return next((a for a, _ in self.agreements(ag["youth_id"]) if a["id"] == agreement_id), None)
 
     def _staff(self, youth_id: str) -> None:
         self.svc.require_may("company_agreement")  # the shared rule (issue 9)
@@ -46,37 +60,46 @@ class CompanyServices:
         data["end_date"] = _day(values.get("end_date"), "Slut")
         first = _day(values.get("first_follow_up"), "Første opfølgning")
         if agreement_id is None:
-            data.update(
-                organization_id=self.svc.user.get("organization_id"),
-                visibility="shared",
-                activity_id=None,
-                follow_ups=[{"date": first, "done": False, "note": ""}] if first else [],
-            )
-            return self.svc._save("company_agreement", new_id(), youth_id, data, create=True)
-        return self.svc._save("company_agreement", agreement_id, youth_id, data, create=False)
+            data.update(organization_id=self.svc.user.get("organization_id"), visibility="shared", activity_id=None)
+            saved = self.svc._save("company_agreement", new_id(), youth_id, data, create=True)
+        else:
+            saved = self.svc._save("company_agreement", agreement_id, youth_id, data, create=False)
+        if first:
+            self._plan(saved, first)
+        return saved
+
+    def _plan(self, ag: dict[str, Any], day: str) -> dict[str, Any] | None:
+        """A new follow-up on `day` (its own record: another device's follow-ups are never overwritten);
+        owner and visibility are the agreement's, as the server will set them."""
+        known = self.agreement(ag["id"]) or {"follow_ups": []}
+        if any(f["due_date"] == day for f in known["follow_ups"]):
+            return None
+        data = {
+            "company_agreement_id": ag["id"],
+            "organization_id": ag.get("organization_id"),
+            "visibility": ag.get("visibility") or "shared",
+            "due_date": day,
+            "done_date": None,
+            "note": "",
+        }
+        return self.svc._save("placement_follow_up", new_id(), ag["youth_id"], data, create=True)
 
     def record_follow_up(self, agreement_id: str, note: str, next_date: str = "") -> dict[str, Any]:
-        """Mark the next planned follow-up done (today's, or the oldest open one) and plan the next."""
-        ag = self.svc.store.get("company_agreement", agreement_id)
+        """Mark the oldest open follow-up done today (with what was said) and plan the next one."""
+        ag = self.agreement(agreement_id)
         if ag is None:
             raise ValidationFailed("Aftalen findes ikke længere på telefonen.")
         self._staff(ag["youth_id"])
-        ups = [dict(f) for f in ag.get("follow_ups") or []]
-        open_ = sorted((f for f in ups if not f.get("done")), key=lambda f: f["date"])
+        due = open_follow_up(ag["follow_ups"])
         nxt = _day(next_date, "Næste opfølgning")
-        if not open_ and not nxt:
+        if due is None and not nxt:
             raise ValidationFailed("Der er ingen planlagt opfølgning. Skriv datoen for den næste.")
-        if open_:
-            open_[0].update(done=True, note=(note or "").strip()[:500])
-        if nxt and nxt not in {f["date"] for f in ups}:
-            ups.append({"date": nxt, "done": False, "note": ""})
-        return self.svc._save(
-            "company_agreement",
-            agreement_id,
-            ag["youth_id"],
-            {"follow_ups": sorted(ups, key=lambda f: f["date"])},
-            create=False,
-        )
+        if due is not None:
+            changes = {"done_date": self.svc.today().isoformat(), "note": (note or "").strip()[:500]}
+            self.svc._save("placement_follow_up", due["id"], ag["youth_id"], changes, create=False)
+        if nxt:
+            self._plan(ag, nxt)
+        return self.agreement(agreement_id) or ag
 
 
 def month_hours_now(svc: Services, youth_id: str) -> MonthHours:
@@ -96,14 +119,24 @@ def month_hours_now(svc: Services, youth_id: str) -> MonthHours:
     return month_hours(records, today.year, today.month, today)
 
 
-def record_week_hours(
-    svc: Services, youth_id: str, monday: str, ordinary: object, supported: object = "", agreement_id: str | None = None
+def record_hours(
+    svc: Services,
+    youth_id: str,
+    period: str,
+    day: object,
+    ordinary: object,
+    supported: object = "",
+    agreement_id: str | None = None,
 ) -> dict[str, Any]:
-    """The mentor records a week's ordinary and supported hours (from the company contact's numbers)."""
+    """The mentor records a week's or a month's ordinary and supported hours (the company contact's
+    numbers); `day` is any day of that week or month (default: today's)."""
     svc.require_may("work_hours")  # the shared rule (issue 9)
     svc._require_access(youth_id)
-    start = _day(monday, "Ugens mandag") or (svc.today() - timedelta(days=svc.today().weekday())).isoformat()
-    hours = _hours(ordinary)
+    if period not in PERIODS:
+        raise ValidationFailed("Vælg uge eller måned.")
+    chosen = _day(day, "Dag i perioden")
+    start = period_start(period, date.fromisoformat(chosen) if chosen else svc.today())
+    hours = _hours(ordinary, "Timer")
     if hours is None:
         raise ValidationFailed("Skriv antal ordinære timer (0, hvis der ingen var).")
     return svc._save(
@@ -114,10 +147,10 @@ def record_week_hours(
             "organization_id": svc.user.get("organization_id"),
             "visibility": "shared",
             "company_agreement_id": agreement_id,
-            "period": "week",
-            "period_start": start,
+            "period": period,
+            "period_start": start.isoformat(),
             "ordinary_hours": hours,
-            "supported_hours": _hours(supported) or 0.0,
+            "supported_hours": _hours(supported, "Timer") or 0.0,
             "note": "",
         },
         create=True,
@@ -134,11 +167,11 @@ def _day(value: object, label: str) -> str | None:
         raise ValidationFailed(f"{label}: skriv datoen som ÅÅÅÅ-MM-DD.") from None
 
 
-def _hours(value: object) -> float | None:
+def _hours(value: object, what: str = "Timer om ugen") -> float | None:
     value = str(value or "").strip().replace(",", ".")
     if not value:
         return None
     try:
         return float(value)
     except ValueError:
-        raise ValidationFailed("Timer om ugen skal være et tal, fx 12 eller 7,5.") from None
+        raise ValidationFailed(f"{what} skal være et tal, fx 12 eller 7,5.") from None

@@ -11,6 +11,7 @@ from typing import Any
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.services import Services, new_id
+from shared import permissions
 from shared.enums import ProposalStatus, YouthAnswer, label_da
 from shared.plan_voice import answer_state
 
@@ -115,17 +116,29 @@ class VoiceServices:
             create=True,
         )
 
+    def may_answer(self, proposal: dict[str, Any]) -> bool:
+        """Whether the user may answer this waiting proposal (the shared rule: the mentor or the
+        coordinator; partners read proposals but do not answer them)."""
+        answered = {**proposal, "status": ProposalStatus.DECLINED.value, "answer": "-"}
+        return proposal.get("status") == ProposalStatus.PROPOSED and permissions.may_write(
+            self.svc.user, "goal_proposal", "upsert", proposal, answered, {"status", "answer"}, self.svc.today()
+        )
+
+    def may_make_goal(self) -> bool:
+        """Whether the user may turn a proposal into a shared sub-goal of their own organisation."""
+        return self.svc.may("goal")
+
     def answer_proposal(self, proposal_id: str, action: str, title: str = "", answer: str = "") -> dict[str, Any]:
-        """A mentor answers a proposal with the young person: `accept` (the words become a shared
-        sub-goal of the mentor's organisation), `reword` (a sub-goal in other words, and why) or
-        `decline` (and why). Both records are queued in order and pushed in one batch."""
-        if self.svc.role not in ("mentor", "coordinator"):
-            raise ValidationFailed("Det er din mentor eller tovholder, der svarer på forslaget.")
+        """The mentor or coordinator answers a proposal with the young person: `accept` (the words
+        become a shared sub-goal of their organisation), `reword` (a sub-goal in other words, and why)
+        or `decline` (and why). Both records are queued in order and pushed in one batch."""
         prop = self.svc.store.get("goal_proposal", proposal_id)
         if prop is None:
             raise ValidationFailed("Forslaget findes ikke længere på telefonen.")
         if prop.get("status") != ProposalStatus.PROPOSED:
             raise ValidationFailed("Forslaget er allerede besvaret.")
+        if not self.may_answer(prop):
+            raise ValidationFailed("Det er den unges mentor eller tovholder, der svarer på forslaget.")
         answer = (answer or "").strip()
         status = {
             "accept": ProposalStatus.ACCEPTED,
@@ -141,6 +154,8 @@ class VoiceServices:
         if status != ProposalStatus.DECLINED:
             if not title:
                 raise ValidationFailed("Skriv delmålet med jeres egne ord.")
+            if not self.may_make_goal():
+                raise ValidationFailed("Du kan ikke oprette delmål. Svar 'Ikke nu', eller bed tovholderen.")
             goal_id = new_id()
             self.svc._save(
                 "goal",

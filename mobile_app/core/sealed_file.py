@@ -13,10 +13,10 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mobile_app.core.clock import utcnow
 from mobile_app.core.errors import Locked
 from mobile_app.core.vault import Cipher
 
@@ -50,7 +50,8 @@ AFTER_COMMIT: list[Callable[[], None]] = []
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat()
+    """The real instant, for bookkeeping (when a change was queued)."""
+    return utcnow().isoformat()
 
 
 def _private_file(path: str) -> None:

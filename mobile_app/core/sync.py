@@ -1,14 +1,19 @@
-"""Sync: push the outbox in batches, then pull with the saved cursor until nothing is left."""
+"""Sync: push the outbox in batches, then pull with the saved cursor until nothing is left.
+
+The engine reports what it does to the observable `SyncState` (records pulled, first download
+done, last sync): the screens follow that, not the store's metadata.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from mobile_app.core.api import ApiClient
+from mobile_app.core.clock import utcnow
 from mobile_app.core.errors import ApiError
+from mobile_app.core.status import SyncState
 from mobile_app.core.store import Store
 from shared import SCHEMA_VERSION
 from shared.schemas import MAX_MUTATIONS_PER_PUSH
@@ -34,8 +39,10 @@ class SyncEngine:
         device_id: str,
         push_batch: int = PUSH_BATCH,
         pull_limit: int = PULL_LIMIT,
+        state: SyncState | None = None,
     ):
         self.store = store
+        self.state = state or SyncState(lambda: (store.pending_count(), store.rejected_count()))
         self.client = client
         self.device_id = device_id
         self.push_batch = min(push_batch, MAX_MUTATIONS_PER_PUSH)
@@ -75,11 +82,14 @@ class SyncEngine:
             self.store.apply_pull_page(changes, revoked, page.get("cursor") or cursor)
             result.pulled += len(changes)
             result.revoked.extend(revoked)
+            pulled = int(self.store.get_meta("pulled_records", 0) or 0)
+            self.state.update(pulled_records=pulled)
             if progress:
-                progress(self.store.get_meta("pulled_records", 0))
+                progress(pulled)
             if not page.get("has_more"):
                 if not self.store.get_meta("first_sync_done"):
                     self.store.set_meta("first_sync_done", True)
+                self.state.update(first_sync_done=True)
                 return result
 
     def sync(self, progress: Callable[[int], None] | None = None) -> SyncResult:
@@ -92,5 +102,7 @@ class SyncEngine:
             if self.store.pending_count():
                 for k, v in self.push().items():
                     result.pushed[k] = result.pushed.get(k, 0) + v
-            self.store.set_meta("last_sync_at", datetime.now(UTC).isoformat())
+            synced_at = utcnow().isoformat()
+            self.store.set_meta("last_sync_at", synced_at)
+            self.state.update(last_sync_at=synced_at)
             return result

@@ -1,28 +1,26 @@
-"""The app shell: always-visible sync status, one screen at a time, background sync."""
+"""The app shell: always-visible sync status, one screen at a time, background sync.
+
+The screens (login, lock, youth, mentor …) never import this module: what they share is in
+widgets.py, so the shell can import them and no import runs in a circle.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
-from datetime import datetime
 
 import flet as ft
 
 from mobile_app.core import AppCore, CoreError
+from mobile_app.core.status import SyncStatus
+from mobile_app.ui import lock_view, login, mentor, sync_view, youth
 from mobile_app.ui import widgets as w
 from mobile_app.ui.runner import off_ui
-from shared.clock import LOCAL_TZ
+
+__all__ = ["Screen", "TrinvisApp"]
 
 Screen = Callable[..., list[ft.Control]]
-
-
-def _clock_text(iso: str | None) -> str:
-    if not iso:
-        return "aldrig"
-    try:
-        return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%d.%m. kl. %H:%M")
-    except ValueError:
-        return iso
 
 
 class TrinvisApp:
@@ -37,6 +35,40 @@ class TrinvisApp:
         self.closed = False
         self.resume_stack: list | None = None  # the screens under the lock screen
 
+        self.status_bar = self._status_bar()
+        self.notice = ft.Text("", size=18, visible=False)
+        self.body = self._new_body()
+        # what a screen keeps at the bottom (its "Gem"): reachable without scrolling
+        self.footer = ft.Column([], spacing=8, visible=False)
+        page.title = "Trinvis"
+        page.padding = 0
+        # Danish calendars and dialogs ("Wed, Dec 2" confused people who read Danish only)
+        danish = ft.Locale("da", "DK")
+        page.locale_configuration = ft.LocaleConfiguration(supported_locales=[danish], current_locale=danish)
+        page.add(
+            ft.SafeArea(
+                expand=True,
+                content=ft.Column(
+                    [
+                        self.status_bar,
+                        ft.Container(self._frame_with(self.body), padding=ft.Padding.all(16), expand=True),
+                        ft.Container(self.footer, padding=ft.Padding.only(left=16, right=16, bottom=12, top=4)),
+                    ],
+                    expand=True,
+                    spacing=0,
+                ),
+            )
+        )
+        self._ui_thread = threading.get_ident()
+        try:
+            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
+        # The sync engine's status, observed: the bar changes when the status does.
+        self._unsubscribe = core.sync_state.subscribe(self._status_changed)
+
+    def _status_bar(self) -> ft.Control:
+        """The always-visible bar: online or not, what waits to be sent, the last sync."""
         self.status_icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=22)
         self.status_text = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
         self.pending_text = ft.Text("", size=15)
@@ -48,7 +80,7 @@ class TrinvisApp:
         self.sync_button = ft.TextButton(
             content=ft.Text("Synkronisér nu", size=16), on_click=lambda e: self.trigger_sync()
         )
-        self.status_bar = ft.Semantics(
+        return ft.Semantics(
             identifier="sync-status",
             content=ft.Container(
                 content=ft.Column(
@@ -64,29 +96,10 @@ class TrinvisApp:
                 bgcolor=ft.Colors.BLUE_GREY_100,
             ),
         )
-        self.notice = ft.Text("", size=18, visible=False)
-        self.body = self._new_body()
-        page.title = "Trinvis"
-        page.padding = 0
-        page.add(
-            ft.SafeArea(
-                expand=True,
-                content=ft.Column(
-                    [
-                        self.status_bar,
-                        ft.Container(self._frame_with(self.body), padding=ft.Padding.all(16), expand=True),
-                    ],
-                    expand=True,
-                    spacing=0,
-                ),
-            )
-        )
 
     # ---- navigation ------------------------------------------------------------------
 
     def start(self) -> None:
-        from mobile_app.ui import lock_view, login
-
         self.refresh_status()
         if self.core.locked:
             self.lock_now()
@@ -100,14 +113,10 @@ class TrinvisApp:
     # ---- the app lock ----------------------------------------------------------------
 
     def on_lock_screen(self) -> bool:
-        from mobile_app.ui import lock_view
-
         return bool(self.stack) and self.stack[-1][0] in (lock_view.unlock_screen, lock_view.forgot_pin_screen)
 
     def lock_now(self) -> None:
         """Show the PIN screen; the screens underneath come back after unlocking."""
-        from mobile_app.ui import lock_view
-
         self.core.lock()
         if self.on_lock_screen():
             return
@@ -144,8 +153,6 @@ class TrinvisApp:
                 self.lock_now()
 
     def go_home(self) -> None:
-        from mobile_app.ui import mentor, youth
-
         user = self.core.user or {}
         if user.get("role") == "youth":
             self.show(youth.home, root=True)
@@ -171,6 +178,10 @@ class TrinvisApp:
     def render(self) -> None:
         screen, args = self.stack[-1]
         controls = screen(self, *args)
+        bottom = [c for c in controls if c.data is w.BOTTOM]
+        controls = [c for c in controls if c.data is not w.BOTTOM]
+        self.footer.controls = bottom
+        self.footer.visible = bool(bottom)
         if len(self.stack) > 1:
             controls = [
                 w.big_button("Tilbage", lambda e: self.back(), primary=False, ident="back", icon=ft.Icons.ARROW_BACK),
@@ -226,26 +237,38 @@ class TrinvisApp:
         return self.core.services()
 
     def open_rejected(self) -> None:
-        from mobile_app.ui import sync_view
-
         self.show(sync_view.rejected_screen)
 
     # ---- sync ------------------------------------------------------------------------
 
+    def _status_changed(self, status: SyncStatus) -> None:
+        """The sync engine's status changed (maybe in the sync thread): redraw the bar on the UI loop."""
+        if self.closed:
+            self._unsubscribe()  # this page is gone; the core (one per process) lives on
+            return
+        if threading.get_ident() == self._ui_thread or self._loop is None:
+            self._show_status(status)
+            return
+        self._loop.call_soon_threadsafe(self._show_status_and_update, status)
+
+    def _show_status_and_update(self, status: SyncStatus) -> None:
+        if not self.closed:
+            self._show_status(status)
+            self.page.update()
+
     def refresh_status(self) -> None:
-        st = self.core.status()
+        self._show_status(self.core.status())
+
+    def _show_status(self, st: SyncStatus) -> None:
         self.status_text.value = st.message
         self.status_text.color = w.OK_COLOR if st.online else (w.WARN_COLOR if st.online is False else None)
         self.status_icon.icon = (
             ft.Icons.CLOUD_DONE if st.online else ft.Icons.CLOUD_OFF if st.online is False else ft.Icons.CLOUD_OUTLINED
         )
         self.status_icon.color = self.status_text.color
-        self.pending_text.value = (
-            "Alt er sendt"
-            if st.pending == 0
-            else f"{st.pending} {'ændring venter' if st.pending == 1 else 'ændringer venter'} på at blive sendt"
-        )
-        self.last_sync_text.value = f"Sidst synkroniseret: {_clock_text(st.last_sync_at)}"
+        self.pending_text.value = st.pending_line
+        self.pending_text.color = None if st.ready_offline else w.WARN_COLOR
+        self.last_sync_text.value = f"Sidst synkroniseret: {w.clock_text(st.last_sync_at)}"
         self.progress.visible = st.syncing and not st.first_sync_done
         self.rejected_button.visible = st.rejected > 0
         self.rejected_button.content.value = (
@@ -273,32 +296,24 @@ class TrinvisApp:
             return
         if not self.core.logged_in:
             return
-        before = self.core.store.get_meta("pulled_records", 0)
-        first_done_before = bool(self.core.store.get_meta("first_sync_done"))
-        task = asyncio.ensure_future(off_ui(self.core.sync))
-        while not task.done():
-            await asyncio.wait({task}, timeout=0.5)
-            self.refresh_status()
-            self.page.update()
-        task.result()
+        before = self.core.status()
+        # the bar follows the engine's status while this runs (see _status_changed)
+        await off_ui(self.core.sync)
         if self.core.wiped_message:
             self.show_wiped()
             return
         if self.core.locked:
             return  # locked while syncing: the lock screen stays
         if not self.core.logged_in:
-            from mobile_app.ui import login
-
             self.show(login.login_screen, root=True)  # wiped under us: nothing left to show
             return
         if self.core.needs_login:
-            from mobile_app.ui import login
-
             self.show(login.login_screen, root=True)
             self.say("Du skal logge ind igen. Dine ændringer er gemt.", error=True)
             return
-        changed = self.core.store.get_meta("pulled_records", 0) != before
-        if not first_done_before and self.core.store.get_meta("first_sync_done"):
+        after = self.core.status()
+        changed = after.pulled_records != before.pulled_records
+        if not before.first_sync_done and after.first_sync_done:
             self.notice.visible = False  # "henter dine data …" is done
         on_read_only_screen = self.stack and getattr(self.stack[-1][0], "refreshable", False)
         if changed and on_read_only_screen:
@@ -309,15 +324,22 @@ class TrinvisApp:
 
     def show_wiped(self) -> None:
         """The phone wiped itself (revoked): say so plainly on the login screen."""
-        from mobile_app.ui import login
-
         self.resume_stack = None
         self.show(login.login_screen, root=True)
         self.say(self.core.wiped_message, error=True)
 
+    def on_lifecycle(self, e) -> None:
+        """The app went to the background (lock it) or came back (sync at once)."""
+        if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE):
+            self.app_hidden()
+        elif e.state in (ft.AppLifecycleState.SHOW, ft.AppLifecycleState.RESUME):
+            self.trigger_sync()
+
     async def sync_loop(self) -> None:
-        """Sync at start, after every save, and every `sync_interval` seconds."""
+        """Sync at start, after every save, when the app comes back to the foreground, and every
+        `sync_interval` seconds; sooner (2, 4, 8 … s) while offline with changes waiting."""
         self._loop = asyncio.get_running_loop()
+        self._ui_thread = threading.get_ident()
         while not self.closed:
             try:
                 await self.sync_once()
@@ -326,13 +348,7 @@ class TrinvisApp:
 
                 logging.getLogger("trinvis").exception("sync failed")
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.sync_interval)
+                await asyncio.wait_for(self._wake.wait(), timeout=self.core.sync_state.next_delay(self.sync_interval))
             except TimeoutError:
                 pass
             self._wake.clear()
-
-
-def refreshable(fn: Screen) -> Screen:
-    """Mark a read-only screen: it is redrawn when a sync brings new data."""
-    fn.refreshable = True
-    return fn

@@ -6,10 +6,10 @@ from datetime import date
 
 import flet as ft
 
-from mobile_app.core.company import CompanyServices, month_hours_now, record_week_hours
+from mobile_app.core.company import CompanyServices, month_hours_now, record_hours
 from mobile_app.ui import widgets as w
 from shared.contact import format_phone
-from shared.hours import EXIT_HOURS
+from shared.hours import EXIT_HOURS, period_label
 
 STATE_TEXT = {
     "overdue": "Opfølgning forfalden siden {day}",
@@ -59,7 +59,7 @@ def company_controls(app, youth_id: str) -> list[ft.Control]:
         if staff and cs.svc.role == "mentor":
             lines.append(
                 w.big_button(
-                    "Registrér ugens timer",
+                    "Registrér timer",
                     lambda e: app.show(hours_screen, youth_id),
                     primary=False,
                     ident="hours-week",
@@ -127,26 +127,41 @@ def follow_up_screen(app, agreement_id: str) -> list[ft.Control]:
 
 
 def hours_screen(app, youth_id: str) -> list[ft.Control]:
-    """A week's ordinary and supported hours (the company contact's numbers)."""
+    """A week's or a month's ordinary and supported hours (the company contact's numbers)."""
     svc = app.services()
-    monday = svc.today().toordinal() - svc.today().weekday()
-    start = w.field("Ugens mandag (ÅÅÅÅ-MM-DD)", date.fromordinal(monday).isoformat())
+    period = w.choice([("week", "En uge"), ("month", "En hel måned")], "week")
+    day = w.field("En dag i ugen eller måneden (ÅÅÅÅ-MM-DD)", svc.today().isoformat())
     ordinary = w.field("Ordinære timer (løntimer)")
     supported = w.field("Støttede timer (praktik)")
     agreements = CompanyServices(svc).agreements(youth_id)
     agreement_id = agreements[0][0]["id"] if agreements else None
 
+    def saved(rec: dict) -> None:
+        app.back()
+        app.say(f"Timerne for {period_label(rec['period'], date.fromisoformat(rec['period_start']))} er gemt.")
+
     def save(e):
+        out: dict = {}
         app.act(
-            lambda: record_week_hours(
-                app.services(), youth_id, start.value or "", ordinary.value, supported.value, agreement_id
+            lambda: out.update(
+                rec=record_hours(
+                    app.services(),
+                    youth_id,
+                    period.value or "week",
+                    day.value or "",
+                    ordinary.value,
+                    supported.value,
+                    agreement_id,
+                )
             ),
-            then=lambda: (app.back(), app.say("Timerne er gemt.")),
+            then=lambda: saved(out["rec"]),
         )
 
     return [
-        w.heading("Ugens timer"),
-        ft.Semantics(identifier="hours-monday", content=start),
+        w.heading("Arbejdstimer"),
+        w.text("Gælder tallene en uge eller en hel måned?", size=18),
+        ft.Semantics(identifier="hours-period", content=period),
+        ft.Semantics(identifier="hours-day", content=day),
         ft.Semantics(identifier="hours-ordinary", content=ordinary),
         ft.Semantics(identifier="hours-supported", content=supported),
         w.big_button("Gem timer", save, ident="hours-save"),

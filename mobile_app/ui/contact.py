@@ -49,12 +49,14 @@ def reach_buttons(app, row) -> list[ft.Control]:
         return [w.text("Intet mobilnummer. Koordinatoren kan skrive det i planen.", size=16)]
     first = (y.get("display_name") or "").split(" ")[0]
     slug = first.lower() or "-"
-    return [
-        w.big_button(f"Ring til {first}", lambda e: _tap(app, row, "call"), ident=f"call-{slug}", icon=ft.Icons.PHONE),
-        w.big_button(
-            "Send sms", lambda e: _tap(app, row, "sms"), primary=False, ident=f"text-{slug}", icon=ft.Icons.SMS
-        ),
-    ]
+    call = w.big_button(
+        f"Ring til {first}", lambda e: _tap(app, row, "call"), ident=f"call-{slug}", icon=ft.Icons.PHONE
+    )
+    text = w.big_button(
+        "Send sms", lambda e: _tap(app, row, "sms"), primary=False, ident=f"text-{slug}", icon=ft.Icons.SMS
+    )
+    # side by side: the caseload card stays short
+    return [ft.Row([ft.Container(call, expand=True), ft.Container(text, expand=True)], spacing=8)]
 
 
 def _tap(app, row, method: str) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile_app.core import CoreError, SecondFactorNeeded, WrongSecondFactor
+from mobile_app.core import CoreError, SecondFactorNeeded, WrongSecondFactor, config
 from mobile_app.ui import widgets as w
 from mobile_app.ui.runner import off_ui
+
+DEMO_HINT = "Demo: ung.mads eller mentor.lise, adgangskode demo1234"
 
 
 def _logged_in(app) -> None:
@@ -26,16 +28,16 @@ def login_screen(app) -> list[ft.Control]:
     previous = app.core.user or {}
     username = w.field("Brugernavn", previous.get("username", ""))
     password = w.field("Adgangskode", password=True)
-    server = w.field("Serveradresse", app.core.server_url)
-    waiting = app.core.store.pending_count() if previous else 0
+    server = app.core.server_url  # from the build (TRINVIS_SERVER_URL), or staff's "Indstillinger"
+    waiting = app.core.status().pending if previous else 0
 
     async def do_login(e):
         app.say("Logger ind …")
         try:
-            await off_ui(app.core.login, username.value or "", password.value or "", server.value or "")
+            await off_ui(app.core.login, username.value or "", password.value or "", server)
         except SecondFactorNeeded:
             # Password right; one more step on its own screen (kept only in memory until then).
-            app.show(second_factor_screen, username.value or "", password.value or "", server.value or "")
+            app.show(second_factor_screen, username.value or "", password.value or "", server)
             return
         except CoreError as exc:
             app.say(exc.message, error=True)
@@ -59,10 +61,40 @@ def login_screen(app) -> list[ft.Control]:
         ft.Semantics(identifier="username", content=username),
         ft.Semantics(identifier="password", content=password),
         w.big_button("Log ind", do_login, ident="login"),
-        ft.Divider(),
-        w.text("Server", bold=True),
+        # the published demo password only in the demo; nobody else needs to see it
+        *([w.text(DEMO_HINT, size=15)] if config.demo_mode() else []),
+        ft.Row(
+            [
+                ft.Semantics(
+                    identifier="settings",
+                    content=ft.TextButton(
+                        content=ft.Text("Indstillinger", size=16),
+                        icon=ft.Icons.SETTINGS,
+                        on_click=lambda e: app.show(settings_screen),
+                    ),
+                )
+            ],
+            alignment=ft.MainAxisAlignment.END,
+        ),
+    ]
+
+
+def settings_screen(app) -> list[ft.Control]:
+    """For staff who test or run their own server: the address the app logs in to. Everyone else
+    uses the one the app was built with and never needs this screen."""
+    server = w.field("Serveradresse", app.core.server_url)
+
+    def save(e):
+        app.act(
+            lambda: app.core.choose_server(server.value or ""),
+            then=lambda: (app.back(), app.say("Serveradressen er gemt.")),
+        )
+
+    return [
+        w.heading("Indstillinger"),
+        w.text("Kun for medarbejdere: hvilken server appen logger ind på. Du behøver normalt ikke ændre den."),
         ft.Semantics(identifier="server", content=server),
-        w.text("Demo: ung.mads eller mentor.lise, adgangskode demo1234", size=15),
+        w.big_button("Gem", save, ident="save-server"),
     ]
 
 
@@ -112,7 +144,8 @@ def second_factor_screen(app, username: str, password: str, server: str, recover
 
 
 def logout_screen(app) -> list[ft.Control]:
-    pending = app.core.store.pending_count() + len(app.core.store.rejected())
+    st = app.core.status()
+    pending = st.pending + st.rejected
 
     async def do_logout(e):
         app.say("Logger ud …")

@@ -8,7 +8,7 @@ import flet as ft
 from mobile_app.core.plan_voice import WORD_FIELDS, VoiceServices
 from mobile_app.core.steps import step_now
 from mobile_app.ui import widgets as w
-from mobile_app.ui.app import refreshable
+from mobile_app.ui.widgets import refreshable
 
 ANSWER_TEXT_YOUTH = {
     "agree": "Du har sagt: Jeg er enig i planen.",
@@ -159,7 +159,7 @@ def proposals_screen(app, youth_id: str) -> list[ft.Control]:
         out.append(w.text("Ingen forslag endnu."))
     for p in v.proposals:
         lines = [w.text(p.get("text", ""), size=20, bold=True), *[w.text(t, size=16) for t in vs.proposal_lines(p)]]
-        if not youth and vs.svc.role == "mentor" and p.get("status") == "proposed":
+        if not youth and vs.may_answer(p):
             lines.append(
                 w.big_button(
                     "Svar", lambda e, i=p["id"]: app.show(answer_screen, i), primary=False, ident="proposal-answer"
@@ -187,11 +187,11 @@ def propose_screen(app) -> list[ft.Control]:
 
 
 def answer_screen(app, proposal_id: str) -> list[ft.Control]:
-    """The mentor answers with the young person: take it, take it in other words, or not now (why)."""
+    """The mentor or coordinator answers with the young person: take it, take it in other words, or
+    not now (why). Only those who may make a sub-goal are offered to take it."""
     prop = app.core.store.get("goal_proposal", proposal_id) or {}
-    action = w.choice(
-        [("accept", "Tag det med, som det er"), ("reword", "Tag det med i andre ord"), ("decline", "Ikke nu")]
-    )
+    options = [("accept", "Tag det med, som det er"), ("reword", "Tag det med i andre ord"), ("decline", "Ikke nu")]
+    action = w.choice(options if _voice(app).may_make_goal() else options[2:])
     title = w.field("Delmålet med andre ord", prop.get("text", ""))
     answer = w.field("Svar til den unge (hvorfor)", multiline=True)
 

@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import flet as ft
 
 from mobile_app.core import CoreError
-from mobile_app.core.services import WEEKDAYS_DA
 from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
-from mobile_app.ui.app import LOCAL_TZ, refreshable
 from mobile_app.ui.runner import off_ui
+from mobile_app.ui.widgets import STATE_COLORS, refreshable
 from shared.enums import label_da
-
-
-def _dk_date(d: date | str | None) -> str:
-    if not d:
-        return ""
-    d = date.fromisoformat(str(d)[:10]) if not isinstance(d, date) else d
-    return f"{WEEKDAYS_DA[d.weekday()]} {d.day}.{d.month}."
-
-
-def _time_of(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%H:%M")
-
-
-STATE_COLORS = {
-    "checked_in": w.OK_COLOR,
-    "recorded": w.OK_COLOR,
-    "absent_notified": w.WARN_COLOR,
-    "missing": w.ERROR_COLOR,
-    "waiting": None,
-}
 
 
 @refreshable
 def home(app) -> list[ft.Control]:
+    """Today's activities (check in, or say you are not coming), then the way to everything else."""
     svc = app.services()
     youth_id = svc.my_youth_id()
     name = (app.core.user or {}).get("display_name", "")
@@ -50,44 +26,9 @@ def home(app) -> list[ft.Control]:
     items = svc.activities_on(youth_id, svc.today())
     if not items:
         out.append(w.card(w.text("Du har ingen aktiviteter i dag.")))
-    for item in items:
-        a = item.activity
-        lines = [
-            w.text(a.get("title", ""), size=22, bold=True),
-            w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip()),
-        ]
-        if item.state == "checked_in":
-            lines.append(w.done_line(f"Du er tjekket ind kl. {_time_of(item.attendance.get('self_checked_in_at'))}"))
-        elif item.state in ("absent_notified", "recorded"):
-            lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
-        else:
-            act_id = a["id"]
-            if item.can_check_in:
-                lines.append(
-                    w.big_button(
-                        "Jeg er her",
-                        lambda e, i=act_id: app.act(
-                            lambda: app.services().check_in(i), "Tak! Du er tjekket ind.", then=app.render
-                        ),
-                        ident="checkin",
-                        color=w.OK_COLOR,
-                    )
-                )
-            else:
-                lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
-            # named with the activity: two identical buttons cannot be told apart by a screen reader
-            lines.append(
-                w.big_button(
-                    f"Jeg kommer ikke i dag til {a.get('title', '')}".strip(),
-                    lambda e, i=act_id: app.show(absence, i),
-                    primary=False,
-                    ident="absent",
-                )
-            )
-        out.append(w.card(*lines))
+    out += [_activity_card(app, item) for item in items]
     out += contact.call_someone_card(app)
     agreements = svc.agreements(youth_id)
-    due = svc.assessment_due(youth_id)
     out += [
         w.big_button("Min uge", lambda e: app.show(week), primary=False),
         w.big_button("Min plan", lambda e: app.show(plan), primary=False, ident="my-plan"),
@@ -97,22 +38,7 @@ def home(app) -> list[ft.Control]:
             primary=False,
             ident="my-agreements",
         ),
-    ]
-    if due:
-        from mobile_app.ui import assessment
-
-        out.append(
-            w.big_button(
-                "Din måling er klar – udfyld den",
-                lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
-                ident="my-assessment",
-            )
-        )
-    else:
-        opens = svc.next_assessment_opens(youth_id)
-        if opens:
-            out.append(w.text(f"Din næste måling kan udfyldes fra {_dk_date(opens)}", size=16))
-    out += [
+        *_assessment_controls(app, svc, youth_id),
         w.big_button("Mine fremskridt", lambda e: app.show(progress), primary=False, ident="my-progress"),
         w.big_button("Mine data", lambda e: app.show(my_data), primary=False, ident="my-data"),
         w.big_button(
@@ -123,6 +49,59 @@ def home(app) -> list[ft.Control]:
     return out
 
 
+def _activity_card(app, item) -> ft.Control:
+    """One of today's activities: checked in, reported, or the two buttons."""
+    a = item.activity
+    lines = [
+        w.text(a.get("title", ""), size=22, bold=True),
+        w.text(f"Kl. {a.get('start_time')}–{a.get('end_time')}  {a.get('location') or ''}".strip()),
+    ]
+    if item.state == "checked_in":
+        lines.append(w.done_line(f"Du er tjekket ind kl. {w.time_of(item.attendance.get('self_checked_in_at'))}"))
+        return w.card(*lines)
+    if item.state in ("absent_notified", "recorded") or not item.can_check_in:
+        lines.append(w.text(item.label, color=STATE_COLORS[item.state], bold=True))
+    if item.state in ("absent_notified", "recorded"):
+        return w.card(*lines)
+    act_id = a["id"]
+    if item.can_check_in:
+        lines.append(
+            w.big_button(
+                "Jeg er her",
+                lambda e: app.act(lambda: app.services().check_in(act_id), "Tak! Du er tjekket ind.", then=app.render),
+                ident="checkin",
+                color=w.OK_COLOR,
+            )
+        )
+    # named with the activity: two identical buttons cannot be told apart by a screen reader
+    lines.append(
+        w.big_button(
+            f"Jeg kommer ikke i dag til {a.get('title', '')}".strip(),
+            lambda e: app.show(absence, act_id),
+            primary=False,
+            ident="absent",
+        )
+    )
+    return w.card(*lines)
+
+
+def _assessment_controls(app, svc, youth_id: str) -> list[ft.Control]:
+    """The self-assessment when it is open; otherwise the day it opens."""
+    from mobile_app.ui import assessment
+
+    due = svc.assessment_due(youth_id)
+    if due:
+        return [
+            w.big_button(
+                "Din måling er klar – udfyld den",
+                lambda e: app.show(assessment.intro, youth_id, due.isoformat()),
+                ident="my-assessment",
+            )
+        ]
+    opens = svc.next_assessment_opens(youth_id)
+    return [w.text(f"Din næste måling kan udfyldes fra {w.dk_date(opens)}", size=16)] if opens else []
+
+
 def _logout(app) -> None:
     from mobile_app.ui import login
 
@@ -131,7 +110,7 @@ def _logout(app) -> None:
 
 def absence(app, activity_id: str) -> list[ft.Control]:
     reason = w.field("Hvorfor kommer du ikke?", multiline=True)
-    act = app.core.store.get("activity", activity_id) or {}
+    act = app.services().record("activity", activity_id) or {}
 
     def send(e):
         app.act(
@@ -153,7 +132,7 @@ def week(app) -> list[ft.Control]:
     youth_id = svc.my_youth_id()
     out: list[ft.Control] = [w.heading("Min uge")]
     for day, items in svc.week(youth_id):
-        lines = [w.text(_dk_date(day).capitalize(), bold=True)]
+        lines = [w.text(w.dk_date(day).capitalize(), bold=True)]
         if not items:
             lines.append(w.text("Fri", size=16))
         for it in items:
@@ -186,17 +165,17 @@ def plan_controls(app, youth_id: str) -> list[ft.Control]:
             w.text(label_da(pl.get("end_goal_kind")), size=16),
         ]
         if pl.get("target_date"):
-            goal_lines.append(w.text(f"Inden {_dk_date(pl['target_date'])} {str(pl['target_date'])[:4]}", size=16))
+            goal_lines.append(w.text(f"Inden {w.dk_date(pl['target_date'])} {str(pl['target_date'])[:4]}", size=16))
         out.append(w.card(*goal_lines, color=ft.Colors.GREEN_50))
     else:
         out.append(w.text("Der er ingen plan endnu."))
     nxt = []
     if p["next_activity"]:
         day, act = p["next_activity"]
-        nxt.append(w.text(f"{_dk_date(day).capitalize()} kl. {act.get('start_time')}: {act.get('title')}"))
+        nxt.append(w.text(f"{w.dk_date(day).capitalize()} kl. {act.get('start_time')}: {act.get('title')}"))
     if p["next_agreement"]:
         ag = p["next_agreement"]
-        nxt.append(w.text(f"Aftale: {ag.get('text')} (senest {_dk_date(ag.get('due_date'))})"))
+        nxt.append(w.text(f"Aftale: {ag.get('text')} (senest {w.dk_date(ag.get('due_date'))})"))
     if nxt:
         out.append(w.card(w.text("Det næste", bold=True), *nxt, color=ft.Colors.AMBER_50))
     for org, goals in p["goals_by_org"]:
@@ -237,7 +216,7 @@ def agreements_screen(app) -> list[ft.Control]:
 
 def _deadline_lines(svc, ag: dict) -> list[ft.Control]:
     """ "Senest …", and a plain "Fristen er overskredet" in the error colour when it has passed."""
-    lines: list[ft.Control] = [w.text(f"Senest {_dk_date(ag.get('due_date'))}", size=16)]
+    lines: list[ft.Control] = [w.text(f"Senest {w.dk_date(ag.get('due_date'))}", size=16)]
     if svc.agreement_overdue(ag):
         lines.append(w.text("Fristen er overskredet", size=16, bold=True, color=w.ERROR_COLOR))
     return lines
@@ -247,7 +226,7 @@ def agreement_detail(app, agreement_id: str) -> list[ft.Control]:
     """One agreement: a comment is saved on its own ("Gem kommentar"); "Jeg har gjort det" is a
     separate step, offered only on the young person's own agreements."""
     svc = app.services()
-    ag = app.core.store.get("agreement", agreement_id) or {}
+    ag = app.services().record("agreement", agreement_id) or {}
     comment = w.field("Kommentar (valgfri)", ag.get("youth_comment", ""), multiline=True)
 
     def save(done: bool | None, said: str):

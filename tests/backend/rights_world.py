@@ -80,8 +80,11 @@ def full_case(app, client, w, youth: str, tag: str) -> dict:
             "activity_id": act["id"],
             "company": f"Værksted {tag}",
             "start_date": "2026-01-05",
-            "follow_ups": [{"date": "2026-02-02"}],
         },
+    )["record"]["id"]
+    made["placement_follow_up"] = lise.upsert(
+        "placement_follow_up",
+        {"youth_id": yid, "company_agreement_id": made["company_agreement"], "due_date": "2026-02-02"},
     )["record"]["id"]
     made["work_hours"] = lise.upsert(
         "work_hours",

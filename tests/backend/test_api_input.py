@@ -74,10 +74,10 @@ NASTY_BODIES = [
     "{",
     '{"device_id": "d"}',
     '{"device_id": "d", "schema_version": "1", "mutations": []}',
-    '{"device_id": "d", "schema_version": 2, "mutations": {}}',
+    '{"device_id": "d", "schema_version": 3, "mutations": {}}',
     '{"device_id": "d", "schema_version": 1e400, "mutations": []}',
-    '{"device_id": "d", "schema_version": 2, "mutations": [], "extra": 1}',
-    '{"device_id": "d\\u0000", "schema_version": 2, "mutations": []}',
+    '{"device_id": "d", "schema_version": 3, "mutations": [], "extra": 1}',
+    '{"device_id": "d\\u0000", "schema_version": 3, "mutations": []}',
     "[" * 100000 + "]" * 100000,
     '{"device_id": "d", "schema_version": ' + "9" * 5000 + ', "mutations": []}',
 ]

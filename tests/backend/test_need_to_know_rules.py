@@ -320,8 +320,13 @@ def test_pushing_another_young_persons_record_id_is_not_found(app, client, w):
 
 
 def test_old_clients_are_told_to_update(app, client, w):
-    r = Api(client, "lise").push_raw([], schema_version=1)
-    assert r.status_code == 426 and r.get_json()["error"]["code"] == "client_too_old"
+    from shared import MIN_SCHEMA_VERSION, SCHEMA_VERSION
+
+    for old in (1, MIN_SCHEMA_VERSION - 1):  # schema 3 (follow-ups as records): a version-2 app must update
+        r = Api(client, "lise").push_raw([], schema_version=old)
+        assert r.status_code == 426 and r.get_json()["error"]["code"] == "client_too_old"
+    assert MIN_SCHEMA_VERSION == SCHEMA_VERSION == 3
+    assert Api(client, "lise").push_raw([], schema_version=SCHEMA_VERSION).status_code == 200
 
 
 # ---- migration ---------------------------------------------------------------------------------

@@ -159,3 +159,17 @@ def test_goal_proposal_round_trip_and_rules(client, w):
     assert ahmed.delete("goal_proposal", p["id"])["status"] == "applied"
     tomb = _pulled(mads, "goal_proposal", p["id"])
     assert tomb["deleted"] is True and tomb["data"] is None
+
+
+def test_deleting_an_organisation_only_goal_makes_a_new_version(client, w):
+    """The young person agreed to the plan as it was; a removed goal (even one only its organisation
+    saw) changes the plan the staff work from, so the answer must not silently cover the new one."""
+    ahmed, nina, mads = Api(client, "ahmed"), Api(client, "nina"), Api(client, "mads")
+    plan = _plan(w, ahmed)
+    g = nina.upsert("goal", goal(w, "mads", "Rusmiddelcenter", "Behandling", visibility="organization"))["record"]
+    r = mads.upsert("plan", {"id": plan["id"], "youth_answer": "agree", "youth_answer_revision": 1}, base_version=1)
+    assert r["status"] == "applied", r
+    assert nina.delete("goal", g["id"])["status"] == "applied"
+    latest = _pulled(mads, "plan", plan["id"])["data"]
+    assert latest["revision"] == 2 and latest["youth_answer_revision"] == 1
+    assert "Behandling" not in str(mads.pull_all()[0]), "the new version tells nothing of the private goal"

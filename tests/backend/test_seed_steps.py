@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from backend import seed
 from backend.extensions import db
-from backend.models import CompanyAgreement, GoalProposal, Plan, User, WorkHours
+from backend.models import CompanyAgreement, GoalProposal, PlacementFollowUp, Plan, User, WorkHours
 from backend.seed_steps import seed_voice
 from backend.services.steps import current_steps, hours_overview
 from shared.company import follow_up_state
@@ -37,13 +37,12 @@ def test_demo_gives_both_young_people_their_own_words(app):
         steps = current_steps([mads.youth_id, sara.youth_id], date.today())
         assert steps == {mads.youth_id: "virksomhedsforloeb", sara.youth_id: "paa_vej_mod_job"}
         ag = db.session.scalar(select(CompanyAgreement))
-        assert "Holm" in ag.company and ag.youth_id == mads.youth_id and ag.follow_ups
-        assert (
-            follow_up_state(
-                {"start_date": ag.start_date, "end_date": None, "follow_ups": ag.follow_ups}, date.today()
-            ).state
-            == "ok"
-        )
+        ups = db.session.scalars(select(PlacementFollowUp)).all()
+        assert "Holm" in ag.company and ag.youth_id == mads.youth_id and ups
+        assert {u.company_agreement_id for u in ups} == {ag.id} and any(u.done_date for u in ups)
+        facts = [{"due_date": u.due_date, "done_date": u.done_date} for u in ups]
+        plain = {"start_date": ag.start_date, "end_date": None, "follow_ups": facts}
+        assert follow_up_state(plain, date.today()).state == "ok"
         months, flagged = hours_overview(db.session.scalars(select(WorkHours)).all(), date.today())
         assert [m.ordinary for m in months[-4:-1]] == [12, 22, 31.5] and months[-2].met and not flagged
         n = db.session.scalar(select(func.count()).select_from(GoalProposal))

@@ -3,10 +3,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from tests.backend.test_web_pages import Browser
 from tests.backend.world import Api, uid
+
+
+def _cells(row_html: str) -> list[int]:
+    return [int(x) for x in re.findall(r"<td[^>]*>(\d+)</td>", row_html)]
+
+
+def _row(page: str, month: str) -> list[int]:
+    return _cells(page.split('data-testid="steps-per-month"')[1].split(f"{month}</th>")[1].split("</tr>")[0])
 
 
 def _move(api, w, youth="mads", step="paa_vej_mod_job", reason="CV og jobønske er på plads", valid_from=None):
@@ -80,9 +89,28 @@ def test_results_count_young_people_per_step_per_month(app, client, w):
     page = b.get("/results/steps?from=2026-01&to=2026-03").text
     rows = page.split('data-testid="steps-per-month"')[1]
     jan, feb = rows.split("2026-01</th>")[1].split("</tr>")[0], rows.split("2026-02</th>")[1].split("</tr>")[0]
-    assert [int(x) for x in jan.replace("<td>", " ").replace("</td>", " ").split()] == [1, 0, 0, 0]
-    assert [int(x) for x in feb.replace("<td>", " ").replace("</td>", " ").split()] == [1, 1, 0, 0]
+    assert _cells(jan) == [1, 0, 0, 0, 0, 0]
+    assert _cells(feb) == [1, 1, 0, 0, 0, 0]
     assert b.get("/results/steps?from=2026-13").status_code == 400
     # Nina (treatment, Mads consented) counts Mads only
     nina = Browser(app, "nina").get("/results/steps?from=2026-02&to=2026-02").text
     assert "1 unge har været placeret" in nina
+
+
+def test_results_count_trin3_exits_by_the_30_hour_rule(app, client, w):
+    ahmed, lise = Api(client, "ahmed"), Api(client, "lise")
+    for youth in ("mads", "sara"):
+        _move(ahmed, w, youth=youth, step="virksomhedsforloeb", reason="Praktik", valid_from="2026-01-05")
+    _move(ahmed, w, step="ikke_i_trinmodellen", reason="Fast job", valid_from="2026-05-04")
+    _move(ahmed, w, youth="sara", step="paa_vej_mod_job", reason="Stoppede", valid_from="2026-05-12")
+    # the job centre keeps Mads' hours organisation-only: only those who may see them count them
+    for month, h in (("2026-02-01", 30), ("2026-03-01", 31.5), ("2026-04-01", 40)):
+        row = {"youth_id": w.youths["mads"], "organization_id": w.orgs["Jobcenter"], "period": "month"}
+        r = lise.upsert("work_hours", {**row, "period_start": month, "ordinary_hours": h, "visibility": "organization"})
+        assert r["status"] == "applied", r
+    page = Browser(app, "ahmed").get("/results/steps?from=2026-04&to=2026-05").text
+    assert _row(page, "2026-04")[-2:] == [0, 0]
+    assert _row(page, "2026-05")[-2:] == [2, 1], "both left trin 3 in May; Mads after three months of 30 hours"
+    assert "30-timersreglen" in page
+    karen = Browser(app, "karen").get("/results/steps?from=2026-05&to=2026-05").text
+    assert _row(karen, "2026-05")[-2:] == [2, 0], "UU cannot see the job centre's private hours"

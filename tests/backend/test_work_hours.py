@@ -84,3 +84,26 @@ def test_plan_page_shows_this_month_against_30_and_flags_three_months(app, clien
     # with one month under 30 the flag goes
     lise.upsert("work_hours", _hours(w, start=date(*months[1], 1).isoformat(), ordinary=20))
     assert "i tre måneder i træk" not in b.get(f"/youth/{yid}").text
+
+
+def test_caseload_flags_three_months_of_30_hours_in_trin_3_only(app, client, w):
+    from backend.services.caseload_rules import Snapshot, exit_ready_detail
+    from shared.hours import HoursRecord
+
+    lise, ahmed = Api(client, "lise"), Api(client, "ahmed")
+    months = previous_months(date.today(), 4)
+    for (y, m), h in zip(months[:3], (30, 32.5, 45), strict=True):
+        lise.upsert("work_hours", _hours(w, start=date(y, m, 1).isoformat(), ordinary=h))
+    step = {"youth_id": w.youths["mads"], "reason": "Praktik", "valid_from": date(*months[0], 1).isoformat()}
+    ahmed.upsert("step_change", {**step, "step": "paa_vej_mod_job"})
+    b = Browser(app, "ahmed")
+    assert "Viser 0 af 2 unge" in b.get("/?flag=exit_ready").text, "not in trin 3: no flag"
+    ahmed.upsert("step_change", {**step, "step": "virksomhedsforloeb", "valid_from": date(*months[1], 1).isoformat()})
+    page = b.get("/?flag=exit_ready").text
+    assert "Viser 1 af 2 unge" in page and "30 timer i 3 måneder — planlæg afslutning af trin 3" in page
+    assert "30, 32,5 og 45 ordinære timer" in page
+    # the pure rule: one month below 30 (a missing week), or no hours at all, is no flag
+    today = date.today()
+    rec = [HoursRecord("month", date(y, m, 1), h) for (y, m), h in zip(months[:3], (30, 29.9, 45), strict=True)]
+    assert exit_ready_detail(Snapshot(step="virksomhedsforloeb", hours=rec), today) == ""
+    assert exit_ready_detail(Snapshot(step="virksomhedsforloeb"), today) == ""

@@ -19,7 +19,17 @@ from datetime import date, timedelta
 import pytest
 
 from backend.extensions import db
-from backend.models import Activity, Agreement, Assessment, Attendance, Goal, Outreach, User
+from backend.models import (
+    Activity,
+    Agreement,
+    Assessment,
+    Attendance,
+    CompanyAgreement,
+    Goal,
+    Outreach,
+    PlacementFollowUp,
+    User,
+)
 from backend.programmes.models import Enrolment, Programme
 from backend.web.privacy import as_record
 from shared import permissions
@@ -34,6 +44,8 @@ MODELS = {
     "assessment": Assessment,
     "attendance": Attendance,
     "enrolment": Enrolment,
+    "company_agreement": CompanyAgreement,
+    "placement_follow_up": PlacementFollowUp,
 }
 SECRET_FIELD = {
     "goal": "title",
@@ -42,8 +54,10 @@ SECRET_FIELD = {
     "outreach": "note",
     "assessment": "comment",
     "attendance": "note",
+    "company_agreement": "tasks",
+    "placement_follow_up": "note",
 }
-PLAN_PAGE_SHOWS = {"goal", "activity", "agreement", "outreach"}
+PLAN_PAGE_SHOWS = {"goal", "activity", "agreement", "outreach", "company_agreement", "placement_follow_up"}
 # a change that leaves the secret in place (a user allowed to make it must not erase it for the others)
 HARMLESS = {
     "goal": {"description": "x"},
@@ -52,6 +66,8 @@ HARMLESS = {
     "outreach": {"reached": False},
     "assessment": {"comment": "x"},
     "attendance": {"status": "late"},
+    "company_agreement": {"contact_name": "x"},
+    "placement_follow_up": {"done_date": D0},
 }
 
 
@@ -101,6 +117,26 @@ def build(app, client) -> dict:
     ids["attendance"] = nina.upsert(
         "attendance",
         {"youth_id": mads, "activity_id": shared_act["id"], "date": D0, "status": "present", "note": s["attendance"]},
+    )["record"]["id"]
+    # a placement at the treatment centre's own workshop, and its follow-up (private like its agreement)
+    ids["company_agreement"] = nina.upsert(
+        "company_agreement",
+        {
+            "youth_id": mads,
+            "organization_id": w.orgs["Rusmiddelcenter"],
+            "company": "Værkstedet",
+            "tasks": s["company_agreement"],
+            "start_date": D0,
+        },
+    )["record"]["id"]
+    ids["placement_follow_up"] = nina.upsert(
+        "placement_follow_up",
+        {
+            "youth_id": mads,
+            "company_agreement_id": ids["company_agreement"],
+            "due_date": D0,
+            "note": s["placement_follow_up"],
+        },
     )["record"]["id"]
     # outreach: partners write none, so the mentor keeps one within the job centre
     ids["outreach"] = lise.upsert(
@@ -159,7 +195,15 @@ def test_no_path_shows_what_the_rule_hides(app, client):
     w, ids, secrets, records = x["w"], x["ids"], x["secrets"], x["records"]
     mads = w.youths["mads"]
     # the rule itself, for the treatment centre's items: a partner of another organisation never sees them
-    for kind in ("goal", "activity", "agreement", "assessment", "enrolment"):
+    for kind in (
+        "goal",
+        "activity",
+        "agreement",
+        "assessment",
+        "enrolment",
+        "company_agreement",
+        "placement_follow_up",
+    ):
         assert not may_see(x["actors"]["karen"], kind, records[kind]), kind
         assert may_see(x["actors"]["nina"], kind, records[kind]), kind
     leaks, missing = [], []

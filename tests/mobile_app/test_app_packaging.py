@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from mobile_app import packaging
 from mobile_app.core import config
 
@@ -43,3 +45,19 @@ def test_data_dir_precedence(tmp_path, monkeypatch):
     assert config.data_dir() == tmp_path / "home" / ".trinvis"
     monkeypatch.delenv("TRINVIS_SERVER_URL", raising=False)
     assert config.server_url() == "http://127.0.0.1:5000"
+
+
+def test_the_server_address_is_built_in(tmp_path, monkeypatch):
+    """Issue 16 item 5: the address comes from the build, not from the login screen."""
+    dest = packaging.stage(tmp_path / "phone")
+    with pytest.raises(ValueError):
+        config.write_build_settings(dest / "mobile_app" / "core", "trinvis.kommune.dk")
+    config.write_build_settings(dest / "mobile_app" / "core", "https://trinvis.kommune.dk/")
+    code = "from mobile_app.core import config; print(config.server_url())"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TRINVIS_SERVER_URL")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=dest, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "https://trinvis.kommune.dk"
+    monkeypatch.delenv("TRINVIS_SERVER_URL", raising=False)
+    assert config.server_url() == "http://127.0.0.1:5000"  # the repository itself has none built in

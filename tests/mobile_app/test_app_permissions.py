@@ -112,3 +112,19 @@ def test_staff_attendance_more_than_a_week_back_is_refused_on_the_phone(store):
     with pytest.raises(ValidationFailed) as exc:
         mentor.record_attendance(ld.YOUTH, act["id"], "2025-03-01", "present")
     assert "koordinatoren" in exc.value.message
+
+
+def test_partner_records_attendance_only_at_their_own_organisations_activities(store):
+    """Issue 16 item 11: the phone offers a partner only what the server will take."""
+    nina, mentor = svc(store, NINA), svc(store, ld.MENTOR_LOGIN)
+    jobcenter_act = store.all("activity")[0]
+    assert mentor.may_record_attendance(jobcenter_act) and mentor.attendance_days(ld.YOUTH)
+    assert not nina.may_record_attendance(jobcenter_act)
+    assert nina.attendance_days(ld.YOUTH) == [] and nina.recordable_on(ld.YOUTH, NOW.date()) == []
+    own = {**jobcenter_act, "id": "00000000-0000-4000-8000-0000000000f1", "organization_id": RUS}
+    store.apply_pull_page(
+        [{"entity": "activity", "id": own["id"], "version": 1, "deleted": False, "data": own}], [], "c2"
+    )
+    assert [it.activity["id"] for it in nina.recordable_on(ld.YOUTH, NOW.date())] == [own["id"]]
+    nina.record_attendance(ld.YOUTH, own["id"], NOW.date(), "present")
+    assert store.outbox()[-1].entity == "attendance"

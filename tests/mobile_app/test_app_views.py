@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import app_local_data as ld
@@ -33,6 +33,7 @@ def make_core(tmp_path, user) -> AppCore:
     core.choose_pin(TEST_PIN)
     data = ld.changes(NOW.date())
     core.store.apply_pull_page(data["changes"], [], "c1")
+    core.sync_state.update(first_sync_done=True)  # as the sync engine says after a full download
     return core
 
 
@@ -202,7 +203,7 @@ async def test_youth_home_names_absence_buttons_and_says_when_the_next_assessmen
     after the self-assessment is sent, the home screen says from when the next one can be filled in."""
     from datetime import timedelta
 
-    from mobile_app.ui.youth import _dk_date
+    from mobile_app.ui.widgets import dk_date as _dk_date
 
     core = make_core(tmp_path, ld.YOUTH_LOGIN)
     [act] = core.store.all("activity")
@@ -372,10 +373,9 @@ async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     await tap(session, page, "Aftaler (1)")
     await tap(session, page, "Ny aftale")
     type_into(session, page, "Hvad aftaler I?", "Søge to praktikpladser")
-    type_into(session, page, "Senest (ÅÅÅÅ-MM-DD)", "i morgen")
-    await tap(session, page, "Gem aftale")
-    assert "Dato: Ugyldig dato" in all_text(page)
-    type_into(session, page, "Senest (ÅÅÅÅ-MM-DD)", "2025-03-14")
+    assert "Senest: torsdag 13.3. 2025" in all_text(page)  # tomorrow, until another day is picked
+    await pick_date(session, app, page, "Senest", datetime(2025, 3, 13, 23, 0, tzinfo=UTC))  # midnight 14.3. here
+    assert "Senest: fredag 14.3. 2025" in all_text(page)
     await tap(session, page, "Gem aftale")
     assert "Aftalen er gemt." in all_text(page) and "Søge to praktikpladser" in all_text(page)
     entities = sorted(e.entity for e in core.store.outbox())
@@ -383,6 +383,15 @@ async def test_mentor_caseload_attendance_outreach_agreement(tmp_path):
     await tap(session, page, "Gennemgå")
     await tap(session, page, "Holdt")
     assert "Aftalen er markeret: holdt." in all_text(page)
+
+
+async def pick_date(session, app, page, label: str, value) -> None:
+    """Tap the date button, then choose `value` in the picker as the phone would send it."""
+    await tap(session, page, label)
+    [picker] = [d for d in app.page._dialogs.controls if isinstance(d, ft.DatePicker) and d.open]
+    session.apply_patch(picker._i, {"value": value})
+    await session.dispatch_event(picker._i, "change", None)
+    await asyncio.sleep(0)
 
 
 async def test_rejected_change_shown_fixed_and_discarded(tmp_path):
@@ -447,21 +456,23 @@ async def test_week_view_and_first_sync_progress(tmp_path):
         assert day in text
     assert "09:00 Værkstedet – Starter kl. 09:00" in text  # today, before it starts
     # While a first sync runs, the bar shows how much has arrived.
-    core.syncing = True
-    core.store.set_meta("pulled_records", 1500)
-    app.refresh_status()
-    assert "Henter dine data … 1500 hentet" in all_text(page) and app.progress.visible
-    core.syncing = False
-    core.store.set_meta("first_sync_done", True)
-    app.refresh_status()
-    assert not app.progress.visible
+    # The bar follows the sync engine's status object (no refresh call: it is subscribed).
+    core.sync_state.update(syncing=True, first_sync_done=False, pulled_records=1500)
+    text = all_text(page)
+    assert "Henter dine data … 1500 hentet" in text and app.progress.visible
+    assert "Alt er sendt" not in text  # not before the first download is done
+    assert "Telefonen er ikke klar til at være offline, før dine data er hentet" in text
+    core.sync_state.update(syncing=False, first_sync_done=True)
+    assert not app.progress.visible and "Alt er sendt" in all_text(page)
 
 
 def radio_labels(page) -> list[str]:
     import flet as ft
     from app_flet_harness import walk
 
-    return [c.label for c in walk(page) if isinstance(c, ft.Radio)]
+    # a radio's own label, or the wrapping text beside it (w.wrapped_choice keeps it in data)
+    radios = [c.label for c in walk(page) if isinstance(c, ft.Radio) and c.label]
+    return radios + [c.data for c in walk(page) if isinstance(c, ft.Container) and isinstance(c.data, str)]
 
 
 async def test_mentor_records_attendance_for_an_earlier_day_of_the_week(tmp_path):

@@ -117,7 +117,7 @@ def test_mentor_makes_a_company_agreement_and_follows_up_offline(backend_server,
     assert st.state == "overdue"
     cs.record_follow_up(ag["id"], "Går godt", (today + timedelta(days=20)).isoformat())
     [(_, st)] = mine(mentor.services())
-    assert st.state == "ok" and mentor.store.pending_count() == 1
+    assert st.state == "ok" and mentor.store.pending_count() == 3  # the agreement and its two follow-ups
     backend_server.start()
     mentor.sync()
     assert not mentor.store.rejected() and mentor.store.pending_count() == 0
@@ -125,4 +125,43 @@ def test_mentor_makes_a_company_agreement_and_follows_up_offline(backend_server,
     youth.sync()
     [(got, st)] = mine(youth.services())
     assert got["company"] == "Tømrerværkstedet" and got["hours_per_week"] == 7.5
-    assert [f["done"] for f in got["follow_ups"]] == [True, False] and got["follow_ups"][0]["note"] == "Går godt"
+    assert [bool(f["done_date"]) for f in got["follow_ups"]] == [True, False]
+    assert got["follow_ups"][0]["note"] == "Går godt" and got["follow_ups"][0]["done_date"] == today.isoformat()
+
+
+def test_coordinator_answers_a_proposal_offline_and_a_partner_may_not(backend_server, device):
+    youth = device("mads", "ung.mads")
+    youth.sync()
+    me = youth.services().my_youth_id()
+    voice = VoiceServices(youth.services())
+    prop = voice.propose_goal("Lære at lave mad")
+    youth.sync()
+
+    karen = device("karen", "uu.karen")
+    karen.sync()
+    partner = VoiceServices(karen.services())
+    [p] = [x for x in partner.voice(me).proposals if x["id"] == prop["id"]]
+    assert not partner.may_answer(p)  # partners read the young person's proposals but do not answer
+    with pytest.raises(ValidationFailed):
+        partner.answer_proposal(prop["id"], "decline", answer="Ikke nu")
+
+    ahmed = device("ahmed", "tovholder.ahmed")
+    ahmed.sync()
+    backend_server.stop()
+    staff = VoiceServices(ahmed.services())
+    [p] = [x for x in staff.voice(me).proposals if x["id"] == prop["id"]]
+    assert staff.may_answer(p) and staff.may_make_goal()
+    staff.answer_proposal(prop["id"], "accept", answer="Godt forslag – vi starter i bostøtten")
+    assert ahmed.store.pending_count() == 2  # the new shared sub-goal and the answer, queued offline
+    backend_server.start()
+    ahmed.sync()
+    assert not ahmed.store.rejected() and ahmed.store.pending_count() == 0
+
+    youth.sync()
+    [p] = [x for x in voice.voice(me).proposals if x["id"] == prop["id"]]
+    assert p["status"] == "accepted" and p["answered_by_user_id"] == ahmed.services().user["id"]
+    assert voice.proposal_lines(p) == [
+        "Taget med i planen",
+        "Delmål: Lære at lave mad",
+        "Svar: Godt forslag – vi starter i bostøtten",
+    ]

@@ -78,6 +78,28 @@ async def test_mentor_answers_a_proposal_on_the_phone(tmp_path):
     assert "Svaret er gemt." in text and "Taget med i andre ord" in text and "Delmål: Bestå teoriprøven" in text
 
 
+async def test_only_those_who_may_answer_see_the_answer_button(tmp_path):
+    from app_flet_harness import button, radio_group_with
+
+    (tmp_path / "youth").mkdir()
+    youth = make_core(tmp_path / "youth", ld.YOUTH_LOGIN)
+    prop = VoiceServices(youth.services()).propose_goal("Tage kørekort")
+    change = {"entity": "goal_proposal", "id": prop["id"], "version": 1, "deleted": False, "data": prop}
+    for role in ("coordinator", "partner"):
+        (tmp_path / role).mkdir()
+        core = make_core(tmp_path / role, {**ld.MENTOR_LOGIN, "role": role, "username": role})
+        core.store.apply_pull_page([change], [], "c2")
+        session, app, page = await start(core)
+        app.show(proposals_screen, ld.YOUTH)
+        assert "Tage kørekort" in all_text(page)
+        if role == "coordinator":
+            await tap(session, page, "Svar")
+            radio_group_with(page, "accept")  # the coordinator may make the sub-goal too
+        else:
+            with pytest.raises(AssertionError):
+                button(page, "Svar")
+
+
 async def test_plan_shows_the_step_in_plain_danish(tmp_path):
     core = make_core(tmp_path, ld.YOUTH_LOGIN)
     core.store.apply_pull_page(
@@ -129,7 +151,7 @@ async def test_mentor_creates_a_company_agreement_and_records_a_follow_up(tmp_pa
     await tap(session, page, "Gem opfølgning")
     text = all_text(page)
     assert "Opfølgningen er gemt." in text and "Næste opfølgning: 9.4.2025" in text
-    assert core.store.pending_count() == 1
+    assert core.store.pending_count() == 3  # the agreement and its two follow-ups, each its own record
 
 
 async def test_mentor_records_a_weeks_hours_offline_against_30(tmp_path):
@@ -142,13 +164,28 @@ async def test_mentor_records_a_weeks_hours_offline_against_30(tmp_path):
     type_into(session, page, "Virksomhed", "Tømrerværkstedet")
     await tap(session, page, "Gem aftalen")
     assert "Ordinære timer denne måned: 0 af 30" in all_text(page)
-    await tap(session, page, "Registrér ugens timer")
-    assert text_field(page, "Ugens mandag (ÅÅÅÅ-MM-DD)").value == "2025-03-10"
+    await tap(session, page, "Registrér timer")
+    assert text_field(page, "En dag i ugen eller måneden (ÅÅÅÅ-MM-DD)").value == "2025-03-12"
     await tap(session, page, "Gem timer")
     assert "Skriv antal ordinære timer" in all_text(page)
     type_into(session, page, "Ordinære timer (løntimer)", "7,5")
     type_into(session, page, "Støttede timer (praktik)", "12")
     await tap(session, page, "Gem timer")
     text = all_text(page)
-    assert "Timerne er gemt." in text and "Ordinære timer denne måned: 7,5 af 30" in text
+    assert "Timerne for uge 11 (10.3.2025) er gemt." in text and "Ordinære timer denne måned: 7,5 af 30" in text
     assert "Mangler tal for 2 uge(r)." in text  # the weeks from 24 February (1–2 March) and 3 March
+    # the company contact gives a whole month's number instead: it replaces the weeks for March
+    await tap(session, page, "Registrér timer")
+    choose(session, page, "month")
+    type_into(session, page, "En dag i ugen eller måneden (ÅÅÅÅ-MM-DD)", "12.3.2025")
+    type_into(session, page, "Ordinære timer (løntimer)", "31")
+    await tap(session, page, "Gem timer")
+    assert "skriv datoen som ÅÅÅÅ-MM-DD" in all_text(page)
+    type_into(session, page, "En dag i ugen eller måneden (ÅÅÅÅ-MM-DD)", "2025-03-20")
+    type_into(session, page, "Ordinære timer (løntimer)", "31,5")
+    await tap(session, page, "Gem timer")
+    text = all_text(page)
+    assert "Timerne for marts 2025 er gemt." in text and "Ordinære timer denne måned: 31,5 af 30" in text
+    assert "Mangler tal" not in text
+    [month] = [r for r in core.store.all("work_hours", ld.YOUTH) if r["period"] == "month"]
+    assert month["period_start"] == "2025-03-01" and core.store.pending_count() == 3

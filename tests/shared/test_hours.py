@@ -49,3 +49,17 @@ def test_three_complete_months_in_a_row_flag_the_exit_and_the_running_month_is_n
 def test_weeks_not_begun_are_not_missing_yet():
     m = month_hours([week("2026-11-30", 8)], 2026, 12, today=date(2026, 12, 1))
     assert m.missing_weeks == [] and m.ordinary == round(8 * 6 / 7, 1)
+
+
+def test_periods_week_or_month():
+    from shared.hours import period_error, period_label, period_start
+
+    wed = date(2025, 3, 12)
+    assert period_start("week", wed) == date(2025, 3, 10) and period_start("month", wed) == date(2025, 3, 1)
+    assert period_start("week", date(2025, 3, 10)) == date(2025, 3, 10)
+    assert period_error("week", date(2025, 3, 10)) is None and period_error("month", date(2025, 3, 1)) is None
+    assert period_error("week", wed) == "En uge starter om mandagen."
+    assert period_error("month", date(2025, 3, 10)) == "En måned starter den 1."
+    assert period_error("year", wed) == "Vælg uge eller måned."
+    assert period_label("week", date(2025, 3, 10)) == "uge 11 (10.3.2025)"
+    assert period_label("month", date(2025, 12, 1)) == "december 2025"
