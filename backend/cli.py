@@ -36,6 +36,16 @@ def upgrade_schema() -> None:
     db.session.commit()
 
 
+def _refused_as_error(action, *args):
+    """Run one `backend.admin` action; its refusal becomes the command's error message, not a traceback."""
+    from backend.admin import AdminError
+
+    try:
+        return action(*args)
+    except AdminError as e:
+        raise click.ClickException(str(e)) from None
+
+
 @click.command("seed-demo")
 def seed_demo_cmd():
     """Create (idempotently) the demo municipality; upgrades the schema first. Needs TRINVIS_DEMO=1."""
@@ -59,12 +69,9 @@ def seed_demo_cmd():
 @click.option("--kind", default=None, help="e.g. jobcenter, uu, bostotte, rusmiddelcenter")
 def create_org_cmd(name, kind):
     """Create an organisation."""
-    from backend.admin import AdminError, create_organization
+    from backend.admin import create_organization
 
-    try:
-        org = create_organization(name, kind)
-    except AdminError as e:
-        raise click.ClickException(str(e)) from None
+    org = _refused_as_error(create_organization, name, kind)
     click.echo(f"Organisation {org.name} ({org.id})")
 
 
@@ -109,12 +116,9 @@ def create_user_cmd(username, role, org_name, display_name, password_stdin, invi
 @click.option("--coordinator", default=None, help="coordinator username")
 def assign_cmd(youth_username, mentor, coordinator):
     """Assign a mentor and/or coordinator to a young person."""
-    from backend.admin import AdminError, assign
+    from backend.admin import assign
 
-    try:
-        youth = assign(youth_username, mentor, coordinator)
-    except AdminError as e:
-        raise click.ClickException(str(e)) from None
+    youth = _refused_as_error(assign, youth_username, mentor, coordinator)
     click.echo(f"{youth.display_name}: mentor={mentor or '-'} koordinator={coordinator or '-'}")
 
 
@@ -123,12 +127,9 @@ def assign_cmd(youth_username, mentor, coordinator):
 @click.option("--org", "org_names", multiple=True, required=True, help="organisation name (repeatable)")
 def record_consent_cmd(youth_username, org_names):
     """Record the young person's written consent to organisations (at intake, before assignment)."""
-    from backend.admin import AdminError, record_consent
+    from backend.admin import record_consent
 
-    try:
-        record_consent(youth_username, list(org_names))
-    except AdminError as e:
-        raise click.ClickException(str(e)) from None
+    _refused_as_error(record_consent, youth_username, list(org_names))
     click.echo(f"Samtykke registreret for {youth_username}: {', '.join(org_names)}")
 
 
@@ -137,12 +138,9 @@ def record_consent_cmd(youth_username, org_names):
 @click.option("--device", default=None, help="device name; all of the user's devices when left out")
 def revoke_token_cmd(username, device):
     """Revoke a user's device token(s), e.g. for a lost phone."""
-    from backend.admin import AdminError, revoke_tokens
+    from backend.admin import revoke_tokens
 
-    try:
-        n = revoke_tokens(username, device)
-    except AdminError as e:
-        raise click.ClickException(str(e)) from None
+    n = _refused_as_error(revoke_tokens, username, device)
     click.echo(f"{n} enhed(er) tilbagekaldt for {username}.")
     if n:
         from backend.auth import REVOKE_NOTICE_DA
@@ -158,13 +156,10 @@ def revoke_token_cmd(username, device):
 @click.option("--closes", default=None, help="closing time HH:MM")
 def set_org_contact_cmd(name, on_call, weekdays, opens, closes):
     """Set an organisation's on-call number and opening hours (shown to its young people)."""
-    from backend.admin import AdminError, set_org_contact
+    from backend.admin import set_org_contact
     from shared.contact import format_phone
 
-    try:
-        org = set_org_contact(name, on_call, weekdays, opens, closes)
-    except AdminError as e:
-        raise click.ClickException(str(e)) from None
+    org = _refused_as_error(set_org_contact, name, on_call, weekdays, opens, closes)
     hours = (
         f"{','.join(map(str, org.opening_weekdays))} {org.opens_at}-{org.closes_at}"
         if org.opens_at
@@ -178,11 +173,8 @@ def set_org_contact_cmd(name, on_call, weekdays, opens, closes):
 @click.argument("phone")
 def set_user_phone_cmd(username, phone):
     """Set a staff member's work phone ('' removes it); a mentor's is shown to their young people."""
-    from backend.admin import AdminError, set_user_phone
+    from backend.admin import set_user_phone
     from shared.contact import format_phone
 
-    try:
-        user = set_user_phone(username, phone)
-    except AdminError as e:
-        raise click.ClickException(str(e)) from None
+    user = _refused_as_error(set_user_phone, username, phone)
     click.echo(f"{user.display_name}: {format_phone(user.phone) or 'intet nummer'}")

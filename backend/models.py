@@ -7,15 +7,13 @@ each field last changed, which the sync engine uses to merge concurrent edits pe
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -27,30 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.clock import utcnow  # noqa: F401  (re-exported: the column defaults and callers use it)
 from backend.extensions import db
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-class UTCDateTime(db.TypeDecorator):
-    """Timezone-aware UTC instants on both SQLite (which drops the zone) and PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
-
-
-ID = String(36)
+from backend.model_base import ID, CaseRecord, UTCDateTime, new_id  # noqa: F401  (re-exported)
 
 
 class Organization(db.Model):
@@ -92,17 +67,6 @@ class DeviceToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class CaseRecord:
-    """Columns every synced case record has."""
-
-    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    field_versions: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Youth(CaseRecord, db.Model):
@@ -243,7 +207,7 @@ class Consent(CaseRecord, db.Model):
     recorded_by_user_id: Mapped[str | None] = mapped_column(ID)
 
 
-# The entities of issue 14 live in their own module (they need CaseRecord above).
+# The entities of issue 14 live in their own module (on the same base, backend.model_base).
 from backend.models_steps import (  # noqa: E402
     CompanyAgreement,
     GoalProposal,

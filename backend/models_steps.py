@@ -9,7 +9,7 @@ from sqlalchemy import Date, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.extensions import db
-from backend.models import ID, CaseRecord, UTCDateTime
+from backend.model_base import ID, CaseRecord, UTCDateTime
 
 
 class GoalProposal(CaseRecord, db.Model):

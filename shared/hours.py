@@ -18,7 +18,7 @@ from datetime import date, timedelta
 EXIT_HOURS = 30.0
 MONTHS_IN_A_ROW = 3
 PERIODS = ("week", "month")
-MONTHS_DA = (
+MONTHS_DA = (  # the one home of the Danish month names (hours, the monthly report)
     "januar",
     "februar",
     "marts",

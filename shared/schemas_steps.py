@@ -8,8 +8,8 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared import enums
+from shared.fields import MAX_TEXT, MAX_TITLE, Choice, EntitySchema, Id, Phone, Text
 from shared.hours import PERIODS, period_error
-from shared.schemas import MAX_TEXT, MAX_TITLE, Choice, EntitySchema, Id, Phone, Text
 from shared.steps import Step
 
 

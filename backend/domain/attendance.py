@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.domain.base import ORGANIZATION, YOUTH, Policy, Reference, Rejected, Writer
+from backend.domain.base import ORGANIZATION, YOUTH, Policy, Reference, Writer, visible_parent
 from backend.domain.effects import Cascade
 from shared.enums import Role
 
@@ -64,17 +64,8 @@ class AttendancePolicy(Policy):
         return merged
 
     def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
-        activity_id = loaded.get("activity_id") or (row.activity_id if row is not None else None)
-        act = records.find("activity", activity_id)
-        youth_id = loaded.get("youth_id") or (row.youth_id if row is not None else None)
-        if (
-            act is None
-            or act.youth_id != youth_id
-            or act.deleted
-            or not records.may_see(act.organization_id, act.visibility)
-        ):
-            # an activity the writer may not see is as good as absent (no check-in to hidden treatment)
-            raise Rejected("invalid_reference", "Aktiviteten findes ikke for denne unge.")
+        # no check-in to hidden treatment
+        act = visible_parent(records, "activity", "activity_id", row, loaded, "Aktiviteten findes ikke for denne unge.")
         out = {"organization_id": act.organization_id, "visibility": act.visibility}
         if ("status" in changed) if row is not None else bool(loaded.get("status")):
             staff = writer.role != Role.YOUTH

@@ -50,6 +50,21 @@ class Reference:
     same_youth: bool = False
 
 
+def visible_parent(records: Records, entity: str, field: str, row, loaded: dict, message: str) -> Any:
+    """The record a child takes its owner and visibility from: it must be the same young person's,
+    live, and visible to the writer (one the writer may not see is as good as absent)."""
+    parent = records.find(entity, loaded.get(field) or (getattr(row, field) if row is not None else None))
+    youth_id = loaded.get("youth_id") or (row.youth_id if row is not None else None)
+    if (
+        parent is None
+        or parent.youth_id != youth_id
+        or parent.deleted
+        or not records.may_see(parent.organization_id, parent.visibility)
+    ):
+        raise Rejected("invalid_reference", message)
+    return parent
+
+
 ORGANIZATION = Reference("organization_id", "organization", "invalid_reference", "Organisationen findes ikke.")
 YOUTH = Reference("youth_id", "youth", "not_found", "Den unge findes ikke.", required=True)
 

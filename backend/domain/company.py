@@ -3,7 +3,7 @@ agreed with it and the hours worked there."""
 
 from __future__ import annotations
 
-from backend.domain.base import ORGANIZATION, YOUTH, Policy, Reference, Rejected, Writer
+from backend.domain.base import ORGANIZATION, YOUTH, Policy, Reference, Writer, visible_parent
 from backend.domain.effects import FollowUpsFollow
 
 
@@ -61,14 +61,12 @@ class PlacementFollowUpPolicy(Policy):
     references = (YOUTH,)  # the organisation is the agreement's, set by the server
 
     def server_fields(self, writer, row, loaded, changed, records, now) -> dict:
-        agreement_id = loaded.get("company_agreement_id") or (row.company_agreement_id if row is not None else None)
-        ag = records.find("company_agreement", agreement_id)
-        youth_id = loaded.get("youth_id") or (row.youth_id if row is not None else None)
-        if (
-            ag is None
-            or ag.youth_id != youth_id
-            or ag.deleted
-            or not records.may_see(ag.organization_id, ag.visibility)
-        ):
-            raise Rejected("invalid_reference", "Virksomhedsaftalen findes ikke for denne unge.")
+        ag = visible_parent(
+            records,
+            "company_agreement",
+            "company_agreement_id",
+            row,
+            loaded,
+            "Virksomhedsaftalen findes ikke for denne unge.",
+        )
         return {"organization_id": ag.organization_id, "visibility": ag.visibility, "recorded_by_user_id": writer.id}

@@ -7,21 +7,8 @@ from backend.programmes.reports import EFFECT_LABELS_DA, month_bounds
 from backend.programmes.tables import anchor_da, pct
 from backend.web.common import da_date
 from shared.enums import label_da
+from shared.hours import MONTHS_DA
 
-MONTH_NAMES = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 KIND_DA = {
     "self_supporting": "selvforsørgende",
     "target_group_change": "skiftede målgruppe",
@@ -32,7 +19,7 @@ KIND_DA = {
 def month_da(month: str) -> str:
     """'2026-03' -> 'marts 2026'."""
     first, _ = month_bounds(month)
-    return f"{MONTH_NAMES[first.month - 1]} {first.year}"
+    return f"{MONTHS_DA[first.month - 1]} {first.year}"
 
 
 def _effect_name(e: dict) -> str:

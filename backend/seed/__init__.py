@@ -74,6 +74,6 @@ from backend.programmes.seed import seed_programmes  # noqa: E402
 EXTRA_SEEDERS.append(seed_programmes)
 
 # The young person's voice, steps and company agreements (issue 14) after that.
-from backend.seed_steps import seed_voice  # noqa: E402
+from backend.seed.voice import seed_voice  # noqa: E402
 
 EXTRA_SEEDERS.append(seed_voice)

@@ -64,43 +64,27 @@ def parse_filters(args, mentor_ids: set[str]) -> tuple[Filters, list[str]]:
     """Filters from query arguments; bad values are dropped with a Danish message each."""
     f = Filters()
     errors: list[str] = []
-    flag = (args.get("flag") or "").strip()
-    if flag:
-        if flag in FLAG_KEYS:
-            f.flag = flag
-        else:
-            errors.append("Ukendt markering i filteret – viser alle.")
-    tg = (args.get("target_group") or "").strip()
-    if tg:
-        if tg in {t.value for t in TargetGroup} or tg == "none":
-            f.target_group = tg
-        else:
-            errors.append("Ukendt målgruppe i filteret – viser alle.")
-    mentor = (args.get("mentor") or "").strip()
-    if mentor:
-        if mentor in mentor_ids or mentor == "none":
-            f.mentor = mentor
-        else:
-            errors.append("Ukendt mentor i filteret – viser alle.")
-    step = (args.get("step") or "").strip()
-    if step:
-        if step in STEPS or step == "none":
-            f.step = step
-        else:
-            errors.append("Ukendt trin i filteret – viser alle.")
-    sort = (args.get("sort") or "").strip()
-    if sort:
-        if sort in SORT_KEYS:
-            f.sort = sort
-        else:
-            errors.append("Ukendt sortering – sorterer efter mest hastende.")
-    direction = (args.get("dir") or "").strip()
-    if direction:
-        if direction in ("asc", "desc"):
-            f.direction = direction
-        else:
-            errors.append("Ukendt sorteringsretning.")
-    elif f.sort not in ("flags", "urgency"):
+    # (query argument, Filters field, the values it may take, what we say when it may not)
+    rules = (
+        ("flag", "flag", set(FLAG_KEYS), "Ukendt markering i filteret – viser alle."),
+        (
+            "target_group",
+            "target_group",
+            {t.value for t in TargetGroup} | {"none"},
+            "Ukendt målgruppe i filteret – viser alle.",
+        ),
+        ("mentor", "mentor", set(mentor_ids) | {"none"}, "Ukendt mentor i filteret – viser alle."),
+        ("step", "step", set(STEPS) | {"none"}, "Ukendt trin i filteret – viser alle."),
+        ("sort", "sort", set(SORT_KEYS), "Ukendt sortering – sorterer efter mest hastende."),
+        ("dir", "direction", {"asc", "desc"}, "Ukendt sorteringsretning."),
+    )
+    for arg, field, allowed, error in rules:
+        value = (args.get(arg) or "").strip()
+        if value in allowed:
+            setattr(f, field, value)
+        elif value:
+            errors.append(error)
+    if not (args.get("dir") or "").strip() and f.sort not in ("flags", "urgency"):
         f.direction = "asc"  # names and labels read A→Z by default, flags most (and most urgent) first
     return f, errors
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from backend.access import consented_org_ids
+from backend.clock import local_now
 from backend.models import Activity, Consent, Organization, User
-from backend.services.caseload import local_now
 from shared import permissions
 
 VISIBILITY_FIELD = {

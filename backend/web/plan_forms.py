@@ -107,6 +107,21 @@ def save_contact(youth_id: str):
     return _done(view.youth.id, "contact", "Kontaktoplysningerne er gemt.", result)
 
 
+def _posted_edit(youth_id: str, entity: str, view_list: str, record_id: str | None, fields: tuple[str, ...]):
+    """The plan, the posted values and the form's anchor for a new record or one listed on the plan
+    (404 for one the plan does not list)."""
+    view = _view_or_404(youth_id)
+    values = _form(*fields, "organization_id", "base_version")
+    listed = _listed(getattr(view, view_list), record_id).id if record_id is not None else "new"
+    return view, values, f"{entity}-{listed}"
+
+
+def _save_edit(entity: str, record_id: str | None, data: dict, values: dict):
+    """Save a new or edited plan record; a new one belongs to the organisation chosen on the form."""
+    on_create = {"organization_id": values["organization_id"]}
+    return _save(current_user(), entity, record_id, data, values["base_version"], on_create=on_create)
+
+
 # ---- goals -------------------------------------------------------------------------------------
 
 
@@ -117,10 +132,7 @@ GOAL_FIELDS = ("title", "description", "status", "target_date", "visibility")
 @bp.post("/<youth_id>/goals/<goal_id>")
 @login_required
 def save_goal(youth_id: str, goal_id: str | None):
-    view = _view_or_404(youth_id)
-    user = current_user()
-    values = _form(*GOAL_FIELDS, "organization_id", "base_version")
-    key = f"goal-{_listed(view.goals, goal_id).id}" if goal_id is not None else "goal-new"
+    view, values, key = _posted_edit(youth_id, "goal", view_list="goals", record_id=goal_id, fields=GOAL_FIELDS)
     data = {
         "youth_id": view.youth.id,
         "title": values["title"],
@@ -130,14 +142,7 @@ def save_goal(youth_id: str, goal_id: str | None):
         "visibility": values["visibility"],
     }
     try:
-        _, result = _save(
-            user,
-            "goal",
-            goal_id,
-            data,
-            values["base_version"],
-            on_create={"organization_id": values["organization_id"]},
-        )
+        _, result = _save_edit("goal", goal_id, data, values)
     except FormRejected as e:
         return _rejected(view, key, e, values)
     return _done(view.youth.id, _saved_anchor(result, "goal", "goals"), "Delmålet er gemt.", result)
@@ -165,10 +170,9 @@ def _weekdays() -> tuple[list[int], list[str]]:
 @bp.post("/<youth_id>/activities/<activity_id>")
 @login_required
 def save_activity(youth_id: str, activity_id: str | None):
-    view = _view_or_404(youth_id)
-    user = current_user()
-    values = _form(*ACTIVITY_FIELDS, "organization_id", "base_version")
-    key = f"activity-{_listed(view.activities, activity_id).id}" if activity_id is not None else "activity-new"
+    view, values, key = _posted_edit(
+        youth_id, "activity", view_list="activities", record_id=activity_id, fields=ACTIVITY_FIELDS
+    )
     try:
         days, raw_days = _weekdays()
     except FormRejected as e:
@@ -190,14 +194,7 @@ def save_activity(youth_id: str, activity_id: str | None):
         "visibility": values["visibility"],
     }
     try:
-        rid, result = _save(
-            user,
-            "activity",
-            activity_id,
-            data,
-            values["base_version"],
-            on_create={"organization_id": values["organization_id"]},
-        )
+        rid, result = _save_edit("activity", activity_id, data, values)
     except FormRejected as e:
         return _rejected(view, key, e, values)
     message = "Aktiviteten er gemt."

@@ -13,10 +13,11 @@ from typing import Any
 from marshmallow import ValidationError
 
 from mobile_app.core.errors import CoreError, ValidationFailed
+from mobile_app.core.service_core import CONTACTS_META, known_mentor
 from mobile_app.core.services import CaseloadRow, Services
 from shared.contact import format_phone, kind_text, normalize_phone, sms_link, tel_link, within_hours
 from shared.enums import OutreachMethod
-from shared.schemas import HHMM
+from shared.fields import HHMM
 
 
 def my_contact(svc: Services) -> dict[str, Any]:
@@ -108,8 +109,6 @@ def prefilled_text(svc: Services, row: CaseloadRow) -> str:
 
 # ---- "Ring til nogen": whom the young person calls now ------------------------------------------
 
-CONTACTS_META = "my_contacts"
-
 
 def refresh_contacts(core: Any) -> None:
     """After a sync: fetch the young person's mentor and keep it for offline use (never raises)."""
@@ -143,7 +142,7 @@ def whom_to_call(svc: Services) -> WhomToCall | None:
 
     Falls back to whichever number is known; None when none is.
     """
-    mentor = (svc.store.get_meta(CONTACTS_META) or {}).get("mentor") or {}
+    mentor = known_mentor(svc.store)
     org = svc.store.get("organization", mentor.get("organization_id") or "") or {}
     now = svc.now().replace(tzinfo=None)
     open_now = within_hours(now, org.get("opening_weekdays"), org.get("opens_at"), org.get("closes_at"))

@@ -17,6 +17,7 @@ from mobile_app.core.service_core import (
     CaseloadRow,
     Record,
     _d,
+    known_mentor,
 )
 from shared import permissions
 from shared.enums import AgreementStatus, AttendanceStatus, Role, label_da
@@ -185,9 +186,7 @@ class PlanReading(AssessmentServices):
             return "Det gør du"
         youth = self.store.get("youth", ag.get("youth_id") or "") or {}
         if ag.get("responsible_user_id") and ag.get("responsible_user_id") == youth.get("mentor_id"):
-            from mobile_app.core.contact import CONTACTS_META  # the mentor's name, kept from /me/contacts
-
-            name = ((self.store.get_meta(CONTACTS_META) or {}).get("mentor") or {}).get("name") or ""
+            name = known_mentor(self.store).get("name") or ""
             return f"Det gør {name.split(' ')[0]}" if name else "Det gør din mentor"
         org = self.store.get("organization", ag.get("organization_id") or "") or {}
         return f"Det gør {org['name']}" if org.get("name") else "Det gør en medarbejder"

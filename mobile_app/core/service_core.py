@@ -62,6 +62,16 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+CONTACTS_META = "my_contacts"
+"""Store metadata: the young person's mentor as /me/contacts last gave it (kept for offline use)."""
+
+
+def known_mentor(store: Store) -> Record:
+    """The young person's mentor as last fetched from /me/contacts ({} before the first fetch)."""
+    mentor: Record = (store.get_meta(CONTACTS_META) or {}).get("mentor") or {}
+    return mentor
+
+
 @dataclass
 class ActivityToday:
     activity: Record

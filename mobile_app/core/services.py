@@ -12,6 +12,7 @@ clock, permissions, the one save), `assessments.AssessmentServices` (the 6-weekl
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.reading import PlanReading
@@ -65,16 +66,7 @@ class Services(PlanReading):
         refusal = self._check_in_refusal(act, day)
         if refusal:
             raise ValidationFailed(refusal)
-        changes = {"self_checked_in_at": self._utc_now_iso()}
-        if existing:
-            return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save(
-            "attendance",
-            new_id(),
-            youth_id,
-            {"activity_id": act["id"], "date": day.isoformat(), **changes},
-            create=True,
-        )
+        return self._save_attendance(youth_id, act["id"], day.isoformat(), {"self_checked_in_at": self._utc_now_iso()})
 
     def notify_absence(self, activity_id: str, reason: str, day: date | None = None) -> Record:
         """'Jeg kommer ikke i dag': an absence notice with a reason."""
@@ -84,16 +76,7 @@ class Services(PlanReading):
         act = self._activity(activity_id)
         day = day or self.today()
         changes = {"status": AttendanceStatus.ABSENT_NOTIFIED.value, "absence_reason": (reason or "").strip()}
-        existing = self.store.find_attendance(youth_id, act["id"], day.isoformat())
-        if existing:
-            return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save(
-            "attendance",
-            new_id(),
-            youth_id,
-            {"activity_id": act["id"], "date": day.isoformat(), **changes},
-            create=True,
-        )
+        return self._save_attendance(youth_id, act["id"], day.isoformat(), changes)
 
     def record_attendance(
         self, youth_id: str, activity_id: str, day: date | str, status: str, reason: str = "", note: str = ""
@@ -115,12 +98,15 @@ class Services(PlanReading):
             raise ValidationFailed("Aktiviteten ligger ikke på den dag. Vælg en anden dag eller aktivitet.")
         day_iso = _iso(the_day)
         changes = {"status": status, "absence_reason": (reason or "").strip(), "note": (note or "").strip()}
-        existing = self.store.find_attendance(youth_id, act["id"], day_iso)
+        return self._save_attendance(youth_id, act["id"], day_iso, changes)
+
+    def _save_attendance(self, youth_id: str, activity_id: str, day_iso: str, changes: dict[str, Any]) -> Record:
+        """One attendance per young person, activity and day: change the stored one, or create it."""
+        existing = self.store.find_attendance(youth_id, activity_id, day_iso)
         if existing:
             return self._save("attendance", existing["id"], youth_id, changes, create=False)
-        return self._save(
-            "attendance", new_id(), youth_id, {"activity_id": act["id"], "date": day_iso, **changes}, create=True
-        )
+        data = {"activity_id": activity_id, "date": day_iso, **changes}
+        return self._save("attendance", new_id(), youth_id, data, create=True)
 
     def log_outreach(
         self, youth_id: str, method: str, reached: bool, note: str = "", visibility: str | None = None

@@ -104,11 +104,19 @@ class TrinvisApp:
         if self.core.locked:
             self.lock_now()
         elif self.core.needs_pin:
-            self.show(lock_view.choose_pin_screen, root=True)
+            self.show_choose_pin()
         elif self.core.logged_in:
             self.go_home()
         else:
-            self.show(login.login_screen, root=True)
+            self.show_login()
+
+    def show_login(self) -> None:
+        """The login screen alone on the stack (logged out, wiped, or a forgotten PIN)."""
+        self.show(login.login_screen, root=True)
+
+    def show_choose_pin(self) -> None:
+        """The PIN step after every login."""
+        self.show(lock_view.choose_pin_screen, root=True)
 
     # ---- the app lock ----------------------------------------------------------------
 
@@ -305,10 +313,10 @@ class TrinvisApp:
         if self.core.locked:
             return  # locked while syncing: the lock screen stays
         if not self.core.logged_in:
-            self.show(login.login_screen, root=True)  # wiped under us: nothing left to show
+            self.show_login()  # wiped under us: nothing left to show
             return
         if self.core.needs_login:
-            self.show(login.login_screen, root=True)
+            self.show_login()
             self.say("Du skal logge ind igen. Dine ændringer er gemt.", error=True)
             return
         after = self.core.status()
@@ -325,7 +333,7 @@ class TrinvisApp:
     def show_wiped(self) -> None:
         """The phone wiped itself (revoked): say so plainly on the login screen."""
         self.resume_stack = None
-        self.show(login.login_screen, root=True)
+        self.show_login()
         self.say(self.core.wiped_message, error=True)
 
     def on_lifecycle(self, e) -> None:

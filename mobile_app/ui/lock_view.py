@@ -68,10 +68,8 @@ def unlock_screen(app) -> list[ft.Control]:
         try:
             await off_ui(app.core.unlock, pin.value or "")
         except WipedAfterWrongPins as exc:
-            from mobile_app.ui import login
-
             app.resume_stack = None  # the screens of the wiped data must not come back
-            app.show(login.login_screen, root=True)
+            app.show_login()
             app.say(exc.message, error=True)
             return
         except CoreError as exc:
@@ -98,11 +96,9 @@ def forgot_pin_screen(app) -> list[ft.Control]:
     """A forgotten PIN means a fresh login; the data on the phone cannot be opened without it."""
 
     def wipe(e):
-        from mobile_app.ui import login
-
         app.core.forget_pin_and_wipe()
         app.resume_stack = None
-        app.show(login.login_screen, root=True)
+        app.show_login()
         app.say("Telefonen er tømt. Log ind igen, og vælg en ny pinkode.")
 
     return [

@@ -15,9 +15,7 @@ def _logged_in(app) -> None:
     """After a login: the first sync starts, then the PIN step (as for every login) or home."""
     app.trigger_sync()  # the first pull runs while the PIN is chosen
     if app.core.needs_pin:
-        from mobile_app.ui import lock_view
-
-        app.show(lock_view.choose_pin_screen, root=True)
+        app.show_choose_pin()
         app.say("Du er logget ind. Vælg nu en pinkode.")
         return
     app.go_home()

@@ -33,16 +33,24 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
     vs = _voice(app)
     v = vs.voice(youth_id)
     youth = vs.svc.is_youth
-    out: list[ft.Control] = []
     if v.plan is None:
-        return out
+        return []
+    return [
+        _words_card(app, youth_id, v, youth, can_write=youth or vs.svc.role == "mentor"),
+        _answer_card(app, v, youth),
+        _proposals_button(app, youth_id, v, youth),
+    ]
+
+
+def _words_card(app, youth_id: str, v, youth: bool, can_write: bool) -> ft.Control:
+    """The "Det vil jeg" card: the young person's own words, and who wrote them."""
     lines: list[ft.Control] = [w.text("Det vil jeg", size=22, bold=True)]
     for _, label, value in v.words:
         lines += [w.text(label, size=16), w.text(value or "Ikke skrevet endnu.", bold=bool(value))]
     if v.written_by == "staff":
         by = "Skrevet sammen med din mentor." if youth else "Skrevet af en medarbejder sammen med den unge."
         lines.append(w.text(by, size=16))
-    if youth or vs.svc.role == "mentor":
+    if can_write:
         lines.append(
             w.big_button(
                 "Skriv dine ord" if youth else "Skriv den unges ord sammen med den unge",
@@ -51,8 +59,11 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
                 ident="voice-words",
             )
         )
-    out.append(w.card(*lines, color=ft.Colors.LIGHT_BLUE_50))
+    return w.card(*lines, color=ft.Colors.LIGHT_BLUE_50)
 
+
+def _answer_card(app, v, youth: bool) -> ft.Control:
+    """The young person's answer to this version of the plan; for them, the buttons to give it."""
     state = v.answer
     answer: list[ft.Control] = []
     if state in ("agree",):
@@ -78,18 +89,19 @@ def voice_controls(app, youth_id: str) -> list[ft.Control]:
         answer.append(
             w.big_button("Jeg er ikke enig", lambda e: app.show(disagree_screen), primary=False, ident="plan-disagree")
         )
-    out.append(w.card(*answer, color=ft.Colors.AMBER_50 if state != "agree" else ft.Colors.GREEN_50))
+    return w.card(*answer, color=ft.Colors.AMBER_50 if state != "agree" else ft.Colors.GREEN_50)
+
+
+def _proposals_button(app, youth_id: str, v, youth: bool) -> ft.Control:
+    """The way to the proposed sub-goals, with how many wait for an answer."""
     waiting = sum(p.get("status") == "proposed" for p in v.proposals)
     label = "Mine forslag til delmål" if youth else "Den unges forslag til delmål"
-    out.append(
-        w.big_button(
-            f"{label} ({len(v.proposals)}{', ' + str(waiting) + ' venter' if waiting else ''})",
-            lambda e: app.show(proposals_screen, youth_id),
-            primary=False,
-            ident="proposals",
-        )
+    return w.big_button(
+        f"{label} ({len(v.proposals)}{', ' + str(waiting) + ' venter' if waiting else ''})",
+        lambda e: app.show(proposals_screen, youth_id),
+        primary=False,
+        ident="proposals",
     )
-    return out
 
 
 def step_controls(app, youth_id: str) -> list[ft.Control]:
@@ -130,19 +142,30 @@ def words_screen(app, youth_id: str) -> list[ft.Control]:
 
 def disagree_screen(app) -> list[ft.Control]:
     """'Jeg er ikke enig' needs a few words on what."""
-    comment = w.field("Hvad er du ikke enig i?", multiline=True)
+    return _write_and_send(
+        app,
+        ("Jeg er ikke enig", "Det er helt i orden. Skriv kort, hvad du vil have ændret.", "Hvad er du ikke enig i?"),
+        ("disagree-comment", "Send", "disagree-send"),
+        lambda text: _voice(app).answer_plan(False, text),
+        "Tak. Din mentor og tovholder kan se det og tager det op med dig.",
+    )
+
+
+def _write_and_send(app, words: tuple[str, str, str], controls: tuple[str, str, str], action, thanks: str):
+    """One screen, one thing: a heading, a hint, a text field and a send button; back with a thank-you.
+    `words` = (heading, hint, field label); `controls` = (field ident, button label, button ident)."""
+    heading, hint, label = words
+    field_ident, button, button_ident = controls
+    text = w.field(label, multiline=True)
 
     def send(e):
-        app.act(
-            lambda: _voice(app).answer_plan(False, comment.value or ""),
-            then=lambda: (app.back(), app.say("Tak. Din mentor og tovholder kan se det og tager det op med dig.")),
-        )
+        app.act(lambda: action(text.value or ""), then=lambda: (app.back(), app.say(thanks)))
 
     return [
-        w.heading("Jeg er ikke enig"),
-        w.text("Det er helt i orden. Skriv kort, hvad du vil have ændret.", size=16),
-        ft.Semantics(identifier="disagree-comment", content=comment),
-        w.big_button("Send", send, ident="disagree-send"),
+        w.heading(heading),
+        w.text(hint, size=16),
+        ft.Semantics(identifier=field_ident, content=text),
+        w.big_button(button, send, ident=button_ident),
     ]
 
 
@@ -170,20 +193,14 @@ def proposals_screen(app, youth_id: str) -> list[ft.Control]:
 
 
 def propose_screen(app) -> list[ft.Control]:
-    text = w.field("Mit forslag til et delmål", multiline=True)
-
-    def send(e):
-        app.act(
-            lambda: _voice(app).propose_goal(text.value or ""),
-            then=lambda: (app.back(), app.say("Tak! Din mentor eller tovholder svarer dig.")),
-        )
-
-    return [
-        w.heading("Foreslå et delmål"),
-        w.text("Hvad vil du gerne nå? Skriv det, som du siger det.", size=16),
-        ft.Semantics(identifier="proposal-text", content=text),
-        w.big_button("Send forslaget", send, ident="proposal-send"),
-    ]
+    """The young person's own proposal for a sub-goal, in their words."""
+    return _write_and_send(
+        app,
+        ("Foreslå et delmål", "Hvad vil du gerne nå? Skriv det, som du siger det.", "Mit forslag til et delmål"),
+        ("proposal-text", "Send forslaget", "proposal-send"),
+        lambda text: _voice(app).propose_goal(text),
+        "Tak! Din mentor eller tovholder svarer dig.",
+    )
 
 
 def answer_screen(app, proposal_id: str) -> list[ft.Control]:

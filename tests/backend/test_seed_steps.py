@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from backend import seed
 from backend.extensions import db
 from backend.models import CompanyAgreement, GoalProposal, PlacementFollowUp, Plan, User, WorkHours
-from backend.seed_steps import seed_voice
+from backend.seed.voice import seed_voice
 from backend.services.steps import current_steps, hours_overview
 from shared.company import follow_up_state
 
