@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from backend.api import bp as api_bp
     from backend.extensions import csrf
     from backend.programmes import register_programmes
+    from backend.pwa import register_pwa
     from backend.reach import register_reach
     from backend.reminders import register_reminders
     from backend.rights import register_rights
@@ -75,7 +76,15 @@ def _register_blueprints(app: Flask) -> None:
 
     csrf.exempt(api_bp)  # the API uses bearer tokens, not cookies
     app.register_blueprint(api_bp)
-    for register in (register_web, register_programmes, register_rights, register_reminders, register_reach):
+    # /app/ (the phone app for the browser) before the web pages: see register_pwa
+    for register in (
+        register_pwa,
+        register_web,
+        register_programmes,
+        register_rights,
+        register_reminders,
+        register_reach,
+    ):
         register(app)
 
 

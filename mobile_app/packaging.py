@@ -1,6 +1,7 @@
 """Stage the phone build: a directory `flet build apk` can package, with only the app's code.
 
     python -m mobile_app.packaging [--dest build/phone] [--build apk|ipa|aab]
+    python -m mobile_app.packaging --web [--dest build/web]   (the browser app, see web_build.py)
 
 The repository's own pyproject lists the backend's dependencies too (psycopg, gunicorn …) that
 must not go into a phone package, and `flet build` wants the entry module at the root of the app
@@ -85,10 +86,18 @@ module = "main"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Stage (and optionally build) the Trinvis phone app.")
-    parser.add_argument("--dest", type=Path, default=ROOT / "build" / "phone")
+    parser.add_argument("--dest", type=Path, default=None)
     parser.add_argument("--build", choices=["apk", "aab", "ipa"], default=None)
     parser.add_argument("--server-url", default=None, help="the municipality's Trinvis server, built in")
+    parser.add_argument("--web", action="store_true", help="build the offline web app (served at /app/)")
     args = parser.parse_args()
+    if args.web:
+        from mobile_app.web_build import build
+
+        summary = build(args.dest or ROOT / "build" / "web")
+        print(f"Built the web app in {summary['dest']} (version {summary['version']}, {summary['bytes']} bytes)")
+        return
+    args.dest = args.dest or ROOT / "build" / "phone"
     dest = stage(args.dest)
     if args.server_url:
         from mobile_app.core.config import write_build_settings

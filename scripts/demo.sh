@@ -15,6 +15,9 @@ export TRINVIS_SERVER_URL="${TRINVIS_SERVER_URL:-http://127.0.0.1:${BACKEND_PORT
 export TRINVIS_DATA_DIR="${TRINVIS_DATA_DIR:-$PWD/instance/app-data}"
 mkdir -p "$TRINVIS_DATA_DIR"
 
+echo "== building the phone app for the browser (python -m mobile_app.packaging --web → build/web, served at /app/)"
+python3 -m mobile_app.packaging --web
+
 echo "== database: ${DATABASE_URL:-SQLite in instance/trinvis.sqlite}; migrating and seeding the demo municipality"
 flask --app backend seed-demo
 
@@ -47,7 +50,9 @@ cat <<TXT
 Trinvis kører (stop med Ctrl+C; logs i instance/backend.log og instance/app.log):
 
   Sagsbehandler-sider (browser):  http://127.0.0.1:${BACKEND_PORT}/login
-  Appen (web-udgave af telefonen): http://127.0.0.1:${APP_PORT}/
+  Appen i telefonens browser:      http://127.0.0.1:${BACKEND_PORT}/app/   (virker uden net efter første besøg;
+                                   "Føj til hjemmeskærm" installerer den)
+  Appen (udviklings-web-udgave):   http://127.0.0.1:${APP_PORT}/
   Sync-API og OpenAPI:             http://127.0.0.1:${BACKEND_PORT}/api/v1/health  ·  /api/v1/openapi.json
 
 Demo-brugere, alle med adgangskoden demo1234 (kun demo):

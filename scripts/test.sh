@@ -28,6 +28,8 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   echo "== unit and integration tests on PostgreSQL"
   run python3 -m pytest tests -m "not e2e" -q
 fi
+echo "== building the phone app for the browser (python -m mobile_app.packaging --web)"
+run python3 -m mobile_app.packaging --web
 echo "== end-to-end tests in headless Chromium"
 run env -u TEST_DATABASE_URL python3 -m pytest tests/e2e -m e2e -q
 

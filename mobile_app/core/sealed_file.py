@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS keyring (      -- the data key wrapped by the PIN's k
     failed  INTEGER NOT NULL DEFAULT 0    -- wrong PINs in a row
 );
 """
+
+JOURNAL_MODE = "WAL"
+"""The browser build uses DELETE: Emscripten's file system has no shared memory for WAL's index."""
+AFTER_COMMIT: list[Callable[[], None]] = []
+"""Called after every committed write; the browser build persists the file to IndexedDB here."""
 
 
 def now_iso() -> str:
@@ -77,7 +82,7 @@ class SealedFile:
         _private_file(self.path)
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(f"PRAGMA journal_mode={JOURNAL_MODE}")
         # FULL: a saved entry survives even a power cut, not only a killed process.
         self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self._conn.execute("PRAGMA busy_timeout=5000")
@@ -173,6 +178,8 @@ class SealedFile:
                 raise
             else:
                 self._conn.execute("COMMIT")
+                for hook in AFTER_COMMIT:
+                    hook()
 
     def _q(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -237,6 +244,8 @@ class SealedFile:
             self._cipher = None
             self._conn.execute("VACUUM")
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for hook in AFTER_COMMIT:
+            hook()
 
     def has_data(self) -> bool:
         """Anything of a user on the phone (readable or not)."""

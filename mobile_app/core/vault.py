@@ -17,9 +17,12 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+try:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+except ImportError:  # the browser build (Pyodide, no OpenSSL): stdlib constructions, see its docstring
+    from mobile_app.browser.aead import AESGCM, InvalidTag, Scrypt  # type: ignore[assignment]
 
 FORMAT = b"\x01"  # first byte of every sealed value: lets a later format coexist
 NONCE_BYTES = 12

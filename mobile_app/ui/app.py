@@ -16,6 +16,7 @@ from mobile_app.core import AppCore, CoreError
 from mobile_app.core.status import SyncStatus
 from mobile_app.ui import lock_view, login, mentor, sync_view, youth
 from mobile_app.ui import widgets as w
+from mobile_app.ui.runner import off_ui
 
 __all__ = ["Screen", "TrinvisApp"]
 
@@ -298,14 +299,14 @@ class TrinvisApp:
     async def sync_once(self) -> None:
         """Sync in a worker thread, refreshing the status bar while it runs."""
         if self.core.locked:
-            if await asyncio.to_thread(self.core.wipe_if_revoked_while_locked):
+            if await off_ui(self.core.wipe_if_revoked_while_locked):
                 self.show_wiped()
             return
         if not self.core.logged_in:
             return
         before = self.core.status()
         # the bar follows the engine's status while this runs (see _status_changed)
-        await asyncio.to_thread(self.core.sync)
+        await off_ui(self.core.sync)
         if self.core.wiped_message:
             self.show_wiped()
             return

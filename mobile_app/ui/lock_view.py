@@ -5,13 +5,12 @@ Every decision (is the PIN good enough, is it right, wipe after five) is the cor
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
 from mobile_app.core import CoreError
 from mobile_app.core.lock import WipedAfterWrongPins
 from mobile_app.ui import widgets as w
+from mobile_app.ui.runner import off_ui
 
 
 def choose_pin_screen(app) -> list[ft.Control]:
@@ -47,7 +46,7 @@ def repeat_pin_screen(app, chosen: str) -> list[ft.Control]:
             app.say("Pinkoderne var ikke ens. Prøv igen.", error=True)
             return
         try:
-            await asyncio.to_thread(app.core.choose_pin, chosen)
+            await off_ui(app.core.choose_pin, chosen)
         except CoreError as exc:
             app.say(exc.message, error=True)
             return
@@ -67,7 +66,7 @@ def unlock_screen(app) -> list[ft.Control]:
 
     async def unlock(e):
         try:
-            await asyncio.to_thread(app.core.unlock, pin.value or "")
+            await off_ui(app.core.unlock, pin.value or "")
         except WipedAfterWrongPins as exc:
             app.resume_stack = None  # the screens of the wiped data must not come back
             app.show_login()

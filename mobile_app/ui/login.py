@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
 from mobile_app.core import CoreError, SecondFactorNeeded, WrongSecondFactor, config
 from mobile_app.ui import widgets as w
+from mobile_app.ui.runner import off_ui
 
 DEMO_HINT = "Demo: ung.mads eller mentor.lise, adgangskode demo1234"
 
@@ -33,7 +32,7 @@ def login_screen(app) -> list[ft.Control]:
     async def do_login(e):
         app.say("Logger ind …")
         try:
-            await asyncio.to_thread(app.core.login, username.value or "", password.value or "", server)
+            await off_ui(app.core.login, username.value or "", password.value or "", server)
         except SecondFactorNeeded:
             # Password right; one more step on its own screen (kept only in memory until then).
             app.show(second_factor_screen, username.value or "", password.value or "", server)
@@ -114,7 +113,7 @@ def second_factor_screen(app, username: str, password: str, server: str, recover
     async def do_code(e):
         app.say("Logger ind …")
         try:
-            await asyncio.to_thread(app.core.login, username, password, server, code.value or "")
+            await off_ui(app.core.login, username, password, server, code.value or "")
         except WrongSecondFactor as exc:
             code.value = ""
             app.say(exc.message, error=True)
@@ -149,7 +148,7 @@ def logout_screen(app) -> list[ft.Control]:
     async def do_logout(e):
         app.say("Logger ud …")
         # The server is told first (revokes the token); offline that can take a while.
-        await asyncio.to_thread(app.core.logout)
+        await off_ui(app.core.logout)
         app.show(login_screen, root=True)
         app.say("Du er logget ud. Dine data er slettet fra telefonen.")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
 from mobile_app.core import CoreError
 from mobile_app.ui import contact
 from mobile_app.ui import widgets as w
+from mobile_app.ui.runner import off_ui
 from mobile_app.ui.widgets import STATE_COLORS, refreshable
 from shared.enums import label_da
 
@@ -309,7 +308,7 @@ def my_data(app, fetched=None) -> list[ft.Control]:
     async def fetch(e):
         app.say("Henter dine data …")
         try:
-            result = await asyncio.to_thread(app.core.my_data)
+            result = await off_ui(app.core.my_data)
         except CoreError as exc:
             app.say(exc.message, error=True)
             return
