@@ -20,7 +20,16 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APP_DEPENDENCIES = ("flet", "flet-charts", "requests", "tenacity", "marshmallow", "cryptography")
+APP_DEPENDENCIES = (
+    "flet",
+    "flet-charts",
+    "requests",
+    "tenacity",
+    "marshmallow",
+    "cryptography",
+    "phonenumbers",  # shared/contact.py validates and formats phone numbers
+    "tzdata",  # zoneinfo needs Europe/Copenhagen where the phone has no tz database
+)
 
 PHONE_PINS = {"cryptography": "cryptography==43.0.1"}
 """Binary packages pinned for the phone to what Flet's mobile index (pypi.flet.dev) has prebuilt
