@@ -20,8 +20,10 @@ from mobile_app.core.clock import utcnow
 from mobile_app.core.errors import Locked
 from mobile_app.core.vault import Cipher
 
-FORMAT_VERSION = 2
-"""PRAGMA user_version of an encrypted store; a file without it predates encryption."""
+FORMAT_VERSION = 3
+"""PRAGMA user_version of the store's format. 2: encrypted (a file without it predates encryption and
+is dropped); 3: company agreements without `follow_ups` (sync schema 3, store_upgrade.py)."""
+ENCRYPTED_SINCE = 2
 
 PLAIN_META = frozenset({"device_id", "pulled_records", "first_sync_done", "last_sync_at", "server_url", "token_probe"})
 """Meta keys kept in plain JSON (needed while locked, identify nobody); all others are sealed.
@@ -93,11 +95,16 @@ class SealedFile:
         with self._lock:
             self._upgrade_format()
             self._conn.executescript(FILE_SCHEMA + self.SCHEMA)
+        if self._cipher is not None:
+            self._upgrade_sealed()
 
     def _upgrade_format(self) -> None:
-        """A store written before encryption holds plain case data: drop it (pre-release only)."""
+        """A store written before encryption holds plain case data: drop it (pre-release only).
+
+        An encrypted store of an older format is kept: its upgrade reads sealed data, so it waits
+        for the key (`_upgrade_sealed`); a file of an unknown newer format is dropped as before."""
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == FORMAT_VERSION:
+        if ENCRYPTED_SINCE <= version <= FORMAT_VERSION:
             return
         tables = [
             r[0]
@@ -125,6 +132,21 @@ class SealedFile:
 
     def unlock(self, key: bytes) -> None:
         self._cipher = Cipher(key)
+        self._upgrade_sealed()
+
+    def _upgrade_sealed(self) -> None:
+        """Bring an older store up to FORMAT_VERSION once the key is known (so before any sync, which
+        needs the sealed token), in one transaction with the new version: it runs once."""
+        if self._q("PRAGMA user_version")[0][0] >= FORMAT_VERSION:
+            return
+        with self.tx() as c:
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            if version < FORMAT_VERSION:
+                self._upgrade_content(c, version)
+                c.execute(f"PRAGMA user_version={FORMAT_VERSION}")
+
+    def _upgrade_content(self, c: sqlite3.Connection, version: int) -> None:
+        """The subclass's changes to its sealed rows from format `version` (store.py)."""
 
     def lock(self) -> None:
         """Forget the data key: nothing sealed can be read until the PIN is given again."""

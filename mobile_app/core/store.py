@@ -19,6 +19,7 @@ from typing import Any
 
 from mobile_app.core.sealed_file import now_iso
 from mobile_app.core.store_sync import OutboxEntry, ServerAnswers, _entry
+from mobile_app.core.store_upgrade import drop_follow_up_lists
 
 __all__ = ["OutboxEntry", "Store"]
 
@@ -59,10 +60,12 @@ class Store(ServerAnswers):
     """Records and the outbox on top of the sealed file (see SealedFile for the key and meta;
     ServerAnswers for how push results and pull pages are applied)."""
 
-    """Records and the outbox on top of the sealed file (see SealedFile for the key and meta)."""
-
     SCHEMA = SCHEMA
     TABLES = ("record", "outbox")
+
+    def _upgrade_content(self, c: sqlite3.Connection, version: int) -> None:
+        if version < 3:
+            drop_follow_up_lists(self, c)  # sync schema 3 (store_upgrade.py)
 
     def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
         rows = self._q("SELECT data FROM record WHERE entity = ? AND id = ?", (entity, record_id))

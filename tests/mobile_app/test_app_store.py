@@ -9,6 +9,7 @@ import app_local_data as ld
 import pytest
 
 from mobile_app.core.errors import ValidationFailed
+from mobile_app.core.sealed_file import FORMAT_VERSION
 from mobile_app.core.services import Services
 from mobile_app.core.store import Store
 from mobile_app.core.vault import new_data_key
@@ -261,7 +262,7 @@ def test_a_store_from_before_encryption_is_dropped_not_read(tmp_path):
     old.commit()
     old.close()
     store = Store(path, key=KEY)
-    assert store.count() == 0 and store._q("PRAGMA user_version")[0][0] == 2
+    assert store.count() == 0 and store._q("PRAGMA user_version")[0][0] == FORMAT_VERSION
     store.close()
     assert b"Mads Jensen" not in b"".join(p.read_bytes() for p in tmp_path.glob("old.sqlite*"))
 
