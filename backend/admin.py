@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from backend.auth import hash_password, revoke_token
 from backend.extensions import db
-from backend.models import Consent, DeviceToken, Organization, User, Youth
+from backend.models import AppliedMutation, Consent, DeviceToken, Organization, User, Youth
 from backend.sync.changes import ChangeSet
 from backend.sync.push import push
 from shared.enums import Role
@@ -32,6 +33,27 @@ def system_write(mutations: list[dict], actor=None, channel: str = "cli") -> lis
     if bad:
         raise AdminError("; ".join(r["error"]["message"] for r in bad))
     return results
+
+
+def unapplied(step: str, mutations: list[dict], make_id: Callable[..., str]) -> list[dict]:
+    """Complete a seed step's `mutations` as upserts with ids from `make_id`; return those not yet applied.
+
+    Deterministic mutation ids let a re-run of the seed leave out what an earlier run applied.
+    """
+    for m in mutations:
+        m.setdefault("op", "upsert")
+        m.setdefault("base_version", None)
+        m["data"] = {**m["data"], "id": m["id"]}
+        m["mutation_id"] = make_id("mutation", step, m["entity"], m["id"])
+    ids = [m["mutation_id"] for m in mutations]
+    done: set[str] = set()
+    for i in range(0, len(ids), 500):
+        done |= set(
+            db.session.scalars(
+                select(AppliedMutation.mutation_id).where(AppliedMutation.mutation_id.in_(ids[i : i + 500]))
+            )
+        )
+    return [m for m in mutations if m["mutation_id"] not in done]
 
 
 def create_organization(name: str, kind: str | None = None) -> Organization:

@@ -19,6 +19,7 @@ Definitions (the page states the same in Danish):
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from backend.programmes.reports import (
@@ -27,7 +28,7 @@ from backend.programmes.reports import (
     SELF_SUPPORTING,
     Timeline,
     effect_hit,
-    measure_day,
+    measure_at,
     month_bounds,
     share,
 )
@@ -131,27 +132,21 @@ def _status(e: dict, ref: date, timelines, tg_timelines) -> tuple[str, str | Non
 
 
 def _effect_now_and_measured(eff: dict, people: list[dict], timelines, tg_timelines, ref: date, counted: int) -> dict:
-    now_hits = measured = hits = pending = not_applicable = moved = 0
+    now_hits = hits = 0
+    counts: Counter[str] = Counter()
     next_day: date | None = None
     for e in people:
         tl, tg_tl = timelines.get(e["youth_id"]), tg_timelines.get(e["youth_id"])
         status_now = (tl.on(ref) if tl else None) or "active"
         if status_now != MOVED:
             now_hits += effect_hit(eff["outcome"], status_now, tg_tl.on(ref) if tg_tl else None)
-        when = measure_day(eff, e["start_date"])
-        if when is None:
-            not_applicable += 1
-            continue
-        if when > ref:
-            pending += 1
+        kind, when, status, tg = measure_at(eff, e, timelines, tg_timelines, ref)
+        counts[kind] += 1
+        if kind == "pending":
             next_day = when if next_day is None or when < next_day else next_day
-            continue
-        status = (tl.on(when) if tl else None) or "active"
-        if status == MOVED:
-            moved += 1
-            continue
-        measured += 1
-        hits += effect_hit(eff["outcome"], status, tg_tl.on(when) if tg_tl else None)
+        elif kind == "measured":
+            hits += effect_hit(eff["outcome"], status or "active", tg)
+    measured, moved, pending, not_applicable = (counts[k] for k in ("measured", "moved", "pending", "not_applicable"))
     if measured:
         state = "partial" if pending else "complete"
     elif pending:

@@ -306,6 +306,25 @@ def cohort_results(
     return out
 
 
+def measure_at(
+    eff: dict, member: dict, timelines: dict[str, Timeline], tg_timelines: dict[str, Timeline], ref: date
+) -> tuple[str, date | None, str | None, str | None]:
+    """Where one participant stands for an expected effect on `ref`: (kind, measuring day, outcome
+    and target group on that day). Kind: "not_applicable" (no measuring day), "pending" (the day is
+    after `ref`), "moved" (moved away by then: left out) or "measured"."""
+    when = measure_day(eff, member["start_date"])
+    if when is None:
+        return "not_applicable", None, None, None
+    if when > ref:
+        return "pending", when, None, None
+    tl = timelines.get(member["youth_id"])
+    status = tl.on(when) if tl else None
+    if status == MOVED:
+        return "moved", when, status, None
+    tg_tl = tg_timelines.get(member["youth_id"])
+    return "measured", when, status, tg_tl.on(when) if tg_tl else None
+
+
 def measure_day(effect: dict, start: date) -> date | None:
     """The day a participant who started on `start` is measured for an expected effect.
 
@@ -321,26 +340,16 @@ def measure_day(effect: dict, start: date) -> date | None:
 def _cohort_effect(
     eff: dict, members: list[dict], timelines: dict[str, Timeline], tg_timelines: dict[str, Timeline], today: date
 ) -> dict:
-    measured = hits = moved = pending = not_applicable = 0
+    hits = 0
+    counts: Counter[str] = Counter()
     dist = Counter()
     for e in members:
-        when = measure_day(eff, e["start_date"])
-        if when is None:
-            not_applicable += 1
-            continue
-        if when > today:
-            pending += 1
-            continue
-        tl = timelines.get(e["youth_id"])
-        status = tl.on(when) if tl else None
-        if status == MOVED:
-            moved += 1
-            continue
-        tg_tl = tg_timelines.get(e["youth_id"])
-        tg = tg_tl.on(when) if tg_tl else None
-        measured += 1
-        dist[status or ACTIVE] += 1
-        hits += effect_hit(eff["outcome"], status, tg)
+        kind, _, status, tg = measure_at(eff, e, timelines, tg_timelines, today)
+        counts[kind] += 1
+        if kind == "measured":
+            dist[status or ACTIVE] += 1
+            hits += effect_hit(eff["outcome"], status, tg)
+    measured, moved, pending, not_applicable = (counts[k] for k in ("measured", "moved", "pending", "not_applicable"))
     actual = share(hits, measured)
     expected = eff["share_pct"] / 100
     if measured == 0 and pending == 0 and not_applicable:

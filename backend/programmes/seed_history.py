@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from backend.admin import unapplied
 from backend.extensions import db
-from backend.models import AppliedMutation, Organization, User, Youth
+from backend.models import Organization, User, Youth
 from backend.programmes.catalogue import CATALOGUE
 from backend.programmes.models import Enrolment, OutcomeChange, Programme, TargetGroupChange
 from backend.programmes.service import check_enrolment_dates
@@ -89,20 +90,7 @@ class History:
 
     def push(self, step: str, mutations: list[dict]) -> None:
         """Send `mutations` through the sync engine; those applied by an earlier run are left out."""
-        for m in mutations:
-            m.setdefault("op", "upsert")
-            m.setdefault("base_version", None)
-            m["data"] = {**m["data"], "id": m["id"]}
-            m["mutation_id"] = sid("mutation", step, m["entity"], m["id"])
-        ids = [m["mutation_id"] for m in mutations]
-        done: set[str] = set()
-        for i in range(0, len(ids), 500):
-            done |= set(
-                db.session.scalars(
-                    select(AppliedMutation.mutation_id).where(AppliedMutation.mutation_id.in_(ids[i : i + 500]))
-                )
-            )
-        todo = [m for m in mutations if m["mutation_id"] not in done]
+        todo = unapplied(step, mutations, sid)
         for i in range(0, len(todo), 500):
             res = push(self.ahmed, "seed", todo[i : i + 500], channel="cli")
             bad = [r for r in res if r["status"] == "rejected"]

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from backend.admin import assign, create_organization, create_user, system_write, youth_of
+from backend.admin import assign, create_organization, create_user, system_write, unapplied, youth_of
 from backend.clock import LOCAL_TZ
 from backend.extensions import db
-from backend.models import AppliedMutation, Assessment, Consent, User
+from backend.models import Assessment, Consent, User
 from backend.seed.agreements import AgreementSteps
 from backend.seed.assessments import AssessmentSteps
 from backend.seed.attendance import AttendanceSteps
@@ -36,20 +36,7 @@ class _Seeder(PlanSteps, AttendanceSteps, AgreementSteps, AssessmentSteps):
         `today` is the day the registrations were made (attendance has same-day / one-week windows).
         """
         user = self.user(username)
-        for m in mutations:
-            m.setdefault("op", "upsert")
-            m.setdefault("base_version", None)
-            m["data"] = {**m["data"], "id": m["id"]}
-            m["mutation_id"] = rid("mutation", step, m["entity"], m["id"])
-        ids = [m["mutation_id"] for m in mutations]
-        done: set[str] = set()
-        for i in range(0, len(ids), 500):
-            done |= set(
-                db.session.scalars(
-                    select(AppliedMutation.mutation_id).where(AppliedMutation.mutation_id.in_(ids[i : i + 500]))
-                )
-            )
-        todo = [m for m in mutations if m["mutation_id"] not in done]
+        todo = unapplied(step, mutations, rid)
         self.skipped += len(mutations) - len(todo)
         results = []
         for i in range(0, len(todo), 500):

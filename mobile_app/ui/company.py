@@ -23,10 +23,15 @@ def _dk(d) -> str:
     return f"{d.day}.{d.month}.{d.year}" if d else ""
 
 
+def _action(label: str, on_click, ident: str) -> ft.Control:
+    """One of the mentor's actions under the agreements: a full-width secondary button."""
+    return w.big_button(label, on_click, primary=False, ident=ident)
+
+
 def company_controls(app, youth_id: str) -> list[ft.Control]:
     """Each company agreement as a card; the mentor can record a follow-up or make a new one."""
     cs = CompanyServices(app.services())
-    staff = not cs.svc.is_youth
+    mentor = not cs.svc.is_youth and cs.svc.role == "mentor"
     out: list[ft.Control] = []
     for ag, st in cs.agreements(youth_id):
         hours = ag.get("hours_per_week")
@@ -41,13 +46,10 @@ def company_controls(app, youth_id: str) -> list[ft.Control]:
         if st.state != "ok" or st.day:
             color = w.ERROR_COLOR if st.state == "overdue" else (w.WARN_COLOR if st.state != "ok" else None)
             lines.append(w.text(STATE_TEXT[st.state].format(day=_dk(st.day)), bold=True, color=color))
-        if staff and cs.svc.role == "mentor":
+        if mentor:
             lines.append(
-                w.big_button(
-                    "Registrér opfølgning",
-                    lambda e, i=ag["id"]: app.show(follow_up_screen, i),
-                    primary=False,
-                    ident="company-follow-up",
+                _action(
+                    "Registrér opfølgning", lambda e, i=ag["id"]: app.show(follow_up_screen, i), "company-follow-up"
                 )
             )
         out.append(w.card(*lines, color=ft.Colors.TEAL_50))
@@ -56,25 +58,11 @@ def company_controls(app, youth_id: str) -> list[ft.Control]:
         lines = [w.text(f"Ordinære timer denne måned: {now.ordinary:g} af {EXIT_HOURS:g}".replace(".", ","), bold=True)]
         if now.missing_weeks:
             lines.append(w.text(f"Mangler tal for {len(now.missing_weeks)} uge(r).", size=16))
-        if staff and cs.svc.role == "mentor":
-            lines.append(
-                w.big_button(
-                    "Registrér timer",
-                    lambda e: app.show(hours_screen, youth_id),
-                    primary=False,
-                    ident="hours-week",
-                )
-            )
+        if mentor:
+            lines.append(_action("Registrér timer", lambda e: app.show(hours_screen, youth_id), "hours-week"))
         out.append(w.card(*lines, color=ft.Colors.TEAL_50))
-    if staff and cs.svc.role == "mentor":
-        out.append(
-            w.big_button(
-                "Ny aftale med en virksomhed",
-                lambda e: app.show(new_screen, youth_id),
-                primary=False,
-                ident="company-new",
-            )
-        )
+    if mentor:
+        out.append(_action("Ny aftale med en virksomhed", lambda e: app.show(new_screen, youth_id), "company-new"))
     return out
 
 
