@@ -1,4 +1,4 @@
-"""Encryption at rest in the browser: the vault's AESGCM, Scrypt and InvalidTag, from the stdlib.
+"""Encryption at rest in the browser: the vault's cipher, PIN key derivation and InvalidTag, from the stdlib.
 
 Pyodide has no OpenSSL (`hashlib` has neither scrypt nor pbkdf2_hmac) and its `cryptography`
 wheel is not shipped with flet-web, so an offline build cannot load it; WebCrypto is
@@ -30,8 +30,8 @@ class InvalidTag(Exception):
     """The tag did not match: wrong key, or the bytes were changed."""
 
 
-class AESGCM:
-    """The `cryptography` AESGCM interface, implemented as BLAKE2b-CTR + BLAKE2b-MAC (see above)."""
+class Blake2bAead:
+    """BLAKE2b-CTR + BLAKE2b-MAC (see above), with the interface of `cryptography`'s AESGCM."""
 
     def __init__(self, key: bytes):
         if len(key) != 32:
@@ -88,8 +88,8 @@ def pbkdf2_sha256(password: bytes, salt: bytes, iterations: int, length: int) ->
     return out[:length]
 
 
-class Scrypt:
-    """The `cryptography` Scrypt interface; derives with PBKDF2-HMAC-SHA256 (see above)."""
+class Pbkdf2Kdf:
+    """PBKDF2-HMAC-SHA256 (see above), with the interface of `cryptography`'s Scrypt (n, r, p unused)."""
 
     def __init__(self, salt: bytes, length: int, n: int, r: int, p: int):
         self.salt, self.length = salt, length

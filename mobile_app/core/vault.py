@@ -4,8 +4,9 @@ The data key is random (32 bytes) and lives only in memory while the app is unlo
 exists only wrapped (AES-GCM) by a key derived from the user's PIN with scrypt, so the file alone
 does not open the data. Every sealed value carries its place in the store as associated data
 (e.g. ``record|attendance|<id>``): a value copied into another row fails to open instead of
-showing the wrong record. `cryptography` is used because Flet's mobile package index
-(pypi.flet.dev) ships it for Android and iOS (see docs/app.md).
+showing the wrong record. In the native app `cryptography` is used, because Flet's mobile
+package index (pypi.flet.dev) ships it for Android and iOS (see docs/app.md); the browser build
+uses stdlib constructions instead (mobile_app/browser/aead.py).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from typing import Any
 
 try:
     from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM as Aead
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt as PinKdf
 except ImportError:  # the browser build (Pyodide, no OpenSSL): stdlib constructions, see its docstring
-    from mobile_app.browser.aead import AESGCM, InvalidTag, Scrypt  # type: ignore[assignment]
+    from mobile_app.browser.aead import Blake2bAead as Aead  # type: ignore[assignment]
+    from mobile_app.browser.aead import InvalidTag  # type: ignore[assignment]
+    from mobile_app.browser.aead import Pbkdf2Kdf as PinKdf  # type: ignore[assignment]
 
 FORMAT = b"\x01"  # first byte of every sealed value: lets a later format coexist
 NONCE_BYTES = 12
@@ -60,7 +63,7 @@ def new_data_key() -> bytes:
 
 def derive_pin_key(pin: str, salt: bytes, params: KdfParams) -> bytes:
     """The key-encryption key: scrypt(PIN, salt). A fresh salt per PIN choice."""
-    kdf = Scrypt(salt=salt, length=KEY_BYTES, n=params.n, r=params.r, p=params.p)
+    kdf = PinKdf(salt=salt, length=KEY_BYTES, n=params.n, r=params.r, p=params.p)
     return kdf.derive(pin.encode("utf-8"))
 
 
@@ -68,7 +71,7 @@ def wrap_key(data_key: bytes, pin: str, params: KdfParams) -> dict[str, Any]:
     """The data key encrypted under the PIN's key, as the row to store (no secret in plain)."""
     salt = os.urandom(16)
     nonce = os.urandom(NONCE_BYTES)
-    wrapped = AESGCM(derive_pin_key(pin, salt, params)).encrypt(nonce, data_key, WRAP_AAD)
+    wrapped = Aead(derive_pin_key(pin, salt, params)).encrypt(nonce, data_key, WRAP_AAD)
     return {"salt": salt, "nonce": nonce, "wrapped": wrapped, "params": json.dumps(params.as_dict())}
 
 
@@ -76,7 +79,7 @@ def unwrap_key(row: dict[str, Any], pin: str) -> bytes:
     """The data key, or WrongKey when the PIN is not the one it was wrapped with."""
     params = KdfParams.from_dict(json.loads(row["params"]))
     try:
-        return AESGCM(derive_pin_key(pin, row["salt"], params)).decrypt(row["nonce"], row["wrapped"], WRAP_AAD)
+        return Aead(derive_pin_key(pin, row["salt"], params)).decrypt(row["nonce"], row["wrapped"], WRAP_AAD)
     except InvalidTag:
         raise WrongKey() from None
 
@@ -88,7 +91,7 @@ class Cipher:
         if len(data_key) != KEY_BYTES:
             raise ValueError("data key must be 32 bytes")
         # Separate sub-keys: the lookup key must not be usable to decrypt.
-        self._aead = AESGCM(hmac.new(data_key, b"trinvis|seal", hashlib.sha256).digest())
+        self._aead = Aead(hmac.new(data_key, b"trinvis|seal", hashlib.sha256).digest())
         self._lookup_key = hmac.new(data_key, b"trinvis|lookup", hashlib.sha256).digest()
 
     def seal(self, aad: str, value: Any) -> bytes:

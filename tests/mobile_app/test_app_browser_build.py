@@ -23,7 +23,7 @@ from mobile_app.core.store import Store
 
 
 def test_browser_aead_round_trips_and_refuses_tampering():
-    box = aead.AESGCM(os.urandom(32))
+    box = aead.Blake2bAead(os.urandom(32))
     nonce = os.urandom(12)
     plain = "Tjekket ind kl. 9:05 – ærligt".encode() * 20
     sealed = box.encrypt(nonce, plain, b"record|attendance|1")
@@ -35,7 +35,7 @@ def test_browser_aead_round_trips_and_refuses_tampering():
     with pytest.raises(aead.InvalidTag):
         box.decrypt(nonce, flipped, b"record|attendance|1")
     with pytest.raises(aead.InvalidTag):
-        aead.AESGCM(os.urandom(32)).decrypt(nonce, sealed, b"record|attendance|1")
+        aead.Blake2bAead(os.urandom(32)).decrypt(nonce, sealed, b"record|attendance|1")
 
 
 def test_browser_kdf_is_pbkdf2_sha256():
@@ -45,8 +45,8 @@ def test_browser_kdf_is_pbkdf2_sha256():
 
 def test_the_store_keeps_its_rules_with_the_browser_primitives(tmp_path, monkeypatch):
     """The same store (sealed values, wrapped key, wrong PIN) on the browser's AEAD and KDF."""
-    monkeypatch.setattr(vault, "AESGCM", aead.AESGCM)
-    monkeypatch.setattr(vault, "Scrypt", aead.Scrypt)
+    monkeypatch.setattr(vault, "Aead", aead.Blake2bAead)
+    monkeypatch.setattr(vault, "PinKdf", aead.Pbkdf2Kdf)
     monkeypatch.setattr(vault, "InvalidTag", aead.InvalidTag)
     monkeypatch.setattr(aead, "ITERATIONS", 1000)
     key = vault.new_data_key()
