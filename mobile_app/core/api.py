@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import requests
 from tenacity import (
     RetryError,
     Retrying,
@@ -23,6 +22,9 @@ from mobile_app.core.errors import (
     UpdateRequired,
     WrongSecondFactor,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 
 class _Transient(Exception):
@@ -51,7 +53,17 @@ class ApiClient:
         self.timeout = timeout
         self.attempts = attempts
         self.max_wait = max_wait
-        self._http = requests.Session()
+        self._session: requests.Session | None = None
+
+    @property
+    def _http(self) -> requests.Session:
+        # requests (with urllib3, http.client, email …) is imported on the first call, not at the
+        # app's start: in the browser that import costs about a second of the warm start.
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+        return self._session
 
     def _request(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
         headers = kw.pop("headers", {})
@@ -60,6 +72,8 @@ class ApiClient:
         url = f"{self.base_url}/api/v1{path}"
 
         def once() -> requests.Response:
+            import requests
+
             try:
                 resp = self._http.request(method, url, headers=headers, timeout=self.timeout, **kw)
             except (
