@@ -132,34 +132,42 @@ async function runApp(py, data) {
   return true;
 }
 
-async function start(data) {
+// Pyodide (restored, or started normally) with the app's files: what the app needs before it runs.
+async function prepare(data) {
   const t0 = performance.now();
   const { loadPyodide } = await import(data.pyodideUrl);
   const cache = await snapshotCache();
-  const status = { start: "normal" };
+  const status = { start: "normal", startedAt: Date.now(), prestarted: !!data.prestart };
   let py = await restore(loadPyodide, cache, status);
   if (py) {
     status.start = "snapshot";
     status.restoredMs = Math.round(performance.now() - t0);
-    try {
-      await unpackApp(py, data.appPackageUrl); // files the app imports later (the snapshot has no files)
-      if (await runApp(py, data)) self.postMessage("initialized");
-      await writeStatus(cache, { ...status, readyMs: Math.round(performance.now() - t0) });
-      return;
-    } catch (error) {
-      if (typeof flet_js.start_connection === "function") throw error; // the app itself failed
-      status.start = "normal";
-      status.rejected = "app did not start from the snapshot: " + String(error).slice(0, 300);
-      console.warn("Trinvis: start from snapshot failed, starting normally:", error);
-      await cache.delete(SNAPSHOT_URL).catch(() => {});
-      userAppRunning = false;
-    }
+  } else {
+    py = await loadPyodide(pyOptions);
   }
-  py = await loadPyodide(pyOptions);
-  await unpackApp(py, data.appPackageUrl);
-  if (await runApp(py, data)) self.postMessage("initialized");
+  await unpackApp(py, data.appPackageUrl); // with a snapshot too: it holds no files
+  return { py, cache, status, t0, loadPyodide };
+}
+
+async function start(data) {
+  const ready = (prestarted && await prestarted) || await prepare(data);
+  const { cache, status, t0 } = ready;
+  try {
+    if (await runApp(ready.py, data)) self.postMessage("initialized");
+  } catch (error) {
+    if (status.start !== "snapshot" || typeof flet_js.start_connection === "function") throw error;
+    // The app did not come up from the snapshot: forget it and start the normal way.
+    status.start = "normal";
+    status.rejected = "app did not start from the snapshot: " + String(error).slice(0, 300);
+    console.warn("Trinvis: start from snapshot failed, starting normally:", error);
+    await cache.delete(SNAPSHOT_URL).catch(() => {});
+    userAppRunning = false;
+    const py = await ready.loadPyodide(pyOptions);
+    await unpackApp(py, data.appPackageUrl);
+    if (await runApp(py, data)) self.postMessage("initialized");
+  }
   await writeStatus(cache, { ...status, readyMs: Math.round(performance.now() - t0) });
-  if (cache) setTimeout(() => makeSnapshotInBackground(cache, data), SNAPSHOT_DELAY_MS);
+  if (cache && status.start === "normal") setTimeout(() => makeSnapshotInBackground(cache, data), SNAPSHOT_DELAY_MS);
 }
 
 // A second worker (this file, in "make" mode) makes the snapshot; this one keeps running the app.
@@ -199,8 +207,14 @@ function receiveCallback(message) {
 flet_js.receive_callback = receiveCallback;
 
 let initialized = false;
+let prestarted = null; // the page started this worker before Flutter asked for it (page.html)
 self.onmessage = async (event) => {
-  if (event.data && event.data.makeSnapshot) {
+  if (event.data && event.data.prestart) {
+    prestarted = prepare(event.data).catch((error) => {
+      console.warn("Trinvis: prestart failed, starting when asked:", error);
+      return null;
+    });
+  } else if (event.data && event.data.makeSnapshot) {
     try {
       await makeSnapshot(event.data);
       self.postMessage("snapshot-made");

@@ -157,6 +157,44 @@ def test_the_web_build_is_reproducible_and_self_contained(built):
     assert built[0]["version"] in sw and '"app.tar.gz"' in sw and '"pyodide/pyodide.asm.wasm"' in sw
 
 
+def test_the_build_ships_its_snapshot_worker_keyed_to_the_build(built, tmp_path, monkeypatch):
+    """Our Python worker (Pyodide memory snapshot) replaces flet-web's; its key follows the build."""
+    from mobile_app import web_build
+
+    a = built[0]
+    key = a["snapshot_key"]
+    assert len(key) == 24 and key == built[1]["snapshot_key"]  # same input, same key
+    worker = open(f"{a['dest']}/python-worker.js", encoding="utf-8").read()
+    assert f'const SNAPSHOT_KEY = "{key}";' in worker and "__SNAPSHOT_KEY__" not in worker
+    assert "makeMemorySnapshot" in worker and "_loadSnapshot" in worker
+    tar = tarfile.open(f"{a['dest']}/app.tar.gz")
+    names = zipfile.ZipFile(io.BytesIO(tar.extractfile("app.zip").read())).namelist()
+    assert "mobile_app/browser/preload.py" in names
+    # Another version of the app (one changed byte in its archive) gets another key.
+    monkeypatch.setattr(web_build, "ENTRY", web_build.ENTRY + "# another version\n")
+    other = web_build.build(tmp_path / "other")
+    assert other["snapshot_key"] != key and other["version"] != a["version"]
+    # flet-web's own worker changed (an upgrade): the build stops instead of shipping ours blindly.
+    monkeypatch.setattr(web_build, "FLET_WORKER_SHA256", "0" * 64)
+    with pytest.raises(RuntimeError, match="python-worker.js changed"):
+        web_build.build(tmp_path / "third")
+
+
+def test_what_the_snapshot_imports_touches_no_javascript_and_no_data(tmp_path):
+    """The snapshot maker imports mobile_app.browser.preload in a Python that never ran the app:
+    importing it must not need the page (js, flet_js) nor create or read the data directory."""
+    import subprocess
+
+    data = tmp_path / "data"
+    code = (
+        "import sys, mobile_app.browser.preload as p; "
+        "print(sorted(m for m in ('js', 'flet_js', 'pyodide', 'requests') if m in sys.modules), p.SNAPSHOT_KEY)"
+    )
+    env = {**os.environ, "TRINVIS_DATA_DIR": str(data), "PYTHONPATH": os.getcwd()}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]" and not data.exists()
+
+
 def test_the_backend_serves_the_app_at_app(app, built):
     app.config["WEB_APP_DIR"] = built[0]["dest"]
     client = app.test_client()
