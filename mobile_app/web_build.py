@@ -235,7 +235,10 @@ def _patch(dest: Path, base: str) -> None:
     if text.count("app.worker = new Worker(") != 1:
         raise RuntimeError("flet-web's python.js changed: check the Python worker's prestart (page.html)")
     # Take the Python worker the page started beside Flutter's boot (page.html), if it did.
-    text = text.replace("app.worker = new Worker(", "app.worker = (globalThis.trinvisWorker && globalThis.trinvisWorker()) || new Worker(")
+    text = text.replace(
+        "app.worker = new Worker(",
+        "app.worker = (globalThis.trinvisWorker && globalThis.trinvisWorker()) || new Worker(",
+    )
     python_js.write_text(text, encoding="utf-8")
     boot = dest / "flutter_bootstrap.js"
     text = boot.read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ import time
 
 import pytest
 from app_fixtures import choose_pin, login, see
-from test_pwa_e2e import open_profile, playwright, ready, server, web_build, wait_offline_ready  # noqa: F401
+from test_pwa_e2e import open_profile, playwright, ready, server, wait_offline_ready, web_build  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -69,7 +69,7 @@ def reload_to(page, text: str) -> dict:
     return status_since(page, since)
 
 
-def test_warm_start_restores_this_versions_snapshot_and_never_another(server, playwright, tmp_path, web_build, monkeypatch):
+def test_warm_start_restores_its_snapshot_and_never_another(server, playwright, tmp_path, web_build, monkeypatch):
     key = web_build["snapshot_key"]
     ctx, page = open_profile(playwright, tmp_path / "profile")
     page.goto(server.url + "/app/?sync=3")
