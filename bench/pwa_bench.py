@@ -1,7 +1,7 @@
 """Benchmark of the phone app in the browser (issue 17): the static build at /app/, Python in Pyodide.
 
     python bench/pwa_bench.py [--pull 15000] [--saves 200] [--reloads 3]
-    python bench/pwa_bench.py --web build/a --web build/b --rounds 3 --no-core   (alternate builds)
+    python bench/pwa_bench.py --web build/a --web build/b --rounds 3   (alternate builds; warm reload only)
 
 Real backend (demo seeded) on a local port, the real build, headless Chromium with a profile:
 1. First load: bytes the page fetched and the time until the login screen shows; the size of the
@@ -96,6 +96,11 @@ SNAPSHOT_STORED = """async () => {
   return (await cache.keys()).some((r) => r.url.endsWith("/snapshot/" + key));
 }"""
 
+START_STATUS = """async () => {
+  const hit = await (await caches.open("trinvis-snapshot")).match("snapshot/status");
+  return hit ? await hit.json() : null;
+}"""
+
 RUN_PYODIDE = """async ([code]) => {
   const { loadPyodide } = await import("/app/pyodide/pyodide.mjs");
   const py = await loadPyodide({ indexURL: "/app/pyodide/" });
@@ -134,15 +139,18 @@ def ui_bench(pw, server: LiveServer, profile: Path, reloads: int) -> dict:
     deadline = time.monotonic() + 180
     while not page.evaluate(SNAPSHOT_STORED) and time.monotonic() < deadline:
         time.sleep(1)
-    warm = []
+    warm: list[float] = []
+    starts: list[dict | None] = []
     for _ in range(reloads):
         fetched.clear()
         t0 = time.perf_counter()
         page.reload()
         interactive("Appen er låst")
         warm.append(time.perf_counter() - t0)
+        time.sleep(0.5)  # the worker writes its start's status right after the app is up
+        starts.append(page.evaluate(START_STATUS))
     ctx.close()
-    return {"first_s": first, "first_bytes": first_bytes, "warm": warm}
+    return {"first_s": first, "first_bytes": first_bytes, "warm": warm, "starts": starts}
 
 
 def core_bench(pw, server: LiveServer, pull: int, saves: int) -> dict:
@@ -165,6 +173,9 @@ def alternate(pw, server: LiveServer, app, dirs: list[str], rounds: int, reloads
             ui = ui_bench(pw, server, tmp / f"profile-{r}-{dirs.index(d)}", reloads)
             warm[d] += ui["warm"]
             print(f"round {r + 1} {d}: warm reloads {', '.join(f'{w:.2f}' for w in ui['warm'])} s (load {load:.1f})")
+            for st in ui["starts"]:
+                if st:  # how the worker started: from the snapshot or not, and its own times
+                    print("   ", {k: st.get(k) for k in ("start", "prestarted", "restoredMs", "readyMs", "rejected")})
     for d, values in warm.items():
         print(f"{d}: warm reload median {statistics.median(values):.2f} s, max {max(values):.2f} s over {len(values)}")
 
