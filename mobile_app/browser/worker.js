@@ -166,20 +166,24 @@ async function start(data) {
     await unpackApp(py, data.appPackageUrl);
     if (await runApp(py, data)) self.postMessage("initialized");
   }
-  await writeStatus(cache, { ...status, readyMs: Math.round(performance.now() - t0) });
-  if (cache && status.start === "normal") setTimeout(() => makeSnapshotInBackground(cache, data), SNAPSHOT_DELAY_MS);
+  status.readyMs = Math.round(performance.now() - t0);
+  await writeStatus(cache, status);
+  if (cache && status.start === "normal") setTimeout(() => makeSnapshotInBackground(cache, data, status), SNAPSHOT_DELAY_MS);
 }
 
 // A second worker (this file, in "make" mode) makes the snapshot; this one keeps running the app.
-async function makeSnapshotInBackground(cache, data) {
+async function makeSnapshotInBackground(cache, data, status) {
   for (const request of await cache.keys()) {
     if (request.url !== STATUS_URL && request.url !== SNAPSHOT_URL) await cache.delete(request); // other versions
   }
   if (await cache.match(SNAPSHOT_URL)) return;
   const maker = new Worker(self.location.href, { type: "module" });
-  maker.onmessage = (event) => {
-    if (event.data !== "snapshot-made") console.warn("Trinvis: no snapshot made:", event.data);
+  maker.onmessage = async (event) => {
     maker.terminate();
+    if (event.data === "snapshot-made") return;
+    // E.g. a module preload.py imports now holds a JS object: every start stays a normal one. Say so.
+    console.warn("Trinvis: no snapshot made:", event.data);
+    await writeStatus(cache, { ...status, makeFailed: String(event.data).slice(0, 300) });
   };
   maker.postMessage({ makeSnapshot: true, pyodideUrl: data.pyodideUrl, appPackageUrl: data.appPackageUrl });
 }
