@@ -56,7 +56,9 @@ def effective_keys(config: Mapping[str, Any]) -> tuple[str, ...]:
         try:
             Fernet(key)
         except ValueError:
-            raise RuntimeError(f"{ENV_NAME}: nøgle nr. {n} er ikke en Fernet-nøgle (32 bytes i url-safe base64).") from None
+            raise RuntimeError(
+                f"{ENV_NAME}: nøgle nr. {n} er ikke en Fernet-nøgle (32 bytes i url-safe base64)."
+            ) from None
     return tuple(keys)
 
 

@@ -38,7 +38,9 @@ def revoke_everything(user: User, reason: str) -> tuple[int, int]:
     mine = DeviceToken.user_id == user.id
     n_tokens = (
         db.session.execute(
-            update(DeviceToken).where(mine, DeviceToken.revoked_at.is_(None)).values(revoked_at=now, revoked_reason=reason)
+            update(DeviceToken)
+            .where(mine, DeviceToken.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason)
         ).rowcount
         or 0
     )

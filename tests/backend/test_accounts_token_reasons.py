@@ -72,7 +72,9 @@ def _revoke_by_api(client, actor: str, token: str, owner: str) -> None:
 
             owner_id = db.session.scalar(select(User.id).where(User.username == owner))
             db.session.remove()
-    rows = client.get("/api/v1/auth/tokens", headers=bearer(mine), query_string={"user_id": owner_id}).get_json()["tokens"]
+    rows = client.get("/api/v1/auth/tokens", headers=bearer(mine), query_string={"user_id": owner_id}).get_json()[
+        "tokens"
+    ]
     for t in rows:
         if not t["current"]:
             assert client.post(f"/api/v1/auth/tokens/{t['id']}/revoke", headers=bearer(mine)).status_code == 200

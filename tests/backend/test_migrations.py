@@ -72,9 +72,7 @@ def test_totp_secrets_are_encrypted_on_upgrade_and_decrypted_on_downgrade(scratc
                 {"t": True, "now": datetime.now(UTC)},
             )
             c.execute(
-                text(
-                    "INSERT INTO totp_credential (user_id, secret, created_at, last_step) VALUES ('u1', :s, :now, 7)"
-                ),
+                text("INSERT INTO totp_credential (user_id, secret, created_at, last_step) VALUES ('u1', :s, :now, 7)"),
                 {"s": secret, "now": datetime.now(UTC)},
             )
         upgrade()
@@ -86,7 +84,9 @@ def test_totp_secrets_are_encrypted_on_upgrade_and_decrypted_on_downgrade(scratc
             diff = compare_metadata(MigrationContext.configure(c), db.metadata)
         assert diff == []
         downgrade(revision=BEFORE)
-        assert "encrypted_secret" not in _columns("totp_credential") and "revoked_reason" not in _columns("device_token")
+        assert "encrypted_secret" not in _columns("totp_credential") and "revoked_reason" not in _columns(
+            "device_token"
+        )
         with db.engine.connect() as c:
             assert c.execute(text("SELECT secret FROM totp_credential")).scalar_one() == secret
         upgrade()  # and up again

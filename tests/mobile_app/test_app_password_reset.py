@@ -81,7 +81,9 @@ def test_another_person_on_a_signed_out_phone_sees_nothing_of_the_old_user(devic
     reset_password(backend_server, "mentor.lise")
     assert not core.wipe_if_revoked_while_locked()
     core.unlock(TEST_PIN)
-    lise_only = {NOTE} | {y["display_name"] for y in core.store.all("youth") if not y["display_name"].startswith("Mads")}
+    lise_only = {NOTE} | {
+        y["display_name"] for y in core.store.all("youth") if not y["display_name"].startswith("Mads")
+    }
     core.sync()
     assert core.needs_login
     core.login("ung.mads", "demo1234")  # a young person borrows the phone
