@@ -7,13 +7,14 @@ PINs in a row the phone's data is wiped (the count is on disk, so restarting doe
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.sealed_file import SealedFile
-from mobile_app.core.vault import KdfParams, WrongKey, unwrap_key, wrap_key
+from mobile_app.core.vault import KdfParams, WrongKey, default_kdf, unwrap_key, wrap_key
 
 MAX_ATTEMPTS = 5
 PIN_LENGTHS = range(4, 7)
@@ -52,7 +53,14 @@ class PinLock:
 
     def __init__(self, store: SealedFile, kdf: KdfParams | None = None):
         self.store = store
-        self.kdf = kdf or KdfParams()
+        self._kdf = kdf
+
+    @property
+    def kdf(self) -> KdfParams:
+        """The derivation a PIN is wrapped with (the platform's default unless given)."""
+        if self._kdf is None:
+            self._kdf = default_kdf()
+        return self._kdf
 
     @property
     def has_pin(self) -> bool:
@@ -84,7 +92,11 @@ class PinLock:
                 wipe()
                 raise WipedAfterWrongPins() from None
             raise WrongPin(MAX_ATTEMPTS - failed) from None
-        self.store.set_failed_pins(0)
+        if KdfParams.from_dict(json.loads(row["params"])) != self.kdf:
+            # Wrapped with other parameters (an older build, a weaker cost): wrap it with today's.
+            self.store.set_keyring(wrap_key(key, (pin or "").strip(), self.kdf))
+        else:
+            self.store.set_failed_pins(0)
         return key
 
 
