@@ -17,6 +17,7 @@ from mobile_app.core.sealed_file import SealedFile
 from mobile_app.core.vault import KdfParams, WrongKey, default_kdf, unwrap_key, wrap_key
 
 MAX_ATTEMPTS = 5
+NO_PIN = "Der er ingen pinkode på telefonen. Log ind igen."
 PIN_LENGTHS = range(4, 7)
 
 
@@ -82,19 +83,28 @@ class PinLock:
         """
         row = self.store.get_keyring()
         if row is None:
-            raise ValidationFailed("Der er ingen pinkode på telefonen. Log ind igen.")
+            raise ValidationFailed(NO_PIN)
+        pin = (pin or "").strip()
         failed = row["failed"] + 1
         self.store.set_failed_pins(failed)
         try:
-            key = unwrap_key(row, (pin or "").strip())
+            key = unwrap_key(row, pin)
         except WrongKey:
             if failed >= MAX_ATTEMPTS:
                 wipe()
                 raise WipedAfterWrongPins() from None
             raise WrongPin(MAX_ATTEMPTS - failed) from None
+        fresh = None
         if KdfParams.from_dict(json.loads(row["params"])) != self.kdf:
             # Wrapped with other parameters (an older build, a weaker cost): wrap it with today's.
-            self.store.set_keyring(wrap_key(key, (pin or "").strip(), self.kdf))
+            fresh = wrap_key(key, pin, self.kdf)
+        current = self.store.get_keyring()
+        if current is None or current["salt"] != row["salt"]:
+            # Wiped (a revoked phone, log-out) or given a new PIN while this one was being checked
+            # (the check is slow, and the sync runs beside it): this key opens nothing any more.
+            raise ValidationFailed(NO_PIN)
+        if fresh is not None:
+            self.store.set_keyring(fresh)
         else:
             self.store.set_failed_pins(0)
         return key

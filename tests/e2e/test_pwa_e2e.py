@@ -13,6 +13,7 @@ Run on its own: `pytest tests/e2e/test_pwa_e2e.py -m e2e`.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import sqlite3
 import time
@@ -315,6 +316,11 @@ def lost_phones_wipe_themselves(server, youth, mentor, tmp_path: Path) -> None:
     wrong PINs wipe the mentor's. Afterwards IndexedDB holds no key and nothing of either user."""
     t0 = time.perf_counter()
     assert not holds_nothing_of_the_user(youth, tmp_path, "youth-before")
+    # The PIN's key came from WebCrypto's PBKDF2 (Chromium has JSPI), with its rounds in the row.
+    db = stored_store(youth, tmp_path, "youth-keyring")
+    params = json.loads(db.execute("SELECT params FROM keyring").fetchone()[0])
+    db.close()
+    assert params == {"kdf": "pbkdf2-sha256", "iterations": 2_000_000}
     youth.reload()
     mentor.reload()
     ready(youth)

@@ -20,7 +20,9 @@ import pytest
 
 from mobile_app.browser import aead, webcrypto
 from mobile_app.browser.aead import Blake2bAead
+from mobile_app.core import lock as lock_module
 from mobile_app.core import sealed_file, vault
+from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.lock import PinLock, WrongPin
 from mobile_app.core.store import Store
 
@@ -112,6 +114,28 @@ def test_a_store_of_the_previous_browser_build_opens_and_its_pin_is_rewrapped(tm
     assert row["salt"] != b"s" * 16
     store.unlock(pin_lock.unlock("2580", wipe=lambda: None))
     assert store.pending_count() == 1 and store.get("outreach", "o1")["note"] == "Ikke sendt endnu"
+    store.close()
+
+
+def test_a_phone_wiped_while_its_pin_is_checked_gives_no_key(tmp_path, monkeypatch):
+    """The PIN check is slow and the sync loop runs beside it (a thread natively; in the browser,
+    WebCrypto's wait lets other tasks run): a remote wipe meanwhile must not be undone by a re-wrap."""
+    _browser_primitives(monkeypatch)
+    key = vault.new_data_key()
+    store = Store(tmp_path / "s.sqlite", key=key)
+    store.set_keyring(vault.wrap_key(key, "2580", vault.KdfParams(kdf=vault.PBKDF2, iterations=500)))
+    store.lock()
+    real = lock_module.unwrap_key
+
+    def wiped_meanwhile(row, pin):
+        opened = real(row, pin)
+        store.wipe()  # the locked app asked token-status: revoked
+        return opened
+
+    monkeypatch.setattr(lock_module, "unwrap_key", wiped_meanwhile)
+    with pytest.raises(ValidationFailed, match="ingen pinkode"):
+        PinLock(store).unlock("2580", wipe=lambda: None)
+    assert store.get_keyring() is None
     store.close()
 
 
