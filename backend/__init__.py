@@ -12,6 +12,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     _configure(app, config)
+    from backend.accounts.fieldcrypt import effective_keys
+
+    effective_keys(app.config)  # a missing (production) or malformed key stops the start here
     _register_extensions(app)
 
     from backend.errors import register_error_handlers

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Callable
 from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from backend.auth import hash_password, revoke_token
+from backend.auth import KEEPS_DATA, REASON_WIPE, hash_password, revoke_token
 from backend.extensions import db
 from backend.models import AppliedMutation, Consent, DeviceToken, Organization, User, Youth
 from backend.sync.changes import ChangeSet
@@ -171,12 +171,16 @@ def revoke_tokens(username: str, device: str | None = None) -> int:
     user = db.session.scalar(select(User).where(User.username == username.lower()))
     if user is None:
         raise AdminError(f"Brugeren {username} findes ikke.")
-    q = select(DeviceToken).where(DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None))
+    # A token a password reset signed out is still on a phone that keeps its data: it must wipe too.
+    q = select(DeviceToken).where(
+        DeviceToken.user_id == user.id,
+        or_(DeviceToken.revoked_at.is_(None), DeviceToken.revoked_reason.in_(KEEPS_DATA)),
+    )
     if device:
         q = q.where(DeviceToken.device_name == device)
     rows = db.session.scalars(q).all()
     for row in rows:
-        revoke_token(row)
+        revoke_token(row, REASON_WIPE)
     db.session.commit()
     return len(rows)
 

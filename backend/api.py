@@ -12,6 +12,8 @@ from backend import audit
 from backend.accounts.throttle import throttled
 from backend.accounts.twofactor import check_second_factor
 from backend.auth import (
+    REASON_LOGOUT,
+    REASON_WIPE,
     REVOKE_NOTICE_DA,
     authenticate,
     issue_token,
@@ -120,7 +122,8 @@ def token_status():
     """Is the token with this SHA-256 revoked? Asked by a locked phone, whose token is sealed.
 
     The hash cannot log anyone in (the server stores the same hash); the answer only tells a
-    lost, revoked phone to wipe itself even before anyone knows its PIN.
+    lost, revoked phone to wipe itself even before anyone knows its PIN ("revoked"), or that a
+    password reset signed it out ("signed_out": it keeps its data and asks for the new password).
     """
     digest = json_body().get("token_hash")
     if not isinstance(digest, str) or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
@@ -131,7 +134,7 @@ def token_status():
 @bp.post("/auth/logout")
 @token_required
 def logout():
-    revoke_token(g.device_token)
+    revoke_token(g.device_token, REASON_LOGOUT)
     audit.record(g.user, "logout")
     db.session.commit()
     return {"status": "logged_out"}
@@ -174,6 +177,7 @@ def list_tokens():
                 "created_at": t.created_at.isoformat(),
                 "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
                 "revoked": t.revoked_at is not None,
+                "revoked_reason": t.revoked_reason,
                 "current": t.id == g.device_token.id,
             }
             for t in rows
@@ -188,7 +192,7 @@ def revoke(token_id: str):
     target = db.session.get(User, row.user_id) if row else None
     if row is None or target is None or not _may_manage_tokens_of(g.user, target):
         raise ApiError(404, "not_found", "Enheden findes ikke eller er ikke synlig for dig.")
-    revoke_token(row)
+    revoke_token(row, REASON_WIPE)
     audit.record(g.user, "revoke_token", detail=f"token={row.id} user={target.username}")
     db.session.commit()
     return {"status": "revoked", "id": row.id, "message": REVOKE_NOTICE_DA}

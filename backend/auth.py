@@ -88,29 +88,65 @@ REVOKE_NOTICE_DA = (
 """What a coordinator is told when revoking a phone's access (API answer and CLI)."""
 
 
+# Why a device token ended (device_token.revoked_reason). Only a password reset lets the phone
+# keep its data: the person is the same, they only forgot their password. Everything else (a lost
+# phone, logout, a user who left, and rows from before the reason was kept) wipes the phone.
+REASON_WIPE = "wipe"  # a lost phone: revoked by a coordinator, an admin, `flask revoke-token` or the user
+REASON_LOGOUT = "logout"  # the phone logged out (and wiped itself already)
+REASON_DEACTIVATED = "deactivated"  # the user's account was closed
+REASON_PASSWORD_RESET = "password_reset"  # a one-time password link was used
+KEEPS_DATA = frozenset({REASON_PASSWORD_RESET})
+
+
 def token_state_by_hash(digest: str) -> str:
-    """'revoked' (revoked, or its user closed: the phone must wipe itself), 'active' or 'unknown'.
+    """'revoked' (the phone must wipe itself), 'signed_out' (ended by a password reset: the phone
+    keeps its data and unsent changes and asks for the new password), 'active' or 'unknown'.
 
     An expired token is 'unknown' to the phone's wipe logic: it keeps its unsent changes and only
-    asks for a new login.
+    asks for a new login. A phone knows only 'revoked' as a reason to wipe, so older apps treat
+    'signed_out' like 'unknown'.
     """
     row = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == digest))
     if row is None:
         return "unknown"
     user = db.session.get(User, row.user_id)
-    if row.revoked_at is not None or user is None or not user.active:
+    if user is None or not user.active:
         return "revoked"
+    if row.revoked_at is not None:
+        return "signed_out" if row.revoked_reason in KEEPS_DATA else "revoked"
     return "active" if row.expires_at > utcnow() else "unknown"
 
 
-def token_revoked(token: str) -> bool:
-    """The token was revoked (lost phone, logout) or its user closed: the phone must wipe itself."""
-    return token_state_by_hash(_digest(token)) == "revoked"
+def token_state(token: str) -> str:
+    return token_state_by_hash(_digest(token))
 
 
-def revoke_token(row: DeviceToken) -> None:
+def revoke_token(row: DeviceToken, reason: str) -> None:
+    """End the token for `reason`. A wiping reason overrides a kept-data one (a phone signed out by
+    a password reset and then reported lost must still wipe itself)."""
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        row.revoked_reason = reason
+    elif row.revoked_reason in KEEPS_DATA and reason not in KEEPS_DATA:
+        row.revoked_reason = reason
+
+
+def _refuse(state: str) -> None:
+    """The 401 for a token that no longer works; only `token_revoked` makes the phone wipe itself."""
+    if state == "revoked":
+        raise ApiError(
+            401,
+            "token_revoked",
+            "Adgangen fra denne enhed er lukket. Appen sletter alle data på telefonen. Log ind igen.",
+        )
+    if state == "signed_out":
+        raise ApiError(
+            401,
+            "signed_out",
+            "Din adgangskode er blevet nulstillet. Log ind med den nye adgangskode. "
+            "Ændringer, der ikke er sendt, venter på telefonen.",
+        )
+    raise ApiError(401, "invalid_token", "Adgangsnøglen er ugyldig eller udløbet. Log ind igen.")
 
 
 def token_required(fn):
@@ -123,13 +159,7 @@ def token_required(fn):
             raise ApiError(401, "unauthenticated", "Mangler adgangsnøgle (Authorization: Bearer).")
         found = resolve_token(token)
         if found is None:
-            if token_revoked(token):
-                raise ApiError(
-                    401,
-                    "token_revoked",
-                    "Adgangen fra denne enhed er lukket. Appen sletter alle data på telefonen. Log ind igen.",
-                )
-            raise ApiError(401, "invalid_token", "Adgangsnøglen er ugyldig eller udløbet. Log ind igen.")
+            _refuse(token_state(token))
         g.user, g.device_token = found
         now = utcnow()
         # Touch at most once a minute: a write per request would serialise readers on SQLite.

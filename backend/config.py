@@ -92,6 +92,9 @@ def from_env(instance_path: str, profile_override: str | None = None) -> dict:
         "SERVER_TIMING": os.environ.get("TRINVIS_SERVER_TIMING") == "1",
         "WEB_SESSION_MAX_HOURS": int(os.environ.get("TRINVIS_WEB_SESSION_MAX_HOURS", "12")),
         # How long a one-time password link/code stays valid.
+        # Keys that encrypt stored TOTP secrets (comma-separated Fernet keys; the first encrypts, all
+        # decrypt). Required in production; elsewhere derived from SECRET_KEY (accounts/fieldcrypt.py).
+        "FIELD_ENCRYPTION_KEYS": os.environ.get("TRINVIS_FIELD_KEYS", ""),
         "PASSWORD_RESET_HOURS": int(os.environ.get("TRINVIS_PASSWORD_RESET_HOURS", "24")),
         # The address people open, for the links printed by the CLI (e.g. https://trinvis.kommune.dk).
         "PUBLIC_URL": os.environ.get("TRINVIS_PUBLIC_URL", "").rstrip("/"),

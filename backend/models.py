@@ -67,6 +67,8 @@ class DeviceToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it ended (backend.auth.REASON_*): decides whether the phone wipes itself.
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))
 
 
 class Youth(CaseRecord, db.Model):

@@ -35,7 +35,12 @@ def _common() -> dict:
     """The errors every authenticated endpoint can answer."""
     return {
         "400": _err("Invalid input"),
-        "401": _err("Not logged in"),
+        "401": _err(
+            "Not logged in. error.code: unauthenticated (no token), invalid_token (unknown or expired: keep "
+            "the data, log in again), signed_out (a password reset ended the token: keep the data and unsent "
+            "changes, log in with the new password), token_revoked (lost phone, logout or closed account: "
+            "wipe every local record, draft, change, token and key)"
+        ),
         "429": _err("Rate limited"),
         "503": _err("Database unavailable for now; see Retry-After"),
     }
@@ -96,21 +101,34 @@ def _auth(spec: APISpec, common: dict) -> None:
             "post": {
                 "summary": "Log in a device",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": "Login"}}},
-                "responses": {"200": _json("token", "LoginResponse"), **common},
+                "responses": {
+                    "200": _json("token", "LoginResponse"),
+                    **common,
+                    "503": _err(
+                        "unavailable: the database is down (Retry-After); or two_factor_unavailable: the stored "
+                        "TOTP secret cannot be decrypted (TRINVIS_FIELD_KEYS); a recovery code still works"
+                    ),
+                },
             }
         },
     )
     token_hash = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
     asked = {"type": "object", "required": ["token_hash"], "properties": {"token_hash": token_hash}}
-    state = _object(status={"type": "string", "enum": ["revoked", "active", "unknown"]})
+    state = _object(status={"type": "string", "enum": ["revoked", "signed_out", "active", "unknown"]})
     spec.path(
         path="/api/v1/auth/token-status",
         operations={
             "post": {
                 "summary": "Is the token with this SHA-256 revoked (asked by a locked phone)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": asked}}},
+                "description": (
+                    "revoked: wipe the phone (revoked as a lost phone by a coordinator, an admin, the user or "
+                    "`flask revoke-token`; logged out; or the user deactivated). signed_out: a password reset "
+                    "ended the token; keep the data and unsent changes and ask for the new password. active: "
+                    "valid. unknown: never issued or expired (keep the data, log in again). Only revoked wipes."
+                ),
                 "responses": {
-                    "200": _json("revoked | active | unknown", state),
+                    "200": _json("revoked | signed_out | active | unknown", state),
                     "400": _err("Invalid input"),
                     "429": _err("Rate limited"),
                 },

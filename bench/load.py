@@ -39,6 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -75,6 +76,7 @@ class Gunicorn:
             "TRINVIS_LOGIN_ACCOUNT_RATE_LIMIT": "1000000 per minute",
             "TRINVIS_REQUIRE_2FA": "0",
             "SECRET_KEY": "load-test",
+            "TRINVIS_FIELD_KEYS": Fernet.generate_key().decode(),  # production requires it
             "PYTHONPATH": str(ROOT),
             "TRINVIS_SERVER_TIMING": "1",
             **(env or {}),

@@ -1,5 +1,5 @@
 """The administrator's account commands: deactivate-user, reactivate-user, reset-password (prints a
-one-time link, never takes a password), reset-2fa."""
+one-time link, never takes a password), reset-2fa, rotate-field-key."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from backend.admin import AdminError
 
 
 def register_account_commands(app: Flask) -> None:
-    for cmd in (deactivate_user_cmd, reactivate_user_cmd, reset_password_cmd, reset_2fa_cmd):
+    for cmd in (deactivate_user_cmd, reactivate_user_cmd, reset_password_cmd, reset_2fa_cmd, rotate_field_key_cmd):
         app.cli.add_command(cmd)
 
 
@@ -72,3 +72,27 @@ def reset_2fa_cmd(username):
     user = _user(username)
     reset_two_factor(user, None)
     click.echo(f"Totrinsbekræftelse for {user.username} er nulstillet; browser-sessioner er logget ud.")
+
+
+@click.command("rotate-field-key")
+def rotate_field_key_cmd():
+    """Re-encrypt every stored TOTP secret with the first key of TRINVIS_FIELD_KEYS (after adding
+    a new key in front; the old one can be removed once this has run)."""
+    from backend.accounts.fieldcrypt import FieldKeyError, reseal
+    from backend.accounts.models import TotpCredential
+    from backend.extensions import db
+
+    done, unreadable = 0, []
+    for cred in db.session.scalars(db.select(TotpCredential)):
+        try:
+            cred.encrypted_secret = reseal(cred.encrypted_secret)
+            done += 1
+        except FieldKeyError:
+            unreadable.append(cred.user_id)
+    db.session.commit()
+    click.echo(f"{done} TOTP-hemmelighed(er) er krypteret med den første nøgle.")
+    if unreadable:
+        raise click.ClickException(
+            f"{len(unreadable)} kunne ikke dekrypteres med nogen af nøglerne (bruger-id: {', '.join(unreadable)}). "
+            "Tilføj den gamle nøgle igen, eller nulstil deres totrinsbekræftelse (reset-2fa)."
+        )

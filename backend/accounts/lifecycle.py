@@ -16,7 +16,7 @@ from backend.accounts import sessions, twofactor
 from backend.accounts.models import PasswordReset, WebSession
 from backend.accounts.policy import check_password
 from backend.admin import AdminError
-from backend.auth import hash_password, verify_password
+from backend.auth import KEEPS_DATA, REASON_DEACTIVATED, REASON_PASSWORD_RESET, hash_password, verify_password
 from backend.extensions import db
 from backend.models import DeviceToken, User, utcnow
 
@@ -30,18 +30,25 @@ def find_user(username: str) -> User:
     return user
 
 
-def revoke_everything(user: User) -> tuple[int, int]:
-    """End every web session and revoke every device token of `user`; (sessions, tokens)."""
+def revoke_everything(user: User, reason: str) -> tuple[int, int]:
+    """End every web session and revoke every device token of `user` for `reason` (whether the
+    phones wipe themselves: backend.auth.REASON_*); (sessions, tokens)."""
     n_sessions = sessions.end_all(user.id)
     now = utcnow()
+    mine = DeviceToken.user_id == user.id
     n_tokens = (
         db.session.execute(
             update(DeviceToken)
-            .where(DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None))
-            .values(revoked_at=now)
+            .where(mine, DeviceToken.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason)
         ).rowcount
         or 0
     )
+    if reason not in KEEPS_DATA:
+        # Phones a password reset signed out still hold data: closing the account wipes them too.
+        db.session.execute(
+            update(DeviceToken).where(mine, DeviceToken.revoked_reason.in_(KEEPS_DATA)).values(revoked_reason=reason)
+        )
     return n_sessions, n_tokens
 
 
@@ -50,7 +57,7 @@ def deactivate(user: User, actor: User | None, channel: str = "cli") -> tuple[in
     if actor is not None and actor.id == user.id:
         raise AdminError("Du kan ikke deaktivere dig selv.")
     user.active = False
-    counts = revoke_everything(user)
+    counts = revoke_everything(user, REASON_DEACTIVATED)
     audit.record(actor, "deactivate_user", detail=f"user={user.username}", channel=channel)
     db.session.commit()
     return counts
@@ -101,7 +108,8 @@ def reset_target(code: str) -> User | None:
 
 def use_reset(code: str, new_password: str) -> User:
     """Set the password through a one-time code. Everything the old password opened ends: web
-    sessions and device tokens (the phone asks for the new password; unsent changes wait)."""
+    sessions and device tokens. The tokens end as "signed out", not as a lost phone: the phone
+    keeps its data, asks for the new password, and then sends the changes that waited."""
     user = reset_target(code)
     if user is None:
         raise AdminError("Linket er ugyldigt, brugt eller udløbet. Bed din administrator om et nyt.")
@@ -109,7 +117,7 @@ def use_reset(code: str, new_password: str) -> User:
     row = db.session.scalar(select(PasswordReset).where(PasswordReset.code_hash == _digest(code)))
     row.used_at = utcnow()
     user.password_hash = hash_password(new_password)
-    revoke_everything(user)
+    revoke_everything(user, REASON_PASSWORD_RESET)
     audit.record(user, "password_reset", detail="one-time link", channel="web")
     db.session.commit()
     return user

@@ -1,6 +1,7 @@
 """Tables of the accounts package: web sessions, one-time reset links, TOTP, recovery codes and the
 login throttle's counters. Secrets (session ids, reset codes, recovery codes) are stored as SHA-256
-of 32/16 random bytes: out of reach of an offline guess, and found by one indexed lookup."""
+of 32/16 random bytes: out of reach of an offline guess, and found by one indexed lookup. TOTP
+secrets, which the server must read back, are encrypted (backend/accounts/fieldcrypt.py)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ class TotpCredential(db.Model):
 
     __tablename__ = "totp_credential"
     user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    # The server must read it back to check codes, so it is encrypted, not hashed (fieldcrypt.py).
+    encrypted_secret: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_step: Mapped[int] = mapped_column(Integer, default=0)  # a code is accepted once (no replay)

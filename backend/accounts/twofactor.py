@@ -1,5 +1,6 @@
-"""Two-factor login for staff: TOTP (RFC 6238 via pyotp), a QR code as inline SVG (qrcode, no
-Pillow), and ten one-time recovery codes stored as SHA-256."""
+"""Two-factor login for staff: TOTP (RFC 6238 via pyotp; the secret stored encrypted, see
+fieldcrypt.py), a QR code as inline SVG (qrcode, no Pillow), and ten one-time recovery codes
+stored as SHA-256."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import qrcode.image.svg
 from flask import current_app
 from sqlalchemy import delete, select
 
+from backend.accounts.fieldcrypt import FieldKeyError, seal, unseal
 from backend.accounts.models import RecoveryCode, TotpCredential
 from backend.extensions import db
 from backend.models import User, utcnow
@@ -27,6 +29,15 @@ RECOVERY_CODES = 10
 # turn it on themselves. Young people use the app on their own phone.
 REQUIRED_ROLES = frozenset({Role.COORDINATOR, Role.PARTNER, Role.ADMIN})
 ALLOWED_ROLES = REQUIRED_ROLES | {Role.MENTOR}
+FIELD_HINT = "wrong or missing TRINVIS_FIELD_KEYS"
+UNAVAILABLE_DA = (
+    "Koden fra godkendelses-appen kan ikke tjekkes lige nu (en fejl i serverens opsætning). "
+    "Brug en gendannelseskode, eller kontakt din administrator."
+)
+
+
+class SecondFactorUnavailable(Exception):
+    """The stored TOTP secret cannot be decrypted (wrong TRINVIS_FIELD_KEYS): no code can pass."""
 
 
 def credential(user: User) -> TotpCredential | None:
@@ -53,11 +64,18 @@ def login_stage(user: User) -> str:
 def pending_secret(user: User) -> str:
     """The secret being set up (kept across reloads of the enrolment page until confirmed)."""
     cred = credential(user)
-    if cred is None:
-        cred = TotpCredential(user_id=user.id, secret=pyotp.random_base32(), last_step=0)
-        db.session.add(cred)
-        db.session.commit()
-    return cred.secret
+    if cred is not None:
+        try:
+            return unseal(cred.encrypted_secret)
+        except FieldKeyError:
+            # Sealed under a key no longer configured; not in use yet (the page is only shown
+            # before it is confirmed), so a new one costs nothing.
+            db.session.delete(cred)
+            db.session.flush()
+    secret = pyotp.random_base32()
+    db.session.add(TotpCredential(user_id=user.id, encrypted_secret=seal(secret), last_step=0))
+    db.session.commit()
+    return secret
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -81,11 +99,12 @@ def qr_svg(data: str) -> str:
 
 
 def _verify_totp(cred: TotpCredential, code: str) -> bool:
-    """A 6-digit code of the current, previous or next 30 s step, each step accepted once."""
+    """A 6-digit code of the current, previous or next 30 s step, each step accepted once.
+    FieldKeyError when the secret cannot be decrypted."""
     code = "".join(code.split())
     if not (len(code) == 6 and code.isdigit()):
         return False
-    totp = pyotp.TOTP(cred.secret)
+    totp = pyotp.TOTP(unseal(cred.encrypted_secret))
     now = int(time.time())
     for drift in (-1, 0, 1):
         step = now // 30 + drift
@@ -98,8 +117,11 @@ def _verify_totp(cred: TotpCredential, code: str) -> bool:
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
     """Turn TOTP on if `code` matches the pending secret; returns new recovery codes (shown once)."""
     cred = credential(user)
-    if cred is None or not _verify_totp(cred, code):
-        return None
+    try:
+        if cred is None or not _verify_totp(cred, code):
+            return None
+    except FieldKeyError:
+        return None  # pending_secret replaced it; the page shows the new one
     cred.enabled_at = utcnow()
     return new_recovery_codes(user)
 
@@ -120,21 +142,41 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def verify_second_factor(user: User, code: str) -> str | None:
-    """ "totp" or "recovery" when `code` is a valid TOTP code or an unused recovery code, else None."""
+    """ "totp" or "recovery" when `code` is a valid TOTP code or an unused recovery code, else None.
+
+    SecondFactorUnavailable when the TOTP secret cannot be decrypted and `code` is no recovery code
+    (recorded in the audit log with the reason; the caller refuses the login with UNAVAILABLE_DA).
+    """
     cred = credential(user)
     if cred is None or cred.enabled_at is None or not isinstance(code, str) or len(code) > 100:
         return None
-    if _verify_totp(cred, code):
-        return "totp"
+    try:
+        if _verify_totp(cred, code):
+            return "totp"
+        unreadable = False
+    except FieldKeyError:
+        unreadable = True
+    if _use_recovery_code(user, code):
+        return "recovery"
+    if unreadable:
+        from backend import audit
+
+        audit.record(user, "login_failed", detail=f"second factor: TOTP secret not decryptable ({FIELD_HINT})")
+        current_app.logger.error("TOTP secret of user %s cannot be decrypted: %s", user.id, FIELD_HINT)
+        raise SecondFactorUnavailable()
+    return None
+
+
+def _use_recovery_code(user: User, code: str) -> bool:
     row = db.session.scalar(
         select(RecoveryCode).where(
             RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _digest(code), RecoveryCode.used.is_(False)
         )
     )
-    if row is not None:
-        row.used = True
-        return "recovery"
-    return None
+    if row is None:
+        return False
+    row.used = True
+    return True
 
 
 def remaining_recovery_codes(user: User) -> int:
@@ -168,7 +210,12 @@ def check_second_factor(user: User, code: str | None) -> None:
     if not code:
         db.session.commit()
         raise ApiError(401, "two_factor_required", "Skriv koden fra din godkendelses-app (felt otp).")
-    if verify_second_factor(user, code) is None:
+    try:
+        kind = verify_second_factor(user, code)
+    except SecondFactorUnavailable:
+        db.session.commit()  # the audit line
+        raise ApiError(503, "two_factor_unavailable", UNAVAILABLE_DA) from None
+    if kind is None:
         audit.record(user, "login_failed", detail="second factor")
         db.session.commit()
         raise ApiError(401, "invalid_otp", "Koden passer ikke. Prøv igen med den nyeste kode.")

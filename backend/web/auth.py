@@ -86,7 +86,11 @@ def second_factor():
     row, user = found
     if request.method == "GET":
         return render_template("login_code.html", error=None)
-    kind = twofactor.verify_second_factor(user, request.form.get("code") or "")
+    try:
+        kind = twofactor.verify_second_factor(user, request.form.get("code") or "")
+    except twofactor.SecondFactorUnavailable:
+        db.session.commit()  # the audit line says why
+        return render_template("login_code.html", error=twofactor.UNAVAILABLE_DA), 503
     if kind is None:
         audit.record(user, "login_failed", detail="second factor", channel="web")
         db.session.commit()

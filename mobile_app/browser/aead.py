@@ -1,16 +1,18 @@
-"""Encryption at rest in the browser: the vault's cipher, PIN key derivation and InvalidTag, from the stdlib.
+"""Encryption at rest in the browser: the vault's cipher and InvalidTag from the stdlib, and PBKDF2's loop.
 
 Pyodide has no OpenSSL (`hashlib` has neither scrypt nor pbkdf2_hmac) and its `cryptography`
-wheel is not shipped with flet-web, so an offline build cannot load it; WebCrypto is
-asynchronous only and the store's seal/open are synchronous calls made thousands of times per
-pull. So the browser build uses two constructions over primitives Pyodide does have, in C:
+wheel is not shipped with flet-web, so an offline build cannot load it. The PIN's key comes from
+WebCrypto (webcrypto.py). The store's seal/open are synchronous calls made thousands of times per
+pull; WebCrypto's AES-GCM through JSPI costs 0.3-0.5 ms a call and lets other tasks run inside the
+store's transactions (docs/app.md, measured), so the values keep a construction over primitives
+Pyodide has in C:
 
 * AEAD: BLAKE2b as a keyed PRF in counter mode for the keystream, and keyed BLAKE2b over
   (AAD length, AAD, nonce, ciphertext) as the 16-byte tag, with independent sub-keys:
   encrypt-then-MAC, the generic composition that is IND-CCA secure when the PRF and MAC are.
   Same nonce size (12 random bytes) and tag size as AES-GCM, so the vault's format is unchanged.
-* KDF: PBKDF2-HMAC-SHA256 (RFC 8018) with ITERATIONS rounds, in place of scrypt: not
-  memory-hard, so it slows a stolen file's PIN guessing less than scrypt does on the phone.
+* PBKDF2-HMAC-SHA256 (RFC 8018) as a Python loop over hashlib's SHA-256: only where WebCrypto
+  cannot be waited for (a browser without JSPI), with ITERATIONS rounds (~1 s).
 
 A browser store is never opened by the native app or the other way round.
 """
@@ -23,7 +25,7 @@ import hmac
 TAG_BYTES = 16
 BLOCK = 64
 ITERATIONS = 200_000
-"""About 0.5 s per unlock in Pyodide on a laptop (bench/pwa_bench.py); paid once per unlock."""
+"""The loop's rounds for a PIN chosen without JSPI: 0.7-1.1 s in Pyodide here (bench/pwa_bench.py)."""
 
 
 class InvalidTag(Exception):
@@ -86,13 +88,3 @@ def pbkdf2_sha256(password: bytes, salt: bytes, iterations: int, length: int) ->
         out += acc.to_bytes(32, "big")
         block += 1
     return out[:length]
-
-
-class Pbkdf2Kdf:
-    """PBKDF2-HMAC-SHA256 (see above), with the interface of `cryptography`'s Scrypt (n, r, p unused)."""
-
-    def __init__(self, salt: bytes, length: int, n: int, r: int, p: int):
-        self.salt, self.length = salt, length
-
-    def derive(self, key_material: bytes) -> bytes:
-        return pbkdf2_sha256(key_material, self.salt, ITERATIONS, self.length)

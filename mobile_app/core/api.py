@@ -130,6 +130,8 @@ class ApiClient:
                 raise SecondFactorNeeded()
             if err.get("code") == "invalid_otp":
                 raise WrongSecondFactor()
+            if err.get("code") == "signed_out":
+                raise AuthExpired(message)  # a password reset: log in with the new one, data kept
             raise AuthExpired()
         if resp.status_code == 426:
             raise UpdateRequired(message or UpdateRequired().message)
@@ -150,7 +152,8 @@ class ApiClient:
             raise ApiError(401, "invalid_credentials", "Forkert brugernavn eller adgangskode.") from None
 
     def token_status(self, token_hash: str) -> str:
-        """'revoked', 'active' or 'unknown' for the token with this SHA-256 (no token needed)."""
+        """'revoked', 'signed_out' (password reset), 'active' or 'unknown' for the token with this
+        SHA-256 (no token needed). Only 'revoked' means wipe."""
         return str(self._request("POST", "/auth/token-status", json={"token_hash": token_hash}).get("status"))
 
     def logout(self) -> None:

@@ -288,6 +288,8 @@ class AppCore:
         """A locked phone asks whether its token was revoked; if so it wipes itself. True if wiped.
 
         Without this a lost phone would wait for someone who knows the PIN before its next contact.
+        Only "revoked" wipes: "signed_out" (a password reset) keeps everything; after the PIN the
+        next sync gets 401 `signed_out` (needs_login) and the same user's login sends the outbox.
         """
         probe = self.store.get_meta("token_probe")
         if not self.locked or not probe:

@@ -7,15 +7,17 @@ PINs in a row the phone's data is wiped (the count is on disk, so restarting doe
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from mobile_app.core.errors import ValidationFailed
 from mobile_app.core.sealed_file import SealedFile
-from mobile_app.core.vault import KdfParams, WrongKey, unwrap_key, wrap_key
+from mobile_app.core.vault import KdfParams, WrongKey, default_kdf, unwrap_key, wrap_key
 
 MAX_ATTEMPTS = 5
+NO_PIN = "Der er ingen pinkode på telefonen. Log ind igen."
 PIN_LENGTHS = range(4, 7)
 
 
@@ -52,7 +54,14 @@ class PinLock:
 
     def __init__(self, store: SealedFile, kdf: KdfParams | None = None):
         self.store = store
-        self.kdf = kdf or KdfParams()
+        self._kdf = kdf
+
+    @property
+    def kdf(self) -> KdfParams:
+        """The derivation a PIN is wrapped with (the platform's default unless given)."""
+        if self._kdf is None:
+            self._kdf = default_kdf()
+        return self._kdf
 
     @property
     def has_pin(self) -> bool:
@@ -74,17 +83,30 @@ class PinLock:
         """
         row = self.store.get_keyring()
         if row is None:
-            raise ValidationFailed("Der er ingen pinkode på telefonen. Log ind igen.")
+            raise ValidationFailed(NO_PIN)
+        pin = (pin or "").strip()
         failed = row["failed"] + 1
         self.store.set_failed_pins(failed)
         try:
-            key = unwrap_key(row, (pin or "").strip())
+            key = unwrap_key(row, pin)
         except WrongKey:
             if failed >= MAX_ATTEMPTS:
                 wipe()
                 raise WipedAfterWrongPins() from None
             raise WrongPin(MAX_ATTEMPTS - failed) from None
-        self.store.set_failed_pins(0)
+        fresh = None
+        if KdfParams.from_dict(json.loads(row["params"])) != self.kdf:
+            # Wrapped with other parameters (an older build, a weaker cost): wrap it with today's.
+            fresh = wrap_key(key, pin, self.kdf)
+        current = self.store.get_keyring()
+        if current is None or current["salt"] != row["salt"]:
+            # Wiped (a revoked phone, log-out) or given a new PIN while this one was being checked
+            # (the check is slow, and the sync runs beside it): this key opens nothing any more.
+            raise ValidationFailed(NO_PIN)
+        if fresh is not None:
+            self.store.set_keyring(fresh)
+        else:
+            self.store.set_failed_pins(0)
         return key
 
 

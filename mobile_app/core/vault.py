@@ -20,12 +20,23 @@ from typing import Any
 
 try:
     from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM as Aead
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt as PinKdf
-except ImportError:  # the browser build (Pyodide, no OpenSSL): stdlib constructions, see its docstring
+
+    IN_BROWSER = False
+
+    def pbkdf2_sha256(password: bytes, salt: bytes, iterations: int, length: int) -> bytes:
+        return PBKDF2HMAC(hashes.SHA256(), length, salt, iterations).derive(password)
+
+except ImportError:  # the browser build (Pyodide, no OpenSSL): see mobile_app/browser/aead.py, webcrypto.py
     from mobile_app.browser.aead import Blake2bAead as Aead  # type: ignore[assignment]
     from mobile_app.browser.aead import InvalidTag  # type: ignore[assignment]
-    from mobile_app.browser.aead import Pbkdf2Kdf as PinKdf  # type: ignore[assignment]
+    from mobile_app.browser.webcrypto import LegacyPinKdf as PinKdf  # type: ignore[assignment]
+    from mobile_app.browser.webcrypto import pbkdf2_sha256
+
+    IN_BROWSER = True
 
 FORMAT = b"\x01"  # first byte of every sealed value: lets a later format coexist
 NONCE_BYTES = 12
@@ -37,24 +48,46 @@ class WrongKey(Exception):
     """A sealed value or the wrapped data key did not open: wrong PIN or tampered bytes."""
 
 
+PBKDF2 = "pbkdf2-sha256"
+
+
 @dataclass(frozen=True)
 class KdfParams:
-    """scrypt cost: n=2**16, r=8 is 64 MiB and ~0.2 s on a laptop (about a second on a slow phone).
+    """The PIN key's derivation and its cost; kept in the keyring row beside the wrapped key.
 
-    Every unlock pays it once. It slows guessing a stolen file's PIN; it cannot make a 4–6 digit
-    PIN strong against a patient attacker (see docs/app.md: a device-bound key is the next step).
+    scrypt (the phone): n=2**16, r=8 is 64 MiB and ~0.2 s on a laptop (about a second on a slow
+    phone). PBKDF2-HMAC-SHA256 with `iterations` rounds (the browser, where WebCrypto has no
+    scrypt). Every unlock pays it once. It slows guessing a stolen file's PIN; it cannot make a
+    4–6 digit PIN strong against a patient attacker (see docs/app.md: a device-bound key is the
+    next step).
     """
 
     n: int = 2**16
     r: int = 8
     p: int = 1
+    kdf: str = "scrypt"
+    iterations: int = 0
 
     def as_dict(self) -> dict[str, Any]:
+        if self.kdf == PBKDF2:
+            return {"kdf": PBKDF2, "iterations": self.iterations}
         return {"kdf": "scrypt", "n": self.n, "r": self.r, "p": self.p}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> KdfParams:
+        if d.get("kdf") == PBKDF2:
+            return cls(kdf=PBKDF2, iterations=int(d["iterations"]))
         return cls(n=int(d["n"]), r=int(d["r"]), p=int(d["p"]))
+
+
+def default_kdf() -> KdfParams:
+    """The derivation for a PIN chosen now: scrypt natively, WebCrypto's PBKDF2 in the browser
+    (asked at run time: how many rounds depends on the browser, see webcrypto.py)."""
+    if IN_BROWSER:
+        from mobile_app.browser.webcrypto import default_iterations
+
+        return KdfParams(kdf=PBKDF2, iterations=default_iterations())
+    return KdfParams()
 
 
 def new_data_key() -> bytes:
@@ -62,7 +95,9 @@ def new_data_key() -> bytes:
 
 
 def derive_pin_key(pin: str, salt: bytes, params: KdfParams) -> bytes:
-    """The key-encryption key: scrypt(PIN, salt). A fresh salt per PIN choice."""
+    """The key-encryption key: scrypt(PIN, salt) or PBKDF2(PIN, salt). A fresh salt per PIN choice."""
+    if params.kdf == PBKDF2:
+        return pbkdf2_sha256(pin.encode("utf-8"), salt, params.iterations, KEY_BYTES)
     kdf = PinKdf(salt=salt, length=KEY_BYTES, n=params.n, r=params.r, p=params.p)
     return kdf.derive(pin.encode("utf-8"))
 

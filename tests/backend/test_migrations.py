@@ -1,9 +1,18 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+import os
+import uuid
+from datetime import UTC, datetime
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from backend.extensions import db
+from tests.conftest import PG_URL, make_app
 
 
 def test_migrated_schema_matches_models(app):
@@ -18,3 +27,97 @@ def test_counter_row_exists_after_upgrade(app):
 
     with app.app_context():
         assert current_seq() == 0
+
+
+# ---- f2b8d4c6a1e3: token reasons and TOTP secrets encrypted at rest --------------------------------
+
+BEFORE = "e5f1a7c3b9d2"
+
+
+@pytest.fixture
+def scratch_url(tmp_path):
+    """An empty database of its own (PostgreSQL when TEST_DATABASE_URL is set), dropped afterwards."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'scratch.sqlite'}"
+        return
+    url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"trinvis_mig_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _columns(table: str) -> set[str]:
+    return {c["name"] for c in inspect(db.engine).get_columns(table)}
+
+
+def test_totp_secrets_are_encrypted_on_upgrade_and_decrypted_on_downgrade(scratch_url):
+    from flask_migrate import downgrade, upgrade
+
+    key = Fernet.generate_key().decode()
+    app = make_app(scratch_url, FIELD_ENCRYPTION_KEYS=key)
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    with app.app_context():
+        upgrade(revision=BEFORE)
+        with db.engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO user_account (id, username, password_hash, role, display_name, active, created_at) "
+                    "VALUES ('u1', 'karen', 'x', 'partner', 'Karen', :t, :now)"
+                ),
+                {"t": True, "now": datetime.now(UTC)},
+            )
+            c.execute(
+                text("INSERT INTO totp_credential (user_id, secret, created_at, last_step) VALUES ('u1', :s, :now, 7)"),
+                {"s": secret, "now": datetime.now(UTC)},
+            )
+        upgrade()
+        assert "secret" not in _columns("totp_credential") and "revoked_reason" in _columns("device_token")
+        with db.engine.connect() as c:
+            sealed, step = c.execute(text("SELECT encrypted_secret, last_step FROM totp_credential")).one()
+        assert secret not in sealed and Fernet(key).decrypt(sealed.encode()).decode() == secret and step == 7
+        with db.engine.connect() as c:
+            diff = compare_metadata(MigrationContext.configure(c), db.metadata)
+        assert diff == []
+        downgrade(revision=BEFORE)
+        assert "encrypted_secret" not in _columns("totp_credential") and "revoked_reason" not in _columns(
+            "device_token"
+        )
+        with db.engine.connect() as c:
+            assert c.execute(text("SELECT secret FROM totp_credential")).scalar_one() == secret
+        upgrade()  # and up again
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_downgrade_stops_unchanged_when_a_secret_cannot_be_decrypted(scratch_url, capfd):
+    from flask_migrate import downgrade, upgrade
+
+    app = make_app(scratch_url, FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode())
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO user_account (id, username, password_hash, role, display_name, active, created_at) "
+                    "VALUES ('u1', 'karen', 'x', 'partner', 'Karen', :t, :now)"
+                ),
+                {"t": True, "now": datetime.now(UTC)},
+            )
+            c.execute(
+                text(
+                    "INSERT INTO totp_credential (user_id, encrypted_secret, created_at, last_step) "
+                    "VALUES ('u1', :s, :now, 0)"
+                ),
+                {"s": Fernet(Fernet.generate_key()).encrypt(b"OTHERKEY").decode(), "now": datetime.now(UTC)},
+            )
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the RuntimeError's message and exits 1
+            downgrade(revision=BEFORE)
+        assert "cannot be decrypted with TRINVIS_FIELD_KEYS (users u1)" in capfd.readouterr().err
+        assert "encrypted_secret" in _columns("totp_credential")
+        db.session.remove()
+        db.engine.dispose()

@@ -12,12 +12,17 @@ Run on its own: `pytest tests/e2e/test_pwa_e2e.py -m e2e`.
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
+import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from app_fixtures import CHROMIUM_ARGS, choose_pin, login, see, shot, tap, tap_id, type_in, unlock
 from app_server import LiveServer, build_app, database_url
 
@@ -237,5 +242,105 @@ def test_pwa_works_offline_and_keeps_unsent_changes_across_a_browser_restart(ser
     second = youth_ctx.new_page()
     goto_app(second, server.url)
     see(second, "allerede åben i en anden fane", timeout=120000)
+    second.close()
+
+    lost_phones_wipe_themselves(server, youth, mentor, tmp_path)
     youth_ctx.close()
     mentor_ctx.close()
+
+
+# ---- lost phones in the browser: remote wipe and five wrong PINs (one more start, both at once) ----
+
+IDB_FILES = """async () => {
+  const db = await new Promise((ok, fail) => {
+    const q = indexedDB.open("/trinvis");
+    q.onsuccess = () => ok(q.result);
+    q.onerror = fail;
+  });
+  const files = {};
+  await new Promise((ok) => {
+    const q = db.transaction("FILE_DATA").objectStore("FILE_DATA").openCursor();
+    q.onsuccess = () => {
+      const c = q.result;
+      if (!c) return ok();
+      if (c.value.contents) files[c.key] = btoa(Array.from(c.value.contents, (b) => String.fromCharCode(b)).join(""));
+      c.continue();
+    };
+  });
+  db.close();
+  return files;
+}"""
+
+
+def stored_store(page, tmp_path: Path, name: str) -> sqlite3.Connection:
+    """The app's SQLite file as IndexedDB holds it (what the browser keeps after closing)."""
+    files = {k: base64.b64decode(v) for k, v in page.evaluate(IDB_FILES).items()}
+    stores = [data for data in files.values() if data.startswith(b"SQLite format 3")]
+    assert len(stores) == 1, sorted(files)
+    path = tmp_path / f"{name}.sqlite"
+    path.write_bytes(stores[0])
+    return sqlite3.connect(path)
+
+
+def holds_nothing_of_the_user(page, tmp_path: Path, name: str) -> bool:
+    db = stored_store(page, tmp_path, name)
+    try:
+        tables = ("keyring", "draft", "record", "outbox")
+        rows = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        meta = [r[0] for r in db.execute("SELECT key FROM meta")]
+    finally:
+        db.close()
+    return not any(rows.values()) and meta == ["device_id"]
+
+
+def revoke_phones_of(server, username: str) -> None:
+    """The coordinator revokes the user's phones through the API (what the web page's button calls)."""
+    base = f"{server.url}/api/v1"
+    login_body = {"username": "tovholder.ahmed", "password": "demo1234", "device_name": "kontor"}
+    h = {"Authorization": f"Bearer {requests.post(f'{base}/auth/login', json=login_body).json()['token']}"}
+    with server.flask_app.app_context():
+        from backend import models
+        from backend.extensions import db
+
+        user_id = db.session.query(models.User).filter_by(username=username).one().id
+        db.session.remove()
+    tokens = requests.get(f"{base}/auth/tokens", headers=h, params={"user_id": user_id}).json()["tokens"]
+    assert tokens
+    for t in tokens:
+        assert requests.post(f"{base}/auth/tokens/{t['id']}/revoke", headers=h).status_code == 200
+
+
+def lost_phones_wipe_themselves(server, youth, mentor, tmp_path: Path) -> None:
+    """Both apps restart locked (at once, to keep CI short). The young person's phone is reported
+    lost: the coordinator revokes it and the locked app, asking `token-status`, wipes itself. Five
+    wrong PINs wipe the mentor's. Afterwards IndexedDB holds no key and nothing of either user."""
+    t0 = time.perf_counter()
+    assert not holds_nothing_of_the_user(youth, tmp_path, "youth-before")
+    # The PIN's key came from WebCrypto's PBKDF2 (Chromium has JSPI), with its rounds in the row.
+    db = stored_store(youth, tmp_path, "youth-keyring")
+    params = json.loads(db.execute("SELECT params FROM keyring").fetchone()[0])
+    db.close()
+    assert params == {"kdf": "pbkdf2-sha256", "iterations": 2_000_000}
+    youth.reload()
+    mentor.reload()
+    ready(youth)
+    ready(mentor)
+    see(youth, "Appen er låst", timeout=120000)
+    revoke_phones_of(server, "ung.mads")
+    see(mentor, "Appen er låst", timeout=120000)
+    for left in (4, 3, 2, 1):
+        unlock(mentor, "1397")
+        see(mentor, f"Du har {left} forsøg tilbage", timeout=30000)
+    unlock(mentor, "1397")
+    see(mentor, "Forkert pinkode 5 gange", timeout=30000)
+    see(youth, "Telefonen er blevet tømt", timeout=60000)
+    shot(youth, "pwa_remote_wipe")
+    for page, name in ((youth, "youth"), (mentor, "mentor")):
+        # The wipe is written back to IndexedDB right after it (the store's after-commit hook).
+        for _ in range(40):
+            if holds_nothing_of_the_user(page, tmp_path, name):
+                break
+            page.wait_for_timeout(250)
+        else:
+            raise AssertionError(f"the {name}'s IndexedDB still holds the store")
+    print(f"lost phones in the browser: {time.perf_counter() - t0:.1f} s")

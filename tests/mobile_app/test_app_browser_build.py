@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import json
 import os
 import shutil
 import sys
@@ -17,8 +18,12 @@ import zipfile
 
 import pytest
 
-from mobile_app.browser import aead
+from mobile_app.browser import aead, webcrypto
+from mobile_app.browser.aead import Blake2bAead
+from mobile_app.core import lock as lock_module
 from mobile_app.core import sealed_file, vault
+from mobile_app.core.errors import ValidationFailed
+from mobile_app.core.lock import PinLock, WrongPin
 from mobile_app.core.store import Store
 
 
@@ -38,19 +43,38 @@ def test_browser_aead_round_trips_and_refuses_tampering():
         aead.Blake2bAead(os.urandom(32)).decrypt(nonce, sealed, b"record|attendance|1")
 
 
-def test_browser_kdf_is_pbkdf2_sha256():
+def test_browser_kdf_loop_is_pbkdf2_sha256():
+    """The Python loop (browsers without JSPI) is the same PBKDF2 as WebCrypto's and hashlib's."""
     for pw, salt, n in ((b"2580", b"s" * 16, 1000), (b"x" * 100, b"salt", 3)):
         assert aead.pbkdf2_sha256(pw, salt, n, 32) == hashlib.pbkdf2_hmac("sha256", pw, salt, n, 32)
+    # What Chromium's WebCrypto derived for (2580, s*16, 1000 rounds) in Pyodide (docs/app.md).
+    webcrypto_1000 = "79d6d98d3a19c3918ad3bf91d73f7032b68632a5a698f685a2fec084c2848a20"
+    assert aead.pbkdf2_sha256(b"2580", b"s" * 16, 1000, 32).hex() == webcrypto_1000
+
+
+def test_outside_pyodide_webcrypto_falls_back_to_the_loop():
+    assert not webcrypto.can_wait() and not webcrypto.jspi_available()
+    assert webcrypto.default_iterations() == webcrypto.LOOP_ITERATIONS
+    assert webcrypto.pbkdf2_sha256(b"2580", b"salt", 50, 32) == hashlib.pbkdf2_hmac("sha256", b"2580", b"salt", 50)
+
+
+def _browser_primitives(monkeypatch, iterations: int = 1000) -> None:
+    monkeypatch.setattr(vault, "Aead", aead.Blake2bAead)
+    monkeypatch.setattr(vault, "PinKdf", webcrypto.LegacyPinKdf)
+    monkeypatch.setattr(vault, "InvalidTag", aead.InvalidTag)
+    monkeypatch.setattr(vault, "pbkdf2_sha256", webcrypto.pbkdf2_sha256)
+    monkeypatch.setattr(vault, "IN_BROWSER", True)
+    monkeypatch.setattr(webcrypto, "LOOP_ITERATIONS", iterations)
+    monkeypatch.setattr(webcrypto, "LEGACY_ITERATIONS", 700)
 
 
 def test_the_store_keeps_its_rules_with_the_browser_primitives(tmp_path, monkeypatch):
     """The same store (sealed values, wrapped key, wrong PIN) on the browser's AEAD and KDF."""
-    monkeypatch.setattr(vault, "Aead", aead.Blake2bAead)
-    monkeypatch.setattr(vault, "PinKdf", aead.Pbkdf2Kdf)
-    monkeypatch.setattr(vault, "InvalidTag", aead.InvalidTag)
-    monkeypatch.setattr(aead, "ITERATIONS", 1000)
+    _browser_primitives(monkeypatch)
+    assert vault.default_kdf() == vault.KdfParams(kdf=vault.PBKDF2, iterations=1000)
     key = vault.new_data_key()
-    row = vault.wrap_key(key, "2580", vault.KdfParams(n=2))
+    row = vault.wrap_key(key, "2580", vault.default_kdf())
+    assert json.loads(row["params"]) == {"kdf": "pbkdf2-sha256", "iterations": 1000}
     assert vault.unwrap_key(row, "2580") == key
     with pytest.raises(vault.WrongKey):
         vault.unwrap_key(row, "1397")
@@ -59,6 +83,59 @@ def test_the_store_keeps_its_rules_with_the_browser_primitives(tmp_path, monkeyp
     assert store.get("outreach", "o1")["note"] == "Ringede til Mads"
     raw = store._q("SELECT data FROM record")[0]["data"]
     assert b"Mads" not in raw
+    store.close()
+
+
+def test_a_store_of_the_previous_browser_build_opens_and_its_pin_is_rewrapped(tmp_path, monkeypatch):
+    """The build before WebCrypto wrapped the key with PBKDF2 (LEGACY_ITERATIONS rounds) under the
+    label "scrypt": its PIN still opens it, the unsent change is there, and the key is re-wrapped
+    with today's PBKDF2 parameters on that unlock (one derivation more, once)."""
+    _browser_primitives(monkeypatch)
+    key = vault.new_data_key()
+    store = Store(tmp_path / "old.sqlite", key=key)
+    store.save("outreach", "o1", "y1", {"note": "Ikke sendt endnu"}, create=True)
+    old_wrap = Blake2bAead(hashlib.pbkdf2_hmac("sha256", b"2580", b"s" * 16, 700, 32))
+    store.set_keyring(
+        {
+            "salt": b"s" * 16,
+            "nonce": b"n" * 12,
+            "wrapped": old_wrap.encrypt(b"n" * 12, key, vault.WRAP_AAD),
+            "params": json.dumps({"kdf": "scrypt", "n": 2**16, "r": 8, "p": 1}),
+        }
+    )
+    store.lock()
+    pin_lock = PinLock(store)
+    with pytest.raises(WrongPin):
+        pin_lock.unlock("1397", wipe=lambda: None)
+    assert store.get_keyring()["params"] == json.dumps({"kdf": "scrypt", "n": 2**16, "r": 8, "p": 1})
+    assert pin_lock.unlock("2580", wipe=lambda: None) == key
+    row = store.get_keyring()
+    assert json.loads(row["params"]) == {"kdf": "pbkdf2-sha256", "iterations": 1000} and row["failed"] == 0
+    assert row["salt"] != b"s" * 16
+    store.unlock(pin_lock.unlock("2580", wipe=lambda: None))
+    assert store.pending_count() == 1 and store.get("outreach", "o1")["note"] == "Ikke sendt endnu"
+    store.close()
+
+
+def test_a_phone_wiped_while_its_pin_is_checked_gives_no_key(tmp_path, monkeypatch):
+    """The PIN check is slow and the sync loop runs beside it (a thread natively; in the browser,
+    WebCrypto's wait lets other tasks run): a remote wipe meanwhile must not be undone by a re-wrap."""
+    _browser_primitives(monkeypatch)
+    key = vault.new_data_key()
+    store = Store(tmp_path / "s.sqlite", key=key)
+    store.set_keyring(vault.wrap_key(key, "2580", vault.KdfParams(kdf=vault.PBKDF2, iterations=500)))
+    store.lock()
+    real = lock_module.unwrap_key
+
+    def wiped_meanwhile(row, pin):
+        opened = real(row, pin)
+        store.wipe()  # the locked app asked token-status: revoked
+        return opened
+
+    monkeypatch.setattr(lock_module, "unwrap_key", wiped_meanwhile)
+    with pytest.raises(ValidationFailed, match="ingen pinkode"):
+        PinLock(store).unlock("2580", wipe=lambda: None)
+    assert store.get_keyring() is None
     store.close()
 
 
