@@ -12,11 +12,20 @@ Run on its own: `pytest tests/e2e/test_pwa_snapshot_e2e.py -m e2e`.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 from app_fixtures import choose_pin, login, see
-from test_pwa_e2e import open_profile, playwright, ready, server, wait_offline_ready, web_build  # noqa: F401
+from test_pwa_e2e import (  # noqa: F401
+    open_profile,
+    playwright,
+    ready,
+    server,
+    stored_store,
+    wait_offline_ready,
+    web_build,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -88,6 +97,11 @@ def test_warm_start_restores_its_snapshot_and_never_another(server, playwright, 
     choose_pin(page)
     see(page, "Hej Mads", timeout=60000)
     see(page, "Alt er sendt", timeout=60000)
+    # The PIN's key came from WebCrypto through JSPI in the restored Python too (not the loop).
+    db = stored_store(page, tmp_path, "snapshot-keyring")
+    params = json.loads(db.execute("SELECT params FROM keyring").fetchone()[0])
+    db.close()
+    assert params == {"kdf": "pbkdf2-sha256", "iterations": 2_000_000}
 
     # A corrupt snapshot is refused and deleted; the app starts normally and makes a new one.
     page.evaluate(CORRUPT, key)
