@@ -137,7 +137,11 @@ def test_browser_gcm_is_aes_gcm_and_refuses_tampering(browser_bridge):
     assert sealed == AESGCM(key).encrypt(nonce, b"fravaer i dag", b"outbox|m1")
     assert box.decrypt(nonce, sealed, b"outbox|m1") == b"fravaer i dag"
     assert box.decrypt(nonce, box.encrypt(nonce, b"x", None), None) == b"x"
-    for bad in ((nonce, sealed, b"outbox|m2"), (nonce, sealed[:-1] + bytes([sealed[-1] ^ 1]), b"outbox|m1"), (nonce, b"short", None)):
+    for bad in (
+        (nonce, sealed, b"outbox|m2"),
+        (nonce, sealed[:-1] + bytes([sealed[-1] ^ 1]), b"outbox|m1"),
+        (nonce, b"short", None),
+    ):
         with pytest.raises(InvalidTag):
             box.decrypt(*bad)
     with pytest.raises(InvalidTag):
