@@ -8,10 +8,10 @@ Real backend (demo seeded) on a local port, the real build, headless Chromium wi
 2. Warm reload to interactive (service worker, browser caches): reload until the lock screen's
    PIN field shows, after a login.
 3. In the browser's Pyodide, the app's own store on IndexedDB (the same code and adapters the app
-   uses, AES-256-GCM by @noble/ciphers): a 15,000-record first pull applied page by page (pages shaped like the server's, made
-   beforehand, as in bench/app_bench.py: the figure is the device's own work), local saves
-   (record + outbox, sealed; p50/p95) and the time until the last save is in IndexedDB, and one
-   PIN key derivation (WebCrypto PBKDF2 through JSPI, what an unlock costs).
+   uses, AES-256-GCM by @noble/ciphers): a 15,000-record first pull applied page by page (pages
+   shaped like the server's, made beforehand, as in bench/app_bench.py: the figure is the device's
+   own work), local saves (record + outbox, sealed; p50/p95) and the time until the last save is
+   in IndexedDB, and one PIN key derivation (WebCrypto PBKDF2 through JSPI, what an unlock costs).
 Targets: warm reload to interactive < 3 s, save p95 < 50 ms, 15,000-record first pull < 10 s.
 """
 
