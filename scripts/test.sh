@@ -12,6 +12,8 @@ echo "== installing the project (pip install -e '.[dev]')"
 python3 -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
 
 status=0
+# pytest-xdist: one worker per core, at most 4 (each makes its own test database and servers)
+PARALLEL="-n auto --maxprocesses 4"
 run() {  # pytest exits 5 when a selection holds no tests; that is not a failure here
   local rc=0
   "$@" || rc=$?
@@ -23,14 +25,15 @@ echo "== lint, format and types (scripts/lint.sh)"
 run ./scripts/lint.sh
 
 echo "== unit and integration tests on SQLite"
-run env -u TEST_DATABASE_URL python3 -m pytest tests -m "not e2e" -q
+run env -u TEST_DATABASE_URL python3 -m pytest tests -m "not e2e" -q $PARALLEL
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   echo "== unit and integration tests on PostgreSQL"
-  run python3 -m pytest tests -m "not e2e" -q
+  run python3 -m pytest tests -m "not e2e" -q $PARALLEL
 fi
 echo "== building the phone app for the browser (python -m mobile_app.packaging --web)"
 run python3 -m mobile_app.packaging --web
 echo "== end-to-end tests in headless Chromium"
-run env -u TEST_DATABASE_URL python3 -m pytest tests/e2e -m e2e -q
+# loadfile: a file's tests share their server and browser, so they stay on one worker
+run env -u TEST_DATABASE_URL python3 -m pytest tests/e2e -m e2e -q $PARALLEL --dist loadfile
 
 exit $status
