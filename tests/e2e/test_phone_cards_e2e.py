@@ -1,6 +1,7 @@
 """Issue 16 item 15: on a 390×844 phone the caseload (and the other daily tables: contact attempts,
-sms outbox, conflicts; also the step history, the audit trail and the admin's user list) is one card per row — name and flags on screen without any sideways scroll
-inside the table — while a 1366×768 laptop keeps the table. Screenshots in build/screenshots/."""
+sms outbox, conflicts; also the step history, the audit trail and the admin's user list) is one card
+per row — name and flags on screen without any sideways scroll inside the table — while a 1366×768
+laptop keeps the table. Screenshots in build/screenshots/."""
 
 from __future__ import annotations
 
