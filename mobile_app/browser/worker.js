@@ -132,9 +132,16 @@ async function runApp(py, data) {
   return true;
 }
 
+// AES-GCM for Python (mobile_app/browser/gcm.py): @noble/ciphers, vendored and copied by the build.
+// A same-origin module import (the page's CSP has no eval); Python reaches it only after a restore.
+async function loadGcm() {
+  if (!self.trinvisGcm) self.trinvisGcm = (await import("./vendor/noble-ciphers/aes.js")).gcm;
+}
+
 // Pyodide (restored, or started normally) with the app's files: what the app needs before it runs.
 async function prepare(data) {
   const t0 = performance.now();
+  await loadGcm();
   const { loadPyodide } = await import(data.pyodideUrl);
   const cache = await snapshotCache();
   const status = { start: "normal", startedAt: Date.now(), prestarted: !!data.prestart };

@@ -105,7 +105,9 @@ def test_failed_syncs_back_off_and_a_good_one_resets(tmp_path, backend_server):
     core = AppCore(
         tmp_path / "p.sqlite",
         server_url=backend_server.url,
-        client_options={"attempts": 1, "timeout": 2},
+        # one attempt, so each failure counts; a roomy timeout, since the first pull on a loaded
+        # machine (CI runs two test workers) can take more than a few seconds
+        client_options={"attempts": 1, "timeout": 20},
         kdf=FAST_KDF,
     )
     core.login("ung.mads", "demo1234")
