@@ -1,12 +1,14 @@
 """Benchmark of the phone app in the browser (issue 17): the static build at /app/, Python in Pyodide.
 
     python bench/pwa_bench.py [--pull 15000] [--saves 200] [--reloads 3]
+    python bench/pwa_bench.py --web build/a --web build/b --rounds 3   (alternate builds; warm reload only)
 
 Real backend (demo seeded) on a local port, the real build, headless Chromium with a profile:
 1. First load: bytes the page fetched and the time until the login screen shows; the size of the
    whole offline copy the service worker keeps.
 2. Warm reload to interactive (service worker, browser caches): reload until the lock screen's
-   PIN field shows, after a login.
+   PIN field shows, after a login (and, with a build that makes one, after its Pyodide memory
+   snapshot is stored: what every start after the first one gets).
 3. In the browser's Pyodide, the app's own store on IndexedDB (the same code and adapters the app
    uses, AES-256-GCM by @noble/ciphers): a 15,000-record first pull applied page by page (pages
    shaped like the server's, made beforehand, as in bench/app_bench.py: the figure is the device's
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -90,6 +93,19 @@ RESULT = json.dumps({"aead": type(store.cipher._aead).__module__ + "." + type(st
                      "writes": persistence.synced, "errors": persistence.errors})
 """
 
+SNAPSHOT_STORED = """async () => {
+  const cache = await caches.open("trinvis-snapshot");
+  const status = await cache.match("snapshot/status");
+  if (!status) return true;  // a build without snapshots
+  const key = (await status.json()).key;
+  return (await cache.keys()).some((r) => r.url.endsWith("/snapshot/" + key));
+}"""
+
+START_STATUS = """async () => {
+  const hit = await (await caches.open("trinvis-snapshot")).match("snapshot/status");
+  return hit ? await hit.json() : null;
+}"""
+
 RUN_PYODIDE = """async ([code]) => {
   // As the build's python-worker.js does before Pyodide: AES-GCM for the vault (browser/gcm.py).
   globalThis.trinvisGcm = (await import("/app/vendor/noble-ciphers/aes.js")).gcm;
@@ -127,15 +143,21 @@ def ui_bench(pw, server: LiveServer, profile: Path, reloads: int) -> dict:
     choose_pin(page)
     see(page, "Alt er sendt", timeout=120000)
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=120000)
-    warm = []
+    deadline = time.monotonic() + 180
+    while not page.evaluate(SNAPSHOT_STORED) and time.monotonic() < deadline:
+        time.sleep(1)
+    warm: list[float] = []
+    starts: list[dict | None] = []
     for _ in range(reloads):
         fetched.clear()
         t0 = time.perf_counter()
         page.reload()
         interactive("Appen er låst")
         warm.append(time.perf_counter() - t0)
+        time.sleep(0.5)  # the worker writes its start's status right after the app is up
+        starts.append(page.evaluate(START_STATUS))
     ctx.close()
-    return {"first_s": first, "first_bytes": first_bytes, "warm": warm}
+    return {"first_s": first, "first_bytes": first_bytes, "warm": warm, "starts": starts}
 
 
 def core_bench(pw, server: LiveServer, pull: int, saves: int) -> dict:
@@ -148,21 +170,48 @@ def core_bench(pw, server: LiveServer, pull: int, saves: int) -> dict:
     return result
 
 
+def alternate(pw, server: LiveServer, app, dirs: list[str], rounds: int, reloads: int, tmp: Path) -> None:
+    """Warm reloads of several builds, one after the other, `rounds` times: medians per build."""
+    warm: dict[str, list[float]] = {d: [] for d in dirs}
+    for r in range(rounds):
+        for d in dirs:
+            app.config["WEB_APP_DIR"] = d
+            load = os.getloadavg()[0]
+            ui = ui_bench(pw, server, tmp / f"profile-{r}-{dirs.index(d)}", reloads)
+            warm[d] += ui["warm"]
+            print(f"round {r + 1} {d}: warm reloads {', '.join(f'{w:.2f}' for w in ui['warm'])} s (load {load:.1f})")
+            for st in ui["starts"]:
+                if st:  # how the worker started: from the snapshot or not, and its own times
+                    print("   ", {k: st.get(k) for k in ("start", "prestarted", "restoredMs", "readyMs", "rejected")})
+    for d, values in warm.items():
+        print(f"{d}: warm reload median {statistics.median(values):.2f} s, max {max(values):.2f} s over {len(values)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pull", type=int, default=15000)
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--reloads", type=int, default=3)
+    parser.add_argument("--web", action="append", help="a built web app (repeat to alternate builds)")
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     logging.disable(logging.INFO)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
+        app = build_app(f"sqlite:///{tmp}/server.sqlite")
+        if args.web:
+            server = LiveServer(app).start()
+            try:
+                with sync_playwright() as pw:
+                    alternate(pw, server, app, args.web, args.rounds, args.reloads, tmp)
+            finally:
+                server.stop()
+            return
         t0 = time.perf_counter()
         summary = build(tmp / "web")
         print(f"build: {summary['bytes'] / 1e6:.1f} MB offline copy in {time.perf_counter() - t0:.1f} s")
-        app = build_app(f"sqlite:///{tmp}/server.sqlite")
         app.config["WEB_APP_DIR"] = summary["dest"]
         server = LiveServer(app).start()
         try:
@@ -171,6 +220,10 @@ def main() -> None:
                 core = core_bench(pw, server, args.pull, args.saves)
         finally:
             server.stop()
+    report(summary, ui, core)
+
+
+def report(summary: dict, ui: dict, core: dict) -> None:
     print(
         f"first load: {ui['first_bytes'] / 1e6:.1f} MB fetched by the page, login screen after {ui['first_s']:.1f} s "
         f"(the service worker keeps the whole {summary['bytes'] / 1e6:.1f} MB for offline)"

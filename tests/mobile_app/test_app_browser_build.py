@@ -363,27 +363,46 @@ def test_the_web_build_is_reproducible_and_self_contained(built):
         assert name == "LICENSE" or f'"vendor/noble-ciphers/{name}"' in sw
     worker = Path(f"{a}/python-worker.js").read_text(encoding="utf-8")
     assert worker.count('await import("./vendor/noble-ciphers/aes.js")') == 1
-    assert worker.index("self.trinvisGcm =") < worker.index("await import(self.pyodideUrl)")
+    prepare = worker[worker.index("async function prepare(") :]
+    assert prepare.index("await loadGcm()") < prepare.index("await import(data.pyodideUrl)")
 
 
-def test_the_worker_patch_is_one_marked_idempotent_insertion(tmp_path):
-    from flet_web import get_package_web_dir
+def test_the_build_ships_its_snapshot_worker_keyed_to_the_build(built, tmp_path, monkeypatch):
+    """Our Python worker (Pyodide memory snapshot) replaces flet-web's; its key follows the build."""
+    from mobile_app import web_build
 
-    from mobile_app.web_build import GCM_MARK, _patch_worker_gcm
+    a = built[0]
+    key = a["snapshot_key"]
+    assert len(key) == 24 and key == built[1]["snapshot_key"]  # same input, same key
+    worker = open(f"{a['dest']}/python-worker.js", encoding="utf-8").read()
+    assert f'const SNAPSHOT_KEY = "{key}";' in worker and "__SNAPSHOT_KEY__" not in worker
+    assert "makeMemorySnapshot" in worker and "_loadSnapshot" in worker
+    tar = tarfile.open(f"{a['dest']}/app.tar.gz")
+    names = zipfile.ZipFile(io.BytesIO(tar.extractfile("app.zip").read())).namelist()
+    assert "mobile_app/browser/preload.py" in names
+    # Another version of the app (one changed byte in its archive) gets another key.
+    monkeypatch.setattr(web_build, "ENTRY", web_build.ENTRY + "# another version\n")
+    other = web_build.build(tmp_path / "other")
+    assert other["snapshot_key"] != key and other["version"] != a["version"]
+    # flet-web's own worker changed (an upgrade): the build stops instead of shipping ours blindly.
+    monkeypatch.setattr(web_build, "FLET_WORKER_SHA256", "0" * 64)
+    with pytest.raises(RuntimeError, match="python-worker.js changed"):
+        web_build.build(tmp_path / "third")
 
-    original = Path(get_package_web_dir(), "python-worker.js").read_text(encoding="utf-8")
-    worker = tmp_path / "python-worker.js"
-    worker.write_text(original, encoding="utf-8")
-    _patch_worker_gcm(worker)
-    once = worker.read_text(encoding="utf-8")
-    _patch_worker_gcm(worker)
-    assert worker.read_text(encoding="utf-8") == once and once.count(GCM_MARK) == 1
-    added = [line for line in once.splitlines() if line not in original.splitlines()]
-    assert len(added) == 3 and GCM_MARK in added[0]  # nothing else of flet-web's file changed
-    assert len(once.splitlines()) == len(original.splitlines()) + 3
-    worker.write_text("self.onmessage = () => {};", encoding="utf-8")
-    with pytest.raises(SystemExit, match="initPyodide"):
-        _patch_worker_gcm(worker)
+
+def test_what_the_snapshot_imports_touches_no_javascript_and_no_data(tmp_path):
+    """The snapshot maker imports mobile_app.browser.preload in a Python that never ran the app:
+    importing it must not need the page (js, flet_js) nor create or read the data directory."""
+    import subprocess
+
+    data = tmp_path / "data"
+    code = (
+        "import sys, mobile_app.browser.preload as p; "
+        "print(sorted(m for m in ('js', 'flet_js', 'pyodide', 'requests') if m in sys.modules), p.SNAPSHOT_KEY)"
+    )
+    env = {**os.environ, "TRINVIS_DATA_DIR": str(data), "PYTHONPATH": os.getcwd()}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]" and not data.exists()
 
 
 def test_the_backend_serves_the_app_at_app(app, built):
