@@ -7,6 +7,7 @@ the resend that replaces the copies devices pulled before the rule narrowed.
 from __future__ import annotations
 
 import pytest
+
 from backend.extensions import db
 from backend.models import Youth
 from tests.backend.world import Api, build_world, uid
