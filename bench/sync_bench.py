@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 from backend import create_app  # noqa: E402
@@ -82,6 +83,7 @@ class Bench:
                 "LOGIN_RATE_LIMIT": "100000 per minute",
                 "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
                 "REQUIRE_2FA": False,
+                "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),  # production refuses to start without
             }
         )
         self.client = self.app.test_client()

@@ -66,7 +66,9 @@ def stage(dest: Path) -> Path:
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(ROOT / "mobile_app", dest / "mobile_app", ignore=ignore)
+    # The browser build's JavaScript (browser/vendor) is not for the native app.
+    app_ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "vendor")
+    shutil.copytree(ROOT / "mobile_app", dest / "mobile_app", ignore=app_ignore)
     shutil.copytree(ROOT / "shared", dest / "shared", ignore=ignore)
     (dest / "main.py").write_text(ENTRY, encoding="utf-8")
     deps = ",\n".join(f'    "{d}"' for d in app_requirements())

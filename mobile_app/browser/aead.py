@@ -1,11 +1,8 @@
-"""Encryption at rest in the browser: the vault's cipher and InvalidTag from the stdlib, and PBKDF2's loop.
+"""Stdlib crypto of the browser build: the earlier builds' value cipher (now read-only) and PBKDF2's loop.
 
-Pyodide has no OpenSSL (`hashlib` has neither scrypt nor pbkdf2_hmac) and its `cryptography`
-wheel is not shipped with flet-web, so an offline build cannot load it. The PIN's key comes from
-WebCrypto (webcrypto.py). The store's seal/open are synchronous calls made thousands of times per
-pull; WebCrypto's AES-GCM through JSPI costs 0.3-0.5 ms a call and lets other tasks run inside the
-store's transactions (docs/app.md, measured), so the values keep a construction over primitives
-Pyodide has in C:
+Pyodide has no OpenSSL (`hashlib` has neither scrypt nor pbkdf2_hmac). Values are sealed with
+AES-256-GCM now (gcm.py); what the browser build sealed before that used the construction below,
+and gcm.AesGcm opens such values with it (it never seals with it any more):
 
 * AEAD: BLAKE2b as a keyed PRF in counter mode for the keystream, and keyed BLAKE2b over
   (AAD length, AAD, nonce, ciphertext) as the 16-byte tag, with independent sub-keys:

@@ -6,7 +6,7 @@ does not open the data. Every sealed value carries its place in the store as ass
 (e.g. ``record|attendance|<id>``): a value copied into another row fails to open instead of
 showing the wrong record. In the native app `cryptography` is used, because Flet's mobile
 package index (pypi.flet.dev) ships it for Android and iOS (see docs/app.md); the browser build
-uses stdlib constructions instead (mobile_app/browser/aead.py).
+uses the same AES-256-GCM from @noble/ciphers (mobile_app/browser/gcm.py) and WebCrypto's PBKDF2.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ try:
     def pbkdf2_sha256(password: bytes, salt: bytes, iterations: int, length: int) -> bytes:
         return PBKDF2HMAC(hashes.SHA256(), length, salt, iterations).derive(password)
 
-except ImportError:  # the browser build (Pyodide, no OpenSSL): see mobile_app/browser/aead.py, webcrypto.py
-    from mobile_app.browser.aead import Blake2bAead as Aead  # type: ignore[assignment]
-    from mobile_app.browser.aead import InvalidTag  # type: ignore[assignment]
+except ImportError:  # the browser build (Pyodide, no OpenSSL): see mobile_app/browser/gcm.py, webcrypto.py
+    from mobile_app.browser.gcm import AesGcm as Aead  # type: ignore[assignment]
+    from mobile_app.browser.gcm import InvalidTag  # type: ignore[assignment]
     from mobile_app.browser.webcrypto import LegacyPinKdf as PinKdf  # type: ignore[assignment]
     from mobile_app.browser.webcrypto import pbkdf2_sha256
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from backend import clock, create_app
 
@@ -40,6 +41,7 @@ def test_pinned_today_in_the_app_config_moves_now_to_that_day(app, monkeypatch):
 
 def test_pinned_today_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv(clock.TODAY_KEY, "2027-01-04")
+    monkeypatch.setenv("TRINVIS_FIELD_KEYS", Fernet.generate_key().decode())  # production needs it
     assert clock.today() == date(2027, 1, 4)  # outside an app (scripts)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
     assert app.config[clock.TODAY_KEY] == "2027-01-04"

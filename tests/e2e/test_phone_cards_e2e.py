@@ -1,6 +1,7 @@
 """Issue 16 item 15: on a 390×844 phone the caseload (and the other daily tables: contact attempts,
-sms outbox, conflicts) is one card per row — name and flags on screen without any sideways scroll
-inside the table — while a 1366×768 laptop keeps the table. Screenshots in build/screenshots/."""
+sms outbox, conflicts; also the step history, the audit trail and the admin's user list) is one card
+per row — name and flags on screen without any sideways scroll inside the table — while a 1366×768
+laptop keeps the table. Screenshots in build/screenshots/."""
 
 from __future__ import annotations
 
@@ -56,12 +57,12 @@ def server(database_url):
         yield srv
 
 
-def _page(chromium, server, size):  # noqa: F811
+def _page(chromium, server, size, username="tovholder.ahmed"):  # noqa: F811
     ctx = chromium.new_context(
         viewport={"width": size[0], "height": size[1]}, locale="da-DK", timezone_id="Europe/Copenhagen"
     )
     page = ctx.new_page()
-    login(page, server, "tovholder.ahmed")
+    login(page, server, username)
     return page
 
 
@@ -99,11 +100,19 @@ def test_the_caseload_is_cards_on_a_phone_and_a_table_on_a_laptop(server, chromi
 
 
 @pytest.mark.parametrize(
-    "path, table",
-    [("/youth/{mads}/contact-attempts", "attempts-table"), ("/sms", "sms-outbox"), ("/conflicts", "conflicts")],
+    "path, table, username",
+    [
+        ("/youth/{mads}/contact-attempts", "attempts-table", "tovholder.ahmed"),
+        ("/sms", "sms-outbox", "tovholder.ahmed"),
+        ("/conflicts", "conflicts", "tovholder.ahmed"),
+        # the wide tables that used to scroll inside their frame on a phone
+        ("/youth/{mads}", "step-history", "tovholder.ahmed"),
+        ("/youth/{mads}/audit", "audit-log", "tovholder.ahmed"),
+        ("/admin/brugere", "users", "admin"),
+    ],
 )
-def test_the_daily_tables_are_cards_on_a_phone(server, chromium, path, table):  # noqa: F811
-    phone = _page(chromium, server, (390, 844))
+def test_the_daily_tables_are_cards_on_a_phone(server, chromium, path, table, username):  # noqa: F811
+    phone = _page(chromium, server, (390, 844), username)
     phone.goto(server.url + path.format(**server.ids))
     phone.locator(f"table[data-testid={table}]").evaluate("t => window.scrollTo(0, t.offsetTop - 60)")
     shot(phone, f"cards_phone_{table}", full_page=False)
@@ -111,8 +120,15 @@ def test_the_daily_tables_are_cards_on_a_phone(server, chromium, path, table):  
     assert got and got["rows"] >= 1, f"no {table} on {path}"
     assert got["head"] == "none" and got["rowDisplay"] == "flex", got
     assert got["scroll"] <= 0 and got["pageOver"] <= 0, got
+    # every labelled cell's text stays inside the screen (no cut-off words in a card)
+    cut = phone.evaluate(
+        """sel => [...document.querySelectorAll(sel + ' tbody td, ' + sel + ' tbody th')]
+             .filter(c => c.getBoundingClientRect().right > window.innerWidth + 1).length""",
+        f"table[data-testid={table}]",
+    )
+    assert cut == 0, f"{cut} cells of {table} reach past the screen"
     phone.context.close()
-    laptop = _page(chromium, server, (1366, 768))
+    laptop = _page(chromium, server, (1366, 768), username)
     laptop.goto(server.url + path.format(**server.ids))
     shot(laptop, f"cards_laptop_{table}", full_page=False)
     assert laptop.evaluate(LAYOUT, f"table[data-testid={table}]")["display"] == "table"

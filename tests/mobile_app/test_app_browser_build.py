@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import io
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tarfile
 import threading
 import types
 import zipfile
+from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from mobile_app.browser import aead, webcrypto
 from mobile_app.browser.aead import Blake2bAead
@@ -43,6 +47,110 @@ def test_browser_aead_round_trips_and_refuses_tampering():
         aead.Blake2bAead(os.urandom(32)).decrypt(nonce, sealed, b"record|attendance|1")
 
 
+NOBLE = Path(__file__).resolve().parents[2] / "mobile_app" / "browser" / "vendor" / "noble-ciphers"
+GCM_VECTORS = [  # key, nonce, plaintext, associated data (None: no AAD)
+    (bytes(range(32)), bytes(range(12)), b"", b"trinvis|data-key"),
+    (b"\xff" * 32, b"\x00" * 12, "Tjekket ind kl. 9:05 – ærligt".encode() * 7, b"record|attendance|1"),
+    (hashlib.sha256(b"k").digest(), hashlib.sha256(b"n").digest()[:12], os.urandom(1000), None),
+    (os.urandom(32), os.urandom(12), os.urandom(17), os.urandom(40)),
+]
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="needs Node (as the web build's bytecode step)")
+def test_vendored_noble_aes_gcm_gives_cryptographys_bytes(tmp_path):
+    """The browser's sealed values are the phone's: noble's AES-256-GCM (run in Node) == AESGCM."""
+    script = tmp_path / "gcm.mjs"
+    script.write_text(
+        "import fs from 'node:fs';\n"
+        f"const {{ gcm }} = await import({json.dumps((NOBLE / 'aes.js').as_uri())});\n"
+        "const h = (s) => Uint8Array.from(Buffer.from(s, 'hex'));\n"
+        "const out = JSON.parse(fs.readFileSync(0, 'utf8')).map(([k, n, p, a]) => {\n"
+        "  const sealed = gcm(h(k), h(n), a === null ? undefined : h(a)).encrypt(h(p));\n"
+        "  const back = gcm(h(k), h(n), a === null ? undefined : h(a)).decrypt(sealed);\n"
+        "  let refused = false; const bad = sealed.slice(); bad[0] ^= 1;\n"
+        "  try { gcm(h(k), h(n), a === null ? undefined : h(a)).decrypt(bad); } catch (e) { refused = String(e); }\n"
+        "  return [Buffer.from(sealed).toString('hex'), Buffer.from(back).toString('hex'), refused];\n"
+        "});\n"
+        "console.log(JSON.stringify(out));\n"
+    )
+    vectors = [[k.hex(), n.hex(), p.hex(), a.hex() if a is not None else None] for k, n, p, a in GCM_VECTORS]
+    run = subprocess.run(["node", str(script)], input=json.dumps(vectors), capture_output=True, text=True, check=True)
+    for (key, nonce, plain, aad), (sealed, back, refused) in zip(GCM_VECTORS, json.loads(run.stdout), strict=True):
+        assert sealed == AESGCM(key).encrypt(nonce, plain, aad).hex()
+        assert back == plain.hex() and "invalid tag" in refused  # what gcm.AesGcm maps to InvalidTag
+
+
+class FakeTypedArray:
+    """A Uint8Array as Pyodide hands it to Python (to_bytes copies it out)."""
+
+    def __init__(self, data: bytes):
+        self.data = bytes(data)
+
+    def to_bytes(self) -> bytes:
+        return self.data
+
+
+class FakeJsException(Exception):
+    pass
+
+
+def fake_noble(key, nonce, aad):
+    """The worker's `self.trinvisGcm` at the bridge's edge (the real one is checked against
+    AESGCM above and runs in tests/e2e/test_pwa_e2e.py): the same bytes, noble's error."""
+    for arg in (key, nonce) + ((aad,) if aad is not None else ()):
+        assert isinstance(arg, FakeTypedArray)  # bytes are converted, never passed as PyProxy
+    box, ad = AESGCM(key.data), aad.data if aad is not None else None
+
+    def decrypt(data):
+        try:
+            return FakeTypedArray(box.decrypt(nonce.data, data.data, ad))
+        except Exception:
+            raise FakeJsException("Error: aes-gcm: invalid tag") from None
+
+    return types.SimpleNamespace(encrypt=lambda d: FakeTypedArray(box.encrypt(nonce.data, d.data, ad)), decrypt=decrypt)
+
+
+@pytest.fixture
+def browser_bridge(monkeypatch):
+    return _bridge(monkeypatch)
+
+
+def _bridge(monkeypatch):
+    """`js` and `pyodide.ffi` as in the Python worker after the build's patch (self.trinvisGcm)."""
+    js = types.ModuleType("js")
+    js.trinvisGcm = fake_noble
+    js.WebAssembly = types.SimpleNamespace()  # without JSPI: the PBKDF2 loop, as before
+    ffi = types.ModuleType("pyodide.ffi")
+    ffi.to_js, ffi.JsException = FakeTypedArray, FakeJsException
+    monkeypatch.setitem(sys.modules, "js", js)
+    monkeypatch.setitem(sys.modules, "pyodide", types.ModuleType("pyodide"))
+    monkeypatch.setitem(sys.modules, "pyodide.ffi", ffi)
+    return js
+
+
+def test_browser_gcm_is_aes_gcm_and_refuses_tampering(browser_bridge):
+    from mobile_app.browser.gcm import AesGcm, InvalidTag
+
+    key, nonce = os.urandom(32), os.urandom(12)
+    box = AesGcm(key)
+    sealed = box.encrypt(nonce, b"fravaer i dag", b"outbox|m1")
+    assert sealed == AESGCM(key).encrypt(nonce, b"fravaer i dag", b"outbox|m1")
+    assert box.decrypt(nonce, sealed, b"outbox|m1") == b"fravaer i dag"
+    assert box.decrypt(nonce, box.encrypt(nonce, b"x", None), None) == b"x"
+    for bad in (
+        (nonce, sealed, b"outbox|m2"),
+        (nonce, sealed[:-1] + bytes([sealed[-1] ^ 1]), b"outbox|m1"),
+        (nonce, b"short", None),
+    ):
+        with pytest.raises(InvalidTag):
+            box.decrypt(*bad)
+    with pytest.raises(InvalidTag):
+        AesGcm(os.urandom(32)).decrypt(nonce, sealed, b"outbox|m1")
+    del browser_bridge.trinvisGcm
+    with pytest.raises(RuntimeError, match="not loaded"):
+        AesGcm(key)
+
+
 def test_browser_kdf_loop_is_pbkdf2_sha256():
     """The Python loop (browsers without JSPI) is the same PBKDF2 as WebCrypto's and hashlib's."""
     for pw, salt, n in ((b"2580", b"s" * 16, 1000), (b"x" * 100, b"salt", 3)):
@@ -59,7 +167,10 @@ def test_outside_pyodide_webcrypto_falls_back_to_the_loop():
 
 
 def _browser_primitives(monkeypatch, iterations: int = 1000) -> None:
-    monkeypatch.setattr(vault, "Aead", aead.Blake2bAead)
+    from mobile_app.browser.gcm import AesGcm
+
+    _bridge(monkeypatch)
+    monkeypatch.setattr(vault, "Aead", AesGcm)
     monkeypatch.setattr(vault, "PinKdf", webcrypto.LegacyPinKdf)
     monkeypatch.setattr(vault, "InvalidTag", aead.InvalidTag)
     monkeypatch.setattr(vault, "pbkdf2_sha256", webcrypto.pbkdf2_sha256)
@@ -87,13 +198,17 @@ def test_the_store_keeps_its_rules_with_the_browser_primitives(tmp_path, monkeyp
 
 
 def test_a_store_of_the_previous_browser_build_opens_and_its_pin_is_rewrapped(tmp_path, monkeypatch):
-    """The build before WebCrypto wrapped the key with PBKDF2 (LEGACY_ITERATIONS rounds) under the
-    label "scrypt": its PIN still opens it, the unsent change is there, and the key is re-wrapped
-    with today's PBKDF2 parameters on that unlock (one derivation more, once)."""
+    """The earlier builds sealed values with the BLAKE2b construction and wrapped the key with it
+    (PBKDF2, LEGACY_ITERATIONS rounds, labelled "scrypt"): its PIN still opens it, the unsent
+    change is there, the key is re-wrapped (AES-GCM, today's PBKDF2) on that unlock, and what is
+    written now is standard AES-GCM."""
     _browser_primitives(monkeypatch)
+    gcm = vault.Aead
+    monkeypatch.setattr(vault, "Aead", Blake2bAead)  # the earlier build
     key = vault.new_data_key()
     store = Store(tmp_path / "old.sqlite", key=key)
     store.save("outreach", "o1", "y1", {"note": "Ikke sendt endnu"}, create=True)
+    store.set_meta("profile", {"name": "Mads"})
     old_wrap = Blake2bAead(hashlib.pbkdf2_hmac("sha256", b"2580", b"s" * 16, 700, 32))
     store.set_keyring(
         {
@@ -103,7 +218,9 @@ def test_a_store_of_the_previous_browser_build_opens_and_its_pin_is_rewrapped(tm
             "params": json.dumps({"kdf": "scrypt", "n": 2**16, "r": 8, "p": 1}),
         }
     )
-    store.lock()
+    store.close()
+    monkeypatch.setattr(vault, "Aead", gcm)  # this build
+    store = Store(tmp_path / "old.sqlite")
     pin_lock = PinLock(store)
     with pytest.raises(WrongPin):
         pin_lock.unlock("1397", wipe=lambda: None)
@@ -112,8 +229,16 @@ def test_a_store_of_the_previous_browser_build_opens_and_its_pin_is_rewrapped(tm
     row = store.get_keyring()
     assert json.loads(row["params"]) == {"kdf": "pbkdf2-sha256", "iterations": 1000} and row["failed"] == 0
     assert row["salt"] != b"s" * 16
+    pin_key = hashlib.pbkdf2_hmac("sha256", b"2580", row["salt"], 1000, 32)
+    assert AESGCM(pin_key).decrypt(row["nonce"], row["wrapped"], vault.WRAP_AAD) == key  # AES-GCM now
     store.unlock(pin_lock.unlock("2580", wipe=lambda: None))
     assert store.pending_count() == 1 and store.get("outreach", "o1")["note"] == "Ikke sendt endnu"
+    assert store.get_meta("profile") == {"name": "Mads"}
+    store.save("outreach", "o1", "y1", {"note": "Sendt i morgen"}, create=False)
+    blob = store._q("SELECT data FROM record WHERE id = 'o1'")[0]["data"]
+    seal_key = hmac.new(key, b"trinvis|seal", hashlib.sha256).digest()
+    plain = AESGCM(seal_key).decrypt(blob[1:13], blob[13:], b"record|outreach|o1")  # the phone's format
+    assert json.loads(plain)["note"] == "Sendt i morgen"
     store.close()
 
 
@@ -232,6 +357,33 @@ def test_the_web_build_is_reproducible_and_self_contained(built):
     assert 'serviceWorkerVersion: "' not in open(f"{a}/flutter_bootstrap.js", encoding="utf-8").read()
     sw = open(f"{a}/sw.js", encoding="utf-8").read()
     assert built[0]["version"] in sw and '"app.tar.gz"' in sw and '"pyodide/pyodide.asm.wasm"' in sw
+    # AES-GCM for Python: the vendored files, cached offline, loaded once by the worker before Pyodide.
+    for name in ("aes.js", "_polyval.js", "utils.js", "LICENSE"):
+        assert (NOBLE / name).read_bytes() == Path(f"{a}/vendor/noble-ciphers/{name}").read_bytes()
+        assert name == "LICENSE" or f'"vendor/noble-ciphers/{name}"' in sw
+    worker = Path(f"{a}/python-worker.js").read_text(encoding="utf-8")
+    assert worker.count('await import("./vendor/noble-ciphers/aes.js")') == 1
+    assert worker.index("self.trinvisGcm =") < worker.index("await import(self.pyodideUrl)")
+
+
+def test_the_worker_patch_is_one_marked_idempotent_insertion(tmp_path):
+    from flet_web import get_package_web_dir
+
+    from mobile_app.web_build import GCM_MARK, _patch_worker_gcm
+
+    original = Path(get_package_web_dir(), "python-worker.js").read_text(encoding="utf-8")
+    worker = tmp_path / "python-worker.js"
+    worker.write_text(original, encoding="utf-8")
+    _patch_worker_gcm(worker)
+    once = worker.read_text(encoding="utf-8")
+    _patch_worker_gcm(worker)
+    assert worker.read_text(encoding="utf-8") == once and once.count(GCM_MARK) == 1
+    added = [line for line in once.splitlines() if line not in original.splitlines()]
+    assert len(added) == 3 and GCM_MARK in added[0]  # nothing else of flet-web's file changed
+    assert len(once.splitlines()) == len(original.splitlines()) + 3
+    worker.write_text("self.onmessage = () => {};", encoding="utf-8")
+    with pytest.raises(SystemExit, match="initPyodide"):
+        _patch_worker_gcm(worker)
 
 
 def test_the_backend_serves_the_app_at_app(app, built):
