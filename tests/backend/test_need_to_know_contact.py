@@ -111,3 +111,10 @@ def test_resend_replaces_a_partners_earlier_copy(app, w):
     assert resent and {f: resent[-1]["data"][f] for f in CONTACT} == HIDDEN
     mentor_copy = pulled_youth(Api(app.test_client(), "lise"), yid)
     assert {f: mentor_copy[f] for f in CONTACT} == CONTACT
+
+
+def test_openapi_says_who_receives_the_contact_details(client):
+    props = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["YouthData"]["properties"]
+    for f in CONTACT:
+        assert "partners" in props[f]["description"], f
+    assert props["reminders_enabled"]["nullable"] is True and "null" in props["reminders_enabled"]["description"]
