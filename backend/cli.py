@@ -20,6 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(revoke_token_cmd)
     app.cli.add_command(set_org_contact_cmd)
     app.cli.add_command(set_user_phone_cmd)
+    app.cli.add_command(resend_cmd)
     from backend.accounts.cli import register_account_commands
 
     register_account_commands(app)
@@ -178,3 +179,12 @@ def set_user_phone_cmd(username, phone):
 
     user = _refused_as_error(set_user_phone, username, phone)
     click.echo(f"{user.display_name}: {format_phone(user.phone) or 'intet nummer'}")
+
+
+@click.command("resend-records")
+@click.argument("entity", type=click.Choice(["youth"]))
+def resend_cmd(entity):
+    """Make every device pull these records again, as the visibility rule now redacts them."""
+    from backend.sync.resend import resend
+
+    click.echo(f"{resend(entity)} {entity} sendes igen ved næste synkronisering.")

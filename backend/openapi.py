@@ -11,7 +11,7 @@ from functools import lru_cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from shared import SCHEMA_VERSION, responses
+from shared import SCHEMA_VERSION, permissions, responses
 from shared import schemas as s
 
 AUTH = [{"bearer": []}]
@@ -77,6 +77,20 @@ def _components(spec: APISpec) -> None:
     spec.components.schema("PullResponse", schema=responses.PullResponseSchema)
     for name, schema in s.ENTITY_SCHEMAS.items():
         spec.components.schema(f"{name.capitalize()}Data", schema=schema)
+    _hidden_contact(spec.components.schemas["YouthData"]["properties"])
+
+
+def _hidden_contact(props: dict) -> None:
+    """The young person's contact details reach only themself, their mentor and coordinator."""
+    who = ", ".join(sorted(permissions.CONTACT_ROLES))
+    for f in sorted(permissions.CONTACT_FIELDS):
+        hidden = "null" if permissions.blank(f) is None else '""'
+        props[f]["description"] = (
+            f"Only for the roles {who} (the young person, their mentor, their coordinator); "
+            f"anyone else (partners) receives {hidden} in pulls and push results. Since schema_version 4."
+        )
+        if permissions.blank(f) is None:
+            props[f]["nullable"] = True
 
 
 def _health(spec: APISpec) -> None:

@@ -3,7 +3,7 @@
 Nothing in this package imports Flask, SQLAlchemy or Flet.
 """
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Newest sync payload schema version; the server accepts clients from MIN_SCHEMA_VERSION to this."""
 
 MIN_SCHEMA_VERSION = 3

@@ -38,8 +38,19 @@ RECORD_VISIBILITY = (
 )
 """Entities whose `visibility` governs the whole record."""
 
+CONTACT_FIELDS = frozenset({"phone", "contact_time", "reminder_time", "reminders_enabled"})
+"""The young person's own contact details and reminder settings on `youth` (issue 13)."""
+
 FIELD_VISIBILITY = {"assessment": {"comment": "comment_visibility"}, "attendance": {"note": "note_visibility"}}
 """Fields hidden on their own (the rest of the record stays visible): field -> its visibility field."""
+
+CONTACT_ROLES = frozenset({Role.YOUTH, Role.MENTOR, Role.COORDINATOR})
+"""Who sees CONTACT_FIELDS: these roles reach a young person only as self, mentor or coordinator."""
+ROLE_FIELDS = {"youth": (CONTACT_FIELDS, CONTACT_ROLES)}
+"""Fields hidden by role alone: entity -> (fields, the roles that see them)."""
+HIDDEN_BLANK: dict[str, Any] = {"reminders_enabled": None}
+"""What a hidden field travels as: "" (text), but null for a yes/no, which "" or false would misstate."""
+FIELD_HIDING = frozenset(FIELD_VISIBILITY) | frozenset(ROLE_FIELDS)
 
 SEES_ALL_ITEMS = frozenset({Role.MENTOR, Role.COORDINATOR})
 """Roles that see organisation-only items of the young people they reach (their own case)."""
@@ -58,8 +69,7 @@ YOUTH_OWN_FIELDS = frozenset({"youth_comment", "youth_marked_done_at"})
 REVIEW_FIELDS = frozenset({"status", "review_note", "reviewed_at"})
 
 YOUTH_WRITABLE = {
-    # Their own contact details and reminder settings (issue 13): nothing else on their record.
-    "youth": frozenset({"phone", "contact_time", "reminder_time", "reminders_enabled"}),
+    "youth": CONTACT_FIELDS,  # their own contact details and reminder settings: nothing else on their record
     "attendance": frozenset(
         {"id", "youth_id", "activity_id", "date", "self_checked_in_at", "absence_reason", "status"}
     ),
@@ -152,21 +162,35 @@ def may_see(user: UserLike, entity: str, record: Record) -> bool:
 
 
 def hidden_fields(user: UserLike, entity: str, record: Record) -> frozenset[str]:
-    """Fields of a visible record the user may not see (an organisation-only comment or note)."""
+    """Fields of a visible record the user may not see: an organisation-only comment or note, and
+    the young person's contact details for anyone but themself, their mentor and coordinator."""
     out = {
         f
         for f, vis in FIELD_VISIBILITY.get(entity, {}).items()
         if not sees_item(user, record.get("organization_id"), record.get(vis))
     }
+    fields, roles = ROLE_FIELDS.get(entity, (frozenset(), frozenset()))
+    if fields and actor_of(user).role not in roles:
+        out |= fields
     return frozenset(out)
+
+
+def blank(field: str) -> Any:
+    """The value a hidden field travels as (HIDDEN_BLANK, else "")."""
+    return HIDDEN_BLANK.get(field, "")
+
+
+def blanked(user: UserLike, entity: str, record: Record) -> Record:
+    """The record with the fields the user may not see blanked (the record itself if none)."""
+    hidden = hidden_fields(user, entity, record) if entity in FIELD_HIDING else frozenset()
+    return {k: (blank(k) if k in hidden else v) for k, v in record.items()} if hidden else record
 
 
 def redact(user: UserLike, entity: str, record: Record | None) -> Record | None:
     """The record as the user may see it: hidden fields blanked, or None when all of it is hidden."""
     if record is None or not may_see(user, entity, record):
         return None
-    hidden = hidden_fields(user, entity, record)
-    return {k: ("" if k in hidden else v) for k, v in record.items()} if hidden else record
+    return blanked(user, entity, record)
 
 
 def is_private(entity: str, record: Record) -> bool:

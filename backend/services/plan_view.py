@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from backend.access import can_see_youth, hidden_fields, item_visible
+from backend.access import as_record, can_see_youth, hidden_fields, item_visible
 from backend.clock import to_local
 from backend.extensions import db
 from backend.models import (
@@ -37,6 +37,7 @@ from backend.models import (
 from backend.services.steps import hours_overview
 from shared.dimensions import DIMENSIONS
 from shared.labels import WEEKDAYS_DA_TITLE
+from shared.permissions import blank
 from shared.schedule import activity_clashes, assessment_due_dates, occurs_on
 from shared.schemas import is_uuid
 
@@ -66,6 +67,7 @@ class PlanView:
     company_agreements: list[CompanyAgreement] = field(default_factory=list)
     work_hours: list[WorkHours] = field(default_factory=list)
     follow_ups: list[PlacementFollowUp] = field(default_factory=list)  # of the agreements, due date order
+    contact_hidden: bool = False  # the young person's number and reminder are not for this viewer
 
     def agreement_facts(self, agreement: CompanyAgreement) -> dict:
         """The agreement as the pure follow-up rules read it (shared/company.py): dates and follow-ups."""
@@ -245,7 +247,7 @@ class Redacted:
         self._row, self._hidden = row, hidden
 
     def __getattr__(self, name):
-        return "" if name in self._hidden else getattr(self._row, name)
+        return blank(name) if name in self._hidden else getattr(self._row, name)
 
 
 def attendance_notes(activities, attendance, user_name) -> list[dict]:
@@ -297,6 +299,8 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
     youth = visible_youth(user, youth_id)
     if youth is None:
         return None
+    hidden_contact = hidden_fields(user, "youth", as_record(youth))
+    youth = Redacted(youth, hidden_contact) if hidden_contact else youth
     plan = db.session.scalar(select(Plan).where(Plan.youth_id == youth.id, Plan.deleted.is_(False)))
     orgs = {o.id: o for o in db.session.scalars(select(Organization))}
     goals = _visible_rows(user, Goal, youth.id, (Goal.created_at,))
@@ -333,6 +337,7 @@ def load_plan_view(user: User, youth_id: str, today: date) -> PlanView | None:
         company_agreements=companies,
         work_hours=hours,
         follow_ups=follow_ups,
+        contact_hidden=bool(hidden_contact),
     )
     view.counts = _counts(view)
     return view

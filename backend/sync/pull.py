@@ -27,7 +27,7 @@ from backend.sync.changes import current_seq
 from backend.sync.cursor import decode_cursor, encode_cursor
 from backend.sync.records import MODELS, columns, mapping_to_wire
 from shared.enums import Role
-from shared.permissions import FIELD_VISIBILITY, hidden_fields
+from shared.permissions import FIELD_HIDING, blanked
 
 
 def pull(user: User, cursor: str | None, limit: int, channel: str = "api") -> dict:
@@ -184,10 +184,9 @@ def _load(user: User, rows: _Page) -> list[dict]:
         visible = (
             not r.deleted and data is not None and (sees_all or item_visible(user, r.organization_id, r.visibility))
         )
-        if visible and r.entity in FIELD_VISIBILITY and not sees_all:
-            # an organisation-only comment or note of a visible record travels blank
-            hidden = hidden_fields(user, r.entity, data)
-            data = {k: "" if k in hidden else v for k, v in data.items()} if hidden else data
+        if visible and r.entity in FIELD_HIDING:
+            # an organisation-only comment or note, or the young person's contact details, travel blank
+            data = blanked(user, r.entity, data)
         out.append(
             {
                 "entity": r.entity,

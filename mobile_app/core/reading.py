@@ -33,7 +33,7 @@ class PlanReading(AssessmentServices):
 
     def caseload(self) -> list[CaseloadRow]:
         """The mentor's young people with today's status; those needing attention first."""
-        youths = self.store.all("youth")
+        youths = [permissions.blanked(self.user, "youth", y) for y in self.store.all("youth")]
         if self.role == Role.MENTOR:
             mine = [y for y in youths if y.get("mentor_id") == self.user.get("id")]
             youths = mine or youths

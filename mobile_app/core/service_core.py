@@ -181,7 +181,10 @@ class ServiceCore:
     # ---- reading ---------------------------------------------------------------------
 
     def youth(self, youth_id: str) -> Record | None:
-        return self.store.get("youth", youth_id)
+        """The young person's record as this user may see it (a copy pulled before the contact
+        details were narrowed to self, mentor and coordinator shows them blank all the same)."""
+        rec = self.store.get("youth", youth_id)
+        return permissions.blanked(self.user, "youth", rec) if rec is not None else None
 
     def record(self, entity: str, record_id: str) -> Record | None:
         """One record as the phone has it (with the user's unsent edits)."""

@@ -141,3 +141,43 @@ def test_whom_to_call_is_fetched_at_sync_and_kept_offline(backend_server, device
     assert mads.sync() is None  # offline: the last known contacts stay
     who = contact.whom_to_call(mads.services())
     assert (who.label, who.link) == ("Ring til vagttelefonen (Jobcenter)", "tel:+4570123456")
+
+
+def test_a_partners_phone_never_holds_or_shows_the_young_persons_number(backend_server, device):
+    mads = device("mads", "ung.mads")
+    assert mads.sync() is not None
+    contact.save_my_contact(mads.services(), "31 23 45 67", "Efter kl. 10", "07:45", True)
+    assert mads.sync() is not None and mads.status().pending == 0
+    karen = device("karen", "uu.karen")
+    assert karen.sync() is not None
+    stored = next(y for y in karen.store.all("youth") if y["display_name"] == "Mads Jensen")
+    assert {f: stored[f] for f in ("phone", "contact_time", "reminder_time", "reminders_enabled")} == {
+        "phone": "",
+        "contact_time": "",
+        "reminder_time": "",
+        "reminders_enabled": None,
+    }
+    # A copy pulled before the rule narrowed (an older server) is shown blank by the same rule.
+    karen.store.apply_pull_page(
+        [
+            {
+                "entity": "youth",
+                "id": stored["id"],
+                "version": 99,
+                "deleted": False,
+                "data": {**stored, "phone": "+4531234567"},
+            }
+        ],
+        [],
+        None,
+    )
+    svc = karen.services()
+    assert svc.youth(stored["id"])["phone"] == "" and svc.store.get("youth", stored["id"])["phone"] == "+4531234567"
+    assert all(r.youth["phone"] == "" for r in svc.caseload())
+    with pytest.raises(ValidationFailed):  # partners record no outreach: no link to the number either
+        contact.contact_link(svc, stored["id"], "call")
+    lise = device("lise", "mentor.lise")
+    assert lise.sync() is not None
+    lsvc = lise.services()
+    assert contact.contact_link(lsvc, stored["id"], "call") == "tel:+4531234567"
+    assert contact.my_contact(mads.services())["phone"] == "+45 31 23 45 67"

@@ -176,3 +176,47 @@ def test_writable_fields_offers_the_review_only():
     assert P.writable_fields(mentor, "agreement", ag) == {"status", "review_note"}
     assert "youth_comment" in P.writable_fields(youth, "agreement", ag)
     assert "text" not in P.writable_fields(youth, "agreement", ag)
+
+
+YOUTH_REC = {
+    "id": "Y",
+    "youth_id": "Y",
+    "display_name": "Mads",
+    "mentor_id": "m",
+    "coordinator_id": "c",
+    "phone": "+4531234567",
+    "contact_time": "efter kl. 10",
+    "reminder_time": "07:30",
+    "reminders_enabled": True,
+}
+
+
+def test_contact_details_only_for_the_young_person_mentor_and_coordinator():
+    for who in (mentor, coordinator, youth):
+        assert P.hidden_fields(who, "youth", YOUTH_REC) == frozenset(), who
+    for who in (karen, nina):
+        assert P.hidden_fields(who, "youth", YOUTH_REC) == {
+            "phone",
+            "contact_time",
+            "reminder_time",
+            "reminders_enabled",
+        }
+
+
+def test_hidden_contact_details_travel_as_typed_blanks_and_the_rest_stays():
+    out = P.redact(karen, "youth", YOUTH_REC)
+    assert out == {**YOUTH_REC, "phone": "", "contact_time": "", "reminder_time": "", "reminders_enabled": None}
+    assert P.redact(mentor, "youth", YOUTH_REC) == YOUTH_REC
+    assert P.redact(youth, "youth", YOUTH_REC) == YOUTH_REC
+    assert P.redact(admin, "youth", YOUTH_REC) is None
+
+
+def test_meeting_print_hides_contact_details_when_a_partner_is_present():
+    assert P.meeting_hidden_fields([coordinator, karen], "youth", YOUTH_REC) == P.CONTACT_FIELDS
+    assert P.meeting_hidden_fields([coordinator, mentor], "youth", YOUTH_REC) == frozenset()
+
+
+def test_partner_may_not_write_the_young_persons_contact_details():
+    for f in sorted(P.CONTACT_FIELDS):
+        assert not P.may_write(karen, "youth", "upsert", YOUTH_REC, {**YOUTH_REC, f: P.blank(f)}, {f})
+    assert P.writable_fields(karen, "youth", YOUTH_REC) == frozenset()
