@@ -121,3 +121,40 @@ def test_downgrade_stops_unchanged_when_a_secret_cannot_be_decrypted(scratch_url
         assert "encrypted_secret" in _columns("totp_credential")
         db.session.remove()
         db.engine.dispose()
+
+
+# ---- a7c5e3d9b1f4: every young person's record is sent again (contact details narrowed) ------------
+
+
+def test_upgrade_gives_every_live_youth_record_a_new_change_number(scratch_url):
+    from flask_migrate import upgrade
+
+    app = make_app(scratch_url)
+    rows = [("youth", "y1", 1, False), ("goal", "g1", 2, False), ("youth", "y2", 3, False), ("youth", "y3", 4, True)]
+    with app.app_context():
+        upgrade(revision="f2b8d4c6a1e3")
+        with db.engine.begin() as c:
+            for entity, rid, seq, deleted in rows:
+                c.execute(
+                    text(
+                        "INSERT INTO change_log (entity, record_id, seq, youth_id, visibility, deleted, narrowed) "
+                        "VALUES (:e, :r, :s, :y, 'shared', :d, :n)"
+                    ),
+                    {
+                        "e": entity,
+                        "r": rid,
+                        "s": seq,
+                        "y": rid if entity == "youth" else "y1",
+                        "d": deleted,
+                        "n": False,
+                    },
+                )
+            c.execute(text("UPDATE sync_counter SET value = 4 WHERE id = 1"))
+        upgrade()
+        with db.engine.connect() as c:
+            seqs = dict(c.execute(text("SELECT record_id, seq FROM change_log")).all())
+            counter = c.execute(text("SELECT value FROM sync_counter WHERE id = 1")).scalar_one()
+        # a device with cursor 4 pulls both live young people again, in their old order; nothing else
+        assert seqs == {"y1": 5, "g1": 2, "y2": 6, "y3": 4} and counter == 6
+        db.session.remove()
+        db.engine.dispose()
