@@ -55,6 +55,17 @@ def _columns(table: str) -> set[str]:
     return {c["name"] for c in inspect(db.engine).get_columns(table)}
 
 
+def _add_karen(c) -> None:
+    """A partner account 'u1', written with SQL as the schema of the moment has it."""
+    c.execute(
+        text(
+            "INSERT INTO user_account (id, username, password_hash, role, display_name, active, created_at) "
+            "VALUES ('u1', 'karen', 'x', 'partner', 'Karen', :t, :now)"
+        ),
+        {"t": True, "now": datetime.now(UTC)},
+    )
+
+
 def test_totp_secrets_are_encrypted_on_upgrade_and_decrypted_on_downgrade(scratch_url):
     from flask_migrate import downgrade, upgrade
 
@@ -64,13 +75,7 @@ def test_totp_secrets_are_encrypted_on_upgrade_and_decrypted_on_downgrade(scratc
     with app.app_context():
         upgrade(revision=BEFORE)
         with db.engine.begin() as c:
-            c.execute(
-                text(
-                    "INSERT INTO user_account (id, username, password_hash, role, display_name, active, created_at) "
-                    "VALUES ('u1', 'karen', 'x', 'partner', 'Karen', :t, :now)"
-                ),
-                {"t": True, "now": datetime.now(UTC)},
-            )
+            _add_karen(c)
             c.execute(
                 text("INSERT INTO totp_credential (user_id, secret, created_at, last_step) VALUES ('u1', :s, :now, 7)"),
                 {"s": secret, "now": datetime.now(UTC)},
@@ -101,13 +106,7 @@ def test_downgrade_stops_unchanged_when_a_secret_cannot_be_decrypted(scratch_url
     with app.app_context():
         upgrade()
         with db.engine.begin() as c:
-            c.execute(
-                text(
-                    "INSERT INTO user_account (id, username, password_hash, role, display_name, active, created_at) "
-                    "VALUES ('u1', 'karen', 'x', 'partner', 'Karen', :t, :now)"
-                ),
-                {"t": True, "now": datetime.now(UTC)},
-            )
+            _add_karen(c)
             c.execute(
                 text(
                     "INSERT INTO totp_credential (user_id, encrypted_secret, created_at, last_step) "
