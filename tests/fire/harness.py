@@ -282,6 +282,10 @@ def expected_view(user) -> dict[tuple[str, str], dict]:
                 for f, vf in (("comment", "comment_visibility"), ("note", "note_visibility")):
                     if wire.get(vf) == "organization":
                         wire[f] = ""
+            if entity == "youth" and user.role not in ("youth", "mentor", "coordinator"):
+                # schema 4: the young person's contact details and reminder settings reach only
+                # the young person, their mentor and their coordinator
+                wire.update(phone="", contact_time="", reminder_time="", reminders_enabled=None)
             out[(entity, row.id)] = wire
     return out
 
