@@ -129,6 +129,19 @@ def tap_id(page, ident: str) -> None:
     page.locator(f'[flt-semantics-identifier="{ident}"]').first.click()
 
 
+def tap_id_until(page, ident: str, text: str, tries: int = 3) -> None:
+    """Tap until `text` shows, as a person taps again when a list redraws under their finger
+    (a finished sync redraws the caseload; a tap landing in that moment is lost)."""
+    for attempt in range(tries):
+        tap_id(page, ident)
+        try:
+            see(page, text, timeout=10000)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+
+
 def see(page, text: str, timeout: float = 20000) -> None:
     try:
         # Text inside a Semantics container is exposed as its aria-label, not as text.

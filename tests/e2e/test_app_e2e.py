@@ -20,6 +20,7 @@ from app_fixtures import (  # noqa: F401 - fixtures
     shot,
     tap,
     tap_id,
+    tap_id_until,
     type_in,
     unlock,
 )
@@ -117,7 +118,7 @@ def test_offline_check_in_reaches_mentor_then_agreement_and_assessment(backend, 
     assert len(staff) == 1 and staff[0]["submitted_at"]
 
     # The young person sees the mentor's scores next to their own.
-    tap_id(mentor, "open-mads")
+    tap_id_until(mentor, "open-mads", "Registrér fremmøde")
     tap_id(mentor, "progress")
     see(mentor, "Fremskridt for Mads")
     shot(mentor, "mentor_progress_chart")
