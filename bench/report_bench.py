@@ -269,7 +269,9 @@ def main() -> None:
             f"best {min(times) * 1000:.0f} ms, median {sorted(times)[2] * 1000:.0f} ms"
         )
     client = app.test_client()
-    _web_login(app, client, counts["coordinator_id"])
+    from tests.backend.world import web_login  # a real server-side web session, as a login makes
+
+    web_login(client, counts["coordinator_id"])
     times = []
     for _ in range(5):
         t = time.perf_counter()
@@ -280,23 +282,6 @@ def main() -> None:
         f"GET /results (figures + charts + HTML): best {min(times) * 1000:.0f} ms, "
         f"median {sorted(times)[2] * 1000:.0f} ms; target < 1000 ms on PostgreSQL"
     )
-
-
-def _web_login(app, client, user_id: str) -> None:
-    """A real server-side web session for `user_id` (backend.accounts.sessions), as a login makes."""
-    from flask import session
-
-    from backend.accounts import sessions
-    from backend.extensions import db
-    from backend.models import User
-
-    with app.test_request_context():
-        sessions.start(db.session.get(User, user_id))
-        db.session.commit()
-        sid = session["sid"]
-        db.session.remove()
-    with client.session_transaction() as s:
-        s["sid"] = sid
 
 
 if __name__ == "__main__":
